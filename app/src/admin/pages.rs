@@ -1,0 +1,62 @@
+//! The administrator's page: agencies and staff accounts.
+use super::admin_overview;
+use crate::forms::{use_echo, FieldMessage, FormMessage};
+use crate::ui::{ErrorView, Loading};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Agencies, staff, and the forms to create them.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| admin_overview());
+    let echo = use_echo();
+    view! {
+        <Title text="系统管理" />
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    let (agencies, staff) = match data.await {
+                        Ok(d) => d,
+                        Err(e) => return view! { <ErrorView err=e /> }.into_any(),
+                    };
+                    let options = agencies.clone();
+                    view! {
+                        <h1>"系统管理"</h1>
+                        <FormMessage echo=echo.clone() />
+                        <h2>"单位"</h2>
+                        <ul>{agencies.into_iter().map(|a| view! { <li>{a.name} "（" {a.staff} "名工作人员）"</li> }).collect_view()}</ul>
+                        <form method="post" action="/admin/agencies" class="stacked narrow">
+                            <label for="name">"新增单位名称"</label>
+                            <input id="name" name="name" value=echo.value("name") />
+                            <FieldMessage echo=echo.clone() name="name" />
+                            <button type="submit">"新增单位"</button>
+                        </form>
+                        <h2>"工作人员账号"</h2>
+                        <ul>{staff.into_iter().map(|s| view! { <li>{s.display_name} " · " {s.role.label()} " · " {s.agency_name}</li> }).collect_view()}</ul>
+                        <form method="post" action="/admin/staff" class="stacked narrow">
+                            <label for="login">"手机号码或电子邮箱"</label>
+                            <input id="login" name="login" value=echo.value("login") />
+                            <FieldMessage echo=echo.clone() name="login" />
+                            <label for="display_name">"姓名"</label>
+                            <input id="display_name" name="display_name" value=echo.value("display_name") />
+                            <FieldMessage echo=echo.clone() name="display_name" />
+                            <label for="role">"角色"</label>
+                            <select id="role" name="role">
+                                <option value="staff">"起草单位工作人员"</option>
+                                <option value="petition_officer">"信访工作人员"</option>
+                            </select>
+                            <FieldMessage echo=echo.clone() name="role" />
+                            <label for="agency_id">"所属单位"</label>
+                            <select id="agency_id" name="agency_id">
+                                {options.into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                            </select>
+                            <FieldMessage echo=echo.clone() name="agency_id" />
+                            <button type="submit">"创建账号（生成一次性密码）"</button>
+                        </form>
+                    }.into_any()
+                })
+            }}
+        </Suspense>
+    }
+}

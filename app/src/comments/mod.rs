@@ -1,0 +1,115 @@
+//! Comments on a draft or one of its articles: submission with receipts, moderation, publication.
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Longest comment accepted, in characters.
+pub const MAX_CHARS: usize = 5000;
+
+/// Moderation state of a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl CommentStatus {
+    /// Stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentStatus::Pending => "pending",
+            CommentStatus::Approved => "approved",
+            CommentStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Parse the stored form.
+    pub fn parse(s: &str) -> CommentStatus {
+        match s {
+            "approved" => CommentStatus::Approved,
+            "rejected" => CommentStatus::Rejected,
+            _ => CommentStatus::Pending,
+        }
+    }
+
+    /// Name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            CommentStatus::Pending => "待审核",
+            CommentStatus::Approved => "已公开",
+            CommentStatus::Rejected => "未予公开",
+        }
+    }
+}
+
+/// A published comment as the public sees it: no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicComment {
+    pub id: i64,
+    pub article_anchor: Option<String>,
+    pub article_label: Option<String>,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// A comment as its own author sees it, found by receipt number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnComment {
+    pub receipt: String,
+    pub consultation_id: i64,
+    pub consultation_title: String,
+    pub article_anchor: Option<String>,
+    pub article_label: Option<String>,
+    pub body: String,
+    pub status: CommentStatus,
+    pub moderation_reason: Option<String>,
+    pub created_at: i64,
+}
+
+/// A comment in the drafting agency's moderation queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedComment {
+    pub id: i64,
+    pub article_label: Option<String>,
+    pub body: String,
+    pub status: CommentStatus,
+    pub moderation_reason: Option<String>,
+    pub created_at: i64,
+}
+
+/// Published comments of a consultation, optionally of one article.
+#[server(endpoint = "public_comments")]
+pub async fn public_comments(consultation_id: i64, anchor: Option<String>) -> Result<Vec<PublicComment>, AppError> {
+    let st = crate::state::state()?;
+    store::public(&st.db, consultation_id, anchor.as_deref()).await
+}
+
+/// Look up one's own comment by receipt number.
+#[server(endpoint = "receipt")]
+pub async fn lookup_receipt(receipt: String) -> Result<OwnComment, AppError> {
+    let viewer = crate::state::viewer().await?;
+    let st = crate::state::state()?;
+    store::by_receipt(&st.db, &receipt, viewer.as_ref()).await
+}
+
+/// The signed-in citizen's own comments.
+#[server(endpoint = "my_comments")]
+pub async fn my_comments() -> Result<Vec<OwnComment>, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    store::by_author(&st.db, &user).await
+}
+
+/// Comments awaiting or past moderation for one of the staff member's own consultations.
+#[server(endpoint = "moderation_queue")]
+pub async fn moderation_queue(consultation_id: i64) -> Result<Vec<QueuedComment>, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    store::queue(&st.db, &user, consultation_id).await
+}

@@ -1,0 +1,321 @@
+//! Comment pages: write a comment, see the receipt, read published comments, moderate.
+use super::{lookup_receipt, moderation_queue, my_comments, public_comments, CommentStatus, OwnComment, QueuedComment, MAX_CHARS};
+use crate::accounts::Role;
+use crate::clock::format_datetime;
+use crate::consultations::{get_consultation, pages::route_id, Detail, Status};
+use crate::error::AppError;
+use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
+use crate::ui::{viewer_resource, ErrorView, Loading};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn query(name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let q = use_query_map();
+    move || q.read().get(name).filter(|v| !v.is_empty())
+}
+
+/// Published comments of a consultation, or of one article.
+#[component]
+pub fn PublicCommentsPage() -> impl IntoView {
+    let id = route_id();
+    let article = query("article");
+    let data = Resource::new(
+        move || (id(), article()),
+        |(id, article)| async move {
+            let id = id.ok_or(AppError::NotFound)?;
+            let detail = get_consultation(id).await?;
+            let comments = public_comments(id, Some(article.clone().unwrap_or_default())).await?;
+            Ok::<_, AppError>((detail, article, comments))
+        },
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((d, article, comments)) => {
+                        let label = article_label(&d, article.as_deref());
+                        let back = format!("/consultations/{}#{}", d.summary.id, article.unwrap_or_default());
+                        view! {
+                            <Title text=format!("{} 已公开意见", d.summary.title) />
+                            <p class="crumbs"><a href=back>"← " {d.summary.title.clone()}</a></p>
+                            <h1>{label} "：已公开意见（" {comments.len()} "条）"</h1>
+                            {comments.is_empty().then(|| view! { <p>"暂无已公开的意见。"</p> })}
+                            <ol class="comments">
+                                {comments.into_iter().map(|c| view! {
+                                    <li class="comment"><p class="meta">{format_datetime(c.created_at)}</p><p class="body">{c.body}</p></li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn article_label(d: &Detail, anchor: Option<&str>) -> String {
+    anchor
+        .and_then(|a| d.articles.iter().find(|x| x.anchor == a))
+        .map(|a| a.label.clone())
+        .unwrap_or_else(|| "全文".to_string())
+}
+
+/// The comment form for the whole draft or one article (`?article=a12`).
+#[component]
+pub fn CommentFormPage() -> impl IntoView {
+    let id = route_id();
+    let echo = use_echo();
+    let article = query("article");
+    let detail = Resource::new(id, |id| async move { get_consultation(id.ok_or(AppError::NotFound)?).await });
+    let user = viewer_resource();
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    let d = match detail.await {
+                        Ok(d) => d,
+                        Err(e) => return view! { <ErrorView err=e /> }.into_any(),
+                    };
+                    let u = user.await.ok().flatten();
+                    let selected = if echo.values.is_empty() { article().unwrap_or_default() } else { echo.value("article") };
+                    let gate = match (&u, d.summary.status) {
+                        (_, Status::Upcoming) => Some(AppError::NotOpenYet),
+                        (_, Status::Closed) => Some(AppError::Closed),
+                        (None, _) if !d.allow_anonymous => Some(AppError::Unauthorized),
+                        (Some(u), _) if u.role != Role::Citizen => Some(AppError::Forbidden),
+                        _ => None,
+                    };
+                    match gate {
+                        Some(e) => view! { <CommentGate d e /> }.into_any(),
+                        None => view! { <CommentForm d selected echo anonymous=u.is_none() /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CommentGate(d: Detail, e: AppError) -> impl IntoView {
+    let back = format!("/consultations/{}", d.summary.id);
+    let login = matches!(e, AppError::Unauthorized);
+    view! {
+        <Title text="提出意见" />
+        <h1>"提出意见：" {d.summary.title}</h1>
+        <div class="alert alert-error" role="alert">{e.to_string()}</div>
+        {login.then(|| view! { <p><a class="button" href="/login">"登录"</a>" 或 "<a href="/register">"注册"</a>" 后即可提出意见。"</p> })}
+        <p><a href=back>"返回草案"</a></p>
+    }
+}
+
+#[component]
+fn CommentForm(d: Detail, selected: String, echo: FormEcho, anonymous: bool) -> impl IntoView {
+    let id = d.summary.id;
+    let typed = echo.value("body");
+    let count = RwSignal::new(typed.chars().count());
+    let options = d.articles.iter().filter(|a| a.is_article).map(|a| (a.anchor.clone(), a.label.clone())).collect::<Vec<_>>();
+    let label = article_label(&d, Some(selected.as_str()).filter(|s| !s.is_empty()));
+    view! {
+        <Title text="提出意见" />
+        <p class="crumbs"><a href=format!("/consultations/{id}")>"← " {d.summary.title.clone()}</a></p>
+        <h1>"对" {label} "提出意见"</h1>
+        {d.articles.iter().find(|a| a.anchor == selected).map(|a| view! {
+            <blockquote class="quoted-article">
+                <strong>{a.label.clone()}</strong>
+                {a.body.split('\n').map(|p| view! { <p>{p.to_string()}</p> }).collect_view()}
+            </blockquote>
+        })}
+        <FormMessage echo=echo.clone() />
+        {anonymous.then(|| view! { <p class="hint">"本项目允许匿名提交。未登录提交的意见只能凭回执编号查询，请妥善保存。"</p> })}
+        <form method="post" action=format!("/consultations/{id}/comment") class="stacked" id="comment-form">
+            <label for="article">"针对"</label>
+            <select id="article" name="article">
+                <option value="" selected=selected.is_empty()>"草案全文"</option>
+                {options.into_iter().map(|(anchor, label)| {
+                    let sel = anchor == selected;
+                    view! { <option value=anchor selected=sel>{label}</option> }
+                }).collect_view()}
+            </select>
+            <FieldMessage echo=echo.clone() name="article" />
+            <label for="body">"意见内容"</label>
+            <textarea id="body" name="body" rows="10" aria-describedby="body-count body-error"
+                on:input=move |ev| count.set(event_target_value(&ev).chars().count())>{typed.clone()}</textarea>
+            <p class="hint" id="body-count">
+                <span class=move || { if count.get() > MAX_CHARS { "over" } else { "" } }>{move || count.get()}</span>
+                " / " {MAX_CHARS} " 字"
+            </p>
+            <FieldMessage echo=echo.clone() name="body" />
+            <p class="hint">"意见经起草单位审核后公开，您的姓名、联系方式等个人信息不会公开。"</p>
+            <button type="submit">"提交意见"</button>
+        </form>
+    }
+}
+
+/// Receipt lookup (`/receipts?no=YJ-…`), also the page shown right after submitting.
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let no = query("no");
+    let fresh = query("new");
+    let found = Resource::new(no, |no| async move {
+        match no {
+            Some(no) => lookup_receipt(no).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Title text="回执查询" />
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let result = found.await;
+                let typed = no().unwrap_or_default();
+                view! {
+                    {match result {
+                        Ok(Some(c)) => view! { <ReceiptView c fresh=fresh().is_some() /> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(e) => {
+                            let msg = match e {
+                                AppError::NotFound => "未找到该回执编号对应的意见，请核对编号。".to_string(),
+                                AppError::Unauthorized => "该意见由注册用户提交，请先登录提交时使用的账号再查询。".to_string(),
+                                other => other.to_string(),
+                            };
+                            view! { <div class="alert alert-error" role="alert">{msg}</div> }.into_any()
+                        }
+                    }}
+                    <h2>"回执查询"</h2>
+                    <form method="get" action="/receipts" class="inline-form">
+                        <label for="no">"回执编号"</label>
+                        <input id="no" name="no" placeholder="YJ-2026-XXXX-XXXX-XXXX" value=typed />
+                        <button type="submit">"查询"</button>
+                    </form>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReceiptView(c: OwnComment, fresh: bool) -> impl IntoView {
+    let target = c.article_label.clone().unwrap_or_else(|| "全文".into());
+    let href = format!("/consultations/{}#{}", c.consultation_id, c.article_anchor.clone().unwrap_or_default());
+    view! {
+        <section class="receipt" aria-labelledby="receipt-title">
+            <h1 id="receipt-title">{if fresh { "意见已提交" } else { "意见回执" }}</h1>
+            <p class="receipt-no">"回执编号：" <strong id="receipt-no">{c.receipt.clone()}</strong></p>
+            {fresh.then(|| view! { <p class="hint">"请保存回执编号，可随时凭编号查询意见处理情况。"</p> })}
+            <dl>
+                <dt>"征求意见项目"</dt><dd><a href=href>{c.consultation_title}</a></dd>
+                <dt>"针对"</dt><dd>{target}</dd>
+                <dt>"提交时间"</dt><dd>{format_datetime(c.created_at)}</dd>
+                <dt>"状态"</dt><dd class="status">{c.status.label()}</dd>
+                {c.moderation_reason.map(|r| view! { <dt>"说明"</dt><dd>{r}</dd> })}
+                <dt>"意见内容"</dt><dd class="body">{c.body}</dd>
+            </dl>
+        </section>
+    }
+}
+
+/// A citizen's own comments with their receipts.
+#[component]
+pub fn MyCommentsPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| my_comments());
+    view! {
+        <Title text="我的意见" />
+        <h1>"我的意见"</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) if items.is_empty() => view! { <p>"您还没有提交过意见。"</p> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="cards">
+                            {items.into_iter().map(|c| view! {
+                                <li class="card">
+                                    <p class="meta">
+                                        <a href=format!("/receipts?no={}", c.receipt)>{c.receipt.clone()}</a>
+                                        " · " {c.status.label()} " · " {format_datetime(c.created_at)}
+                                    </p>
+                                    <p>{c.consultation_title} " · " {c.article_label.unwrap_or_else(|| "全文".into())}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The drafting agency's view of one consultation: parse report and the moderation queue.
+#[component]
+pub fn ModerationPage() -> impl IntoView {
+    let id = route_id();
+    let echo = use_echo();
+    let done = query("done");
+    let data = Resource::new(id, |id| async move {
+        let id = id.ok_or(AppError::NotFound)?;
+        let queue = moderation_queue(id).await?;
+        let detail = get_consultation(id).await?;
+        Ok::<_, AppError>((detail, queue))
+    });
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok((d, queue)) => {
+                            let id = d.summary.id;
+                            let pending = queue.iter().filter(|c| c.status == CommentStatus::Pending).count();
+                            view! {
+                                <Title text=format!("审核意见：{}", d.summary.title) />
+                                <p class="crumbs"><a href="/staff">"← 工作台"</a></p>
+                                <h1>{d.summary.title.clone()}</h1>
+                                <p class="meta"><a href=format!("/consultations/{id}")>"查看公开页面"</a> " · 待审核 " {pending} " 条"</p>
+                                {done().map(|_| view! { <div class="alert alert-ok" role="status">"已处理。"</div> })}
+                                <FormMessage echo=echo.clone() />
+                                <crate::consultations::pages::ParseReport id />
+                                <h2>"意见审核"</h2>
+                                {queue.is_empty().then(|| view! { <p>"暂无意见。"</p> })}
+                                <ol class="comments">
+                                    {queue.into_iter().map(|c| view! { <QueuedView c cid=id echo=echo.clone() /> }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn QueuedView(c: QueuedComment, cid: i64, echo: FormEcho) -> impl IntoView {
+    let action = format!("/staff/comments/{}/moderate", c.id);
+    let mine = echo.value("comment_id") == c.id.to_string();
+    let reason_id = format!("reason-{}", c.id);
+    view! {
+        <li class="comment" id=format!("c{}", c.id)>
+            <p class="meta">
+                {c.article_label.unwrap_or_else(|| "全文".into())} " · " {format_datetime(c.created_at)} " · "
+                <span class="status">{c.status.label()}</span>
+            </p>
+            <p class="body">{c.body}</p>
+            {c.moderation_reason.map(|r| view! { <p class="meta">"理由：" {r}</p> })}
+            {(c.status == CommentStatus::Pending).then(|| view! {
+                <form method="post" action=action.clone() class="moderate">
+                    <input type="hidden" name="comment_id" value=c.id.to_string() />
+                    <input type="hidden" name="consultation_id" value=cid.to_string() />
+                    <button type="submit" name="decision" value="approve">"通过并公开"</button>
+                    <label for=reason_id.clone()>"不予公开的理由"</label>
+                    <input id=reason_id name="reason" value=if mine { echo.value("reason") } else { String::new() } />
+                    {mine.then(|| view! { <FieldMessage echo=echo.clone() name="reason" /> })}
+                    <button type="submit" name="decision" value="reject" class="secondary">"不予公开"</button>
+                </form>
+            })}
+        </li>
+    }
+}

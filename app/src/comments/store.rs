@@ -1,0 +1,211 @@
+//! Comment storage: the window check, receipts, moderation in the agency's own scope.
+use super::{CommentStatus, OwnComment, PublicComment, QueuedComment, MAX_CHARS};
+use crate::accounts::{CurrentUser, Role};
+use crate::clock;
+use crate::consultations::Status;
+use crate::error::{AppError, AppResult};
+use rand::RngCore;
+use sqlx::SqlitePool;
+
+/// A fresh receipt number, e.g. `YJ-2026-7KQ3-M9XD-2PWE` (60 random bits).
+pub fn new_receipt(now: i64) -> String {
+    const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut bytes = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let chars: Vec<char> = bytes.iter().map(|b| CROCKFORD[(*b & 31) as usize] as char).collect();
+    let year = &clock::format_date(now)[..4];
+    let groups: Vec<String> = chars.chunks(4).map(|c| c.iter().collect()).collect();
+    format!("YJ-{year}-{}", groups.join("-"))
+}
+
+/// Normalise what someone typed as a receipt number.
+pub fn normalise_receipt(raw: &str) -> String {
+    raw.trim().to_uppercase().replace(['O'], "0").replace(['I', 'L'], "1")
+}
+
+/// Submit a comment; it is committed before the receipt is returned.
+pub async fn submit(
+    db: &SqlitePool,
+    author: Option<&CurrentUser>,
+    consultation_id: i64,
+    anchor: Option<&str>,
+    body: &str,
+) -> AppResult<String> {
+    let row: Option<(i64, i64, bool)> =
+        sqlx::query_as("SELECT opens_at, closes_at, allow_anonymous FROM consultations WHERE id = $1")
+            .bind(consultation_id)
+            .fetch_optional(db)
+            .await?;
+    let (opens_at, closes_at, allow_anonymous) = row.ok_or(AppError::NotFound)?;
+    match author {
+        None if !allow_anonymous => return Err(AppError::Unauthorized),
+        Some(u) if u.role != Role::Citizen => return Err(AppError::Forbidden),
+        _ => {}
+    }
+    let now = clock::now();
+    match Status::at(now, opens_at, closes_at) {
+        Status::Upcoming => return Err(AppError::NotOpenYet),
+        Status::Closed => return Err(AppError::Closed),
+        Status::Open => {}
+    }
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::field("body", "请填写意见内容"));
+    }
+    if body.chars().count() > MAX_CHARS {
+        return Err(AppError::field("body", &format!("意见内容不能超过{MAX_CHARS}字，当前{}字", body.chars().count())));
+    }
+    let article_id = match anchor.filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => {
+            let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = $2")
+                .bind(consultation_id)
+                .bind(a)
+                .fetch_optional(db)
+                .await?;
+            Some(found.ok_or_else(|| AppError::field("article", "所选条文不存在"))?.0)
+        }
+    };
+    insert(db, consultation_id, article_id, author.map(|u| u.id), body, now).await
+}
+
+async fn insert(db: &SqlitePool, consultation: i64, article: Option<i64>, author: Option<i64>, body: &str, now: i64) -> AppResult<String> {
+    // A receipt collision is astronomically unlikely; retry a few times rather than fail.
+    for _ in 0..3 {
+        let receipt = new_receipt(now);
+        let res = sqlx::query(
+            "INSERT INTO comments (receipt, consultation_id, article_id, author_id, body, status, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
+        )
+        .bind(&receipt)
+        .bind(consultation)
+        .bind(article)
+        .bind(author)
+        .bind(body)
+        .bind(now)
+        .execute(db)
+        .await;
+        match res {
+            Ok(_) => {
+                tracing::info!(consultation, article, "comment received");
+                return Ok(receipt);
+            }
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Internal)
+}
+
+/// Approved comments, optionally of one article (anchor "" = the draft as a whole).
+pub async fn public(db: &SqlitePool, consultation_id: i64, anchor: Option<&str>) -> AppResult<Vec<PublicComment>> {
+    let rows: Vec<(i64, Option<String>, Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT m.id, ar.anchor, ar.label, m.body, m.created_at
+         FROM comments m LEFT JOIN articles ar ON ar.id = m.article_id
+         WHERE m.consultation_id = $1 AND m.status = 'approved'
+           AND ($2 IS NULL OR ($2 = '' AND m.article_id IS NULL) OR ar.anchor = $2)
+         ORDER BY m.created_at, m.id",
+    )
+    .bind(consultation_id)
+    .bind(anchor)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, article_anchor, article_label, body, created_at)| PublicComment { id, article_anchor, article_label, body, created_at })
+        .collect())
+}
+
+type OwnRow = (String, i64, String, Option<String>, Option<String>, String, String, Option<String>, i64, Option<i64>);
+
+const OWN_SQL: &str = "SELECT m.receipt, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.moderation_reason, m.created_at, m.author_id
+     FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id";
+
+fn own(r: OwnRow) -> OwnComment {
+    OwnComment {
+        receipt: r.0,
+        consultation_id: r.1,
+        consultation_title: r.2,
+        article_anchor: r.3,
+        article_label: r.4,
+        body: r.5,
+        status: CommentStatus::parse(&r.6),
+        moderation_reason: r.7,
+        created_at: r.8,
+    }
+}
+
+/// A comment by receipt: the author's own, or an anonymous one (the receipt is then the only key).
+pub async fn by_receipt(db: &SqlitePool, receipt: &str, viewer: Option<&CurrentUser>) -> AppResult<OwnComment> {
+    let receipt = normalise_receipt(receipt);
+    let row: Option<OwnRow> = sqlx::query_as(&format!("{OWN_SQL} WHERE m.receipt = $1")).bind(&receipt).fetch_optional(db).await?;
+    let row = row.ok_or(AppError::NotFound)?;
+    match (row.9, viewer) {
+        (None, _) => Ok(own(row)),
+        (Some(author), Some(v)) if author == v.id => Ok(own(row)),
+        (Some(_), None) => Err(AppError::Unauthorized),
+        // Someone else's comment looks exactly like a missing one.
+        (Some(_), Some(_)) => Err(AppError::NotFound),
+    }
+}
+
+/// All of a citizen's own comments, newest first.
+pub async fn by_author(db: &SqlitePool, user: &CurrentUser) -> AppResult<Vec<OwnComment>> {
+    let rows: Vec<OwnRow> = sqlx::query_as(&format!("{OWN_SQL} WHERE m.author_id = $1 ORDER BY m.created_at DESC, m.id DESC"))
+        .bind(user.id)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(own).collect())
+}
+
+/// The moderation queue of a consultation of the staff member's own agency: pending first.
+pub async fn queue(db: &SqlitePool, staff: &CurrentUser, consultation_id: i64) -> AppResult<Vec<QueuedComment>> {
+    let agency = staff.staff_agency()?;
+    let rows: Vec<(i64, Option<String>, String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT m.id, ar.label, m.body, m.status, m.moderation_reason, m.created_at
+         FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
+         WHERE m.consultation_id = $1 AND c.agency_id = $2
+         ORDER BY CASE m.status WHEN 'pending' THEN 0 ELSE 1 END, m.created_at, m.id",
+    )
+    .bind(consultation_id)
+    .bind(agency)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, article_label, body, status, moderation_reason, created_at)| QueuedComment {
+            id, article_label, body, status: CommentStatus::parse(&status), moderation_reason, created_at,
+        })
+        .collect())
+}
+
+/// Approve or reject (with a reason) a pending comment of the staff member's own agency.
+pub async fn moderate(db: &SqlitePool, staff: &CurrentUser, comment_id: i64, approve: bool, reason: &str) -> AppResult<i64> {
+    let agency = staff.staff_agency()?;
+    let reason = reason.trim();
+    if !approve && reason.is_empty() {
+        return Err(AppError::field("reason", "不予公开的，须填写理由"));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::field("reason", "理由不能超过500字"));
+    }
+    let status = if approve { CommentStatus::Approved } else { CommentStatus::Rejected };
+    // The agency check is in the statement itself, so another agency's comment is simply not found.
+    let row: Option<(i64,)> = sqlx::query_as(
+        "UPDATE comments SET status = $1, moderation_reason = $2, moderated_by = $3, moderated_at = $4
+         WHERE id = $5 AND status = 'pending'
+           AND consultation_id IN (SELECT id FROM consultations WHERE agency_id = $6)
+         RETURNING consultation_id",
+    )
+    .bind(status.as_str())
+    .bind((!reason.is_empty()).then_some(reason))
+    .bind(staff.id)
+    .bind(clock::now())
+    .bind(comment_id)
+    .bind(agency)
+    .fetch_optional(db)
+    .await?;
+    let (consultation,) = row.ok_or(AppError::NotFound)?;
+    tracing::info!(comment = comment_id, consultation, approved = approve, "comment moderated");
+    Ok(consultation)
+}

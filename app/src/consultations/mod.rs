@@ -1,0 +1,166 @@
+//! Consultations: drafts and decisions published for comment, their structure and comment window.
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod structure;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What is being consulted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Regulation,
+    Rule,
+    Normative,
+    Decision,
+}
+
+impl Kind {
+    /// All kinds, in the order forms list them.
+    pub const ALL: [Kind; 4] = [Kind::Regulation, Kind::Rule, Kind::Normative, Kind::Decision];
+
+    /// Stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Regulation => "regulation",
+            Kind::Rule => "rule",
+            Kind::Normative => "normative",
+            Kind::Decision => "decision",
+        }
+    }
+
+    /// Parse the stored form.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Regulation => "地方性法规草案",
+            Kind::Rule => "政府规章草案",
+            Kind::Normative => "规范性文件征求意见稿",
+            Kind::Decision => "重大行政决策",
+        }
+    }
+
+    /// Whether the law expects a window of at least 30 days (shorter needs a public reason).
+    pub fn needs_30_days(self) -> bool {
+        !matches!(self, Kind::Normative)
+    }
+}
+
+/// Where a consultation stands, decided by the server clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Upcoming,
+    Open,
+    Closed,
+}
+
+impl Status {
+    /// Status at instant `now` for a window [opens, closes).
+    pub fn at(now: i64, opens_at: i64, closes_at: i64) -> Status {
+        if now < opens_at {
+            Status::Upcoming
+        } else if now < closes_at {
+            Status::Open
+        } else {
+            Status::Closed
+        }
+    }
+
+    /// Name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Upcoming => "即将开始",
+            Status::Open => "征求意见中",
+            Status::Closed => "已截止",
+        }
+    }
+}
+
+/// A consultation in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: i64,
+    pub kind: Kind,
+    pub title: String,
+    pub agency_name: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub status: Status,
+    pub approved_comments: i64,
+}
+
+/// One article (or kept text block) with its public comment counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    pub anchor: String,
+    pub is_article: bool,
+    pub label: String,
+    pub part: Option<String>,
+    pub chapter: Option<String>,
+    pub section: Option<String>,
+    pub body: String,
+    /// Comments published on this article.
+    pub approved: i64,
+    /// Comments received on this article, published or not.
+    pub received: i64,
+}
+
+/// A consultation with its full structured text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detail {
+    pub summary: Summary,
+    pub agency_id: i64,
+    pub explanation: String,
+    pub short_window_reason: Option<String>,
+    pub allow_anonymous: bool,
+    pub articles: Vec<Article>,
+    pub whole_approved: i64,
+    pub whole_received: i64,
+}
+
+impl Detail {
+    /// Length of the comment window in days.
+    pub fn window_days(&self) -> i64 {
+        (self.summary.closes_at - self.summary.opens_at) / 86_400
+    }
+}
+
+/// Consultations the public can see, newest first.
+#[server(endpoint = "consultations")]
+pub async fn list_consultations() -> Result<Vec<Summary>, AppError> {
+    let st = crate::state::state()?;
+    store::list(&st.db, None).await
+}
+
+/// One consultation with its articles.
+#[server(endpoint = "consultation")]
+pub async fn get_consultation(id: i64) -> Result<Detail, AppError> {
+    let st = crate::state::state()?;
+    store::detail(&st.db, id).await
+}
+
+/// The signed-in staff member's agency's consultations.
+#[server(endpoint = "agency_consultations")]
+pub async fn agency_consultations() -> Result<Vec<Summary>, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let agency = user.staff_agency()?;
+    let st = crate::state::state()?;
+    store::list(&st.db, Some(agency)).await
+}
+
+/// Lines of a consultation's text that were not recognised as structure (its own agency only).
+#[server(endpoint = "parse_report")]
+pub async fn parse_report(id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let agency = user.staff_agency()?;
+    let st = crate::state::state()?;
+    store::unrecognised_lines(&st.db, id, agency).await
+}

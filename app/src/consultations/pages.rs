@@ -1,0 +1,278 @@
+//! Consultation pages: the public list, a draft with its articles, and the staff's own list and form.
+use super::{agency_consultations, get_consultation, list_consultations, parse_report, Article, Detail, Kind, Summary};
+use crate::clock::{format_date, format_datetime};
+use crate::error::AppError;
+use crate::forms::{use_echo, FieldMessage, FormMessage};
+use crate::ui::{ErrorView, Loading, StatusBadge};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The id in the current route's `:id`.
+pub fn route_id() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.read().get("id").and_then(|s| s.parse().ok())
+}
+
+/// Front page: every consultation, open ones first.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| list_consultations());
+    view! {
+        <Title text="" />
+        <section class="intro">
+            <h1>"公开征求意见"</h1>
+            <p>"地方性法规、政府规章、规范性文件草案和重大行政决策在此公开征求意见。您可以对全文或某一条提出意见，提交后获得回执编号，可随时查询处理情况。"</p>
+        </section>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) if items.is_empty() => view! { <p>"暂无征求意见项目。"</p> }.into_any(),
+                    Ok(items) => view! { <ConsultationList items /> }.into_any(),
+                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConsultationList(items: Vec<Summary>, #[prop(optional)] staff: bool) -> impl IntoView {
+    view! {
+        <ul class="cards">
+            {items.into_iter().map(|s| {
+                let href = if staff { format!("/staff/consultations/{}", s.id) } else { format!("/consultations/{}", s.id) };
+                view! {
+                    <li class="card">
+                        <StatusBadge status=s.status />
+                        <span class="kind">{s.kind.label()}</span>
+                        <h2><a href=href>{s.title}</a></h2>
+                        <p class="meta">
+                            {s.agency_name}" · 征求意见期 "{format_date(s.opens_at)}" 至 "{format_date(s.closes_at - 1)}
+                            " · 已公开意见 "{s.approved_comments}" 条"
+                        </p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// A draft: explanation, window, and every article with its comment counts and a comment link.
+#[component]
+pub fn ConsultationPage() -> impl IntoView {
+    let id = route_id();
+    let detail = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_consultation(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <DraftView d /> }.into_any(),
+                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DraftView(d: Detail) -> impl IntoView {
+    let s = d.summary.clone();
+    let open = s.status == super::Status::Open;
+    let id = s.id;
+    let days = d.window_days();
+    view! {
+        <Title text=s.title.clone() />
+        <article class="draft">
+            <header>
+                <StatusBadge status=s.status />
+                <span class="kind">{s.kind.label()}</span>
+                <h1>{s.title.clone()}</h1>
+                <p class="meta">"起草单位："{s.agency_name.clone()}</p>
+                <p class="meta">
+                    "征求意见期：" {format_datetime(s.opens_at)} " 至 " {format_datetime(s.closes_at)} "（共" {days} "日）"
+                </p>
+                {d.short_window_reason.clone().map(|r| view! {
+                    <p class="short-window"><strong>"征求意见期少于30日的理由："</strong>{r}</p>
+                })}
+                <p class="meta">
+                    "对全文的意见：已公开 " {d.whole_approved} " 条 / 共收到 " {d.whole_received} " 条 · "
+                    <a href=format!("/consultations/{id}/comments")>"查看已公开意见"</a>
+                </p>
+                {open.then(|| view! {
+                    <p><a class="button" href=format!("/consultations/{id}/comment")>"对全文提出意见"</a></p>
+                })}
+            </header>
+            {(!d.explanation.is_empty()).then(|| view! {
+                <section class="explanation">
+                    <h2>"起草说明"</h2>
+                    {d.explanation.split('\n').map(|p| view! { <p>{p.to_string()}</p> }).collect_view()}
+                </section>
+            })}
+            <section class="articles">
+                <h2>"草案全文"</h2>
+                {articles_with_headings(d.articles, id, open)}
+            </section>
+        </article>
+    }
+}
+
+fn articles_with_headings(articles: Vec<Article>, id: i64, open: bool) -> impl IntoView {
+    let mut last: (Option<String>, Option<String>, Option<String>) = (None, None, None);
+    articles
+        .into_iter()
+        .map(|a| {
+            let part = (a.part != last.0).then(|| a.part.clone()).flatten();
+            let chapter = (a.chapter != last.1).then(|| a.chapter.clone()).flatten();
+            let section = (a.section != last.2).then(|| a.section.clone()).flatten();
+            last = (a.part.clone(), a.chapter.clone(), a.section.clone());
+            view! {
+                {part.map(|h| view! { <h3 class="part">{h}</h3> })}
+                {chapter.map(|h| view! { <h3 class="chapter">{h}</h3> })}
+                {section.map(|h| view! { <h4 class="section">{h}</h4> })}
+                <ArticleView a id open />
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+fn ArticleView(a: Article, id: i64, open: bool) -> impl IntoView {
+    let anchor = a.anchor.clone();
+    let class = if a.is_article { "article" } else { "article text-block" };
+    view! {
+        <div class=class id=anchor.clone()>
+            <div class="article-body">
+                {a.is_article.then(|| view! { <strong class="label">{a.label.clone()}</strong> })}
+                {a.body.split('\n').map(|p| view! { <p>{p.to_string()}</p> }).collect_view()}
+            </div>
+            <p class="article-actions">
+                <a href=format!("/consultations/{id}/comments?article={anchor}")>
+                    "已公开意见 " <span class="count">{a.approved}</span> " 条"
+                </a>
+                <span class="received">" · 共收到 " {a.received} " 条"</span>
+                {open.then(|| view! {
+                    " · " <a class="comment-link" href=format!("/consultations/{id}/comment?article={anchor}")>"对本条提出意见"</a>
+                })}
+            </p>
+        </div>
+    }
+}
+
+/// Staff home: the agency's own consultations.
+#[component]
+pub fn StaffHomePage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| agency_consultations());
+    view! {
+        <Title text="工作台" />
+        <h1>"工作台"</h1>
+        <p><a class="button" href="/staff/consultations/new">"发布征求意见"</a></p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) if items.is_empty() => view! { <p>"本单位尚未发布征求意见。"</p> }.into_any(),
+                    Ok(items) => view! { <ConsultationList items staff=true /> }.into_any(),
+                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The form a staff member fills in to publish a draft for comment.
+#[component]
+pub fn NewConsultationPage() -> impl IntoView {
+    let user = crate::ui::viewer_resource();
+    let echo = use_echo();
+    view! {
+        <Title text="发布征求意见" />
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(u)) if u.staff_agency().is_ok() => view! { <NewConsultationForm echo /> }.into_any(),
+                        Ok(Some(_)) => view! { <ErrorView err=AppError::Forbidden /> }.into_any(),
+                        _ => view! { <ErrorView err=AppError::Unauthorized /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NewConsultationForm(echo: crate::forms::FormEcho) -> impl IntoView {
+    let kind = echo.value("kind");
+    let today = crate::clock::format_date(crate::clock::now());
+    let opens = Some(echo.value("opens_on")).filter(|v| !v.is_empty()).unwrap_or(today);
+    view! {
+        <h1>"发布征求意见"</h1>
+        <FormMessage echo=echo.clone() />
+        <form method="post" action="/staff/consultations/new" class="stacked">
+            <label for="kind">"类型"</label>
+            <select id="kind" name="kind">
+                {Kind::ALL.into_iter().map(|k| view! {
+                    <option value=k.as_str() selected=kind == k.as_str()>{k.label()}</option>
+                }).collect_view()}
+            </select>
+            <FieldMessage echo=echo.clone() name="kind" />
+            <label for="title">"标题"</label>
+            <input id="title" name="title" required maxlength="200" value=echo.value("title") />
+            <FieldMessage echo=echo.clone() name="title" />
+            <label for="explanation">"起草说明"</label>
+            <textarea id="explanation" name="explanation" rows="6">{echo.value("explanation")}</textarea>
+            <label for="full_text">"草案全文（按“第一章”“第一条”等分章分条，系统自动识别）"</label>
+            <textarea id="full_text" name="full_text" rows="16" required>{echo.value("full_text")}</textarea>
+            <FieldMessage echo=echo.clone() name="full_text" />
+            <div class="row">
+                <div>
+                    <label for="opens_on">"开始日期"</label>
+                    <input id="opens_on" name="opens_on" type="date" required value=opens />
+                    <FieldMessage echo=echo.clone() name="opens_on" />
+                </div>
+                <div>
+                    <label for="closes_on">"截止日期（含当日）"</label>
+                    <input id="closes_on" name="closes_on" type="date" required value=echo.value("closes_on") />
+                    <FieldMessage echo=echo.clone() name="closes_on" />
+                </div>
+            </div>
+            <label for="short_window_reason">"征求意见期少于30日的理由（法规、规章草案和重大行政决策须填写，将向社会公开）"</label>
+            <textarea id="short_window_reason" name="short_window_reason" rows="2">{echo.value("short_window_reason")}</textarea>
+            <FieldMessage echo=echo.clone() name="short_window_reason" />
+            <label class="check">
+                <input type="checkbox" name="allow_anonymous" value="1" checked=echo.checked("allow_anonymous") />
+                "允许未登录的公众匿名提交意见"
+            </label>
+            <button type="submit">"发布"</button>
+        </form>
+    }
+}
+
+/// Lines of the draft the parser did not recognise, shown to the agency after publishing.
+#[component]
+pub fn ParseReport(id: i64) -> impl IntoView {
+    let report = Resource::new(move || id, parse_report);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Ok(lines) if !lines.is_empty() => view! {
+                        <section class="alert alert-warn">
+                            <h2>"以下各行未识别为章、节、条结构，已作为“其他内容”原样保留："</h2>
+                            <ul>
+                                {lines.into_iter().map(|(n, t)| view! { <li>"第" {n} "行：" {t}</li> }).collect_view()}
+                            </ul>
+                        </section>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,224 @@
+//! Consultation storage: creation with structure parsing and the 30-day rule, listing, reading.
+use super::structure::{parse_draft, BlockKind};
+use super::{Article, Detail, Kind, Status, Summary};
+use crate::accounts::CurrentUser;
+use crate::clock;
+use crate::error::{AppError, AppResult, FieldError};
+use sqlx::SqlitePool;
+
+/// What a staff member submits to open a consultation.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct NewConsultation {
+    pub kind: String,
+    pub title: String,
+    pub explanation: String,
+    pub full_text: String,
+    /// First day of the window, "YYYY-MM-DD", Beijing time.
+    pub opens_on: String,
+    /// Last day of the window (inclusive).
+    pub closes_on: String,
+    #[serde(default)]
+    pub short_window_reason: String,
+    #[serde(default)]
+    pub allow_anonymous: Option<String>,
+}
+
+struct Checked {
+    kind: Kind,
+    opens_at: i64,
+    closes_at: i64,
+    reason: Option<String>,
+}
+
+fn err(field: &str, message: &str) -> FieldError {
+    FieldError { field: field.into(), message: message.into() }
+}
+
+fn check(input: &NewConsultation) -> AppResult<Checked> {
+    let mut errors = Vec::new();
+    let kind = Kind::parse(&input.kind);
+    if kind.is_none() {
+        errors.push(err("kind", "请选择类型"));
+    }
+    let title_len = input.title.trim().chars().count();
+    if title_len == 0 || title_len > 200 {
+        errors.push(err("title", "标题应为1至200个字"));
+    }
+    if input.full_text.trim().is_empty() {
+        errors.push(err("full_text", "请填写草案全文"));
+    }
+    if input.full_text.chars().count() > 200_000 {
+        errors.push(err("full_text", "全文不能超过20万字"));
+    }
+    let opens = clock::parse_date(&input.opens_on);
+    let closes = clock::parse_date(&input.closes_on);
+    if opens.is_none() {
+        errors.push(err("opens_on", "请填写开始日期"));
+    }
+    if closes.is_none() {
+        errors.push(err("closes_on", "请填写截止日期"));
+    }
+    let reason = input.short_window_reason.trim().to_string();
+    let mut window = None;
+    if let (Some(o), Some(c)) = (opens, closes) {
+        if c < o {
+            errors.push(err("closes_on", "截止日期不能早于开始日期"));
+        } else if c < clock::today() {
+            errors.push(err("closes_on", "截止日期不能早于今天"));
+        } else {
+            let opens_at = clock::start_of_day(o);
+            let closes_at = clock::start_of_day(c.next_day().unwrap_or(c));
+            let days = (closes_at - opens_at) / 86_400;
+            if kind.is_some_and(Kind::needs_30_days) && days < 30 && reason.is_empty() {
+                errors.push(err("short_window_reason", &format!("征求意见期限为{days}日，少于30日的须说明理由")));
+            }
+            window = Some((opens_at, closes_at));
+        }
+    }
+    match (kind, window) {
+        (Some(kind), Some((opens_at, closes_at))) if errors.is_empty() => {
+            Ok(Checked { kind, opens_at, closes_at, reason: (!reason.is_empty()).then_some(reason) })
+        }
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// Create a consultation for the staff member's own agency; returns its id.
+pub async fn create(db: &SqlitePool, staff: &CurrentUser, input: &NewConsultation) -> AppResult<i64> {
+    let agency = staff.staff_agency()?;
+    let c = check(input)?;
+    let parsed = parse_draft(&input.full_text);
+    let mut tx = db.begin().await?;
+    let id = sqlx::query(
+        "INSERT INTO consultations (agency_id, kind, title, explanation, full_text, opens_at, closes_at,
+            short_window_reason, allow_anonymous, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(agency)
+    .bind(c.kind.as_str())
+    .bind(input.title.trim())
+    .bind(input.explanation.trim())
+    .bind(&input.full_text)
+    .bind(c.opens_at)
+    .bind(c.closes_at)
+    .bind(c.reason)
+    .bind(input.allow_anonymous.is_some())
+    .bind(staff.id)
+    .bind(clock::now())
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    for (pos, b) in parsed.blocks.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO articles (consultation_id, position, anchor, is_article, label, part, chapter, section, body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(pos as i64)
+        .bind(&b.anchor)
+        .bind(b.kind == BlockKind::Article)
+        .bind(&b.label)
+        .bind(&b.part)
+        .bind(&b.chapter)
+        .bind(&b.section)
+        .bind(&b.body)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for line in &parsed.unrecognised {
+        sqlx::query("INSERT INTO unrecognised_lines (consultation_id, line, text) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(line.line as i64)
+            .bind(&line.text)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(consultation = id, agency, articles = parsed.blocks.len(), "consultation created");
+    Ok(id)
+}
+
+type SummaryRow = (i64, String, String, String, i64, i64, i64);
+
+fn summary(row: SummaryRow, now: i64) -> Summary {
+    let (id, kind, title, agency_name, opens_at, closes_at, approved_comments) = row;
+    Summary {
+        id,
+        kind: Kind::parse(&kind).unwrap_or(Kind::Normative),
+        title,
+        agency_name,
+        opens_at,
+        closes_at,
+        status: Status::at(now, opens_at, closes_at),
+        approved_comments,
+    }
+}
+
+const SUMMARY_SQL: &str = "SELECT c.id, c.kind, c.title, a.name, c.opens_at, c.closes_at,
+        (SELECT COUNT(*) FROM comments m WHERE m.consultation_id = c.id AND m.status = 'approved')
+     FROM consultations c JOIN agencies a ON a.id = c.agency_id";
+
+/// All consultations (or one agency's): open first, then upcoming, then closed, newest first.
+pub async fn list(db: &SqlitePool, agency: Option<i64>) -> AppResult<Vec<Summary>> {
+    let now = clock::now();
+    let rows: Vec<SummaryRow> = match agency {
+        Some(a) => sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.agency_id = $1 ORDER BY c.opens_at DESC")).bind(a).fetch_all(db).await?,
+        None => sqlx::query_as(&format!("{SUMMARY_SQL} ORDER BY c.opens_at DESC")).fetch_all(db).await?,
+    };
+    let mut list: Vec<Summary> = rows.into_iter().map(|r| summary(r, now)).collect();
+    list.sort_by_key(|s| match s.status {
+        Status::Open => 0,
+        Status::Upcoming => 1,
+        Status::Closed => 2,
+    });
+    Ok(list)
+}
+
+type ArticleRow = (String, bool, String, Option<String>, Option<String>, Option<String>, String, i64, i64);
+
+/// One consultation with articles and per-article comment counts.
+pub async fn detail(db: &SqlitePool, id: i64) -> AppResult<Detail> {
+    let now = clock::now();
+    let row: Option<SummaryRow> = sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_optional(db).await?;
+    let s = summary(row.ok_or(AppError::NotFound)?, now);
+    let (agency_id, explanation, short_window_reason, allow_anonymous): (i64, String, Option<String>, bool) =
+        sqlx::query_as("SELECT agency_id, explanation, short_window_reason, allow_anonymous FROM consultations WHERE id = $1")
+            .bind(id)
+            .fetch_one(db)
+            .await?;
+    let rows: Vec<ArticleRow> = sqlx::query_as(
+        "SELECT ar.anchor, ar.is_article, ar.label, ar.part, ar.chapter, ar.section, ar.body,
+            COUNT(CASE WHEN m.status = 'approved' THEN 1 END), COUNT(m.id)
+         FROM articles ar LEFT JOIN comments m ON m.article_id = ar.id
+         WHERE ar.consultation_id = $1 GROUP BY ar.id ORDER BY ar.position",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let articles = rows
+        .into_iter()
+        .map(|(anchor, is_article, label, part, chapter, section, body, approved, received)| Article {
+            anchor, is_article, label, part, chapter, section, body, approved, received,
+        })
+        .collect();
+    let (whole_approved, whole_received): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(CASE WHEN status = 'approved' THEN 1 END), COUNT(*) FROM comments WHERE consultation_id = $1 AND article_id IS NULL",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    Ok(Detail { summary: s, agency_id, explanation, short_window_reason, allow_anonymous, articles, whole_approved, whole_received })
+}
+
+/// Lines not recognised as structure, for the consultation's own agency.
+pub async fn unrecognised_lines(db: &SqlitePool, id: i64, agency: i64) -> AppResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT u.line, u.text FROM unrecognised_lines u JOIN consultations c ON c.id = u.consultation_id
+         WHERE u.consultation_id = $1 AND c.agency_id = $2 ORDER BY u.line",
+    )
+    .bind(id)
+    .bind(agency)
+    .fetch_all(db)
+    .await?;
+    Ok(rows)
+}

@@ -1,0 +1,108 @@
+//! The one error type shared by pages, server functions, form handlers and the JSON API.
+use serde::{Deserialize, Serialize};
+
+/// A problem with one form field, shown next to that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Everything that can go wrong, with a Chinese message for people and a code for machines.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("请先登录")]
+    Unauthorized,
+    #[error("没有权限执行此操作")]
+    Forbidden,
+    #[error("未找到相关内容")]
+    NotFound,
+    #[error("{}", .0.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("；"))]
+    Invalid(Vec<FieldError>),
+    #[error("意见征集尚未开始，暂不能提交意见")]
+    NotOpenYet,
+    #[error("意见征集已经结束，不能再提交意见")]
+    Closed,
+    #[error("账号或密码错误")]
+    BadCredentials,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("操作过于频繁，请{0}秒后再试")]
+    RateLimited(u64),
+    #[error("请求来源不被允许")]
+    CrossOrigin,
+    #[error("服务器内部错误，请稍后再试")]
+    Internal,
+}
+
+impl AppError {
+    /// A validation error on one field.
+    pub fn field(field: &str, message: &str) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    /// Machine-readable code used in the JSON API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Invalid(_) => "invalid_input",
+            AppError::NotOpenYet => "window_not_open",
+            AppError::Closed => "window_closed",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Conflict(_) => "conflict",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::CrossOrigin => "cross_origin",
+            AppError::Internal => "internal",
+        }
+    }
+
+    /// HTTP status for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden | AppError::CrossOrigin => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid(_) => 422,
+            AppError::NotOpenYet | AppError::Closed | AppError::Conflict(_) => 409,
+            AppError::BadCredentials => 401,
+            AppError::RateLimited(_) => 429,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// Field-level messages; errors that are not about one field go under "form".
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            AppError::Invalid(list) => list.clone(),
+            other => vec![FieldError {
+                field: "form".into(),
+                message: other.to_string(),
+            }],
+        }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(_: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        // Logged here, where it is turned into the generic error; the text never reaches a user.
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}
+
+/// Result alias used throughout.
+pub type AppResult<T> = Result<T, AppError>;

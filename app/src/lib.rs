@@ -1,0 +1,81 @@
+//! The Leptos application: pages and components, plus (with `ssr`) the domain they call into.
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod admin;
+pub mod clock;
+pub mod comments;
+pub mod consultations;
+pub mod error;
+pub mod forms;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the application (server side only renders this).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Routes and the page frame.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let user = Resource::new(|| (), |_| accounts::get_viewer());
+    provide_context(ui::ViewerResource(user));
+    view! {
+        <Stylesheet id="leptos" href="/pkg/canyu.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Meta name="description" content="政府立法和重大行政决策公开征求意见、意见采纳情况反馈" />
+        <Title formatter=|t: String| if t.is_empty() { "公众参与平台".to_string() } else { format!("{t} - 公众参与平台") } />
+        <Router>
+            <ui::Header />
+            <main id="main">
+                <Routes fallback=|| view! { <ui::ErrorView err=error::AppError::NotFound /> }>
+                    <Route path=path!("/") view=consultations::pages::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/consultations/:id") view=consultations::pages::ConsultationPage ssr=SsrMode::Async />
+                    <Route path=path!("/consultations/:id/comments") view=comments::pages::PublicCommentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/consultations/:id/comment") view=comments::pages::CommentFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/receipts") view=comments::pages::ReceiptPage ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=comments::pages::MyCommentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=accounts::pages::RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=accounts::pages::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/password") view=accounts::pages::PasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff") view=consultations::pages::StaffHomePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/consultations/new") view=consultations::pages::NewConsultationPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/consultations/:id") view=comments::pages::ModerationPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"公众参与平台 · 开源软件 · 提交的意见经审核后公开，个人信息不予公开"</p>
+            </footer>
+        </Router>
+    }
+}
+
+/// Browser entry point: hydrate the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,60 @@
+//! Server state shared with pages and server functions through context, never a global.
+use crate::accounts::{store, CurrentUser};
+use crate::error::{AppError, AppResult};
+use axum::extract::FromRef;
+use axum::http::HeaderMap;
+use leptos::prelude::*;
+use sqlx::SqlitePool;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "canyu_sid";
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: SqlitePool,
+    pub leptos_options: LeptosOptions,
+    /// Mark cookies `Secure` (served over https).
+    pub secure_cookies: bool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+/// The state, from the Leptos context.
+pub fn state() -> AppResult<AppState> {
+    use_context::<AppState>().ok_or(AppError::Internal)
+}
+
+/// The session token in a request's cookies.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The user behind the current request (inside pages and server functions).
+pub async fn viewer() -> AppResult<Option<CurrentUser>> {
+    let st = state()?;
+    let Some(parts) = use_context::<axum::http::request::Parts>() else {
+        return Ok(None);
+    };
+    match session_token(&parts.headers) {
+        Some(token) => store::session_user(&st.db, &token).await,
+        None => Ok(None),
+    }
+}
+
+/// The signed-in user, or `Unauthorized`.
+pub async fn require_viewer() -> AppResult<CurrentUser> {
+    viewer().await?.ok_or(AppError::Unauthorized)
+}

@@ -1,0 +1,101 @@
+//! Shared page pieces: header with navigation, error pages with the right status, badges.
+use crate::accounts::{CurrentUser, Role};
+use crate::consultations::Status;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The signed-in user, loaded once per page load.
+#[derive(Clone, Copy)]
+pub struct ViewerResource(pub Resource<Result<Option<CurrentUser>, AppError>>);
+
+/// The signed-in user's resource from context.
+pub fn viewer_resource() -> Resource<Result<Option<CurrentUser>, AppError>> {
+    expect_context::<ViewerResource>().0
+}
+
+/// Site header: name and navigation for the viewer's role.
+#[component]
+pub fn Header() -> impl IntoView {
+    let user = viewer_resource();
+    view! {
+        <header class="site-header">
+            <a class="site-name" href="/">"公众参与平台"</a>
+            <nav aria-label="主导航">
+                <a href="/">"征求意见"</a>
+                <a href="/receipts">"回执查询"</a>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await.ok().flatten() {
+                            Some(u) => view! { <UserNav user=u /> }.into_any(),
+                            None => view! {
+                                <a href="/login">"登录"</a>
+                                <a href="/register">"注册"</a>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </nav>
+        </header>
+    }
+}
+
+#[component]
+fn UserNav(user: CurrentUser) -> impl IntoView {
+    let role_link = match user.role {
+        Role::Citizen => view! { <a href="/me">"我的意见"</a> }.into_any(),
+        Role::Staff => view! { <a href="/staff">"工作台"</a> }.into_any(),
+        Role::Admin => view! { <a href="/admin">"系统管理"</a> }.into_any(),
+        Role::PetitionOfficer => ().into_any(),
+    };
+    view! {
+        {role_link}
+        <span class="who">{user.display_name}</span>
+        <form method="post" action="/logout" class="inline">
+            <button type="submit" class="link">"退出"</button>
+        </form>
+    }
+}
+
+/// An error page; on the server it also sets the HTTP status.
+#[component]
+pub fn ErrorView(err: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(axum::http::StatusCode::from_u16(err.status()).unwrap_or_default());
+        }
+    }
+    let hint = match err {
+        AppError::Unauthorized => view! { <p><a href="/login">"登录"</a>" 后继续。"</p> }.into_any(),
+        _ => view! { <p><a href="/">"返回首页"</a></p> }.into_any(),
+    };
+    let title = match err {
+        AppError::NotFound => "页面不存在".to_string(),
+        ref e => e.to_string(),
+    };
+    view! {
+        <Title text=title.clone() />
+        <section class="error-page">
+            <h1>{title}</h1>
+            {hint}
+        </section>
+    }
+}
+
+/// A coloured label for a consultation's status.
+#[component]
+pub fn StatusBadge(status: Status) -> impl IntoView {
+    let class = match status {
+        Status::Open => "badge badge-open",
+        Status::Upcoming => "badge badge-upcoming",
+        Status::Closed => "badge badge-closed",
+    };
+    view! { <span class=class>{status.label()}</span> }
+}
+
+/// Shown while data loads after client-side navigation.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading">"加载中…"</p> }
+}

@@ -1,0 +1,100 @@
+//! The JSON API under `/api/v1`, described by `openapi.json`.
+use crate::guard::{keys, Action, ClientIp, Limiters};
+use crate::respond::ApiError;
+use app::comments::{store as comments, OwnComment, PublicComment};
+use app::consultations::{store as consultations, Detail, Summary};
+use app::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+/// The OpenAPI 3 document.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// Routes of API version 1.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/consultations", get(list))
+        .route("/api/v1/consultations/{id}", get(read))
+        .route("/api/v1/consultations/{id}/comments", get(public_comments).post(submit))
+        .route("/api/v1/comments/{receipt}", get(by_receipt))
+        .route("/api/v1/session", post(sign_in))
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+async fn list(State(st): State<AppState>) -> Result<Json<Vec<Summary>>, ApiError> {
+    Ok(Json(consultations::list(&st.db, None).await?))
+}
+
+async fn read(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<Detail>, ApiError> {
+    Ok(Json(consultations::detail(&st.db, id).await?))
+}
+
+#[derive(Deserialize)]
+struct ArticleFilter {
+    article: Option<String>,
+}
+
+async fn public_comments(State(st): State<AppState>, Path(id): Path<i64>, Query(q): Query<ArticleFilter>) -> Result<Json<Vec<PublicComment>>, ApiError> {
+    consultations::detail(&st.db, id).await?;
+    Ok(Json(comments::public(&st.db, id, q.article.as_deref()).await?))
+}
+
+#[derive(Deserialize)]
+struct NewComment {
+    #[serde(default)]
+    article: Option<String>,
+    body: String,
+}
+
+async fn submit(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(c): Json<NewComment>,
+) -> Result<Response, ApiError> {
+    let user = crate::pages::viewer(&st, &headers).await?;
+    lim.check(Action::Submit, &keys(ip, user.as_ref().map(|u| u.id.to_string())))?;
+    let receipt = comments::submit(&st.db, user.as_ref(), id, c.article.as_deref(), &c.body).await?;
+    let own = comments::by_receipt(&st.db, &receipt, user.as_ref()).await?;
+    Ok((StatusCode::CREATED, Json(own)).into_response())
+}
+
+async fn by_receipt(State(st): State<AppState>, Path(receipt): Path<String>, headers: HeaderMap) -> Result<Json<OwnComment>, ApiError> {
+    let user = crate::pages::viewer(&st, &headers).await?;
+    Ok(Json(comments::by_receipt(&st.db, &receipt, user.as_ref()).await?))
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    login: String,
+    password: String,
+}
+
+async fn sign_in(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Json(c): Json<Credentials>,
+) -> Result<Response, ApiError> {
+    use app::accounts::store as accounts;
+    let account = accounts::normalise_login(&c.login).unwrap_or_else(|| c.login.trim().to_string());
+    lim.check(Action::Login, &keys(ip, Some(account)))?;
+    let id = accounts::authenticate(&st.db, &c.login, &c.password).await?;
+    let user = accounts::user(&st.db, id).await?;
+    let token = accounts::start_session(&st.db, id).await?;
+    let cookie = crate::pages::session_cookie(&st, &token, accounts::SESSION_SECONDS);
+    let body = json!({ "id": user.id, "display_name": user.display_name, "role": user.role });
+    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}

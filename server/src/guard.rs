@@ -1,0 +1,113 @@
+//! Request guards: cross-origin refusal for unsafe methods, client IP, and rate limits.
+use crate::config;
+use app::error::AppError;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+/// Refuse state-changing requests that a browser marks as coming from another site.
+pub async fn same_origin_only(req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && !same_origin(req.headers()) {
+        tracing::warn!(path = %req.uri().path(), "cross-origin request refused");
+        return crate::respond::error_response(req.headers(), AppError::CrossOrigin);
+    }
+    next.run(req).await
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    // Modern browsers say where a request comes from; trust that first.
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    // Otherwise compare Origin with Host. Non-browser clients send neither and are not CSRF vectors.
+    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok())) {
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) == Some(host),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+/// The client's IP address: the socket peer, or the last proxy hop when configured.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+/// Middleware that records the client IP for handlers.
+pub async fn client_ip(trust_forwarded: bool, mut req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let forwarded = trust_forwarded
+        .then(|| req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .flatten()
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|v| v.trim().parse().ok());
+    let ip = forwarded.or(peer).unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    req.extensions_mut().insert(ClientIp(ip));
+    next.run(req).await
+}
+
+/// Keyed limiters for each kind of action; keys are "ip:…" or "user:…".
+pub struct Limiters {
+    login: DefaultKeyedRateLimiter<String>,
+    register: DefaultKeyedRateLimiter<String>,
+    submit: DefaultKeyedRateLimiter<String>,
+}
+
+/// Which limit applies.
+#[derive(Debug, Clone, Copy)]
+pub enum Action {
+    Login,
+    Register,
+    Submit,
+}
+
+fn nz(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
+}
+
+impl Limiters {
+    /// Limiters from configuration.
+    pub fn new(l: &config::Limits) -> Arc<Limiters> {
+        Arc::new(Limiters {
+            login: RateLimiter::keyed(Quota::per_minute(nz(l.login_per_minute))),
+            register: RateLimiter::keyed(Quota::per_hour(nz(l.register_per_hour))),
+            submit: RateLimiter::keyed(Quota::per_minute(nz(l.submit_per_minute))),
+        })
+    }
+
+    /// Count one request for each key; `RateLimited(seconds)` if any key is over its quota.
+    pub fn check(&self, action: Action, keys: &[String]) -> Result<(), AppError> {
+        let limiter = match action {
+            Action::Login => &self.login,
+            Action::Register => &self.register,
+            Action::Submit => &self.submit,
+        };
+        for key in keys {
+            if let Err(not_until) = limiter.check_key(key) {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                tracing::warn!(?action, "rate limit hit");
+                return Err(AppError::RateLimited(wait.as_secs().max(1)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Drop keys that are back to full quota, so memory stays bounded.
+    pub fn prune(&self) {
+        self.login.retain_recent();
+        self.register.retain_recent();
+        self.submit.retain_recent();
+    }
+}
+
+/// Keys for a request: the client IP, plus the account when there is one.
+pub fn keys(ip: ClientIp, account: Option<String>) -> Vec<String> {
+    let mut k = vec![format!("ip:{}", ip.0)];
+    k.extend(account.map(|a| format!("acct:{a}")));
+    k
+}

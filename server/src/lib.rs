@@ -1,0 +1,49 @@
+//! The server: configuration, database, HTTP application, demo data; `main.rs` is the CLI.
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod guard;
+pub mod pages;
+pub mod respond;
+pub mod web;
+
+use app::state::AppState;
+use leptos::config::LeptosOptions;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Leptos options from our configuration (the site folder and the bundle's name).
+pub fn leptos_options(cfg: &config::Config, addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("canyu")
+        .site_root(cfg.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// Serve until `shutdown` completes, then finish in-flight requests.
+pub async fn serve(
+    cfg: config::Config,
+    db: sqlx::SqlitePool,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    let state = AppState { db, leptos_options: leptos_options(&cfg, addr), secure_cookies: cfg.secure_cookies };
+    let limiters = guard::Limiters::new(&cfg.limits);
+    let pruner = limiters.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            pruner.prune();
+        }
+    });
+    let app = web::router(state, limiters, cfg.trust_forwarded_for);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

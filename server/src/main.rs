@@ -1,0 +1,120 @@
+//! `canyu`: serve the platform, apply migrations, manage the administrator, load demo data.
+use server::config::Config;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "用法 / usage:
+  canyu serve [--demo]          start the server (creates the database and the administrator on first start)
+  canyu migrate                 create or upgrade the database, then exit
+  canyu create-admin <login>    create an administrator or reset its password (one-time password printed)
+  canyu load-demo               load the demo dataset, then exit
+options: --config <file>        TOML configuration file (default ./canyu.toml if present)";
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let config_path = take_option(&mut args, "--config").map(PathBuf::from);
+    let demo = take_flag(&mut args, "--demo");
+    let cfg = match Config::load(config_path) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_logging(&cfg.log_format);
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(run(cfg, args, demo));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    if !matches!(command, "serve" | "migrate" | "create-admin" | "load-demo") {
+        return Err(USAGE.to_string());
+    }
+    std::fs::create_dir_all(&cfg.data_dir).map_err(|e| format!("cannot create data folder {}: {e}", cfg.data_dir.display()))?;
+    let db = server::db::connect(&cfg.database_url()).await.map_err(|e| format!("database: {e}"))?;
+    match command {
+        "migrate" => Ok(()),
+        "create-admin" => {
+            let login = args.get(1).ok_or(USAGE)?;
+            let pw = app::accounts::store::reset_admin(&db, login).await.map_err(|e| e.to_string())?;
+            println!("管理员账号 {login} 的一次性密码 / one-time password: {pw}");
+            Ok(())
+        }
+        "load-demo" => server::demo::load(&db).await.map_err(|e| e.to_string()),
+        _ => serve(cfg, db, demo).await,
+    }
+}
+
+async fn serve(cfg: Config, db: sqlx::SqlitePool, demo: bool) -> Result<(), String> {
+    if let Some(pw) = app::accounts::store::ensure_admin(&db, &cfg.admin_login).await.map_err(|e| e.to_string())? {
+        // Printed once, to the console of whoever started the server; never logged.
+        println!("已创建管理员账号 {} ，一次性密码（仅显示这一次，首次登录须修改）：{pw}", cfg.admin_login);
+    }
+    if demo {
+        server::demo::load(&db).await.map_err(|e| e.to_string())?;
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, "listening");
+    println!("公众参与平台已启动：http://{addr}");
+    server::serve(cfg, db, listener, shutdown_signal()).await.map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+fn init_logging(format: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn take_flag(args: &mut Vec<String>, name: &str) -> bool {
+    let before = args.len();
+    args.retain(|a| a != name);
+    args.len() != before
+}
+
+fn take_option(args: &mut Vec<String>, name: &str) -> Option<String> {
+    let i = args.iter().position(|a| a == name)?;
+    args.remove(i);
+    (i < args.len()).then(|| args.remove(i))
+}

@@ -1,0 +1,282 @@
+//! Form posts from the pages: each acts, then redirects (PRG), or re-renders the same page with
+//! what was typed and the errors, so nothing is lost with or without JavaScript.
+use crate::guard::{keys, Action, ClientIp, Limiters};
+use app::accounts::{store as accounts, CurrentUser, Role};
+use app::error::AppError;
+use app::forms::FormEcho;
+use app::state::{session_token, AppState, SESSION_COOKIE};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use leptos::prelude::provide_context;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+type Fields = Form<HashMap<String, String>>;
+
+/// Render the page at `path` for this request's viewer, with the form echo, at the error's status.
+pub async fn rerender(st: &AppState, path: &str, headers: &HeaderMap, echo: FormEcho, status: StatusCode) -> Response {
+    let (st2, opts) = (st.clone(), st.leptos_options.clone());
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(st2.clone());
+            provide_context(echo.clone());
+        },
+        move || app::shell(opts.clone()),
+    );
+    let mut req = Request::builder().uri(path).body(Body::empty()).unwrap_or_default();
+    for name in [header::COOKIE, header::HOST, header::ACCEPT_LANGUAGE, header::USER_AGENT] {
+        if let Some(v) = headers.get(&name) {
+            req.headers_mut().insert(name, v.clone());
+        }
+    }
+    let mut res = handler(req).await;
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = status;
+    }
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// Re-render `path` showing `err`, keeping the submitted fields except secrets.
+async fn rejected(st: &AppState, path: &str, headers: &HeaderMap, fields: HashMap<String, String>, err: AppError) -> Response {
+    let values = fields.into_iter().filter(|(k, _)| !matches!(k.as_str(), "password" | "current" | "new")).collect();
+    let echo = FormEcho { values, errors: err.field_errors(), notice: None };
+    let mut res = rerender(st, path, headers, echo, crate::respond::status(&err)).await;
+    crate::respond::add_retry_after(&err, res.headers_mut());
+    res
+}
+
+/// The signed-in user of a form post.
+pub async fn viewer(st: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+    match session_token(headers) {
+        Some(t) => accounts::session_user(&st.db, &t).await,
+        None => Ok(None),
+    }
+}
+
+pub fn session_cookie(st: &AppState, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if st.secure_cookies { "; Secure" } else { "" };
+    let v = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&v).unwrap_or(HeaderValue::from_static(""))
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+fn field(f: &HashMap<String, String>, k: &str) -> String {
+    f.get(k).cloned().unwrap_or_default()
+}
+
+/// Start a fresh session (ending any old one: the id rotates at every sign-in).
+async fn sign_in(st: &AppState, headers: &HeaderMap, user_id: i64, to: &str) -> Result<Response, AppError> {
+    if let Some(old) = session_token(headers) {
+        accounts::end_session(&st.db, &old).await?;
+    }
+    let token = accounts::start_session(&st.db, user_id).await?;
+    let mut res = see_other(to);
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(st, &token, accounts::SESSION_SECONDS));
+    Ok(res)
+}
+
+/// POST /register
+pub async fn register(State(st): State<AppState>, Extension(lim): Extension<Arc<Limiters>>, Extension(ip): Extension<ClientIp>, headers: HeaderMap, Form(f): Fields) -> Response {
+    let result = async {
+        lim.check(Action::Register, &keys(ip, None))?;
+        let reg = accounts::Registration {
+            login: field(&f, "login"),
+            password: field(&f, "password"),
+            display_name: field(&f, "display_name"),
+            real_name: field(&f, "real_name"),
+        };
+        let id = accounts::register(&st.db, reg).await?;
+        tracing::info!(user = id, "citizen registered");
+        sign_in(&st, &headers, id, "/").await
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => rejected(&st, "/register", &headers, f, e).await,
+    }
+}
+
+fn home_for(user: &CurrentUser) -> &'static str {
+    if user.must_change_password {
+        return "/account/password";
+    }
+    match user.role {
+        Role::Staff => "/staff",
+        Role::Admin => "/admin",
+        _ => "/",
+    }
+}
+
+/// POST /login
+pub async fn login(State(st): State<AppState>, Extension(lim): Extension<Arc<Limiters>>, Extension(ip): Extension<ClientIp>, headers: HeaderMap, Form(f): Fields) -> Response {
+    let result = async {
+        let login = field(&f, "login");
+        let account = accounts::normalise_login(&login).unwrap_or_else(|| login.trim().to_string());
+        lim.check(Action::Login, &keys(ip, Some(account)))?;
+        let id = accounts::authenticate(&st.db, &login, &field(&f, "password")).await?;
+        let user = accounts::user(&st.db, id).await?;
+        let next = field(&f, "next");
+        let local = next.starts_with('/') && !next.starts_with("//");
+        let to = if local && !user.must_change_password { next.as_str() } else { home_for(&user) };
+        tracing::info!(user = id, "signed in");
+        sign_in(&st, &headers, id, to).await
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => rejected(&st, "/login", &headers, f, e).await,
+    }
+}
+
+/// POST /logout: the session row is deleted, so the cookie is worthless even if kept.
+pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(t) = session_token(&headers) {
+        if let Err(e) = accounts::end_session(&st.db, &t).await {
+            return crate::respond::error_response(&headers, e);
+        }
+    }
+    let mut res = see_other("/");
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&st, "", 0));
+    res
+}
+
+/// POST /account/password
+pub async fn change_password(State(st): State<AppState>, headers: HeaderMap, Form(f): Fields) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        accounts::change_password(&st.db, &user, &field(&f, "current"), &field(&f, "new")).await?;
+        let user = CurrentUser { must_change_password: false, ..user };
+        Ok::<_, AppError>(see_other(home_for(&user)))
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => rejected(&st, "/account/password", &headers, f, e).await,
+    }
+}
+
+/// POST /consultations/{id}/comment
+pub async fn comment(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?;
+        lim.check(Action::Submit, &keys(ip, user.as_ref().map(|u| u.id.to_string())))?;
+        let article = field(&f, "article");
+        let receipt = app::comments::store::submit(&st.db, user.as_ref(), id, Some(&article), &field(&f, "body")).await?;
+        Ok::<_, AppError>(see_other(&format!("/receipts?no={receipt}&new=1")))
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => rejected(&st, &format!("/consultations/{id}/comment"), &headers, f, e).await,
+    }
+}
+
+/// POST /staff/consultations/new
+pub async fn new_consultation(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        user.staff_agency()?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        let input = app::consultations::store::NewConsultation {
+            kind: field(&f, "kind"),
+            title: field(&f, "title"),
+            explanation: field(&f, "explanation"),
+            full_text: field(&f, "full_text"),
+            opens_on: field(&f, "opens_on"),
+            closes_on: field(&f, "closes_on"),
+            short_window_reason: field(&f, "short_window_reason"),
+            allow_anonymous: f.get("allow_anonymous").cloned(),
+        };
+        let id = app::consultations::store::create(&st.db, &user, &input).await?;
+        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{id}")))
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => rejected(&st, "/staff/consultations/new", &headers, f, e).await,
+    }
+}
+
+/// Fields of a moderation decision.
+#[derive(Deserialize)]
+pub struct Decision {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    consultation_id: Option<i64>,
+}
+
+/// POST /staff/comments/{id}/moderate
+pub async fn moderate(State(st): State<AppState>, Path(comment): Path<i64>, headers: HeaderMap, Form(d): Form<Decision>) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        user.staff_agency()?;
+        let approve = d.decision == "approve";
+        let consultation = app::comments::store::moderate(&st.db, &user, comment, approve, &d.reason).await?;
+        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => {
+            let path = d.consultation_id.map(|c| format!("/staff/consultations/{c}")).unwrap_or_else(|| "/staff".into());
+            let fields = HashMap::from([("comment_id".to_string(), comment.to_string()), ("reason".to_string(), d.reason.clone())]);
+            rejected(&st, &path, &headers, fields, e).await
+        }
+    }
+}
+
+/// POST /admin/agencies
+pub async fn create_agency(State(st): State<AppState>, headers: HeaderMap, Form(f): Fields) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        app::admin::store::create_agency(&st.db, &user, &field(&f, "name")).await?;
+        Ok::<_, AppError>(see_other("/admin"))
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => rejected(&st, "/admin", &headers, f, e).await,
+    }
+}
+
+/// POST /admin/staff: the one-time password is shown once, on this response only.
+pub async fn create_staff(State(st): State<AppState>, headers: HeaderMap, Form(f): Fields) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        let role = Role::parse(&field(&f, "role")).ok_or_else(|| AppError::field("role", "请选择角色"))?;
+        let agency = field(&f, "agency_id").parse().map_err(|_| AppError::field("agency_id", "请选择所属单位"))?;
+        let password = accounts::create_staff(&st.db, &user, &field(&f, "login"), &field(&f, "display_name"), role, agency).await?;
+        Ok::<_, AppError>(password)
+    }
+    .await;
+    match result {
+        Ok(password) => {
+            let notice = format!("账号已创建。一次性初始密码：{password}（仅显示这一次，请当面或通过安全渠道告知本人，首次登录须修改）");
+            rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK).await
+        }
+        Err(e) => rejected(&st, "/admin", &headers, f, e).await,
+    }
+}

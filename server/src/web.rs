@@ -1,0 +1,63 @@
+//! The HTTP application: pages, form posts, the JSON API, static files, health and guards.
+use crate::guard::{self, Limiters};
+use crate::{api, pages};
+use app::state::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Build the router for a state; tests call this too.
+pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -> Router {
+    let routes = generate_route_list(app::App);
+    let ctx_state = state.clone();
+    let opts = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/register", post(pages::register))
+        .route("/login", post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/account/password", post(pages::change_password))
+        .route("/consultations/{id}/comment", post(pages::comment))
+        .route("/staff/consultations/new", post(pages::new_consultation))
+        .route("/staff/comments/{id}/moderate", post(pages::moderate))
+        .route("/admin/agencies", post(pages::create_agency))
+        .route("/admin/staff", post(pages::create_staff))
+        .merge(api::routes())
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), move || app::shell(opts.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(Extension(limiters))
+        .layer(middleware::from_fn(guard::same_origin_only))
+        .layer(middleware::from_fn(move |req, next| guard::client_ip(trust_forwarded, req, next)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// 200 when the database answers.
+async fn healthz(State(st): State<AppState>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&st.db).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// One log line per request: method, path without the query (it may hold a receipt), status, time.
+async fn log_request(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    tracing::info!(%method, path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    res
+}
