@@ -1,0 +1,112 @@
+//! Registration, sign-in, sessions and roles.
+use crate::harness::*;
+
+#[tokio::test]
+async fn citizen_registers_and_is_signed_in_with_a_safe_cookie() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let res = app
+        .post_form(&c, "/register", &[("login", "13900001111"), ("password", "correct horse"), ("display_name", "小王"), ("real_name", "王某某")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let home = app.get(&c, "/").await.text().await.unwrap();
+    assert!(home.contains("小王"), "the header greets the new user");
+    assert!(!home.contains("王某某"), "the real name is never shown");
+}
+
+#[tokio::test]
+async fn registration_with_a_taken_login_keeps_what_was_typed_except_the_password() {
+    let app = TestApp::spawn().await;
+    app.citizen("dup@example.com").await;
+    let c = app.client();
+    let res = app
+        .post_form(&c, "/register", &[("login", "dup@example.com"), ("password", "secret-pass-1"), ("display_name", "重名者"), ("real_name", "")])
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("该手机号码或电子邮箱已注册"));
+    assert!(page.contains("value=\"dup@example.com\"") && page.contains("value=\"重名者\""));
+    assert!(!page.contains("secret-pass-1"), "passwords are never echoed");
+}
+
+#[tokio::test]
+async fn invalid_registration_explains_each_field() {
+    let app = TestApp::spawn().await;
+    let res = app.post_form(&app.client(), "/register", &[("login", "not-a-phone"), ("password", "short"), ("display_name", "")]).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    for msg in ["请填写正确的手机号码或电子邮箱", "密码长度应为8至128位", "昵称应为1至30个字"] {
+        assert!(page.contains(msg), "missing {msg}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_account_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    app.citizen("13900002222").await;
+    let wrong = app.post_form(&app.client(), "/login", &[("login", "13900002222"), ("password", "wrong password")]).await;
+    let unknown = app.post_form(&app.client(), "/login", &[("login", "13900009999"), ("password", "wrong password")]).await;
+    assert_eq!(wrong.status(), unknown.status());
+    let (a, b) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
+    assert!(a.contains("账号或密码错误") && b.contains("账号或密码错误"));
+}
+
+fn session_value(res: &reqwest::Response) -> String {
+    let c = res.headers().get("set-cookie").unwrap().to_str().unwrap();
+    c.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
+    let app = TestApp::spawn().await;
+    let c = app.citizen("13900003333").await;
+    let first = app.post_form(&c, "/login", &[("login", "13900003333"), ("password", "correct horse")]).await;
+    assert_eq!(first.status(), 303);
+    let old = session_value(&first);
+    let second = app.post_form(&c, "/login", &[("login", "13900003333"), ("password", "correct horse")]).await;
+    let new = session_value(&second);
+    assert_ne!(old, new, "a new session id at every sign-in");
+    // The old session was ended when the new one began.
+    let stale = app.client().get(app.url("/me")).header("cookie", &old).send().await.unwrap();
+    assert_eq!(stale.status(), 401);
+    assert_eq!(app.get(&c, "/me").await.status(), 200);
+    let out = app.post_form(&c, "/logout", &[]).await;
+    assert_eq!(out.status(), 303);
+    let replay = app.client().get(app.url("/me")).header("cookie", &new).send().await.unwrap();
+    assert_eq!(replay.status(), 401, "a kept cookie is worthless after logout");
+}
+
+#[tokio::test]
+async fn a_citizen_cannot_publish_or_administer() {
+    let app = TestApp::spawn().await;
+    let c = app.citizen("13900004444").await;
+    assert_eq!(app.publish(&c, "regulation", 0, 30, "").await.status(), 403);
+    assert_eq!(app.get(&c, "/admin").await.status(), 403);
+    assert_eq!(app.post_form(&c, "/admin/agencies", &[("name", "假冒单位")]).await.status(), 403);
+    let agencies: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM agencies").fetch_one(&app.db).await.unwrap();
+    assert_eq!(agencies.0, 0);
+}
+
+#[tokio::test]
+async fn the_administrator_creates_staff_with_a_one_time_password() {
+    let app = TestApp::spawn().await;
+    let pw = app::accounts::store::reset_admin(&app.db, "admin").await.unwrap();
+    let admin = app.client();
+    let res = app.post_form(&admin, "/login", &[("login", "admin"), ("password", &pw)]).await;
+    assert_eq!(location(&res), "/account/password", "a one-time password must be changed first");
+    assert_eq!(app.post_form(&admin, "/admin/agencies", &[("name", "市司法局")]).await.status(), 303);
+    let res = app
+        .post_form(&admin, "/admin/staff", &[("login", "staff@gov.example"), ("display_name", "赵工"), ("role", "staff"), ("agency_id", "1")])
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    let start = page.find("一次性初始密码：").expect("password shown once") + "一次性初始密码：".len();
+    let staff_pw: String = page[start..].chars().take(16).collect();
+    let staff = app.client();
+    let res = app.post_form(&staff, "/login", &[("login", "staff@gov.example"), ("password", &staff_pw)]).await;
+    assert_eq!(location(&res), "/account/password");
+    let res = app.post_form(&staff, "/account/password", &[("current", &staff_pw), ("new", "a much better one")]).await;
+    assert_eq!(location(&res), "/staff");
+}

@@ -1,0 +1,142 @@
+//! Commenting: the window, receipts, moderation in the agency's own scope, publication.
+use crate::harness::*;
+
+#[tokio::test]
+async fn citizen_comments_on_an_article_and_gets_a_receipt() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900005555").await;
+    let res = comment(&app, &c, id, "a3-1", "建议明确烈性犬的目录由谁制定。").await;
+    assert_eq!(res.status(), 303);
+    let receipt = receipt_of(&res);
+    assert!(receipt.starts_with("YJ-20") && receipt.len() == "YJ-2026-XXXX-XXXX-XXXX".len(), "{receipt}");
+    let page = app.get(&c, &location(&res)).await.text().await.unwrap();
+    assert!(page.contains("意见已提交") && page.contains(&receipt) && page.contains("第三条之一") && page.contains("待审核"));
+    let mine = app.get(&c, "/me").await.text().await.unwrap();
+    assert!(mine.contains(&receipt), "the commenter finds it again later");
+}
+
+#[tokio::test]
+async fn an_empty_or_too_long_comment_is_refused_and_the_text_kept() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900006666").await;
+    let res = comment(&app, &c, id, "a2", "   ").await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("请填写意见内容"));
+    let long = "很长的意见".repeat(1001);
+    let res = comment(&app, &c, id, "a2", &long).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("意见内容不能超过5000字"));
+    assert!(page.contains(&long), "what the citizen typed is still in the form");
+    assert!(page.contains("<option value=\"a2\" selected"), "the chosen article is still chosen");
+}
+
+#[tokio::test]
+async fn comments_before_the_window_opens_or_after_it_closes_are_refused() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let res = app.publish(&staff, "regulation", 3, 30, "").await;
+    let upcoming = location_id(&res);
+    let c = app.citizen("13900007777").await;
+    let res = comment(&app, &c, upcoming, "", "提前提交的意见").await;
+    assert_eq!(res.status(), 409);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("意见征集尚未开始"));
+
+    let closed = app.open_consultation(&staff).await;
+    let past = app::clock::now() - 1;
+    sqlx::query("UPDATE consultations SET opens_at = $1 - 2592000, closes_at = $1 WHERE id = $2").bind(past).bind(closed).execute(&app.db).await.unwrap();
+    let res = comment(&app, &c, closed, "a1", "逾期提交的意见").await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("意见征集已经结束"));
+    let res = c.post(app.url(&format!("/api/v1/consultations/{closed}/comments"))).json(&serde_json::json!({"body": "逾期"})).send().await.unwrap();
+    assert_eq!(res.status(), 409);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "window_closed");
+    let n: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM comments").fetch_one(&app.db).await.unwrap();
+    assert_eq!(n.0, 0, "nothing outside the window is stored");
+}
+
+#[tokio::test]
+async fn anonymous_commenting_is_off_unless_the_consultation_allows_it() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let anon = app.client();
+    let res = comment(&app, &anon, id, "", "匿名意见").await;
+    assert_eq!(res.status(), 401);
+    assert!(res.text().await.unwrap().contains("匿名意见"), "kept in the form");
+    sqlx::query("UPDATE consultations SET allow_anonymous = TRUE WHERE id = $1").bind(id).execute(&app.db).await.unwrap();
+    let res = comment(&app, &anon, id, "", "匿名意见").await;
+    assert_eq!(res.status(), 303);
+    let receipt = receipt_of(&res);
+    let page = app.get(&app.client(), &format!("/receipts?no={receipt}")).await.text().await.unwrap();
+    assert!(page.contains("匿名意见"), "an anonymous comment is found by its receipt alone");
+}
+
+#[tokio::test]
+async fn a_receipt_shows_only_to_its_author() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let author = app.citizen("13900008888").await;
+    let receipt = receipt_of(&comment(&app, &author, id, "a1", "我的意见").await);
+    let other = app.citizen("13900008889").await;
+    let own = app.get(&author, &format!("/api/v1/comments/{receipt}")).await;
+    assert_eq!(own.status(), 200);
+    let json: serde_json::Value = own.json().await.unwrap();
+    assert_eq!(json["status"], "pending");
+    assert_eq!(app.get(&other, &format!("/api/v1/comments/{receipt}")).await.status(), 404);
+    assert_eq!(app.get(&app.client(), &format!("/api/v1/comments/{receipt}")).await.status(), 401);
+    let lower = receipt.to_lowercase();
+    assert_eq!(app.get(&author, &format!("/api/v1/comments/{lower}")).await.status(), 200, "typed in lower case still works");
+}
+
+#[tokio::test]
+async fn staff_approve_a_comment_and_the_public_sees_it_without_personal_data() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900001212").await;
+    comment(&app, &c, id, "a3", "登记应当可以网上办理。").await;
+    comment(&app, &c, id, "a3", "广告内容").await;
+    let before: Vec<serde_json::Value> = app.get(&app.client(), &format!("/api/v1/consultations/{id}/comments")).await.json().await.unwrap();
+    assert!(before.is_empty(), "nothing is public before moderation");
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM comments ORDER BY id").fetch_all(&app.db).await.unwrap();
+    let path = |cid: i64| format!("/staff/comments/{cid}/moderate");
+    let res = app.post_form(&staff, &path(ids[0].0), &[("decision", "approve")]).await;
+    assert_eq!(res.status(), 303);
+    let res = app.post_form(&staff, &path(ids[1].0), &[("decision", "reject"), ("reason", ""), ("consultation_id", &id.to_string())]).await;
+    assert_eq!(res.status(), 422, "rejection needs a reason");
+    assert!(res.text().await.unwrap().contains("不予公开的，须填写理由"));
+    let res = app.post_form(&staff, &path(ids[1].0), &[("decision", "reject"), ("reason", "与草案内容无关")]).await;
+    assert_eq!(res.status(), 303);
+    let public: Vec<serde_json::Value> = app.get(&app.client(), &format!("/api/v1/consultations/{id}/comments?article=a3")).await.json().await.unwrap();
+    assert_eq!(public.len(), 1);
+    assert_eq!(public[0]["body"], "登记应当可以网上办理。");
+    assert!(public[0].get("author_id").is_none() && !public[0].to_string().contains("13900001212"));
+    let page = app.get(&app.client(), &format!("/consultations/{id}")).await.text().await.unwrap();
+    assert!(page.contains("已公开意见 <!--hk-->") || page.contains("<span class=\"count\">1</span>"), "per-article count on the draft page");
+}
+
+#[tokio::test]
+async fn staff_cannot_moderate_another_agencys_comments() {
+    let app = TestApp::spawn().await;
+    let (police, _) = app.staff("市公安局").await;
+    let (housing, _) = app.staff("市住建局").await;
+    let id = app.open_consultation(&police).await;
+    let c = app.citizen("13900001313").await;
+    comment(&app, &c, id, "a1", "意见").await;
+    let (cid,): (i64,) = sqlx::query_as("SELECT id FROM comments").fetch_one(&app.db).await.unwrap();
+    let res = app.post_form(&housing, &format!("/staff/comments/{cid}/moderate"), &[("decision", "approve")]).await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(app.get(&housing, &format!("/staff/consultations/{id}")).await.status(), 200);
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM comments").fetch_one(&app.db).await.unwrap();
+    assert_eq!(status, "pending");
+    let queue = app.get(&housing, &format!("/staff/consultations/{id}")).await.text().await.unwrap();
+    assert!(!queue.contains("通过并公开"), "another agency's queue is empty");
+}

@@ -1,0 +1,71 @@
+//! Publishing drafts: the 30-day rule, structure parsing, status from the clock.
+use crate::harness::*;
+
+#[tokio::test]
+async fn a_regulation_with_a_short_window_and_no_reason_is_refused_keeping_the_text() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let res = app.publish(&staff, "regulation", 0, 20, "").await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("征求意见期限为20日，少于30日的须说明理由"), "explains the rule");
+    assert!(page.contains("重点管理区内禁止饲养烈性犬"), "the full text is still in the form");
+    let n: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM consultations").fetch_one(&app.db).await.unwrap();
+    assert_eq!(n.0, 0);
+}
+
+#[tokio::test]
+async fn a_short_window_with_a_reason_is_published_and_the_reason_is_public() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let res = app.publish(&staff, "decision", 0, 15, "上级督办事项，须于年底前作出决定").await;
+    assert_eq!(res.status(), 303);
+    let id = location_id(&res);
+    let public = app.get(&app.client(), &format!("/consultations/{id}")).await.text().await.unwrap();
+    assert!(public.contains("征求意见期少于30日的理由") && public.contains("上级督办事项，须于年底前作出决定"));
+}
+
+#[tokio::test]
+async fn thirty_days_needs_no_reason_and_normative_documents_set_their_own_window() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    assert_eq!(app.publish(&staff, "rule", 0, 30, "").await.status(), 303);
+    assert_eq!(app.publish(&staff, "rule", 0, 29, "").await.status(), 422);
+    assert_eq!(app.publish(&staff, "normative", 0, 10, "").await.status(), 303);
+}
+
+#[tokio::test]
+async fn the_draft_page_shows_chapters_articles_and_insertions_with_anchors() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let page = app.get(&app.client(), &format!("/consultations/{id}")).await.text().await.unwrap();
+    for needle in ["第一章 总则", "第二章 管理", "id=\"a1\"", "id=\"a3\"", "id=\"a3-1\"", "第三条之一", "对本条提出意见"] {
+        assert!(page.contains(needle), "missing {needle}");
+    }
+}
+
+#[tokio::test]
+async fn staff_are_told_which_lines_were_not_recognised() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let today = app::clock::format_date(app::clock::now());
+    let closes = app::clock::format_date(app::clock::now() + 40 * 86_400);
+    let text = "某市养犬管理条例（草案）\n第一条　为了规范养犬行为，制定本条例。\n";
+    let res = app
+        .post_form(&staff, "/staff/consultations/new", &[("kind", "regulation"), ("title", "养犬"), ("full_text", text), ("opens_on", &today), ("closes_on", &closes)])
+        .await;
+    let id = location_id(&res);
+    let page = app.get(&staff, &format!("/staff/consultations/{id}")).await.text().await.unwrap();
+    assert!(page.contains("未识别为章、节、条结构"));
+    assert!(page.contains("第1行：某市养犬管理条例（草案）"));
+}
+
+#[tokio::test]
+async fn a_missing_consultation_is_a_404_page_in_chinese() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&app.client(), "/consultations/999").await;
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.unwrap().contains("页面不存在"));
+    assert_eq!(app.get(&app.client(), "/no/such/page").await.status(), 404);
+}

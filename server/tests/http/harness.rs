@@ -1,0 +1,131 @@
+//! Starts a real server per test and gives tests browser-like clients.
+use app::accounts::{store as accounts, Role};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response};
+use server::config::{Config, Limits};
+use sqlx::SqlitePool;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub base: String,
+    pub db: SqlitePool,
+    _dir: TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(Limits { login_per_minute: 1000, register_per_hour: 1000, submit_per_minute: 1000 }).await
+    }
+
+    pub async fn spawn_with(limits: Limits) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cfg = Config { data_dir: dir.path().to_path_buf(), limits, ..Config::default() };
+        let db = server::db::connect(&cfg.database_url()).await.expect("database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serve_db = db.clone();
+        tokio::spawn(async move {
+            let _ = server::serve(cfg, serve_db, listener, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        TestApp { base, db, _dir: dir, _stop: stop }
+    }
+
+    /// A client that keeps cookies and does not follow redirects (so tests see them).
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn post_form(&self, c: &Client, path: &str, form: &[(&str, &str)]) -> Response {
+        c.post(self.url(path)).form(form).send().await.expect("post")
+    }
+
+    pub async fn get(&self, c: &Client, path: &str) -> Response {
+        c.get(self.url(path)).send().await.expect("get")
+    }
+
+    /// Register a citizen through the form and return their signed-in client.
+    pub async fn citizen(&self, login: &str) -> Client {
+        let c = self.client();
+        let res = self
+            .post_form(&c, "/register", &[("login", login), ("password", "correct horse"), ("display_name", "市民"), ("real_name", "")])
+            .await;
+        assert_eq!(res.status(), 303, "registration should redirect");
+        c
+    }
+
+    /// Create an agency and one of its staff (as the administrator would), signed in.
+    pub async fn staff(&self, agency: &str) -> (Client, i64) {
+        let admin = accounts::reset_admin(&self.db, "root-admin").await.expect("admin");
+        let admin_id: (i64,) = sqlx::query_as("SELECT id FROM users WHERE login = 'root-admin'").fetch_one(&self.db).await.unwrap();
+        let admin_user = accounts::user(&self.db, admin_id.0).await.unwrap();
+        let _ = admin;
+        let agency_id = app::admin::store::create_agency(&self.db, &admin_user, agency).await.expect("agency");
+        let login = format!("staff{agency_id}@gov.example");
+        let pw = accounts::create_staff(&self.db, &admin_user, &login, "工作人员", Role::Staff, agency_id).await.expect("staff");
+        let c = self.client();
+        let res = self.post_form(&c, "/login", &[("login", &login), ("password", &pw)]).await;
+        assert_eq!(res.status(), 303);
+        (c, agency_id)
+    }
+
+    /// Publish a consultation through the staff form; returns the response.
+    pub async fn publish(&self, staff: &Client, kind: &str, opens_in_days: i64, days: i64, reason: &str) -> Response {
+        let today = app::clock::start_of_day(app::clock::today());
+        let opens = app::clock::format_date(today + opens_in_days * 86_400);
+        let closes = app::clock::format_date(today + (opens_in_days + days - 1) * 86_400);
+        self.post_form(
+            staff,
+            "/staff/consultations/new",
+            &[
+                ("kind", kind),
+                ("title", "某市养犬管理条例（草案）"),
+                ("explanation", "为规范养犬行为，起草本条例。"),
+                ("full_text", DRAFT),
+                ("opens_on", &opens),
+                ("closes_on", &closes),
+                ("short_window_reason", reason),
+            ],
+        )
+        .await
+    }
+
+    /// Publish an open 30-day regulation draft and return its id.
+    pub async fn open_consultation(&self, staff: &Client) -> i64 {
+        let res = self.publish(staff, "regulation", 0, 30, "").await;
+        assert_eq!(res.status(), 303, "publishing should succeed");
+        location_id(&res)
+    }
+}
+
+pub const DRAFT: &str = "第一章　总则\n第一条　为了规范养犬行为，制定本条例。\n第二条　本条例适用于本市行政区域。\n第二章　管理\n第三条　养犬人应当为犬只办理登记。\n第三条之一　重点管理区内禁止饲养烈性犬。\n";
+
+/// The numeric id at the end of a redirect's Location path.
+pub fn location_id(res: &Response) -> i64 {
+    let loc = location(res);
+    loc.rsplit('/').next().and_then(|s| s.split(['?', '#']).next()).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no id in {loc}"))
+}
+
+pub fn location(res: &Response) -> String {
+    res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
+/// Submit a comment through the page form.
+pub async fn comment(app: &TestApp, c: &Client, id: i64, article: &str, body: &str) -> Response {
+    app.post_form(c, &format!("/consultations/{id}/comment"), &[("article", article), ("body", body)]).await
+}
+
+/// The receipt number in a successful comment redirect.
+pub fn receipt_of(res: &Response) -> String {
+    let loc = location(res);
+    loc.split("no=").nth(1).and_then(|s| s.split('&').next()).unwrap_or_else(|| panic!("no receipt in {loc}")).to_string()
+}
