@@ -1,46 +1,103 @@
 //! Time in the platform: instants are UTC seconds; people see Beijing time (UTC+8, no DST).
-use time::{macros::format_description, Date, OffsetDateTime, UtcOffset};
+//! Calendar arithmetic is done by hand so the browser bundle needs no date library.
 
-/// Beijing time offset.
-pub const BEIJING: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
-    Ok(o) => o,
-    Err(_) => panic!("valid offset"),
-};
+/// Beijing is UTC+8 all year.
+const OFFSET: i64 = 8 * 3600;
+
+/// A calendar date (proleptic Gregorian).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(d: Date) -> i64 {
+    let y = if d.month <= 2 { d.year - 1 } else { d.year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = d.month as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d.day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day number since 1970-01-01.
+fn civil_from_days(z: i64) -> Date {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    Date { year: yoe + era * 400 + i64::from(month <= 2), month, day }
+}
+
+impl Date {
+    /// The next calendar day.
+    pub fn next_day(self) -> Date {
+        civil_from_days(days_from_civil(self) + 1)
+    }
+}
 
 /// Current instant in UTC seconds.
+#[cfg(feature = "ssr")]
 pub fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// Current instant in UTC seconds.
+#[cfg(all(not(feature = "ssr"), target_arch = "wasm32"))]
+pub fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// Current instant in UTC seconds.
+#[cfg(all(not(feature = "ssr"), not(target_arch = "wasm32")))]
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// The Beijing calendar date and seconds into that day of an instant.
+fn split(ts: i64) -> (Date, i64) {
+    let local = ts + OFFSET;
+    (civil_from_days(local.div_euclid(86_400)), local.rem_euclid(86_400))
 }
 
 /// "2026-11-24 08:30" in Beijing time.
 pub fn format_datetime(ts: i64) -> String {
-    let fmt = format_description!("[year]-[month]-[day] [hour]:[minute]");
-    OffsetDateTime::from_unix_timestamp(ts)
-        .map(|t| t.to_offset(BEIJING).format(fmt).unwrap_or_default())
-        .unwrap_or_default()
+    let (d, secs) = split(ts);
+    format!("{:04}-{:02}-{:02} {:02}:{:02}", d.year, d.month, d.day, secs / 3600, secs % 3600 / 60)
 }
 
 /// "2026-11-24" in Beijing time.
 pub fn format_date(ts: i64) -> String {
-    let fmt = format_description!("[year]-[month]-[day]");
-    OffsetDateTime::from_unix_timestamp(ts)
-        .map(|t| t.to_offset(BEIJING).format(fmt).unwrap_or_default())
-        .unwrap_or_default()
+    let (d, _) = split(ts);
+    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
 }
 
-/// Parse "YYYY-MM-DD" as a Beijing calendar date.
+/// Parse "YYYY-MM-DD" as a calendar date.
 pub fn parse_date(s: &str) -> Option<Date> {
-    Date::parse(s.trim(), format_description!("[year]-[month]-[day]")).ok()
+    let mut parts = s.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    let d = Date { year, month, day };
+    // Reject 2026-02-30 and the like: a real date survives the round trip.
+    ((1..=9999).contains(&year) && civil_from_days(days_from_civil(d)) == d).then_some(d)
 }
 
 /// Midnight at the start of a Beijing calendar date, in UTC seconds.
 pub fn start_of_day(d: Date) -> i64 {
-    d.midnight().assume_offset(BEIJING).unix_timestamp()
+    days_from_civil(d) * 86_400 - OFFSET
 }
 
 /// Today's date in Beijing.
 pub fn today() -> Date {
-    OffsetDateTime::now_utc().to_offset(BEIJING).date()
+    split(now()).0
 }
 
 #[cfg(test)]
@@ -51,6 +108,21 @@ mod tests {
     fn a_beijing_date_starts_at_16_utc_the_day_before() {
         let d = parse_date("2026-11-24").unwrap();
         assert_eq!(format_datetime(start_of_day(d)), "2026-11-24 00:00");
-        assert_eq!(start_of_day(d) % 86_400, 16 * 3600);
+        assert_eq!(start_of_day(d), 1_795_478_400 - 8 * 3600);
+    }
+
+    #[test]
+    fn dates_round_trip_across_leap_years_and_month_ends() {
+        for s in ["1970-01-01", "2000-02-29", "2024-12-31", "2026-03-01", "2100-02-28"] {
+            assert_eq!(format_date(start_of_day(parse_date(s).unwrap())), s);
+        }
+        assert_eq!(parse_date("2026-02-28").unwrap().next_day(), parse_date("2026-03-01").unwrap());
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected() {
+        for s in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "abc", ""] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
     }
 }

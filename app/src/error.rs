@@ -38,10 +38,7 @@ pub enum AppError {
 impl AppError {
     /// A validation error on one field.
     pub fn field(field: &str, message: &str) -> Self {
-        AppError::Invalid(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+        AppError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
     }
 
     /// Machine-readable code used in the JSON API.
@@ -79,10 +76,7 @@ impl AppError {
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
             AppError::Invalid(list) => list.clone(),
-            other => vec![FieldError {
-                field: "form".into(),
-                message: other.to_string(),
-            }],
+            other => vec![FieldError { field: "form".into(), message: other.to_string() }],
         }
     }
 }

@@ -25,7 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -72,10 +72,15 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Browser entry point: hydrate the server-rendered page.
+/// Browser entry point. Pages are server-rendered HTML that works without JavaScript; only the
+/// interactive islands (`#[island]`) ship to the browser and are hydrated here.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
+    // A marker for browser tests (and curious people): the enhancements are live.
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }

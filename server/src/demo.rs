@@ -11,7 +11,8 @@ const PARKING: &str = include_str!("demo/parking.txt");
 
 /// Load the demo data once (a second call changes nothing).
 pub async fn load(db: &SqlitePool) -> AppResult<()> {
-    let done: Option<(i64,)> = sqlx::query_as("SELECT id FROM agencies WHERE name = '市司法局'").fetch_optional(db).await?;
+    let done: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM agencies WHERE name = '市司法局'").fetch_optional(db).await?;
     if done.is_some() {
         println!("演示数据已存在，未重复加载。");
         return Ok(());
@@ -25,16 +26,39 @@ pub async fn load(db: &SqlitePool) -> AppResult<()> {
     staff(db, "sifa@demo.example", "司法局 赵工", justice, &mut logins).await?;
     let today = clock::today();
     let date = |days: i64| clock::format_date(clock::start_of_day(today) + days * 86_400);
-    let ebike = create(db, &t, "regulation", "某市电动自行车管理条例（草案征求意见稿）", EBIKE, &date(-5), &date(30), "").await?;
-    let waste = create(db, &h, "rule", "某市生活垃圾分类管理办法（草案）", WASTE, &date(-2), &date(17),
-        "国家生活垃圾分类工作考核将于年底进行，为按期出台配套规章，征求意见期缩短为20日。").await?;
-    let parking = create(db, &t, "decision", "关于调整中心城区公共停车收费标准的决策草案", PARKING, &date(0), &date(40), "").await?;
+    let ebike =
+        create(db, &t, "regulation", "某市电动自行车管理条例（草案征求意见稿）", EBIKE, &date(-5), &date(30), "")
+            .await?;
+    let waste = create(
+        db,
+        &h,
+        "rule",
+        "某市生活垃圾分类管理办法（草案）",
+        WASTE,
+        &date(-2),
+        &date(17),
+        "国家生活垃圾分类工作考核将于年底进行，为按期出台配套规章，征求意见期缩短为20日。",
+    )
+    .await?;
+    let parking =
+        create(db, &t, "decision", "关于调整中心城区公共停车收费标准的决策草案", PARKING, &date(0), &date(40), "")
+            .await?;
     // The parking decision's window is already over: move it into the past.
     let (o, c) = (clock::start_of_day(today) - 70 * 86_400, clock::start_of_day(today) - 30 * 86_400);
-    sqlx::query("UPDATE consultations SET opens_at = $1, closes_at = $2 WHERE id = $3").bind(o).bind(c).bind(parking).execute(db).await?;
+    sqlx::query("UPDATE consultations SET opens_at = $1, closes_at = $2 WHERE id = $3")
+        .bind(o)
+        .bind(c)
+        .bind(parking)
+        .execute(db)
+        .await?;
     let citizens = [citizen(db, "13800000001", "热心市民小陈").await?, citizen(db, "13800000002", "骑手老刘").await?];
     let samples: [(i64, &str, &str, bool); 8] = [
-        (ebike, "a8", "建议明确充电桩的建设标准和维护责任，老旧小区增设集中充电设施时，物业和业委会各自承担什么责任应写清楚。", true),
+        (
+            ebike,
+            "a8",
+            "建议明确充电桩的建设标准和维护责任，老旧小区增设集中充电设施时，物业和业委会各自承担什么责任应写清楚。",
+            true,
+        ),
         (ebike, "a8", "楼道内充电的禁止性规定很有必要，但应同时给出替代方案，否则难以执行。", true),
         (ebike, "a10-1", "外卖骑手超速问题突出，建议平台企业承担更多管理责任，不能只罚骑手。", true),
         (ebike, "a15", "罚款数额建议区分情节，首次违法以教育为主。", true),
@@ -56,29 +80,49 @@ pub async fn load(db: &SqlitePool) -> AppResult<()> {
 }
 
 async fn agency(db: &SqlitePool, name: &str) -> AppResult<i64> {
-    Ok(sqlx::query("INSERT INTO agencies (name, created_at) VALUES ($1, $2)").bind(name).bind(clock::now()).execute(db).await?.last_insert_rowid())
+    Ok(sqlx::query("INSERT INTO agencies (name, created_at) VALUES ($1, $2)")
+        .bind(name)
+        .bind(clock::now())
+        .execute(db)
+        .await?
+        .last_insert_rowid())
 }
 
-async fn staff(db: &SqlitePool, login: &str, name: &str, agency: i64, logins: &mut Vec<(String, String)>) -> AppResult<CurrentUser> {
+async fn staff(
+    db: &SqlitePool,
+    login: &str,
+    name: &str,
+    agency: i64,
+    logins: &mut Vec<(String, String)>,
+) -> AppResult<CurrentUser> {
     let pw = accounts::one_time_password();
     let hash = accounts::hash_password(pw.clone()).await?;
     let id = sqlx::query(
         "INSERT INTO users (login, password_hash, display_name, role, agency_id, must_change_password, created_at)
          VALUES ($1, $2, $3, 'staff', $4, TRUE, $5)",
     )
-    .bind(login).bind(hash).bind(name).bind(agency).bind(clock::now())
-    .execute(db).await?.last_insert_rowid();
+    .bind(login)
+    .bind(hash)
+    .bind(name)
+    .bind(agency)
+    .bind(clock::now())
+    .execute(db)
+    .await?
+    .last_insert_rowid();
     logins.push((login.to_string(), pw));
     accounts::user(db, id).await
 }
 
 async fn citizen(db: &SqlitePool, login: &str, name: &str) -> AppResult<CurrentUser> {
-    let id = accounts::register(db, accounts::Registration {
-        login: login.into(),
-        password: "demo-password".into(),
-        display_name: name.into(),
-        real_name: String::new(),
-    })
+    let id = accounts::register(
+        db,
+        accounts::Registration {
+            login: login.into(),
+            password: "demo-password".into(),
+            display_name: name.into(),
+            real_name: String::new(),
+        },
+    )
     .await?;
     let u = accounts::user(db, id).await?;
     debug_assert_eq!(u.role, Role::Citizen);
@@ -86,24 +130,47 @@ async fn citizen(db: &SqlitePool, login: &str, name: &str) -> AppResult<CurrentU
 }
 
 #[expect(clippy::too_many_arguments, reason = "one demo consultation per call")]
-async fn create(db: &SqlitePool, staff: &CurrentUser, kind: &str, title: &str, text: &str, opens: &str, closes: &str, reason: &str) -> AppResult<i64> {
+async fn create(
+    db: &SqlitePool,
+    staff: &CurrentUser,
+    kind: &str,
+    title: &str,
+    text: &str,
+    opens: &str,
+    closes: &str,
+    reason: &str,
+) -> AppResult<i64> {
     let (explanation, full_text) = text.split_once("\n===\n").unwrap_or(("", text));
-    consultations::create(db, staff, &NewConsultation {
-        kind: kind.into(),
-        title: title.into(),
-        explanation: explanation.trim().into(),
-        full_text: full_text.into(),
-        opens_on: opens.into(),
-        closes_on: closes.into(),
-        short_window_reason: reason.into(),
-        allow_anonymous: None,
-    })
+    consultations::create(
+        db,
+        staff,
+        &NewConsultation {
+            kind: kind.into(),
+            title: title.into(),
+            explanation: explanation.trim().into(),
+            full_text: full_text.into(),
+            opens_on: opens.into(),
+            closes_on: closes.into(),
+            short_window_reason: reason.into(),
+            allow_anonymous: None,
+        },
+    )
     .await
 }
 
-async fn insert_comment(db: &SqlitePool, who: &CurrentUser, consultation: i64, anchor: &str, body: &str, approve: bool) -> AppResult<()> {
+async fn insert_comment(
+    db: &SqlitePool,
+    who: &CurrentUser,
+    consultation: i64,
+    anchor: &str,
+    body: &str,
+    approve: bool,
+) -> AppResult<()> {
     let article: Option<(i64,)> = sqlx::query_as("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = $2")
-        .bind(consultation).bind(anchor).fetch_optional(db).await?;
+        .bind(consultation)
+        .bind(anchor)
+        .fetch_optional(db)
+        .await?;
     let now = clock::now();
     sqlx::query(
         "INSERT INTO comments (receipt, consultation_id, article_id, author_id, body, status, created_at)

@@ -27,7 +27,10 @@ fn same_origin(headers: &HeaderMap) -> bool {
         return matches!(site, "same-origin" | "none");
     }
     // Otherwise compare Origin with Host. Non-browser clients send neither and are not CSRF vectors.
-    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok())) {
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
         (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) == Some(host),
         (Some(_), None) => false,
         (None, _) => true,

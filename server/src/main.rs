@@ -44,7 +44,8 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
     if !matches!(command, "serve" | "migrate" | "create-admin" | "load-demo") {
         return Err(USAGE.to_string());
     }
-    std::fs::create_dir_all(&cfg.data_dir).map_err(|e| format!("cannot create data folder {}: {e}", cfg.data_dir.display()))?;
+    std::fs::create_dir_all(&cfg.data_dir)
+        .map_err(|e| format!("cannot create data folder {}: {e}", cfg.data_dir.display()))?;
     let db = server::db::connect(&cfg.database_url()).await.map_err(|e| format!("database: {e}"))?;
     match command {
         "migrate" => Ok(()),
@@ -67,7 +68,9 @@ async fn serve(cfg: Config, db: sqlx::SqlitePool, demo: bool) -> Result<(), Stri
     if demo {
         server::demo::load(&db).await.map_err(|e| e.to_string())?;
     }
-    let listener = tokio::net::TcpListener::bind(&cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, "listening");
     println!("公众参与平台已启动：http://{addr}");

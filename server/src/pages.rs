@@ -42,7 +42,13 @@ pub async fn rerender(st: &AppState, path: &str, headers: &HeaderMap, echo: Form
 }
 
 /// Re-render `path` showing `err`, keeping the submitted fields except secrets.
-async fn rejected(st: &AppState, path: &str, headers: &HeaderMap, fields: HashMap<String, String>, err: AppError) -> Response {
+async fn rejected(
+    st: &AppState,
+    path: &str,
+    headers: &HeaderMap,
+    fields: HashMap<String, String>,
+    err: AppError,
+) -> Response {
     let values = fields.into_iter().filter(|(k, _)| !matches!(k.as_str(), "password" | "current" | "new")).collect();
     let echo = FormEcho { values, errors: err.field_errors(), notice: None };
     let mut res = rerender(st, path, headers, echo, crate::respond::status(&err)).await;
@@ -84,7 +90,13 @@ async fn sign_in(st: &AppState, headers: &HeaderMap, user_id: i64, to: &str) -> 
 }
 
 /// POST /register
-pub async fn register(State(st): State<AppState>, Extension(lim): Extension<Arc<Limiters>>, Extension(ip): Extension<ClientIp>, headers: HeaderMap, Form(f): Fields) -> Response {
+pub async fn register(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
     let result = async {
         lim.check(Action::Register, &keys(ip, None))?;
         let reg = accounts::Registration {
@@ -116,7 +128,13 @@ fn home_for(user: &CurrentUser) -> &'static str {
 }
 
 /// POST /login
-pub async fn login(State(st): State<AppState>, Extension(lim): Extension<Arc<Limiters>>, Extension(ip): Extension<ClientIp>, headers: HeaderMap, Form(f): Fields) -> Response {
+pub async fn login(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
     let result = async {
         let login = field(&f, "login");
         let account = accounts::normalise_login(&login).unwrap_or_else(|| login.trim().to_string());
@@ -176,7 +194,8 @@ pub async fn comment(
         let user = viewer(&st, &headers).await?;
         lim.check(Action::Submit, &keys(ip, user.as_ref().map(|u| u.id.to_string())))?;
         let article = field(&f, "article");
-        let receipt = app::comments::store::submit(&st.db, user.as_ref(), id, Some(&article), &field(&f, "body")).await?;
+        let receipt =
+            app::comments::store::submit(&st.db, user.as_ref(), id, Some(&article), &field(&f, "body")).await?;
         Ok::<_, AppError>(see_other(&format!("/receipts?no={receipt}&new=1")))
     }
     .await;
@@ -229,7 +248,12 @@ pub struct Decision {
 }
 
 /// POST /staff/comments/{id}/moderate
-pub async fn moderate(State(st): State<AppState>, Path(comment): Path<i64>, headers: HeaderMap, Form(d): Form<Decision>) -> Response {
+pub async fn moderate(
+    State(st): State<AppState>,
+    Path(comment): Path<i64>,
+    headers: HeaderMap,
+    Form(d): Form<Decision>,
+) -> Response {
     let result = async {
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
         user.staff_agency()?;
@@ -241,8 +265,12 @@ pub async fn moderate(State(st): State<AppState>, Path(comment): Path<i64>, head
     match result {
         Ok(r) => r,
         Err(e) => {
-            let path = d.consultation_id.map(|c| format!("/staff/consultations/{c}")).unwrap_or_else(|| "/staff".into());
-            let fields = HashMap::from([("comment_id".to_string(), comment.to_string()), ("reason".to_string(), d.reason.clone())]);
+            let path =
+                d.consultation_id.map(|c| format!("/staff/consultations/{c}")).unwrap_or_else(|| "/staff".into());
+            let fields = HashMap::from([
+                ("comment_id".to_string(), comment.to_string()),
+                ("reason".to_string(), d.reason.clone()),
+            ]);
             rejected(&st, &path, &headers, fields, e).await
         }
     }
@@ -268,14 +296,19 @@ pub async fn create_staff(State(st): State<AppState>, headers: HeaderMap, Form(f
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
         let role = Role::parse(&field(&f, "role")).ok_or_else(|| AppError::field("role", "请选择角色"))?;
         let agency = field(&f, "agency_id").parse().map_err(|_| AppError::field("agency_id", "请选择所属单位"))?;
-        let password = accounts::create_staff(&st.db, &user, &field(&f, "login"), &field(&f, "display_name"), role, agency).await?;
+        let password =
+            accounts::create_staff(&st.db, &user, &field(&f, "login"), &field(&f, "display_name"), role, agency)
+                .await?;
         Ok::<_, AppError>(password)
     }
     .await;
     match result {
         Ok(password) => {
-            let notice = format!("账号已创建。一次性初始密码：{password}（仅显示这一次，请当面或通过安全渠道告知本人，首次登录须修改）");
-            rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK).await
+            let notice = format!(
+                "账号已创建。一次性初始密码：{password}（仅显示这一次，请当面或通过安全渠道告知本人，首次登录须修改）"
+            );
+            rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK)
+                .await
         }
         Err(e) => rejected(&st, "/admin", &headers, f, e).await,
     }

@@ -42,10 +42,7 @@ pub fn add_retry_after(e: &AppError, headers: &mut HeaderMap) {
 
 /// An error for a request outside a page flow: JSON if the client asked for it, else plain Chinese text.
 pub fn error_response(req_headers: &HeaderMap, e: AppError) -> Response {
-    let wants_json = req_headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json"))
+    let wants_json = req_headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"))
         || req_headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"));
     if wants_json {
         return ApiError(e).into_response();

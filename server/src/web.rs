@@ -30,12 +30,20 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
         .route("/admin/agencies", post(pages::create_agency))
         .route("/admin/staff", post(pages::create_staff))
         .merge(api::routes())
-        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), move || app::shell(opts.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            move || app::shell(opts.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(Extension(limiters))
         .layer(middleware::from_fn(guard::same_origin_only))
         .layer(middleware::from_fn(move |req, next| guard::client_ip(trust_forwarded, req, next)))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(middleware::from_fn(log_request))

@@ -29,9 +29,7 @@ impl Role {
 
     /// Parse the stored form.
     pub fn parse(s: &str) -> Option<Role> {
-        [Role::Citizen, Role::Staff, Role::PetitionOfficer, Role::Admin]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [Role::Citizen, Role::Staff, Role::PetitionOfficer, Role::Admin].into_iter().find(|r| r.as_str() == s)
     }
 
     /// Name shown to people.

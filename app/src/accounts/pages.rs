@@ -9,7 +9,11 @@ use leptos_router::hooks::use_query_map;
 fn next_param() -> String {
     let q = use_query_map();
     let next = q.read_untracked().get("next").unwrap_or_default();
-    if next.starts_with('/') && !next.starts_with("//") { next } else { String::new() }
+    if next.starts_with('/') && !next.starts_with("//") {
+        next
+    } else {
+        String::new()
+    }
 }
 
 /// Citizen self-registration.

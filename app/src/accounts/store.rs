@@ -20,10 +20,7 @@ fn hasher() -> Argon2<'static> {
 pub async fn hash_password(password: String) -> AppResult<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        hasher()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|_| AppError::Internal)
+        hasher().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| AppError::Internal)
     })
     .await
     .map_err(|_| AppError::Internal)?
@@ -96,7 +93,9 @@ fn validate(r: &Registration) -> AppResult<(String, String, Option<String>)> {
     let mut errors = Vec::new();
     let login = normalise_login(&r.login);
     if login.is_none() {
-        errors.push(FieldError { field: "login".into(), message: "请填写正确的手机号码或电子邮箱".into() });
+        errors.push(FieldError {
+            field: "login".into(), message: "请填写正确的手机号码或电子邮箱".into()
+        });
     }
     check_password(&r.password, &mut errors);
     let name = r.display_name.trim().to_string();
@@ -173,7 +172,8 @@ pub async fn create_staff(
     if role == Role::Citizen || role == Role::Admin {
         return Err(AppError::field("role", "请选择工作人员角色"));
     }
-    let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM agencies WHERE id = $1").bind(agency_id).fetch_optional(db).await?;
+    let exists: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM agencies WHERE id = $1").bind(agency_id).fetch_optional(db).await?;
     if exists.is_none() {
         return Err(AppError::field("agency_id", "请选择所属单位"));
     }
@@ -193,7 +193,8 @@ pub fn one_time_password() -> String {
 
 /// On first start: create the administrator if there is none, returning its one-time password.
 pub async fn ensure_admin(db: &SqlitePool, login: &str) -> AppResult<Option<String>> {
-    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE role = 'admin' LIMIT 1").fetch_optional(db).await?;
+    let existing: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM users WHERE role = 'admin' LIMIT 1").fetch_optional(db).await?;
     if existing.is_some() {
         return Ok(None);
     }
@@ -208,11 +209,13 @@ pub async fn reset_admin(db: &SqlitePool, login: &str) -> AppResult<String> {
     let login = normalise_login(login).unwrap_or_else(|| login.trim().to_string());
     let password = one_time_password();
     let hash = hash_password(password.clone()).await?;
-    let updated = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE login = $2 AND role = 'admin'")
-        .bind(&hash)
-        .bind(&login)
-        .execute(db)
-        .await?;
+    let updated = sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 1 WHERE login = $2 AND role = 'admin'",
+    )
+    .bind(&hash)
+    .bind(&login)
+    .execute(db)
+    .await?;
     if updated.rows_affected() == 0 {
         insert_user(db, &login, &hash, "系统管理员", None, Role::Admin, None, true).await?;
     }
@@ -222,10 +225,8 @@ pub async fn reset_admin(db: &SqlitePool, login: &str) -> AppResult<String> {
 /// Check credentials; one uniform error whether the account exists or not.
 pub async fn authenticate(db: &SqlitePool, login: &str, password: &str) -> AppResult<i64> {
     let login = normalise_login(login).unwrap_or_else(|| login.trim().to_string());
-    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1")
-        .bind(&login)
-        .fetch_optional(db)
-        .await?;
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1").bind(&login).fetch_optional(db).await?;
     let (id, hash) = match row {
         Some((id, h)) => (Some(id), Some(h)),
         None => (None, None),
@@ -240,9 +241,7 @@ pub async fn authenticate(db: &SqlitePool, login: &str, password: &str) -> AppRe
 /// Change one's own password (clears the one-time flag).
 pub async fn change_password(db: &SqlitePool, user: &CurrentUser, current: &str, new: &str) -> AppResult<()> {
     let row: (String,) = sqlx::query_as("SELECT login FROM users WHERE id = $1").bind(user.id).fetch_one(db).await?;
-    authenticate(db, &row.0, current)
-        .await
-        .map_err(|_| AppError::field("current", "当前密码不正确"))?;
+    authenticate(db, &row.0, current).await.map_err(|_| AppError::field("current", "当前密码不正确"))?;
     let mut errors = Vec::new();
     check_password(new, &mut errors);
     if !errors.is_empty() {

@@ -1,5 +1,7 @@
 //! Comment pages: write a comment, see the receipt, read published comments, moderate.
-use super::{lookup_receipt, moderation_queue, my_comments, public_comments, CommentStatus, OwnComment, QueuedComment, MAX_CHARS};
+use super::{
+    lookup_receipt, moderation_queue, my_comments, public_comments, CommentStatus, OwnComment, QueuedComment, MAX_CHARS,
+};
 use crate::accounts::Role;
 use crate::clock::format_datetime;
 use crate::consultations::{get_consultation, pages::route_id, Detail, Status};
@@ -115,8 +117,8 @@ fn CommentGate(d: Detail, e: AppError) -> impl IntoView {
 fn CommentForm(d: Detail, selected: String, echo: FormEcho, anonymous: bool) -> impl IntoView {
     let id = d.summary.id;
     let typed = echo.value("body");
-    let count = RwSignal::new(typed.chars().count());
-    let options = d.articles.iter().filter(|a| a.is_article).map(|a| (a.anchor.clone(), a.label.clone())).collect::<Vec<_>>();
+    let options =
+        d.articles.iter().filter(|a| a.is_article).map(|a| (a.anchor.clone(), a.label.clone())).collect::<Vec<_>>();
     let label = article_label(&d, Some(selected.as_str()).filter(|s| !s.is_empty()));
     view! {
         <Title text="提出意见" />
@@ -141,16 +143,25 @@ fn CommentForm(d: Detail, selected: String, echo: FormEcho, anonymous: bool) -> 
             </select>
             <FieldMessage echo=echo.clone() name="article" />
             <label for="body">"意见内容"</label>
-            <textarea id="body" name="body" rows="10" aria-describedby="body-count body-error"
-                on:input=move |ev| count.set(event_target_value(&ev).chars().count())>{typed.clone()}</textarea>
-            <p class="hint" id="body-count">
-                <span class=move || { if count.get() > MAX_CHARS { "over" } else { "" } }>{move || count.get()}</span>
-                " / " {MAX_CHARS} " 字"
-            </p>
+            <CommentBody typed=typed.clone() />
             <FieldMessage echo=echo.clone() name="body" />
             <p class="hint">"意见经起草单位审核后公开，您的姓名、联系方式等个人信息不会公开。"</p>
             <button type="submit">"提交意见"</button>
         </form>
+    }
+}
+
+/// The comment text area with a live character count (the one part of the form that needs the browser).
+#[island]
+fn CommentBody(typed: String) -> impl IntoView {
+    let count = RwSignal::new(typed.chars().count());
+    view! {
+        <textarea id="body" name="body" rows="10" aria-describedby="body-count body-error"
+            on:input=move |ev| count.set(event_target_value(&ev).chars().count())>{typed}</textarea>
+        <p class="hint" id="body-count">
+            <span class=move || { if count.get() > MAX_CHARS { "over" } else { "" } }>{move || count.get()}</span>
+            " / " {MAX_CHARS} " 字"
+        </p>
     }
 }
 

@@ -58,18 +58,26 @@ pub async fn submit(
     let article_id = match anchor.filter(|a| !a.is_empty()) {
         None => None,
         Some(a) => {
-            let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = $2")
-                .bind(consultation_id)
-                .bind(a)
-                .fetch_optional(db)
-                .await?;
+            let found: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = $2")
+                    .bind(consultation_id)
+                    .bind(a)
+                    .fetch_optional(db)
+                    .await?;
             Some(found.ok_or_else(|| AppError::field("article", "所选条文不存在"))?.0)
         }
     };
     insert(db, consultation_id, article_id, author.map(|u| u.id), body, now).await
 }
 
-async fn insert(db: &SqlitePool, consultation: i64, article: Option<i64>, author: Option<i64>, body: &str, now: i64) -> AppResult<String> {
+async fn insert(
+    db: &SqlitePool,
+    consultation: i64,
+    article: Option<i64>,
+    author: Option<i64>,
+    body: &str,
+    now: i64,
+) -> AppResult<String> {
     // A receipt collision is astronomically unlikely; retry a few times rather than fail.
     for _ in 0..3 {
         let receipt = new_receipt(now);
@@ -112,7 +120,13 @@ pub async fn public(db: &SqlitePool, consultation_id: i64, anchor: Option<&str>)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, article_anchor, article_label, body, created_at)| PublicComment { id, article_anchor, article_label, body, created_at })
+        .map(|(id, article_anchor, article_label, body, created_at)| PublicComment {
+            id,
+            article_anchor,
+            article_label,
+            body,
+            created_at,
+        })
         .collect())
 }
 
@@ -138,7 +152,8 @@ fn own(r: OwnRow) -> OwnComment {
 /// A comment by receipt: the author's own, or an anonymous one (the receipt is then the only key).
 pub async fn by_receipt(db: &SqlitePool, receipt: &str, viewer: Option<&CurrentUser>) -> AppResult<OwnComment> {
     let receipt = normalise_receipt(receipt);
-    let row: Option<OwnRow> = sqlx::query_as(&format!("{OWN_SQL} WHERE m.receipt = $1")).bind(&receipt).fetch_optional(db).await?;
+    let row: Option<OwnRow> =
+        sqlx::query_as(&format!("{OWN_SQL} WHERE m.receipt = $1")).bind(&receipt).fetch_optional(db).await?;
     let row = row.ok_or(AppError::NotFound)?;
     match (row.9, viewer) {
         (None, _) => Ok(own(row)),
@@ -151,10 +166,11 @@ pub async fn by_receipt(db: &SqlitePool, receipt: &str, viewer: Option<&CurrentU
 
 /// All of a citizen's own comments, newest first.
 pub async fn by_author(db: &SqlitePool, user: &CurrentUser) -> AppResult<Vec<OwnComment>> {
-    let rows: Vec<OwnRow> = sqlx::query_as(&format!("{OWN_SQL} WHERE m.author_id = $1 ORDER BY m.created_at DESC, m.id DESC"))
-        .bind(user.id)
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<OwnRow> =
+        sqlx::query_as(&format!("{OWN_SQL} WHERE m.author_id = $1 ORDER BY m.created_at DESC, m.id DESC"))
+            .bind(user.id)
+            .fetch_all(db)
+            .await?;
     Ok(rows.into_iter().map(own).collect())
 }
 
@@ -174,13 +190,24 @@ pub async fn queue(db: &SqlitePool, staff: &CurrentUser, consultation_id: i64) -
     Ok(rows
         .into_iter()
         .map(|(id, article_label, body, status, moderation_reason, created_at)| QueuedComment {
-            id, article_label, body, status: CommentStatus::parse(&status), moderation_reason, created_at,
+            id,
+            article_label,
+            body,
+            status: CommentStatus::parse(&status),
+            moderation_reason,
+            created_at,
         })
         .collect())
 }
 
 /// Approve or reject (with a reason) a pending comment of the staff member's own agency.
-pub async fn moderate(db: &SqlitePool, staff: &CurrentUser, comment_id: i64, approve: bool, reason: &str) -> AppResult<i64> {
+pub async fn moderate(
+    db: &SqlitePool,
+    staff: &CurrentUser,
+    comment_id: i64,
+    approve: bool,
+    reason: &str,
+) -> AppResult<i64> {
     let agency = staff.staff_agency()?;
     let reason = reason.trim();
     if !approve && reason.is_empty() {

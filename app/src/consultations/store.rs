@@ -67,7 +67,7 @@ fn check(input: &NewConsultation) -> AppResult<Checked> {
             errors.push(err("closes_on", "截止日期不能早于今天"));
         } else {
             let opens_at = clock::start_of_day(o);
-            let closes_at = clock::start_of_day(c.next_day().unwrap_or(c));
+            let closes_at = clock::start_of_day(c.next_day());
             let days = (closes_at - opens_at) / 86_400;
             if kind.is_some_and(Kind::needs_30_days) && days < 30 && reason.is_empty() {
                 errors.push(err("short_window_reason", &format!("征求意见期限为{days}日，少于30日的须说明理由")));
@@ -162,7 +162,12 @@ const SUMMARY_SQL: &str = "SELECT c.id, c.kind, c.title, a.name, c.opens_at, c.c
 pub async fn list(db: &SqlitePool, agency: Option<i64>) -> AppResult<Vec<Summary>> {
     let now = clock::now();
     let rows: Vec<SummaryRow> = match agency {
-        Some(a) => sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.agency_id = $1 ORDER BY c.opens_at DESC")).bind(a).fetch_all(db).await?,
+        Some(a) => {
+            sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.agency_id = $1 ORDER BY c.opens_at DESC"))
+                .bind(a)
+                .fetch_all(db)
+                .await?
+        }
         None => sqlx::query_as(&format!("{SUMMARY_SQL} ORDER BY c.opens_at DESC")).fetch_all(db).await?,
     };
     let mut list: Vec<Summary> = rows.into_iter().map(|r| summary(r, now)).collect();
@@ -179,13 +184,16 @@ type ArticleRow = (String, bool, String, Option<String>, Option<String>, Option<
 /// One consultation with articles and per-article comment counts.
 pub async fn detail(db: &SqlitePool, id: i64) -> AppResult<Detail> {
     let now = clock::now();
-    let row: Option<SummaryRow> = sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_optional(db).await?;
+    let row: Option<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_optional(db).await?;
     let s = summary(row.ok_or(AppError::NotFound)?, now);
     let (agency_id, explanation, short_window_reason, allow_anonymous): (i64, String, Option<String>, bool) =
-        sqlx::query_as("SELECT agency_id, explanation, short_window_reason, allow_anonymous FROM consultations WHERE id = $1")
-            .bind(id)
-            .fetch_one(db)
-            .await?;
+        sqlx::query_as(
+            "SELECT agency_id, explanation, short_window_reason, allow_anonymous FROM consultations WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(db)
+        .await?;
     let rows: Vec<ArticleRow> = sqlx::query_as(
         "SELECT ar.anchor, ar.is_article, ar.label, ar.part, ar.chapter, ar.section, ar.body,
             COUNT(CASE WHEN m.status = 'approved' THEN 1 END), COUNT(m.id)
@@ -198,7 +206,15 @@ pub async fn detail(db: &SqlitePool, id: i64) -> AppResult<Detail> {
     let articles = rows
         .into_iter()
         .map(|(anchor, is_article, label, part, chapter, section, body, approved, received)| Article {
-            anchor, is_article, label, part, chapter, section, body, approved, received,
+            anchor,
+            is_article,
+            label,
+            part,
+            chapter,
+            section,
+            body,
+            approved,
+            received,
         })
         .collect();
     let (whole_approved, whole_received): (i64, i64) = sqlx::query_as(
@@ -207,7 +223,16 @@ pub async fn detail(db: &SqlitePool, id: i64) -> AppResult<Detail> {
     .bind(id)
     .fetch_one(db)
     .await?;
-    Ok(Detail { summary: s, agency_id, explanation, short_window_reason, allow_anonymous, articles, whole_approved, whole_received })
+    Ok(Detail {
+        summary: s,
+        agency_id,
+        explanation,
+        short_window_reason,
+        allow_anonymous,
+        articles,
+        whole_approved,
+        whole_received,
+    })
 }
 
 /// Lines not recognised as structure, for the consultation's own agency.

@@ -44,7 +44,11 @@ struct ArticleFilter {
     article: Option<String>,
 }
 
-async fn public_comments(State(st): State<AppState>, Path(id): Path<i64>, Query(q): Query<ArticleFilter>) -> Result<Json<Vec<PublicComment>>, ApiError> {
+async fn public_comments(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ArticleFilter>,
+) -> Result<Json<Vec<PublicComment>>, ApiError> {
     consultations::detail(&st.db, id).await?;
     Ok(Json(comments::public(&st.db, id, q.article.as_deref()).await?))
 }
@@ -71,7 +75,11 @@ async fn submit(
     Ok((StatusCode::CREATED, Json(own)).into_response())
 }
 
-async fn by_receipt(State(st): State<AppState>, Path(receipt): Path<String>, headers: HeaderMap) -> Result<Json<OwnComment>, ApiError> {
+async fn by_receipt(
+    State(st): State<AppState>,
+    Path(receipt): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<OwnComment>, ApiError> {
     let user = crate::pages::viewer(&st, &headers).await?;
     Ok(Json(comments::by_receipt(&st.db, &receipt, user.as_ref()).await?))
 }

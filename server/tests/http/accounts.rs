@@ -6,7 +6,16 @@ async fn citizen_registers_and_is_signed_in_with_a_safe_cookie() {
     let app = TestApp::spawn().await;
     let c = app.client();
     let res = app
-        .post_form(&c, "/register", &[("login", "13900001111"), ("password", "correct horse"), ("display_name", "小王"), ("real_name", "王某某")])
+        .post_form(
+            &c,
+            "/register",
+            &[
+                ("login", "13900001111"),
+                ("password", "correct horse"),
+                ("display_name", "小王"),
+                ("real_name", "王某某"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 303);
     let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
@@ -22,7 +31,16 @@ async fn registration_with_a_taken_login_keeps_what_was_typed_except_the_passwor
     app.citizen("dup@example.com").await;
     let c = app.client();
     let res = app
-        .post_form(&c, "/register", &[("login", "dup@example.com"), ("password", "secret-pass-1"), ("display_name", "重名者"), ("real_name", "")])
+        .post_form(
+            &c,
+            "/register",
+            &[
+                ("login", "dup@example.com"),
+                ("password", "secret-pass-1"),
+                ("display_name", "重名者"),
+                ("real_name", ""),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 422);
     let page = res.text().await.unwrap();
@@ -34,10 +52,13 @@ async fn registration_with_a_taken_login_keeps_what_was_typed_except_the_passwor
 #[tokio::test]
 async fn invalid_registration_explains_each_field() {
     let app = TestApp::spawn().await;
-    let res = app.post_form(&app.client(), "/register", &[("login", "not-a-phone"), ("password", "short"), ("display_name", "")]).await;
+    let res = app
+        .post_form(&app.client(), "/register", &[("login", "not-a-phone"), ("password", "short"), ("display_name", "")])
+        .await;
     assert_eq!(res.status(), 422);
     let page = res.text().await.unwrap();
-    for msg in ["请填写正确的手机号码或电子邮箱", "密码长度应为8至128位", "昵称应为1至30个字"] {
+    for msg in ["请填写正确的手机号码或电子邮箱", "密码长度应为8至128位", "昵称应为1至30个字"]
+    {
         assert!(page.contains(msg), "missing {msg}");
     }
 }
@@ -46,8 +67,10 @@ async fn invalid_registration_explains_each_field() {
 async fn wrong_password_and_unknown_account_get_the_same_answer() {
     let app = TestApp::spawn().await;
     app.citizen("13900002222").await;
-    let wrong = app.post_form(&app.client(), "/login", &[("login", "13900002222"), ("password", "wrong password")]).await;
-    let unknown = app.post_form(&app.client(), "/login", &[("login", "13900009999"), ("password", "wrong password")]).await;
+    let wrong =
+        app.post_form(&app.client(), "/login", &[("login", "13900002222"), ("password", "wrong password")]).await;
+    let unknown =
+        app.post_form(&app.client(), "/login", &[("login", "13900009999"), ("password", "wrong password")]).await;
     assert_eq!(wrong.status(), unknown.status());
     let (a, b) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
     assert!(a.contains("账号或密码错误") && b.contains("账号或密码错误"));
@@ -98,7 +121,11 @@ async fn the_administrator_creates_staff_with_a_one_time_password() {
     assert_eq!(location(&res), "/account/password", "a one-time password must be changed first");
     assert_eq!(app.post_form(&admin, "/admin/agencies", &[("name", "市司法局")]).await.status(), 303);
     let res = app
-        .post_form(&admin, "/admin/staff", &[("login", "staff@gov.example"), ("display_name", "赵工"), ("role", "staff"), ("agency_id", "1")])
+        .post_form(
+            &admin,
+            "/admin/staff",
+            &[("login", "staff@gov.example"), ("display_name", "赵工"), ("role", "staff"), ("agency_id", "1")],
+        )
         .await;
     assert_eq!(res.status(), 200);
     let page = res.text().await.unwrap();

@@ -7,7 +7,13 @@ async fn the_openapi_document_describes_every_route() {
     let app = TestApp::spawn().await;
     let doc: Value = app.get(&app.client(), "/api/v1/openapi.json").await.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/consultations", "/api/v1/consultations/{id}", "/api/v1/consultations/{id}/comments", "/api/v1/comments/{receipt}", "/api/v1/session"] {
+    for path in [
+        "/api/v1/consultations",
+        "/api/v1/consultations/{id}",
+        "/api/v1/consultations/{id}/comments",
+        "/api/v1/comments/{receipt}",
+        "/api/v1/session",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} undocumented");
     }
 }
@@ -22,11 +28,22 @@ async fn an_api_client_reads_a_consultation_signs_in_and_comments() {
     let list: Vec<Value> = app.get(&c, "/api/v1/consultations").await.json().await.unwrap();
     assert_eq!(list[0]["status"], "open");
     let detail: Value = app.get(&c, &format!("/api/v1/consultations/{id}")).await.json().await.unwrap();
-    let anchors: Vec<&str> = detail["articles"].as_array().unwrap().iter().map(|a| a["anchor"].as_str().unwrap()).collect();
+    let anchors: Vec<&str> =
+        detail["articles"].as_array().unwrap().iter().map(|a| a["anchor"].as_str().unwrap()).collect();
     assert_eq!(anchors, ["a1", "a2", "a3", "a3-1"]);
-    let res = c.post(app.url("/api/v1/session")).json(&json!({"login": "api@example.com", "password": "correct horse"})).send().await.unwrap();
+    let res = c
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"login": "api@example.com", "password": "correct horse"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    let res = c.post(app.url(&format!("/api/v1/consultations/{id}/comments"))).json(&json!({"article": "a2", "body": "通过接口提交"})).send().await.unwrap();
+    let res = c
+        .post(app.url(&format!("/api/v1/consultations/{id}/comments")))
+        .json(&json!({"article": "a2", "body": "通过接口提交"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
     let own: Value = res.json().await.unwrap();
     assert!(own["receipt"].as_str().unwrap().starts_with("YJ-"));
@@ -44,7 +61,12 @@ async fn api_errors_have_one_shape_with_a_code() {
     let (staff, _) = app.staff("市公安局").await;
     let id = app.open_consultation(&staff).await;
     let c = app.citizen("13900005050").await;
-    let res = c.post(app.url(&format!("/api/v1/consultations/{id}/comments"))).json(&json!({"article": "a99", "body": "x"})).send().await.unwrap();
+    let res = c
+        .post(app.url(&format!("/api/v1/consultations/{id}/comments")))
+        .json(&json!({"article": "a99", "body": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 422);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "invalid_input");

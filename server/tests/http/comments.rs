@@ -12,7 +12,12 @@ async fn citizen_comments_on_an_article_and_gets_a_receipt() {
     let receipt = receipt_of(&res);
     assert!(receipt.starts_with("YJ-20") && receipt.len() == "YJ-2026-XXXX-XXXX-XXXX".len(), "{receipt}");
     let page = app.get(&c, &location(&res)).await.text().await.unwrap();
-    assert!(page.contains("意见已提交") && page.contains(&receipt) && page.contains("第三条之一") && page.contains("待审核"));
+    assert!(
+        page.contains("意见已提交")
+            && page.contains(&receipt)
+            && page.contains("第三条之一")
+            && page.contains("待审核")
+    );
     let mine = app.get(&c, "/me").await.text().await.unwrap();
     assert!(mine.contains(&receipt), "the commenter finds it again later");
 }
@@ -49,11 +54,21 @@ async fn comments_before_the_window_opens_or_after_it_closes_are_refused() {
 
     let closed = app.open_consultation(&staff).await;
     let past = app::clock::now() - 1;
-    sqlx::query("UPDATE consultations SET opens_at = $1 - 2592000, closes_at = $1 WHERE id = $2").bind(past).bind(closed).execute(&app.db).await.unwrap();
+    sqlx::query("UPDATE consultations SET opens_at = $1 - 2592000, closes_at = $1 WHERE id = $2")
+        .bind(past)
+        .bind(closed)
+        .execute(&app.db)
+        .await
+        .unwrap();
     let res = comment(&app, &c, closed, "a1", "逾期提交的意见").await;
     assert_eq!(res.status(), 409);
     assert!(res.text().await.unwrap().contains("意见征集已经结束"));
-    let res = c.post(app.url(&format!("/api/v1/consultations/{closed}/comments"))).json(&serde_json::json!({"body": "逾期"})).send().await.unwrap();
+    let res = c
+        .post(app.url(&format!("/api/v1/consultations/{closed}/comments")))
+        .json(&serde_json::json!({"body": "逾期"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 409);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "window_closed");
@@ -70,7 +85,11 @@ async fn anonymous_commenting_is_off_unless_the_consultation_allows_it() {
     let res = comment(&app, &anon, id, "", "匿名意见").await;
     assert_eq!(res.status(), 401);
     assert!(res.text().await.unwrap().contains("匿名意见"), "kept in the form");
-    sqlx::query("UPDATE consultations SET allow_anonymous = TRUE WHERE id = $1").bind(id).execute(&app.db).await.unwrap();
+    sqlx::query("UPDATE consultations SET allow_anonymous = TRUE WHERE id = $1")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
     let res = comment(&app, &anon, id, "", "匿名意见").await;
     assert_eq!(res.status(), 303);
     let receipt = receipt_of(&res);
@@ -93,7 +112,11 @@ async fn a_receipt_shows_only_to_its_author() {
     assert_eq!(app.get(&other, &format!("/api/v1/comments/{receipt}")).await.status(), 404);
     assert_eq!(app.get(&app.client(), &format!("/api/v1/comments/{receipt}")).await.status(), 401);
     let lower = receipt.to_lowercase();
-    assert_eq!(app.get(&author, &format!("/api/v1/comments/{lower}")).await.status(), 200, "typed in lower case still works");
+    assert_eq!(
+        app.get(&author, &format!("/api/v1/comments/{lower}")).await.status(),
+        200,
+        "typed in lower case still works"
+    );
 }
 
 #[tokio::test]
@@ -104,23 +127,34 @@ async fn staff_approve_a_comment_and_the_public_sees_it_without_personal_data() 
     let c = app.citizen("13900001212").await;
     comment(&app, &c, id, "a3", "登记应当可以网上办理。").await;
     comment(&app, &c, id, "a3", "广告内容").await;
-    let before: Vec<serde_json::Value> = app.get(&app.client(), &format!("/api/v1/consultations/{id}/comments")).await.json().await.unwrap();
+    let before: Vec<serde_json::Value> =
+        app.get(&app.client(), &format!("/api/v1/consultations/{id}/comments")).await.json().await.unwrap();
     assert!(before.is_empty(), "nothing is public before moderation");
     let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM comments ORDER BY id").fetch_all(&app.db).await.unwrap();
     let path = |cid: i64| format!("/staff/comments/{cid}/moderate");
     let res = app.post_form(&staff, &path(ids[0].0), &[("decision", "approve")]).await;
     assert_eq!(res.status(), 303);
-    let res = app.post_form(&staff, &path(ids[1].0), &[("decision", "reject"), ("reason", ""), ("consultation_id", &id.to_string())]).await;
+    let res = app
+        .post_form(
+            &staff,
+            &path(ids[1].0),
+            &[("decision", "reject"), ("reason", ""), ("consultation_id", &id.to_string())],
+        )
+        .await;
     assert_eq!(res.status(), 422, "rejection needs a reason");
     assert!(res.text().await.unwrap().contains("不予公开的，须填写理由"));
     let res = app.post_form(&staff, &path(ids[1].0), &[("decision", "reject"), ("reason", "与草案内容无关")]).await;
     assert_eq!(res.status(), 303);
-    let public: Vec<serde_json::Value> = app.get(&app.client(), &format!("/api/v1/consultations/{id}/comments?article=a3")).await.json().await.unwrap();
+    let public: Vec<serde_json::Value> =
+        app.get(&app.client(), &format!("/api/v1/consultations/{id}/comments?article=a3")).await.json().await.unwrap();
     assert_eq!(public.len(), 1);
     assert_eq!(public[0]["body"], "登记应当可以网上办理。");
     assert!(public[0].get("author_id").is_none() && !public[0].to_string().contains("13900001212"));
     let page = app.get(&app.client(), &format!("/consultations/{id}")).await.text().await.unwrap();
-    assert!(page.contains("已公开意见 <!--hk-->") || page.contains("<span class=\"count\">1</span>"), "per-article count on the draft page");
+    assert!(
+        page.contains("已公开意见 <!--hk-->") || page.contains("<span class=\"count\">1</span>"),
+        "per-article count on the draft page"
+    );
 }
 
 #[tokio::test]

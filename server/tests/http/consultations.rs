@@ -40,7 +40,9 @@ async fn the_draft_page_shows_chapters_articles_and_insertions_with_anchors() {
     let (staff, _) = app.staff("市公安局").await;
     let id = app.open_consultation(&staff).await;
     let page = app.get(&app.client(), &format!("/consultations/{id}")).await.text().await.unwrap();
-    for needle in ["第一章 总则", "第二章 管理", "id=\"a1\"", "id=\"a3\"", "id=\"a3-1\"", "第三条之一", "对本条提出意见"] {
+    for needle in
+        ["第一章 总则", "第二章 管理", "id=\"a1\"", "id=\"a3\"", "id=\"a3-1\"", "第三条之一", "对本条提出意见"]
+    {
         assert!(page.contains(needle), "missing {needle}");
     }
 }
@@ -53,7 +55,17 @@ async fn staff_are_told_which_lines_were_not_recognised() {
     let closes = app::clock::format_date(app::clock::now() + 40 * 86_400);
     let text = "某市养犬管理条例（草案）\n第一条　为了规范养犬行为，制定本条例。\n";
     let res = app
-        .post_form(&staff, "/staff/consultations/new", &[("kind", "regulation"), ("title", "养犬"), ("full_text", text), ("opens_on", &today), ("closes_on", &closes)])
+        .post_form(
+            &staff,
+            "/staff/consultations/new",
+            &[
+                ("kind", "regulation"),
+                ("title", "养犬"),
+                ("full_text", text),
+                ("opens_on", &today),
+                ("closes_on", &closes),
+            ],
+        )
         .await;
     let id = location_id(&res);
     let page = app.get(&staff, &format!("/staff/consultations/{id}")).await.text().await.unwrap();

@@ -57,7 +57,11 @@ impl TestApp {
     pub async fn citizen(&self, login: &str) -> Client {
         let c = self.client();
         let res = self
-            .post_form(&c, "/register", &[("login", login), ("password", "correct horse"), ("display_name", "市民"), ("real_name", "")])
+            .post_form(
+                &c,
+                "/register",
+                &[("login", login), ("password", "correct horse"), ("display_name", "市民"), ("real_name", "")],
+            )
             .await;
         assert_eq!(res.status(), 303, "registration should redirect");
         c
@@ -66,12 +70,15 @@ impl TestApp {
     /// Create an agency and one of its staff (as the administrator would), signed in.
     pub async fn staff(&self, agency: &str) -> (Client, i64) {
         let admin = accounts::reset_admin(&self.db, "root-admin").await.expect("admin");
-        let admin_id: (i64,) = sqlx::query_as("SELECT id FROM users WHERE login = 'root-admin'").fetch_one(&self.db).await.unwrap();
+        let admin_id: (i64,) =
+            sqlx::query_as("SELECT id FROM users WHERE login = 'root-admin'").fetch_one(&self.db).await.unwrap();
         let admin_user = accounts::user(&self.db, admin_id.0).await.unwrap();
         let _ = admin;
         let agency_id = app::admin::store::create_agency(&self.db, &admin_user, agency).await.expect("agency");
         let login = format!("staff{agency_id}@gov.example");
-        let pw = accounts::create_staff(&self.db, &admin_user, &login, "工作人员", Role::Staff, agency_id).await.expect("staff");
+        let pw = accounts::create_staff(&self.db, &admin_user, &login, "工作人员", Role::Staff, agency_id)
+            .await
+            .expect("staff");
         let c = self.client();
         let res = self.post_form(&c, "/login", &[("login", &login), ("password", &pw)]).await;
         assert_eq!(res.status(), 303);
@@ -112,7 +119,11 @@ pub const DRAFT: &str = "第一章　总则\n第一条　为了规范养犬行�
 /// The numeric id at the end of a redirect's Location path.
 pub fn location_id(res: &Response) -> i64 {
     let loc = location(res);
-    loc.rsplit('/').next().and_then(|s| s.split(['?', '#']).next()).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no id in {loc}"))
+    loc.rsplit('/')
+        .next()
+        .and_then(|s| s.split(['?', '#']).next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {loc}"))
 }
 
 pub fn location(res: &Response) -> String {
@@ -127,5 +138,9 @@ pub async fn comment(app: &TestApp, c: &Client, id: i64, article: &str, body: &s
 /// The receipt number in a successful comment redirect.
 pub fn receipt_of(res: &Response) -> String {
     let loc = location(res);
-    loc.split("no=").nth(1).and_then(|s| s.split('&').next()).unwrap_or_else(|| panic!("no receipt in {loc}")).to_string()
+    loc.split("no=")
+        .nth(1)
+        .and_then(|s| s.split('&').next())
+        .unwrap_or_else(|| panic!("no receipt in {loc}"))
+        .to_string()
 }

@@ -14,7 +14,14 @@ async fn a_form_post_from_another_site_is_refused() {
     let n: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&app.db).await.unwrap();
     assert_eq!(n.0, 0);
     let host = app.base.trim_start_matches("http://").to_string();
-    let res = c.post(app.url("/register")).header("origin", format!("http://{host}")).header("sec-fetch-site", "same-origin").form(&form).send().await.unwrap();
+    let res = c
+        .post(app.url("/register"))
+        .header("origin", format!("http://{host}"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 303, "the same origin is fine");
 }
 
@@ -32,7 +39,12 @@ async fn too_many_comments_get_429_with_retry_after_and_the_text_kept() {
     assert!(res.headers().get("retry-after").is_some());
     let page = res.text().await.unwrap();
     assert!(page.contains("操作过于频繁") && page.contains("第三次提交的意见"));
-    let res = c.post(app.url(&format!("/api/v1/consultations/{id}/comments"))).json(&serde_json::json!({"body": "x"})).send().await.unwrap();
+    let res = c
+        .post(app.url(&format!("/api/v1/consultations/{id}/comments")))
+        .json(&serde_json::json!({"body": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 429);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "rate_limited");
@@ -43,7 +55,11 @@ async fn repeated_sign_in_attempts_are_limited() {
     let app = TestApp::spawn_with(Limits { login_per_minute: 3, ..Limits::default() }).await;
     let mut last = 0;
     for _ in 0..4 {
-        last = app.post_form(&app.client(), "/login", &[("login", "13900004040"), ("password", "guess")]).await.status().as_u16();
+        last = app
+            .post_form(&app.client(), "/login", &[("login", "13900004040"), ("password", "guess")])
+            .await
+            .status()
+            .as_u16();
     }
     assert_eq!(last, 429);
 }

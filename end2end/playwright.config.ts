@@ -1,0 +1,39 @@
+// Browser tests against the real server (debug build, demo data, fresh data folder) in Debian's chromium.
+import { defineConfig } from '@playwright/test';
+
+const port = process.env.E2E_PORT ?? '3107';
+export const serverEnv = {
+  CANYU_DATA_DIR: '../target/e2e-data',
+  CANYU_SITE_ROOT: '../target/site',
+  CANYU_LISTEN: `127.0.0.1:${port}`,
+  RUST_LOG: 'warn',
+};
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  fullyParallel: false,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    locale: 'zh-CN',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  projects: [
+    { name: 'js', use: { javaScriptEnabled: true } },
+    { name: 'no-js', use: { javaScriptEnabled: false } },
+    { name: 'phone', use: { javaScriptEnabled: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+  ],
+  webServer: {
+    command: 'rm -rf ../target/e2e-data && ../target/debug/canyu serve --demo',
+    url: `http://127.0.0.1:${port}/healthz`,
+    env: serverEnv,
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});
