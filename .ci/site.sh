@@ -6,9 +6,7 @@ cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
 site=${CANYU_SITE_ROOT:-target/site}
 
-# Type-erased components make a markedly smaller bundle (see README, "Bundle size").
-RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" \
-  cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
+cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
   --profile wasm-release --quiet
 mkdir -p "$site/pkg"
 wasm-bindgen --target web --no-typescript --out-name canyu --out-dir "$site/pkg" \

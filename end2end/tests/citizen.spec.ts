@@ -61,7 +61,8 @@ test('citizen registers, comments on an article and gets a receipt', async ({ pa
   await expect(page.locator('#receipt-no')).toHaveText(receipt);
   await expect(page.locator('.receipt')).toContainText(text);
 
-  expect(errors, 'no console errors').toEqual([]);
+  // The refused empty submission is answered 422 on purpose; anything else is a real error.
+  expect(errors.filter((e) => !e.includes('status of 422')), 'no console errors').toEqual([]);
 });
 
 test('staff member approves a comment and the public sees it', async ({ page, browser, javaScriptEnabled }) => {

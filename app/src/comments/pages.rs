@@ -90,7 +90,8 @@ pub fn CommentFormPage() -> impl IntoView {
                         (Some(u), _) if u.role != Role::Citizen => Some(AppError::Forbidden),
                         _ => None,
                     };
-                    match gate {
+                    // After a rejected post the form comes back with what was typed, whatever the reason.
+                    match gate.filter(|_| echo.values.is_empty()) {
                         Some(e) => view! { <CommentGate d e /> }.into_any(),
                         None => view! { <CommentForm d selected echo anonymous=u.is_none() /> }.into_any(),
                     }
@@ -131,6 +132,12 @@ fn CommentForm(d: Detail, selected: String, echo: FormEcho, anonymous: bool) -> 
             </blockquote>
         })}
         <FormMessage echo=echo.clone() />
+        {(echo.error("form") == Some(AppError::Unauthorized.to_string())).then(|| view! {
+            <p class="hint">
+                <a href="/login" target="_blank">"登录"</a>" 或 "<a href="/register" target="_blank">"注册"</a>
+                "（在新窗口打开，本页填写的内容保留）后，再次提交即可。"
+            </p>
+        })}
         {anonymous.then(|| view! { <p class="hint">"本项目允许匿名提交。未登录提交的意见只能凭回执编号查询，请妥善保存。"</p> })}
         <form method="post" action=format!("/consultations/{id}/comment") class="stacked" id="comment-form">
             <label for="article">"针对"</label>
@@ -143,7 +150,8 @@ fn CommentForm(d: Detail, selected: String, echo: FormEcho, anonymous: bool) -> 
             </select>
             <FieldMessage echo=echo.clone() name="article" />
             <label for="body">"意见内容"</label>
-            <CommentBody typed=typed.clone() />
+            <textarea id="body" name="body" rows="10" aria-describedby="body-count body-error">{typed.clone()}</textarea>
+            <CharCounter initial=typed.chars().count() />
             <FieldMessage echo=echo.clone() name="body" />
             <p class="hint">"意见经起草单位审核后公开，您的姓名、联系方式等个人信息不会公开。"</p>
             <button type="submit">"提交意见"</button>
@@ -151,13 +159,22 @@ fn CommentForm(d: Detail, selected: String, echo: FormEcho, anonymous: bool) -> 
     }
 }
 
-/// The comment text area with a live character count (the one part of the form that needs the browser).
+/// A live character count for the comment text area. The text area itself is plain server HTML
+/// (so it works without JavaScript); this island listens for its `input` events.
 #[island]
-fn CommentBody(typed: String) -> impl IntoView {
-    let count = RwSignal::new(typed.chars().count());
+fn CharCounter(initial: usize) -> impl IntoView {
+    let count = RwSignal::new(initial);
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::input, move |ev| {
+            let target = event_target::<leptos::web_sys::Element>(&ev);
+            if target.id() == "body" {
+                count.set(event_target_value(&ev).chars().count());
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
     view! {
-        <textarea id="body" name="body" rows="10" aria-describedby="body-count body-error"
-            on:input=move |ev| count.set(event_target_value(&ev).chars().count())>{typed}</textarea>
         <p class="hint" id="body-count">
             <span class=move || { if count.get() > MAX_CHARS { "over" } else { "" } }>{move || count.get()}</span>
             " / " {MAX_CHARS} " 字"

@@ -266,7 +266,7 @@ pub fn ParseReport(id: i64) -> impl IntoView {
                         <section class="alert alert-warn">
                             <h2>"以下各行未识别为章、节、条结构，已作为“其他内容”原样保留："</h2>
                             <ul>
-                                {lines.into_iter().map(|(n, t)| view! { <li>"第" {n} "行：" {t}</li> }).collect_view()}
+                                {lines.into_iter().map(|(n, t)| view! { <li>{format!("第{n}行：{t}")}</li> }).collect_view()}
                             </ul>
                         </section>
                     }.into_any(),

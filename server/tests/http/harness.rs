@@ -69,11 +69,10 @@ impl TestApp {
 
     /// Create an agency and one of its staff (as the administrator would), signed in.
     pub async fn staff(&self, agency: &str) -> (Client, i64) {
-        let admin = accounts::reset_admin(&self.db, "root-admin").await.expect("admin");
+        accounts::reset_admin(&self.db, "root-admin").await.expect("admin");
         let admin_id: (i64,) =
             sqlx::query_as("SELECT id FROM users WHERE login = 'root-admin'").fetch_one(&self.db).await.unwrap();
         let admin_user = accounts::user(&self.db, admin_id.0).await.unwrap();
-        let _ = admin;
         let agency_id = app::admin::store::create_agency(&self.db, &admin_user, agency).await.expect("agency");
         let login = format!("staff{agency_id}@gov.example");
         let pw = accounts::create_staff(&self.db, &admin_user, &login, "工作人员", Role::Staff, agency_id)
