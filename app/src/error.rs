@@ -15,6 +15,8 @@ pub enum AppError {
     Unauthorized,
     #[error("没有权限执行此操作")]
     Forbidden,
+    #[error("请先修改初始密码")]
+    PasswordChangeRequired,
     #[error("未找到相关内容")]
     NotFound,
     #[error("{}", .0.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("；"))]
@@ -46,6 +48,7 @@ impl AppError {
         match self {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
+            AppError::PasswordChangeRequired => "password_change_required",
             AppError::NotFound => "not_found",
             AppError::Invalid(_) => "invalid_input",
             AppError::NotOpenYet => "window_not_open",
@@ -62,7 +65,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthorized => 401,
-            AppError::Forbidden | AppError::CrossOrigin => 403,
+            AppError::Forbidden | AppError::CrossOrigin | AppError::PasswordChangeRequired => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) => 422,
             AppError::NotOpenYet | AppError::Closed | AppError::Conflict(_) => 409,

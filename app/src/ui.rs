@@ -68,6 +68,7 @@ pub fn ErrorView(err: AppError) -> impl IntoView {
     }
     let hint = match err {
         AppError::Unauthorized => view! { <p><a href="/login">"登录"</a>" 后继续。"</p> }.into_any(),
+        AppError::PasswordChangeRequired => view! { <p><a href="/account/password">"修改密码"</a></p> }.into_any(),
         _ => view! { <p><a href="/">"返回首页"</a></p> }.into_any(),
     };
     let title = match err {

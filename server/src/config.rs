@@ -129,3 +129,30 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_file_sets_values_and_unset_keys_keep_their_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("canyu.toml");
+        std::fs::write(&path, "listen = \"0.0.0.0:8080\"\nsecure_cookies = true\n[limits]\nsubmit_per_minute = 3\n")
+            .unwrap();
+        let cfg = Config::load(Some(path)).unwrap();
+        assert_eq!(cfg.listen, "0.0.0.0:8080");
+        assert!(cfg.secure_cookies);
+        assert_eq!(cfg.limits.submit_per_minute, 3);
+        assert_eq!(cfg.limits.login_per_minute, 10);
+        assert_eq!(cfg.database_url(), "sqlite://data/canyu.db");
+    }
+
+    #[test]
+    fn a_broken_config_file_is_reported_not_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("canyu.toml");
+        std::fs::write(&path, "listen = 80").unwrap();
+        assert!(matches!(Config::load(Some(path)), Err(ConfigError::Parse(..))));
+    }
+}

@@ -110,7 +110,8 @@ async fn staff(
     .await?
     .last_insert_rowid();
     logins.push((login.to_string(), pw));
-    accounts::user(db, id).await
+    // The loader publishes on the staff member's behalf; they still change their password at first sign-in.
+    Ok(CurrentUser { must_change_password: false, ..accounts::user(db, id).await? })
 }
 
 async fn citizen(db: &SqlitePool, login: &str, name: &str) -> AppResult<CurrentUser> {

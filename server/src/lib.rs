@@ -35,11 +35,14 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     let state = AppState { db, leptos_options: leptos_options(&cfg, addr), secure_cookies: cfg.secure_cookies };
     let limiters = guard::Limiters::new(&cfg.limits);
-    let pruner = limiters.clone();
+    let (pruner, prune_db) = (limiters.clone(), state.db.clone());
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(60)).await;
             pruner.prune();
+            if let Err(e) = app::accounts::store::delete_expired_sessions(&prune_db).await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
         }
     });
     let app = web::router(state, limiters, cfg.trust_forwarded_for);

@@ -55,12 +55,15 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    /// Early-return authorization: `user.require(Role::Staff)?`.
+    /// Early-return authorization: `user.require(Role::Staff)?`. Staff and administrators still on
+    /// a one-time password may do nothing but change it.
     pub fn require(&self, role: Role) -> Result<(), AppError> {
-        if self.role == role {
-            Ok(())
-        } else {
+        if self.role != role {
             Err(AppError::Forbidden)
+        } else if self.must_change_password {
+            Err(AppError::PasswordChangeRequired)
+        } else {
+            Ok(())
         }
     }
 

@@ -306,3 +306,9 @@ pub async fn user(db: &SqlitePool, id: i64) -> AppResult<CurrentUser> {
     let role = Role::parse(&role).ok_or(AppError::Internal)?;
     Ok(CurrentUser { id, display_name, role, agency_id, agency_name, must_change_password })
 }
+
+/// Remove sessions past their expiry.
+pub async fn delete_expired_sessions(db: &SqlitePool) -> AppResult<u64> {
+    let res = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(crate::clock::now()).execute(db).await?;
+    Ok(res.rows_affected())
+}

@@ -196,8 +196,10 @@ pub fn NewConsultationPage() -> impl IntoView {
                 let echo = echo.clone();
                 Suspend::new(async move {
                     match user.await {
-                        Ok(Some(u)) if u.staff_agency().is_ok() => view! { <NewConsultationForm echo /> }.into_any(),
-                        Ok(Some(_)) => view! { <ErrorView err=AppError::Forbidden /> }.into_any(),
+                        Ok(Some(u)) => match u.staff_agency() {
+                            Ok(_) => view! { <NewConsultationForm echo /> }.into_any(),
+                            Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                        },
                         _ => view! { <ErrorView err=AppError::Unauthorized /> }.into_any(),
                     }
                 })

@@ -119,6 +119,8 @@ async fn the_administrator_creates_staff_with_a_one_time_password() {
     let admin = app.client();
     let res = app.post_form(&admin, "/login", &[("login", "admin"), ("password", &pw)]).await;
     assert_eq!(location(&res), "/account/password", "a one-time password must be changed first");
+    let res = app.post_form(&admin, "/account/password", &[("current", &pw), ("new", "admin-password-2")]).await;
+    assert_eq!(location(&res), "/admin");
     assert_eq!(app.post_form(&admin, "/admin/agencies", &[("name", "市司法局")]).await.status(), 303);
     let res = app
         .post_form(
@@ -136,4 +138,17 @@ async fn the_administrator_creates_staff_with_a_one_time_password() {
     assert_eq!(location(&res), "/account/password");
     let res = app.post_form(&staff, "/account/password", &[("current", &staff_pw), ("new", "a much better one")]).await;
     assert_eq!(location(&res), "/staff");
+}
+
+#[tokio::test]
+async fn staff_on_a_one_time_password_must_change_it_before_acting() {
+    let app = TestApp::spawn().await;
+    let pw = app::accounts::store::reset_admin(&app.db, "admin").await.unwrap();
+    let admin = app.client();
+    app.post_form(&admin, "/login", &[("login", "admin"), ("password", &pw)]).await;
+    let res = app.post_form(&admin, "/admin/agencies", &[("name", "市司法局")]).await;
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap().contains("请先修改初始密码"));
+    app.post_form(&admin, "/account/password", &[("current", &pw), ("new", "admin-password-2")]).await;
+    assert_eq!(app.post_form(&admin, "/admin/agencies", &[("name", "市司法局")]).await.status(), 303);
 }

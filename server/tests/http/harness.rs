@@ -72,7 +72,11 @@ impl TestApp {
         accounts::reset_admin(&self.db, "root-admin").await.expect("admin");
         let admin_id: (i64,) =
             sqlx::query_as("SELECT id FROM users WHERE login = 'root-admin'").fetch_one(&self.db).await.unwrap();
-        let admin_user = accounts::user(&self.db, admin_id.0).await.unwrap();
+        // Setup acts as an administrator who has already replaced the one-time password.
+        let admin_user = app::accounts::CurrentUser {
+            must_change_password: false,
+            ..accounts::user(&self.db, admin_id.0).await.unwrap()
+        };
         let agency_id = app::admin::store::create_agency(&self.db, &admin_user, agency).await.expect("agency");
         let login = format!("staff{agency_id}@gov.example");
         let pw = accounts::create_staff(&self.db, &admin_user, &login, "工作人员", Role::Staff, agency_id)
@@ -81,6 +85,8 @@ impl TestApp {
         let c = self.client();
         let res = self.post_form(&c, "/login", &[("login", &login), ("password", &pw)]).await;
         assert_eq!(res.status(), 303);
+        let res = self.post_form(&c, "/account/password", &[("current", &pw), ("new", "staff-password")]).await;
+        assert_eq!(location(&res), "/staff");
         (c, agency_id)
     }
 

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on 127.0.0.1 with a fresh SQLite file per test, over HTTP.
 mod accounts;
 mod api;
+mod binary;
 mod comments;
 mod consultations;
 mod harness;
