@@ -100,3 +100,13 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading">"加载中…"</p> }
 }
+
+/// Percent-encode a value for a query string (everything but unreserved characters).
+pub fn encode_query(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

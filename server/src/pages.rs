@@ -74,6 +74,11 @@ fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// Only paths on this site are followed after signing in (no open redirects).
+fn is_local(next: &str) -> bool {
+    next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\")
+}
+
 fn field(f: &HashMap<String, String>, k: &str) -> String {
     f.get(k).cloned().unwrap_or_default()
 }
@@ -107,7 +112,8 @@ pub async fn register(
         };
         let id = accounts::register(&st.db, reg).await?;
         tracing::info!(user = id, "citizen registered");
-        sign_in(&st, &headers, id, "/").await
+        let next = field(&f, "next");
+        sign_in(&st, &headers, id, if is_local(&next) { &next } else { "/" }).await
     }
     .await;
     match result {
@@ -142,8 +148,7 @@ pub async fn login(
         let id = accounts::authenticate(&st.db, &login, &field(&f, "password")).await?;
         let user = accounts::user(&st.db, id).await?;
         let next = field(&f, "next");
-        let local = next.starts_with('/') && !next.starts_with("//");
-        let to = if local && !user.must_change_password { next.as_str() } else { home_for(&user) };
+        let to = if is_local(&next) && !user.must_change_password { next.as_str() } else { home_for(&user) };
         tracing::info!(user = id, "signed in");
         sign_in(&st, &headers, id, to).await
     }
@@ -167,9 +172,17 @@ pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response 
 }
 
 /// POST /account/password
-pub async fn change_password(State(st): State<AppState>, headers: HeaderMap, Form(f): Fields) -> Response {
+pub async fn change_password(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
     let result = async {
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        // Checking the current password is a sign-in attempt in all but name.
+        lim.check(Action::Login, &keys(ip, Some(format!("user-{}", user.id))))?;
         accounts::change_password(&st.db, &user, &field(&f, "current"), &field(&f, "new")).await?;
         let user = CurrentUser { must_change_password: false, ..user };
         Ok::<_, AppError>(see_other(home_for(&user)))
@@ -250,6 +263,8 @@ pub struct Decision {
 /// POST /staff/comments/{id}/moderate
 pub async fn moderate(
     State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
     Path(comment): Path<i64>,
     headers: HeaderMap,
     Form(d): Form<Decision>,
@@ -257,6 +272,7 @@ pub async fn moderate(
     let result = async {
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
         user.staff_agency()?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
         let approve = d.decision == "approve";
         let consultation = app::comments::store::moderate(&st.db, &user, comment, approve, &d.reason).await?;
         Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
@@ -277,9 +293,16 @@ pub async fn moderate(
 }
 
 /// POST /admin/agencies
-pub async fn create_agency(State(st): State<AppState>, headers: HeaderMap, Form(f): Fields) -> Response {
+pub async fn create_agency(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
     let result = async {
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
         app::admin::store::create_agency(&st.db, &user, &field(&f, "name")).await?;
         Ok::<_, AppError>(see_other("/admin"))
     }
@@ -291,9 +314,16 @@ pub async fn create_agency(State(st): State<AppState>, headers: HeaderMap, Form(
 }
 
 /// POST /admin/staff: the one-time password is shown once, on this response only.
-pub async fn create_staff(State(st): State<AppState>, headers: HeaderMap, Form(f): Fields) -> Response {
+pub async fn create_staff(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
     let result = async {
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
         let role = Role::parse(&field(&f, "role")).ok_or_else(|| AppError::field("role", "请选择角色"))?;
         let agency = field(&f, "agency_id").parse().map_err(|_| AppError::field("agency_id", "请选择所属单位"))?;
         let password =

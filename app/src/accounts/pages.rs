@@ -20,11 +20,13 @@ fn next_param() -> String {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let echo = use_echo();
+    let next = if echo.values.is_empty() { next_param() } else { echo.value("next") };
     view! {
         <Title text="注册" />
         <h1>"注册账号"</h1>
         <FormMessage echo=echo.clone() />
         <form method="post" action="/register" class="stacked narrow">
+            <input type="hidden" name="next" value=next />
             <label for="login">"手机号码或电子邮箱"</label>
             <input id="login" name="login" autocomplete="username" required value=echo.value("login") />
             <FieldMessage echo=echo.clone() name="login" />
@@ -48,11 +50,16 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn LoginPage() -> impl IntoView {
     let echo = use_echo();
     let next = if echo.values.is_empty() { next_param() } else { echo.value("next") };
+    let register = if next.is_empty() {
+        "/register".to_string()
+    } else {
+        format!("/register?next={}", crate::ui::encode_query(&next))
+    };
     view! {
         <Title text="登录" />
         <h1>"登录"</h1>
         <LoginForm echo next />
-        <p>"还没有账号？" <a href="/register">"注册"</a></p>
+        <p>"还没有账号？" <a href=register>"注册"</a></p>
     }
 }
 

@@ -109,7 +109,12 @@ fn CommentGate(d: Detail, e: AppError) -> impl IntoView {
         <Title text="提出意见" />
         <h1>"提出意见：" {d.summary.title}</h1>
         <div class="alert alert-error" role="alert">{e.to_string()}</div>
-        {login.then(|| view! { <p><a class="button" href="/login">"登录"</a>" 或 "<a href="/register">"注册"</a>" 后即可提出意见。"</p> })}
+        {login.then(|| {
+            let next = crate::ui::encode_query(&format!("/consultations/{}/comment", d.summary.id));
+            view! {
+                <p><a class="button" href=format!("/login?next={next}")>"登录"</a>" 或 "<a href="/register">"注册"</a>" 后即可提出意见。"</p>
+            }
+        })}
         <p><a href=back>"返回草案"</a></p>
     }
 }

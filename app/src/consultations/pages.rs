@@ -1,6 +1,6 @@
 //! Consultation pages: the public list, a draft with its articles, and the staff's own list and form.
 use super::{agency_consultations, get_consultation, list_consultations, parse_report, Article, Detail, Kind, Summary};
-use crate::clock::{format_date, format_datetime};
+use crate::clock::format_date;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormMessage};
 use crate::ui::{ErrorView, Loading, StatusBadge};
@@ -95,7 +95,7 @@ fn DraftView(d: Detail) -> impl IntoView {
                 <h1>{s.title.clone()}</h1>
                 <p class="meta">"起草单位："{s.agency_name.clone()}</p>
                 <p class="meta">
-                    "征求意见期：" {format_datetime(s.opens_at)} " 至 " {format_datetime(s.closes_at)} "（共" {days} "日）"
+                    {format!("征求意见期：{} 至 {}（共{days}日，截止日24时止）", format_date(s.opens_at), format_date(s.closes_at - 1))}
                 </p>
                 {d.short_window_reason.clone().map(|r| view! {
                     <p class="short-window"><strong>"征求意见期少于30日的理由："</strong>{r}</p>

@@ -152,3 +152,34 @@ async fn staff_on_a_one_time_password_must_change_it_before_acting() {
     app.post_form(&admin, "/account/password", &[("current", &pw), ("new", "admin-password-2")]).await;
     assert_eq!(app.post_form(&admin, "/admin/agencies", &[("name", "市司法局")]).await.status(), 303);
 }
+
+#[tokio::test]
+async fn after_signing_in_the_citizen_returns_to_the_page_they_came_from_but_never_off_site() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let res = app
+        .post_form(
+            &c,
+            "/register",
+            &[
+                ("login", "13900006060"),
+                ("password", "correct horse"),
+                ("display_name", "甲"),
+                ("next", "/consultations/1/comment"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/consultations/1/comment");
+    for (next, expected) in
+        [("/me", "/me"), ("//evil.example/x", "/"), ("https://evil.example", "/"), ("/\\evil.example", "/")]
+    {
+        let res = app
+            .post_form(
+                &app.client(),
+                "/login",
+                &[("login", "13900006060"), ("password", "correct horse"), ("next", next)],
+            )
+            .await;
+        assert_eq!(location(&res), expected, "next={next}");
+    }
+}
