@@ -8,6 +8,7 @@ pub mod comments;
 pub mod consultations;
 pub mod error;
 pub mod forms;
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/consultations/:id") view=consultations::pages::ConsultationPage ssr=SsrMode::Async />
                     <Route path=path!("/consultations/:id/comments") view=comments::pages::PublicCommentsPage ssr=SsrMode::Async />
                     <Route path=path!("/consultations/:id/comment") view=comments::pages::CommentFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/search") view=search::pages::SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/receipts") view=comments::pages::ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=comments::pages::MyCommentsPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=accounts::pages::RegisterPage ssr=SsrMode::Async />

@@ -16,6 +16,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Mark cookies `Secure` (served over https).
     pub secure_cookies: bool,
+    /// The search engine of this process.
+    pub search: std::sync::Arc<crate::search::indexer::Search>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -23,6 +23,7 @@ pub fn Header() -> impl IntoView {
             <a class="site-name" href="/">"公众参与平台"</a>
             <nav aria-label="主导航">
                 <a href="/">"征求意见"</a>
+                <a href="/search">"搜索"</a>
                 <a href="/receipts">"回执查询"</a>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -40,6 +40,8 @@ pub struct Config {
     pub admin_login: String,
     /// `text` or `json` logs.
     pub log_format: String,
+    /// How often the search indexer applies changes, in milliseconds.
+    pub search_interval_ms: u64,
     pub limits: Limits,
 }
 
@@ -54,6 +56,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             admin_login: "admin".into(),
             log_format: "text".into(),
+            search_interval_ms: 1000,
             limits: Limits::default(),
         }
     }
@@ -118,6 +121,11 @@ impl Config {
             self.trust_forwarded_for = b;
         }
         Ok(())
+    }
+
+    /// Folder of the search index generations.
+    pub fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
     }
 
     /// The database URL, defaulting to a file in the data folder.

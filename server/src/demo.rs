@@ -45,12 +45,15 @@ pub async fn load(db: &SqlitePool) -> AppResult<()> {
             .await?;
     // The parking decision's window is already over: move it into the past.
     let (o, c) = (clock::start_of_day(today) - 70 * 86_400, clock::start_of_day(today) - 30 * 86_400);
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE consultations SET opens_at = $1, closes_at = $2 WHERE id = $3")
         .bind(o)
         .bind(c)
         .bind(parking)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    app::search::documents::record_change(&mut tx, "consultation", parking).await?;
+    tx.commit().await?;
     let citizens = [citizen(db, "13800000001", "热心市民小陈").await?, citizen(db, "13800000002", "骑手老刘").await?];
     let samples: [(i64, &str, &str, bool); 8] = [
         (
@@ -173,7 +176,7 @@ async fn insert_comment(
         .fetch_optional(db)
         .await?;
     let now = clock::now();
-    sqlx::query(
+    let id = sqlx::query(
         "INSERT INTO comments (receipt, consultation_id, article_id, author_id, body, status, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -185,6 +188,9 @@ async fn insert_comment(
     .bind(if approve { "approved" } else { "pending" })
     .bind(now)
     .execute(db)
-    .await?;
+    .await?
+    .last_insert_rowid();
+    let mut conn = db.acquire().await?;
+    app::search::documents::record_change(&mut conn, "comment", id).await?;
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod pages;
 pub mod respond;
 pub mod web;
 
+use app::search::indexer::Search;
 use app::state::AppState;
 use leptos::config::LeptosOptions;
 use std::future::Future;
@@ -33,7 +34,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
-    let state = AppState { db, leptos_options: leptos_options(&cfg, addr), secure_cookies: cfg.secure_cookies };
+    let search = Search::open(&cfg.search_dir(), &db).await.map_err(std::io::Error::other)?;
+    // Catch up with changes made while the server was down, then keep up.
+    search.catch_up(&db).await.map_err(std::io::Error::other)?;
+    let interval = Duration::from_millis(cfg.search_interval_ms.max(10));
+    let indexer = tokio::spawn(app::search::indexer::run(search.clone(), db.clone(), interval));
+    let state = AppState { db, leptos_options: leptos_options(&cfg, addr), secure_cookies: cfg.secure_cookies, search };
     let limiters = guard::Limiters::new(&cfg.limits);
     let (pruner, prune_db) = (limiters.clone(), state.db.clone());
     tokio::spawn(async move {
@@ -46,7 +52,11 @@ pub async fn serve(
         }
     });
     let app = web::router(state, limiters, cfg.trust_forwarded_for);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    // Stop indexing too, so the index is released (what was not committed is replayed next start).
+    indexer.abort();
+    let _ = indexer.await;
+    served
 }

@@ -8,6 +8,7 @@ const USAGE: &str = "用法 / usage:
   canyu migrate                 create or upgrade the database, then exit
   canyu create-admin <login>    create an administrator or reset its password (one-time password printed)
   canyu load-demo               load the demo dataset, then exit
+  canyu reindex                 rebuild the search index into a fresh folder; a running server switches to it
 options: --config <file>        TOML configuration file (default ./canyu.toml if present)";
 
 fn main() -> ExitCode {
@@ -41,7 +42,7 @@ fn main() -> ExitCode {
 
 async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
     let command = args.first().map(String::as_str).unwrap_or("serve");
-    if !matches!(command, "serve" | "migrate" | "create-admin" | "load-demo") {
+    if !matches!(command, "serve" | "migrate" | "create-admin" | "load-demo" | "reindex") {
         return Err(USAGE.to_string());
     }
     std::fs::create_dir_all(&cfg.data_dir)
@@ -56,8 +57,31 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
             Ok(())
         }
         "load-demo" => server::demo::load(&db).await.map_err(|e| e.to_string()),
+        "reindex" => reindex(&cfg, &db).await,
         _ => serve(cfg, db, demo).await,
     }
+}
+
+/// Rebuild the search index with a progress line and the rate in documents per second.
+async fn reindex(cfg: &Config, db: &sqlx::SqlitePool) -> Result<(), String> {
+    use std::io::Write;
+    let started = std::time::Instant::now();
+    let dir = app::search::indexer::rebuild(db, &cfg.search_dir(), |done, total| {
+        let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+        let width = 30;
+        let filled = (done * width).checked_div(total).unwrap_or(width) as usize;
+        eprint!("\r[{}{}] {done}/{total}  {rate:.0} 条/秒", "#".repeat(filled), " ".repeat(width as usize - filled));
+        let _ = std::io::stderr().flush();
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    eprintln!();
+    println!(
+        "索引已重建：{}（用时 {:.1} 秒）；运行中的服务将自动切换。",
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn serve(cfg: Config, db: sqlx::SqlitePool, demo: bool) -> Result<(), String> {

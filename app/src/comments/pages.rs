@@ -45,7 +45,7 @@ pub fn PublicCommentsPage() -> impl IntoView {
                             {comments.is_empty().then(|| view! { <p>"暂无已公开的意见。"</p> })}
                             <ol class="comments">
                                 {comments.into_iter().map(|c| view! {
-                                    <li class="comment"><p class="meta">{format_datetime(c.created_at)}</p><p class="body">{c.body}</p></li>
+                                    <li class="comment" id=format!("c{}", c.id)><p class="meta">{format_datetime(c.created_at)}</p><p class="body">{c.body}</p></li>
                                 }).collect_view()}
                             </ol>
                         }.into_any()

@@ -4,6 +4,7 @@ use crate::accounts::{CurrentUser, Role};
 use crate::clock;
 use crate::consultations::Status;
 use crate::error::{AppError, AppResult};
+use crate::search::documents::record_change;
 use rand::RngCore;
 use sqlx::SqlitePool;
 
@@ -81,6 +82,7 @@ async fn insert(
     // A receipt collision is astronomically unlikely; retry a few times rather than fail.
     for _ in 0..3 {
         let receipt = new_receipt(now);
+        let mut tx = db.begin().await?;
         let res = sqlx::query(
             "INSERT INTO comments (receipt, consultation_id, article_id, author_id, body, status, created_at)
              VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
@@ -91,10 +93,12 @@ async fn insert(
         .bind(author)
         .bind(body)
         .bind(now)
-        .execute(db)
+        .execute(&mut *tx)
         .await;
         match res {
-            Ok(_) => {
+            Ok(r) => {
+                record_change(&mut tx, "comment", r.last_insert_rowid()).await?;
+                tx.commit().await?;
                 tracing::info!(consultation, article, "comment received");
                 return Ok(receipt);
             }
@@ -218,6 +222,7 @@ pub async fn moderate(
     }
     let status = if approve { CommentStatus::Approved } else { CommentStatus::Rejected };
     // The agency check is in the statement itself, so another agency's comment is simply not found.
+    let mut tx = db.begin().await?;
     let row: Option<(i64,)> = sqlx::query_as(
         "UPDATE comments SET status = $1, moderation_reason = $2, moderated_by = $3, moderated_at = $4
          WHERE id = $5 AND status = 'pending'
@@ -230,9 +235,11 @@ pub async fn moderate(
     .bind(clock::now())
     .bind(comment_id)
     .bind(agency)
-    .fetch_optional(db)
+    .fetch_optional(&mut *tx)
     .await?;
     let (consultation,) = row.ok_or(AppError::NotFound)?;
+    record_change(&mut tx, "comment", comment_id).await?;
+    tx.commit().await?;
     tracing::info!(comment = comment_id, consultation, approved = approve, "comment moderated");
     Ok(consultation)
 }

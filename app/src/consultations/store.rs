@@ -133,6 +133,7 @@ pub async fn create(db: &SqlitePool, staff: &CurrentUser, input: &NewConsultatio
             .execute(&mut *tx)
             .await?;
     }
+    crate::search::documents::record_change(&mut tx, "consultation", id).await?;
     tx.commit().await?;
     tracing::info!(consultation = id, agency, articles = parsed.blocks.len(), "consultation created");
     Ok(id)

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/consultations/{id}/comments", get(public_comments).post(submit))
         .route("/api/v1/comments/{receipt}", get(by_receipt))
         .route("/api/v1/session", post(sign_in))
+        .route("/api/v1/search", get(search))
 }
 
 async fn openapi() -> Response {
@@ -105,4 +106,13 @@ async fn sign_in(
     let cookie = crate::pages::session_cookie(&st, &token, accounts::SESSION_SECONDS);
     let body = json!({ "id": user.id, "display_name": user.display_name, "role": user.role });
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+async fn search(
+    State(st): State<AppState>,
+    Query(p): Query<app::search::SearchParams>,
+    headers: HeaderMap,
+) -> Result<Json<app::search::SearchResults>, ApiError> {
+    let user = crate::pages::viewer(&st, &headers).await?;
+    Ok(Json(app::search::search_for(&st, &p, user.as_ref()).await?))
 }

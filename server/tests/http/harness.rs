@@ -7,33 +7,53 @@ use sqlx::SqlitePool;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+/// Limits high enough that only the rate-limit tests meet them.
+pub fn relaxed() -> Limits {
+    Limits { login_per_minute: 1000, register_per_hour: 1000, submit_per_minute: 1000 }
+}
+
 pub struct TestApp {
     pub base: String,
     pub db: SqlitePool,
-    _dir: TempDir,
-    _stop: oneshot::Sender<()>,
+    pub dir: TempDir,
+    stop: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<()>,
 }
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        TestApp::spawn_with(Limits { login_per_minute: 1000, register_per_hour: 1000, submit_per_minute: 1000 }).await
+        TestApp::spawn_with(relaxed()).await
     }
 
     pub async fn spawn_with(limits: Limits) -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let cfg = Config { data_dir: dir.path().to_path_buf(), limits, ..Config::default() };
+        let cfg = Config { limits, search_interval_ms: 50, ..Config::default() };
+        TestApp::spawn_in(tempfile::tempdir().expect("temp dir"), cfg).await
+    }
+
+    /// Start a server on the data folder `dir` (a restart when it already holds data).
+    pub async fn spawn_in(dir: TempDir, cfg: Config) -> TestApp {
+        let cfg = Config { data_dir: dir.path().to_path_buf(), ..cfg };
         let db = server::db::connect(&cfg.database_url()).await.expect("database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop, stopped) = oneshot::channel::<()>();
         let serve_db = db.clone();
-        tokio::spawn(async move {
-            let _ = server::serve(cfg, serve_db, listener, async {
+        let server = tokio::spawn(async move {
+            server::serve(cfg, serve_db, listener, async {
                 let _ = stopped.await;
             })
-            .await;
+            .await
+            .expect("server runs");
         });
-        TestApp { base, db, _dir: dir, _stop: stop }
+        TestApp { base, db, dir, stop, server }
+    }
+
+    /// Stop the server (gracefully) and hand back its data folder.
+    pub async fn stop(self) -> TempDir {
+        let _ = self.stop.send(());
+        self.server.await.expect("server stopped");
+        self.db.close().await;
+        self.dir
     }
 
     /// A client that keeps cookies and does not follow redirects (so tests see them).

@@ -5,4 +5,5 @@ mod binary;
 mod comments;
 mod consultations;
 mod harness;
+mod search;
 mod security;

@@ -1,0 +1,128 @@
+//! Turning database rows into search documents, and recording changes for the indexer.
+use super::index::Fields;
+use sqlx::SqlitePool;
+use tantivy::schema::Facet;
+use tantivy::{doc, TantivyDocument};
+
+/// Record that an entity changed; call inside the same transaction as the change.
+pub async fn record_change(conn: &mut sqlx::SqliteConnection, entity: &str, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO search_changes (entity, entity_id, created_at) VALUES ($1, $2, $3)")
+        .bind(entity)
+        .bind(id)
+        .bind(crate::clock::now())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The documents that now represent one changed entity, and the term that removes the old ones.
+pub struct Replacement {
+    pub delete_field: tantivy::schema::Field,
+    pub delete_value: String,
+    pub docs: Vec<TantivyDocument>,
+}
+
+/// Re-read an entity and build its documents (none if it no longer exists).
+pub async fn replacement(
+    db: &SqlitePool,
+    f: &Fields,
+    entity: &str,
+    id: i64,
+) -> Result<Option<Replacement>, sqlx::Error> {
+    match entity {
+        "comment" => Ok(Some(Replacement {
+            delete_field: f.key,
+            delete_value: format!("comment:{id}"),
+            docs: comment(db, f, id).await?.into_iter().collect(),
+        })),
+        "consultation" => Ok(Some(Replacement {
+            delete_field: f.owner,
+            delete_value: format!("consultation:{id}"),
+            docs: consultation(db, f, id).await?,
+        })),
+        _ => Ok(None),
+    }
+}
+
+fn facets(kind: &str, agency: i64) -> [Facet; 2] {
+    [Facet::from(&format!("/kind/{kind}")), Facet::from(&format!("/agency/{agency}"))]
+}
+
+async fn comment(db: &SqlitePool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
+    let row: Option<(i64, i64, String, Option<String>, Option<String>, String, String, i64)> = sqlx::query_as(
+        "SELECT c.agency_id, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.created_at
+         FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
+         WHERE m.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(agency, cid, title, anchor, label, body, status, created_at)| {
+        let [fk, fa] = facets("comment", agency);
+        let title = format!("{title} · {}", label.unwrap_or_else(|| "全文".into()));
+        doc!(
+            f.key => format!("comment:{id}"),
+            f.kind => "comment",
+            f.facets => fk,
+            f.facets => fa,
+            f.agency_id => agency as u64,
+            f.consultation_id => cid as u64,
+            f.anchor => anchor.unwrap_or_default(),
+            f.public => u64::from(status == "approved"),
+            f.status => status,
+            f.created_at => created_at,
+            f.grams => body.clone(),
+            f.title => title,
+            f.body => body,
+        )
+    }))
+}
+
+async fn consultation(db: &SqlitePool, f: &Fields, id: i64) -> Result<Vec<TantivyDocument>, sqlx::Error> {
+    let row: Option<(i64, String, String, i64)> =
+        sqlx::query_as("SELECT agency_id, title, explanation, opens_at FROM consultations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    let Some((agency, title, explanation, opens_at)) = row else { return Ok(vec![]) };
+    let owner = format!("consultation:{id}");
+    let [fk, fa] = facets("consultation", agency);
+    let mut docs = vec![doc!(
+        f.key => owner.clone(),
+        f.owner => owner.clone(),
+        f.kind => "consultation",
+        f.facets => fk,
+        f.facets => fa,
+        f.agency_id => agency as u64,
+        f.consultation_id => id as u64,
+        f.public => 1u64,
+        f.created_at => opens_at,
+        f.grams => format!("{title}\n{explanation}"),
+        f.title => title.clone(),
+        f.body => explanation,
+    )];
+    let articles: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, anchor, label, body FROM articles WHERE consultation_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(db)
+            .await?;
+    for (aid, anchor, label, body) in articles {
+        let [fk, fa] = facets("article", agency);
+        docs.push(doc!(
+            f.key => format!("article:{aid}"),
+            f.owner => owner.clone(),
+            f.kind => "article",
+            f.facets => fk,
+            f.facets => fa,
+            f.agency_id => agency as u64,
+            f.consultation_id => id as u64,
+            f.anchor => anchor,
+            f.public => 1u64,
+            f.created_at => opens_at,
+            f.grams => body.clone(),
+            f.title => format!("{title} · {label}"),
+            f.body => body,
+        ));
+    }
+    Ok(docs)
+}

@@ -1,0 +1,177 @@
+//! The tantivy index: schema, opening the current generation, and writing batches with the last
+//! applied change id stored in the commit itself.
+use super::tokens;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// Bump when the schema or analyzers change: the index is then rebuilt on start.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Fields of the schema.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub key: Field,
+    pub owner: Field,
+    pub kind: Field,
+    pub facets: Field,
+    pub agency_id: Field,
+    pub consultation_id: Field,
+    pub anchor: Field,
+    pub public: Field,
+    pub status: Field,
+    pub created_at: Field,
+    pub title: Field,
+    pub body: Field,
+    pub grams: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str, stored: bool| {
+        let idx = TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let opts = TextOptions::default().set_indexing_options(idx);
+        if stored {
+            opts.set_stored()
+        } else {
+            opts
+        }
+    };
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        owner: b.add_text_field("owner", STRING),
+        kind: b.add_text_field("kind", STRING | STORED),
+        facets: b.add_facet_field("facets", tantivy::schema::FacetOptions::default()),
+        agency_id: b.add_u64_field("agency_id", INDEXED | STORED | FAST),
+        consultation_id: b.add_u64_field("consultation_id", INDEXED | STORED),
+        anchor: b.add_text_field("anchor", STRING | STORED),
+        public: b.add_u64_field("public", INDEXED),
+        status: b.add_text_field("status", STRING | STORED),
+        created_at: b.add_i64_field("created_at", INDEXED | STORED | FAST),
+        title: b.add_text_field("title", text(tokens::JIEBA, true)),
+        body: b.add_text_field("body", text(tokens::JIEBA, true)),
+        grams: b.add_text_field("grams", text(tokens::GRAMS, false)),
+    };
+    (b.build(), fields)
+}
+
+/// One generation of the index on disk, with its reader and single writer.
+pub struct SearchIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    pub dir: PathBuf,
+}
+
+/// A failure of the search engine (logged where handled; never shown to users as text).
+pub type SearchError = tantivy::TantivyError;
+
+impl SearchIndex {
+    /// Open or create the index in `dir`.
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema();
+        let mmap = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(mmap, schema)?;
+        tokens::register(&index);
+        // One indexing thread: the machine has two cores and the other serves requests.
+        let writer = writer_when_free(&index)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, fields, writer: Mutex::new(writer), dir: dir.to_path_buf() })
+    }
+
+    /// The id of the last change record included in the latest commit (0 for a new index).
+    pub fn applied_change(&self) -> i64 {
+        self.index.load_metas().ok().and_then(|m| m.payload).and_then(|p| p.parse().ok()).unwrap_or(0)
+    }
+
+    /// Replace the documents of each touched key/owner with `docs`, then commit with `last_change`.
+    pub fn apply(
+        &self,
+        deletes: &[(Field, String)],
+        docs: Vec<TantivyDocument>,
+        last_change: i64,
+    ) -> Result<(), SearchError> {
+        let mut w = self.writer.lock().map_err(|_| tantivy::TantivyError::Poisoned)?;
+        for (field, value) in deletes {
+            w.delete_term(Term::from_field_text(*field, value));
+        }
+        for d in docs {
+            w.add_document(d)?;
+        }
+        let mut commit = w.prepare_commit()?;
+        commit.set_payload(&last_change.to_string());
+        commit.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Documents in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+/// Where the current generation lives: `<root>/CURRENT` names a sub-folder `v<schema>-<n>`.
+pub fn current_dir(root: &Path) -> Option<PathBuf> {
+    let name = std::fs::read_to_string(root.join("CURRENT")).ok()?;
+    let name = name.trim();
+    let ok = name.starts_with(&format!("v{SCHEMA_VERSION}-")) && root.join(name).is_dir();
+    ok.then(|| root.join(name))
+}
+
+/// A fresh, unused generation folder.
+pub fn new_generation_dir(root: &Path) -> PathBuf {
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    root.join(format!("v{SCHEMA_VERSION}-{stamp}"))
+}
+
+/// Make `dir` the current generation (atomic rename), removing older ones.
+pub fn promote(root: &Path, dir: &Path) -> std::io::Result<()> {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let tmp = root.join("CURRENT.tmp");
+    std::fs::write(&tmp, &name)?;
+    std::fs::rename(&tmp, root.join("CURRENT"))
+}
+
+/// Remove generations older than the current one (after the server has switched). Newer folders
+/// may be a rebuild in progress and are left alone.
+pub fn remove_old_generations(root: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let keep_stamp = stamp(keep);
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() && p != keep && stamp(&p) < keep_stamp {
+            let _ = std::fs::remove_dir_all(&p);
+        }
+    }
+}
+
+fn stamp(dir: &Path) -> u128 {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.rsplit('-').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The index's single writer; a process that is just stopping may hold it for a moment longer.
+fn writer_when_free(index: &Index) -> Result<IndexWriter<TantivyDocument>, SearchError> {
+    let mut tries = 0;
+    loop {
+        match index.writer_with_num_threads(1, 64_000_000) {
+            Err(tantivy::TantivyError::LockFailure(..)) if tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Keeps the index in step with the database: applies change records in batches, idempotently,
+//! resuming from the id stored in the last commit; rebuilds a fresh generation on demand.
+use super::documents::replacement;
+use super::index::{self, SearchIndex};
+use sqlx::SqlitePool;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// Why indexing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexFailure {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("files: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("indexing task failed")]
+    Task,
+}
+
+/// Change records applied per commit at most.
+const BATCH: i64 = 5_000;
+
+/// The search engine of one server process: the current index generation under a root folder.
+pub struct Search {
+    root: PathBuf,
+    current: RwLock<Arc<SearchIndex>>,
+}
+
+impl Search {
+    /// Open the current generation, building one from the database if there is none (first start,
+    /// or a schema version bump).
+    pub async fn open(root: &Path, db: &SqlitePool) -> Result<Arc<Search>, IndexFailure> {
+        std::fs::create_dir_all(root)?;
+        let dir = match index::current_dir(root) {
+            Some(d) => d,
+            None => {
+                tracing::info!("building the search index from the database");
+                rebuild(db, root, |_, _| {}).await?
+            }
+        };
+        let idx = blocking(move || SearchIndex::open(&dir).map_err(IndexFailure::from)).await?;
+        Ok(Arc::new(Search { root: root.to_path_buf(), current: RwLock::new(Arc::new(idx)) }))
+    }
+
+    /// The index generation in use.
+    pub fn index(&self) -> Arc<SearchIndex> {
+        self.current.read().map(|g| g.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Switch to a generation promoted by `canyu reindex`, if any.
+    async fn follow_rebuild(&self) -> Result<(), IndexFailure> {
+        let Some(dir) = index::current_dir(&self.root) else { return Ok(()) };
+        if dir == self.index().dir {
+            return Ok(());
+        }
+        let open_dir = dir.clone();
+        let idx = blocking(move || SearchIndex::open(&open_dir).map_err(IndexFailure::from)).await?;
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(idx);
+        index::remove_old_generations(&self.root, &dir);
+        tracing::info!(dir = %dir.display(), "switched to the rebuilt search index");
+        Ok(())
+    }
+
+    /// Apply every pending change record; returns how many were applied.
+    pub async fn catch_up(&self, db: &SqlitePool) -> Result<usize, IndexFailure> {
+        self.follow_rebuild().await?;
+        let idx = self.index();
+        let mut applied = 0;
+        loop {
+            let from = idx.applied_change();
+            let changes: Vec<(i64, String, i64)> =
+                sqlx::query_as("SELECT id, entity, entity_id FROM search_changes WHERE id > $1 ORDER BY id LIMIT $2")
+                    .bind(from)
+                    .bind(BATCH)
+                    .fetch_all(db)
+                    .await?;
+            let Some(last) = changes.last().map(|c| c.0) else { return Ok(applied) };
+            let (mut deletes, mut docs) = (Vec::new(), Vec::new());
+            // The same entity may appear many times in a batch: its current row is read once.
+            let mut seen = std::collections::HashSet::new();
+            for (_, entity, id) in &changes {
+                if !seen.insert((entity.clone(), *id)) {
+                    continue;
+                }
+                if let Some(r) = replacement(db, &idx.fields, entity, *id).await? {
+                    deletes.push((r.delete_field, r.delete_value));
+                    docs.extend(r.docs);
+                }
+            }
+            let target = idx.clone();
+            blocking(move || target.apply(&deletes, docs, last).map_err(IndexFailure::from)).await?;
+            applied += changes.len();
+        }
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, IndexFailure> + Send + 'static,
+) -> Result<T, IndexFailure> {
+    tokio::task::spawn_blocking(f).await.map_err(|_| IndexFailure::Task)?
+}
+
+/// Apply changes every `interval` for as long as the server runs.
+pub async fn run(search: Arc<Search>, db: SqlitePool, interval: Duration) {
+    loop {
+        tokio::time::sleep(interval).await;
+        match search.catch_up(&db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(changes = n, "search index updated"),
+            Err(e) => tracing::error!(error = %e, "search indexing failed; will retry"),
+        }
+    }
+}
+
+/// Build a complete new generation from the database and make it current; `progress(done, total)`
+/// is called as documents are added. Returns the new generation's folder.
+pub async fn rebuild(
+    db: &SqlitePool,
+    root: &Path,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<PathBuf, IndexFailure> {
+    std::fs::create_dir_all(root)?;
+    let dir = index::new_generation_dir(root);
+    let open_dir = dir.clone();
+    let idx = Arc::new(blocking(move || SearchIndex::open(&open_dir).map_err(IndexFailure::from)).await?);
+    // Changes recorded after this point are applied by the indexer afterwards; applying twice is harmless.
+    let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM search_changes").fetch_one(db).await?;
+    let entities: Vec<(String, i64)> =
+        sqlx::query_as("SELECT 'consultation', id FROM consultations UNION ALL SELECT 'comment', id FROM comments")
+            .fetch_all(db)
+            .await?;
+    let total = entities.len() as u64;
+    for (n, chunk) in entities.chunks(2_000).enumerate() {
+        let mut docs = Vec::new();
+        for (entity, id) in chunk {
+            if let Some(r) = replacement(db, &idx.fields, entity, *id).await? {
+                docs.extend(r.docs);
+            }
+        }
+        let target = idx.clone();
+        blocking(move || target.apply(&[], docs, last).map_err(IndexFailure::from)).await?;
+        progress(((n + 1) * 2_000).min(entities.len()) as u64, total);
+    }
+    if entities.is_empty() {
+        let target = idx.clone();
+        blocking(move || target.apply(&[], vec![], last).map_err(IndexFailure::from)).await?;
+    }
+    drop(idx);
+    index::promote(root, &dir)?;
+    Ok(dir)
+}

@@ -1,0 +1,179 @@
+//! Running a search: the user's words over jieba and bigram fields, visibility and filters inside
+//! the query itself, facet counts, date or relevance order, and highlighted snippets.
+use super::index::SearchIndex;
+use super::{FacetCount, Hit, SearchParams, SearchResults, Segment, PER_PAGE};
+use std::ops::Bound;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Order, TantivyDocument, Term};
+
+/// Who is searching: the public, one agency's staff, or someone who may see everything.
+#[derive(Debug, Clone, Copy)]
+pub enum Audience {
+    Public,
+    Agency(i64),
+    Everything,
+}
+
+fn term(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+}
+
+fn term_u64(field: Field, value: u64) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_u64(field, value), IndexRecordOption::Basic))
+}
+
+/// The visibility rule, as a query clause; `None` when nothing is hidden.
+fn visibility(idx: &SearchIndex, who: Audience) -> Option<Box<dyn Query>> {
+    let public = term_u64(idx.fields.public, 1);
+    match who {
+        Audience::Everything => None,
+        Audience::Public => Some(public),
+        Audience::Agency(a) => Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, public),
+            (Occur::Should, term_u64(idx.fields.agency_id, a as u64)),
+        ]))),
+    }
+}
+
+fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> Box<dyn Query> {
+    let f = &idx.fields;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let words = p.q.trim();
+    if words.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    } else {
+        let mut parser = QueryParser::for_index(&idx.index, vec![f.title, f.body, f.grams]);
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.title, 2.0);
+        // Lenient: whatever people type (quotes, colons, brackets in document numbers) is searched, never an error.
+        clauses.push((Occur::Must, parser.parse_query_lenient(words).0));
+    }
+    clauses.extend(visibility(idx, who).map(|v| (Occur::Must, v)));
+    let filters = [
+        p.kind.as_deref().map(|k| term(f.kind, k)),
+        p.agency.map(|a| term_u64(f.agency_id, a as u64)),
+        p.consultation.map(|c| term_u64(f.consultation_id, c as u64)),
+        p.article.as_deref().map(|a| term(f.anchor, a)),
+        p.status.as_deref().map(|s| term(f.status, s)),
+    ];
+    clauses.extend(filters.into_iter().flatten().map(|q| (Occur::Must, q)));
+    let from = p.from.as_deref().and_then(crate::clock::parse_date).map(crate::clock::start_of_day);
+    let to = p.to.as_deref().and_then(crate::clock::parse_date).map(|d| crate::clock::start_of_day(d.next_day()));
+    if from.is_some() || to.is_some() {
+        let bound = |v: Option<i64>, inclusive: bool| match v {
+            Some(v) if inclusive => Bound::Included(Term::from_field_i64(f.created_at, v)),
+            Some(v) => Bound::Excluded(Term::from_field_i64(f.created_at, v)),
+            None => Bound::Unbounded,
+        };
+        clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(from, true), bound(to, false)))));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Run a search for an audience. Agency facet labels are ids here; the caller names them.
+pub fn execute(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::Result<SearchResults> {
+    let query = build(idx, p, who);
+    let searcher = idx.reader.searcher();
+    let page = p.page.unwrap_or(1).max(1);
+    let top = TopDocs::with_limit(PER_PAGE as usize).and_offset(((page - 1) * PER_PAGE) as usize);
+    let mut facets = FacetCollector::for_field("facets");
+    facets.add_facet("/kind");
+    facets.add_facet("/agency");
+    let by_date = p.sort.as_deref() == Some("date") || p.q.trim().is_empty();
+    let (addresses, total, facet_counts): (Vec<DocAddress>, usize, _) = if by_date {
+        let (docs, total, fc) =
+            searcher.search(&query, &(top.order_by_fast_field::<i64>("created_at", Order::Desc), Count, facets))?;
+        (docs.into_iter().map(|d| d.1).collect(), total, fc)
+    } else {
+        let (docs, total, fc) = searcher.search(&query, &(top.order_by_score(), Count, facets))?;
+        (docs.into_iter().map(|d| d.1).collect(), total, fc)
+    };
+    let count = |prefix: &str| -> Vec<FacetCount> {
+        let mut v: Vec<FacetCount> = facet_counts
+            .get(prefix)
+            .map(|(facet, n)| {
+                let value = facet.to_path().last().map(|s| s.to_string()).unwrap_or_default();
+                FacetCount { label: value.clone(), value, count: n }
+            })
+            .collect();
+        v.sort_by_key(|f| std::cmp::Reverse(f.count));
+        v
+    };
+    let mut hits = Vec::with_capacity(addresses.len());
+    for addr in addresses {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        hits.push(hit(idx, &doc, &p.q));
+    }
+    Ok(SearchResults { total, hits, kinds: count("/kind"), agencies: count("/agency"), page, per_page: PER_PAGE })
+}
+
+fn text(doc: &TantivyDocument, f: Field) -> String {
+    doc.get_first(f).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn hit(idx: &SearchIndex, doc: &TantivyDocument, q: &str) -> Hit {
+    let f = &idx.fields;
+    let key = text(doc, f.key);
+    let kind = text(doc, f.kind);
+    let cid = doc.get_first(f.consultation_id).and_then(|v| v.as_u64()).unwrap_or(0);
+    let anchor = text(doc, f.anchor);
+    let status = text(doc, f.status);
+    let id = key.rsplit(':').next().unwrap_or_default().to_string();
+    let url = match kind.as_str() {
+        "comment" if status == "approved" => format!("/consultations/{cid}/comments?article={anchor}#c{id}"),
+        "comment" => format!("/staff/consultations/{cid}#c{id}"),
+        "article" => format!("/consultations/{cid}#{anchor}"),
+        _ => format!("/consultations/{cid}"),
+    };
+    let body = text(doc, f.body);
+    let title = text(doc, f.title);
+    let source = if body.is_empty() { &title } else { &body };
+    Hit {
+        kind,
+        title: title.clone(),
+        url,
+        snippet: snippet(source, q, 60),
+        created_at: doc.get_first(f.created_at).and_then(|v| v.as_i64()).unwrap_or(0),
+        status: (!status.is_empty()).then_some(status),
+    }
+}
+
+/// Up to `width` characters around the first match of any query word, matches highlighted.
+pub fn snippet(text: &str, q: &str, width: usize) -> Vec<Segment> {
+    let chars: Vec<char> = text.chars().collect();
+    let lower: Vec<char> = text.to_lowercase().chars().collect();
+    let words: Vec<Vec<char>> = q
+        .split_whitespace()
+        .map(|w| w.trim_matches('"').to_lowercase().chars().collect::<Vec<char>>())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Lower-casing can change length for a few scripts; then skip highlighting rather than misplace it.
+    let comparable = lower.len() == chars.len();
+    let matches_at = |i: usize| words.iter().find(|w| comparable && lower[i..].starts_with(w)).map(|w| w.len());
+    let first = (0..chars.len()).find(|&i| matches_at(i).is_some()).unwrap_or(0);
+    let start = first.saturating_sub(width / 4);
+    let end = (start + width).min(chars.len());
+    let mut out: Vec<Segment> = Vec::new();
+    let mut i = start;
+    while i < end {
+        let (len, hit) = match matches_at(i) {
+            Some(n) => (n.min(end - i), true),
+            None => (1, false),
+        };
+        let piece: String = chars[i..i + len].iter().collect();
+        match out.last_mut() {
+            Some(last) if last.hit == hit && !hit => last.text.push_str(&piece),
+            _ => out.push(Segment { text: piece, hit }),
+        }
+        i += len;
+    }
+    if start > 0 {
+        out.insert(0, Segment { text: "…".into(), hit: false });
+    }
+    if end < chars.len() {
+        out.push(Segment { text: "…".into(), hit: false });
+    }
+    out
+}

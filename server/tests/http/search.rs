@@ -1,0 +1,142 @@
+//! Search over HTTP: findability, visibility inside the search, Chinese segmentation, restarts.
+use crate::harness::*;
+use reqwest::Client;
+use serde_json::Value;
+use server::config::Config;
+use std::time::{Duration, Instant};
+
+async fn search(app: &TestApp, c: &Client, q: &str) -> Value {
+    let url = format!("{}/api/v1/search?q={}", app.base, app::ui::encode_query(q));
+    let res = c.get(url).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+/// Poll until the query has `n` hits (the indexer commits about every 50 ms in tests).
+async fn until_hits(app: &TestApp, c: &Client, q: &str, n: u64) -> Value {
+    let started = Instant::now();
+    loop {
+        let r = search(app, c, q).await;
+        if r["total"].as_u64() == Some(n) || started.elapsed() > Duration::from_secs(5) {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn approve_all(app: &TestApp, staff: &Client) {
+    let ids: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM comments WHERE status = 'pending'").fetch_all(&app.db).await.unwrap();
+    for (id,) in ids {
+        let res = app.post_form(staff, &format!("/staff/comments/{id}/moderate"), &[("decision", "approve")]).await;
+        assert_eq!(res.status(), 303);
+    }
+}
+
+#[tokio::test]
+async fn an_approved_comment_becomes_findable_with_a_highlighted_snippet_and_a_link() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900007070").await;
+    comment(&app, &c, id, "a3", "建议犬只登记费用全免，并在社区设置免费的登记点。").await;
+    approve_all(&app, &staff).await;
+    let r = until_hits(&app, &app.client(), "登记点", 1).await;
+    assert_eq!(r["total"], 1, "{r}");
+    let hit = &r["hits"][0];
+    assert_eq!(hit["kind"], "comment");
+    assert_eq!(hit["url"].as_str().unwrap(), format!("/consultations/{id}/comments?article=a3#c1"));
+    let highlighted: Vec<&str> = hit["snippet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["hit"] == true)
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(highlighted, ["登记点"]);
+    // The article text itself is searchable too, linked to its anchor.
+    let r = until_hits(&app, &app.client(), "烈性犬", 1).await;
+    assert_eq!(r["hits"][0]["url"].as_str().unwrap(), format!("/consultations/{id}#a3-1"));
+    // And the page works without JavaScript.
+    let page = app.get(&app.client(), "/search?q=%E7%99%BB%E8%AE%B0%E7%82%B9").await.text().await.unwrap();
+    assert!(page.contains("<mark>登记点</mark>"));
+}
+
+#[tokio::test]
+async fn an_unapproved_comment_is_visible_only_to_its_own_agency() {
+    let app = TestApp::spawn().await;
+    let (police, _) = app.staff("市公安局").await;
+    let (housing, _) = app.staff("市住建局").await;
+    let id = app.open_consultation(&police).await;
+    let c = app.citizen("13900007171").await;
+    comment(&app, &c, id, "a1", "请增设宠物友好公园，方便遛犬。").await;
+    let r = until_hits(&app, &police, "宠物友好公园", 1).await;
+    assert_eq!(r["total"], 1, "the drafting agency finds it before moderation");
+    assert_eq!(r["hits"][0]["status"], "pending");
+    assert_eq!(search(&app, &app.client(), "宠物友好公园").await["total"], 0, "the public does not");
+    assert_eq!(search(&app, &housing, "宠物友好公园").await["total"], 0, "another agency does not");
+    assert_eq!(search(&app, &c, "宠物友好公园").await["total"], 0, "nor does its author, through search");
+    approve_all(&app, &police).await;
+    assert_eq!(until_hits(&app, &app.client(), "宠物友好公园", 1).await["total"], 1);
+}
+
+#[tokio::test]
+async fn chinese_words_names_and_document_numbers_are_found_as_typed() {
+    let app = TestApp::spawn().await;
+    let (staff, agency) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900007272").await;
+    for body in [
+        "电动自行车进电梯应当一律禁止。",
+        "本人欧阳娜娜，建议公开执法记录。",
+        "依据长政发〔2026〕12号文件，应当同步修改。",
+        "Please add an English summary for foreign residents (ref. A-12).",
+    ] {
+        comment(&app, &c, id, "", body).await;
+    }
+    approve_all(&app, &staff).await;
+    until_hits(&app, &app.client(), "电动自行车", 1).await;
+    for (q, expect) in [
+        ("电动自行车", "电动自行车进电梯"),
+        ("自行车 电梯", "电动自行车进电梯"),
+        ("欧阳娜娜", "欧阳娜娜"),
+        ("长政发〔2026〕12号", "长政发〔2026〕12号"),
+        ("2026〕12号", "长政发〔2026〕12号"),
+        ("english summary", "English summary"),
+        ("A-12", "ref. A-12"),
+    ] {
+        let r = search(&app, &app.client(), q).await;
+        assert_eq!(r["total"], 1, "query {q}: {r}");
+        let text: String =
+            r["hits"][0]["snippet"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
+        assert!(text.contains(expect), "query {q} found {text}");
+    }
+    let facets = search(&app, &app.client(), "应当").await;
+    let kinds = facets["kinds"].as_array().unwrap();
+    assert!(kinds.iter().any(|k| k["value"] == "comment" && k["count"] == 2), "{facets}");
+    assert_eq!(facets["agencies"][0]["value"], agency.to_string());
+    assert_eq!(facets["agencies"][0]["label"], "市公安局");
+    let only_articles =
+        app.get(&app.client(), "/api/v1/search?q=%E5%BA%94%E5%BD%93&kind=article").await.json::<Value>().await.unwrap();
+    assert!(only_articles["hits"].as_array().unwrap().iter().all(|h| h["kind"] == "article"));
+}
+
+#[tokio::test]
+async fn after_a_restart_the_index_catches_up_with_nothing_missing_or_duplicated() {
+    // An indexer that never wakes: only the catch-up at start applies changes.
+    let cfg = Config { search_interval_ms: 3_600_000, limits: relaxed(), ..Config::default() };
+    let app = TestApp::spawn_in(tempfile::tempdir().unwrap(), cfg.clone()).await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900007373").await;
+    for i in 0..12 {
+        comment(&app, &c, id, "a2", &format!("第{i}号重启测试意见")).await;
+    }
+    approve_all(&app, &staff).await;
+    assert_eq!(search(&app, &app.client(), "重启测试").await["total"], 0, "nothing applied yet");
+    // Each comment has two change records (received, approved): applying both must not duplicate.
+    let dir = app.stop().await;
+    let app = TestApp::spawn_in(dir, cfg).await;
+    let r = search(&app, &app.client(), "重启测试").await;
+    assert_eq!(r["total"], 12, "{r}");
+}
