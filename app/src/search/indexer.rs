@@ -38,7 +38,9 @@ impl Search {
             Some(d) => d,
             None => {
                 tracing::info!("building the search index from the database");
-                rebuild(db, root, |_, _| {}).await?
+                let dir = rebuild(db, root, |_, _| {}).await?;
+                index::remove_old_generations(root, &dir);
+                dir
             }
         };
         let idx = blocking(move || SearchIndex::open(&dir).map_err(IndexFailure::from)).await?;

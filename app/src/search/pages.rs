@@ -1,6 +1,7 @@
 //! The search page: a plain GET form, facet links, highlighted snippets, paging.
 use super::{kind_label, run_search, FacetCount, Hit, SearchParams, SearchResults};
 use crate::clock::format_date;
+use crate::error::AppError;
 use crate::ui::{encode_query, ErrorView, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -50,12 +51,47 @@ pub fn SearchPage() -> impl IntoView {
     let params = params_from_query();
     let p = params.clone();
     let results = Resource::new(move || p.clone(), run_search);
-    let by_date = params.sort.as_deref() == Some("date");
     view! {
         <Title text="搜索" />
         <h1>"搜索"</h1>
+        <Suspense fallback=Loading>
+            {move || {
+                let params = params.clone();
+                Suspend::new(async move {
+                    match results.await {
+                        Ok(results) => view! { <LiveSearch params results /> }.into_any(),
+                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The search form and results. Without JavaScript it is a GET form; once the island hydrates,
+/// results follow the words as they are typed.
+#[island]
+fn LiveSearch(params: SearchParams, results: SearchResults) -> impl IntoView {
+    let by_date = params.sort.as_deref() == Some("date");
+    let shown = RwSignal::new((params.clone(), Ok::<_, AppError>(results)));
+    let latest = StoredValue::new(0u64);
+    let base = params.clone();
+    let on_input = move |ev: leptos::ev::Event| {
+        let p = SearchParams { q: event_target_value(&ev), page: None, ..base.clone() };
+        let ticket = latest.get_value() + 1;
+        latest.set_value(ticket);
+        leptos::task::spawn_local(async move {
+            let r = run_search(p.clone()).await;
+            // Answers can arrive out of order; only the newest question's answer is shown.
+            if latest.get_value() == ticket {
+                shown.set((p, r));
+            }
+        });
+    };
+    view! {
         <form method="get" action="/search" class="search-form" role="search">
-            <input name="q" type="search" aria-label="搜索词" placeholder="如：电动自行车 充电、长政发〔2026〕12号" value=params.q.clone() />
+            <input name="q" type="search" aria-label="搜索词" autocomplete="off"
+                placeholder="如：电动自行车 充电、长政发〔2026〕12号" value=params.q.clone() on:input=on_input />
             {params.kind.clone().map(|k| view! { <input type="hidden" name="kind" value=k /> })}
             <select name="sort" aria-label="排序">
                 <option value="relevance" selected=!by_date>"按相关度"</option>
@@ -65,17 +101,13 @@ pub fn SearchPage() -> impl IntoView {
             <label class="inline-date">"至" <input type="date" name="to" value=params.to.clone().unwrap_or_default() /></label>
             <button type="submit">"搜索"</button>
         </form>
-        <Suspense fallback=Loading>
-            {move || {
-                let params = params.clone();
-                Suspend::new(async move {
-                    match results.await {
-                        Ok(r) => view! { <Results r params /> }.into_any(),
-                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        {move || {
+            let (params, results) = shown.get();
+            match results {
+                Ok(r) => view! { <Results r params /> }.into_any(),
+                Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+            }
+        }}
     }
 }
 

@@ -140,3 +140,42 @@ async fn after_a_restart_the_index_catches_up_with_nothing_missing_or_duplicated
     let r = search(&app, &app.client(), "重启测试").await;
     assert_eq!(r["total"], 12, "{r}");
 }
+
+#[tokio::test]
+async fn a_rebuild_swaps_in_a_fresh_index_while_the_server_keeps_serving() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900007474").await;
+    comment(&app, &c, id, "a1", "建议设立犬只收容中心。").await;
+    approve_all(&app, &staff).await;
+    until_hits(&app, &app.client(), "收容中心", 1).await;
+    let root = app.dir.path().join("search");
+    let old = std::fs::read_to_string(root.join("CURRENT")).unwrap();
+    // What `canyu reindex` does, against the live server's data folder.
+    let fresh = app::search::indexer::rebuild(&app.db, &root, |_, _| {}).await.unwrap();
+    comment(&app, &c, id, "a1", "收容中心应当向社会公开运营情况。").await;
+    approve_all(&app, &staff).await;
+    let r = until_hits(&app, &app.client(), "收容中心", 2).await;
+    assert_eq!(r["total"], 2, "the server switched and kept indexing: {r}");
+    let started = Instant::now();
+    while root.join(old.trim()).exists() && started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!root.join(old.trim()).exists(), "the old generation is removed");
+    assert!(fresh.exists());
+}
+
+#[tokio::test]
+async fn a_schema_version_change_rebuilds_the_index_on_start() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    app.open_consultation(&staff).await;
+    until_hits(&app, &app.client(), "养犬", 1).await;
+    let dir = app.stop().await;
+    // Pretend the index on disk was written by an older schema.
+    std::fs::write(dir.path().join("search").join("CURRENT"), "v0-1").unwrap();
+    let app = TestApp::spawn_in(dir, Config { limits: relaxed(), search_interval_ms: 50, ..Config::default() }).await;
+    let r = search(&app, &app.client(), "烈性犬").await;
+    assert_eq!(r["total"], 1, "{r}");
+}
