@@ -48,34 +48,40 @@ fn facets(kind: &str, agency: i64) -> [Facet; 2] {
     [Facet::from(&format!("/kind/{kind}")), Facet::from(&format!("/agency/{agency}"))]
 }
 
+/// A comment with what its document needs from its consultation and article.
+pub type CommentRow = (i64, i64, i64, String, Option<String>, Option<String>, String, String, i64);
+
+/// Select comment rows; callers append a `WHERE`/`ORDER BY`.
+pub const COMMENT_SQL: &str =
+    "SELECT m.id, c.agency_id, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.created_at
+     FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id";
+
 async fn comment(db: &SqlitePool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
-    let row: Option<(i64, i64, String, Option<String>, Option<String>, String, String, i64)> = sqlx::query_as(
-        "SELECT c.agency_id, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.created_at
-         FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
-         WHERE m.id = $1",
+    let row: Option<CommentRow> =
+        sqlx::query_as(&format!("{COMMENT_SQL} WHERE m.id = $1")).bind(id).fetch_optional(db).await?;
+    Ok(row.map(|r| comment_doc(f, r)))
+}
+
+/// The search document of a comment row.
+pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
+    let (id, agency, cid, title, anchor, label, body, status, created_at) = row;
+    let [fk, fa] = facets("comment", agency);
+    let title = format!("{title} · {}", label.unwrap_or_else(|| "全文".into()));
+    doc!(
+        f.key => format!("comment:{id}"),
+        f.kind => "comment",
+        f.facets => fk,
+        f.facets => fa,
+        f.agency_id => agency as u64,
+        f.consultation_id => cid as u64,
+        f.anchor => anchor.unwrap_or_default(),
+        f.public => u64::from(status == "approved"),
+        f.status => status,
+        f.created_at => created_at,
+        f.grams => body.clone(),
+        f.title => title,
+        f.body => body,
     )
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|(agency, cid, title, anchor, label, body, status, created_at)| {
-        let [fk, fa] = facets("comment", agency);
-        let title = format!("{title} · {}", label.unwrap_or_else(|| "全文".into()));
-        doc!(
-            f.key => format!("comment:{id}"),
-            f.kind => "comment",
-            f.facets => fk,
-            f.facets => fa,
-            f.agency_id => agency as u64,
-            f.consultation_id => cid as u64,
-            f.anchor => anchor.unwrap_or_default(),
-            f.public => u64::from(status == "approved"),
-            f.status => status,
-            f.created_at => created_at,
-            f.grams => body.clone(),
-            f.title => title,
-            f.body => body,
-        )
-    }))
 }
 
 async fn consultation(db: &SqlitePool, f: &Fields, id: i64) -> Result<Vec<TantivyDocument>, sqlx::Error> {

@@ -73,15 +73,19 @@ pub struct SearchIndex {
 pub type SearchError = tantivy::TantivyError;
 
 impl SearchIndex {
-    /// Open or create the index in `dir`.
+    /// Open or create the index in `dir` for steady indexing (one thread, leaving a core to serve).
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        SearchIndex::open_with(dir, 1)
+    }
+
+    /// Open or create the index in `dir` with `threads` indexing threads.
+    pub fn open_with(dir: &Path, threads: usize) -> Result<SearchIndex, SearchError> {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema();
         let mmap = tantivy::directory::MmapDirectory::open(dir)?;
         let index = Index::open_or_create(mmap, schema)?;
         tokens::register(&index);
-        // One indexing thread: the machine has two cores and the other serves requests.
-        let writer = writer_when_free(&index)?;
+        let writer = writer_when_free(&index, threads)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(SearchIndex { index, reader, fields, writer: Mutex::new(writer), dir: dir.to_path_buf() })
     }
@@ -110,6 +114,15 @@ impl SearchIndex {
         commit.commit()?;
         drop(w);
         self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Add documents without committing (bulk loading).
+    pub fn add(&self, docs: Vec<TantivyDocument>) -> Result<(), SearchError> {
+        let w = self.writer.lock().map_err(|_| tantivy::TantivyError::Poisoned)?;
+        for d in docs {
+            w.add_document(d)?;
+        }
         Ok(())
     }
 
@@ -163,10 +176,10 @@ fn stamp(dir: &Path) -> u128 {
 }
 
 /// The index's single writer; a process that is just stopping may hold it for a moment longer.
-fn writer_when_free(index: &Index) -> Result<IndexWriter<TantivyDocument>, SearchError> {
+fn writer_when_free(index: &Index, threads: usize) -> Result<IndexWriter<TantivyDocument>, SearchError> {
     let mut tries = 0;
     loop {
-        match index.writer_with_num_threads(1, 64_000_000) {
+        match index.writer_with_num_threads(threads, threads * 100_000_000) {
             Err(tantivy::TantivyError::LockFailure(..)) if tries < 50 => {
                 tries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(100));

@@ -127,30 +127,52 @@ pub async fn rebuild(
     std::fs::create_dir_all(root)?;
     let dir = index::new_generation_dir(root);
     let open_dir = dir.clone();
-    let idx = Arc::new(blocking(move || SearchIndex::open(&open_dir).map_err(IndexFailure::from)).await?);
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4);
+    let idx = Arc::new(blocking(move || SearchIndex::open_with(&open_dir, threads).map_err(IndexFailure::from)).await?);
     // Changes recorded after this point are applied by the indexer afterwards; applying twice is harmless.
     let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM search_changes").fetch_one(db).await?;
-    let entities: Vec<(String, i64)> =
-        sqlx::query_as("SELECT 'consultation', id FROM consultations UNION ALL SELECT 'comment', id FROM comments")
-            .fetch_all(db)
+    let (consultations, comments): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM consultations), (SELECT COUNT(*) FROM comments)")
+            .fetch_one(db)
             .await?;
-    let total = entities.len() as u64;
-    for (n, chunk) in entities.chunks(2_000).enumerate() {
-        let mut docs = Vec::new();
-        for (entity, id) in chunk {
-            if let Some(r) = replacement(db, &idx.fields, entity, *id).await? {
-                docs.extend(r.docs);
-            }
+    let total = (consultations + comments) as u64;
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM consultations ORDER BY id").fetch_all(db).await?;
+    let mut docs = Vec::new();
+    for (id,) in &ids {
+        if let Some(r) = replacement(db, &idx.fields, "consultation", *id).await? {
+            docs.extend(r.docs);
         }
-        let target = idx.clone();
-        blocking(move || target.apply(&[], docs, last).map_err(IndexFailure::from)).await?;
-        progress(((n + 1) * 2_000).min(entities.len()) as u64, total);
     }
-    if entities.is_empty() {
+    let mut done = ids.len() as u64;
+    add(&idx, docs).await?;
+    // Comments in pages by id, one query per 5,000 rows.
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<super::documents::CommentRow> =
+            sqlx::query_as(&format!("{} WHERE m.id > $1 ORDER BY m.id LIMIT 5000", super::documents::COMMENT_SQL))
+                .bind(after)
+                .fetch_all(db)
+                .await?;
+        let Some(last_row) = rows.last() else { break };
+        after = last_row.0;
+        done += rows.len() as u64;
         let target = idx.clone();
-        blocking(move || target.apply(&[], vec![], last).map_err(IndexFailure::from)).await?;
+        blocking(move || {
+            let docs = rows.into_iter().map(|r| super::documents::comment_doc(&target.fields, r)).collect();
+            target.add(docs).map_err(IndexFailure::from)
+        })
+        .await?;
+        progress(done, total);
     }
+    let target = idx.clone();
+    blocking(move || target.apply(&[], vec![], last).map_err(IndexFailure::from)).await?;
+    progress(done, total);
     drop(idx);
     index::promote(root, &dir)?;
     Ok(dir)
+}
+
+async fn add(idx: &Arc<SearchIndex>, docs: Vec<tantivy::TantivyDocument>) -> Result<(), IndexFailure> {
+    let target = idx.clone();
+    blocking(move || target.add(docs).map_err(IndexFailure::from)).await
 }
