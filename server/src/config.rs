@@ -111,6 +111,9 @@ impl Config {
         if let Some(v) = var("CANYU_LOG_FORMAT") {
             self.log_format = v;
         }
+        if let Some(v) = var("CANYU_SEARCH_INTERVAL_MS") {
+            self.search_interval_ms = v.parse().map_err(|_| ConfigError::Env("CANYU_SEARCH_INTERVAL_MS", v))?;
+        }
         let flag = |k: &'static str| -> Result<Option<bool>, ConfigError> {
             var(k).map(|v| v.parse::<bool>().map_err(|_| ConfigError::Env(k, v))).transpose()
         };

@@ -10,7 +10,16 @@ fn canyu(dir: &std::path::Path) -> Command {
 
 /// Start `canyu serve`, returning the child, its base URL and what it printed before listening.
 fn start(dir: &std::path::Path) -> (Child, String, Vec<String>) {
-    let mut child = canyu(dir).arg("serve").stdout(Stdio::piped()).spawn().expect("spawn canyu");
+    start_with(dir, &["serve"])
+}
+
+fn start_with(dir: &std::path::Path, args: &[&str]) -> (Child, String, Vec<String>) {
+    let mut child = canyu(dir)
+        .args(args)
+        .env("CANYU_SEARCH_INTERVAL_MS", "200")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn canyu");
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
     let mut printed = Vec::new();
     for line in lines.by_ref() {
@@ -68,4 +77,53 @@ async fn the_demo_dataset_loads_once_with_structured_drafts() {
             .unwrap();
     let anchors: Vec<&str> = anchors.iter().map(|a| a.0.as_str()).collect();
     assert!(anchors.contains(&"a10-1") && anchors.contains(&"a17"), "{anchors:?}");
+}
+
+#[tokio::test]
+async fn a_server_killed_while_comments_arrive_catches_up_without_losing_or_duplicating_any() {
+    use app::search::index::{current_dir, SearchIndex};
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{IndexRecordOption, Value};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url, _) = start_with(dir.path(), &["serve", "--demo"]);
+    let citizen = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let res = citizen
+        .post(format!("{url}/api/v1/session"))
+        .json(&serde_json::json!({"login": "13800000001", "password": "demo-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    // Comments keep arriving; the server is killed (SIGKILL, no chance to tidy up) part-way.
+    for i in 0..30 {
+        let body = serde_json::json!({"body": format!("崩溃恢复测试意见第{i}条")});
+        let _ = citizen.post(format!("{url}/api/v1/consultations/1/comments")).json(&body).send().await;
+        if i == 17 {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+    let (child, _, _) = start_with(dir.path(), &["serve"]);
+    stop(child);
+
+    let db = server::db::connect(&format!("sqlite://{}", dir.path().join("canyu.db").display())).await.unwrap();
+    let (comments,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM comments").fetch_one(&db).await.unwrap();
+    assert!(comments >= 18, "the comments accepted before the kill are stored");
+    let idx = SearchIndex::open(&current_dir(&dir.path().join("search")).unwrap()).unwrap();
+    let searcher = idx.reader.searcher();
+    let query = TermQuery::new(tantivy::Term::from_field_text(idx.fields.kind, "comment"), IndexRecordOption::Basic);
+    let (top, count) = searcher.search(&query, &(TopDocs::with_limit(10_000).order_by_score(), Count)).unwrap();
+    let mut keys: Vec<String> = top
+        .iter()
+        .map(|(_, a)| {
+            let d: tantivy::TantivyDocument = searcher.doc(*a).unwrap();
+            d.get_first(idx.fields.key).and_then(|v| v.as_str().map(str::to_string)).unwrap()
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(count as i64, comments, "every stored comment is in the index");
+    assert_eq!(keys.len(), count, "and none twice");
 }
