@@ -177,3 +177,27 @@ pub fn snippet(text: &str, q: &str, width: usize) -> Vec<Segment> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::snippet;
+
+    fn render(segments: &[super::Segment]) -> String {
+        segments.iter().map(|s| if s.hit { format!("[{}]", s.text) } else { s.text.clone() }).collect()
+    }
+
+    #[test]
+    fn a_snippet_centres_on_the_first_match_and_marks_every_word() {
+        let text =
+            format!("{}建议在老旧小区增设充电设施，充电设施应由物业统一维护。{}", "前言".repeat(40), "结尾".repeat(40));
+        let s = render(&snippet(&text, "充电设施 物业", 40));
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("[充电设施]，[充电设施]应由[物业]"), "{s}");
+    }
+
+    #[test]
+    fn latin_words_match_regardless_of_case_and_short_texts_are_whole() {
+        assert_eq!(render(&snippet("Please add an English summary", "english", 80)), "Please add an [English] summary");
+        assert_eq!(render(&snippet("没有匹配的内容", "充电", 80)), "没有匹配的内容");
+    }
+}

@@ -179,3 +179,45 @@ async fn a_schema_version_change_rebuilds_the_index_on_start() {
     let r = search(&app, &app.client(), "烈性犬").await;
     assert_eq!(r["total"], 1, "{r}");
 }
+
+#[tokio::test]
+async fn results_filter_by_date_and_sort_newest_first_across_pages() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900007575").await;
+    for i in 0..25 {
+        comment(&app, &c, id, "a2", &format!("分页测试意见，编号{i:02}。")).await;
+    }
+    approve_all(&app, &staff).await;
+    // Spread the comments over 25 days, the newest being number 24.
+    let today = app::clock::start_of_day(app::clock::today());
+    for i in 0..25i64 {
+        sqlx::query("UPDATE comments SET created_at = $1 WHERE body = $2")
+            .bind(today - (24 - i) * 86_400 + 3600)
+            .bind(format!("分页测试意见，编号{i:02}。"))
+            .execute(&app.db)
+            .await
+            .unwrap();
+        let (cid,): (i64,) = sqlx::query_as("SELECT id FROM comments WHERE body = $1")
+            .bind(format!("分页测试意见，编号{i:02}。"))
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        let mut conn = app.db.acquire().await.unwrap();
+        app::search::documents::record_change(&mut conn, "comment", cid).await.unwrap();
+    }
+    let c2 = app.client();
+    let page1 = until_hits(&app, &c2, "分页测试", 25).await;
+    assert_eq!(page1["hits"].as_array().unwrap().len(), 20);
+    let url = |q: &str| format!("{}/api/v1/search?q=%E5%88%86%E9%A1%B5%E6%B5%8B%E8%AF%95{q}", app.base);
+    let newest: Value = c2.get(url("&sort=date")).send().await.unwrap().json().await.unwrap();
+    let first: String =
+        newest["hits"][0]["snippet"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
+    assert!(first.contains("编号24"), "{first}");
+    let page2: Value = c2.get(url("&sort=date&page=2")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(page2["hits"].as_array().unwrap().len(), 5);
+    let from = app::clock::format_date(today - 2 * 86_400);
+    let recent: Value = c2.get(url(&format!("&from={from}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(recent["total"], 3, "the last three days: {recent}");
+}
