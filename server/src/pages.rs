@@ -56,6 +56,20 @@ async fn rejected(
     res
 }
 
+/// The response for a form post: the action's own on success, else the same page re-rendered.
+async fn settle(
+    result: Result<Response, AppError>,
+    st: &AppState,
+    path: &str,
+    headers: &HeaderMap,
+    fields: HashMap<String, String>,
+) -> Response {
+    match result {
+        Ok(r) => r,
+        Err(e) => rejected(st, path, headers, fields, e).await,
+    }
+}
+
 /// The signed-in user of a form post.
 pub async fn viewer(st: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
     match session_token(headers) {
@@ -116,10 +130,7 @@ pub async fn register(
         sign_in(&st, &headers, id, if is_local(&next) { &next } else { "/" }).await
     }
     .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => rejected(&st, "/register", &headers, f, e).await,
-    }
+    settle(result, &st, "/register", &headers, f).await
 }
 
 fn home_for(user: &CurrentUser) -> &'static str {
@@ -153,10 +164,7 @@ pub async fn login(
         sign_in(&st, &headers, id, to).await
     }
     .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => rejected(&st, "/login", &headers, f, e).await,
-    }
+    settle(result, &st, "/login", &headers, f).await
 }
 
 /// POST /logout: the session row is deleted, so the cookie is worthless even if kept.
@@ -188,10 +196,7 @@ pub async fn change_password(
         Ok::<_, AppError>(see_other(home_for(&user)))
     }
     .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => rejected(&st, "/account/password", &headers, f, e).await,
-    }
+    settle(result, &st, "/account/password", &headers, f).await
 }
 
 /// POST /consultations/{id}/comment
@@ -212,10 +217,7 @@ pub async fn comment(
         Ok::<_, AppError>(see_other(&format!("/receipts?no={receipt}&new=1")))
     }
     .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => rejected(&st, &format!("/consultations/{id}/comment"), &headers, f, e).await,
-    }
+    settle(result, &st, &format!("/consultations/{id}/comment"), &headers, f).await
 }
 
 /// POST /staff/consultations/new
@@ -244,10 +246,7 @@ pub async fn new_consultation(
         Ok::<_, AppError>(see_other(&format!("/staff/consultations/{id}")))
     }
     .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => rejected(&st, "/staff/consultations/new", &headers, f, e).await,
-    }
+    settle(result, &st, "/staff/consultations/new", &headers, f).await
 }
 
 /// Fields of a moderation decision.
@@ -307,10 +306,7 @@ pub async fn create_agency(
         Ok::<_, AppError>(see_other("/admin"))
     }
     .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => rejected(&st, "/admin", &headers, f, e).await,
-    }
+    settle(result, &st, "/admin", &headers, f).await
 }
 
 /// POST /admin/staff: the one-time password is shown once, on this response only.
