@@ -9,15 +9,16 @@ use leptos_meta::Title;
 #[derive(Clone, Copy)]
 pub struct ViewerResource(pub Resource<Result<Option<CurrentUser>, AppError>>);
 
-/// The signed-in user's resource from context.
+/// A page's own resource for the signed-in user. Each `<Suspense>` reads its own resource: one
+/// resource read under two `<Suspense>`s can leave a server response hanging (leptos#4851).
 pub fn viewer_resource() -> Resource<Result<Option<CurrentUser>, AppError>> {
-    expect_context::<ViewerResource>().0
+    Resource::new(|| (), |_| crate::accounts::get_viewer())
 }
 
 /// Site header: name and navigation for the viewer's role.
 #[component]
 pub fn Header() -> impl IntoView {
-    let user = viewer_resource();
+    let user = expect_context::<ViewerResource>().0;
     view! {
         <header class="site-header">
             <a class="site-name" href="/">"公众参与平台"</a>

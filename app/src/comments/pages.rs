@@ -291,7 +291,8 @@ pub fn ModerationPage() -> impl IntoView {
         let id = id.ok_or(AppError::NotFound)?;
         let queue = moderation_queue(id).await?;
         let detail = get_consultation(id).await?;
-        Ok::<_, AppError>((detail, queue))
+        let report = crate::consultations::parse_report(id).await?;
+        Ok::<_, AppError>((detail, queue, report))
     });
     view! {
         <Suspense fallback=Loading>
@@ -299,7 +300,7 @@ pub fn ModerationPage() -> impl IntoView {
                 let echo = echo.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok((d, queue)) => {
+                        Ok((d, queue, report)) => {
                             let id = d.summary.id;
                             let pending = queue.iter().filter(|c| c.status == CommentStatus::Pending).count();
                             view! {
@@ -309,7 +310,7 @@ pub fn ModerationPage() -> impl IntoView {
                                 <p class="meta"><a href=format!("/consultations/{id}")>"查看公开页面"</a> " · 待审核 " {pending} " 条"</p>
                                 {done().map(|_| view! { <div class="alert alert-ok" role="status">"已处理。"</div> })}
                                 <FormMessage echo=echo.clone() />
-                                <crate::consultations::pages::ParseReport id />
+                                <crate::consultations::pages::ParseReport lines=report />
                                 <h2>"意见审核"</h2>
                                 {queue.is_empty().then(|| view! { <p>"暂无意见。"</p> })}
                                 <ol class="comments">

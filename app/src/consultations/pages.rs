@@ -1,5 +1,5 @@
 //! Consultation pages: the public list, a draft with its articles, and the staff's own list and form.
-use super::{agency_consultations, get_consultation, list_consultations, parse_report, Article, Detail, Kind, Summary};
+use super::{agency_consultations, get_consultation, list_consultations, Article, Detail, Kind, Summary};
 use crate::clock::format_date;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormMessage};
@@ -258,23 +258,13 @@ fn NewConsultationForm(echo: crate::forms::FormEcho) -> impl IntoView {
 
 /// Lines of the draft the parser did not recognise, shown to the agency after publishing.
 #[component]
-pub fn ParseReport(id: i64) -> impl IntoView {
-    let report = Resource::new(move || id, parse_report);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Ok(lines) if !lines.is_empty() => view! {
-                        <section class="alert alert-warn">
-                            <h2>"以下各行未识别为章、节、条结构，已作为“其他内容”原样保留："</h2>
-                            <ul>
-                                {lines.into_iter().map(|(n, t)| view! { <li>{format!("第{n}行：{t}")}</li> }).collect_view()}
-                            </ul>
-                        </section>
-                    }.into_any(),
-                    _ => ().into_any(),
-                }
-            })}
-        </Suspense>
-    }
+pub fn ParseReport(lines: Vec<(i64, String)>) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        view! {
+            <section class="alert alert-warn">
+                <h2>"以下各行未识别为章、节、条结构，已作为“其他内容”原样保留："</h2>
+                <ul>{lines.into_iter().map(|(n, t)| view! { <li>{format!("第{n}行：{t}")}</li> }).collect_view()}</ul>
+            </section>
+        }
+    })
 }
