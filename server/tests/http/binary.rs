@@ -88,7 +88,8 @@ async fn a_server_killed_while_comments_arrive_catches_up_without_losing_or_dupl
 
     let dir = tempfile::tempdir().unwrap();
     let (mut child, url, _) = start_with(dir.path(), &["serve", "--demo"]);
-    let citizen = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let citizen =
+        reqwest::Client::builder().cookie_store(true).timeout(std::time::Duration::from_secs(30)).build().unwrap();
     let res = citizen
         .post(format!("{url}/api/v1/session"))
         .json(&serde_json::json!({"login": "13800000001", "password": "demo-password"}))

@@ -56,9 +56,15 @@ impl TestApp {
         self.dir
     }
 
-    /// A client that keeps cookies and does not follow redirects (so tests see them).
+    /// A client that keeps cookies and does not follow redirects (so tests see them). A response
+    /// that never comes fails the test after 30 s instead of stalling the whole run.
     pub fn client(&self) -> Client {
-        Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .expect("client")
     }
 
     pub fn url(&self, path: &str) -> String {
