@@ -44,14 +44,19 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
+/// The user behind a request's session cookie, if any.
+pub async fn viewer_from(db: &SqlitePool, headers: &HeaderMap) -> AppResult<Option<CurrentUser>> {
+    match session_token(headers) {
+        Some(token) => store::session_user(db, &token).await,
+        None => Ok(None),
+    }
+}
+
 /// The user behind the current request (inside pages and server functions).
 pub async fn viewer() -> AppResult<Option<CurrentUser>> {
     let st = state()?;
-    let Some(parts) = use_context::<axum::http::request::Parts>() else {
-        return Ok(None);
-    };
-    match session_token(&parts.headers) {
-        Some(token) => store::session_user(&st.db, &token).await,
+    match use_context::<axum::http::request::Parts>() {
+        Some(parts) => viewer_from(&st.db, &parts.headers).await,
         None => Ok(None),
     }
 }

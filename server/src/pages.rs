@@ -72,10 +72,21 @@ async fn settle(
 
 /// The signed-in user of a form post.
 pub async fn viewer(st: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
-    match session_token(headers) {
-        Some(t) => accounts::session_user(&st.db, &t).await,
-        None => Ok(None),
-    }
+    app::state::viewer_from(&st.db, headers).await
+}
+
+/// Check credentials under the sign-in rate limit (per IP and per account); shared by the form and the API.
+pub async fn check_credentials(
+    st: &AppState,
+    lim: &Limiters,
+    ip: ClientIp,
+    login: &str,
+    password: &str,
+) -> Result<CurrentUser, AppError> {
+    let account = accounts::normalise_login(login).unwrap_or_else(|| login.trim().to_string());
+    lim.check(Action::Login, &keys(ip, Some(account)))?;
+    let id = accounts::authenticate(&st.db, login, password).await?;
+    accounts::user(&st.db, id).await
 }
 
 pub fn session_cookie(st: &AppState, token: &str, max_age: i64) -> HeaderValue {
@@ -153,15 +164,11 @@ pub async fn login(
     Form(f): Fields,
 ) -> Response {
     let result = async {
-        let login = field(&f, "login");
-        let account = accounts::normalise_login(&login).unwrap_or_else(|| login.trim().to_string());
-        lim.check(Action::Login, &keys(ip, Some(account)))?;
-        let id = accounts::authenticate(&st.db, &login, &field(&f, "password")).await?;
-        let user = accounts::user(&st.db, id).await?;
+        let user = check_credentials(&st, &lim, ip, &field(&f, "login"), &field(&f, "password")).await?;
         let next = field(&f, "next");
         let to = if is_local(&next) && !user.must_change_password { next.as_str() } else { home_for(&user) };
-        tracing::info!(user = id, "signed in");
-        sign_in(&st, &headers, id, to).await
+        tracing::info!(user = user.id, "signed in");
+        sign_in(&st, &headers, user.id, to).await
     }
     .await;
     settle(result, &st, "/login", &headers, f).await

@@ -98,11 +98,8 @@ async fn sign_in(
     Json(c): Json<Credentials>,
 ) -> Result<Response, ApiError> {
     use app::accounts::store as accounts;
-    let account = accounts::normalise_login(&c.login).unwrap_or_else(|| c.login.trim().to_string());
-    lim.check(Action::Login, &keys(ip, Some(account)))?;
-    let id = accounts::authenticate(&st.db, &c.login, &c.password).await?;
-    let user = accounts::user(&st.db, id).await?;
-    let token = accounts::start_session(&st.db, id).await?;
+    let user = crate::pages::check_credentials(&st, &lim, ip, &c.login, &c.password).await?;
+    let token = accounts::start_session(&st.db, user.id).await?;
     let cookie = crate::pages::session_cookie(&st, &token, accounts::SESSION_SECONDS);
     let body = json!({ "id": user.id, "display_name": user.display_name, "role": user.role });
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
