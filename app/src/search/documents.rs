@@ -125,7 +125,7 @@ async fn consultation(db: &SqlitePool, f: &Fields, id: i64) -> Result<Vec<Tantiv
             f.anchor => anchor,
             f.public => 1u64,
             f.created_at => opens_at,
-            f.grams => body.clone(),
+            f.grams => format!("{label}\n{body}"),
             f.title => format!("{title} · {label}"),
             f.body => body,
         ));

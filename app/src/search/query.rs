@@ -1,10 +1,11 @@
-//! Running a search: the user's words over jieba and bigram fields, visibility and filters inside
-//! the query itself, facet counts, date or relevance order, and highlighted snippets.
+//! Running a search: each word the user typed must appear (its bigrams, in order) and scores where
+//! jieba found it; visibility and filters inside the query itself; facet counts, date or relevance
+//! order, and highlighted snippets.
 use super::index::SearchIndex;
 use super::{FacetCount, Hit, SearchParams, SearchResults, Segment, PER_PAGE};
 use std::ops::Bound;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
@@ -37,18 +38,73 @@ fn visibility(idx: &SearchIndex, who: Audience) -> Option<Box<dyn Query>> {
     }
 }
 
-fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> Box<dyn Query> {
+/// The terms a field's analyzer makes of a text, with their positions.
+fn terms(idx: &SearchIndex, field: Field, text: &str) -> Vec<(usize, Term)> {
+    let Ok(mut analyzer) = idx.index.tokenizer_for_field(field) else { return vec![] };
+    let mut out = Vec::new();
+    analyzer.token_stream(text).process(&mut |t| out.push((t.position, Term::from_field_text(field, &t.text))));
+    out
+}
+
+fn scored(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+}
+
+fn is_lone_ideograph(term: &Term) -> bool {
+    let value = term.value();
+    let mut chars = value.as_str().unwrap_or_default().chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if super::tokens::is_cjk(c))
+}
+
+/// One word as typed. It must occur as written: its bigrams at consecutive positions, which finds
+/// names and numbers whatever jieba makes of them. Where jieba found its words, the document scores
+/// higher (in the title twice as much). `None` for a word with nothing searchable (punctuation).
+///
+/// A lone ideograph between other characters (the 号 of `〔2026〕12号`) is indexed as part of
+/// a longer run in the text, so it splits the word into parts that must each occur; a word that is
+/// only lone ideographs matches wherever jieba or the bigrams have them on their own.
+fn word_query(idx: &SearchIndex, word: &str) -> Option<Box<dyn Query>> {
     let f = &idx.fields;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let words = p.q.trim();
-    if words.is_empty() {
+    let mut scoring: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (_, body) in terms(idx, f.body, word) {
+        let title = Term::from_field_text(f.title, body.value().as_str().unwrap_or_default());
+        scoring.push((Occur::Should, scored(body)));
+        scoring.push((Occur::Should, Box::new(BoostQuery::new(scored(title), 2.0))));
+    }
+    let grams = terms(idx, f.grams, word);
+    let mut parts: Vec<Vec<(usize, Term)>> = vec![vec![]];
+    let mut lone = Vec::new();
+    for (position, term) in grams {
+        if is_lone_ideograph(&term) {
+            lone.push(term);
+            parts.push(vec![]);
+        } else if let Some(part) = parts.last_mut() {
+            part.push((position - part.first().map_or(position, |p| p.0), term));
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    if parts.is_empty() {
+        scoring.extend(lone.into_iter().map(|t| (Occur::Should, scored(t))));
+        return (!scoring.is_empty()).then(|| Box::new(BooleanQuery::new(scoring)) as Box<dyn Query>);
+    }
+    for mut part in parts {
+        let required: Box<dyn Query> = match part.len() {
+            1 => scored(part.remove(0).1),
+            _ => Box::new(PhraseQuery::new_with_offset(part)),
+        };
+        scoring.push((Occur::Must, required));
+    }
+    Some(Box::new(BooleanQuery::new(scoring)))
+}
+
+/// The query, and whether it has words to rank by.
+fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> (Box<dyn Query>, bool) {
+    let f = &idx.fields;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        p.q.split_whitespace().filter_map(|w| word_query(idx, w)).map(|q| (Occur::Must, q)).collect();
+    let has_words = !clauses.is_empty();
+    if !has_words {
         clauses.push((Occur::Must, Box::new(AllQuery)));
-    } else {
-        let mut parser = QueryParser::for_index(&idx.index, vec![f.title, f.body, f.grams]);
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(f.title, 2.0);
-        // Lenient: whatever people type (quotes, colons, brackets in document numbers) is searched, never an error.
-        clauses.push((Occur::Must, parser.parse_query_lenient(words).0));
     }
     clauses.extend(visibility(idx, who).map(|v| (Occur::Must, v)));
     let filters = [
@@ -69,19 +125,19 @@ fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> Box<dyn Query> {
         };
         clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(from, true), bound(to, false)))));
     }
-    Box::new(BooleanQuery::new(clauses))
+    (Box::new(BooleanQuery::new(clauses)), has_words)
 }
 
 /// Run a search for an audience. Agency facet labels are ids here; the caller names them.
 pub fn execute(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::Result<SearchResults> {
-    let query = build(idx, p, who);
+    let (query, has_words) = build(idx, p, who);
     let searcher = idx.reader.searcher();
     let page = p.page.unwrap_or(1).max(1);
     let top = TopDocs::with_limit(PER_PAGE as usize).and_offset(((page - 1) * PER_PAGE) as usize);
     let mut facets = FacetCollector::for_field("facets");
     facets.add_facet("/kind");
     facets.add_facet("/agency");
-    let by_date = p.sort.as_deref() == Some("date") || p.q.trim().is_empty();
+    let by_date = p.sort.as_deref() == Some("date") || !has_words;
     let (addresses, total, facet_counts): (Vec<DocAddress>, usize, _) = if by_date {
         let (docs, total, fc) =
             searcher.search(&query, &(top.order_by_fast_field::<i64>("created_at", Order::Desc), Count, facets))?;

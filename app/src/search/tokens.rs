@@ -1,6 +1,8 @@
 //! Tokenizers: jieba words for relevance, and CJK bigrams plus whole Latin/number runs as a
 //! fallback that finds names and document numbers however jieba happens to segment them.
-use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer};
+use std::sync::LazyLock;
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy_jieba::jieba_rs::Jieba;
 
 /// Name of the jieba analyzer.
 pub const JIEBA: &str = "zh_jieba";
@@ -9,50 +11,66 @@ pub const GRAMS: &str = "zh_grams";
 
 /// Register both analyzers on an index (tokenizers are not stored in the index).
 pub fn register(index: &tantivy::Index) {
-    let jieba = TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .build();
-    index.tokenizers().register(JIEBA, jieba);
-    index.tokenizers().register(GRAMS, TextAnalyzer::builder(BigramTokenizer).filter(LowerCaser).build());
+    index.tokenizers().register(JIEBA, TextAnalyzer::from(WordTokenizer));
+    index.tokenizers().register(GRAMS, TextAnalyzer::from(BigramTokenizer));
 }
 
-fn is_cjk(c: char) -> bool {
+/// jieba's bundled dictionary, loaded once.
+static DICTIONARY: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// Whether a character is a CJK ideograph.
+pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// Overlapping character pairs over CJK runs (a lone character is its own token); ASCII letters and
+/// Full-width ASCII (`２０２６`, `ＹＪ`, common in Chinese typing) as plain ASCII, then lower case.
+fn fold(c: char) -> impl Iterator<Item = char> {
+    let c = match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_lowercase()
+}
+
+/// Letters and digits other than ideographs: they form whole runs (`2026`, `yj`, `café`).
+fn is_run_char(c: char) -> bool {
+    !is_cjk(c) && c.is_alphanumeric()
+}
+
+/// jieba's words (dictionary only, no HMM guesses: faster, and the bigrams catch unknown words),
+/// lower-cased, numbered one after another; punctuation and spaces are dropped.
+#[derive(Clone, Default)]
+pub struct WordTokenizer;
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = SpanStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
+        let spans = DICTIONARY
+            .cut(text, false)
+            .into_iter()
+            .filter(|t| t.byte_end - t.byte_start <= 120 && t.word.chars().any(char::is_alphanumeric))
+            .map(|t| (t.byte_start, t.byte_end))
+            .collect();
+        SpanStream::new(text, spans)
+    }
+}
+
+/// Overlapping character pairs over CJK runs (a lone character is its own token); other letters and
 /// digits in whole runs (`2026`, `yj`); everything else separates tokens.
 #[derive(Clone, Default)]
 pub struct BigramTokenizer;
 
-/// The tokens of one text, computed up front.
-pub struct BigramStream {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = BigramStream;
+    type TokenStream<'a> = SpanStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream {
-        BigramStream { tokens: bigrams(text), next: 0 }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
+        SpanStream::new(text, bigrams(text))
     }
 }
 
-fn push(tokens: &mut Vec<Token>, text: &str, from: usize, to: usize) {
-    let position = tokens.len();
-    tokens.push(Token {
-        offset_from: from,
-        offset_to: to,
-        position,
-        text: text[from..to].to_string(),
-        position_length: 1,
-    });
-}
-
-fn bigrams(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
+fn bigrams(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let end_of = |i: usize| chars.get(i).map(|c| c.0).unwrap_or(text.len());
     let mut i = 0;
@@ -64,36 +82,63 @@ fn bigrams(text: &str) -> Vec<Token> {
                 i += 1;
             }
             if i - start == 1 {
-                push(&mut tokens, text, chars[start].0, end_of(start + 1));
+                spans.push((chars[start].0, end_of(start + 1)));
             }
-            for (k, pair) in chars[start..i].windows(2).enumerate() {
-                push(&mut tokens, text, pair[0].0, end_of(start + k + 2));
+            for k in start..i.saturating_sub(1) {
+                spans.push((chars[k].0, end_of(k + 2)));
             }
-        } else if c.is_ascii_alphanumeric() {
+        } else if is_run_char(c) {
             let start = i;
-            while i < chars.len() && chars[i].1.is_ascii_alphanumeric() {
+            while i < chars.len() && is_run_char(chars[i].1) {
                 i += 1;
             }
-            push(&mut tokens, text, chars[start].0, end_of(i));
+            spans.push((chars[start].0, end_of(i)));
         } else {
             i += 1;
         }
     }
-    tokens
+    spans
 }
 
-impl TokenStream for BigramStream {
+/// Tokens at byte spans of a text, folded into one reused token (no allocation per token).
+pub struct SpanStream<'a> {
+    text: &'a str,
+    spans: Vec<(usize, usize)>,
+    next: usize,
+    token: Token,
+}
+
+impl<'a> SpanStream<'a> {
+    fn new(text: &'a str, spans: Vec<(usize, usize)>) -> SpanStream<'a> {
+        SpanStream { text, spans, next: 0, token: Token::default() }
+    }
+}
+
+impl TokenStream for SpanStream<'_> {
     fn advance(&mut self) -> bool {
+        let Some(&(from, to)) = self.spans.get(self.next) else { return false };
+        let t = &mut self.token;
+        t.offset_from = from;
+        t.offset_to = to;
+        t.position = self.next;
+        t.position_length = 1;
+        t.text.clear();
+        let word = &self.text[from..to];
+        if word.is_ascii() {
+            t.text.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            t.text.extend(word.chars().flat_map(fold));
+        }
         self.next += 1;
-        self.next <= self.tokens.len()
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
@@ -102,15 +147,31 @@ mod tests {
     use super::*;
 
     fn texts(s: &str) -> Vec<String> {
-        bigrams(s).into_iter().map(|t| t.text).collect()
+        let mut out = Vec::new();
+        BigramTokenizer.token_stream(s).process(&mut |t| out.push(t.text.clone()));
+        out
+    }
+
+    fn words(s: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        WordTokenizer.token_stream(s).process(&mut |t| out.push(t.text.clone()));
+        out
     }
 
     #[test]
     fn chinese_runs_become_overlapping_pairs_and_numbers_stay_whole() {
         assert_eq!(texts("电动自行车"), ["电动", "动自", "自行", "行车"]);
         assert_eq!(texts("长政发〔2026〕12号"), ["长政", "政发", "2026", "12", "号"]);
-        assert_eq!(texts("YJ-2026-7KQ3"), ["YJ", "2026", "7KQ3"]);
+        assert_eq!(texts("YJ-2026-7KQ3"), ["yj", "2026", "7kq3"]);
         assert_eq!(texts("张伟说：好"), ["张伟", "伟说", "好"]);
+        assert_eq!(texts("ＹＪ－２０２６ Café"), ["yj", "2026", "café"]);
         assert!(texts("，。！ ").is_empty());
+    }
+
+    #[test]
+    fn words_are_whole_dictionary_words_without_punctuation() {
+        // 充电桩 is not in jieba's dictionary: the bigrams are what find it as typed.
+        assert_eq!(words("建议增加充电桩，方便居民。"), ["建议", "增加", "充电", "桩", "方便", "居民"]);
+        assert_eq!(words("Please ADD 2026"), ["please", "add", "2026"]);
     }
 }

@@ -2,10 +2,12 @@
 //! speed, index size, query latency through `GET /api/v1/search` on loopback, freshness (receipt →
 //! searchable), and the same queries with SQLite `LIKE` and FTS5 for comparison.
 //!
-//! `cargo bench -p server --bench search -- --comments 1000000` (default 100000).
+//! `cargo bench -p server --bench search -- --comments 1000000` (default 100000). With
+//! `--data DIR` the corpus is kept in DIR and reused by later runs with the same count, and
+//! `--queries-only` then skips the rebuild and the comparisons (for working on query speed).
 mod corpus;
 
-use corpus::Rng;
+use corpus::{Rng, Vocabulary};
 use server::config::{Config, Limits};
 use sqlx::SqlitePool;
 use std::time::{Duration, Instant};
@@ -14,9 +16,13 @@ const AGENCIES: i64 = 20;
 const CONSULTATIONS: i64 = 200;
 const ARTICLES: i64 = 30;
 
-fn arg(name: &str, default: usize) -> usize {
+fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn flag(name: &str) -> bool {
+    std::env::args().any(|a| a == name)
 }
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
@@ -30,32 +36,44 @@ fn summary(mut ms: Vec<f64>) -> (f64, f64) {
 
 #[tokio::main]
 async fn main() {
-    let n = arg("--comments", 100_000);
-    let dir = tempfile::tempdir().expect("temp dir");
+    let n: usize = arg("--comments").and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let temp = tempfile::tempdir().expect("temp dir");
+    let data_dir = arg("--data").map(std::path::PathBuf::from).unwrap_or_else(|| temp.path().to_path_buf());
+    let queries_only = flag("--queries-only");
+    let vocabulary = Vocabulary::new();
     let cfg = Config {
-        data_dir: dir.path().to_path_buf(),
+        data_dir: data_dir.clone(),
         limits: Limits { login_per_minute: 100_000, register_per_hour: 100_000, submit_per_minute: 100_000 },
         search_interval_ms: 1000,
         ..Config::default()
     };
     let db = server::db::connect(&cfg.database_url()).await.expect("database");
     let started = Instant::now();
-    generate(&db, n).await;
+    let (existing,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM comments WHERE receipt LIKE 'BENCH-%'").fetch_one(&db).await.unwrap();
+    if existing != n as i64 {
+        assert_eq!(existing, 0, "{} holds a corpus of another size", data_dir.display());
+        generate(&db, &vocabulary, n).await;
+    }
     let generated = started.elapsed();
     eprintln!("corpus: {n} comments in {:.1} s", generated.as_secs_f64());
 
-    let started = Instant::now();
-    let gen_dir = app::search::indexer::rebuild(&db, &cfg.search_dir(), |done, total| {
-        if done % 100_000 < 5_000 || done == total {
-            eprint!("\rindexing {done}/{total}");
-        }
-    })
-    .await
-    .expect("rebuild");
-    let rebuild = started.elapsed().as_secs_f64();
-    eprintln!();
     let docs = n as f64 + (CONSULTATIONS * (ARTICLES + 1)) as f64;
-    let size = dir_size(&gen_dir);
+    let mut rebuild = f64::NAN;
+    if !queries_only {
+        let started = Instant::now();
+        let gen_dir = app::search::indexer::rebuild(&db, &cfg.search_dir(), |done, total| {
+            if done % 100_000 < 5_000 || done == total {
+                eprint!("\rindexing {done}/{total}");
+            }
+        })
+        .await
+        .expect("rebuild");
+        rebuild = started.elapsed().as_secs_f64();
+        eprintln!();
+        app::search::index::remove_old_generations(&cfg.search_dir(), &gen_dir);
+    }
+    let size = app::search::index::current_dir(&cfg.search_dir()).map(|d| dir_size(&d)).unwrap_or(0);
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -64,10 +82,16 @@ async fn main() {
         let _ = stopped.await;
     }));
     let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let (q50, q99) = query_latency(&http, &base).await;
+    let (q50, q99, matched) = query_latency(&http, &base, &vocabulary).await;
+    if queries_only {
+        println!("query via GET /api/v1/search: p50 {q50:.2} ms, p99 {q99:.2} ms, median matches {matched}");
+        let _ = stop.send(());
+        let _ = server.await;
+        return;
+    }
     let (f50, f99) = freshness(&db, &base).await;
-    let (like50, like99) = like_latency(&db).await;
-    let fts = fts5(&db).await;
+    let (like50, like99) = like_latency(&db, &vocabulary).await;
+    let fts = fts5(&db, &vocabulary).await;
 
     println!(
         "\nsearch benchmark: {n} comments ({} docs with articles), {} cores",
@@ -79,7 +103,7 @@ async fn main() {
     println!("| corpus generation | {:.1} s |", generated.as_secs_f64());
     println!("| full rebuild from the database | {:.1} s, {:.0} docs/s |", rebuild, docs / rebuild);
     println!("| index size on disk | {:.1} MB, {:.0} bytes per comment |", size as f64 / 1e6, size as f64 / n as f64);
-    println!("| query via GET /api/v1/search (2 terms, snippets, facets, top 20) | p50 {q50:.2} ms, p99 {q99:.2} ms |");
+    println!("| query via GET /api/v1/search (2 terms, snippets, facets, top 20) | p50 {q50:.2} ms, p99 {q99:.2} ms (median query matches {matched} docs) |");
     println!("| freshness, receipt → searchable | p50 {f50:.0} ms, p99 {f99:.0} ms |");
     println!("| SQLite LIKE, same queries (count + top 20) | p50 {like50:.1} ms, p99 {like99:.1} ms — {:.0}× slower at p50 |", like50 / q50);
     match fts {
@@ -93,7 +117,7 @@ async fn main() {
     let _ = server.await;
 }
 
-async fn generate(db: &SqlitePool, n: usize) {
+async fn generate(db: &SqlitePool, vocabulary: &Vocabulary, n: usize) {
     let mut rng = Rng::new(20261124);
     let now = app::clock::now();
     let mut tx = db.begin().await.unwrap();
@@ -111,10 +135,10 @@ async fn generate(db: &SqlitePool, n: usize) {
         .bind(&hash).bind(now).execute(&mut *tx).await.unwrap();
     for c in 1..=CONSULTATIONS {
         sqlx::query("INSERT INTO consultations (id, agency_id, kind, title, explanation, full_text, opens_at, closes_at, created_by, created_at) VALUES ($1, $2, 'regulation', $3, '', '', $4, $5, 1, $4)")
-            .bind(c).bind(1 + (c - 1) % AGENCIES).bind(format!("某市{}管理条例（草案）", rng.pick(corpus::TOPICS))).bind(now - 10 * 86_400).bind(now + 30 * 86_400)
+            .bind(c).bind(1 + (c - 1) % AGENCIES).bind(format!("某市{}管理规定（草案）", vocabulary.subjects.draw(&mut rng))).bind(now - 10 * 86_400).bind(now + 30 * 86_400)
             .execute(&mut *tx).await.unwrap();
         for a in 1..=ARTICLES {
-            let body: String = corpus::comment(&mut rng).chars().take(120).collect();
+            let body: String = vocabulary.comment(&mut rng).chars().take(120).collect();
             sqlx::query("INSERT INTO articles (id, consultation_id, position, anchor, is_article, label, body) VALUES ($1, $2, $3, $4, TRUE, $5, $6)")
                 .bind((c - 1) * ARTICLES + a).bind(c).bind(a).bind(format!("a{a}")).bind(format!("第{a}条")).bind(body)
                 .execute(&mut *tx).await.unwrap();
@@ -127,7 +151,7 @@ async fn generate(db: &SqlitePool, n: usize) {
         let article = (rng.below(4) > 0).then(|| (c - 1) * ARTICLES + 1 + rng.below(ARTICLES as usize) as i64);
         let status = if rng.below(10) == 0 { "pending" } else { "approved" };
         sqlx::query("INSERT INTO comments (receipt, consultation_id, article_id, body, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(format!("BENCH-{i}")).bind(c).bind(article).bind(corpus::comment(&mut rng)).bind(status).bind(now - rng.below(30 * 86_400) as i64)
+            .bind(format!("BENCH-{i}")).bind(c).bind(article).bind(vocabulary.comment(&mut rng)).bind(status).bind(now - rng.below(30 * 86_400) as i64)
             .execute(&mut *tx).await.unwrap();
         if i % 20_000 == 19_999 {
             tx.commit().await.unwrap();
@@ -145,21 +169,27 @@ fn dir_size(dir: &std::path::Path) -> u64 {
         .unwrap_or(0)
 }
 
-async fn query_latency(http: &reqwest::Client, base: &str) -> (f64, f64) {
+async fn query_latency(http: &reqwest::Client, base: &str, vocabulary: &Vocabulary) -> (f64, f64, u64) {
     let mut rng = Rng::new(7);
     let mut ms = Vec::new();
+    let mut matched = Vec::new();
     for i in 0..1100 {
-        let q = corpus::query(&mut rng);
+        let q = vocabulary.query(&mut rng);
         let url = format!("{base}/api/v1/search?q={}", app::ui::encode_query(&q));
         let t = Instant::now();
         let res = http.get(url).send().await.unwrap();
         assert!(res.status().is_success());
-        let _ = res.bytes().await.unwrap();
+        let body = res.bytes().await.unwrap();
         if i >= 100 {
             ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            matched.push(v["total"].as_u64().unwrap_or(0));
         }
     }
-    summary(ms)
+    matched.sort_unstable();
+    let median = matched[matched.len() / 2];
+    let (p50, p99) = summary(ms);
+    (p50, p99, median)
 }
 
 async fn freshness(db: &SqlitePool, base: &str) -> (f64, f64) {
@@ -201,11 +231,11 @@ async fn freshness(db: &SqlitePool, base: &str) -> (f64, f64) {
     summary(ms)
 }
 
-async fn like_latency(db: &SqlitePool) -> (f64, f64) {
+async fn like_latency(db: &SqlitePool, vocabulary: &Vocabulary) -> (f64, f64) {
     let mut rng = Rng::new(7);
     let mut ms = Vec::new();
     for _ in 0..20 {
-        let q = corpus::query(&mut rng);
+        let q = vocabulary.query(&mut rng);
         let (a, b) = q.split_once(' ').unwrap();
         let (a, b) = (format!("%{a}%"), format!("%{b}%"));
         let t = Instant::now();
@@ -223,7 +253,8 @@ async fn like_latency(db: &SqlitePool) -> (f64, f64) {
     summary(ms)
 }
 
-async fn fts5(db: &SqlitePool) -> Option<(f64, f64, f64)> {
+async fn fts5(db: &SqlitePool, vocabulary: &Vocabulary) -> Option<(f64, f64, f64)> {
+    sqlx::query("DROP TABLE IF EXISTS bench_fts").execute(db).await.ok()?;
     let t = Instant::now();
     sqlx::query(
         "CREATE VIRTUAL TABLE bench_fts USING fts5(body, content='comments', content_rowid='id', tokenize='trigram')",
@@ -236,7 +267,7 @@ async fn fts5(db: &SqlitePool) -> Option<(f64, f64, f64)> {
     let mut rng = Rng::new(7);
     let mut ms = Vec::new();
     for i in 0..220 {
-        let q = corpus::query(&mut rng);
+        let q = vocabulary.query(&mut rng);
         let (a, b) = q.split_once(' ').unwrap();
         let m = format!("\"{a}\" \"{b}\"");
         let t = Instant::now();
