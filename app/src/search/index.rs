@@ -9,7 +9,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// Bump when the schema or analyzers change: the index is then rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Fields of the schema.
 #[derive(Clone, Copy)]
@@ -31,14 +31,10 @@ pub struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    // Words only score, so they need no positions; bigrams are matched in order, so they do.
+    // No positions: words only score, and n-grams match as terms (see tokens::GramTokenizer).
     let text = |tokenizer: &str, stored: bool| {
-        let record = if tokenizer == tokens::GRAMS {
-            IndexRecordOption::WithFreqsAndPositions
-        } else {
-            IndexRecordOption::WithFreqs
-        };
-        let idx = TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record);
+        let idx =
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs);
         let opts = TextOptions::default().set_indexing_options(idx);
         if stored {
             opts.set_stored()

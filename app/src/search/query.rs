@@ -1,11 +1,11 @@
-//! Running a search: each word the user typed must appear (its bigrams, in order) and scores where
+//! Running a search: each word the user typed must appear (its character n-grams) and scores where
 //! jieba found it; visibility and filters inside the query itself; facet counts, date or relevance
 //! order, and highlighted snippets.
 use super::index::SearchIndex;
 use super::{FacetCount, Hit, SearchParams, SearchResults, Segment, PER_PAGE};
 use std::ops::Bound;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
@@ -50,51 +50,29 @@ fn scored(term: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
 }
 
-fn is_lone_ideograph(term: &Term) -> bool {
-    let value = term.value();
-    let mut chars = value.as_str().unwrap_or_default().chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if super::tokens::is_cjk(c))
-}
-
-/// One word as typed. It must occur as written: its bigrams at consecutive positions, which finds
-/// names and numbers whatever jieba makes of them. Where jieba found its words, the document scores
+/// One word as typed. It must occur as written: its character pair or triples, which finds names
+/// and numbers whatever jieba makes of them. Where jieba found its words, the document scores
 /// higher (in the title twice as much). `None` for a word with nothing searchable (punctuation).
 ///
 /// A lone ideograph between other characters (the 号 of `〔2026〕12号`) is indexed as part of
-/// a longer run in the text, so it splits the word into parts that must each occur; a word that is
-/// only lone ideographs matches wherever jieba or the bigrams have them on their own.
+/// a longer run in the text, so it cannot be required; a word that is only lone ideographs
+/// matches wherever jieba or the n-grams have them on their own.
 fn word_query(idx: &SearchIndex, word: &str) -> Option<Box<dyn Query>> {
     let f = &idx.fields;
-    let mut scoring: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (_, body) in terms(idx, f.body, word) {
         let title = Term::from_field_text(f.title, body.value().as_str().unwrap_or_default());
-        scoring.push((Occur::Should, scored(body)));
-        scoring.push((Occur::Should, Box::new(BoostQuery::new(scored(title), 2.0))));
+        clauses.push((Occur::Should, scored(body)));
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(scored(title), 2.0))));
     }
-    let grams = terms(idx, f.grams, word);
-    let mut parts: Vec<Vec<(usize, Term)>> = vec![vec![]];
-    let mut lone = Vec::new();
-    for (position, term) in grams {
-        if is_lone_ideograph(&term) {
-            lone.push(term);
-            parts.push(vec![]);
-        } else if let Some(part) = parts.last_mut() {
-            part.push((position - part.first().map_or(position, |p| p.0), term));
-        }
+    let (required, lone) = super::tokens::required_grams(word);
+    let grams = |texts: Vec<String>| texts.into_iter().map(|t| scored(Term::from_field_text(f.grams, &t)));
+    if required.is_empty() {
+        clauses.extend(grams(lone).map(|q| (Occur::Should, q)));
+    } else {
+        clauses.extend(grams(required).map(|q| (Occur::Must, q)));
     }
-    parts.retain(|p| !p.is_empty());
-    if parts.is_empty() {
-        scoring.extend(lone.into_iter().map(|t| (Occur::Should, scored(t))));
-        return (!scoring.is_empty()).then(|| Box::new(BooleanQuery::new(scoring)) as Box<dyn Query>);
-    }
-    for mut part in parts {
-        let required: Box<dyn Query> = match part.len() {
-            1 => scored(part.remove(0).1),
-            _ => Box::new(PhraseQuery::new_with_offset(part)),
-        };
-        scoring.push((Occur::Must, required));
-    }
-    Some(Box::new(BooleanQuery::new(scoring)))
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
 }
 
 /// The query, and whether it has words to rank by.

@@ -1,18 +1,18 @@
-//! Tokenizers: jieba words for relevance, and CJK bigrams plus whole Latin/number runs as a
-//! fallback that finds names and document numbers however jieba happens to segment them.
+//! Tokenizers: jieba words for relevance, and CJK bigrams and trigrams plus whole Latin/number runs
+//! as a fallback that finds names and document numbers however jieba happens to segment them.
 use std::sync::LazyLock;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy_jieba::jieba_rs::Jieba;
 
 /// Name of the jieba analyzer.
 pub const JIEBA: &str = "zh_jieba";
-/// Name of the bigram analyzer.
+/// Name of the n-gram analyzer.
 pub const GRAMS: &str = "zh_grams";
 
 /// Register both analyzers on an index (tokenizers are not stored in the index).
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(JIEBA, TextAnalyzer::from(WordTokenizer));
-    index.tokenizers().register(GRAMS, TextAnalyzer::from(BigramTokenizer));
+    index.tokenizers().register(GRAMS, TextAnalyzer::from(GramTokenizer));
 }
 
 /// jieba's bundled dictionary, loaded once.
@@ -56,48 +56,80 @@ impl Tokenizer for WordTokenizer {
     }
 }
 
-/// Overlapping character pairs over CJK runs (a lone character is its own token); other letters and
-/// digits in whole runs (`2026`, `yj`); everything else separates tokens.
+/// Over CJK runs, every overlapping pair and triple of characters (a lone character is its own
+/// token); other letters and digits in whole runs (`2026`, `yj`); everything else separates tokens.
+/// A two- or three-character word is then one term, and a longer one the conjunction of its triples,
+/// so matching needs no positions.
 #[derive(Clone, Default)]
-pub struct BigramTokenizer;
+pub struct GramTokenizer;
 
-impl Tokenizer for BigramTokenizer {
+impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = SpanStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
-        SpanStream::new(text, bigrams(text))
+        let mut spans = Vec::new();
+        for run in runs(text) {
+            match run {
+                Run::Ideographs(chars) if chars.len() == 1 => spans.push(chars[0]),
+                Run::Ideographs(chars) => {
+                    for n in [2, 3] {
+                        spans.extend(chars.windows(n).map(|w| (w[0].0, w[n - 1].1)));
+                    }
+                }
+                Run::Other(span) => spans.push(span),
+            }
+        }
+        SpanStream::new(text, spans)
     }
 }
 
-fn bigrams(text: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let end_of = |i: usize| chars.get(i).map(|c| c.0).unwrap_or(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i].1;
-        if is_cjk(c) {
-            let start = i;
-            while i < chars.len() && is_cjk(chars[i].1) {
-                i += 1;
+/// What a word must contain to match, as n-gram terms (see [`GramTokenizer`]), and the lone
+/// ideographs in it (indexed only where they stand alone, so they cannot be required).
+pub fn required_grams(word: &str) -> (Vec<String>, Vec<String>) {
+    let (mut required, mut lone) = (Vec::new(), Vec::new());
+    let text = |from: usize, to: usize| word[from..to].chars().flat_map(fold).collect::<String>();
+    for run in runs(word) {
+        match run {
+            Run::Ideographs(chars) if chars.len() == 1 => lone.push(text(chars[0].0, chars[0].1)),
+            Run::Ideographs(chars) => {
+                let n = chars.len().min(3);
+                required.extend(chars.windows(n).map(|w| text(w[0].0, w[n - 1].1)));
             }
-            if i - start == 1 {
-                spans.push((chars[start].0, end_of(start + 1)));
-            }
-            for k in start..i.saturating_sub(1) {
-                spans.push((chars[k].0, end_of(k + 2)));
-            }
-        } else if is_run_char(c) {
-            let start = i;
-            while i < chars.len() && is_run_char(chars[i].1) {
-                i += 1;
-            }
-            spans.push((chars[start].0, end_of(i)));
-        } else {
-            i += 1;
+            Run::Other(span) => required.push(text(span.0, span.1)),
         }
     }
-    spans
+    required.dedup();
+    (required, lone)
+}
+
+enum Run {
+    /// The byte span of each ideograph of a run.
+    Ideographs(Vec<(usize, usize)>),
+    /// A run of other letters and digits.
+    Other((usize, usize)),
+}
+
+fn runs(text: &str) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if is_cjk(c) {
+            let mut run = vec![(at, at + c.len_utf8())];
+            while let Some(&(at, c)) = chars.peek().filter(|(_, c)| is_cjk(*c)) {
+                run.push((at, at + c.len_utf8()));
+                chars.next();
+            }
+            out.push(Run::Ideographs(run));
+        } else if is_run_char(c) {
+            let mut end = at + c.len_utf8();
+            while let Some(&(at, c)) = chars.peek().filter(|(_, c)| is_run_char(*c)) {
+                end = at + c.len_utf8();
+                chars.next();
+            }
+            out.push(Run::Other((at, end)));
+        }
+    }
+    out
 }
 
 /// Tokens at byte spans of a text, folded into one reused token (no allocation per token).
@@ -148,7 +180,7 @@ mod tests {
 
     fn texts(s: &str) -> Vec<String> {
         let mut out = Vec::new();
-        BigramTokenizer.token_stream(s).process(&mut |t| out.push(t.text.clone()));
+        GramTokenizer.token_stream(s).process(&mut |t| out.push(t.text.clone()));
         out
     }
 
@@ -159,13 +191,24 @@ mod tests {
     }
 
     #[test]
-    fn chinese_runs_become_overlapping_pairs_and_numbers_stay_whole() {
-        assert_eq!(texts("电动自行车"), ["电动", "动自", "自行", "行车"]);
-        assert_eq!(texts("长政发〔2026〕12号"), ["长政", "政发", "2026", "12", "号"]);
+    fn chinese_runs_become_overlapping_pairs_and_triples_and_numbers_stay_whole() {
+        assert_eq!(texts("电动自行车"), ["电动", "动自", "自行", "行车", "电动自", "动自行", "自行车"]);
+        assert_eq!(texts("长政发〔2026〕12号"), ["长政", "政发", "长政发", "2026", "12", "号"]);
         assert_eq!(texts("YJ-2026-7KQ3"), ["yj", "2026", "7kq3"]);
-        assert_eq!(texts("张伟说：好"), ["张伟", "伟说", "好"]);
+        assert_eq!(texts("张伟说：好"), ["张伟", "伟说", "张伟说", "好"]);
         assert_eq!(texts("ＹＪ－２０２６ Café"), ["yj", "2026", "café"]);
         assert!(texts("，。！ ").is_empty());
+    }
+
+    #[test]
+    fn a_word_requires_its_pair_or_its_triples_and_lone_ideographs_are_set_apart() {
+        let required = |w: &str| required_grams(w).0;
+        assert_eq!(required("停车"), ["停车"]);
+        assert_eq!(required("停车位"), ["停车位"]);
+        assert_eq!(required("电动自行车"), ["电动自", "动自行", "自行车"]);
+        assert_eq!(required_grams("长政发〔2026〕12号"), (vec!["长政发".into(), "2026".into(), "12".into()], vec!["号".into()]));
+        assert_eq!(required_grams("车"), (vec![], vec!["车".to_string()]));
+        assert_eq!(required("Ａ-12"), ["a", "12"]);
     }
 
     #[test]

@@ -55,10 +55,6 @@ impl Zipf {
         let i = self.cumulative.partition_point(|&c| c < x).min(self.words.len() - 1);
         &self.words[i]
     }
-
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
 }
 
 /// Subjects people write about, all of three or more characters so that every engine compared

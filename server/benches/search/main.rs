@@ -4,7 +4,8 @@
 //!
 //! `cargo bench -p server --bench search -- --comments 1000000` (default 100000). With
 //! `--data DIR` the corpus is kept in DIR and reused by later runs with the same count, and
-//! `--queries-only` then skips the rebuild and the comparisons (for working on query speed).
+//! `--queries-only` then skips the rebuild and the comparisons (for working on query speed);
+//! `--no-compare` skips only the SQLite comparisons.
 mod corpus;
 
 use corpus::{Rng, Vocabulary};
@@ -39,6 +40,7 @@ async fn main() {
     let n: usize = arg("--comments").and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let temp = tempfile::tempdir().expect("temp dir");
     let data_dir = arg("--data").map(std::path::PathBuf::from).unwrap_or_else(|| temp.path().to_path_buf());
+    std::fs::create_dir_all(&data_dir).expect("data folder");
     let queries_only = flag("--queries-only");
     let vocabulary = Vocabulary::new();
     let cfg = Config {
@@ -90,8 +92,9 @@ async fn main() {
         return;
     }
     let (f50, f99) = freshness(&db, &base).await;
-    let (like50, like99) = like_latency(&db, &vocabulary).await;
-    let fts = fts5(&db, &vocabulary).await;
+    let compare = !flag("--no-compare");
+    let (like50, like99) = if compare { like_latency(&db, &vocabulary).await } else { (f64::NAN, f64::NAN) };
+    let fts = if compare { fts5(&db, &vocabulary).await } else { None };
 
     println!(
         "\nsearch benchmark: {n} comments ({} docs with articles), {} cores",
@@ -111,7 +114,8 @@ async fn main() {
             println!("| SQLite FTS5 trigram build | {build:.1} s, {:.0} docs/s |", n as f64 / build);
             println!("| SQLite FTS5 trigram, same queries (count + top 20 by rank) | p50 {s50:.2} ms, p99 {s99:.2} ms — {:.1}× ours at p50 |", s50 / q50);
         }
-        None => println!("| SQLite FTS5 | not available in this SQLite build |"),
+        None if compare => println!("| SQLite FTS5 | not available in this SQLite build |"),
+        None => {}
     }
     let _ = stop.send(());
     let _ = server.await;
