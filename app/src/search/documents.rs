@@ -1,7 +1,6 @@
 //! Turning database rows into search documents, and recording changes for the indexer.
 use super::index::Fields;
 use sqlx::SqlitePool;
-use tantivy::schema::Facet;
 use tantivy::{doc, TantivyDocument};
 
 /// Record that an entity changed; call inside the same transaction as the change.
@@ -44,10 +43,6 @@ pub async fn replacement(
     }
 }
 
-fn facets(kind: &str, agency: i64) -> [Facet; 2] {
-    [Facet::from(&format!("/kind/{kind}")), Facet::from(&format!("/agency/{agency}"))]
-}
-
 /// A comment with what its document needs from its consultation and article.
 pub type CommentRow = (i64, i64, i64, String, Option<String>, Option<String>, String, String, i64);
 
@@ -65,13 +60,10 @@ async fn comment(db: &SqlitePool, f: &Fields, id: i64) -> Result<Option<TantivyD
 /// The search document of a comment row.
 pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
     let (id, agency, cid, title, anchor, label, body, status, created_at) = row;
-    let [fk, fa] = facets("comment", agency);
     let title = format!("{title} · {}", label.unwrap_or_else(|| "全文".into()));
     doc!(
         f.key => format!("comment:{id}"),
         f.kind => "comment",
-        f.facets => fk,
-        f.facets => fa,
         f.agency_id => agency as u64,
         f.consultation_id => cid as u64,
         f.anchor => anchor.unwrap_or_default(),
@@ -79,8 +71,9 @@ pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
         f.status => status,
         f.created_at => created_at,
         f.grams => body.clone(),
+        f.words => body.clone(),
         f.title => title,
-        f.body => body,
+        f.text => body,
     )
 }
 
@@ -92,20 +85,18 @@ async fn consultation(db: &SqlitePool, f: &Fields, id: i64) -> Result<Vec<Tantiv
             .await?;
     let Some((agency, title, explanation, opens_at)) = row else { return Ok(vec![]) };
     let owner = format!("consultation:{id}");
-    let [fk, fa] = facets("consultation", agency);
     let mut docs = vec![doc!(
         f.key => owner.clone(),
         f.owner => owner.clone(),
         f.kind => "consultation",
-        f.facets => fk,
-        f.facets => fa,
         f.agency_id => agency as u64,
         f.consultation_id => id as u64,
         f.public => 1u64,
         f.created_at => opens_at,
         f.grams => format!("{title}\n{explanation}"),
+        f.words => format!("{title}\n{explanation}"),
         f.title => title.clone(),
-        f.body => explanation,
+        f.text => explanation,
     )];
     let articles: Vec<(i64, String, String, String)> =
         sqlx::query_as("SELECT id, anchor, label, body FROM articles WHERE consultation_id = $1 ORDER BY position")
@@ -113,21 +104,19 @@ async fn consultation(db: &SqlitePool, f: &Fields, id: i64) -> Result<Vec<Tantiv
             .fetch_all(db)
             .await?;
     for (aid, anchor, label, body) in articles {
-        let [fk, fa] = facets("article", agency);
         docs.push(doc!(
             f.key => format!("article:{aid}"),
             f.owner => owner.clone(),
             f.kind => "article",
-            f.facets => fk,
-            f.facets => fa,
             f.agency_id => agency as u64,
             f.consultation_id => id as u64,
             f.anchor => anchor,
             f.public => 1u64,
             f.created_at => opens_at,
             f.grams => format!("{label}\n{body}"),
+            f.words => format!("{label}\n{body}"),
             f.title => format!("{title} · {label}"),
-            f.body => body,
+            f.text => body,
         ));
     }
     Ok(docs)

@@ -9,7 +9,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// Bump when the schema or analyzers change: the index is then rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Fields of the schema.
 #[derive(Clone, Copy)]
@@ -17,45 +17,44 @@ pub struct Fields {
     pub key: Field,
     pub owner: Field,
     pub kind: Field,
-    pub facets: Field,
     pub agency_id: Field,
     pub consultation_id: Field,
     pub anchor: Field,
     pub public: Field,
     pub status: Field,
     pub created_at: Field,
+    /// Shown, not searched: the heading of a hit.
     pub title: Field,
-    pub body: Field,
+    /// Shown, not searched: the text a snippet is cut from.
+    pub text: Field,
+    /// jieba words of everything searchable about the item; ranks matches.
+    pub words: Field,
+    /// Character n-grams of the same; decides what matches.
     pub grams: Field,
 }
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    // No positions: words only score, and n-grams match as terms (see tokens::GramTokenizer).
-    let text = |tokenizer: &str, stored: bool| {
-        let idx =
-            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs);
-        let opts = TextOptions::default().set_indexing_options(idx);
-        if stored {
-            opts.set_stored()
-        } else {
-            opts
-        }
+    // No positions: words only rank, and n-grams match as terms (see tokens::GramTokenizer).
+    let indexed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs),
+        )
     };
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
         owner: b.add_text_field("owner", STRING),
-        kind: b.add_text_field("kind", STRING | STORED),
-        facets: b.add_facet_field("facets", tantivy::schema::FacetOptions::default()),
+        kind: b.add_text_field("kind", STRING | STORED | FAST),
         agency_id: b.add_u64_field("agency_id", INDEXED | STORED | FAST),
         consultation_id: b.add_u64_field("consultation_id", INDEXED | STORED),
         anchor: b.add_text_field("anchor", STRING | STORED),
         public: b.add_u64_field("public", INDEXED),
         status: b.add_text_field("status", STRING | STORED),
         created_at: b.add_i64_field("created_at", INDEXED | STORED | FAST),
-        title: b.add_text_field("title", text(tokens::JIEBA, true)),
-        body: b.add_text_field("body", text(tokens::JIEBA, true)),
-        grams: b.add_text_field("grams", text(tokens::GRAMS, false)),
+        title: b.add_text_field("title", STORED),
+        text: b.add_text_field("text", STORED),
+        words: b.add_text_field("words", indexed(tokens::JIEBA)),
+        grams: b.add_text_field("grams", indexed(tokens::GRAMS)),
     };
     (b.build(), fields)
 }

@@ -3,9 +3,10 @@
 //! order, and highlighted snippets.
 use super::index::SearchIndex;
 use super::{FacetCount, Hit, SearchParams, SearchResults, Segment, PER_PAGE};
+use std::collections::HashMap;
 use std::ops::Bound;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
@@ -50,41 +51,59 @@ fn scored(term: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
 }
 
+/// What one typed word contributes: clauses every match must satisfy, and the jieba word that
+/// ranks the matches.
+struct Word {
+    required: Vec<Box<dyn Query>>,
+    rank_by: Option<Term>,
+}
+
 /// One word as typed. It must occur as written: its character pair or triples, which finds names
-/// and numbers whatever jieba makes of them. Where jieba found its words, the document scores
-/// higher (in the title twice as much). `None` for a word with nothing searchable (punctuation).
+/// and numbers whatever jieba makes of them. Where jieba found the word (its longest dictionary
+/// word, when jieba splits it), the document ranks higher. `None` for a word with nothing
+/// searchable (punctuation).
 ///
 /// A lone ideograph between other characters (the 号 of `〔2026〕12号`) is indexed as part of
 /// a longer run in the text, so it cannot be required; a word that is only lone ideographs
-/// matches wherever jieba or the n-grams have them on their own.
-fn word_query(idx: &SearchIndex, word: &str) -> Option<Box<dyn Query>> {
+/// matches wherever the n-grams have them on their own, or jieba has them as a word.
+fn word(idx: &SearchIndex, typed: &str) -> Option<Word> {
     let f = &idx.fields;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (_, body) in terms(idx, f.body, word) {
-        let title = Term::from_field_text(f.title, body.value().as_str().unwrap_or_default());
-        clauses.push((Occur::Should, scored(body)));
-        clauses.push((Occur::Should, Box::new(BoostQuery::new(scored(title), 2.0))));
-    }
-    let (required, lone) = super::tokens::required_grams(word);
-    let grams = |texts: Vec<String>| texts.into_iter().map(|t| scored(Term::from_field_text(f.grams, &t)));
-    if required.is_empty() {
-        clauses.extend(grams(lone).map(|q| (Occur::Should, q)));
+    let rank_by = terms(idx, f.words, typed).into_iter().map(|t| t.1).max_by_key(|t| t.serialized_value_bytes().len());
+    let (required, lone) = super::tokens::required_grams(typed);
+    let gram = |text: &String| term(f.grams, text);
+    let required: Vec<Box<dyn Query>> = if required.is_empty() {
+        let any: Vec<(Occur, Box<dyn Query>)> =
+            lone.iter().map(gram).chain(rank_by.clone().map(scored)).map(|q| (Occur::Should, q)).collect();
+        if any.is_empty() {
+            return None;
+        }
+        vec![Box::new(BooleanQuery::new(any))]
     } else {
-        clauses.extend(grams(required).map(|q| (Occur::Must, q)));
-    }
-    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        required.iter().map(gram).collect()
+    };
+    Some(Word { required, rank_by })
 }
 
 /// The query, and whether it has words to rank by.
+///
+/// Matching (words, visibility, filters) is one conjunction that computes no scores; ranking is
+/// then layered on as one optional jieba term per level, so scoring seeks single postings lists
+/// instead of merging several. At a million comments, scoring every required term and merging
+/// optional ones took most of the time.
 fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> (Box<dyn Query>, bool) {
     let f = &idx.fields;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        p.q.split_whitespace().filter_map(|w| word_query(idx, w)).map(|q| (Occur::Must, q)).collect();
-    let has_words = !clauses.is_empty();
-    if !has_words {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
+    let mut typed: Vec<&str> = p.q.split_whitespace().collect();
+    typed.sort_unstable();
+    typed.dedup();
+    let words: Vec<Word> = typed.into_iter().filter_map(|w| word(idx, w)).collect();
+    let mut required: Vec<Box<dyn Query>> = Vec::new();
+    let mut rank_by = Vec::new();
+    for w in words {
+        required.extend(w.required);
+        rank_by.extend(w.rank_by);
     }
-    clauses.extend(visibility(idx, who).map(|v| (Occur::Must, v)));
+    let has_words = !required.is_empty();
+    required.extend(visibility(idx, who));
     let filters = [
         p.kind.as_deref().map(|k| term(f.kind, k)),
         p.agency.map(|a| term_u64(f.agency_id, a as u64)),
@@ -92,7 +111,7 @@ fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> (Box<dyn Query>,
         p.article.as_deref().map(|a| term(f.anchor, a)),
         p.status.as_deref().map(|s| term(f.status, s)),
     ];
-    clauses.extend(filters.into_iter().flatten().map(|q| (Occur::Must, q)));
+    required.extend(filters.into_iter().flatten());
     let from = p.from.as_deref().and_then(crate::clock::parse_date).map(crate::clock::start_of_day);
     let to = p.to.as_deref().and_then(crate::clock::parse_date).map(|d| crate::clock::start_of_day(d.next_day()));
     if from.is_some() || to.is_some() {
@@ -101,9 +120,18 @@ fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> (Box<dyn Query>,
             Some(v) => Bound::Excluded(Term::from_field_i64(f.created_at, v)),
             None => Bound::Unbounded,
         };
-        clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(from, true), bound(to, false)))));
+        required.push(Box::new(RangeQuery::new(bound(from, true), bound(to, false))));
     }
-    (Box::new(BooleanQuery::new(clauses)), has_words)
+    let mut query: Box<dyn Query> = if required.is_empty() {
+        Box::new(AllQuery)
+    } else {
+        let all = BooleanQuery::new(required.into_iter().map(|q| (Occur::Must, q)).collect());
+        Box::new(ConstScoreQuery::new(Box::new(all), 0.0))
+    };
+    for term in rank_by {
+        query = Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Should, scored(term))]));
+    }
+    (query, has_words)
 }
 
 /// Run a search for an audience. Agency facet labels are ids here; the caller names them.
@@ -112,35 +140,108 @@ pub fn execute(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::R
     let searcher = idx.reader.searcher();
     let page = p.page.unwrap_or(1).max(1);
     let top = TopDocs::with_limit(PER_PAGE as usize).and_offset(((page - 1) * PER_PAGE) as usize);
-    let mut facets = FacetCollector::for_field("facets");
-    facets.add_facet("/kind");
-    facets.add_facet("/agency");
     let by_date = p.sort.as_deref() == Some("date") || !has_words;
-    let (addresses, total, facet_counts): (Vec<DocAddress>, usize, _) = if by_date {
-        let (docs, total, fc) =
-            searcher.search(&query, &(top.order_by_fast_field::<i64>("created_at", Order::Desc), Count, facets))?;
-        (docs.into_iter().map(|d| d.1).collect(), total, fc)
+    let (addresses, tally): (Vec<DocAddress>, Tally) = if by_date {
+        let (docs, tally) =
+            searcher.search(&query, &(top.order_by_fast_field::<i64>("created_at", Order::Desc), TallyCollector))?;
+        (docs.into_iter().map(|d| d.1).collect(), tally)
     } else {
-        let (docs, total, fc) = searcher.search(&query, &(top.order_by_score(), Count, facets))?;
-        (docs.into_iter().map(|d| d.1).collect(), total, fc)
+        let (docs, tally) = searcher.search(&query, &(top.order_by_score(), TallyCollector))?;
+        (docs.into_iter().map(|d| d.1).collect(), tally)
     };
-    let count = |prefix: &str| -> Vec<FacetCount> {
-        let mut v: Vec<FacetCount> = facet_counts
-            .get(prefix)
-            .map(|(facet, n)| {
-                let value = facet.to_path().last().map(|s| s.to_string()).unwrap_or_default();
-                FacetCount { label: value.clone(), value, count: n }
-            })
-            .collect();
-        v.sort_by_key(|f| std::cmp::Reverse(f.count));
+    let counts = |map: HashMap<String, u64>| -> Vec<FacetCount> {
+        let mut v: Vec<FacetCount> =
+            map.into_iter().map(|(value, count)| FacetCount { label: value.clone(), value, count }).collect();
+        v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         v
     };
+    let total = tally.total as usize;
+    let (kinds, agencies) = (counts(tally.kinds), counts(tally.agencies));
     let mut hits = Vec::with_capacity(addresses.len());
     for addr in addresses {
         let doc: TantivyDocument = searcher.doc(addr)?;
         hits.push(hit(idx, &doc, &p.q));
     }
-    Ok(SearchResults { total, hits, kinds: count("/kind"), agencies: count("/agency"), page, per_page: PER_PAGE })
+    Ok(SearchResults { total, hits, kinds, agencies, page, per_page: PER_PAGE })
+}
+
+/// Matches counted in total, by kind and by agency, from the fast columns in one pass.
+#[derive(Default)]
+struct Tally {
+    total: u64,
+    kinds: HashMap<String, u64>,
+    agencies: HashMap<String, u64>,
+}
+
+struct TallyCollector;
+
+struct SegmentTally {
+    total: u64,
+    kind: tantivy::columnar::StrColumn,
+    agency: tantivy::columnar::Column<u64>,
+    /// Counts per kind ordinal (a handful) and per agency id.
+    kinds: Vec<u64>,
+    agencies: HashMap<u64, u64>,
+}
+
+impl Collector for TallyCollector {
+    type Fruit = Tally;
+    type Child = SegmentTally;
+
+    fn for_segment(
+        &self,
+        _: tantivy::SegmentOrdinal,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentTally> {
+        let fast = reader.fast_fields();
+        let kind = fast.str("kind")?.ok_or_else(|| tantivy::TantivyError::SchemaError("kind is not fast".into()))?;
+        let kinds = vec![0; kind.num_terms()];
+        Ok(SegmentTally { total: 0, kind, agency: fast.u64("agency_id")?, kinds, agencies: HashMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<Tally>) -> tantivy::Result<Tally> {
+        let mut all = Tally::default();
+        for t in segments {
+            all.total += t.total;
+            for (k, n) in t.kinds {
+                *all.kinds.entry(k).or_default() += n;
+            }
+            for (a, n) in t.agencies {
+                *all.agencies.entry(a).or_default() += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentTally {
+    type Fruit = Tally;
+
+    fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
+        self.total += 1;
+        if let Some(k) = self.kind.ords().first(doc) {
+            self.kinds[k as usize] += 1;
+        }
+        if let Some(a) = self.agency.first(doc) {
+            *self.agencies.entry(a).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> Tally {
+        let mut kinds = HashMap::new();
+        for (ord, n) in self.kinds.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+            let mut name = String::new();
+            if self.kind.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
+                kinds.insert(name, n);
+            }
+        }
+        let agencies = self.agencies.into_iter().map(|(a, n)| (a.to_string(), n)).collect();
+        Tally { total: self.total, kinds, agencies }
+    }
 }
 
 fn text(doc: &TantivyDocument, f: Field) -> String {
@@ -161,7 +262,7 @@ fn hit(idx: &SearchIndex, doc: &TantivyDocument, q: &str) -> Hit {
         "article" => format!("/consultations/{cid}#{anchor}"),
         _ => format!("/consultations/{cid}"),
     };
-    let body = text(doc, f.body);
+    let body = text(doc, f.text);
     let title = text(doc, f.title);
     let source = if body.is_empty() { &title } else { &body };
     Hit {

@@ -206,7 +206,10 @@ mod tests {
         assert_eq!(required("停车"), ["停车"]);
         assert_eq!(required("停车位"), ["停车位"]);
         assert_eq!(required("电动自行车"), ["电动自", "动自行", "自行车"]);
-        assert_eq!(required_grams("长政发〔2026〕12号"), (vec!["长政发".into(), "2026".into(), "12".into()], vec!["号".into()]));
+        assert_eq!(
+            required_grams("长政发〔2026〕12号"),
+            (vec!["长政发".into(), "2026".into(), "12".into()], vec!["号".into()])
+        );
         assert_eq!(required_grams("车"), (vec![], vec!["车".to_string()]));
         assert_eq!(required("Ａ-12"), ["a", "12"]);
     }

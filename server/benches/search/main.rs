@@ -177,9 +177,14 @@ async fn query_latency(http: &reqwest::Client, base: &str, vocabulary: &Vocabula
     let mut rng = Rng::new(7);
     let mut ms = Vec::new();
     let mut matched = Vec::new();
+    let mut slowest = Vec::new();
     for i in 0..1100 {
         let q = vocabulary.query(&mut rng);
-        let url = format!("{base}/api/v1/search?q={}", app::ui::encode_query(&q));
+        let url = format!(
+            "{base}/api/v1/search?q={}{}",
+            app::ui::encode_query(&q),
+            std::env::var("BENCH_EXTRA").unwrap_or_default()
+        );
         let t = Instant::now();
         let res = http.get(url).send().await.unwrap();
         assert!(res.status().is_success());
@@ -188,7 +193,12 @@ async fn query_latency(http: &reqwest::Client, base: &str, vocabulary: &Vocabula
             ms.push(t.elapsed().as_secs_f64() * 1000.0);
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
             matched.push(v["total"].as_u64().unwrap_or(0));
+            slowest.push((t.elapsed().as_secs_f64() * 1000.0, q, v["total"].as_u64().unwrap_or(0)));
         }
+    }
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, q, n) in slowest.iter().take(8) {
+        eprintln!("slow query {q:?}: {ms:.1} ms, {n} matches");
     }
     matched.sort_unstable();
     let median = matched[matched.len() / 2];
