@@ -179,9 +179,33 @@ struct SegmentTally {
     total: u64,
     kind: tantivy::columnar::StrColumn,
     agency: tantivy::columnar::Column<u64>,
-    /// Counts per kind ordinal (a handful) and per agency id.
+    /// Counts per kind ordinal (a handful) and per agency id (small numbers, so a vector; any
+    /// unexpectedly large id is counted apart).
     kinds: Vec<u64>,
-    agencies: HashMap<u64, u64>,
+    agencies: Vec<u64>,
+    large_agencies: HashMap<u64, u64>,
+    /// Column values of one block of documents.
+    kind_buf: Vec<Option<u64>>,
+    agency_buf: Vec<Option<u64>>,
+}
+
+impl SegmentTally {
+    fn count(&mut self, kind: Option<u64>, agency: Option<u64>) {
+        if let Some(k) = kind.and_then(|k| self.kinds.get_mut(k as usize)) {
+            *k += 1;
+        }
+        match agency {
+            Some(a) if a < 1 << 16 => {
+                let a = a as usize;
+                if a >= self.agencies.len() {
+                    self.agencies.resize(a + 1, 0);
+                }
+                self.agencies[a] += 1;
+            }
+            Some(a) => *self.large_agencies.entry(a).or_default() += 1,
+            None => {}
+        }
+    }
 }
 
 impl Collector for TallyCollector {
@@ -196,7 +220,17 @@ impl Collector for TallyCollector {
         let fast = reader.fast_fields();
         let kind = fast.str("kind")?.ok_or_else(|| tantivy::TantivyError::SchemaError("kind is not fast".into()))?;
         let kinds = vec![0; kind.num_terms()];
-        Ok(SegmentTally { total: 0, kind, agency: fast.u64("agency_id")?, kinds, agencies: HashMap::new() })
+        let agency = fast.u64("agency_id")?;
+        Ok(SegmentTally {
+            total: 0,
+            kind,
+            agency,
+            kinds,
+            agencies: vec![],
+            large_agencies: HashMap::new(),
+            kind_buf: vec![],
+            agency_buf: vec![],
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -223,12 +257,21 @@ impl SegmentCollector for SegmentTally {
 
     fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
         self.total += 1;
-        if let Some(k) = self.kind.ords().first(doc) {
-            self.kinds[k as usize] += 1;
+        let (kind, agency) = (self.kind.ords().first(doc), self.agency.first(doc));
+        self.count(kind, agency);
+    }
+
+    fn collect_block(&mut self, docs: &[tantivy::DocId]) {
+        self.total += docs.len() as u64;
+        let (mut kinds, mut agencies) = (std::mem::take(&mut self.kind_buf), std::mem::take(&mut self.agency_buf));
+        kinds.resize(docs.len(), None);
+        agencies.resize(docs.len(), None);
+        self.kind.ords().first_vals(docs, &mut kinds);
+        self.agency.first_vals(docs, &mut agencies);
+        for (k, a) in kinds.iter().zip(&agencies) {
+            self.count(*k, *a);
         }
-        if let Some(a) = self.agency.first(doc) {
-            *self.agencies.entry(a).or_default() += 1;
-        }
+        (self.kind_buf, self.agency_buf) = (kinds, agencies);
     }
 
     fn harvest(self) -> Tally {
@@ -239,7 +282,8 @@ impl SegmentCollector for SegmentTally {
                 kinds.insert(name, n);
             }
         }
-        let agencies = self.agencies.into_iter().map(|(a, n)| (a.to_string(), n)).collect();
+        let small = self.agencies.into_iter().enumerate().filter(|(_, n)| *n > 0).map(|(a, n)| (a as u64, n));
+        let agencies = small.chain(self.large_agencies).map(|(a, n)| (a.to_string(), n)).collect();
         Tally { total: self.total, kinds, agencies }
     }
 }

@@ -5,7 +5,7 @@
 //! `cargo bench -p server --bench search -- --comments 1000000` (default 100000). With
 //! `--data DIR` the corpus is kept in DIR and reused by later runs with the same count, and
 //! `--queries-only` then skips the rebuild and the comparisons (for working on query speed);
-//! `--no-compare` skips only the SQLite comparisons.
+//! `--no-compare` skips only the SQLite comparisons; `--params '&sort=date'` adds query parameters.
 mod corpus;
 
 use corpus::{Rng, Vocabulary};
@@ -180,11 +180,8 @@ async fn query_latency(http: &reqwest::Client, base: &str, vocabulary: &Vocabula
     let mut slowest = Vec::new();
     for i in 0..1100 {
         let q = vocabulary.query(&mut rng);
-        let url = format!(
-            "{base}/api/v1/search?q={}{}",
-            app::ui::encode_query(&q),
-            std::env::var("BENCH_EXTRA").unwrap_or_default()
-        );
+        let url =
+            format!("{base}/api/v1/search?q={}{}", app::ui::encode_query(&q), arg("--params").unwrap_or_default());
         let t = Instant::now();
         let res = http.get(url).send().await.unwrap();
         assert!(res.status().is_success());
