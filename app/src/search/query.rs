@@ -39,11 +39,11 @@ fn visibility(idx: &SearchIndex, who: Audience) -> Option<Box<dyn Query>> {
     }
 }
 
-/// The terms a field's analyzer makes of a text, with their positions.
-fn terms(idx: &SearchIndex, field: Field, text: &str) -> Vec<(usize, Term)> {
+/// The terms a field's analyzer makes of a text.
+fn terms(idx: &SearchIndex, field: Field, text: &str) -> Vec<Term> {
     let Ok(mut analyzer) = idx.index.tokenizer_for_field(field) else { return vec![] };
     let mut out = Vec::new();
-    analyzer.token_stream(text).process(&mut |t| out.push((t.position, Term::from_field_text(field, &t.text))));
+    analyzer.token_stream(text).process(&mut |t| out.push(Term::from_field_text(field, &t.text)));
     out
 }
 
@@ -68,7 +68,7 @@ struct Word {
 /// matches wherever the n-grams have them on their own, or jieba has them as a word.
 fn word(idx: &SearchIndex, typed: &str) -> Option<Word> {
     let f = &idx.fields;
-    let rank_by = terms(idx, f.words, typed).into_iter().map(|t| t.1).max_by_key(|t| t.serialized_value_bytes().len());
+    let rank_by = terms(idx, f.words, typed).into_iter().max_by_key(|t| t.serialized_value_bytes().len());
     let (required, lone) = super::tokens::required_grams(typed);
     let gram = |text: &String| term(f.grams, text);
     let required: Vec<Box<dyn Query>> = if required.is_empty() {
