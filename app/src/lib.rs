@@ -40,8 +40,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let user = Resource::new(|| (), |_| accounts::get_viewer());
-    provide_context(ui::ViewerResource(user));
     view! {
         <Stylesheet id="leptos" href="/pkg/canyu.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />

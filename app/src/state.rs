@@ -52,13 +52,26 @@ pub async fn viewer_from(db: &SqlitePool, headers: &HeaderMap) -> AppResult<Opti
     }
 }
 
+/// The viewer of a request, looked up once by the server's middleware before anything renders.
+#[derive(Clone)]
+pub struct Viewer(pub Option<CurrentUser>);
+
 /// The user behind the current request (inside pages and server functions).
 pub async fn viewer() -> AppResult<Option<CurrentUser>> {
     let st = state()?;
     match use_context::<axum::http::request::Parts>() {
-        Some(parts) => viewer_from(&st.db, &parts.headers).await,
+        Some(parts) => match parts.extensions.get::<Viewer>() {
+            Some(v) => Ok(v.0.clone()),
+            None => viewer_from(&st.db, &parts.headers).await,
+        },
         None => Ok(None),
     }
+}
+
+/// The viewer the middleware looked up, read without waiting (for the page header, which then needs
+/// no `<Suspense>` of its own).
+pub fn known_viewer() -> Option<CurrentUser> {
+    use_context::<axum::http::request::Parts>()?.extensions.get::<Viewer>()?.0.clone()
 }
 
 /// The signed-in user, or `Unauthorized`.

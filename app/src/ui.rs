@@ -5,20 +5,28 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The signed-in user, loaded once per page load.
-#[derive(Clone, Copy)]
-pub struct ViewerResource(pub Resource<Result<Option<CurrentUser>, AppError>>);
-
-/// A page's own resource for the signed-in user. Each `<Suspense>` reads its own resource: one
-/// resource read under two `<Suspense>`s can leave a server response hanging (leptos#4851).
+/// A page's resource for the signed-in user (the server has it already; see `state::Viewer`).
 pub fn viewer_resource() -> Resource<Result<Option<CurrentUser>, AppError>> {
     Resource::new(|| (), |_| crate::accounts::get_viewer())
 }
 
-/// Site header: name and navigation for the viewer's role.
+/// Site header: name and navigation for the viewer's role. It reads the viewer the server looked
+/// up before rendering, so it renders at once: a second `<Suspense>` beside the page's own could
+/// leave a server response hanging (leptos#4851).
 #[component]
 pub fn Header() -> impl IntoView {
-    let user = expect_context::<ViewerResource>().0;
+    #[cfg(feature = "ssr")]
+    let user = crate::state::known_viewer();
+    #[cfg(not(feature = "ssr"))]
+    let user: Option<CurrentUser> = None;
+    let nav = match user {
+        Some(u) => view! { <UserNav user=u /> }.into_any(),
+        None => view! {
+            <a href="/login">"登录"</a>
+            <a href="/register">"注册"</a>
+        }
+        .into_any(),
+    };
     view! {
         <header class="site-header">
             <a class="site-name" href="/">"公众参与平台"</a>
@@ -26,17 +34,7 @@ pub fn Header() -> impl IntoView {
                 <a href="/">"征求意见"</a>
                 <a href="/search">"搜索"</a>
                 <a href="/receipts">"回执查询"</a>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match user.await.ok().flatten() {
-                            Some(u) => view! { <UserNav user=u /> }.into_any(),
-                            None => view! {
-                                <a href="/login">"登录"</a>
-                                <a href="/register">"注册"</a>
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                {nav}
             </nav>
         </header>
     }

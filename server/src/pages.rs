@@ -33,7 +33,9 @@ pub async fn rerender(st: &AppState, path: &str, headers: &HeaderMap, echo: Form
             req.headers_mut().insert(name, v.clone());
         }
     }
-    let mut res = handler(req).await;
+    attach_viewer(st, &mut req).await;
+    let (parts, _) = req.into_parts();
+    let mut res = crate::web::render_patiently(parts, &handler).await;
     if res.status() == StatusCode::OK {
         *res.status_mut() = status;
     }
@@ -73,6 +75,17 @@ async fn settle(
 /// The signed-in user of a form post.
 pub async fn viewer(st: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
     app::state::viewer_from(&st.db, headers).await
+}
+
+/// Record a request's viewer for the pages (`app::state::Viewer`); on a database error the pages
+/// look it up again themselves.
+pub async fn attach_viewer(st: &AppState, req: &mut Request<Body>) {
+    match viewer(st, req.headers()).await {
+        Ok(v) => {
+            req.extensions_mut().insert(app::state::Viewer(v));
+        }
+        Err(e) => tracing::warn!(error = %e, "viewer lookup failed"),
+    }
 }
 
 /// Check credentials under the sign-in rate limit (per IP and per account); shared by the form and the API.

@@ -37,6 +37,8 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
             move || app::shell(opts.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(middleware::from_fn_with_state(state.clone(), look_up_viewer))
+        .layer(middleware::from_fn(retry_stalled_pages))
         .layer(Extension(limiters))
         .layer(middleware::from_fn(guard::same_origin_only))
         .layer(middleware::from_fn(move |req, next| guard::client_ip(trust_forwarded, req, next)))
@@ -48,6 +50,52 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// Look up the signed-in user once per request, before anything renders (static files need none).
+async fn look_up_viewer(
+    State(st): State<AppState>,
+    mut req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    if !req.uri().path().starts_with("/pkg/") {
+        pages::attach_viewer(&st, &mut req).await;
+    }
+    next.run(req).await
+}
+
+/// A page render that has not finished after this long has stalled: renders take milliseconds.
+pub const RENDER_STALL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Render a page again when the render stalls. Leptos 0.8's server rendering very rarely leaves a
+/// `<Suspense>` waiting for a task that has already finished (measured: 3 of about 25,000 page loads
+/// under the test suite's load; cf. leptos#4851, #4673). A page is a read, so rendering it again
+/// is safe; the stalled render is dropped.
+async fn retry_stalled_pages(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+    let path = req.uri().path();
+    let page = matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD)
+        && !["/api/", "/pkg/", "/healthz"].iter().any(|p| path.starts_with(p));
+    if !page {
+        return next.run(req).await;
+    }
+    let (parts, _) = req.into_parts();
+    render_patiently(parts, |req| next.clone().run(req)).await
+}
+
+/// Render a page request, again when a render stalls (at most twice, then without a limit).
+pub async fn render_patiently<F, Fut>(parts: axum::http::request::Parts, render: F) -> axum::response::Response
+where
+    F: Fn(axum::extract::Request) -> Fut,
+    Fut: std::future::Future<Output = axum::response::Response>,
+{
+    let request = || axum::extract::Request::from_parts(parts.clone(), axum::body::Body::empty());
+    for _ in 0..2 {
+        match tokio::time::timeout(RENDER_STALL, render(request())).await {
+            Ok(res) => return res,
+            Err(_) => tracing::warn!(path = parts.uri.path(), "page render stalled; rendering it again"),
+        }
+    }
+    render(request()).await
 }
 
 /// 200 when the database answers.

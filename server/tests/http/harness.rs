@@ -12,6 +12,16 @@ pub fn relaxed() -> Limits {
     Limits { login_per_minute: 1000, register_per_hour: 1000, submit_per_minute: 1000 }
 }
 
+/// Every test's server runs on one runtime, as in production. Leptos's rendering assumes one
+/// runtime per process: with a server on each test's own runtime, a page render could be left
+/// waiting on a task that went down with another test's runtime, and the response never came.
+fn server_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime")
+    })
+}
+
 pub struct TestApp {
     pub base: String,
     pub db: SqlitePool,
@@ -32,13 +42,18 @@ impl TestApp {
 
     /// Start a server on the data folder `dir` (a restart when it already holds data).
     pub async fn spawn_in(dir: TempDir, cfg: Config) -> TestApp {
+        if let Ok(filter) = std::env::var("CANYU_TEST_LOG") {
+            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        }
         let cfg = Config { data_dir: dir.path().to_path_buf(), ..cfg };
         let db = server::db::connect(&cfg.database_url()).await.expect("database");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("non-blocking");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop, stopped) = oneshot::channel::<()>();
         let serve_db = db.clone();
-        let server = tokio::spawn(async move {
+        let server = server_runtime().spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
             server::serve(cfg, serve_db, listener, async {
                 let _ = stopped.await;
             })
@@ -72,11 +87,11 @@ impl TestApp {
     }
 
     pub async fn post_form(&self, c: &Client, path: &str, form: &[(&str, &str)]) -> Response {
-        c.post(self.url(path)).form(form).send().await.expect("post")
+        c.post(self.url(path)).form(form).send().await.unwrap_or_else(|e| panic!("POST {path}: {e}"))
     }
 
     pub async fn get(&self, c: &Client, path: &str) -> Response {
-        c.get(self.url(path)).send().await.expect("get")
+        c.get(self.url(path)).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
     /// Register a citizen through the form and return their signed-in client.

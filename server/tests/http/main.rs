@@ -5,5 +5,6 @@ mod binary;
 mod comments;
 mod consultations;
 mod harness;
+mod load;
 mod search;
 mod security;
