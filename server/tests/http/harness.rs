@@ -3,7 +3,7 @@ use app::accounts::{store as accounts, Role};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response};
 use server::config::{Config, Limits};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
@@ -14,7 +14,7 @@ pub fn relaxed() -> Limits {
 
 pub struct TestApp {
     pub base: String,
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub dir: TempDir,
     stop: oneshot::Sender<()>,
     server: tokio::task::JoinHandle<()>,
