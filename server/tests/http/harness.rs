@@ -7,6 +7,30 @@ use sqlx::AnyPool;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+/// The database of a test's data folder: SQLite inside it or, when `CANYU_TEST_POSTGRES` names a
+/// PostgreSQL server (`postgres://user@host:port`), a fresh database there, remembered in the
+/// folder so that a restarted server (or the `canyu` binary) finds the same one.
+pub async fn database_url(dir: &std::path::Path) -> String {
+    use sqlx::{Connection, Executor};
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let Ok(server) = std::env::var("CANYU_TEST_POSTGRES") else {
+        return format!("sqlite://{}", dir.join("canyu.db").display());
+    };
+    let remembered = dir.join("postgres-url");
+    if let Ok(url) = std::fs::read_to_string(&remembered) {
+        return url;
+    }
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros();
+    let name = format!("t{}_{}_{stamp}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres")).await.expect("PostgreSQL server");
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
+    admin.close().await.ok();
+    let url = format!("{server}/{name}");
+    std::fs::write(&remembered, &url).expect("remember database");
+    url
+}
+
 /// Limits high enough that only the rate-limit tests meet them.
 pub fn relaxed() -> Limits {
     Limits { login_per_minute: 1000, register_per_hour: 1000, submit_per_minute: 1000 }
@@ -32,7 +56,7 @@ impl TestApp {
 
     /// Start a server on the data folder `dir` (a restart when it already holds data).
     pub async fn spawn_in(dir: TempDir, cfg: Config) -> TestApp {
-        let cfg = Config { data_dir: dir.path().to_path_buf(), ..cfg };
+        let cfg = Config { data_dir: dir.path().to_path_buf(), database_url: database_url(dir.path()).await, ..cfg };
         let db = server::db::connect(&cfg.database_url()).await.expect("database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
