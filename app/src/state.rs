@@ -4,7 +4,7 @@ use crate::error::{AppError, AppResult};
 use axum::extract::FromRef;
 use axum::http::HeaderMap;
 use leptos::prelude::*;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "canyu_sid";
@@ -12,7 +12,7 @@ pub const SESSION_COOKIE: &str = "canyu_sid";
 /// What every request handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub leptos_options: LeptosOptions,
     /// Mark cookies `Secure` (served over https).
     pub secure_cookies: bool,
@@ -45,7 +45,7 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The user behind a request's session cookie, if any.
-pub async fn viewer_from(db: &SqlitePool, headers: &HeaderMap) -> AppResult<Option<CurrentUser>> {
+pub async fn viewer_from(db: &AnyPool, headers: &HeaderMap) -> AppResult<Option<CurrentUser>> {
     match session_token(headers) {
         Some(token) => store::session_user(db, &token).await,
         None => Ok(None),

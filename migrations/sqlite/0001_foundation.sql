@@ -1,5 +1,6 @@
 -- Accounts, agencies, sessions, consultations with their articles, comments.
--- Instants are UTC seconds (INTEGER) so the same queries work on PostgreSQL later.
+-- Instants are UTC seconds and flags 0/1 (INTEGER) so the same queries work on PostgreSQL
+-- through sqlx's Any driver (which reads no SQLite BOOLEAN).
 
 CREATE TABLE agencies (
     id INTEGER PRIMARY KEY,
@@ -15,7 +16,7 @@ CREATE TABLE users (
     real_name TEXT,
     role TEXT NOT NULL CHECK (role IN ('citizen', 'staff', 'petition_officer', 'admin')),
     agency_id INTEGER REFERENCES agencies (id),
-    must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
+    must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)),
     created_at INTEGER NOT NULL
 );
 
@@ -37,7 +38,7 @@ CREATE TABLE consultations (
     opens_at INTEGER NOT NULL,
     closes_at INTEGER NOT NULL,
     short_window_reason TEXT,
-    allow_anonymous BOOLEAN NOT NULL DEFAULT FALSE,
+    allow_anonymous INTEGER NOT NULL DEFAULT 0 CHECK (allow_anonymous IN (0, 1)),
     created_by INTEGER NOT NULL REFERENCES users (id),
     created_at INTEGER NOT NULL,
     CHECK (closes_at > opens_at)
@@ -49,7 +50,7 @@ CREATE TABLE articles (
     consultation_id INTEGER NOT NULL REFERENCES consultations (id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
     anchor TEXT NOT NULL,
-    is_article BOOLEAN NOT NULL,
+    is_article INTEGER NOT NULL CHECK (is_article IN (0, 1)),
     label TEXT NOT NULL,
     part TEXT,
     chapter TEXT,

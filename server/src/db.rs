@@ -1,20 +1,81 @@
-//! The embedded SQLite database: connection settings chosen for durability, and migrations.
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
-use std::str::FromStr;
+//! The database: embedded SQLite by default or PostgreSQL by URL, each connected with settings chosen
+//! for durability, and its migrations. Everything else talks to it through sqlx's Any driver.
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
-/// Open (creating if needed) the database and apply migrations.
-pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
-    let opts = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        // WAL lets readers proceed during a write; FULL makes each commit durable before we answer.
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
-    let pool =
-        SqlitePoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(5)).connect_with(opts).await?;
-    sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// Open (creating an embedded database if needed) and apply migrations.
+pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of(url)
+        .ok_or_else(|| sqlx::Error::Configuration("the database URL must start with sqlite: or postgres://".into()))?;
+    let pool = match backend {
+        Backend::Sqlite => {
+            // Create the file if missing; sqlx's SQLite URL takes `mode=rwc` for that.
+            let url = if url.contains("mode=") {
+                url.to_string()
+            } else if url.contains('?') {
+                format!("{url}&mode=rwc")
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            // One writer at a time in SQLite, so a few connections serve reads while one writes.
+            AnyPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(5))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // WAL lets readers proceed during a write; FULL makes each commit durable
+                        // before we answer; a writer waits up to 5 s for another to finish.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect(&url)
+                .await?
+        }
+        Backend::Postgres => {
+            // PostgreSQL commits are durable by default (synchronous_commit = on). A statement that
+            // runs past 10 s is cancelled rather than holding a connection that requests wait for.
+            AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("SET statement_timeout = '10s'").await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await?
+        }
+    };
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&pool).await?,
+        Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&pool).await?,
+    }
     Ok(pool)
 }

@@ -3,14 +3,14 @@ use app::accounts::{store as accounts, CurrentUser, Role};
 use app::clock;
 use app::consultations::store::{self as consultations, NewConsultation};
 use app::error::AppResult;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 const EBIKE: &str = include_str!("demo/ebike.txt");
 const WASTE: &str = include_str!("demo/waste.txt");
 const PARKING: &str = include_str!("demo/parking.txt");
 
 /// Load the demo data once (a second call changes nothing).
-pub async fn load(db: &SqlitePool) -> AppResult<()> {
+pub async fn load(db: &AnyPool) -> AppResult<()> {
     let done: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM agencies WHERE name = '市司法局'").fetch_optional(db).await?;
     if done.is_some() {
@@ -82,17 +82,16 @@ pub async fn load(db: &SqlitePool) -> AppResult<()> {
     Ok(())
 }
 
-async fn agency(db: &SqlitePool, name: &str) -> AppResult<i64> {
-    Ok(sqlx::query("INSERT INTO agencies (name, created_at) VALUES ($1, $2)")
+async fn agency(db: &AnyPool, name: &str) -> AppResult<i64> {
+    Ok(sqlx::query_scalar("INSERT INTO agencies (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(name)
         .bind(clock::now())
-        .execute(db)
-        .await?
-        .last_insert_rowid())
+        .fetch_one(db)
+        .await?)
 }
 
 async fn staff(
-    db: &SqlitePool,
+    db: &AnyPool,
     login: &str,
     name: &str,
     agency: i64,
@@ -100,24 +99,23 @@ async fn staff(
 ) -> AppResult<CurrentUser> {
     let pw = accounts::one_time_password();
     let hash = accounts::hash_password(pw.clone()).await?;
-    let id = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (login, password_hash, display_name, role, agency_id, must_change_password, created_at)
-         VALUES ($1, $2, $3, 'staff', $4, TRUE, $5)",
+         VALUES ($1, $2, $3, 'staff', $4, 1, $5) RETURNING id",
     )
     .bind(login)
     .bind(hash)
     .bind(name)
     .bind(agency)
     .bind(clock::now())
-    .execute(db)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(db)
+    .await?;
     logins.push((login.to_string(), pw));
     // The loader publishes on the staff member's behalf; they still change their password at first sign-in.
     Ok(CurrentUser { must_change_password: false, ..accounts::user(db, id).await? })
 }
 
-async fn citizen(db: &SqlitePool, login: &str, name: &str) -> AppResult<CurrentUser> {
+async fn citizen(db: &AnyPool, login: &str, name: &str) -> AppResult<CurrentUser> {
     let id = accounts::register(
         db,
         accounts::Registration {
@@ -135,7 +133,7 @@ async fn citizen(db: &SqlitePool, login: &str, name: &str) -> AppResult<CurrentU
 
 #[expect(clippy::too_many_arguments, reason = "one demo consultation per call")]
 async fn create(
-    db: &SqlitePool,
+    db: &AnyPool,
     staff: &CurrentUser,
     kind: &str,
     title: &str,
@@ -163,7 +161,7 @@ async fn create(
 }
 
 async fn insert_comment(
-    db: &SqlitePool,
+    db: &AnyPool,
     who: &CurrentUser,
     consultation: i64,
     anchor: &str,
@@ -176,9 +174,9 @@ async fn insert_comment(
         .fetch_optional(db)
         .await?;
     let now = clock::now();
-    let id = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO comments (receipt, consultation_id, article_id, author_id, body, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(app::comments::store::new_receipt(now))
     .bind(consultation)
@@ -187,9 +185,8 @@ async fn insert_comment(
     .bind(body)
     .bind(if approve { "approved" } else { "pending" })
     .bind(now)
-    .execute(db)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(db)
+    .await?;
     let mut conn = db.acquire().await?;
     app::search::documents::record_change(&mut conn, "comment", id).await?;
     Ok(())

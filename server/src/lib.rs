@@ -29,7 +29,7 @@ pub fn leptos_options(cfg: &config::Config, addr: SocketAddr) -> LeptosOptions {
 /// Serve until `shutdown` completes, then finish in-flight requests.
 pub async fn serve(
     cfg: config::Config,
-    db: sqlx::SqlitePool,
+    db: sqlx::AnyPool,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {

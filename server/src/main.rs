@@ -63,7 +63,7 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
 }
 
 /// Rebuild the search index with a progress line and the rate in documents per second.
-async fn reindex(cfg: &Config, db: &sqlx::SqlitePool) -> Result<(), String> {
+async fn reindex(cfg: &Config, db: &sqlx::AnyPool) -> Result<(), String> {
     use std::io::Write;
     let started = std::time::Instant::now();
     let dir = app::search::indexer::rebuild(db, &cfg.search_dir(), |done, total| {
@@ -84,7 +84,7 @@ async fn reindex(cfg: &Config, db: &sqlx::SqlitePool) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(cfg: Config, db: sqlx::SqlitePool, demo: bool) -> Result<(), String> {
+async fn serve(cfg: Config, db: sqlx::AnyPool, demo: bool) -> Result<(), String> {
     if let Some(pw) = app::accounts::store::ensure_admin(&db, &cfg.admin_login).await.map_err(|e| e.to_string())? {
         // Printed once, to the console of whoever started the server; never logged.
         println!("已创建管理员账号 {} ，一次性密码（仅显示这一次，首次登录须修改）：{pw}", cfg.admin_login);

@@ -5,7 +5,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// Sessions last 14 days.
 pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
@@ -113,7 +113,7 @@ fn validate(r: &Registration) -> AppResult<(String, String, Option<String>)> {
 }
 
 /// Register a citizen account.
-pub async fn register(db: &SqlitePool, r: Registration) -> AppResult<i64> {
+pub async fn register(db: &AnyPool, r: Registration) -> AppResult<i64> {
     let (login, name, real) = validate(&r)?;
     let hash = hash_password(r.password).await?;
     insert_user(db, &login, &hash, &name, real.as_deref(), Role::Citizen, None, false).await
@@ -121,7 +121,7 @@ pub async fn register(db: &SqlitePool, r: Registration) -> AppResult<i64> {
 
 #[expect(clippy::too_many_arguments, reason = "one row, one call")]
 async fn insert_user(
-    db: &SqlitePool,
+    db: &AnyPool,
     login: &str,
     hash: &str,
     name: &str,
@@ -130,9 +130,9 @@ async fn insert_user(
     agency: Option<i64>,
     must_change: bool,
 ) -> AppResult<i64> {
-    let res = sqlx::query(
+    let res = sqlx::query_scalar(
         "INSERT INTO users (login, password_hash, display_name, real_name, role, agency_id, must_change_password, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(login)
     .bind(hash)
@@ -140,12 +140,12 @@ async fn insert_user(
     .bind(real)
     .bind(role.as_str())
     .bind(agency)
-    .bind(must_change)
+    .bind(i64::from(must_change))
     .bind(crate::clock::now())
-    .execute(db)
+    .fetch_one(db)
     .await;
     match res {
-        Ok(r) => Ok(r.last_insert_rowid()),
+        Ok(id) => Ok(id),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::Invalid(vec![FieldError {
             field: "login".into(),
             message: "该手机号码或电子邮箱已注册".into(),
@@ -156,7 +156,7 @@ async fn insert_user(
 
 /// Create a staff or officer account for an agency (administrators only).
 pub async fn create_staff(
-    db: &SqlitePool,
+    db: &AnyPool,
     admin: &CurrentUser,
     login: &str,
     display_name: &str,
@@ -192,7 +192,7 @@ pub fn one_time_password() -> String {
 }
 
 /// On first start: create the administrator if there is none, returning its one-time password.
-pub async fn ensure_admin(db: &SqlitePool, login: &str) -> AppResult<Option<String>> {
+pub async fn ensure_admin(db: &AnyPool, login: &str) -> AppResult<Option<String>> {
     let existing: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM users WHERE role = 'admin' LIMIT 1").fetch_optional(db).await?;
     if existing.is_some() {
@@ -205,7 +205,7 @@ pub async fn ensure_admin(db: &SqlitePool, login: &str) -> AppResult<Option<Stri
 }
 
 /// Reset (or create) an administrator with a fresh one-time password.
-pub async fn reset_admin(db: &SqlitePool, login: &str) -> AppResult<String> {
+pub async fn reset_admin(db: &AnyPool, login: &str) -> AppResult<String> {
     let login = normalise_login(login).unwrap_or_else(|| login.trim().to_string());
     let password = one_time_password();
     let hash = hash_password(password.clone()).await?;
@@ -223,7 +223,7 @@ pub async fn reset_admin(db: &SqlitePool, login: &str) -> AppResult<String> {
 }
 
 /// Check credentials; one uniform error whether the account exists or not.
-pub async fn authenticate(db: &SqlitePool, login: &str, password: &str) -> AppResult<i64> {
+pub async fn authenticate(db: &AnyPool, login: &str, password: &str) -> AppResult<i64> {
     let login = normalise_login(login).unwrap_or_else(|| login.trim().to_string());
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1").bind(&login).fetch_optional(db).await?;
@@ -239,7 +239,7 @@ pub async fn authenticate(db: &SqlitePool, login: &str, password: &str) -> AppRe
 }
 
 /// Change one's own password (clears the one-time flag).
-pub async fn change_password(db: &SqlitePool, user: &CurrentUser, current: &str, new: &str) -> AppResult<()> {
+pub async fn change_password(db: &AnyPool, user: &CurrentUser, current: &str, new: &str) -> AppResult<()> {
     let row: (String,) = sqlx::query_as("SELECT login FROM users WHERE id = $1").bind(user.id).fetch_one(db).await?;
     authenticate(db, &row.0, current).await.map_err(|_| AppError::field("current", "当前密码不正确"))?;
     let mut errors = Vec::new();
@@ -258,7 +258,7 @@ pub async fn change_password(db: &SqlitePool, user: &CurrentUser, current: &str,
 }
 
 /// Start a session; returns the secret cookie value (only its hash is stored).
-pub async fn start_session(db: &SqlitePool, user_id: i64) -> AppResult<String> {
+pub async fn start_session(db: &AnyPool, user_id: i64) -> AppResult<String> {
     let token = random_hex(32);
     let now = crate::clock::now();
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
@@ -272,14 +272,14 @@ pub async fn start_session(db: &SqlitePool, user_id: i64) -> AppResult<String> {
 }
 
 /// End a session for good.
-pub async fn end_session(db: &SqlitePool, token: &str) -> AppResult<()> {
+pub async fn end_session(db: &AnyPool, token: &str) -> AppResult<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(sha256_hex(token)).execute(db).await?;
     Ok(())
 }
 
 /// The user behind a session cookie, if the session is live.
-pub async fn session_user(db: &SqlitePool, token: &str) -> AppResult<Option<CurrentUser>> {
-    let row: Option<(i64, String, String, Option<i64>, Option<String>, bool)> = sqlx::query_as(
+pub async fn session_user(db: &AnyPool, token: &str) -> AppResult<Option<CurrentUser>> {
+    let row: Option<(i64, String, String, Option<i64>, Option<String>, i64)> = sqlx::query_as(
         "SELECT u.id, u.display_name, u.role, u.agency_id, a.name, u.must_change_password
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN agencies a ON a.id = u.agency_id
          WHERE s.token_hash = $1 AND s.expires_at > $2",
@@ -288,27 +288,28 @@ pub async fn session_user(db: &SqlitePool, token: &str) -> AppResult<Option<Curr
     .bind(crate::clock::now())
     .fetch_optional(db)
     .await?;
-    Ok(row.and_then(|(id, display_name, role, agency_id, agency_name, must_change_password)| {
-        Some(CurrentUser { id, display_name, role: Role::parse(&role)?, agency_id, agency_name, must_change_password })
+    Ok(row.and_then(|(id, display_name, role, agency_id, agency_name, must_change)| {
+        let role = Role::parse(&role)?;
+        Some(CurrentUser { id, display_name, role, agency_id, agency_name, must_change_password: must_change != 0 })
     }))
 }
 
 /// One account as a `CurrentUser`.
-pub async fn user(db: &SqlitePool, id: i64) -> AppResult<CurrentUser> {
-    let row: Option<(i64, String, String, Option<i64>, Option<String>, bool)> = sqlx::query_as(
+pub async fn user(db: &AnyPool, id: i64) -> AppResult<CurrentUser> {
+    let row: Option<(i64, String, String, Option<i64>, Option<String>, i64)> = sqlx::query_as(
         "SELECT u.id, u.display_name, u.role, u.agency_id, a.name, u.must_change_password
          FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
     .await?;
-    let (id, display_name, role, agency_id, agency_name, must_change_password) = row.ok_or(AppError::NotFound)?;
+    let (id, display_name, role, agency_id, agency_name, must_change) = row.ok_or(AppError::NotFound)?;
     let role = Role::parse(&role).ok_or(AppError::Internal)?;
-    Ok(CurrentUser { id, display_name, role, agency_id, agency_name, must_change_password })
+    Ok(CurrentUser { id, display_name, role, agency_id, agency_name, must_change_password: must_change != 0 })
 }
 
 /// Remove sessions past their expiry.
-pub async fn delete_expired_sessions(db: &SqlitePool) -> AppResult<u64> {
+pub async fn delete_expired_sessions(db: &AnyPool) -> AppResult<u64> {
     let res = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(crate::clock::now()).execute(db).await?;
     Ok(res.rows_affected())
 }

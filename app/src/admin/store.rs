@@ -2,10 +2,10 @@
 use super::{Agency, StaffAccount};
 use crate::accounts::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// All agencies with staff counts.
-pub async fn agencies(db: &SqlitePool) -> AppResult<Vec<Agency>> {
+pub async fn agencies(db: &AnyPool) -> AppResult<Vec<Agency>> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT a.id, a.name, (SELECT COUNT(*) FROM users u WHERE u.agency_id = a.id) FROM agencies a ORDER BY a.name",
     )
@@ -15,7 +15,7 @@ pub async fn agencies(db: &SqlitePool) -> AppResult<Vec<Agency>> {
 }
 
 /// All staff accounts.
-pub async fn staff(db: &SqlitePool) -> AppResult<Vec<StaffAccount>> {
+pub async fn staff(db: &AnyPool) -> AppResult<Vec<StaffAccount>> {
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT u.id, u.display_name, u.role, a.name FROM users u JOIN agencies a ON a.id = u.agency_id ORDER BY a.name, u.id",
     )
@@ -30,19 +30,19 @@ pub async fn staff(db: &SqlitePool) -> AppResult<Vec<StaffAccount>> {
 }
 
 /// Create an agency (administrators only).
-pub async fn create_agency(db: &SqlitePool, admin: &CurrentUser, name: &str) -> AppResult<i64> {
+pub async fn create_agency(db: &AnyPool, admin: &CurrentUser, name: &str) -> AppResult<i64> {
     admin.require(Role::Admin)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::field("name", "单位名称应为1至100个字"));
     }
-    let res = sqlx::query("INSERT INTO agencies (name, created_at) VALUES ($1, $2)")
+    let res = sqlx::query_scalar("INSERT INTO agencies (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(name)
         .bind(crate::clock::now())
-        .execute(db)
+        .fetch_one(db)
         .await;
     match res {
-        Ok(r) => Ok(r.last_insert_rowid()),
+        Ok(id) => Ok(id),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::field("name", "该单位已存在")),
         Err(e) => Err(e.into()),
     }

@@ -6,7 +6,7 @@ use crate::consultations::Status;
 use crate::error::{AppError, AppResult};
 use crate::search::documents::record_change;
 use rand::RngCore;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// A fresh receipt number, e.g. `YJ-2026-7KQ3-M9XD-2PWE` (60 random bits).
 pub fn new_receipt(now: i64) -> String {
@@ -26,20 +26,20 @@ pub fn normalise_receipt(raw: &str) -> String {
 
 /// Submit a comment; it is committed before the receipt is returned.
 pub async fn submit(
-    db: &SqlitePool,
+    db: &AnyPool,
     author: Option<&CurrentUser>,
     consultation_id: i64,
     anchor: Option<&str>,
     body: &str,
 ) -> AppResult<String> {
-    let row: Option<(i64, i64, bool)> =
+    let row: Option<(i64, i64, i64)> =
         sqlx::query_as("SELECT opens_at, closes_at, allow_anonymous FROM consultations WHERE id = $1")
             .bind(consultation_id)
             .fetch_optional(db)
             .await?;
     let (opens_at, closes_at, allow_anonymous) = row.ok_or(AppError::NotFound)?;
     match author {
-        None if !allow_anonymous => return Err(AppError::Unauthorized),
+        None if allow_anonymous == 0 => return Err(AppError::Unauthorized),
         Some(u) if u.role != Role::Citizen => return Err(AppError::Forbidden),
         _ => {}
     }
@@ -72,7 +72,7 @@ pub async fn submit(
 }
 
 async fn insert(
-    db: &SqlitePool,
+    db: &AnyPool,
     consultation: i64,
     article: Option<i64>,
     author: Option<i64>,
@@ -83,9 +83,9 @@ async fn insert(
     for _ in 0..3 {
         let receipt = new_receipt(now);
         let mut tx = db.begin().await?;
-        let res = sqlx::query(
+        let res = sqlx::query_scalar(
             "INSERT INTO comments (receipt, consultation_id, article_id, author_id, body, status, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
+             VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
         )
         .bind(&receipt)
         .bind(consultation)
@@ -93,11 +93,11 @@ async fn insert(
         .bind(author)
         .bind(body)
         .bind(now)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await;
         match res {
-            Ok(r) => {
-                record_change(&mut tx, "comment", r.last_insert_rowid()).await?;
+            Ok(id) => {
+                record_change(&mut tx, "comment", id).await?;
                 tx.commit().await?;
                 tracing::info!(consultation, article, "comment received");
                 return Ok(receipt);
@@ -110,7 +110,7 @@ async fn insert(
 }
 
 /// Approved comments, optionally of one article (anchor "" = the draft as a whole).
-pub async fn public(db: &SqlitePool, consultation_id: i64, anchor: Option<&str>) -> AppResult<Vec<PublicComment>> {
+pub async fn public(db: &AnyPool, consultation_id: i64, anchor: Option<&str>) -> AppResult<Vec<PublicComment>> {
     let rows: Vec<(i64, Option<String>, Option<String>, String, i64)> = sqlx::query_as(
         "SELECT m.id, ar.anchor, ar.label, m.body, m.created_at
          FROM comments m LEFT JOIN articles ar ON ar.id = m.article_id
@@ -154,7 +154,7 @@ fn own(r: OwnRow) -> OwnComment {
 }
 
 /// A comment by receipt: the author's own, or an anonymous one (the receipt is then the only key).
-pub async fn by_receipt(db: &SqlitePool, receipt: &str, viewer: Option<&CurrentUser>) -> AppResult<OwnComment> {
+pub async fn by_receipt(db: &AnyPool, receipt: &str, viewer: Option<&CurrentUser>) -> AppResult<OwnComment> {
     let receipt = normalise_receipt(receipt);
     let row: Option<OwnRow> =
         sqlx::query_as(&format!("{OWN_SQL} WHERE m.receipt = $1")).bind(&receipt).fetch_optional(db).await?;
@@ -169,7 +169,7 @@ pub async fn by_receipt(db: &SqlitePool, receipt: &str, viewer: Option<&CurrentU
 }
 
 /// All of a citizen's own comments, newest first.
-pub async fn by_author(db: &SqlitePool, user: &CurrentUser) -> AppResult<Vec<OwnComment>> {
+pub async fn by_author(db: &AnyPool, user: &CurrentUser) -> AppResult<Vec<OwnComment>> {
     let rows: Vec<OwnRow> =
         sqlx::query_as(&format!("{OWN_SQL} WHERE m.author_id = $1 ORDER BY m.created_at DESC, m.id DESC"))
             .bind(user.id)
@@ -179,7 +179,7 @@ pub async fn by_author(db: &SqlitePool, user: &CurrentUser) -> AppResult<Vec<Own
 }
 
 /// The moderation queue of a consultation of the staff member's own agency: pending first.
-pub async fn queue(db: &SqlitePool, staff: &CurrentUser, consultation_id: i64) -> AppResult<Vec<QueuedComment>> {
+pub async fn queue(db: &AnyPool, staff: &CurrentUser, consultation_id: i64) -> AppResult<Vec<QueuedComment>> {
     let agency = staff.staff_agency()?;
     let rows: Vec<(i64, Option<String>, String, String, Option<String>, i64)> = sqlx::query_as(
         "SELECT m.id, ar.label, m.body, m.status, m.moderation_reason, m.created_at
@@ -206,7 +206,7 @@ pub async fn queue(db: &SqlitePool, staff: &CurrentUser, consultation_id: i64) -
 
 /// Approve or reject (with a reason) a pending comment of the staff member's own agency.
 pub async fn moderate(
-    db: &SqlitePool,
+    db: &AnyPool,
     staff: &CurrentUser,
     comment_id: i64,
     approve: bool,

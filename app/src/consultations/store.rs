@@ -4,7 +4,7 @@ use super::{Article, Detail, Kind, Status, Summary};
 use crate::accounts::CurrentUser;
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// What a staff member submits to open a consultation.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
@@ -84,15 +84,15 @@ fn check(input: &NewConsultation) -> AppResult<Checked> {
 }
 
 /// Create a consultation for the staff member's own agency; returns its id.
-pub async fn create(db: &SqlitePool, staff: &CurrentUser, input: &NewConsultation) -> AppResult<i64> {
+pub async fn create(db: &AnyPool, staff: &CurrentUser, input: &NewConsultation) -> AppResult<i64> {
     let agency = staff.staff_agency()?;
     let c = check(input)?;
     let parsed = parse_draft(&input.full_text);
     let mut tx = db.begin().await?;
-    let id = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO consultations (agency_id, kind, title, explanation, full_text, opens_at, closes_at,
             short_window_reason, allow_anonymous, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(agency)
     .bind(c.kind.as_str())
@@ -102,12 +102,11 @@ pub async fn create(db: &SqlitePool, staff: &CurrentUser, input: &NewConsultatio
     .bind(c.opens_at)
     .bind(c.closes_at)
     .bind(c.reason)
-    .bind(input.allow_anonymous.is_some())
+    .bind(i64::from(input.allow_anonymous.is_some()))
     .bind(staff.id)
     .bind(clock::now())
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     for (pos, b) in parsed.blocks.iter().enumerate() {
         sqlx::query(
             "INSERT INTO articles (consultation_id, position, anchor, is_article, label, part, chapter, section, body)
@@ -116,7 +115,7 @@ pub async fn create(db: &SqlitePool, staff: &CurrentUser, input: &NewConsultatio
         .bind(id)
         .bind(pos as i64)
         .bind(&b.anchor)
-        .bind(b.kind == BlockKind::Article)
+        .bind(i64::from(b.kind == BlockKind::Article))
         .bind(&b.label)
         .bind(&b.part)
         .bind(&b.chapter)
@@ -160,7 +159,7 @@ const SUMMARY_SQL: &str = "SELECT c.id, c.kind, c.title, a.name, c.opens_at, c.c
      FROM consultations c JOIN agencies a ON a.id = c.agency_id";
 
 /// All consultations (or one agency's): open first, then upcoming, then closed, newest first.
-pub async fn list(db: &SqlitePool, agency: Option<i64>) -> AppResult<Vec<Summary>> {
+pub async fn list(db: &AnyPool, agency: Option<i64>) -> AppResult<Vec<Summary>> {
     let now = clock::now();
     let rows: Vec<SummaryRow> = match agency {
         Some(a) => {
@@ -180,15 +179,15 @@ pub async fn list(db: &SqlitePool, agency: Option<i64>) -> AppResult<Vec<Summary
     Ok(list)
 }
 
-type ArticleRow = (String, bool, String, Option<String>, Option<String>, Option<String>, String, i64, i64);
+type ArticleRow = (String, i64, String, Option<String>, Option<String>, Option<String>, String, i64, i64);
 
 /// One consultation with articles and per-article comment counts.
-pub async fn detail(db: &SqlitePool, id: i64) -> AppResult<Detail> {
+pub async fn detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
     let now = clock::now();
     let row: Option<SummaryRow> =
         sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_optional(db).await?;
     let s = summary(row.ok_or(AppError::NotFound)?, now);
-    let (agency_id, explanation, short_window_reason, allow_anonymous): (i64, String, Option<String>, bool) =
+    let (agency_id, explanation, short_window_reason, allow_anonymous): (i64, String, Option<String>, i64) =
         sqlx::query_as(
             "SELECT agency_id, explanation, short_window_reason, allow_anonymous FROM consultations WHERE id = $1",
         )
@@ -208,7 +207,7 @@ pub async fn detail(db: &SqlitePool, id: i64) -> AppResult<Detail> {
         .into_iter()
         .map(|(anchor, is_article, label, part, chapter, section, body, approved, received)| Article {
             anchor,
-            is_article,
+            is_article: is_article != 0,
             label,
             part,
             chapter,
@@ -229,7 +228,7 @@ pub async fn detail(db: &SqlitePool, id: i64) -> AppResult<Detail> {
         agency_id,
         explanation,
         short_window_reason,
-        allow_anonymous,
+        allow_anonymous: allow_anonymous != 0,
         articles,
         whole_approved,
         whole_received,
@@ -237,7 +236,7 @@ pub async fn detail(db: &SqlitePool, id: i64) -> AppResult<Detail> {
 }
 
 /// Lines not recognised as structure, for the consultation's own agency.
-pub async fn unrecognised_lines(db: &SqlitePool, id: i64, agency: i64) -> AppResult<Vec<(i64, String)>> {
+pub async fn unrecognised_lines(db: &AnyPool, id: i64, agency: i64) -> AppResult<Vec<(i64, String)>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT u.line, u.text FROM unrecognised_lines u JOIN consultations c ON c.id = u.consultation_id
          WHERE u.consultation_id = $1 AND c.agency_id = $2 ORDER BY u.line",

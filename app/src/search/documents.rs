@@ -1,10 +1,10 @@
 //! Turning database rows into search documents, and recording changes for the indexer.
 use super::index::Fields;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tantivy::{doc, TantivyDocument};
 
 /// Record that an entity changed; call inside the same transaction as the change.
-pub async fn record_change(conn: &mut sqlx::SqliteConnection, entity: &str, id: i64) -> Result<(), sqlx::Error> {
+pub async fn record_change(conn: &mut sqlx::AnyConnection, entity: &str, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO search_changes (entity, entity_id, created_at) VALUES ($1, $2, $3)")
         .bind(entity)
         .bind(id)
@@ -22,12 +22,7 @@ pub struct Replacement {
 }
 
 /// Re-read an entity and build its documents (none if it no longer exists).
-pub async fn replacement(
-    db: &SqlitePool,
-    f: &Fields,
-    entity: &str,
-    id: i64,
-) -> Result<Option<Replacement>, sqlx::Error> {
+pub async fn replacement(db: &AnyPool, f: &Fields, entity: &str, id: i64) -> Result<Option<Replacement>, sqlx::Error> {
     match entity {
         "comment" => Ok(Some(Replacement {
             delete_field: f.key,
@@ -51,7 +46,7 @@ pub const COMMENT_SQL: &str =
     "SELECT m.id, c.agency_id, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.created_at
      FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id";
 
-async fn comment(db: &SqlitePool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
+async fn comment(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
     let row: Option<CommentRow> =
         sqlx::query_as(&format!("{COMMENT_SQL} WHERE m.id = $1")).bind(id).fetch_optional(db).await?;
     Ok(row.map(|r| comment_doc(f, r)))
@@ -77,7 +72,7 @@ pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
     )
 }
 
-async fn consultation(db: &SqlitePool, f: &Fields, id: i64) -> Result<Vec<TantivyDocument>, sqlx::Error> {
+async fn consultation(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocument>, sqlx::Error> {
     let row: Option<(i64, String, String, i64)> =
         sqlx::query_as("SELECT agency_id, title, explanation, opens_at FROM consultations WHERE id = $1")
             .bind(id)

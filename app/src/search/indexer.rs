@@ -2,7 +2,7 @@
 //! resuming from the id stored in the last commit; rebuilds a fresh generation on demand.
 use super::documents::replacement;
 use super::index::{self, SearchIndex};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -32,7 +32,7 @@ pub struct Search {
 impl Search {
     /// Open the current generation, building one from the database if there is none (first start,
     /// or a schema version bump).
-    pub async fn open(root: &Path, db: &SqlitePool) -> Result<Arc<Search>, IndexFailure> {
+    pub async fn open(root: &Path, db: &AnyPool) -> Result<Arc<Search>, IndexFailure> {
         std::fs::create_dir_all(root)?;
         let dir = match index::current_dir(root) {
             Some(d) => d,
@@ -67,7 +67,7 @@ impl Search {
     }
 
     /// Apply every pending change record; returns how many were applied.
-    pub async fn catch_up(&self, db: &SqlitePool) -> Result<usize, IndexFailure> {
+    pub async fn catch_up(&self, db: &AnyPool) -> Result<usize, IndexFailure> {
         self.follow_rebuild().await?;
         let idx = self.index();
         let mut applied = 0;
@@ -106,7 +106,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Apply changes every `interval` for as long as the server runs.
-pub async fn run(search: Arc<Search>, db: SqlitePool, interval: Duration) {
+pub async fn run(search: Arc<Search>, db: AnyPool, interval: Duration) {
     loop {
         tokio::time::sleep(interval).await;
         match search.catch_up(&db).await {
@@ -119,11 +119,7 @@ pub async fn run(search: Arc<Search>, db: SqlitePool, interval: Duration) {
 
 /// Build a complete new generation from the database and make it current; `progress(done, total)`
 /// is called as documents are added. Returns the new generation's folder.
-pub async fn rebuild(
-    db: &SqlitePool,
-    root: &Path,
-    mut progress: impl FnMut(u64, u64),
-) -> Result<PathBuf, IndexFailure> {
+pub async fn rebuild(db: &AnyPool, root: &Path, mut progress: impl FnMut(u64, u64)) -> Result<PathBuf, IndexFailure> {
     std::fs::create_dir_all(root)?;
     let dir = index::new_generation_dir(root);
     let open_dir = dir.clone();

@@ -10,7 +10,7 @@ mod corpus;
 
 use corpus::{Rng, Vocabulary};
 use server::config::{Config, Limits};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::time::{Duration, Instant};
 
 const AGENCIES: i64 = 20;
@@ -121,7 +121,7 @@ async fn main() {
     let _ = server.await;
 }
 
-async fn generate(db: &SqlitePool, vocabulary: &Vocabulary, n: usize) {
+async fn generate(db: &AnyPool, vocabulary: &Vocabulary, n: usize) {
     let mut rng = Rng::new(20261124);
     let now = app::clock::now();
     let mut tx = db.begin().await.unwrap();
@@ -203,7 +203,7 @@ async fn query_latency(http: &reqwest::Client, base: &str, vocabulary: &Vocabula
     (p50, p99, median)
 }
 
-async fn freshness(db: &SqlitePool, base: &str) -> (f64, f64) {
+async fn freshness(db: &AnyPool, base: &str) -> (f64, f64) {
     let citizen = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let staff = reqwest::Client::builder().cookie_store(true).build().unwrap();
     for (c, login) in [(&citizen, "13900000000"), (&staff, "staff@bench")] {
@@ -242,7 +242,7 @@ async fn freshness(db: &SqlitePool, base: &str) -> (f64, f64) {
     summary(ms)
 }
 
-async fn like_latency(db: &SqlitePool, vocabulary: &Vocabulary) -> (f64, f64) {
+async fn like_latency(db: &AnyPool, vocabulary: &Vocabulary) -> (f64, f64) {
     let mut rng = Rng::new(7);
     let mut ms = Vec::new();
     for _ in 0..20 {
@@ -264,7 +264,7 @@ async fn like_latency(db: &SqlitePool, vocabulary: &Vocabulary) -> (f64, f64) {
     summary(ms)
 }
 
-async fn fts5(db: &SqlitePool, vocabulary: &Vocabulary) -> Option<(f64, f64, f64)> {
+async fn fts5(db: &AnyPool, vocabulary: &Vocabulary) -> Option<(f64, f64, f64)> {
     sqlx::query("DROP TABLE IF EXISTS bench_fts").execute(db).await.ok()?;
     let t = Instant::now();
     sqlx::query(

@@ -5,6 +5,10 @@ use std::process::{Child, Command, Stdio};
 fn canyu(dir: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_canyu"));
     c.env("CANYU_DATA_DIR", dir).env("CANYU_LISTEN", "127.0.0.1:0").env("RUST_LOG", "warn");
+    // On PostgreSQL, the database that `harness::database_url` made for this folder.
+    if let Ok(url) = std::fs::read_to_string(dir.join("postgres-url")) {
+        c.env("CANYU_DATABASE_URL", url);
+    }
     c
 }
 
@@ -37,6 +41,7 @@ fn start_with(dir: &std::path::Path, args: &[&str]) -> (Child, String, Vec<Strin
 #[tokio::test]
 async fn first_start_prints_the_admin_password_once_and_sigterm_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
+    crate::harness::database_url(dir.path()).await;
     let (child, url, printed) = start(dir.path());
     assert!(printed.iter().any(|l| l.contains("一次性密码")), "{printed:?}");
     assert_eq!(reqwest::get(format!("{url}/healthz")).await.unwrap().status(), 200);
@@ -57,11 +62,12 @@ fn stop(mut child: Child) {
 #[tokio::test]
 async fn the_demo_dataset_loads_once_with_structured_drafts() {
     let dir = tempfile::tempdir().unwrap();
+    crate::harness::database_url(dir.path()).await;
     for _ in 0..2 {
         let out = canyu(dir.path()).arg("load-demo").output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let db = server::db::connect(&format!("sqlite://{}", dir.path().join("canyu.db").display())).await.unwrap();
+    let db = server::db::connect(&crate::harness::database_url(dir.path()).await).await.unwrap();
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM consultations").fetch_one(&db).await.unwrap();
     assert_eq!(n, 3, "loading twice changes nothing");
     let (open,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM consultations WHERE closes_at > $1")
@@ -87,6 +93,7 @@ async fn a_server_killed_while_comments_arrive_catches_up_without_losing_or_dupl
     use tantivy::schema::{IndexRecordOption, Value};
 
     let dir = tempfile::tempdir().unwrap();
+    crate::harness::database_url(dir.path()).await;
     let (mut child, url, _) = start_with(dir.path(), &["serve", "--demo"]);
     let citizen =
         reqwest::Client::builder().cookie_store(true).timeout(std::time::Duration::from_secs(30)).build().unwrap();
@@ -109,7 +116,7 @@ async fn a_server_killed_while_comments_arrive_catches_up_without_losing_or_dupl
     let (child, _, _) = start_with(dir.path(), &["serve"]);
     stop(child);
 
-    let db = server::db::connect(&format!("sqlite://{}", dir.path().join("canyu.db").display())).await.unwrap();
+    let db = server::db::connect(&crate::harness::database_url(dir.path()).await).await.unwrap();
     let (comments,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM comments").fetch_one(&db).await.unwrap();
     assert!(comments >= 18, "the comments accepted before the kill are stored");
     let idx = SearchIndex::open(&current_dir(&dir.path().join("search")).unwrap()).unwrap();

@@ -85,11 +85,7 @@ async fn anonymous_commenting_is_off_unless_the_consultation_allows_it() {
     let res = comment(&app, &anon, id, "", "匿名意见").await;
     assert_eq!(res.status(), 401);
     assert!(res.text().await.unwrap().contains("匿名意见"), "kept in the form");
-    sqlx::query("UPDATE consultations SET allow_anonymous = TRUE WHERE id = $1")
-        .bind(id)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE consultations SET allow_anonymous = 1 WHERE id = $1").bind(id).execute(&app.db).await.unwrap();
     let res = comment(&app, &anon, id, "", "匿名意见").await;
     assert_eq!(res.status(), 303);
     let receipt = receipt_of(&res);

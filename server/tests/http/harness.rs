@@ -3,9 +3,33 @@ use app::accounts::{store as accounts, Role};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response};
 use server::config::{Config, Limits};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
+
+/// The database of a test's data folder: SQLite inside it or, when `CANYU_TEST_POSTGRES` names a
+/// PostgreSQL server (`postgres://user@host:port`), a fresh database there, remembered in the
+/// folder so that a restarted server (or the `canyu` binary) finds the same one.
+pub async fn database_url(dir: &std::path::Path) -> String {
+    use sqlx::{Connection, Executor};
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let Ok(server) = std::env::var("CANYU_TEST_POSTGRES") else {
+        return format!("sqlite://{}", dir.join("canyu.db").display());
+    };
+    let remembered = dir.join("postgres-url");
+    if let Ok(url) = std::fs::read_to_string(&remembered) {
+        return url;
+    }
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros();
+    let name = format!("t{}_{}_{stamp}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres")).await.expect("PostgreSQL server");
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
+    admin.close().await.ok();
+    let url = format!("{server}/{name}");
+    std::fs::write(&remembered, &url).expect("remember database");
+    url
+}
 
 /// Limits high enough that only the rate-limit tests meet them.
 pub fn relaxed() -> Limits {
@@ -24,7 +48,7 @@ fn server_runtime() -> &'static tokio::runtime::Runtime {
 
 pub struct TestApp {
     pub base: String,
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub dir: TempDir,
     stop: oneshot::Sender<()>,
     server: tokio::task::JoinHandle<()>,
@@ -45,7 +69,7 @@ impl TestApp {
         if let Ok(filter) = std::env::var("CANYU_TEST_LOG") {
             let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
         }
-        let cfg = Config { data_dir: dir.path().to_path_buf(), ..cfg };
+        let cfg = Config { data_dir: dir.path().to_path_buf(), database_url: database_url(dir.path()).await, ..cfg };
         let db = server::db::connect(&cfg.database_url()).await.expect("database");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.set_nonblocking(true).expect("non-blocking");
