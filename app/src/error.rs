@@ -31,6 +31,8 @@ pub enum AppError {
     Conflict(String),
     #[error("操作过于频繁，请{0}秒后再试")]
     RateLimited(u64),
+    #[error("登录失败次数过多，该账号已暂时锁定，请{}分钟后再试", .0.div_ceil(60))]
+    LockedOut(u64),
     #[error("请求来源不被允许")]
     CrossOrigin,
     #[error("服务器内部错误，请稍后再试")]
@@ -56,8 +58,17 @@ impl AppError {
             AppError::BadCredentials => "bad_credentials",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited(_) => "rate_limited",
+            AppError::LockedOut(_) => "account_locked",
             AppError::CrossOrigin => "cross_origin",
             AppError::Internal => "internal",
+        }
+    }
+
+    /// Seconds to wait before trying again (`Retry-After`), for errors that have one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited(secs) | AppError::LockedOut(secs) => Some(*secs),
+            _ => None,
         }
     }
 
@@ -70,7 +81,7 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::NotOpenYet | AppError::Closed | AppError::Conflict(_) => 409,
             AppError::BadCredentials => 401,
-            AppError::RateLimited(_) => 429,
+            AppError::RateLimited(_) | AppError::LockedOut(_) => 429,
             AppError::Internal => 500,
         }
     }

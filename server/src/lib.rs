@@ -4,6 +4,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod guard;
+pub mod jobs;
 pub mod pages;
 pub mod respond;
 pub mod web;
@@ -41,16 +42,14 @@ pub async fn serve(
     let indexer = tokio::spawn(app::search::indexer::run(search.clone(), db.clone(), interval));
     let state = AppState { db, leptos_options: leptos_options(&cfg, addr), secure_cookies: cfg.secure_cookies, search };
     let limiters = guard::Limiters::new(&cfg.limits);
-    let (pruner, prune_db) = (limiters.clone(), state.db.clone());
-    tokio::spawn(async move {
+    let pruner = limiters.clone();
+    let housekeeping = tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(60)).await;
             pruner.prune();
-            if let Err(e) = app::accounts::store::delete_expired_sessions(&prune_db).await {
-                tracing::warn!(error = %e, "could not delete expired sessions");
-            }
         }
     });
+    let jobs = tokio::spawn(jobs::run(state.db.clone(), Duration::from_secs(60)));
     let app = web::router(state, limiters, cfg.trust_forwarded_for);
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
@@ -58,5 +57,7 @@ pub async fn serve(
     // Stop indexing too, so the index is released (what was not committed is replayed next start).
     indexer.abort();
     let _ = indexer.await;
+    housekeeping.abort();
+    jobs.abort();
     served
 }

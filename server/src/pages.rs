@@ -1,7 +1,7 @@
 //! Form posts from the pages: each acts, then redirects (PRG), or re-renders the same page with
 //! what was typed and the errors, so nothing is lost with or without JavaScript.
 use crate::guard::{keys, Action, ClientIp, Limiters};
-use app::accounts::{store as accounts, CurrentUser, Role};
+use app::accounts::{lockout, store as accounts, CurrentUser, Role};
 use app::error::AppError;
 use app::forms::FormEcho;
 use app::state::{session_token, AppState, SESSION_COOKIE};
@@ -88,7 +88,8 @@ pub async fn attach_viewer(st: &AppState, req: &mut Request<Body>) {
     }
 }
 
-/// Check credentials under the sign-in rate limit (per IP and per account); shared by the form and the API.
+/// Check credentials under the sign-in rate limit (per IP and per account, on this node) and the
+/// account lockout (in the database, on every node); shared by the form and the API.
 pub async fn check_credentials(
     st: &AppState,
     lim: &Limiters,
@@ -97,9 +98,19 @@ pub async fn check_credentials(
     password: &str,
 ) -> Result<CurrentUser, AppError> {
     let account = accounts::normalise_login(login).unwrap_or_else(|| login.trim().to_string());
-    lim.check(Action::Login, &keys(ip, Some(account)))?;
-    let id = accounts::authenticate(&st.db, login, password).await?;
-    accounts::user(&st.db, id).await
+    lim.check(Action::Login, &keys(ip, Some(account.clone())))?;
+    lockout::check(&st.db, &account).await?;
+    match accounts::authenticate(&st.db, login, password).await {
+        Ok(id) => {
+            lockout::clear(&st.db, &account).await?;
+            accounts::user(&st.db, id).await
+        }
+        Err(AppError::BadCredentials) => {
+            lockout::record_failure(&st.db, &account).await?;
+            Err(AppError::BadCredentials)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub fn session_cookie(st: &AppState, token: &str, max_age: i64) -> HeaderValue {

@@ -33,10 +33,10 @@ pub fn status(e: &AppError) -> StatusCode {
     StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// `Retry-After` for rate-limit errors.
+/// `Retry-After` for rate limits and lockouts.
 pub fn add_retry_after(e: &AppError, headers: &mut HeaderMap) {
-    if let AppError::RateLimited(secs) = e {
-        headers.insert(header::RETRY_AFTER, HeaderValue::from(*secs));
+    if let Some(secs) = e.retry_after() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
 }
 

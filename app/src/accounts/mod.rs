@@ -1,4 +1,6 @@
 //! Accounts: citizens who register themselves, staff created by an administrator, and sessions.
+#[cfg(feature = "ssr")]
+pub mod lockout;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;

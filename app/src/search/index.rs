@@ -1,5 +1,6 @@
 //! The tantivy index: schema, opening the current generation, and writing batches with the last
 //! applied change id stored in the commit itself.
+use super::position::Position;
 use super::tokens;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -89,17 +90,17 @@ impl SearchIndex {
         Ok(SearchIndex { index, reader, fields, writer: Mutex::new(writer), dir: dir.to_path_buf() })
     }
 
-    /// The id of the last change record included in the latest commit (0 for a new index).
-    pub fn applied_change(&self) -> i64 {
-        self.index.load_metas().ok().and_then(|m| m.payload).and_then(|p| p.parse().ok()).unwrap_or(0)
+    /// How far the latest commit has applied the change records (nothing, for a new index).
+    pub fn position(&self) -> Position {
+        self.index.load_metas().ok().and_then(|m| m.payload).map(|p| Position::parse(&p)).unwrap_or_default()
     }
 
-    /// Replace the documents of each touched key/owner with `docs`, then commit with `last_change`.
+    /// Replace the documents of each touched key/owner with `docs`, then commit with `position`.
     pub fn apply(
         &self,
         deletes: &[(Field, String)],
         docs: Vec<TantivyDocument>,
-        last_change: i64,
+        position: &Position,
     ) -> Result<(), SearchError> {
         let mut w = self.writer.lock().map_err(|_| tantivy::TantivyError::Poisoned)?;
         for (field, value) in deletes {
@@ -109,7 +110,7 @@ impl SearchIndex {
             w.add_document(d)?;
         }
         let mut commit = w.prepare_commit()?;
-        commit.set_payload(&last_change.to_string());
+        commit.set_payload(&position.payload());
         commit.commit()?;
         drop(w);
         self.reader.reload()?;

@@ -2,6 +2,7 @@
 //! resuming from the id stored in the last commit; rebuilds a fresh generation on demand.
 use super::documents::replacement;
 use super::index::{self, SearchIndex};
+use super::position::{Position, GAP_GRACE};
 use sqlx::AnyPool;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -26,6 +27,8 @@ const BATCH: i64 = 5_000;
 /// The search engine of one server process: the current index generation under a root folder.
 pub struct Search {
     root: PathBuf,
+    /// This node's name in `search_nodes` (made up once, kept in the index folder).
+    node: String,
     current: RwLock<Arc<SearchIndex>>,
 }
 
@@ -44,7 +47,8 @@ impl Search {
             }
         };
         let idx = blocking(move || SearchIndex::open(&dir).map_err(IndexFailure::from)).await?;
-        Ok(Arc::new(Search { root: root.to_path_buf(), current: RwLock::new(Arc::new(idx)) }))
+        let node = node_name(root)?;
+        Ok(Arc::new(Search { root: root.to_path_buf(), node, current: RwLock::new(Arc::new(idx)) }))
     }
 
     /// The index generation in use.
@@ -66,20 +70,35 @@ impl Search {
         Ok(())
     }
 
-    /// Apply every pending change record; returns how many were applied.
+    /// Apply every pending change record; returns how many were applied. An index behind the
+    /// pruned change records is rebuilt first.
     pub async fn catch_up(&self, db: &AnyPool) -> Result<usize, IndexFailure> {
         self.follow_rebuild().await?;
+        let pruned: i64 = sqlx::query_scalar("SELECT through FROM search_pruned").fetch_one(db).await?;
+        if self.index().position().last < pruned {
+            tracing::warn!(pruned, "the search index is behind the pruned change records; rebuilding it");
+            rebuild(db, &self.root, |_, _| {}).await?;
+            self.follow_rebuild().await?;
+        }
         let idx = self.index();
         let mut applied = 0;
         loop {
-            let from = idx.applied_change();
-            let changes: Vec<(i64, String, i64)> =
+            let mut position = idx.position();
+            let now = crate::clock::now();
+            // Ids missing below the highest applied one may have committed since.
+            let mut changes = changes_by_id(db, &position.missing()).await?;
+            let newer: Vec<(i64, String, i64)> =
                 sqlx::query_as("SELECT id, entity, entity_id FROM search_changes WHERE id > $1 ORDER BY id LIMIT $2")
-                    .bind(from)
+                    .bind(position.last)
                     .bind(BATCH)
                     .fetch_all(db)
                     .await?;
-            let Some(last) = changes.last().map(|c| c.0) else { return Ok(applied) };
+            let more = newer.len() as i64 == BATCH;
+            changes.extend(newer);
+            let gave_up = position.expire(now);
+            if changes.is_empty() && !gave_up {
+                return Ok(applied);
+            }
             let (mut deletes, mut docs) = (Vec::new(), Vec::new());
             // The same entity may appear many times in a batch: its current row is read once.
             let mut seen = std::collections::HashSet::new();
@@ -92,11 +111,73 @@ impl Search {
                     docs.extend(r.docs);
                 }
             }
-            let target = idx.clone();
-            blocking(move || target.apply(&deletes, docs, last).map_err(IndexFailure::from)).await?;
+            let ids: Vec<i64> = changes.iter().map(|c| c.0).collect();
+            position.advance(&ids, now);
+            let (target, stored) = (idx.clone(), position.clone());
+            blocking(move || target.apply(&deletes, docs, &stored).map_err(IndexFailure::from)).await?;
             applied += changes.len();
+            self.record(db, &position).await?;
+            if !more {
+                return Ok(applied);
+            }
         }
     }
+
+    /// Record in the database how far this node has applied the change records.
+    async fn record(&self, db: &AnyPool, position: &Position) -> Result<(), IndexFailure> {
+        sqlx::query(
+            "INSERT INTO search_nodes (node, applied, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (node) DO UPDATE SET applied = excluded.applied, updated_at = excluded.updated_at",
+        )
+        .bind(&self.node)
+        .bind(position.last)
+        .bind(crate::clock::now())
+        .execute(db)
+        .await?;
+        Ok(())
+    }
+}
+
+/// The change records with these ids (those that exist by now).
+async fn changes_by_id(db: &AnyPool, ids: &[i64]) -> Result<Vec<(i64, String, i64)>, IndexFailure> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id, entity, entity_id FROM search_changes WHERE id IN ({})", marks.join(", "));
+        let mut q = sqlx::query_as(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        found.extend(q.fetch_all(db).await?);
+    }
+    Ok(found)
+}
+
+/// Delete change records older than `before` (seconds), remembering the highest id deleted so
+/// that an index still behind it rebuilds instead of missing changes. Returns how many went.
+pub async fn prune_changes(db: &AnyPool, before: i64) -> Result<u64, sqlx::Error> {
+    let through: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM search_changes WHERE created_at < $1")
+        .bind(before)
+        .fetch_one(db)
+        .await?;
+    let Some(through) = through else { return Ok(0) };
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE search_pruned SET through = $1 WHERE through < $1").bind(through).execute(&mut *tx).await?;
+    let done = sqlx::query("DELETE FROM search_changes WHERE id <= $1").bind(through).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
+}
+
+/// A name for this node, made up on first start and kept beside its index.
+fn node_name(root: &Path) -> std::io::Result<String> {
+    let file = root.join("node");
+    if let Ok(name) = std::fs::read_to_string(&file) {
+        return Ok(name.trim().to_string());
+    }
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    let name = format!("{}-{:08x}", host.trim(), rand::random::<u32>());
+    std::fs::write(&file, &name)?;
+    Ok(name)
 }
 
 async fn blocking<T: Send + 'static>(
@@ -126,7 +207,13 @@ pub async fn rebuild(db: &AnyPool, root: &Path, mut progress: impl FnMut(u64, u6
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4);
     let idx = Arc::new(blocking(move || SearchIndex::open_with(&open_dir, threads).map_err(IndexFailure::from)).await?);
     // Changes recorded after this point are applied by the indexer afterwards; applying twice is harmless.
-    let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM search_changes").fetch_one(db).await?;
+    // Records newer than the grace period are applied again afterwards, so that one whose
+    // transaction was still open now (a lower id committing late) is not skipped.
+    let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM search_changes WHERE created_at < $1")
+        .bind(crate::clock::now() - GAP_GRACE)
+        .fetch_one(db)
+        .await?;
+    let last = last.max(sqlx::query_scalar("SELECT through FROM search_pruned").fetch_one(db).await?);
     let (consultations, comments): (i64, i64) =
         sqlx::query_as("SELECT (SELECT COUNT(*) FROM consultations), (SELECT COUNT(*) FROM comments)")
             .fetch_one(db)
@@ -161,7 +248,8 @@ pub async fn rebuild(db: &AnyPool, root: &Path, mut progress: impl FnMut(u64, u6
         progress(done, total);
     }
     let target = idx.clone();
-    blocking(move || target.apply(&[], vec![], last).map_err(IndexFailure::from)).await?;
+    let position = Position { last, gaps: vec![] };
+    blocking(move || target.apply(&[], vec![], &position).map_err(IndexFailure::from)).await?;
     progress(done, total);
     drop(idx);
     index::promote(root, &dir)?;

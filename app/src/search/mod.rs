@@ -8,6 +8,8 @@ pub mod index;
 pub mod indexer;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod position;
+#[cfg(feature = "ssr")]
 pub mod query;
 #[cfg(feature = "ssr")]
 pub mod tokens;

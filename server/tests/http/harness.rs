@@ -50,6 +50,7 @@ pub struct TestApp {
     pub base: String,
     pub db: AnyPool,
     pub dir: TempDir,
+    pub database_url: String,
     stop: oneshot::Sender<()>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -69,7 +70,19 @@ impl TestApp {
         if let Ok(filter) = std::env::var("CANYU_TEST_LOG") {
             let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
         }
-        let cfg = Config { data_dir: dir.path().to_path_buf(), database_url: database_url(dir.path()).await, ..cfg };
+        let url = database_url(dir.path()).await;
+        TestApp::spawn_node(dir, cfg, url).await
+    }
+
+    /// Another server node on this one's database, with its own data folder (and search index).
+    pub async fn second_node(&self) -> TestApp {
+        let cfg = Config { limits: relaxed(), search_interval_ms: 50, ..Config::default() };
+        TestApp::spawn_node(tempfile::tempdir().expect("temp dir"), cfg, self.database_url.clone()).await
+    }
+
+    /// Start a server on the data folder `dir` and the database at `url`.
+    pub async fn spawn_node(dir: TempDir, cfg: Config, url: String) -> TestApp {
+        let cfg = Config { data_dir: dir.path().to_path_buf(), database_url: url.clone(), ..cfg };
         let db = server::db::connect(&cfg.database_url()).await.expect("database");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.set_nonblocking(true).expect("non-blocking");
@@ -84,7 +97,7 @@ impl TestApp {
             .await
             .expect("server runs");
         });
-        TestApp { base, db, dir, stop, server }
+        TestApp { base, db, dir, database_url: url, stop, server }
     }
 
     /// Stop the server (gracefully) and hand back its data folder.

@@ -6,5 +6,6 @@ mod comments;
 mod consultations;
 mod harness;
 mod load;
+mod nodes;
 mod search;
 mod security;

@@ -5,7 +5,7 @@ use serde_json::Value;
 use server::config::Config;
 use std::time::{Duration, Instant};
 
-async fn search(app: &TestApp, c: &Client, q: &str) -> Value {
+pub async fn search(app: &TestApp, c: &Client, q: &str) -> Value {
     let url = format!("{}/api/v1/search?q={}", app.base, app::ui::encode_query(q));
     let res = c.get(url).send().await.unwrap();
     assert_eq!(res.status(), 200);
@@ -13,7 +13,7 @@ async fn search(app: &TestApp, c: &Client, q: &str) -> Value {
 }
 
 /// Poll until the query has `n` hits (the indexer commits about every 50 ms in tests).
-async fn until_hits(app: &TestApp, c: &Client, q: &str, n: u64) -> Value {
+pub async fn until_hits(app: &TestApp, c: &Client, q: &str, n: u64) -> Value {
     let started = Instant::now();
     loop {
         let r = search(app, c, q).await;

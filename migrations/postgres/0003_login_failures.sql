@@ -1,0 +1,9 @@
+-- Failed sign-ins per account, shared by every server node: enough failures lock the account for a
+-- while, whichever node the attempts reach. Rows for unknown accounts are kept too (so the answer
+-- never tells whether an account exists) and pruned when they expire.
+CREATE TABLE login_failures (
+    account TEXT PRIMARY KEY,
+    failures BIGINT NOT NULL,
+    window_start BIGINT NOT NULL,
+    locked_until BIGINT NOT NULL DEFAULT 0
+);

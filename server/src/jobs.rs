@@ -1,0 +1,54 @@
+//! Background work that runs on one node at a time, however many nodes share the database.
+use sqlx::AnyPool;
+use std::time::Duration;
+
+/// Change records are kept this long (seconds) after they are written; a node whose index is
+/// further behind rebuilds it.
+pub const CHANGE_RETENTION: i64 = 7 * 24 * 3600;
+
+/// Claim the job `name` for this node if it is due, and set when it is due next (`every` seconds).
+/// One conditional update: on PostgreSQL a second node's update waits for the first to commit, then
+/// finds the job no longer due; SQLite runs one write at a time. So exactly one node wins each turn.
+pub async fn claim(db: &AnyPool, name: &str, every: i64) -> Result<bool, sqlx::Error> {
+    let now = app::clock::now();
+    sqlx::query("INSERT INTO jobs (name, next_run) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .execute(db)
+        .await?;
+    let won = sqlx::query("UPDATE jobs SET next_run = $2 WHERE name = $1 AND next_run <= $3")
+        .bind(name)
+        .bind(now + every)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(won.rows_affected() == 1)
+}
+
+/// Database housekeeping, once a minute across all nodes: expired sessions, expired sign-in
+/// failure counts, and change records past their retention.
+pub async fn maintenance(db: &AnyPool) {
+    match claim(db, "maintenance", 60).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => return tracing::warn!(error = %e, "could not claim the maintenance job"),
+    }
+    if let Err(e) = app::accounts::store::delete_expired_sessions(db).await {
+        tracing::warn!(error = %e, "could not delete expired sessions");
+    }
+    if let Err(e) = app::accounts::lockout::prune(db).await {
+        tracing::warn!(error = %e, "could not prune sign-in failures");
+    }
+    match app::search::indexer::prune_changes(db, app::clock::now() - CHANGE_RETENTION).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(records = n, "pruned search change records past retention"),
+        Err(e) => tracing::warn!(error = %e, "could not prune search change records"),
+    }
+}
+
+/// Run `maintenance` every `interval` (each node tries; one wins each turn).
+pub async fn run(db: AnyPool, interval: Duration) {
+    loop {
+        tokio::time::sleep(interval).await;
+        maintenance(&db).await;
+    }
+}
