@@ -135,3 +135,79 @@ async fn a_server_killed_while_comments_arrive_catches_up_without_losing_or_dupl
     assert_eq!(count as i64, comments, "every stored comment is in the index");
     assert_eq!(keys.len(), count, "and none twice");
 }
+
+/// Start another `canyu serve` with its own data folder on the database at `url`.
+fn start_node(dir: &std::path::Path, url: &str) -> (Child, String) {
+    let mut child = canyu(dir)
+        .arg("serve")
+        .env("CANYU_DATABASE_URL", url)
+        .env("CANYU_SEARCH_INTERVAL_MS", "200")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn canyu");
+    for line in BufReader::new(child.stdout.take().expect("stdout")).lines() {
+        if let Some(base) = line.expect("line").split("已启动：").nth(1) {
+            return (child, base.trim().to_string());
+        }
+    }
+    let _ = child.kill();
+    panic!("second node did not start");
+}
+
+/// Poll a node's search until `q` has one hit; returns how long that took.
+async fn until_found(c: &reqwest::Client, base: &str, q: &str) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    loop {
+        let url = format!("{base}/api/v1/search?q={}", app::ui::encode_query(q));
+        let r: serde_json::Value = c.get(url).send().await.unwrap().json().await.unwrap();
+        if r["total"] == 1 {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{q} not found on {base}: {r}");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test]
+async fn two_processes_on_one_database_share_sessions_and_comments_and_survive_a_kill() {
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let url = crate::harness::database_url(dir_a.path()).await;
+    let (mut node_a, a, printed) = start_with(dir_a.path(), &["serve", "--demo"]);
+    let (node_b, b) = start_node(dir_b.path(), &url);
+    let client = || reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    // The transport bureau's staff member signs in on node B (one-time password from the demo).
+    let line = printed.iter().find(|l| l.contains("jiaotong@demo.example")).expect("demo staff printed");
+    let one_time = line.split_whitespace().last().unwrap();
+    let staff = client();
+    let res = staff.post(format!("{b}/login")).form(&[("login", "jiaotong@demo.example"), ("password", one_time)]);
+    assert_eq!(res.send().await.unwrap().status(), 303);
+    let res = staff.post(format!("{b}/account/password")).form(&[("current", one_time), ("new", "staff-password")]);
+    assert_eq!(res.send().await.unwrap().status(), 303);
+
+    // A citizen comments on node A; the staff member finds it by searching on node B within 2 s.
+    let citizen = client();
+    let login = serde_json::json!({"login": "13800000001", "password": "demo-password"});
+    assert!(citizen.post(format!("{a}/api/v1/session")).json(&login).send().await.unwrap().status().is_success());
+    let body = serde_json::json!({"body": "建议在甲节点提交的意见里写明充电柜位置"});
+    let res = citizen.post(format!("{a}/api/v1/consultations/1/comments")).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let receipt = res.json::<serde_json::Value>().await.unwrap()["receipt"].as_str().unwrap().to_string();
+    let took = until_found(&staff, &b, "甲节点提交").await;
+    assert!(took < std::time::Duration::from_secs(2), "found on the other node after {took:?}");
+
+    // Node A dies. Node B keeps serving and accepting, with the session node A started.
+    node_a.kill().unwrap();
+    node_a.wait().unwrap();
+    let res = citizen.get(format!("{b}/api/v1/comments/{receipt}")).send().await.unwrap();
+    assert_eq!(res.status(), 200, "a receipt from node A is looked up on node B");
+    let body = serde_json::json!({"body": "乙节点在甲节点停机期间收到的意见"});
+    let res = citizen.post(format!("{b}/api/v1/consultations/1/comments")).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+
+    // Node A comes back and catches up with what node B accepted while it was down.
+    let (node_a, a) = start_node(dir_a.path(), &url);
+    until_found(&staff, &a, "停机期间收到").await;
+    stop(node_a);
+    stop(node_b);
+}
