@@ -174,7 +174,8 @@ async fn two_processes_on_one_database_share_sessions_and_comments_and_survive_a
     let url = crate::harness::database_url(dir_a.path()).await;
     let (mut node_a, a, printed) = start_with(dir_a.path(), &["serve", "--demo"]);
     let (node_b, b) = start_node(dir_b.path(), &url);
-    let client = || reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client =
+        || reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
 
     // The transport bureau's staff member signs in on node B (one-time password from the demo).
     let line = printed.iter().find(|l| l.contains("jiaotong@demo.example")).expect("demo staff printed");
