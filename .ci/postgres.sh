@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL cluster for the tests and print its URL; `stop` ends it.
 #
-#   url=$(bash .ci/postgres.sh start DIR)   # installs PostgreSQL from apt if missing
+#   url=$(bash .ci/postgres.sh start DIR [--durable])   # installs PostgreSQL from apt if missing
 #   bash .ci/postgres.sh stop DIR
 #
 # The cluster lives in DIR (a temporary folder), listens on a free loopback port and trusts local
 # connections. fsync is off: it is thrown away after the run, so nothing in it needs to survive a
-# power cut, and the tests run faster.
+# power cut, and the tests run faster. --durable keeps fsync on (for benchmarks).
 set -euo pipefail
 action=$1
 dir=$2
+fsync=off
+[ "${3:-}" = "--durable" ] && fsync=on
 
 bin_dir() {
     local found
@@ -36,7 +38,7 @@ start)
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o \
-        "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
+        "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=300" start >/dev/null
     echo "postgres://postgres@127.0.0.1:$port"
     ;;
 stop)

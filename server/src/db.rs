@@ -79,3 +79,38 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     }
     Ok(pool)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_embedded_connection_is_durable_and_waits_for_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+        // Ask several connections at once, so more than one is opened.
+        let mut conns = Vec::new();
+        for _ in 0..3 {
+            conns.push(pool.acquire().await.unwrap());
+        }
+        for conn in conns.iter_mut() {
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut **conn).await.unwrap();
+            let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut **conn).await.unwrap();
+            let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut **conn).await.unwrap();
+            let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut **conn).await.unwrap();
+            assert_eq!(
+                (mode.as_str(), sync, busy, fk),
+                ("wal", 2, 5000, 1),
+                "WAL, synchronous=FULL, 5 s, foreign keys"
+            );
+        }
+    }
+
+    #[test]
+    fn the_url_chooses_the_database() {
+        assert_eq!(Backend::of("sqlite://data/canyu.db"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of("postgres://u@h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of("postgresql://u@h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of("mysql://u@h/db"), None);
+    }
+}
