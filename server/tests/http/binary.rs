@@ -151,6 +151,7 @@ fn start_node(dir: &std::path::Path, url: &str) -> (Child, String) {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("second node did not start");
 }
 
