@@ -19,3 +19,6 @@ CREATE TABLE search_pruned (
     through BIGINT NOT NULL
 );
 INSERT INTO search_pruned (id, through) VALUES (1, 0);
+
+-- The maintenance job finds records past their retention by age.
+CREATE INDEX search_changes_by_time ON search_changes (created_at);

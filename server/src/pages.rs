@@ -35,7 +35,7 @@ pub async fn rerender(st: &AppState, path: &str, headers: &HeaderMap, echo: Form
     }
     attach_viewer(st, &mut req).await;
     let (parts, _) = req.into_parts();
-    let mut res = crate::web::render_patiently(parts, &handler).await;
+    let mut res = crate::web::render_patiently(parts, crate::web::RENDER_STALL, &handler).await;
     if res.status() == StatusCode::OK {
         *res.status_mut() = status;
     }
@@ -99,18 +99,14 @@ pub async fn check_credentials(
 ) -> Result<CurrentUser, AppError> {
     let account = accounts::normalise_login(login).unwrap_or_else(|| login.trim().to_string());
     lim.check(Action::Login, &keys(ip, Some(account.clone())))?;
-    lockout::check(&st.db, &account).await?;
-    match accounts::authenticate(&st.db, login, password).await {
-        Ok(id) => {
-            lockout::clear(&st.db, &account).await?;
-            accounts::user(&st.db, id).await
-        }
-        Err(AppError::BadCredentials) => {
-            lockout::record_failure(&st.db, &account).await?;
-            Err(AppError::BadCredentials)
-        }
-        Err(e) => Err(e),
+    // Not a login anyone could have: refused before it reaches the database.
+    if account.chars().count() > 254 || account.chars().any(char::is_control) {
+        return Err(AppError::BadCredentials);
     }
+    lockout::attempt(&st.db, &account).await?;
+    let id = accounts::authenticate(&st.db, login, password).await?;
+    lockout::clear(&st.db, &account).await?;
+    accounts::user(&st.db, id).await
 }
 
 pub fn session_cookie(st: &AppState, token: &str, max_age: i64) -> HeaderValue {

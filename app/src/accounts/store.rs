@@ -207,6 +207,8 @@ pub async fn ensure_admin(db: &AnyPool, login: &str) -> AppResult<Option<String>
 /// Reset (or create) an administrator with a fresh one-time password.
 pub async fn reset_admin(db: &AnyPool, login: &str) -> AppResult<String> {
     let login = normalise_login(login).unwrap_or_else(|| login.trim().to_string());
+    // A reset is how an administrator gets back in, so it also lifts a lockout.
+    super::lockout::clear(db, &login).await?;
     let password = one_time_password();
     let hash = hash_password(password.clone()).await?;
     let updated = sqlx::query(

@@ -85,6 +85,7 @@ async fn until_applied(app: &TestApp, id: i64) {
 async fn a_change_that_commits_after_a_later_one_is_not_skipped() {
     if std::env::var("CANYU_TEST_POSTGRES").is_err() {
         // SQLite runs one write transaction at a time, so ids always commit in order.
+        eprintln!("skipped: needs CANYU_TEST_POSTGRES (bash .ci/test runs it on PostgreSQL)");
         return;
     }
     let app = TestApp::spawn().await;
