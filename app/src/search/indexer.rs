@@ -186,14 +186,23 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f).await.map_err(|_| IndexFailure::Task)?
 }
 
-/// Apply changes every `interval` for as long as the server runs.
+/// Apply changes every `interval` for as long as the server runs. After a failure (which may have
+/// been a whole rebuild) the pause doubles, up to five minutes, until indexing succeeds again.
 pub async fn run(search: Arc<Search>, db: AnyPool, interval: Duration) {
+    let mut pause = interval;
     loop {
-        tokio::time::sleep(interval).await;
+        tokio::time::sleep(pause).await;
         match search.catch_up(&db).await {
-            Ok(0) => {}
-            Ok(n) => tracing::debug!(changes = n, "search index updated"),
-            Err(e) => tracing::error!(error = %e, "search indexing failed; will retry"),
+            Ok(n) => {
+                if n > 0 {
+                    tracing::debug!(changes = n, "search index updated");
+                }
+                pause = interval;
+            }
+            Err(e) => {
+                pause = (pause * 2).min(Duration::from_secs(300)).max(interval);
+                tracing::error!(error = %e, retry_in_s = pause.as_secs(), "search indexing failed; will retry");
+            }
         }
     }
 }
