@@ -7,6 +7,7 @@ pub mod clock;
 pub mod comments;
 pub mod consultations;
 pub mod error;
+pub mod feedback;
 pub mod forms;
 pub mod search;
 #[cfg(feature = "ssr")]

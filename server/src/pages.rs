@@ -318,6 +318,35 @@ pub async fn moderate(
     }
 }
 
+/// POST /staff/comments/{id}/dispose: the agency's answer to one comment.
+pub async fn dispose(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(comment): Path<i64>,
+    headers: HeaderMap,
+    Form(mut f): Fields,
+) -> Response {
+    // A re-rendered page shows the message under this comment's form.
+    f.insert("dispose_id".into(), comment.to_string());
+    let consultation = field(&f, "consultation_id");
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        user.staff_agency()?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        let disposition = app::feedback::Disposition::parse(&field(&f, "disposition"))
+            .ok_or_else(|| AppError::field("disposition", "请选择采纳情况"))?;
+        app::feedback::store::dispose(&st.db, &user, &[comment], disposition, &field(&f, "reason")).await?;
+        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
+    }
+    .await;
+    let path = match consultation.parse::<i64>() {
+        Ok(c) => format!("/staff/consultations/{c}"),
+        Err(_) => "/staff".into(),
+    };
+    settle(result, &st, &path, &headers, f).await
+}
+
 /// POST /admin/agencies
 pub async fn create_agency(
     State(st): State<AppState>,

@@ -81,6 +81,9 @@ pub struct QueuedComment {
     pub status: CommentStatus,
     pub moderation_reason: Option<String>,
     pub created_at: i64,
+    /// The agency's answer so far, if any.
+    pub disposition: Option<crate::feedback::Disposition>,
+    pub disposition_reason: Option<String>,
 }
 
 /// Published comments of a consultation, optionally of one article.

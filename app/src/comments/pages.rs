@@ -6,6 +6,7 @@ use crate::accounts::Role;
 use crate::clock::format_datetime;
 use crate::consultations::{get_consultation, pages::route_id, Detail, Status};
 use crate::error::AppError;
+use crate::feedback::Disposition;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
 use crate::ui::{viewer_resource, ErrorView, Loading};
 use leptos::prelude::*;
@@ -350,6 +351,41 @@ fn QueuedView(c: QueuedComment, cid: i64, echo: FormEcho) -> impl IntoView {
                     <button type="submit" name="decision" value="reject" class="secondary">"不予公开"</button>
                 </form>
             })}
+            {(c.status != CommentStatus::Pending).then(|| view! {
+                <DispositionForm id=c.id cid current=c.disposition reason=c.disposition_reason.clone() echo=echo.clone() />
+            })}
         </li>
+    }
+}
+
+/// The agency's answer to one moderated comment: a disposition and, except for adoption, a reason.
+#[component]
+fn DispositionForm(
+    id: i64,
+    cid: i64,
+    current: Option<Disposition>,
+    reason: Option<String>,
+    echo: FormEcho,
+) -> impl IntoView {
+    let mine = echo.value("dispose_id") == id.to_string();
+    let chosen = if mine { Disposition::parse(&echo.value("disposition")) } else { current };
+    let reason = if mine { echo.value("reason") } else { reason.unwrap_or_default() };
+    let (select_id, reason_id) = (format!("disposition-{id}"), format!("disposition-reason-{id}"));
+    view! {
+        <form method="post" action=format!("/staff/comments/{id}/dispose") class="dispose">
+            <input type="hidden" name="dispose_id" value=id.to_string() />
+            <input type="hidden" name="consultation_id" value=cid.to_string() />
+            <p class="meta">{format!("答复：{}", current.map(|d| d.label()).unwrap_or("尚未答复"))}</p>
+            <label for=select_id.clone()>"采纳情况"</label>
+            <select id=select_id name="disposition">
+                {Disposition::ALL.into_iter().map(|d| view! {
+                    <option value=d.as_str() selected=chosen == Some(d)>{d.label()}</option>
+                }).collect_view()}
+            </select>
+            <label for=reason_id.clone()>"理由（采纳的可不填）"</label>
+            <textarea id=reason_id name="reason" rows="2">{reason}</textarea>
+            {mine.then(|| view! { <FieldMessage echo=echo.clone() name="reason" /> })}
+            <button type="submit">"保存答复"</button>
+        </form>
     }
 }

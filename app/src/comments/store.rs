@@ -181,8 +181,9 @@ pub async fn by_author(db: &AnyPool, user: &CurrentUser) -> AppResult<Vec<OwnCom
 /// The moderation queue of a consultation of the staff member's own agency: pending first.
 pub async fn queue(db: &AnyPool, staff: &CurrentUser, consultation_id: i64) -> AppResult<Vec<QueuedComment>> {
     let agency = staff.staff_agency()?;
-    let rows: Vec<(i64, Option<String>, String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT m.id, ar.label, m.body, m.status, m.moderation_reason, m.created_at
+    type Row = (i64, Option<String>, String, String, Option<String>, i64, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT m.id, ar.label, m.body, m.status, m.moderation_reason, m.created_at, m.disposition, m.disposition_reason
          FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
          WHERE m.consultation_id = $1 AND c.agency_id = $2
          ORDER BY CASE m.status WHEN 'pending' THEN 0 ELSE 1 END, m.created_at, m.id",
@@ -193,13 +194,17 @@ pub async fn queue(db: &AnyPool, staff: &CurrentUser, consultation_id: i64) -> A
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, article_label, body, status, moderation_reason, created_at)| QueuedComment {
-            id,
-            article_label,
-            body,
-            status: CommentStatus::parse(&status),
-            moderation_reason,
-            created_at,
+        .map(|(id, article_label, body, status, moderation_reason, created_at, disposition, disposition_reason)| {
+            QueuedComment {
+                id,
+                article_label,
+                body,
+                status: CommentStatus::parse(&status),
+                moderation_reason,
+                created_at,
+                disposition: disposition.as_deref().and_then(crate::feedback::Disposition::parse),
+                disposition_reason,
+            }
         })
         .collect())
 }

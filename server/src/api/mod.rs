@@ -3,11 +3,12 @@ use crate::guard::{keys, Action, ClientIp, Limiters};
 use crate::respond::ApiError;
 use app::comments::{store as comments, OwnComment, PublicComment};
 use app::consultations::{store as consultations, Detail, Summary};
+use app::error::AppError;
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/consultations/{id}", get(read))
         .route("/api/v1/consultations/{id}/comments", get(public_comments).post(submit))
         .route("/api/v1/comments/{receipt}", get(by_receipt))
+        .route("/api/v1/comments/{id}/disposition", put(dispose))
         .route("/api/v1/session", post(sign_in))
         .route("/api/v1/search", get(search))
 }
@@ -83,6 +85,36 @@ async fn by_receipt(
 ) -> Result<Json<OwnComment>, ApiError> {
     let user = crate::pages::viewer(&st, &headers).await?;
     Ok(Json(comments::by_receipt(&st.db, &receipt, user.as_ref()).await?))
+}
+
+#[derive(Deserialize)]
+struct NewDisposition {
+    disposition: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The drafting agency answers one comment (staff of its agency only).
+async fn dispose(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(d): Json<NewDisposition>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let user = crate::pages::viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+    user.staff_agency()?;
+    lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+    let disposition = app::feedback::Disposition::parse(&d.disposition).ok_or_else(|| {
+        AppError::field(
+            "disposition",
+            "采纳情况须为 adopted、partly_adopted、not_adopted、already_provided 或 out_of_scope",
+        )
+    })?;
+    app::feedback::store::dispose(&st.db, &user, &[id], disposition, &d.reason).await?;
+    let reason = Some(d.reason.trim()).filter(|r| !r.is_empty());
+    Ok(Json(serde_json::json!({"id": id, "disposition": disposition, "reason": reason})))
 }
 
 #[derive(Deserialize)]

@@ -4,6 +4,7 @@ mod api;
 mod binary;
 mod comments;
 mod consultations;
+mod feedback;
 mod harness;
 mod load;
 mod nodes;
