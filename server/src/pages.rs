@@ -347,6 +347,40 @@ pub async fn dispose(
     settle(result, &st, &path, &headers, f).await
 }
 
+/// POST /staff/consultations/{id}/dispose: one answer for every ticked comment (`ids`, repeated).
+pub async fn dispose_many(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(consultation): Path<i64>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let ids: Vec<String> = pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v.clone()).collect();
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        user.staff_agency()?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        let ids: Vec<i64> = ids.iter().filter_map(|i| i.parse().ok()).collect();
+        if ids.is_empty() {
+            return Err(AppError::field("ids", "请先勾选要答复的意见"));
+        }
+        let disposition = app::feedback::Disposition::parse(&value("disposition"))
+            .ok_or_else(|| AppError::field("disposition", "请选择采纳情况"))?;
+        app::feedback::store::dispose(&st.db, &user, &ids, disposition, &value("reason")).await?;
+        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1")))
+    }
+    .await;
+    let fields = HashMap::from([
+        ("bulk".to_string(), "1".to_string()),
+        ("ids".to_string(), ids.join(",")),
+        ("disposition".to_string(), value("disposition")),
+        ("reason".to_string(), value("reason")),
+    ]);
+    settle(result, &st, &format!("/staff/consultations/{consultation}"), &headers, fields).await
+}
+
 /// POST /admin/agencies
 pub async fn create_agency(
     State(st): State<AppState>,

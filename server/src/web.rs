@@ -28,6 +28,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
         .route("/staff/consultations/new", post(pages::new_consultation))
         .route("/staff/comments/{id}/moderate", post(pages::moderate))
         .route("/staff/comments/{id}/dispose", post(pages::dispose))
+        .route("/staff/consultations/{id}/dispose", post(pages::dispose_many))
         .route("/admin/agencies", post(pages::create_agency))
         .route("/admin/staff", post(pages::create_staff))
         .merge(api::routes())

@@ -312,8 +312,11 @@ pub fn ModerationPage() -> impl IntoView {
                                 {done().map(|_| view! { <div class="alert alert-ok" role="status">"已处理。"</div> })}
                                 <FormMessage echo=echo.clone() />
                                 <crate::consultations::pages::ParseReport lines=report />
-                                <h2>"意见审核"</h2>
+                                <h2>"意见审核与答复"</h2>
                                 {queue.is_empty().then(|| view! { <p>"暂无意见。"</p> })}
+                                {queue.iter().any(|c| c.status != CommentStatus::Pending).then(|| view! {
+                                    <BulkDispositionForm cid=id echo=echo.clone() />
+                                })}
                                 <ol class="comments">
                                     {queue.into_iter().map(|c| view! { <QueuedView c cid=id echo=echo.clone() /> }).collect_view()}
                                 </ol>
@@ -334,6 +337,13 @@ fn QueuedView(c: QueuedComment, cid: i64, echo: FormEcho) -> impl IntoView {
     let reason_id = format!("reason-{}", c.id);
     view! {
         <li class="comment" id=format!("c{}", c.id)>
+            {(c.status != CommentStatus::Pending).then(|| view! {
+                <label class="select">
+                    <input type="checkbox" name="ids" value=c.id.to_string() form="bulk"
+                        checked=echo.value("ids").split(',').any(|i| i == c.id.to_string()) />
+                    "选择"
+                </label>
+            })}
             <p class="meta">
                 {c.article_label.unwrap_or_else(|| "全文".into())} " · " {format_datetime(c.created_at)} " · "
                 <span class="status">{c.status.label()}</span>
@@ -386,6 +396,32 @@ fn DispositionForm(
             <textarea id=reason_id name="reason" rows="2">{reason}</textarea>
             {mine.then(|| view! { <FieldMessage echo=echo.clone() name="reason" /> })}
             <button type="submit">"保存答复"</button>
+        </form>
+    }
+}
+
+/// One answer for every ticked comment (the checkboxes belong to this form through `form="bulk"`).
+#[component]
+fn BulkDispositionForm(cid: i64, echo: FormEcho) -> impl IntoView {
+    let mine = echo.value("bulk") == "1";
+    let chosen = if mine { Disposition::parse(&echo.value("disposition")) } else { None };
+    let reason = if mine { echo.value("reason") } else { String::new() };
+    view! {
+        <form id="bulk" method="post" action=format!("/staff/consultations/{cid}/dispose") class="dispose bulk">
+            <p class="meta">"勾选下列意见后统一答复："</p>
+            <label for="bulk-disposition">"采纳情况"</label>
+            <select id="bulk-disposition" name="disposition">
+                {Disposition::ALL.into_iter().map(|d| view! {
+                    <option value=d.as_str() selected=chosen == Some(d)>{d.label()}</option>
+                }).collect_view()}
+            </select>
+            <label for="bulk-reason">"理由（采纳的可不填）"</label>
+            <textarea id="bulk-reason" name="reason" rows="2">{reason}</textarea>
+            {mine.then(|| view! {
+                <FieldMessage echo=echo.clone() name="ids" />
+                <FieldMessage echo=echo.clone() name="reason" />
+            })}
+            <button type="submit">"答复所选意见"</button>
         </form>
     }
 }

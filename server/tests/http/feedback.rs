@@ -110,3 +110,61 @@ async fn the_api_answers_a_comment_with_typed_errors() {
     let res = staff.put(&url).json(&serde_json::json!({"disposition": "maybe"})).send().await.unwrap();
     assert_eq!(res.status(), 422);
 }
+
+#[tokio::test]
+async fn ticked_comments_get_one_answer_all_or_none() {
+    let (app, staff, c, first) = answered_setup().await;
+    let citizen = app.citizen("13900001111").await;
+    for body in ["登记费用应当减免。", "登记费用应予减免！"] {
+        assert_eq!(comment(&app, &citizen, c, "a3", body).await.status(), 303);
+    }
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM comments WHERE status = 'pending' ORDER BY id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    for (id,) in &ids {
+        let res = app.post_form(&staff, &format!("/staff/comments/{id}/moderate"), &[("decision", "approve")]).await;
+        assert_eq!(res.status(), 303);
+    }
+    let all = [first, ids[0].0, ids[1].0].map(|i| i.to_string());
+    let path = format!("/staff/consultations/{c}/dispose");
+
+    // Nothing ticked: the message is on the bulk form, and the typed reason is still there.
+    let res = app.post_form(&staff, &path, &[("disposition", "partly_adopted"), ("reason", "减免部分采纳。")]).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("请先勾选要答复的意见") && page.contains("减免部分采纳。"));
+
+    // Another agency's comment in the selection: nothing changes.
+    let (other, _) = app.staff("林业局").await;
+    let other_c = app.open_consultation(&other).await;
+    assert_eq!(comment(&app, &citizen, other_c, "", "另一机关的意见。").await.status(), 303);
+    let (foreign,): (i64,) = sqlx::query_as("SELECT id FROM comments WHERE consultation_id = $1")
+        .bind(other_c)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    app.post_form(&other, &format!("/staff/comments/{foreign}/moderate"), &[("decision", "approve")]).await;
+    let foreign = foreign.to_string();
+    let form = [("ids", all[0].as_str()), ("ids", foreign.as_str()), ("disposition", "adopted"), ("reason", "")];
+    assert_eq!(app.post_form(&staff, &path, &form).await.status(), 404);
+    let (answered,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM comments WHERE disposition IS NOT NULL").fetch_one(&app.db).await.unwrap();
+    assert_eq!(answered, 0, "all or none");
+
+    let form = [
+        ("ids", all[0].as_str()),
+        ("ids", all[1].as_str()),
+        ("ids", all[2].as_str()),
+        ("disposition", "partly_adopted"),
+        ("reason", "减免部分采纳。"),
+    ];
+    assert_eq!(app.post_form(&staff, &path, &form).await.status(), 303);
+    let (answered,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM comments WHERE disposition = 'partly_adopted' AND disposition_reason = '减免部分采纳。'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(answered, 3);
+}
