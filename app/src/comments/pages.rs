@@ -288,6 +288,7 @@ pub fn ModerationPage() -> impl IntoView {
     let id = route_id();
     let echo = use_echo();
     let done = query("done");
+    let shown = query("show");
     let data = Resource::new(id, |id| async move {
         let id = id.ok_or(AppError::NotFound)?;
         let queue = moderation_queue(id).await?;
@@ -304,11 +305,33 @@ pub fn ModerationPage() -> impl IntoView {
                         Ok((d, queue, report)) => {
                             let id = d.summary.id;
                             let pending = queue.iter().filter(|c| c.status == CommentStatus::Pending).count();
+                            let unanswered = queue.iter().filter(|c| is_unanswered(c)).count();
+                            let show = shown();
+                            let total = queue.len();
+                            let queue: Vec<QueuedComment> = queue.into_iter().filter(|c| match show.as_deref() {
+                                Some("pending") => c.status == CommentStatus::Pending,
+                                Some("unanswered") => is_unanswered(c),
+                                Some("answered") => c.disposition.is_some(),
+                                _ => true,
+                            }).collect();
                             view! {
                                 <Title text=format!("审核意见：{}", d.summary.title) />
                                 <p class="crumbs"><a href="/staff">"← 工作台"</a></p>
                                 <h1>{d.summary.title.clone()}</h1>
-                                <p class="meta"><a href=format!("/consultations/{id}")>"查看公开页面"</a> " · 待审核 " {pending} " 条"</p>
+                                <p class="meta"><a href=format!("/consultations/{id}")>"查看公开页面"</a></p>
+                                <nav class="filters" aria-label="按状态筛选">
+                                    {[(None, "全部", total), (Some("pending"), "待审核", pending), (Some("unanswered"), "待答复", unanswered)]
+                                        .into_iter()
+                                        .map(|(key, label, n)| {
+                                            let href = match key {
+                                                Some(k) => format!("/staff/consultations/{id}?show={k}"),
+                                                None => format!("/staff/consultations/{id}"),
+                                            };
+                                            let current = (show.as_deref() == key).then_some("page");
+                                            view! { <a href=href aria-current=current>{format!("{label} {n} 条")}</a> }
+                                        })
+                                        .collect_view()}
+                                </nav>
                                 {done().map(|_| view! { <div class="alert alert-ok" role="status">"已处理。"</div> })}
                                 <FormMessage echo=echo.clone() />
                                 <crate::consultations::pages::ParseReport lines=report />
@@ -328,6 +351,11 @@ pub fn ModerationPage() -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+/// Moderated (published or not) but not yet answered by the agency.
+fn is_unanswered(c: &QueuedComment) -> bool {
+    c.status != CommentStatus::Pending && c.disposition.is_none()
 }
 
 #[component]

@@ -168,3 +168,24 @@ async fn ticked_comments_get_one_answer_all_or_none() {
     .unwrap();
     assert_eq!(answered, 3);
 }
+
+#[tokio::test]
+async fn the_review_queue_counts_and_filters_what_is_still_unanswered() {
+    let (app, staff, c, first) = answered_setup().await;
+    let citizen = app.citizen("13900002222").await;
+    assert_eq!(comment(&app, &citizen, c, "a1", "第一条的立法目的应写明保障公共安全。").await.status(), 303);
+    assert_eq!(comment(&app, &citizen, c, "a2", "第二条应明确适用于农村地区。").await.status(), 303);
+    let (second,): (i64,) =
+        sqlx::query_as("SELECT MIN(id) FROM comments WHERE status = 'pending'").fetch_one(&app.db).await.unwrap();
+    app.post_form(&staff, &format!("/staff/comments/{second}/moderate"), &[("decision", "approve")]).await;
+    assert_eq!(dispose(&app, &staff, c, first, "adopted", "").await.status(), 303);
+
+    let page = app.get(&staff, &format!("/staff/consultations/{c}")).await.text().await.unwrap();
+    assert!(page.contains("全部 3 条") && page.contains("待审核 1 条") && page.contains("待答复 1 条"), "counts");
+    let unanswered = app.get(&staff, &format!("/staff/consultations/{c}?show=unanswered")).await.text().await.unwrap();
+    assert!(unanswered.contains("保障公共安全"), "the approved, unanswered comment is listed");
+    assert!(!unanswered.contains("登记费用减半"), "the answered one is not");
+    assert!(!unanswered.contains("农村地区"), "nor the one still waiting for moderation");
+    let pending = app.get(&staff, &format!("/staff/consultations/{c}?show=pending")).await.text().await.unwrap();
+    assert!(pending.contains("农村地区") && !pending.contains("保障公共安全"));
+}
