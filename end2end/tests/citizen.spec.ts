@@ -44,6 +44,8 @@ test('citizen registers, comments on an article and gets a receipt', async ({ pa
   // First an empty submission: refused with a message next to the field, nothing lost.
   await page.getByRole('button', { name: '提交意见' }).click();
   await expect(page.getByText('请填写意见内容')).toBeVisible();
+  // The refusal is a new page: wait for it to hydrate too before typing into it.
+  await ready(page, js);
   await page.getByLabel('意见内容').fill(text);
   if (js) await expect(page.locator('#body-count')).toContainText(`${[...text].length} / 5000`);
   await page.getByRole('button', { name: '提交意见' }).click();
