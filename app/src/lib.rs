@@ -6,6 +6,8 @@ pub mod admin;
 pub mod clock;
 pub mod comments;
 pub mod consultations;
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod error;
 pub mod feedback;
 pub mod forms;

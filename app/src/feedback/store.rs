@@ -28,7 +28,7 @@ pub async fn dispose(
     }
     let reason = (!reason.is_empty()).then_some(reason);
     let now = crate::clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let mut changed = 0;
     for &id in comments {
         // The agency check is in the statement itself, so another agency's comment is not found.
