@@ -63,7 +63,7 @@ async fn every_revision_is_recorded_with_who_when_and_old_to_new() {
 
 #[tokio::test]
 async fn another_agency_cannot_answer_and_a_pending_comment_is_moderated_first() {
-    let (app, _, c, id) = answered_setup().await;
+    let (app, staff, c, id) = answered_setup().await;
     let (other, _) = app.staff("生态环境局").await;
     let res = dispose(&app, &other, c, id, "adopted", "").await;
     assert_eq!(res.status(), 404, "another agency's comment is simply not found");
@@ -76,8 +76,10 @@ async fn another_agency_cannot_answer_and_a_pending_comment_is_moderated_first()
     assert_eq!(res.status(), 303);
     let (pending,): (i64,) =
         sqlx::query_as("SELECT id FROM comments WHERE status = 'pending'").fetch_one(&app.db).await.unwrap();
-    let (staff, _) = (app.client(), ());
     let res = dispose(&app, &staff, c, pending, "adopted", "").await;
+    assert_eq!(res.status(), 409, "a comment is moderated before it is answered");
+    assert!(res.text().await.unwrap().contains("请先审核该意见，再答复"));
+    let res = dispose(&app, &app.client(), c, id, "adopted", "").await;
     assert_eq!(res.status(), 401, "signed-out visitors cannot answer");
     let res = citizen
         .put(app.url(&format!("/api/v1/comments/{id}/disposition")))
