@@ -334,8 +334,7 @@ pub async fn dispose(
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
         user.staff_agency()?;
         lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
-        let disposition = app::feedback::Disposition::parse(&field(&f, "disposition"))
-            .ok_or_else(|| AppError::field("disposition", "请选择采纳情况"))?;
+        let disposition = app::feedback::Disposition::from_field(&field(&f, "disposition"))?;
         app::feedback::store::dispose(&st.db, &user, &[comment], disposition, &field(&f, "reason")).await?;
         Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
     }
@@ -366,8 +365,7 @@ pub async fn dispose_many(
         if ids.is_empty() {
             return Err(AppError::field("ids", "请先勾选要答复的意见"));
         }
-        let disposition = app::feedback::Disposition::parse(&value("disposition"))
-            .ok_or_else(|| AppError::field("disposition", "请选择采纳情况"))?;
+        let disposition = app::feedback::Disposition::from_field(&value("disposition"))?;
         app::feedback::store::dispose(&st.db, &user, &ids, disposition, &value("reason")).await?;
         Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1")))
     }

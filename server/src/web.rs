@@ -54,13 +54,21 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
         .with_state(state)
 }
 
-/// Look up the signed-in user once per request, before anything renders (static files need none).
+/// A request for a page (rendered by Leptos), not a form post, the API, a static file or health.
+fn is_page(req: &axum::extract::Request) -> bool {
+    let path = req.uri().path();
+    matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD)
+        && !["/api/", "/pkg/", "/healthz"].iter().any(|p| path.starts_with(p))
+}
+
+/// Look up the signed-in user once per page request, before anything renders. Form posts and the
+/// API look the user up themselves, once.
 async fn look_up_viewer(
     State(st): State<AppState>,
     mut req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
-    if !req.uri().path().starts_with("/pkg/") {
+    if is_page(&req) {
         pages::attach_viewer(&st, &mut req).await;
     }
     next.run(req).await
@@ -75,10 +83,7 @@ pub const RENDER_STALL: std::time::Duration = std::time::Duration::from_secs(10)
 /// under the test suite's load; cf. leptos#4851, #4673). A page is a read, so rendering it again
 /// is safe; the stalled render is dropped.
 async fn retry_stalled_pages(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
-    let path = req.uri().path();
-    let page = matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD)
-        && !["/api/", "/pkg/", "/healthz"].iter().any(|p| path.starts_with(p));
-    if !page {
+    if !is_page(&req) {
         return next.run(req).await;
     }
     let (parts, _) = req.into_parts();

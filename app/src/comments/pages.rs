@@ -414,14 +414,7 @@ fn DispositionForm(
             <input type="hidden" name="dispose_id" value=id.to_string() />
             <input type="hidden" name="consultation_id" value=cid.to_string() />
             <p class="meta">{format!("答复：{}", current.map(|d| d.label()).unwrap_or("尚未答复"))}</p>
-            <label for=select_id.clone()>"采纳情况"</label>
-            <select id=select_id name="disposition">
-                {Disposition::ALL.into_iter().map(|d| view! {
-                    <option value=d.as_str() selected=chosen == Some(d)>{d.label()}</option>
-                }).collect_view()}
-            </select>
-            <label for=reason_id.clone()>"理由（采纳的可不填）"</label>
-            <textarea id=reason_id name="reason" rows="2">{reason}</textarea>
+            <DispositionFields select_id reason_id chosen reason />
             {mine.then(|| view! { <FieldMessage echo=echo.clone() name="reason" /> })}
             <button type="submit">"保存答复"</button>
         </form>
@@ -437,19 +430,32 @@ fn BulkDispositionForm(cid: i64, echo: FormEcho) -> impl IntoView {
     view! {
         <form id="bulk" method="post" action=format!("/staff/consultations/{cid}/dispose") class="dispose bulk">
             <p class="meta">"勾选下列意见后统一答复："</p>
-            <label for="bulk-disposition">"采纳情况"</label>
-            <select id="bulk-disposition" name="disposition">
-                {Disposition::ALL.into_iter().map(|d| view! {
-                    <option value=d.as_str() selected=chosen == Some(d)>{d.label()}</option>
-                }).collect_view()}
-            </select>
-            <label for="bulk-reason">"理由（采纳的可不填）"</label>
-            <textarea id="bulk-reason" name="reason" rows="2">{reason}</textarea>
+            <DispositionFields select_id="bulk-disposition".to_string() reason_id="bulk-reason".to_string() chosen reason />
             {mine.then(|| view! {
                 <FieldMessage echo=echo.clone() name="ids" />
                 <FieldMessage echo=echo.clone() name="reason" />
             })}
             <button type="submit">"答复所选意见"</button>
         </form>
+    }
+}
+
+/// The disposition choice and its reason, shared by the one-comment and the bulk forms.
+#[component]
+fn DispositionFields(
+    select_id: String,
+    reason_id: String,
+    chosen: Option<Disposition>,
+    reason: String,
+) -> impl IntoView {
+    view! {
+        <label for=select_id.clone()>"采纳情况"</label>
+        <select id=select_id name="disposition">
+            {Disposition::ALL.into_iter().map(|d| view! {
+                <option value=d.as_str() selected=chosen == Some(d)>{d.label()}</option>
+            }).collect_view()}
+        </select>
+        <label for=reason_id.clone()>"理由（采纳的可不填）"</label>
+        <textarea id=reason_id name="reason" rows="2">{reason}</textarea>
     }
 }

@@ -38,6 +38,11 @@ impl Disposition {
         Disposition::ALL.into_iter().find(|d| d.as_str() == s)
     }
 
+    /// The disposition a form or API field names, or a field error.
+    pub fn from_field(s: &str) -> Result<Disposition, crate::error::AppError> {
+        Disposition::parse(s).ok_or_else(|| crate::error::AppError::field("disposition", "请选择采纳情况"))
+    }
+
     /// The label used on pages and in the report.
     pub fn label(self) -> &'static str {
         match self {

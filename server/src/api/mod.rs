@@ -106,12 +106,7 @@ async fn dispose(
     let user = crate::pages::viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
     user.staff_agency()?;
     lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
-    let disposition = app::feedback::Disposition::parse(&d.disposition).ok_or_else(|| {
-        AppError::field(
-            "disposition",
-            "采纳情况须为 adopted、partly_adopted、not_adopted、already_provided 或 out_of_scope",
-        )
-    })?;
+    let disposition = app::feedback::Disposition::from_field(&d.disposition)?;
     app::feedback::store::dispose(&st.db, &user, &[id], disposition, &d.reason).await?;
     let reason = Some(d.reason.trim()).filter(|r| !r.is_empty());
     Ok(Json(serde_json::json!({"id": id, "disposition": disposition, "reason": reason})))
