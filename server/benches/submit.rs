@@ -27,14 +27,9 @@ struct Run {
 
 /// A fresh database: SQLite in `dir`, or a new database on the PostgreSQL server.
 async fn fresh_database(dir: &std::path::Path, postgres: Option<&str>) -> String {
-    use sqlx::{Connection, Executor};
     let Some(server) = postgres else { return format!("sqlite://{}", dir.join("canyu.db").display()) };
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros();
-    let name = format!("bench_{stamp}");
-    sqlx::any::install_default_drivers();
-    let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres")).await.expect("PostgreSQL server");
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
-    format!("{server}/{name}")
+    server::db::create_postgres_database(server, &format!("bench_{stamp}")).await.expect("a fresh PostgreSQL database")
 }
 
 async fn run(postgres: Option<&str>, nodes: usize, clients: usize, seconds: u64) -> Run {

@@ -23,6 +23,17 @@ impl Backend {
     }
 }
 
+/// Create an empty database `name` on the PostgreSQL server at `server` (`postgres://user@host:port`)
+/// and return its URL; for tests and benchmarks, which each want a fresh one.
+pub async fn create_postgres_database(server: &str, name: &str) -> Result<String, sqlx::Error> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres")).await?;
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+    admin.close().await?;
+    Ok(format!("{server}/{name}"))
+}
+
 /// Open (creating an embedded database if needed) and apply migrations.
 pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     sqlx::any::install_default_drivers();

@@ -40,7 +40,12 @@ impl Disposition {
 
     /// The disposition a form or API field names, or a field error.
     pub fn from_field(s: &str) -> Result<Disposition, crate::error::AppError> {
-        Disposition::parse(s).ok_or_else(|| crate::error::AppError::field("disposition", "请选择采纳情况"))
+        Disposition::parse(s).ok_or_else(|| {
+            crate::error::AppError::field(
+                "disposition",
+                "请选择采纳情况（adopted、partly_adopted、not_adopted、already_provided 或 out_of_scope）",
+            )
+        })
     }
 
     /// The label used on pages and in the report.

@@ -18,12 +18,13 @@ fn start(dir: &std::path::Path) -> (Child, String, Vec<String>) {
 }
 
 fn start_with(dir: &std::path::Path, args: &[&str]) -> (Child, String, Vec<String>) {
-    let mut child = canyu(dir)
-        .args(args)
-        .env("CANYU_SEARCH_INTERVAL_MS", "200")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn canyu");
+    listening(canyu(dir).args(args))
+}
+
+/// Spawn `canyu` (indexing every 200 ms) and wait until it listens: the child, its base URL and what
+/// it printed before.
+fn listening(command: &mut Command) -> (Child, String, Vec<String>) {
+    let mut child = command.env("CANYU_SEARCH_INTERVAL_MS", "200").stdout(Stdio::piped()).spawn().expect("spawn canyu");
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
     let mut printed = Vec::new();
     for line in lines.by_ref() {
@@ -138,21 +139,8 @@ async fn a_server_killed_while_comments_arrive_catches_up_without_losing_or_dupl
 
 /// Start another `canyu serve` with its own data folder on the database at `url`.
 fn start_node(dir: &std::path::Path, url: &str) -> (Child, String) {
-    let mut child = canyu(dir)
-        .arg("serve")
-        .env("CANYU_DATABASE_URL", url)
-        .env("CANYU_SEARCH_INTERVAL_MS", "200")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn canyu");
-    for line in BufReader::new(child.stdout.take().expect("stdout")).lines() {
-        if let Some(base) = line.expect("line").split("已启动：").nth(1) {
-            return (child, base.trim().to_string());
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("second node did not start");
+    let (child, base, _) = listening(canyu(dir).arg("serve").env("CANYU_DATABASE_URL", url));
+    (child, base)
 }
 
 /// Poll a node's search until `q` has one hit; returns how long that took.

@@ -11,7 +11,6 @@ use tokio::sync::oneshot;
 /// PostgreSQL server (`postgres://user@host:port`), a fresh database there, remembered in the
 /// folder so that a restarted server (or the `canyu` binary) finds the same one.
 pub async fn database_url(dir: &std::path::Path) -> String {
-    use sqlx::{Connection, Executor};
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let Ok(server) = std::env::var("CANYU_TEST_POSTGRES") else {
         return format!("sqlite://{}", dir.join("canyu.db").display());
@@ -22,11 +21,7 @@ pub async fn database_url(dir: &std::path::Path) -> String {
     }
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros();
     let name = format!("t{}_{}_{stamp}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-    sqlx::any::install_default_drivers();
-    let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres")).await.expect("PostgreSQL server");
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
-    admin.close().await.ok();
-    let url = format!("{server}/{name}");
+    let url = server::db::create_postgres_database(&server, &name).await.expect("a fresh PostgreSQL database");
     std::fs::write(&remembered, &url).expect("remember database");
     url
 }
