@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod feedback;
 pub mod forms;
+pub mod inbox;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -56,15 +57,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/consultations/:id") view=consultations::pages::ConsultationPage ssr=SsrMode::Async />
                     <Route path=path!("/consultations/:id/comments") view=comments::pages::PublicCommentsPage ssr=SsrMode::Async />
                     <Route path=path!("/consultations/:id/comment") view=comments::pages::CommentFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/consultations/:id/report") view=feedback::pages::ReportPage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=search::pages::SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/receipts") view=comments::pages::ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=comments::pages::MyCommentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=accounts::pages::RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=accounts::pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=accounts::pages::PasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=consultations::pages::StaffHomePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/new") view=consultations::pages::NewConsultationPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/consultations/:id") view=comments::pages::ModerationPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/consultations/:id") view=feedback::pages::ReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/consultations/:id/report") view=feedback::pages::ReportEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -43,7 +43,11 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn UserNav(user: CurrentUser) -> impl IntoView {
     let role_link = match user.role {
-        Role::Citizen => view! { <a href="/me">"我的意见"</a> }.into_any(),
+        Role::Citizen => view! {
+            <a href="/me">"我的意见"</a>
+            <a href="/inbox">{if user.unread > 0 { format!("消息（{}）", user.unread) } else { "消息".to_string() }}</a>
+        }
+        .into_any(),
         Role::Staff => view! { <a href="/staff">"工作台"</a> }.into_any(),
         Role::Admin => view! { <a href="/admin">"系统管理"</a> }.into_any(),
         Role::PetitionOfficer => ().into_any(),
@@ -109,4 +113,10 @@ pub fn encode_query(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A non-empty query-string parameter of the current page.
+pub fn query(name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let q = leptos_router::hooks::use_query_map();
+    move || q.read().get(name).filter(|v| !v.is_empty())
 }

@@ -346,7 +346,9 @@ pub async fn dispose(
     settle(result, &st, &path, &headers, f).await
 }
 
-/// POST /staff/consultations/{id}/dispose: one answer for every ticked comment (`ids`, repeated).
+/// POST /staff/consultations/{id}/dispose: one answer for many comments. `scope` says which: the
+/// ticked ones (`ids`, repeated), or every published comment the filter fields select (the whole
+/// selection, or one near-duplicate group) — refused if that is no longer the `expected` number.
 pub async fn dispose_many(
     State(st): State<AppState>,
     Extension(lim): Extension<Arc<Limiters>>,
@@ -355,28 +357,130 @@ pub async fn dispose_many(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    let ids: Vec<String> = pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v.clone()).collect();
+    let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let text = |name: &str| value(name).unwrap_or_default();
+    let filter = app::feedback::QueueFilter::from_fields(value);
+    let ticked: Vec<String> = pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v.clone()).collect();
+    let scope = text("scope");
     let result = async {
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
         user.staff_agency()?;
         lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
-        let ids: Vec<i64> = ids.iter().filter_map(|i| i.parse().ok()).collect();
-        if ids.is_empty() {
-            return Err(AppError::field("ids", "请先勾选要答复的意见"));
-        }
-        let disposition = app::feedback::Disposition::from_field(&value("disposition"))?;
-        app::feedback::store::dispose(&st.db, &user, &ids, disposition, &value("reason")).await?;
-        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1")))
+        let disposition = app::feedback::Disposition::from_field(&text("disposition"))?;
+        let by_filter = scope == "selection" || scope.starts_with("group-");
+        let ids: Vec<i64> = if !by_filter {
+            let ids: Vec<i64> = ticked.iter().filter_map(|i| i.parse().ok()).collect();
+            if ids.is_empty() {
+                return Err(AppError::field("ids", "请先勾选要答复的意见"));
+            }
+            ids
+        } else {
+            let ids = app::feedback::queue::answerable(&st, &user, consultation, &filter).await?;
+            if Some(ids.len().to_string()) != value("expected") {
+                return Err(AppError::field("expected", &format!("筛选出的意见已变为{}条，请核对后再提交", ids.len())));
+            }
+            ids
+        };
+        let changed = app::feedback::store::dispose(&st.db, &user, &ids, disposition, &text("reason")).await?;
+        let back = app::feedback::QueueFilter { group: None, page: None, ..filter.clone() };
+        let mut to = app::feedback::pages::queue_href(consultation, &back, None);
+        to.push(if to.contains('?') { '&' } else { '?' });
+        Ok::<_, AppError>(see_other(&format!("{to}done={}", changed.max(1))))
     }
     .await;
     let fields = HashMap::from([
-        ("bulk".to_string(), "1".to_string()),
-        ("ids".to_string(), ids.join(",")),
-        ("disposition".to_string(), value("disposition")),
-        ("reason".to_string(), value("reason")),
+        (
+            "bulk".to_string(),
+            if scope.starts_with("group-") || scope == "selection" { scope.clone() } else { "ticked".into() },
+        ),
+        ("ids".to_string(), ticked.join(",")),
+        ("disposition".to_string(), text("disposition")),
+        ("reason".to_string(), text("reason")),
     ]);
-    settle(result, &st, &format!("/staff/consultations/{consultation}"), &headers, fields).await
+    let page_filter = if scope.starts_with("group-") { app::feedback::QueueFilter::default() } else { filter.clone() };
+    let path = app::feedback::pages::queue_href(consultation, &page_filter, filter.page);
+    settle(result, &st, &path, &headers, fields).await
+}
+
+/// POST /staff/comments/{id}/split: take a comment out of its near-duplicate group.
+pub async fn split(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(comment): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        let consultation = app::feedback::queue::split(&st.db, &user, comment).await?;
+        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
+    }
+    .await;
+    result.unwrap_or_else(|e| crate::respond::error_response(&headers, e))
+}
+
+/// POST /staff/consultations/{id}/report: save the report's draft (`action=save`), or publish it.
+pub async fn report(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(consultation): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
+    let path = format!("/staff/consultations/{consultation}/report");
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        user.staff_agency()?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        let text = app::feedback::report::ReportText {
+            summary: field(&f, "summary"),
+            unanswered_reason: field(&f, "unanswered_reason"),
+            revised_text: field(&f, "revised_text"),
+        };
+        if field(&f, "action") == "publish" {
+            app::feedback::report::publish(&st.db, &user, consultation, &text).await?;
+            Ok::<_, AppError>(see_other(&format!("/consultations/{consultation}/report")))
+        } else {
+            app::feedback::report::save(&st.db, &user, consultation, &text).await?;
+            Ok(see_other(&path))
+        }
+    }
+    .await;
+    settle(result, &st, &path, &headers, f).await
+}
+
+/// GET /consultations/{id}/report.csv: the published report's comments and answers.
+pub async fn report_csv(State(st): State<AppState>, Path(consultation): Path<i64>, headers: HeaderMap) -> Response {
+    match app::feedback::report::csv(&st.db, consultation).await {
+        Ok(csv) => {
+            let disposition = format!("attachment; filename=\"report-{consultation}.csv\"");
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+                    ),
+                ],
+                csv,
+            )
+                .into_response()
+        }
+        Err(e) => crate::respond::error_response(&headers, e),
+    }
+}
+
+/// POST /inbox/read: mark every message read.
+pub async fn inbox_read(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        app::inbox::store::mark_read(&st.db, &user).await?;
+        Ok::<_, AppError>(see_other("/inbox"))
+    }
+    .await;
+    result.unwrap_or_else(|e| crate::respond::error_response(&headers, e))
 }
 
 /// POST /admin/agencies

@@ -54,6 +54,9 @@ pub struct CurrentUser {
     pub agency_id: Option<i64>,
     pub agency_name: Option<String>,
     pub must_change_password: bool,
+    /// Unread messages in the inbox.
+    #[serde(default)]
+    pub unread: i64,
 }
 
 impl CurrentUser {

@@ -281,8 +281,9 @@ pub async fn end_session(db: &AnyPool, token: &str) -> AppResult<()> {
 
 /// The user behind a session cookie, if the session is live.
 pub async fn session_user(db: &AnyPool, token: &str) -> AppResult<Option<CurrentUser>> {
-    let row: Option<(i64, String, String, Option<i64>, Option<String>, i64)> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.role, u.agency_id, a.name, u.must_change_password
+    let row: Option<(i64, String, String, Option<i64>, Option<String>, i64, i64)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.role, u.agency_id, a.name, u.must_change_password,
+                (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL)
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN agencies a ON a.id = u.agency_id
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
@@ -290,9 +291,17 @@ pub async fn session_user(db: &AnyPool, token: &str) -> AppResult<Option<Current
     .bind(crate::clock::now())
     .fetch_optional(db)
     .await?;
-    Ok(row.and_then(|(id, display_name, role, agency_id, agency_name, must_change)| {
+    Ok(row.and_then(|(id, display_name, role, agency_id, agency_name, must_change, unread)| {
         let role = Role::parse(&role)?;
-        Some(CurrentUser { id, display_name, role, agency_id, agency_name, must_change_password: must_change != 0 })
+        Some(CurrentUser {
+            id,
+            display_name,
+            role,
+            agency_id,
+            agency_name,
+            must_change_password: must_change != 0,
+            unread,
+        })
     }))
 }
 
@@ -307,7 +316,15 @@ pub async fn user(db: &AnyPool, id: i64) -> AppResult<CurrentUser> {
     .await?;
     let (id, display_name, role, agency_id, agency_name, must_change) = row.ok_or(AppError::NotFound)?;
     let role = Role::parse(&role).ok_or(AppError::Internal)?;
-    Ok(CurrentUser { id, display_name, role, agency_id, agency_name, must_change_password: must_change != 0 })
+    Ok(CurrentUser {
+        id,
+        display_name,
+        role,
+        agency_id,
+        agency_name,
+        must_change_password: must_change != 0,
+        unread: 0,
+    })
 }
 
 /// Remove sessions past their expiry.

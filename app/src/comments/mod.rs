@@ -70,18 +70,7 @@ pub struct OwnComment {
     pub status: CommentStatus,
     pub moderation_reason: Option<String>,
     pub created_at: i64,
-}
-
-/// A comment in the drafting agency's moderation queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueuedComment {
-    pub id: i64,
-    pub article_label: Option<String>,
-    pub body: String,
-    pub status: CommentStatus,
-    pub moderation_reason: Option<String>,
-    pub created_at: i64,
-    /// The agency's answer so far, if any.
+    /// The agency's answer, once its adoption report is published.
     pub disposition: Option<crate::feedback::Disposition>,
     pub disposition_reason: Option<String>,
 }
@@ -107,12 +96,4 @@ pub async fn my_comments() -> Result<Vec<OwnComment>, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
     store::by_author(&st.db, &user).await
-}
-
-/// Comments awaiting or past moderation for one of the staff member's own consultations.
-#[server(endpoint = "moderation_queue")]
-pub async fn moderation_queue(consultation_id: i64) -> Result<Vec<QueuedComment>, AppError> {
-    let user = crate::state::require_viewer().await?;
-    let st = crate::state::state()?;
-    store::queue(&st.db, &user, consultation_id).await
 }

@@ -1,22 +1,14 @@
-//! Comment pages: write a comment, see the receipt, read published comments, moderate.
-use super::{
-    lookup_receipt, moderation_queue, my_comments, public_comments, CommentStatus, OwnComment, QueuedComment, MAX_CHARS,
-};
+//! Comment pages: write a comment, see the receipt and the answer, read published comments.
+use super::{lookup_receipt, my_comments, public_comments, OwnComment, MAX_CHARS};
 use crate::accounts::Role;
 use crate::clock::format_datetime;
 use crate::consultations::{get_consultation, pages::route_id, Detail, Status};
 use crate::error::AppError;
 use crate::feedback::Disposition;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
-use crate::ui::{viewer_resource, ErrorView, Loading};
+use crate::ui::{query, viewer_resource, ErrorView, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
-
-fn query(name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
-    let q = use_query_map();
-    move || q.read().get(name).filter(|v| !v.is_empty())
-}
 
 /// Published comments of a consultation, or of one article.
 #[component]
@@ -246,12 +238,27 @@ fn ReceiptView(c: OwnComment, fresh: bool) -> impl IntoView {
                 <dt>"状态"</dt><dd class="status">{c.status.label()}</dd>
                 {c.moderation_reason.map(|r| view! { <dt>"说明"</dt><dd>{r}</dd> })}
                 <dt>"意见内容"</dt><dd class="body">{c.body}</dd>
+                <Answer disposition=c.disposition reason=c.disposition_reason consultation=c.consultation_id />
             </dl>
         </section>
     }
 }
 
-/// A citizen's own comments with their receipts.
+/// The agency's answer to a comment, once its adoption report is published.
+#[component]
+fn Answer(disposition: Option<Disposition>, reason: Option<String>, consultation: i64) -> impl IntoView {
+    disposition.map(|d| {
+        view! {
+            <dt>"采纳情况"</dt>
+            <dd class="answer"><strong class=format!("disposition {}", d.as_str())>{d.label()}</strong></dd>
+            {reason.map(|r| view! { <dt>"理由"</dt><dd class="answer-reason">{r}</dd> })}
+            <dt>"采纳情况说明"</dt>
+            <dd><a href=format!("/consultations/{consultation}/report")>"查看起草单位的意见采纳情况说明"</a></dd>
+        }
+    })
+}
+
+/// A citizen's own comments with their receipts and answers.
 #[component]
 pub fn MyCommentsPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| my_comments());
@@ -271,6 +278,10 @@ pub fn MyCommentsPage() -> impl IntoView {
                                         " · " {c.status.label()} " · " {format_datetime(c.created_at)}
                                     </p>
                                     <p>{c.consultation_title} " · " {c.article_label.unwrap_or_else(|| "全文".into())}</p>
+                                    <p class="body">{c.body}</p>
+                                    <dl>
+                                        <Answer disposition=c.disposition reason=c.disposition_reason consultation=c.consultation_id />
+                                    </dl>
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -279,183 +290,5 @@ pub fn MyCommentsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// The drafting agency's view of one consultation: parse report and the moderation queue.
-#[component]
-pub fn ModerationPage() -> impl IntoView {
-    let id = route_id();
-    let echo = use_echo();
-    let done = query("done");
-    let shown = query("show");
-    let data = Resource::new(id, |id| async move {
-        let id = id.ok_or(AppError::NotFound)?;
-        let queue = moderation_queue(id).await?;
-        let detail = get_consultation(id).await?;
-        let report = crate::consultations::parse_report(id).await?;
-        Ok::<_, AppError>((detail, queue, report))
-    });
-    view! {
-        <Suspense fallback=Loading>
-            {move || {
-                let echo = echo.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok((d, queue, report)) => {
-                            let id = d.summary.id;
-                            let pending = queue.iter().filter(|c| c.status == CommentStatus::Pending).count();
-                            let unanswered = queue.iter().filter(|c| is_unanswered(c)).count();
-                            let show = shown();
-                            let total = queue.len();
-                            let queue: Vec<QueuedComment> = queue.into_iter().filter(|c| match show.as_deref() {
-                                Some("pending") => c.status == CommentStatus::Pending,
-                                Some("unanswered") => is_unanswered(c),
-                                Some("answered") => c.disposition.is_some(),
-                                _ => true,
-                            }).collect();
-                            view! {
-                                <Title text=format!("审核意见：{}", d.summary.title) />
-                                <p class="crumbs"><a href="/staff">"← 工作台"</a></p>
-                                <h1>{d.summary.title.clone()}</h1>
-                                <p class="meta"><a href=format!("/consultations/{id}")>"查看公开页面"</a></p>
-                                <nav class="filters" aria-label="按状态筛选">
-                                    {[(None, "全部", total), (Some("pending"), "待审核", pending), (Some("unanswered"), "待答复", unanswered)]
-                                        .into_iter()
-                                        .map(|(key, label, n)| {
-                                            let href = match key {
-                                                Some(k) => format!("/staff/consultations/{id}?show={k}"),
-                                                None => format!("/staff/consultations/{id}"),
-                                            };
-                                            let current = (show.as_deref() == key).then_some("page");
-                                            view! { <a href=href aria-current=current>{format!("{label} {n} 条")}</a> }
-                                        })
-                                        .collect_view()}
-                                </nav>
-                                {done().map(|_| view! { <div class="alert alert-ok" role="status">"已处理。"</div> })}
-                                <FormMessage echo=echo.clone() />
-                                <crate::consultations::pages::ParseReport lines=report />
-                                <h2>"意见审核与答复"</h2>
-                                {queue.is_empty().then(|| view! { <p>"暂无意见。"</p> })}
-                                {queue.iter().any(|c| c.status != CommentStatus::Pending).then(|| view! {
-                                    <BulkDispositionForm cid=id echo=echo.clone() />
-                                })}
-                                <ol class="comments">
-                                    {queue.into_iter().map(|c| view! { <QueuedView c cid=id echo=echo.clone() /> }).collect_view()}
-                                </ol>
-                            }.into_any()
-                        }
-                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-/// Moderated (published or not) but not yet answered by the agency.
-fn is_unanswered(c: &QueuedComment) -> bool {
-    c.status != CommentStatus::Pending && c.disposition.is_none()
-}
-
-#[component]
-fn QueuedView(c: QueuedComment, cid: i64, echo: FormEcho) -> impl IntoView {
-    let action = format!("/staff/comments/{}/moderate", c.id);
-    let mine = echo.value("comment_id") == c.id.to_string();
-    let reason_id = format!("reason-{}", c.id);
-    view! {
-        <li class="comment" id=format!("c{}", c.id)>
-            {(c.status != CommentStatus::Pending).then(|| view! {
-                <label class="select">
-                    <input type="checkbox" name="ids" value=c.id.to_string() form="bulk"
-                        checked=echo.value("ids").split(',').any(|i| i == c.id.to_string()) />
-                    "选择"
-                </label>
-            })}
-            <p class="meta">
-                {c.article_label.unwrap_or_else(|| "全文".into())} " · " {format_datetime(c.created_at)} " · "
-                <span class="status">{c.status.label()}</span>
-            </p>
-            <p class="body">{c.body}</p>
-            {c.moderation_reason.map(|r| view! { <p class="meta">"理由：" {r}</p> })}
-            {(c.status == CommentStatus::Pending).then(|| view! {
-                <form method="post" action=action.clone() class="moderate">
-                    <input type="hidden" name="comment_id" value=c.id.to_string() />
-                    <input type="hidden" name="consultation_id" value=cid.to_string() />
-                    <button type="submit" name="decision" value="approve">"通过并公开"</button>
-                    <label for=reason_id.clone()>"不予公开的理由"</label>
-                    <input id=reason_id name="reason" value=if mine { echo.value("reason") } else { String::new() } />
-                    {mine.then(|| view! { <FieldMessage echo=echo.clone() name="reason" /> })}
-                    <button type="submit" name="decision" value="reject" class="secondary">"不予公开"</button>
-                </form>
-            })}
-            {(c.status != CommentStatus::Pending).then(|| view! {
-                <DispositionForm id=c.id cid current=c.disposition reason=c.disposition_reason.clone() echo=echo.clone() />
-            })}
-        </li>
-    }
-}
-
-/// The agency's answer to one moderated comment: a disposition and, except for adoption, a reason.
-#[component]
-fn DispositionForm(
-    id: i64,
-    cid: i64,
-    current: Option<Disposition>,
-    reason: Option<String>,
-    echo: FormEcho,
-) -> impl IntoView {
-    let mine = echo.value("dispose_id") == id.to_string();
-    let chosen = if mine { Disposition::parse(&echo.value("disposition")) } else { current };
-    let reason = if mine { echo.value("reason") } else { reason.unwrap_or_default() };
-    let (select_id, reason_id) = (format!("disposition-{id}"), format!("disposition-reason-{id}"));
-    view! {
-        <form method="post" action=format!("/staff/comments/{id}/dispose") class="dispose">
-            <input type="hidden" name="dispose_id" value=id.to_string() />
-            <input type="hidden" name="consultation_id" value=cid.to_string() />
-            <p class="meta">{format!("答复：{}", current.map(|d| d.label()).unwrap_or("尚未答复"))}</p>
-            <DispositionFields select_id reason_id chosen reason />
-            {mine.then(|| view! { <FieldMessage echo=echo.clone() name="reason" /> })}
-            <button type="submit">"保存答复"</button>
-        </form>
-    }
-}
-
-/// One answer for every ticked comment (the checkboxes belong to this form through `form="bulk"`).
-#[component]
-fn BulkDispositionForm(cid: i64, echo: FormEcho) -> impl IntoView {
-    let mine = echo.value("bulk") == "1";
-    let chosen = if mine { Disposition::parse(&echo.value("disposition")) } else { None };
-    let reason = if mine { echo.value("reason") } else { String::new() };
-    view! {
-        <form id="bulk" method="post" action=format!("/staff/consultations/{cid}/dispose") class="dispose bulk">
-            <p class="meta">"勾选下列意见后统一答复："</p>
-            <DispositionFields select_id="bulk-disposition".to_string() reason_id="bulk-reason".to_string() chosen reason />
-            {mine.then(|| view! {
-                <FieldMessage echo=echo.clone() name="ids" />
-                <FieldMessage echo=echo.clone() name="reason" />
-            })}
-            <button type="submit">"答复所选意见"</button>
-        </form>
-    }
-}
-
-/// The disposition choice and its reason, shared by the one-comment and the bulk forms.
-#[component]
-fn DispositionFields(
-    select_id: String,
-    reason_id: String,
-    chosen: Option<Disposition>,
-    reason: String,
-) -> impl IntoView {
-    view! {
-        <label for=select_id.clone()>"采纳情况"</label>
-        <select id=select_id name="disposition">
-            {Disposition::ALL.into_iter().map(|d| view! {
-                <option value=d.as_str() selected=chosen == Some(d)>{d.label()}</option>
-            }).collect_view()}
-        </select>
-        <label for=reason_id.clone()>"理由（采纳的可不填）"</label>
-        <textarea id=reason_id name="reason" rows="2">{reason}</textarea>
     }
 }

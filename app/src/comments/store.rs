@@ -1,5 +1,5 @@
 //! Comment storage: the window check, receipts, moderation in the agency's own scope.
-use super::{CommentStatus, OwnComment, PublicComment, QueuedComment, MAX_CHARS};
+use super::{CommentStatus, OwnComment, PublicComment, MAX_CHARS};
 use crate::accounts::{CurrentUser, Role};
 use crate::clock;
 use crate::consultations::Status;
@@ -134,10 +134,27 @@ pub async fn public(db: &AnyPool, consultation_id: i64, anchor: Option<&str>) ->
         .collect())
 }
 
-type OwnRow = (String, i64, String, Option<String>, Option<String>, String, String, Option<String>, i64, Option<i64>);
+type OwnRow = (
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
 
-const OWN_SQL: &str = "SELECT m.receipt, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.moderation_reason, m.created_at, m.author_id
-     FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id";
+/// The answer is shown once the agency's report is published (until then it may still change).
+const OWN_SQL: &str = "SELECT m.receipt, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.moderation_reason, m.created_at, m.author_id,
+            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition END,
+            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition_reason END
+     FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
+     LEFT JOIN adoption_reports r ON r.consultation_id = c.id";
 
 fn own(r: OwnRow) -> OwnComment {
     OwnComment {
@@ -150,6 +167,8 @@ fn own(r: OwnRow) -> OwnComment {
         status: CommentStatus::parse(&r.6),
         moderation_reason: r.7,
         created_at: r.8,
+        disposition: r.10.as_deref().and_then(crate::feedback::Disposition::parse),
+        disposition_reason: r.11,
     }
 }
 
@@ -176,37 +195,6 @@ pub async fn by_author(db: &AnyPool, user: &CurrentUser) -> AppResult<Vec<OwnCom
             .fetch_all(db)
             .await?;
     Ok(rows.into_iter().map(own).collect())
-}
-
-/// The moderation queue of a consultation of the staff member's own agency: pending first.
-pub async fn queue(db: &AnyPool, staff: &CurrentUser, consultation_id: i64) -> AppResult<Vec<QueuedComment>> {
-    let agency = staff.staff_agency()?;
-    type Row = (i64, Option<String>, String, String, Option<String>, i64, Option<String>, Option<String>);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT m.id, ar.label, m.body, m.status, m.moderation_reason, m.created_at, m.disposition, m.disposition_reason
-         FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
-         WHERE m.consultation_id = $1 AND c.agency_id = $2
-         ORDER BY CASE m.status WHEN 'pending' THEN 0 ELSE 1 END, m.created_at, m.id",
-    )
-    .bind(consultation_id)
-    .bind(agency)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, article_label, body, status, moderation_reason, created_at, disposition, disposition_reason)| {
-            QueuedComment {
-                id,
-                article_label,
-                body,
-                status: CommentStatus::parse(&status),
-                moderation_reason,
-                created_at,
-                disposition: disposition.as_deref().and_then(crate::feedback::Disposition::parse),
-                disposition_reason,
-            }
-        })
-        .collect())
 }
 
 /// Approve or reject (with a reason) a pending comment of the staff member's own agency.

@@ -9,7 +9,7 @@ use sqlx::AnyPool;
 pub const MAX_REASON: usize = 2_000;
 
 /// Give `disposition` (with `reason`) to each of `comments`, all of the staff member's own agency
-/// and already moderated; all or none. Every change is recorded (who, when, old → new). Returns how
+/// and published, before the report is published; all or none. Every change is recorded (who, when, old → new). Returns how
 /// many comments changed.
 pub async fn dispose(
     db: &AnyPool,
@@ -32,18 +32,24 @@ pub async fn dispose(
     let mut changed = 0;
     for &id in comments {
         // The agency check is in the statement itself, so another agency's comment is not found.
-        let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT m.status, m.disposition, m.disposition_reason
+        let row: Option<(String, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT m.status, m.disposition, m.disposition_reason, r.published_at
              FROM comments m JOIN consultations c ON c.id = m.consultation_id
+             LEFT JOIN adoption_reports r ON r.consultation_id = c.id
              WHERE m.id = $1 AND c.agency_id = $2",
         )
         .bind(id)
         .bind(agency)
         .fetch_optional(&mut *tx)
         .await?;
-        let (status, old, old_reason) = row.ok_or(AppError::NotFound)?;
-        if status == "pending" {
-            return Err(AppError::Conflict("请先审核该意见，再答复".into()));
+        let (status, old, old_reason, published) = row.ok_or(AppError::NotFound)?;
+        if published.is_some() {
+            return Err(AppError::Conflict("意见采纳情况说明已经发布，答复不能再修改".into()));
+        }
+        match status.as_str() {
+            "pending" => return Err(AppError::Conflict("请先审核该意见，再答复".into())),
+            "rejected" => return Err(AppError::Conflict("未予公开的意见不需答复".into())),
+            _ => {}
         }
         if old.as_deref() == Some(disposition.as_str()) && old_reason.as_deref() == reason {
             continue;

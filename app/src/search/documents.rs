@@ -38,13 +38,18 @@ pub async fn replacement(db: &AnyPool, f: &Fields, entity: &str, id: i64) -> Res
     }
 }
 
-/// A comment with what its document needs from its consultation and article.
-pub type CommentRow = (i64, i64, i64, String, Option<String>, Option<String>, String, String, i64);
+/// A comment with what its document needs from its consultation and article, and the agency's
+/// answer once its report is published.
+pub type CommentRow =
+    (i64, i64, i64, String, Option<String>, Option<String>, String, String, i64, Option<String>, Option<String>);
 
 /// Select comment rows; callers append a `WHERE`/`ORDER BY`.
 pub const COMMENT_SQL: &str =
-    "SELECT m.id, c.agency_id, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.created_at
-     FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id";
+    "SELECT m.id, c.agency_id, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.created_at,
+            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition END,
+            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition_reason END
+     FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
+     LEFT JOIN adoption_reports r ON r.consultation_id = c.id";
 
 async fn comment(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
     let row: Option<CommentRow> =
@@ -54,8 +59,13 @@ async fn comment(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocu
 
 /// The search document of a comment row.
 pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
-    let (id, agency, cid, title, anchor, label, body, status, created_at) = row;
+    let (id, agency, cid, title, anchor, label, body, status, created_at, disposition, reason) = row;
     let title = format!("{title} · {}", label.unwrap_or_else(|| "全文".into()));
+    // A published answer is searchable with the comment, reason included.
+    let body = match disposition.as_deref().and_then(crate::feedback::Disposition::parse) {
+        Some(d) => format!("{body}\n【答复】{}{}", d.label(), reason.map(|r| format!("：{r}")).unwrap_or_default()),
+        None => body,
+    };
     doc!(
         f.key => format!("comment:{id}"),
         f.kind => "comment",
@@ -93,6 +103,26 @@ async fn consultation(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDo
         f.title => title.clone(),
         f.text => explanation,
     )];
+    let report: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT summary, published_at FROM adoption_reports WHERE consultation_id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    if let Some((summary, Some(published_at))) = report {
+        docs.push(doc!(
+            f.key => format!("report:{id}"),
+            f.owner => owner.clone(),
+            f.kind => "report",
+            f.agency_id => agency as u64,
+            f.consultation_id => id as u64,
+            f.public => 1u64,
+            f.created_at => published_at,
+            f.grams => summary.clone(),
+            f.words => summary.clone(),
+            f.title => format!("{title} · 意见采纳情况说明"),
+            f.text => summary,
+        ));
+    }
     let articles: Vec<(i64, String, String, String)> =
         sqlx::query_as("SELECT id, anchor, label, body FROM articles WHERE consultation_id = $1 ORDER BY position")
             .bind(id)

@@ -26,7 +26,7 @@ pub const PER_PAGE: u32 = 20;
 pub struct SearchParams {
     #[serde(default)]
     pub q: String,
-    /// `consultation`, `article` or `comment`.
+    /// `consultation`, `article`, `comment` or `report`.
     pub kind: Option<String>,
     pub agency: Option<i64>,
     pub consultation: Option<i64>,
@@ -87,6 +87,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "consultation" => "征求意见项目",
         "article" => "条文",
         "comment" => "意见",
+        "report" => "采纳情况说明",
         _ => "其他",
     }
 }

@@ -165,6 +165,22 @@ pub fn execute(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::R
     Ok(SearchResults { total, hits, kinds, agencies, page, per_page: PER_PAGE })
 }
 
+/// The ids of every comment matching `p` for `who` (to narrow the review queue by words).
+pub fn comment_ids(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::Result<Vec<i64>> {
+    let p = SearchParams { kind: Some("comment".into()), ..p.clone() };
+    let (query, _) = build(idx, &p, who);
+    let searcher = idx.reader.searcher();
+    let found = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+    let mut ids = Vec::with_capacity(found.len());
+    for addr in found {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        if let Some(id) = text(&doc, idx.fields.key).strip_prefix("comment:").and_then(|i| i.parse().ok()) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
 /// Matches counted in total, by kind and by agency, from the fast columns in one pass.
 #[derive(Default)]
 struct Tally {
@@ -304,6 +320,7 @@ fn hit(idx: &SearchIndex, doc: &TantivyDocument, q: &str) -> Hit {
         "comment" if status == "approved" => format!("/consultations/{cid}/comments?article={anchor}#c{id}"),
         "comment" => format!("/staff/consultations/{cid}#c{id}"),
         "article" => format!("/consultations/{cid}#{anchor}"),
+        "report" => format!("/consultations/{cid}/report"),
         _ => format!("/consultations/{cid}"),
     };
     let body = text(doc, f.text);

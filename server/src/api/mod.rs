@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/consultations/{id}/comments", get(public_comments).post(submit))
         .route("/api/v1/comments/{receipt}", get(by_receipt))
         .route("/api/v1/comments/{id}/disposition", put(dispose))
+        .route("/api/v1/consultations/{id}/report", get(report).put(write_report))
         .route("/api/v1/session", post(sign_in))
         .route("/api/v1/search", get(search))
 }
@@ -110,6 +111,64 @@ async fn dispose(
     app::feedback::store::dispose(&st.db, &user, &[id], disposition, &d.reason).await?;
     let reason = Some(d.reason.trim()).filter(|r| !r.is_empty());
     Ok(Json(serde_json::json!({"id": id, "disposition": disposition, "reason": reason})))
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    #[serde(default)]
+    page: Option<u32>,
+    #[serde(default)]
+    preview: bool,
+}
+
+/// The published adoption report (`preview=true`: the draft, for staff of the agency).
+async fn report(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+) -> Result<Json<app::feedback::Report>, ApiError> {
+    let staff = match q.preview {
+        true => Some(crate::pages::viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?),
+        false => None,
+    };
+    let page = q.page.unwrap_or(1).max(1);
+    Ok(Json(app::feedback::report::load(&st.db, id, page, staff.as_ref()).await?))
+}
+
+#[derive(Deserialize)]
+struct ReportInput {
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    unanswered_reason: String,
+    #[serde(default)]
+    revised_text: String,
+    #[serde(default)]
+    publish: bool,
+}
+
+/// Save the report's draft, or publish it (staff of the consultation's agency).
+async fn write_report(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(r): Json<ReportInput>,
+) -> Result<Json<app::feedback::Report>, ApiError> {
+    use app::feedback::report;
+    let user = crate::pages::viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+    user.staff_agency()?;
+    lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+    let text =
+        report::ReportText { summary: r.summary, unanswered_reason: r.unanswered_reason, revised_text: r.revised_text };
+    if r.publish {
+        report::publish(&st.db, &user, id, &text).await?;
+    } else {
+        report::save(&st.db, &user, id, &text).await?;
+    }
+    Ok(Json(report::load(&st.db, id, 1, Some(&user)).await?))
 }
 
 #[derive(Deserialize)]

@@ -191,3 +191,143 @@ async fn the_review_queue_counts_and_filters_what_is_still_unanswered() {
     let pending = app.get(&staff, &format!("/staff/consultations/{c}?show=pending")).await.text().await.unwrap();
     assert!(pending.contains("农村地区") && !pending.contains("保障公共安全"));
 }
+
+const LETTER: &str = "我们坚决反对第三条关于犬只登记费用的规定。登记费用过高，加重了普通养犬家庭的负担，也不利于引导养犬人主动登记。建议取消登记费用，或者对老年人、低收入家庭免收费用，同时简化登记手续，允许网上办理。";
+
+/// One copy of a campaign letter, with the small edits people (or scripts) make.
+fn campaign_copy(i: usize) -> String {
+    let district = ["东城区", "西城区", "南山区", "北湖区", "江北区"][i % 5];
+    let letter = if i % 3 == 0 { LETTER.replace("坚决", "强烈") } else { LETTER.to_string() };
+    format!("我是{district}居民。{letter}{}", if i % 7 == 0 { "谢谢！" } else { "" })
+}
+
+/// Store `bodies` as published comments on 第三条, all sent within the same few seconds.
+async fn published_comments(app: &TestApp, c: i64, bodies: &[String]) {
+    let article: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = 'a3'")
+        .bind(c)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let now = app::clock::now();
+    let mut tx = app.db.begin().await.unwrap();
+    for (i, body) in bodies.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO comments (receipt, consultation_id, article_id, body, status, created_at)
+             VALUES ($1, $2, $3, $4, 'approved', $5)",
+        )
+        .bind(format!("YJ-TEST-{c}-{i}"))
+        .bind(c)
+        .bind(article)
+        .bind(body)
+        .bind(now - (i % 5) as i64)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn one_answer_reaches_a_thousand_near_duplicates_and_a_member_can_be_split_off() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("城市管理局").await;
+    let c = app.open_consultation(&staff).await;
+    let mut bodies: Vec<String> = (0..1000).map(campaign_copy).collect();
+    bodies.push("建议增加遛犬必须牵绳的规定。".into());
+    bodies.push("第三条的登记应当可以在社区服务中心办理，方便老年人。".into());
+    published_comments(&app, c, &bodies).await;
+
+    let page = app.get(&staff, &format!("/staff/consultations/{c}")).await.text().await.unwrap();
+    assert!(page.contains("相似意见共1000条"), "the campaign is one group");
+    assert!(page.contains("疑似机器批量提交"), "a thousand copies within seconds are flagged");
+    let groups: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT group_id FROM comments WHERE body LIKE '我是%'")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(groups.len(), 1);
+    let g = groups[0].to_string();
+    let path = format!("/staff/consultations/{c}/dispose");
+    let reason = "登记费用由上位法规定，本条例不作调整。";
+    let scope = format!("group-{g}");
+    let mut form =
+        vec![("scope", scope.as_str()), ("group", g.as_str()), ("disposition", "not_adopted"), ("reason", reason)];
+
+    // The group grew or shrank since the page was shown: nothing is answered, and it says so.
+    form.push(("expected", "999"));
+    let res = app.post_form(&staff, &path, &form).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("筛选出的意见已变为1000条"));
+    form.pop();
+    form.push(("expected", "1000"));
+    let res = app.post_form(&staff, &path, &form).await;
+    assert_eq!(res.status(), 303);
+    assert!(location(&res).contains("done=1000"));
+    let answered: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM comments WHERE disposition = 'not_adopted' AND disposition_reason = $1",
+    )
+    .bind(reason)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(answered, 1000);
+    let others: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE disposition IS NULL").fetch_one(&app.db).await.unwrap();
+    assert_eq!(others, 2, "the two different comments are untouched");
+
+    // Staff take the group's first member out of it; the rest stay together.
+    let first: i64 = groups[0];
+    let res = app.post_form(&staff, &format!("/staff/comments/{first}/split"), &[]).await;
+    assert_eq!(res.status(), 303);
+    let page = app.get(&staff, &format!("/staff/consultations/{c}")).await.text().await.unwrap();
+    assert!(page.contains("相似意见共999条"), "the group lost one member");
+    let (other, _) = app.staff("文旅局").await;
+    assert_eq!(app.post_form(&other, &format!("/staff/comments/{}/split", first + 1), &[]).await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_filtered_selection_is_answered_at_once_and_the_queue_is_searchable() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("卫生健康委").await;
+    let c = app.open_consultation(&staff).await;
+    let citizen = app.citizen("13900007777").await;
+    let on_a3 = ["登记应可网上办理。", "登记点应设在社区。", "遛犬必须牵绳并清理粪便。"];
+    for body in on_a3 {
+        assert_eq!(comment(&app, &citizen, c, "a3", body).await.status(), 303);
+    }
+    assert_eq!(comment(&app, &citizen, c, "a1", "立法目的应写明保障公共安全。").await.status(), 303);
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM comments ORDER BY id").fetch_all(&app.db).await.unwrap();
+    for id in &ids {
+        app.post_form(&staff, &format!("/staff/comments/{id}/moderate"), &[("decision", "approve")]).await;
+    }
+
+    let page = app.get(&staff, &format!("/staff/consultations/{c}?article=a3")).await.text().await.unwrap();
+    assert!(page.contains("统一答复当前筛选出的全部3条已公开意见"));
+    assert!(page.contains("第三条 3条（待答复3）"), "counts per article");
+    let form = [
+        ("scope", "selection"),
+        ("article", "a3"),
+        ("expected", "3"),
+        ("disposition", "already_provided"),
+        ("reason", "草案第三条已有规定。"),
+    ];
+    let res = app.post_form(&staff, &format!("/staff/consultations/{c}/dispose"), &form).await;
+    assert_eq!(res.status(), 303);
+    let answered: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM comments WHERE disposition = 'already_provided' ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(answered, on_a3.map(String::from).to_vec(), "exactly the selection");
+
+    // Words narrow the queue (through the platform's search, which catches up within moments).
+    let started = std::time::Instant::now();
+    loop {
+        let page = app.get(&staff, &format!("/staff/consultations/{c}?q=牵绳")).await.text().await.unwrap();
+        if page.contains("筛选出1条") {
+            assert!(page.contains("遛犬必须牵绳") && !page.contains("登记点应设在社区"));
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 5, "the search never found the comment");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

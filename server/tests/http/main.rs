@@ -8,5 +8,6 @@ mod feedback;
 mod harness;
 mod load;
 mod nodes;
+mod report;
 mod search;
 mod security;

@@ -1,0 +1,573 @@
+//! What changed between the draft published for comment and the agency's revised draft, article
+//! by article, for the adoption report.
+//!
+//! Pure std + serde so the same code runs on the server and in the browser.
+
+use serde::{Deserialize, Serialize};
+
+/// The largest LCS table (in cells) a character diff fills; beyond it the changed middle is shown
+/// as one removal and one addition. 4 million `u16` cells is 8 MB, affordable in the browser too.
+pub const MAX_DIFF_CELLS: usize = 4_000_000;
+
+/// Equal runs shorter than this between two changes are folded into the change, so one shared
+/// character (a "十" in "十五" → "三十") does not chop a single edit into a confetti of pieces.
+const FOLD_BELOW: usize = 2;
+
+/// Two articles pair when their character-bigram Dice similarity reaches this, in thousandths.
+const PAIR_THRESHOLD: u32 = 500;
+
+/// One run of a character diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Piece {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+/// Character-level difference of two texts (Chinese has no spaces, so characters are the unit),
+/// adjacent pieces of the same kind merged.
+///
+/// Within each changed stretch the removal comes before the addition. An equal run of a single
+/// character between two changes is folded into both sides of the change, so concatenating the
+/// `Same` + `Removed` pieces still gives `old` and `Same` + `Added` gives `new`. Two empty texts
+/// give no pieces. The common prefix and suffix are trimmed first; if the rest would need more than
+/// [`MAX_DIFF_CELLS`] it is reported as removed in full and added in full.
+pub fn text_diff(old: &str, new: &str) -> Vec<Piece> {
+    let a: Vec<char> = old.chars().collect();
+    let b: Vec<char> = new.chars().collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (a_rest, b_rest) = (&a[prefix..], &b[prefix..]);
+    let suffix = a_rest.iter().rev().zip(b_rest.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (a_mid, b_mid) = (&a_rest[..a_rest.len() - suffix], &b_rest[..b_rest.len() - suffix]);
+
+    let mut runs = Runs::default();
+    a[..prefix].iter().for_each(|&c| runs.push(Op::Same, c));
+    middle_diff(a_mid, b_mid, &mut runs);
+    a_rest[a_rest.len() - suffix..].iter().for_each(|&c| runs.push(Op::Same, c));
+    runs.into_pieces()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Same,
+    Removed,
+    Added,
+}
+
+/// The middle of a diff (no common prefix or suffix) by longest common subsequence.
+fn middle_diff(a: &[char], b: &[char], runs: &mut Runs) {
+    let (n, m) = (a.len(), b.len());
+    let width = m + 1;
+    if (n + 1).saturating_mul(width) > MAX_DIFF_CELLS {
+        a.iter().for_each(|&c| runs.push(Op::Removed, c));
+        b.iter().for_each(|&c| runs.push(Op::Added, c));
+        return;
+    }
+    // lcs[i * width + j] = LCS length of a[i..] and b[j..]. It never exceeds min(n, m), which the
+    // cell limit keeps under 2,000, so u16 is enough.
+    let mut lcs = vec![0u16; (n + 1) * width];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i * width + j] = if a[i] == b[j] {
+                lcs[(i + 1) * width + j + 1] + 1
+            } else {
+                lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            runs.push(Op::Same, a[i]);
+            (i, j) = (i + 1, j + 1);
+        } else if j == m || (i < n && lcs[(i + 1) * width + j] >= lcs[i * width + j + 1]) {
+            runs.push(Op::Removed, a[i]);
+            i += 1;
+        } else {
+            runs.push(Op::Added, b[j]);
+            j += 1;
+        }
+    }
+}
+
+/// A diff being built: equal runs and changed stretches (removed text, added text), alternating.
+#[derive(Default)]
+struct Runs(Vec<Run>);
+
+enum Run {
+    Same(String),
+    Change(String, String),
+}
+
+impl Runs {
+    fn push(&mut self, op: Op, c: char) {
+        match (op, self.0.last_mut()) {
+            (Op::Same, Some(Run::Same(text))) => text.push(c),
+            (Op::Removed, Some(Run::Change(removed, _))) => removed.push(c),
+            (Op::Added, Some(Run::Change(_, added))) => added.push(c),
+            (Op::Same, _) => self.0.push(Run::Same(c.to_string())),
+            (Op::Removed, _) => self.0.push(Run::Change(c.to_string(), String::new())),
+            (Op::Added, _) => self.0.push(Run::Change(String::new(), c.to_string())),
+        }
+    }
+
+    /// The pieces, with short equal runs between changes folded into the surrounding change.
+    fn into_pieces(self) -> Vec<Piece> {
+        let mut folded: Vec<Run> = Vec::with_capacity(self.0.len());
+        let mut runs = self.0.into_iter().peekable();
+        while let Some(run) = runs.next() {
+            match run {
+                Run::Same(text) => {
+                    let short = text.chars().count() < FOLD_BELOW;
+                    match (folded.last_mut(), runs.peek()) {
+                        (Some(Run::Change(removed, added)), Some(Run::Change(..))) if short => {
+                            removed.push_str(&text);
+                            added.push_str(&text);
+                        }
+                        _ => folded.push(Run::Same(text)),
+                    }
+                }
+                Run::Change(r, a) => match folded.last_mut() {
+                    Some(Run::Change(removed, added)) => {
+                        removed.push_str(&r);
+                        added.push_str(&a);
+                    }
+                    _ => folded.push(Run::Change(r, a)),
+                },
+            }
+        }
+        let mut pieces = Vec::with_capacity(folded.len() + 1);
+        for run in folded {
+            match run {
+                Run::Same(text) => pieces.push(Piece::Same(text)),
+                Run::Change(removed, added) => {
+                    if !removed.is_empty() {
+                        pieces.push(Piece::Removed(removed));
+                    }
+                    if !added.is_empty() {
+                        pieces.push(Piece::Added(added));
+                    }
+                }
+            }
+        }
+        pieces
+    }
+}
+
+/// What happened to one article between the consulted draft and the revised draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Unchanged,
+    Revised,
+    Added,
+    Deleted,
+}
+
+/// One article of the revised draft set against its counterpart in the consulted draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleRevision {
+    pub change: Change,
+    /// The article in the draft consulted on (anchor like "a12"), None for an added article.
+    pub old_anchor: Option<String>,
+    /// Its label in the consulted draft, e.g. "第十二条"; None for an added article.
+    pub old_label: Option<String>,
+    /// Its label in the revised draft; None for a deleted article.
+    pub new_label: Option<String>,
+    /// The body's character diff: empty for Unchanged, all `Removed` for Deleted, all `Added` for Added.
+    pub pieces: Vec<Piece>,
+}
+
+/// An article of the draft as published for comment.
+#[derive(Debug, Clone, Copy)]
+pub struct OldArticle<'a> {
+    pub anchor: &'a str,
+    pub label: &'a str,
+    pub body: &'a str,
+}
+
+/// An article of the agency's revised draft.
+#[derive(Debug, Clone, Copy)]
+pub struct NewArticle<'a> {
+    pub label: &'a str,
+    pub body: &'a str,
+}
+
+/// Pair the revised draft's articles with the consulted draft's, in order.
+///
+/// Articles are renumbered when one is inserted or deleted, so pairing is by content, not by
+/// number: an order-preserving alignment that pairs as many articles as possible (then the most
+/// similar), where two articles may pair when their bodies are identical or their character-bigram
+/// Dice similarity (whitespace ignored) is at least 0.5. Unpaired old articles are Deleted,
+/// unpaired new ones Added. The result follows the revised draft, each Deleted article placed where
+/// it stood in the consulted draft (before any article added in its place).
+pub fn compare(old: &[OldArticle], new: &[NewArticle]) -> Vec<ArticleRevision> {
+    align(old, new)
+        .into_iter()
+        .map(|step| match step {
+            Step::Pair(i, j) => {
+                let (o, n) = (&old[i], &new[j]);
+                let unchanged = o.body == n.body;
+                ArticleRevision {
+                    change: if unchanged { Change::Unchanged } else { Change::Revised },
+                    old_anchor: Some(o.anchor.to_owned()),
+                    old_label: Some(o.label.to_owned()),
+                    new_label: Some(n.label.to_owned()),
+                    pieces: if unchanged { Vec::new() } else { text_diff(o.body, n.body) },
+                }
+            }
+            Step::Delete(i) => ArticleRevision {
+                change: Change::Deleted,
+                old_anchor: Some(old[i].anchor.to_owned()),
+                old_label: Some(old[i].label.to_owned()),
+                new_label: None,
+                pieces: text_diff(old[i].body, ""),
+            },
+            Step::Add(j) => ArticleRevision {
+                change: Change::Added,
+                old_anchor: None,
+                old_label: None,
+                new_label: Some(new[j].label.to_owned()),
+                pieces: text_diff("", new[j].body),
+            },
+        })
+        .collect()
+}
+
+enum Step {
+    Pair(usize, usize),
+    Delete(usize),
+    Add(usize),
+}
+
+/// The best order-preserving pairing of old and new articles, as steps in output order.
+fn align(old: &[OldArticle], new: &[NewArticle]) -> Vec<Step> {
+    // Identical leading and trailing articles always pair in some best alignment; trimming them
+    // keeps the quadratic part to the stretch that actually changed.
+    let head = old.iter().zip(new).take_while(|(o, a)| o.body == a.body).count();
+    let (old_rest, new_rest) = (&old[head..], &new[head..]);
+    let tail = old_rest.iter().rev().zip(new_rest.iter().rev()).take_while(|(o, a)| o.body == a.body).count();
+    let mut steps: Vec<Step> = (0..head).map(|k| Step::Pair(k, k)).collect();
+    let middle = align_middle(&old_rest[..old_rest.len() - tail], &new_rest[..new_rest.len() - tail]);
+    steps.extend(middle.into_iter().map(|step| match step {
+        Step::Pair(i, j) => Step::Pair(head + i, head + j),
+        Step::Delete(i) => Step::Delete(head + i),
+        Step::Add(j) => Step::Add(head + j),
+    }));
+    steps.extend((0..tail).map(|k| Step::Pair(old.len() - tail + k, new.len() - tail + k)));
+    steps
+}
+
+/// Alignment by dynamic programming: as many pairs as possible, then the highest summed score.
+fn align_middle(old: &[OldArticle], new: &[NewArticle]) -> Vec<Step> {
+    let (n, m) = (old.len(), new.len());
+    let score = pair_scores(old, new);
+    // best[i * width + j] = (pairs, summed score) of the best alignment of old[i..] with new[j..].
+    let width = m + 1;
+    let mut best = vec![(0u32, 0u32); (n + 1) * width];
+    let paired = |best: &[(u32, u32)], i: usize, j: usize| {
+        let (pairs, total) = best[(i + 1) * width + j + 1];
+        (score[i * m + j] > 0).then(|| (pairs + 1, total + score[i * m + j]))
+    };
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let skip = best[(i + 1) * width + j].max(best[i * width + j + 1]);
+            best[i * width + j] = paired(&best, i, j).map_or(skip, |p| p.max(skip));
+        }
+    }
+    let mut steps = Vec::with_capacity(n + m);
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && paired(&best, i, j) == Some(best[i * width + j]) {
+            steps.push(Step::Pair(i, j));
+            (i, j) = (i + 1, j + 1);
+        } else if j == m || (i < n && best[(i + 1) * width + j] == best[i * width + j]) {
+            // Ties go to the deletion, so a deleted article comes before one added in its place.
+            steps.push(Step::Delete(i));
+            i += 1;
+        } else {
+            steps.push(Step::Add(j));
+            j += 1;
+        }
+    }
+    steps
+}
+
+/// How well each old article matches each new one (row-major), in thousandths; 0 where they may not pair.
+fn pair_scores(old: &[OldArticle], new: &[NewArticle]) -> Vec<u32> {
+    let old_grams: Vec<_> = old.iter().map(|a| bigrams(a.body)).collect();
+    let new_grams: Vec<_> = new.iter().map(|a| bigrams(a.body)).collect();
+    let mut score = Vec::with_capacity(old.len() * new.len());
+    for (o, o_grams) in old.iter().zip(&old_grams) {
+        for (a, a_grams) in new.iter().zip(&new_grams) {
+            let s = if o.body == a.body { 1000 } else { dice(o_grams, a_grams) };
+            score.push(if s >= PAIR_THRESHOLD { s } else { 0 });
+        }
+    }
+    score
+}
+
+/// A text's character bigrams (whitespace ignored), sorted; a one-character text is its own gram.
+fn bigrams(text: &str) -> Vec<(char, char)> {
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut grams: Vec<(char, char)> = match chars.as_slice() {
+        [only] => vec![(*only, '\0')],
+        _ => chars.windows(2).map(|w| (w[0], w[1])).collect(),
+    };
+    grams.sort_unstable();
+    grams
+}
+
+/// Dice similarity of two sorted bigram multisets, in thousandths.
+fn dice(a: &[(char, char)], b: &[(char, char)]) -> u32 {
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 1000;
+    }
+    // The overlap is at most the smaller side; skip the count when even that cannot pair.
+    if 2000 * (a.len().min(b.len()) as u64) < u64::from(PAIR_THRESHOLD) * total as u64 {
+        return 0;
+    }
+    let (mut x, mut y, mut common) = (0, 0, 0usize);
+    while x < a.len() && y < b.len() {
+        match a[x].cmp(&b[y]) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => (x, y, common) = (x + 1, y + 1, common + 1),
+        }
+    }
+    // 2000 * common / total, in u64 so it cannot overflow a 32-bit usize.
+    (2000 * common as u64 / total as u64) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(s: &str) -> Piece {
+        Piece::Same(s.to_owned())
+    }
+    fn removed(s: &str) -> Piece {
+        Piece::Removed(s.to_owned())
+    }
+    fn added(s: &str) -> Piece {
+        Piece::Added(s.to_owned())
+    }
+
+    /// The old text is Same + Removed, the new text Same + Added.
+    fn sides(pieces: &[Piece]) -> (String, String) {
+        let (mut old, mut new) = (String::new(), String::new());
+        for piece in pieces {
+            match piece {
+                Piece::Same(s) => {
+                    old.push_str(s);
+                    new.push_str(s);
+                }
+                Piece::Removed(s) => old.push_str(s),
+                Piece::Added(s) => new.push_str(s),
+            }
+        }
+        (old, new)
+    }
+
+    #[test]
+    fn an_untouched_article_is_one_same_piece() {
+        let text = "养犬人应当为犬只佩戴犬牌。";
+        assert_eq!(text_diff(text, text), vec![same(text)]);
+    }
+
+    #[test]
+    fn a_changed_deadline_shows_exactly_the_changed_words() {
+        // "十五" → "三十" share "十"; that one character is folded into the change.
+        let pieces = text_diff("申请人应当在十五日内提交材料。", "申请人应当在三十日内提交材料。");
+        assert_eq!(pieces, vec![same("申请人应当在"), removed("十五"), added("三十"), same("日内提交材料。")]);
+    }
+
+    #[test]
+    fn words_inserted_at_the_start_or_the_end_are_additions() {
+        assert_eq!(text_diff("应当登记。", "养犬人应当登记。"), vec![added("养犬人"), same("应当登记。")]);
+        assert_eq!(text_diff("应当登记", "应当登记，并免疫。"), vec![same("应当登记"), added("，并免疫。")]);
+        assert_eq!(text_diff("养犬人应当登记。", "应当登记。"), vec![removed("养犬人"), same("应当登记。")]);
+    }
+
+    #[test]
+    fn empty_texts_are_all_added_or_all_removed() {
+        assert_eq!(text_diff("", ""), Vec::<Piece>::new());
+        assert_eq!(text_diff("", "新增条款。"), vec![added("新增条款。")]);
+        assert_eq!(text_diff("删除条款。", ""), vec![removed("删除条款。")]);
+    }
+
+    #[test]
+    fn mixed_scripts_and_emoji_never_split_a_character() {
+        let cases = [
+            ("罚款2000元😀", "罚款5000元😃"),
+            ("第1款：a、b、c", "第2款：a、c、d"),
+            ("𠀀𠀁𠀂", "𠀁𠀂𠀃"),
+            ("abc", "xyz"),
+            ("甲乙丙丁", "丁丙乙甲"),
+        ];
+        for (old, new) in cases {
+            let pieces = text_diff(old, new);
+            assert_eq!(sides(&pieces), (old.to_owned(), new.to_owned()), "{old} → {new}");
+            assert!(pieces
+                .iter()
+                .all(|p| !matches!(p, Piece::Same(s) | Piece::Removed(s) | Piece::Added(s) if s.is_empty())));
+        }
+        assert_eq!(
+            text_diff("罚款2000元😀", "罚款5000元😃"),
+            vec![same("罚款"), removed("2"), added("5"), same("000元"), removed("😀"), added("😃")]
+        );
+    }
+
+    #[test]
+    fn a_single_shared_character_between_changes_is_folded_but_longer_runs_stay() {
+        assert_eq!(text_diff("甲乙丙", "丁乙戊"), vec![removed("甲乙丙"), added("丁乙戊")]);
+        assert_eq!(
+            text_diff("甲乙乙丙", "丁乙乙戊"),
+            vec![removed("甲"), added("丁"), same("乙乙"), removed("丙"), added("戊")]
+        );
+    }
+
+    #[test]
+    fn a_rewrite_too_large_to_compare_is_shown_as_removed_then_added() {
+        // 3,000 × 3,000 characters after trimming is past the cell limit, though they share much.
+        let old = "ab".repeat(1_500);
+        let new = "ba".repeat(1_500);
+        assert_eq!(text_diff(&old, &new), vec![removed(&old), added(&new)]);
+        // The common prefix and suffix are still shown as such.
+        let (old2, new2) = (format!("第一款{old}。"), format!("第一款{new}。"));
+        assert_eq!(text_diff(&old2, &new2), vec![same("第一款"), removed(&old), added(&new), same("。")]);
+        // Just under the limit the real diff is computed.
+        let (small_old, small_new) = ("ab".repeat(900), "ba".repeat(900));
+        let pieces = text_diff(&small_old, &small_new);
+        assert!(pieces.iter().any(|p| matches!(p, Piece::Same(s) if s.len() > 100)));
+        assert_eq!(sides(&pieces), (small_old, small_new));
+    }
+
+    const A1: &str = "为了规范城市养犬行为，保障公民健康和人身安全，维护市容环境和社会公共秩序，制定本条例。";
+    const A2: &str = "本市行政区域内养犬和与养犬有关的管理活动，适用本条例。";
+    const A3: &str = "养犬管理工作遵循政府监管、部门协作、基层参与、养犬人自律的原则。";
+    const A4: &str = "养犬人应当在犬只出户时为其佩戴犬牌并束犬链，犬链长度不得超过二米。";
+    const A5: &str = "禁止携带犬只进入学校、医院、商场等公共场所。";
+
+    fn consulted() -> Vec<OldArticle<'static>> {
+        let labels = ["第一条", "第二条", "第三条", "第四条", "第五条"];
+        let anchors = ["a1", "a2", "a3", "a4", "a5"];
+        let bodies = [A1, A2, A3, A4, A5];
+        (0..5).map(|k| OldArticle { anchor: anchors[k], label: labels[k], body: bodies[k] }).collect()
+    }
+
+    fn revised(bodies: &[&'static str]) -> Vec<NewArticle<'static>> {
+        let labels = ["第一条", "第二条", "第三条", "第四条", "第五条", "第六条", "第七条"];
+        bodies.iter().zip(labels).map(|(&body, label)| NewArticle { label, body }).collect()
+    }
+
+    /// (change, old anchor, new label) of each revision.
+    fn outline(revisions: &[ArticleRevision]) -> Vec<(Change, Option<&str>, Option<&str>)> {
+        revisions.iter().map(|r| (r.change, r.old_anchor.as_deref(), r.new_label.as_deref())).collect()
+    }
+
+    #[test]
+    fn an_inserted_article_renumbers_the_rest_which_still_pair_with_their_old_anchors() {
+        let inserted = "市、区人民政府应当加强对养犬管理工作的领导，将所需经费纳入财政预算。";
+        let a4_revised = "养犬人应当在犬只出户时为其佩戴犬牌并束犬链，犬链长度不得超过一点五米。";
+        let new = revised(&[A1, inserted, A2, A3, a4_revised, A5]);
+        let revisions = compare(&consulted(), &new);
+        assert_eq!(
+            outline(&revisions),
+            vec![
+                (Change::Unchanged, Some("a1"), Some("第一条")),
+                (Change::Added, None, Some("第二条")),
+                (Change::Unchanged, Some("a2"), Some("第三条")),
+                (Change::Unchanged, Some("a3"), Some("第四条")),
+                (Change::Revised, Some("a4"), Some("第五条")),
+                (Change::Unchanged, Some("a5"), Some("第六条")),
+            ]
+        );
+        assert_eq!(revisions[1].pieces, vec![added(inserted)]);
+        assert_eq!(revisions[2].old_label.as_deref(), Some("第二条"));
+        assert!(revisions[2].pieces.is_empty());
+        assert_eq!(
+            revisions[4].pieces,
+            vec![
+                same("养犬人应当在犬只出户时为其佩戴犬牌并束犬链，犬链长度不得超过"),
+                removed("二"),
+                added("一点五"),
+                same("米。"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deleted_article_stays_where_it_stood_and_the_rest_move_up() {
+        let revisions = compare(&consulted(), &revised(&[A1, A2, A4, A5]));
+        assert_eq!(
+            outline(&revisions),
+            vec![
+                (Change::Unchanged, Some("a1"), Some("第一条")),
+                (Change::Unchanged, Some("a2"), Some("第二条")),
+                (Change::Deleted, Some("a3"), None),
+                (Change::Unchanged, Some("a4"), Some("第三条")),
+                (Change::Unchanged, Some("a5"), Some("第四条")),
+            ]
+        );
+        assert_eq!(revisions[2].old_label.as_deref(), Some("第三条"));
+        assert_eq!(revisions[2].pieces, vec![removed(A3)]);
+    }
+
+    #[test]
+    fn a_revised_article_keeps_its_place_and_shows_its_edits() {
+        let a3_revised = "养犬管理工作遵循政府监管、部门协作、基层参与、社会监督、养犬人自律的原则。";
+        let revisions = compare(&consulted(), &revised(&[A1, A2, a3_revised, A4, A5]));
+        assert_eq!(revisions.len(), 5);
+        assert_eq!(outline(&revisions)[2], (Change::Revised, Some("a3"), Some("第三条")));
+        assert_eq!(
+            revisions[2].pieces,
+            vec![
+                same("养犬管理工作遵循政府监管、部门协作、基层参与、"),
+                added("社会监督、"),
+                same("养犬人自律的原则。"),
+            ]
+        );
+        assert!(revisions.iter().enumerate().all(|(k, r)| k == 2 || r.change == Change::Unchanged));
+    }
+
+    #[test]
+    fn an_article_rewritten_beyond_recognition_is_deleted_then_added_in_its_place() {
+        let replacement = "犬只伤人的，养犬人应当立即将被伤害人送至医疗机构诊治，并先行垫付医疗费用。";
+        let revisions = compare(&consulted(), &revised(&[A1, A2, A3, replacement, A5]));
+        assert_eq!(
+            outline(&revisions),
+            vec![
+                (Change::Unchanged, Some("a1"), Some("第一条")),
+                (Change::Unchanged, Some("a2"), Some("第二条")),
+                (Change::Unchanged, Some("a3"), Some("第三条")),
+                (Change::Deleted, Some("a4"), None),
+                (Change::Added, None, Some("第四条")),
+                (Change::Unchanged, Some("a5"), Some("第五条")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_draft_sent_back_unchanged_is_unchanged_throughout() {
+        let revisions = compare(&consulted(), &revised(&[A1, A2, A3, A4, A5]));
+        assert_eq!(revisions.len(), 5);
+        assert!(revisions.iter().all(|r| r.change == Change::Unchanged && r.pieces.is_empty()));
+        let anchors: Vec<_> = revisions.iter().filter_map(|r| r.old_anchor.as_deref()).collect();
+        assert_eq!(anchors, ["a1", "a2", "a3", "a4", "a5"]);
+    }
+
+    #[test]
+    fn comparing_with_an_empty_draft_deletes_or_adds_everything() {
+        let old = consulted();
+        assert!(compare(&[], &[]).is_empty());
+        assert!(compare(&old, &[]).iter().all(|r| r.change == Change::Deleted));
+        let added_all = compare(&[], &revised(&[A1, A2]));
+        assert_eq!(
+            outline(&added_all),
+            vec![(Change::Added, None, Some("第一条")), (Change::Added, None, Some("第二条"))]
+        );
+    }
+}

@@ -1,0 +1,674 @@
+//! Adoption feedback pages: the agency's review queue, the report editor, the public report.
+use super::diff::{Change, Piece};
+use super::{
+    adoption_report, load_review_queue, Disposition, QueueEntry, QueueFilter, QueuedComment, Report, ReviewQueue, Tally,
+};
+use crate::clock::{format_date, format_datetime};
+use crate::comments::CommentStatus;
+use crate::consultations::pages::route_id;
+use crate::error::AppError;
+use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
+use crate::ui::{encode_query, query, ErrorView, Loading};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// A link to the review queue with `filter` (and `page`).
+pub fn queue_href(cid: i64, filter: &QueueFilter, page: Option<u32>) -> String {
+    let mut pairs: Vec<String> = filter.pairs().into_iter().map(|(k, v)| format!("{k}={}", encode_query(&v))).collect();
+    if let Some(p) = page.filter(|p| *p > 1) {
+        pairs.push(format!("page={p}"));
+    }
+    if pairs.is_empty() {
+        format!("/staff/consultations/{cid}")
+    } else {
+        format!("/staff/consultations/{cid}?{}", pairs.join("&"))
+    }
+}
+
+/// The drafting agency's workspace for one consultation: moderation and answers, grouped by
+/// article and near-duplicate group, filtered by state, article, words or group.
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let id = route_id();
+    let echo = use_echo();
+    let done = query("done");
+    let q = use_query_map();
+    let filter = move || QueueFilter::from_fields(|k| q.read().get(k));
+    let data = Resource::new(
+        move || (id(), filter()),
+        |(id, filter)| async move {
+            let id = id.ok_or(AppError::NotFound)?;
+            let queue = load_review_queue(id, filter).await?;
+            let report = crate::consultations::parse_report(id).await?;
+            Ok::<_, AppError>((queue, report))
+        },
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                let filter = filter();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok((queue, report)) => view! {
+                            <QueueView queue filter echo done=done() report />
+                        }.into_any(),
+                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn QueueView(
+    queue: ReviewQueue,
+    filter: QueueFilter,
+    echo: FormEcho,
+    done: Option<String>,
+    report: Vec<(i64, String)>,
+) -> impl IntoView {
+    let cid = queue.consultation_id;
+    let c = &queue.counts;
+    let states = [
+        (None, "全部", c.total),
+        (Some("pending"), "待审核", c.pending),
+        (Some("unanswered"), "待答复", c.unanswered),
+        (Some("answered"), "已答复", c.answered),
+        (Some("rejected"), "未予公开", c.rejected),
+    ];
+    let state_links = states
+        .into_iter()
+        .map(|(key, label, n)| {
+            let f = QueueFilter { show: key.map(str::to_string), page: None, ..filter.clone() };
+            let current = (filter.show.as_deref() == key).then_some("page");
+            view! { <a href=queue_href(cid, &f, None) aria-current=current>{format!("{label} {n} 条")}</a> }
+        })
+        .collect_view();
+    let article_links = queue
+        .articles
+        .iter()
+        .map(|a| {
+            let key = a.anchor.clone().unwrap_or_else(|| "whole".into());
+            let f = QueueFilter { article: Some(key.clone()), page: None, ..filter.clone() };
+            let current = (filter.article.as_deref() == Some(key.as_str())).then_some("page");
+            let text = if a.unanswered > 0 {
+                format!("{} {}条（待答复{}）", a.label, a.total, a.unanswered)
+            } else {
+                format!("{} {}条", a.label, a.total)
+            };
+            view! { <li><a href=queue_href(cid, &f, None) aria-current=current>{text}</a></li> }
+        })
+        .collect_view();
+    let all_articles = QueueFilter { article: None, page: None, ..filter.clone() };
+    let locked = queue.report_published;
+    let in_group = filter.group.is_some();
+    let pager = Pager(cid, filter.clone(), queue.page, queue.pages);
+    let mut last_article: Option<Option<String>> = None;
+    let entries = queue
+        .entries
+        .into_iter()
+        .map(|e| {
+            let heading = (last_article.as_ref() != Some(&e.comment.article_label)).then(|| {
+                last_article = Some(e.comment.article_label.clone());
+                view! { <h3 class="article-heading">{e.comment.article_label.clone().unwrap_or_else(|| "全文".into())}</h3> }
+            });
+            view! { {heading} <EntryView e cid echo=echo.clone() locked in_group /> }
+        })
+        .collect_view();
+    let searched = filter.q.clone().unwrap_or_default();
+    view! {
+        <Title text=format!("意见处理：{}", queue.title) />
+        <p class="crumbs"><a href="/staff">"← 工作台"</a></p>
+        <h1>{queue.title.clone()}</h1>
+        <p class="meta">
+            <a href=format!("/consultations/{cid}")>"查看公开页面"</a> " · "
+            <a href=format!("/staff/consultations/{cid}/report")>"意见采纳情况说明"</a>
+        </p>
+        {locked.then(|| view! {
+            <div class="alert alert-ok" role="status">"意见采纳情况说明已发布，答复不能再修改。"</div>
+        })}
+        {done.map(|n| view! {
+            <div class="alert alert-ok" role="status">
+                {match n.parse::<u64>() { Ok(n) if n > 1 => format!("已处理{n}条意见。"), _ => "已处理。".to_string() }}
+            </div>
+        })}
+        <FormMessage echo=echo.clone() />
+        <crate::consultations::pages::ParseReport lines=report />
+        <nav class="filters" aria-label="按状态筛选">{state_links}</nav>
+        <form method="get" action=format!("/staff/consultations/{cid}") class="inline-form queue-search" role="search">
+            {filter.show.clone().map(|s| view! { <input type="hidden" name="show" value=s /> })}
+            {filter.article.clone().map(|a| view! { <input type="hidden" name="article" value=a /> })}
+            <label for="queue-q">"在本项目的意见中搜索"</label>
+            <input id="queue-q" name="q" type="search" value=searched />
+            <button type="submit">"搜索"</button>
+        </form>
+        <details class="article-filter" open=filter.article.is_some()>
+            <summary>"按条文筛选"</summary>
+            <ul>
+                <li><a href=queue_href(cid, &all_articles, None) aria-current=filter.article.is_none().then_some("page")>"全部条文"</a></li>
+                {article_links}
+            </ul>
+        </details>
+        {in_group.then(|| {
+            let out = QueueFilter { group: None, page: None, ..filter.clone() };
+            view! {
+                <p class="alert alert-info">"正在查看一组相似意见。可将不属于该组的意见拆分出来单独处理。"
+                    " " <a href=queue_href(cid, &out, None)>"返回全部意见"</a></p>
+            }
+        })}
+        <h2>{format!("意见审核与答复（筛选出{}条，其中已公开{}条）", queue.selected, queue.answerable)}</h2>
+        {(!locked && queue.answerable > 0).then(|| view! {
+            <SelectionForm cid filter=filter.clone() answerable=queue.answerable echo=echo.clone() />
+            <TickedForm cid filter=filter.clone() echo=echo.clone() />
+        })}
+        {(queue.selected == 0).then(|| view! { <p>"没有符合条件的意见。"</p> })}
+        <div class="queue">{entries}</div>
+        {pager}
+    }
+    .into_any()
+}
+
+/// Links to the other pages of a long queue.
+#[allow(non_snake_case)]
+fn Pager(cid: i64, filter: QueueFilter, page: u32, pages: u32) -> impl IntoView {
+    (pages > 1).then(|| {
+        let prev = (page > 1).then(|| view! { <a href=queue_href(cid, &filter, Some(page - 1)) rel="prev">"上一页"</a> });
+        let next = (page < pages).then(|| view! { <a href=queue_href(cid, &filter, Some(page + 1)) rel="next">"下一页"</a> });
+        view! { <nav class="pager" aria-label="分页">{prev} <span>{format!("第{page}页，共{pages}页")}</span> {next}</nav> }
+    })
+}
+
+#[component]
+fn EntryView(e: QueueEntry, cid: i64, echo: FormEcho, locked: bool, in_group: bool) -> impl IntoView {
+    let c = e.comment.clone();
+    let group_view = QueueFilter { group: Some(e.group), ..Default::default() };
+    let group_info = (e.size > 1 && !in_group).then(|| {
+        let text = if e.selected < e.size {
+            format!("相似意见共{}条（本筛选中{}条，待答复{}条）", e.size, e.selected, e.unanswered)
+        } else {
+            format!("相似意见共{}条（待答复{}条）", e.size, e.unanswered)
+        };
+        view! {
+            <p class="group-info">
+                <a href=queue_href(cid, &group_view, None)>{text}</a>
+                {e.burst.then(|| view! { <span class="badge badge-warn">"疑似机器批量提交"</span> })}
+            </p>
+        }
+    });
+    let group_form = (e.size > 1 && !in_group && !locked && e.published > 0).then(|| {
+        view! { <GroupForm cid group=e.group published=e.published echo=echo.clone() /> }
+    });
+    view! {
+        <article class="comment" id=format!("c{}", c.id)>
+            {group_info}
+            <CommentView c=c.clone() cid echo=echo.clone() locked />
+            {group_form}
+            {(in_group && e.size > 1).then(|| view! {
+                <form method="post" action=format!("/staff/comments/{}/split", c.id) class="inline">
+                    <button type="submit" class="secondary">"拆分出来单独处理"</button>
+                </form>
+            })}
+        </article>
+    }
+}
+
+/// One comment with its moderation or answer form.
+#[component]
+fn CommentView(c: QueuedComment, cid: i64, echo: FormEcho, locked: bool) -> impl IntoView {
+    let mine = echo.value("comment_id") == c.id.to_string();
+    let reason_id = format!("reason-{}", c.id);
+    let ticked = echo.value("ids").split(',').any(|i| i == c.id.to_string());
+    view! {
+        {(c.status == CommentStatus::Approved && !locked).then(|| view! {
+            <label class="select">
+                <input type="checkbox" name="ids" value=c.id.to_string() form="bulk" checked=ticked />
+                "选择"
+            </label>
+        })}
+        <p class="meta">
+            {c.article_label.clone().unwrap_or_else(|| "全文".into())} " · " {format_datetime(c.created_at)} " · "
+            <span class="status">{c.status.label()}</span>
+        </p>
+        <p class="body">{c.body.clone()}</p>
+        {c.moderation_reason.clone().map(|r| view! { <p class="meta">"理由：" {r}</p> })}
+        {(c.status == CommentStatus::Pending).then(|| view! {
+            <form method="post" action=format!("/staff/comments/{}/moderate", c.id) class="moderate">
+                <input type="hidden" name="comment_id" value=c.id.to_string() />
+                <input type="hidden" name="consultation_id" value=cid.to_string() />
+                <button type="submit" name="decision" value="approve">"通过并公开"</button>
+                <label for=reason_id.clone()>"不予公开的理由"</label>
+                <input id=reason_id name="reason" value=if mine { echo.value("reason") } else { String::new() } />
+                {mine.then(|| view! { <FieldMessage echo=echo.clone() name="reason" /> })}
+                <button type="submit" name="decision" value="reject" class="secondary">"不予公开"</button>
+            </form>
+        })}
+        {(c.status == CommentStatus::Approved).then(|| {
+            if locked {
+                view! {
+                    <p class="meta">{format!("答复：{}", c.disposition.map(|d| d.label()).unwrap_or("未答复"))}</p>
+                    {c.disposition_reason.clone().map(|r| view! { <p class="meta">"理由：" {r}</p> })}
+                }.into_any()
+            } else {
+                view! { <DispositionForm c=c.clone() cid echo=echo.clone() /> }.into_any()
+            }
+        })}
+    }
+}
+
+/// The agency's answer to one published comment: a disposition and, except for adoption, a reason.
+#[component]
+fn DispositionForm(c: QueuedComment, cid: i64, echo: FormEcho) -> impl IntoView {
+    let id = c.id;
+    let mine = echo.value("dispose_id") == id.to_string();
+    let chosen = if mine { Disposition::parse(&echo.value("disposition")) } else { c.disposition };
+    let reason = if mine { echo.value("reason") } else { c.disposition_reason.unwrap_or_default() };
+    let (select_id, reason_id) = (format!("disposition-{id}"), format!("disposition-reason-{id}"));
+    view! {
+        <form method="post" action=format!("/staff/comments/{id}/dispose") class="dispose">
+            <input type="hidden" name="consultation_id" value=cid.to_string() />
+            <p class="meta">{format!("答复：{}", c.disposition.map(|d| d.label()).unwrap_or("尚未答复"))}</p>
+            <DispositionFields select_id reason_id chosen reason />
+            {mine.then(|| view! { <FieldMessage echo=echo.clone() name="reason" /> })}
+            <button type="submit">"保存答复"</button>
+        </form>
+    }
+}
+
+/// Which bulk form a re-rendered page's messages belong to.
+fn bulk_echo(echo: &FormEcho, which: &str) -> (bool, Option<Disposition>, String) {
+    let mine = echo.value("bulk") == which;
+    let chosen = if mine { Disposition::parse(&echo.value("disposition")) } else { None };
+    (mine, chosen, if mine { echo.value("reason") } else { String::new() })
+}
+
+/// Hidden fields carrying a filter through a form.
+#[allow(non_snake_case)]
+fn FilterFields(filter: &QueueFilter) -> impl IntoView {
+    filter.pairs().into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v /> }).collect_view()
+}
+
+/// One answer for every ticked comment (the checkboxes belong to this form through `form="bulk"`).
+#[component]
+fn TickedForm(cid: i64, filter: QueueFilter, echo: FormEcho) -> impl IntoView {
+    let (mine, chosen, reason) = bulk_echo(&echo, "ticked");
+    view! {
+        <details class="bulk" open=mine>
+            <summary>"答复勾选的意见"</summary>
+            <form id="bulk" method="post" action=format!("/staff/consultations/{cid}/dispose") class="dispose">
+                <input type="hidden" name="scope" value="ticked" />
+                {FilterFields(&filter)}
+                <DispositionFields select_id="bulk-disposition".into() reason_id="bulk-reason".into() chosen reason />
+                {mine.then(|| view! {
+                    <FieldMessage echo=echo.clone() name="ids" />
+                    <FieldMessage echo=echo.clone() name="reason" />
+                })}
+                <button type="submit">"答复所选意见"</button>
+            </form>
+        </details>
+    }
+}
+
+/// One answer for every published comment the current filter selects, on every page.
+#[component]
+fn SelectionForm(cid: i64, filter: QueueFilter, answerable: u64, echo: FormEcho) -> impl IntoView {
+    let (mine, chosen, reason) = bulk_echo(&echo, "selection");
+    view! {
+        <details class="bulk" open=mine>
+            <summary>{format!("统一答复当前筛选出的全部{answerable}条已公开意见")}</summary>
+            <form method="post" action=format!("/staff/consultations/{cid}/dispose") class="dispose">
+                <input type="hidden" name="scope" value="selection" />
+                <input type="hidden" name="expected" value=answerable.to_string() />
+                {FilterFields(&filter)}
+                <DispositionFields select_id="selection-disposition".into() reason_id="selection-reason".into() chosen reason />
+                {mine.then(|| view! {
+                    <FieldMessage echo=echo.clone() name="expected" />
+                    <FieldMessage echo=echo.clone() name="reason" />
+                })}
+                <button type="submit">{format!("答复这{answerable}条意见")}</button>
+            </form>
+        </details>
+    }
+}
+
+/// One answer for every published member of a near-duplicate group.
+#[component]
+fn GroupForm(cid: i64, group: i64, published: u64, echo: FormEcho) -> impl IntoView {
+    let which = format!("group-{group}");
+    let (mine, chosen, reason) = bulk_echo(&echo, &which);
+    let filter = QueueFilter { group: Some(group), ..Default::default() };
+    view! {
+        <details class="bulk" open=mine>
+            <summary>{format!("统一答复这组{published}条已公开的相似意见")}</summary>
+            <form method="post" action=format!("/staff/consultations/{cid}/dispose") class="dispose">
+                <input type="hidden" name="scope" value=which />
+                <input type="hidden" name="expected" value=published.to_string() />
+                {FilterFields(&filter)}
+                <DispositionFields select_id=format!("group-disposition-{group}") reason_id=format!("group-reason-{group}") chosen reason />
+                {mine.then(|| view! {
+                    <FieldMessage echo=echo.clone() name="expected" />
+                    <FieldMessage echo=echo.clone() name="reason" />
+                })}
+                <button type="submit">"答复整组意见"</button>
+            </form>
+        </details>
+    }
+}
+
+/// The disposition choice and its reason, shared by every answer form.
+#[component]
+fn DispositionFields(
+    select_id: String,
+    reason_id: String,
+    chosen: Option<Disposition>,
+    reason: String,
+) -> impl IntoView {
+    view! {
+        <label for=select_id.clone()>"采纳情况"</label>
+        <select id=select_id name="disposition">
+            {Disposition::ALL.into_iter().map(|d| view! {
+                <option value=d.as_str() selected=chosen == Some(d)>{d.label()}</option>
+            }).collect_view()}
+        </select>
+        <label for=reason_id.clone()>"理由（采纳的可不填）"</label>
+        <textarea id=reason_id name="reason" rows="2">{reason}</textarea>
+    }
+}
+
+/// Staff write, preview and publish the adoption report.
+#[component]
+pub fn ReportEditorPage() -> impl IntoView {
+    let id = route_id();
+    let echo = use_echo();
+    let data = Resource::new(id, |id| async move { adoption_report(id.ok_or(AppError::NotFound)?, 1, true).await });
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(r) => view! { <ReportEditor r echo /> }.into_any(),
+                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReportEditor(r: Report, echo: FormEcho) -> impl IntoView {
+    let cid = r.consultation_id;
+    let typed = |name: &str, saved: Option<String>| {
+        if echo.values.is_empty() {
+            saved.unwrap_or_default()
+        } else {
+            echo.value(name)
+        }
+    };
+    let summary = typed("summary", Some(r.summary.clone()));
+    let unanswered_reason = typed("unanswered_reason", r.unanswered_reason.clone());
+    let revised = typed("revised_text", r.revised_text.clone());
+    let open = r.overall.unanswered;
+    view! {
+        <Title text=format!("意见采纳情况说明：{}", r.title) />
+        <p class="crumbs"><a href=format!("/staff/consultations/{cid}")>"← 意见审核与答复"</a></p>
+        <h1>"意见采纳情况说明"</h1>
+        <FormMessage echo=echo.clone() />
+        {match r.published_at {
+            Some(at) => view! {
+                <div class="alert alert-ok" role="status">
+                    {format!("已于{}发布。", format_datetime(at))} " "
+                    <a href=format!("/consultations/{cid}/report")>"查看公开页面"</a>
+                </div>
+            }.into_any(),
+            None => view! {
+                <form method="post" action=format!("/staff/consultations/{cid}/report") class="report-form">
+                    <label for="summary">"总体说明（公众可见）"</label>
+                    <textarea id="summary" name="summary" rows="8" aria-describedby="summary-error">{summary}</textarea>
+                    <FieldMessage echo=echo.clone() name="summary" />
+                    <label for="unanswered_reason">
+                        {format!("未答复意见的说明（当前尚有{open}条已公开意见未答复；全部答复后可不填）")}
+                    </label>
+                    <textarea id="unanswered_reason" name="unanswered_reason" rows="3">{unanswered_reason}</textarea>
+                    <FieldMessage echo=echo.clone() name="unanswered_reason" />
+                    <label for="revised_text">"修改后的草案全文（选填；填写后将逐条显示修改之处及据以修改的意见）"</label>
+                    <textarea id="revised_text" name="revised_text" rows="10">{revised}</textarea>
+                    <FieldMessage echo=echo.clone() name="revised_text" />
+                    <button type="submit" name="action" value="save" class="secondary">"保存并预览"</button>
+                    <button type="submit" name="action" value="publish">"发布"</button>
+                    <p class="hint">"发布后，所有答复不能再修改，提交意见的注册用户将收到通知。"</p>
+                </form>
+            }.into_any(),
+        }}
+        <h2>{if r.published_at.is_some() { "已发布的说明" } else { "预览" }}</h2>
+        <div class="preview"><ReportView r print=false /></div>
+    }
+}
+
+/// The public adoption report (`?print=1`: every comment on one printable page).
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let id = route_id();
+    let page = query("page");
+    let print = query("print");
+    let data = Resource::new(
+        move || (id(), page(), print().is_some()),
+        |(id, page, print)| async move {
+            let page = if print { 0 } else { page.and_then(|p| p.parse().ok()).unwrap_or(1).max(1) };
+            adoption_report(id.ok_or(AppError::NotFound)?, page, false).await
+        },
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! {
+                        <Title text=format!("意见采纳情况说明：{}", r.title) />
+                        <ReportView r print=print().is_some() />
+                    }.into_any(),
+                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn percent(n: u64, of: u64) -> String {
+    if of == 0 {
+        "0%".into()
+    } else {
+        format!("{:.0}%", n as f64 * 100.0 / of as f64)
+    }
+}
+
+/// The report itself: figures, chart, summary, per-article table, revisions, every comment.
+#[component]
+fn ReportView(r: Report, print: bool) -> impl IntoView {
+    let cid = r.consultation_id;
+    let t = r.overall.clone();
+    let published = r
+        .published_at
+        .map(|at| format!("{} · {}发布", r.agency, format_date(at)))
+        .unwrap_or_else(|| format!("{} · 尚未发布", r.agency));
+    let paragraphs =
+        r.summary.lines().filter(|l| !l.trim().is_empty()).map(|l| view! { <p>{l.to_string()}</p> }).collect_view();
+    let revisions: Vec<_> = r.revisions.iter().filter(|v| v.revision.change != Change::Unchanged).cloned().collect();
+    view! {
+        <article class=if print { "report printable" } else { "report" } aria-labelledby="report-title">
+            <p class="crumbs no-print"><a href=format!("/consultations/{cid}")>{format!("← {}", r.title)}</a></p>
+            <h1 id="report-title">{format!("《{}》意见采纳情况说明", r.title)}</h1>
+            <p class="meta">{published}</p>
+            {r.published_at.is_some().then(|| view! {
+                <p class="no-print report-actions">
+                    <a href=format!("/consultations/{cid}/report.csv") download="">"下载CSV"</a>
+                    {(!print).then(|| view! { <a href=format!("/consultations/{cid}/report?print=1")>"打印版"</a> })}
+                </p>
+            })}
+            <section aria-labelledby="figures">
+                <h2 id="figures">"意见征集情况"</h2>
+                <p class="figures">
+                    {format!("共有{}人提出意见{}条，公开{}条；", r.participants, r.received, t.comments)}
+                    {format!("采纳（含部分采纳）{}条，占{}。", t.adopted(), percent(t.adopted(), t.comments))}
+                </p>
+                <Chart t=t.clone() />
+            </section>
+            {(!r.summary.trim().is_empty()).then(|| view! {
+                <section aria-labelledby="summary-title">
+                    <h2 id="summary-title">"总体说明"</h2>
+                    <div class="summary">{paragraphs}</div>
+                </section>
+            })}
+            {r.unanswered_reason.clone().filter(|_| t.unanswered > 0).map(|why| view! {
+                <section aria-labelledby="unanswered-title">
+                    <h2 id="unanswered-title">{format!("未答复的{}条意见", t.unanswered)}</h2>
+                    <p>{why}</p>
+                </section>
+            })}
+            <ArticleTable r=r.clone() />
+            {(!revisions.is_empty()).then(|| view! { <Revisions revisions /> })}
+            <section aria-labelledby="comments-title">
+                <h2 id="comments-title">"意见及答复"</h2>
+                <ol class="report-comments">
+                    {r.comments.into_iter().map(|c| view! {
+                        <li id=format!("c{}", c.id)>
+                            <p class="meta">{format!("第{}号 · {} · {}", c.id, c.article_label.unwrap_or_else(|| "全文".into()), format_date(c.created_at))}</p>
+                            <p class="body">{c.body}</p>
+                            <p class="answer">
+                                {match c.disposition {
+                                    Some(d) => view! { <strong class=format!("disposition {}", d.as_str())>{d.label()}</strong> }.into_any(),
+                                    None => view! { <strong class="disposition none">"未答复"</strong> }.into_any(),
+                                }}
+                                {c.reason.map(|why| view! { "：" {why} })}
+                            </p>
+                        </li>
+                    }).collect_view()}
+                </ol>
+                {(r.pages > 1 && r.page > 0).then(|| {
+                    let href = move |p: u32| format!("/consultations/{cid}/report?page={p}#comments-title");
+                    view! {
+                        <nav class="pager no-print" aria-label="分页">
+                            {(r.page > 1).then(|| view! { <a href=href(r.page - 1) rel="prev">"上一页"</a> })}
+                            <span>{format!("第{}页，共{}页", r.page, r.pages)}</span>
+                            {(r.page < r.pages).then(|| view! { <a href=href(r.page + 1) rel="next">"下一页"</a> })}
+                        </nav>
+                    }
+                })}
+            </section>
+        </article>
+    }
+    .into_any()
+}
+
+/// A bar per disposition, drawn on the server as SVG (readable without JavaScript), with the
+/// numbers written beside the bars.
+#[component]
+fn Chart(t: Tally) -> impl IntoView {
+    let mut rows: Vec<(&'static str, &'static str, u64)> =
+        Disposition::ALL.iter().map(|d| (d.label(), d.as_str(), t.count(*d))).collect();
+    if t.unanswered > 0 {
+        rows.push(("未答复", "none", t.unanswered));
+    }
+    let max = rows.iter().map(|r| r.2).max().unwrap_or(0).max(1);
+    let height = rows.len() * 34 + 8;
+    let described = rows.iter().map(|r| format!("{}{}条", r.0, r.2)).collect::<Vec<_>>().join("，");
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 640 {height}") role="img" aria-label=format!("采纳情况：{described}") width="100%">
+                {rows.into_iter().enumerate().map(|(i, (label, class, n))| {
+                    let y = i * 34 + 8;
+                    let w = (n as f64 / max as f64 * 380.0).round().max(if n > 0 { 2.0 } else { 0.0 });
+                    view! {
+                        <text x="0" y=y + 18 class="chart-label">{label}</text>
+                        <rect x="120" y=y width=w height="24" class=format!("bar {class}") />
+                        <text x=126.0 + w y=y + 18 class="chart-value">{format!("{n}条（{}）", percent(n, t.comments))}</text>
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption>{format!("公开意见{}条的采纳情况", t.comments)}</figcaption>
+        </figure>
+    }
+}
+
+#[component]
+fn ArticleTable(r: Report) -> impl IntoView {
+    let cid = r.consultation_id;
+    view! {
+        <section aria-labelledby="by-article">
+            <h2 id="by-article">"逐条采纳情况"</h2>
+            <div class="table-scroll">
+                <table class="tally">
+                    <thead>
+                        <tr>
+                            <th scope="col">"条文"</th>
+                            <th scope="col">"意见"</th>
+                            {Disposition::ALL.into_iter().map(|d| view! { <th scope="col">{d.label()}</th> }).collect_view()}
+                            <th scope="col">"未答复"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {r.articles.into_iter().map(|a| {
+                            let href = format!("/consultations/{cid}#{}", a.anchor.clone().unwrap_or_default());
+                            view! {
+                                <tr>
+                                    <th scope="row"><a href=href>{a.label}</a></th>
+                                    <td>{a.tally.comments}</td>
+                                    {Disposition::ALL.into_iter().map(|d| view! { <td>{a.tally.count(d)}</td> }).collect_view()}
+                                    <td>{a.tally.unanswered}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row">"合计"</th>
+                            <td>{r.overall.comments}</td>
+                            {Disposition::ALL.into_iter().map(|d| view! { <td>{r.overall.count(d)}</td> }).collect_view()}
+                            <td>{r.overall.unanswered}</td>
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// The revised draft's changes, article by article, each linked to the comments adopted for it.
+#[component]
+fn Revisions(revisions: Vec<super::RevisedArticle>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="revisions-title">
+            <h2 id="revisions-title">"草案修改情况"</h2>
+            <p class="hint">"删除的文字以删除线标示，新增的文字以下划线标示。"</p>
+            {revisions.into_iter().map(|v| {
+                let r = v.revision;
+                let title = match (r.change, &r.old_label, &r.new_label) {
+                    (Change::Added, _, Some(n)) => format!("新增{n}"),
+                    (Change::Deleted, Some(o), _) => format!("删除原{o}"),
+                    (_, Some(o), Some(n)) if o != n => format!("原{o}（修改后为{n}）"),
+                    (_, Some(o), _) => o.clone(),
+                    _ => String::new(),
+                };
+                view! {
+                    <div class="revision">
+                        <h3>{title}</h3>
+                        <p class="diff">
+                            {r.pieces.into_iter().map(|p| match p {
+                                Piece::Same(s) => view! { <span>{s}</span> }.into_any(),
+                                Piece::Removed(s) => view! { <del>{s}</del> }.into_any(),
+                                Piece::Added(s) => view! { <ins>{s}</ins> }.into_any(),
+                            }).collect_view()}
+                        </p>
+                        {(!v.adopted.is_empty()).then(|| view! {
+                            <p class="meta">"据以修改的意见："
+                                {v.adopted.into_iter().map(|id| view! { <a href=format!("#c{id}")>{format!("第{id}号")}</a> " " }).collect_view()}
+                            </p>
+                        })}
+                    </div>
+                }
+            }).collect_view()}
+        </section>
+    }
+}

@@ -1,0 +1,35 @@
+//! Messages in the database: listed per user, marked read.
+use super::Notification;
+use crate::accounts::CurrentUser;
+use crate::error::AppResult;
+use sqlx::AnyPool;
+
+/// A user's messages, newest first (the latest 200).
+pub async fn list(db: &AnyPool, user: &CurrentUser) -> AppResult<Vec<Notification>> {
+    let rows: Vec<(i64, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, title, link, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 200",
+    )
+    .bind(user.id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, link, created_at, read_at)| Notification {
+            id,
+            title,
+            link,
+            created_at,
+            read: read_at.is_some(),
+        })
+        .collect())
+}
+
+/// Mark all of a user's messages read.
+pub async fn mark_read(db: &AnyPool, user: &CurrentUser) -> AppResult<u64> {
+    Ok(sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        .bind(crate::clock::now())
+        .bind(user.id)
+        .execute(db)
+        .await?
+        .rows_affected())
+}
