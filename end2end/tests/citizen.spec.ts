@@ -117,10 +117,10 @@ test('staff member approves a comment and the public sees it', async ({ page, br
   await staff.getByRole('button', { name: '保存' }).click();
   await expect(staff.getByRole('heading', { name: '工作台' })).toBeVisible();
   await staff.getByRole('link', { name: /电动自行车管理条例/ }).click();
-  const item = staff.locator('li.comment', { hasText: text });
+  const item = staff.locator('article.comment', { hasText: text });
   await item.getByRole('button', { name: '通过并公开' }).click();
   await expect(staff.getByRole('status')).toContainText('已处理');
-  await expect(staff.locator('li.comment', { hasText: text })).toContainText('已公开');
+  await expect(staff.locator('article.comment', { hasText: text })).toContainText('已公开');
   await staffCtx.close();
 
   // The public sees it under article 8.

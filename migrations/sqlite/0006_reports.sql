@@ -30,3 +30,17 @@ CREATE TABLE notifications (
     read_at INTEGER
 );
 CREATE INDEX notifications_by_user ON notifications (user_id, read_at);
+
+-- E-mail waiting for the SMTP relay (written in the same transaction as what it reports).
+CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    last_error TEXT
+);
+CREATE INDEX mail_outbox_due ON mail_outbox (sent_at, next_attempt_at);

@@ -74,6 +74,7 @@ pub async fn load(db: &AnyPool) -> AppResult<()> {
         let who = &citizens[i % 2];
         insert_comment(db, who, *consultation, anchor, body, *approve).await?;
     }
+    answer_parking(db, &t, parking, &citizens, c - 5 * 86_400).await?;
     println!("已加载演示数据。演示工作人员账号（一次性密码，首次登录须修改）：");
     for (login, pw) in logins {
         println!("  {login}  {pw}");
@@ -190,4 +191,49 @@ async fn insert_comment(
     let mut conn = db.acquire().await?;
     app::search::documents::record_change(&mut conn, "comment", id).await?;
     Ok(())
+}
+
+/// The closed parking decision: more comments, every one answered, and the adoption report with
+/// the revised draft published.
+async fn answer_parking(db: &AnyPool, staff: &CurrentUser, parking: i64, citizens: &[CurrentUser], sent: i64) -> AppResult<()> {
+    use app::feedback::{report, store::dispose, Disposition::*};
+    let more = [
+        "建议新能源汽车的优惠延长到首两小时免费。",
+        "医院、学校周边的道路停车泊位应设置十五分钟内免费的短时停车。",
+        "希望公开这次调价所依据的成本调查情况。",
+        "建议同步整治占用人行道停车的问题。",
+    ];
+    for (i, body) in more.iter().enumerate() {
+        insert_comment(db, &citizens[i % 2], parking, "", body, true).await?;
+    }
+    sqlx::query("UPDATE comments SET created_at = $1 WHERE consultation_id = $2").bind(sent).bind(parking).execute(db).await?;
+    let answers = [
+        ("中心城区停车费上调幅度过大", PartlyAdopted, "采纳分步实施的建议：道路停车泊位首小时调整为五元；夜间收费维持不变，不再另设夜间优惠。"),
+        ("新能源汽车的优惠", NotAdopted, "新能源汽车首小时免费已体现鼓励政策，延长至两小时将明显增加泊位周转压力。"),
+        ("十五分钟内免费", Adopted, ""),
+        ("成本调查情况", AlreadyProvided, "成本调查结论已在决策草案说明中公布，报告全文可依申请公开。"),
+        ("占用人行道停车", OutOfScope, "占道停车整治属于城市管理执法事项，已转市城市管理局研究。"),
+    ];
+    for (text, disposition, reason) in answers {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM comments WHERE consultation_id = $1 AND body LIKE $2")
+                .bind(parking)
+                .bind(format!("%{text}%"))
+                .fetch_all(db)
+                .await?;
+        dispose(db, staff, &ids, disposition, reason).await?;
+    }
+    let text = report::ReportText {
+        summary: "征求意见期间共收到公众意见5条。经逐条研究，采纳1条、部分采纳1条，其余意见均作了说明。\n\
+                  根据公众意见，道路停车泊位首小时收费由拟定的六元调整为五元，并增设医院、学校周边短时免费停车。"
+            .into(),
+        unanswered_reason: String::new(),
+        revised_text: PARKING
+            .split_once("\n===\n")
+            .map(|(_, t)| t)
+            .unwrap_or(PARKING)
+            .replace("由四元调整为六元", "由四元调整为五元")
+            .replace("（三）夜间", "（三）医院、学校周边道路停车泊位十五分钟内免费；\n（四）夜间"),
+    };
+    report::publish(db, staff, parking, &text).await
 }

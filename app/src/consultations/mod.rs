@@ -124,6 +124,8 @@ pub struct Detail {
     pub articles: Vec<Article>,
     pub whole_approved: i64,
     pub whole_received: i64,
+    /// When the agency published its adoption report (意见采纳情况说明), if it has.
+    pub report_published_at: Option<i64>,
 }
 
 impl Detail {

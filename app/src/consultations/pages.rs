@@ -107,6 +107,12 @@ fn DraftView(d: Detail) -> impl IntoView {
                 {open.then(|| view! {
                     <p><a class="button" href=format!("/consultations/{id}/comment")>"对全文提出意见"</a></p>
                 })}
+                {d.report_published_at.map(|at| view! {
+                    <p class="report-link">
+                        <a class="button" href=format!("/consultations/{id}/report")>"意见采纳情况说明"</a>
+                        " " {format!("{}发布", format_date(at))}
+                    </p>
+                })}
             </header>
             {(!d.explanation.is_empty()).then(|| view! {
                 <section class="explanation">

@@ -223,6 +223,11 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
     .bind(id)
     .fetch_one(db)
     .await?;
+    let report_published_at: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT published_at FROM adoption_reports WHERE consultation_id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
     Ok(Detail {
         summary: s,
         agency_id,
@@ -232,6 +237,7 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
         articles,
         whole_approved,
         whole_received,
+        report_published_at: report_published_at.flatten(),
     })
 }
 

@@ -576,14 +576,14 @@ fn Chart(t: Tally) -> impl IntoView {
     let described = rows.iter().map(|r| format!("{}{}条", r.0, r.2)).collect::<Vec<_>>().join("，");
     view! {
         <figure class="chart">
-            <svg viewBox=format!("0 0 640 {height}") role="img" aria-label=format!("采纳情况：{described}") width="100%">
+            <svg viewBox=format!("0 0 400 {height}") role="img" aria-label=format!("采纳情况：{described}") width="100%">
                 {rows.into_iter().enumerate().map(|(i, (label, class, n))| {
                     let y = i * 34 + 8;
-                    let w = (n as f64 / max as f64 * 380.0).round().max(if n > 0 { 2.0 } else { 0.0 });
+                    let w = (n as f64 / max as f64 * 170.0).round().max(if n > 0 { 2.0 } else { 0.0 });
                     view! {
                         <text x="0" y=y + 18 class="chart-label">{label}</text>
-                        <rect x="120" y=y width=w height="24" class=format!("bar {class}") />
-                        <text x=126.0 + w y=y + 18 class="chart-value">{format!("{n}条（{}）", percent(n, t.comments))}</text>
+                        <rect x="112" y=y width=w height="24" class=format!("bar {class}") />
+                        <text x=118.0 + w y=y + 18 class="chart-value">{format!("{n}条（{}）", percent(n, t.comments))}</text>
                     }
                 }).collect_view()}
             </svg>
