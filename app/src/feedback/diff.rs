@@ -137,6 +137,15 @@ impl Runs {
                 },
             }
         }
+        for i in 1..folded.len().saturating_sub(1) {
+            if let [Run::Same(prev), Run::Change(removed, added), Run::Same(next)] = &mut folded[i - 1..=i + 1] {
+                match (removed.is_empty(), added.is_empty()) {
+                    (true, false) => slide(prev, added, next),
+                    (false, true) => slide(prev, removed, next),
+                    _ => {}
+                }
+            }
+        }
         let mut pieces = Vec::with_capacity(folded.len() + 1);
         for run in folded {
             match run {
@@ -153,6 +162,57 @@ impl Runs {
         }
         pieces
     }
+}
+
+/// Punctuation and line breaks: where a reader expects an edit to start or end.
+fn is_boundary(c: char) -> bool {
+    c.is_whitespace() || c.is_ascii_punctuation() || "，。；：、！？（）《》〈〉“”‘’【】—…·".contains(c)
+}
+
+/// A pure insertion or deletion next to repeated text could be shown in several places, all equally
+/// correct: "（三" + "）医院…；（四" + "）" or "（三）" + "医院…；（四）" + "". Move it to where it starts
+/// after and ends at punctuation (the second), as a reader would mark the change by hand. `prev`
+/// and `next` are the equal runs around the edit; `prev + edit + next` stays the same text.
+fn slide(prev: &mut String, edit: &mut String, next: &mut String) {
+    let mut p: Vec<char> = prev.chars().collect();
+    let mut e: Vec<char> = edit.chars().collect();
+    let mut n: Vec<char> = next.chars().collect();
+    // As far left as it goes ...
+    while let (Some(&pc), Some(&ec)) = (p.last(), e.last()) {
+        if pc != ec {
+            break;
+        }
+        p.pop();
+        e.pop();
+        e.insert(0, pc);
+        n.insert(0, ec);
+    }
+    // ... then step right through every equally correct place, keeping the best.
+    let score = |p: &[char], e: &[char]| {
+        2 * u8::from(p.last().is_none_or(|c| is_boundary(*c))) + u8::from(e.last().is_some_and(|c| is_boundary(*c)))
+    };
+    let (mut best, mut best_at) = (score(&p, &e), 0);
+    let mut steps = 0;
+    let (mut p2, mut e2, mut n2) = (p.clone(), e.clone(), n.clone());
+    while !e2.is_empty() && e2.first() == n2.first() {
+        let c = e2.remove(0);
+        n2.remove(0);
+        p2.push(c);
+        e2.push(c);
+        steps += 1;
+        if score(&p2, &e2) > best {
+            (best, best_at) = (score(&p2, &e2), steps);
+        }
+    }
+    for _ in 0..best_at {
+        let c = e.remove(0);
+        n.remove(0);
+        p.push(c);
+        e.push(c);
+    }
+    *prev = p.into_iter().collect();
+    *edit = e.into_iter().collect();
+    *next = n.into_iter().collect();
 }
 
 /// What happened to one article between the consulted draft and the revised draft.
@@ -369,6 +429,21 @@ mod tests {
             }
         }
         (old, new)
+    }
+
+    #[test]
+    fn an_insertion_beside_repeated_text_starts_and_ends_at_punctuation() {
+        let pieces = text_diff("（三）夜间维持不变。", "（三）短时免费；\n（四）夜间维持不变。");
+        assert_eq!(
+            pieces,
+            vec![
+                Piece::Same("（三）".into()),
+                Piece::Added("短时免费；\n（四）".into()),
+                Piece::Same("夜间维持不变。".into()),
+            ]
+        );
+        let pieces = text_diff("甲，乙，丙。", "甲，丙。");
+        assert_eq!(pieces, vec![Piece::Same("甲，".into()), Piece::Removed("乙，".into()), Piece::Same("丙。".into())]);
     }
 
     #[test]
