@@ -18,6 +18,10 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The search engine of this process.
     pub search: std::sync::Arc<crate::search::indexer::Search>,
+    /// An SMTP relay is configured: publications also queue e-mail.
+    pub mail_enabled: bool,
+    /// Public address of the site for links in e-mail (no trailing `/`); empty: paths only.
+    pub public_url: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {

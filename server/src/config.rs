@@ -20,6 +20,32 @@ impl Default for Limits {
     }
 }
 
+/// The SMTP relay that delivers e-mail. No authentication and no TLS are spoken: point it at the
+/// organisation's own relay (e.g. Postfix on localhost), which does both onward.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Smtp {
+    /// `host:port` of the relay; empty turns e-mail off.
+    pub relay: String,
+    /// Sender address; required when `relay` is set.
+    pub from: String,
+    /// The name this server gives in `EHLO`.
+    pub helo: String,
+}
+
+impl Default for Smtp {
+    fn default() -> Self {
+        Smtp { relay: String::new(), from: String::new(), helo: "localhost".into() }
+    }
+}
+
+impl Smtp {
+    /// Whether e-mail is on (a relay is configured).
+    pub fn enabled(&self) -> bool {
+        !self.relay.is_empty()
+    }
+}
+
 /// Everything the server can be told.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
@@ -42,7 +68,12 @@ pub struct Config {
     pub log_format: String,
     /// How often the search indexer applies changes, in milliseconds.
     pub search_interval_ms: u64,
+    /// Public address of the site (`https://canyu.example.gov.cn`), for links in e-mail; empty: paths only.
+    pub public_url: String,
+    /// How often the outbox is sent to the SMTP relay, in milliseconds.
+    pub mail_interval_ms: u64,
     pub limits: Limits,
+    pub smtp: Smtp,
 }
 
 impl Default for Config {
@@ -57,7 +88,10 @@ impl Default for Config {
             admin_login: "admin".into(),
             log_format: "text".into(),
             search_interval_ms: 1000,
+            public_url: String::new(),
+            mail_interval_ms: 10_000,
             limits: Limits::default(),
+            smtp: Smtp::default(),
         }
     }
 }
@@ -71,6 +105,8 @@ pub enum ConfigError {
     Parse(PathBuf, toml::de::Error),
     #[error("invalid value for {0}: {1}")]
     Env(&'static str, String),
+    #[error("invalid setting {0}: {1}")]
+    Invalid(&'static str, &'static str),
 }
 
 impl Config {
@@ -87,7 +123,37 @@ impl Config {
             None => Config::default(),
         };
         cfg.apply_env()?;
+        cfg.validate()?;
         Ok(cfg)
+    }
+
+    /// Refuse settings that could only fail later, at the first e-mail.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let url = self.public_url.as_str();
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(ConfigError::Invalid("public_url", "expected https://host (or empty)"));
+        }
+        let smtp = &self.smtp;
+        if !smtp.enabled() {
+            return Ok(());
+        }
+        let port = smtp.relay.rsplit_once(':').map(|(host, port)| (host, port.parse::<u16>()));
+        if !matches!(port, Some((host, Ok(_))) if !host.is_empty()) {
+            return Err(ConfigError::Invalid("smtp.relay", "expected host:port, e.g. 127.0.0.1:25"));
+        }
+        if smtp.from.is_empty() {
+            return Err(ConfigError::Invalid("smtp.from", "the sender address is required when smtp.relay is set"));
+        }
+        if crate::mail::check_address(&smtp.from).is_err() {
+            return Err(ConfigError::Invalid(
+                "smtp.from",
+                "expected a plain ASCII address such as canyu@example.gov.cn",
+            ));
+        }
+        if smtp.helo.is_empty() || !smtp.helo.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(ConfigError::Invalid("smtp.helo", "expected a host name"));
+        }
+        Ok(())
     }
 
     fn apply_env(&mut self) -> Result<(), ConfigError> {
@@ -113,6 +179,21 @@ impl Config {
         }
         if let Some(v) = var("CANYU_SEARCH_INTERVAL_MS") {
             self.search_interval_ms = v.parse().map_err(|_| ConfigError::Env("CANYU_SEARCH_INTERVAL_MS", v))?;
+        }
+        if let Some(v) = var("CANYU_MAIL_INTERVAL_MS") {
+            self.mail_interval_ms = v.parse().map_err(|_| ConfigError::Env("CANYU_MAIL_INTERVAL_MS", v))?;
+        }
+        if let Some(v) = var("CANYU_PUBLIC_URL") {
+            self.public_url = v;
+        }
+        if let Some(v) = var("CANYU_SMTP_RELAY") {
+            self.smtp.relay = v;
+        }
+        if let Some(v) = var("CANYU_SMTP_FROM") {
+            self.smtp.from = v;
+        }
+        if let Some(v) = var("CANYU_SMTP_HELO") {
+            self.smtp.helo = v;
         }
         let flag = |k: &'static str| -> Result<Option<bool>, ConfigError> {
             var(k).map(|v| v.parse::<bool>().map_err(|_| ConfigError::Env(k, v))).transpose()
@@ -165,5 +246,32 @@ mod tests {
         let path = dir.path().join("canyu.toml");
         std::fs::write(&path, "listen = 80").unwrap();
         assert!(matches!(Config::load(Some(path)), Err(ConfigError::Parse(..))));
+    }
+
+    #[test]
+    fn a_relay_without_a_sender_address_is_refused_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("canyu.toml");
+        std::fs::write(&path, "[smtp]\nrelay = \"127.0.0.1:25\"\n").unwrap();
+        let err = Config::load(Some(path.clone())).unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid("smtp.from", _)), "{err}");
+        assert!(err.to_string().contains("required when smtp.relay is set"));
+
+        std::fs::write(&path, "[smtp]\nrelay = \"127.0.0.1:25\"\nfrom = \"canyu@example.gov.cn\"\n").unwrap();
+        let cfg = Config::load(Some(path.clone())).unwrap();
+        assert!(cfg.smtp.enabled());
+        assert_eq!(cfg.smtp.helo, "localhost");
+
+        std::fs::write(&path, "[smtp]\nrelay = \"localhost\"\nfrom = \"canyu@example.gov.cn\"\n").unwrap();
+        assert!(matches!(Config::load(Some(path.clone())), Err(ConfigError::Invalid("smtp.relay", _))));
+        std::fs::write(&path, "[smtp]\nrelay = \"127.0.0.1:25\"\nfrom = \"a@b.cn>\\r\\nRCPT TO:<x@y.cn\"\n").unwrap();
+        assert!(matches!(Config::load(Some(path)), Err(ConfigError::Invalid("smtp.from", _))));
+    }
+
+    #[test]
+    fn without_a_relay_mail_is_off() {
+        let cfg = Config::default();
+        assert!(!cfg.smtp.enabled());
+        assert!(cfg.validate().is_ok());
     }
 }

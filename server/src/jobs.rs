@@ -45,6 +45,23 @@ pub async fn maintenance(db: &AnyPool) {
     }
 }
 
+/// Hand the mail outbox to the SMTP relay every `interval` (each node tries; one wins each turn).
+/// Only started when a relay is configured.
+pub async fn mail(db: AnyPool, smtp: crate::config::Smtp, interval: Duration) {
+    // Whole seconds: below one second (tests) every turn is due.
+    let every = interval.as_secs() as i64;
+    loop {
+        tokio::time::sleep(interval).await;
+        match claim(&db, "mail", every).await {
+            Ok(true) => {
+                crate::mail::deliver_due(&db, &smtp).await;
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "could not claim the mail job"),
+        }
+    }
+}
+
 /// Run `maintenance` every `interval` (each node tries; one wins each turn).
 pub async fn run(db: AnyPool, interval: Duration) {
     loop {

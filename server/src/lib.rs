@@ -5,6 +5,7 @@ pub mod db;
 pub mod demo;
 pub mod guard;
 pub mod jobs;
+pub mod mail;
 pub mod pages;
 pub mod respond;
 pub mod web;
@@ -40,7 +41,14 @@ pub async fn serve(
     search.catch_up(&db).await.map_err(std::io::Error::other)?;
     let interval = Duration::from_millis(cfg.search_interval_ms.max(10));
     let indexer = tokio::spawn(app::search::indexer::run(search.clone(), db.clone(), interval));
-    let state = AppState { db, leptos_options: leptos_options(&cfg, addr), secure_cookies: cfg.secure_cookies, search };
+    let state = AppState {
+        db,
+        leptos_options: leptos_options(&cfg, addr),
+        secure_cookies: cfg.secure_cookies,
+        search,
+        mail_enabled: cfg.smtp.enabled(),
+        public_url: cfg.public_url.trim_end_matches('/').to_string(),
+    };
     let limiters = guard::Limiters::new(&cfg.limits);
     let pruner = limiters.clone();
     let housekeeping = tokio::spawn(async move {
@@ -50,6 +58,9 @@ pub async fn serve(
         }
     });
     let jobs = tokio::spawn(jobs::run(state.db.clone(), Duration::from_secs(60)));
+    let mail_interval = Duration::from_millis(cfg.mail_interval_ms.max(10));
+    let mailer =
+        cfg.smtp.enabled().then(|| tokio::spawn(jobs::mail(state.db.clone(), cfg.smtp.clone(), mail_interval)));
     let app = web::router(state, limiters, cfg.trust_forwarded_for);
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
@@ -59,5 +70,9 @@ pub async fn serve(
     let _ = indexer.await;
     housekeeping.abort();
     jobs.abort();
+    // A mail cut off mid-send is sent again once its lease runs out (at least once).
+    if let Some(mailer) = mailer {
+        mailer.abort();
+    }
     served
 }

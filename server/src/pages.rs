@@ -440,7 +440,7 @@ pub async fn report(
             revised_text: field(&f, "revised_text"),
         };
         if field(&f, "action") == "publish" {
-            app::feedback::report::publish(&st.db, &user, consultation, &text).await?;
+            app::feedback::report::publish(&st.db, &user, consultation, &text, st.mail_enabled, &st.public_url).await?;
             Ok::<_, AppError>(see_other(&format!("/consultations/{consultation}/report")))
         } else {
             app::feedback::report::save(&st.db, &user, consultation, &text).await?;

@@ -164,7 +164,7 @@ async fn write_report(
     let text =
         report::ReportText { summary: r.summary, unanswered_reason: r.unanswered_reason, revised_text: r.revised_text };
     if r.publish {
-        report::publish(&st.db, &user, id, &text).await?;
+        report::publish(&st.db, &user, id, &text, st.mail_enabled, &st.public_url).await?;
     } else {
         report::save(&st.db, &user, id, &text).await?;
     }

@@ -197,8 +197,8 @@ const LETTER: &str = "我们坚决反对第三条关于犬只登记费用的规�
 /// One copy of a campaign letter, with the small edits people (or scripts) make.
 fn campaign_copy(i: usize) -> String {
     let district = ["东城区", "西城区", "南山区", "北湖区", "江北区"][i % 5];
-    let letter = if i % 3 == 0 { LETTER.replace("坚决", "强烈") } else { LETTER.to_string() };
-    format!("我是{district}居民。{letter}{}", if i % 7 == 0 { "谢谢！" } else { "" })
+    let letter = if i.is_multiple_of(3) { LETTER.replace("坚决", "强烈") } else { LETTER.to_string() };
+    format!("我是{district}居民。{letter}{}", if i.is_multiple_of(7) { "谢谢！" } else { "" })
 }
 
 /// Store `bodies` as published comments on 第三条, all sent within the same few seconds.

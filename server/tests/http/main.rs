@@ -7,6 +7,7 @@ mod consultations;
 mod feedback;
 mod harness;
 mod load;
+mod mail;
 mod nodes;
 mod report;
 mod search;
