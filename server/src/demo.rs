@@ -195,7 +195,13 @@ async fn insert_comment(
 
 /// The closed parking decision: more comments, every one answered, and the adoption report with
 /// the revised draft published.
-async fn answer_parking(db: &AnyPool, staff: &CurrentUser, parking: i64, citizens: &[CurrentUser], sent: i64) -> AppResult<()> {
+async fn answer_parking(
+    db: &AnyPool,
+    staff: &CurrentUser,
+    parking: i64,
+    citizens: &[CurrentUser],
+    sent: i64,
+) -> AppResult<()> {
     use app::feedback::{report, store::dispose, Disposition::*};
     let more = [
         "建议新能源汽车的优惠延长到首两小时免费。",
@@ -206,21 +212,28 @@ async fn answer_parking(db: &AnyPool, staff: &CurrentUser, parking: i64, citizen
     for (i, body) in more.iter().enumerate() {
         insert_comment(db, &citizens[i % 2], parking, "", body, true).await?;
     }
-    sqlx::query("UPDATE comments SET created_at = $1 WHERE consultation_id = $2").bind(sent).bind(parking).execute(db).await?;
+    sqlx::query("UPDATE comments SET created_at = $1 WHERE consultation_id = $2")
+        .bind(sent)
+        .bind(parking)
+        .execute(db)
+        .await?;
     let answers = [
-        ("中心城区停车费上调幅度过大", PartlyAdopted, "采纳分步实施的建议：道路停车泊位首小时调整为五元；夜间收费维持不变，不再另设夜间优惠。"),
+        (
+            "中心城区停车费上调幅度过大",
+            PartlyAdopted,
+            "采纳分步实施的建议：道路停车泊位首小时调整为五元；夜间收费维持不变，不再另设夜间优惠。",
+        ),
         ("新能源汽车的优惠", NotAdopted, "新能源汽车首小时免费已体现鼓励政策，延长至两小时将明显增加泊位周转压力。"),
         ("十五分钟内免费", Adopted, ""),
         ("成本调查情况", AlreadyProvided, "成本调查结论已在决策草案说明中公布，报告全文可依申请公开。"),
         ("占用人行道停车", OutOfScope, "占道停车整治属于城市管理执法事项，已转市城市管理局研究。"),
     ];
     for (text, disposition, reason) in answers {
-        let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM comments WHERE consultation_id = $1 AND body LIKE $2")
-                .bind(parking)
-                .bind(format!("%{text}%"))
-                .fetch_all(db)
-                .await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM comments WHERE consultation_id = $1 AND body LIKE $2")
+            .bind(parking)
+            .bind(format!("%{text}%"))
+            .fetch_all(db)
+            .await?;
         dispose(db, staff, &ids, disposition, reason).await?;
     }
     let text = report::ReportText {

@@ -153,6 +153,8 @@ pub struct QueuedComment {
     pub created_at: i64,
     pub disposition: Option<Disposition>,
     pub disposition_reason: Option<String>,
+    /// Every change of the answer, oldest first.
+    pub history: Vec<DispositionChange>,
 }
 
 /// One entry of the queue: a comment standing for its near-duplicate group.
@@ -221,8 +223,9 @@ pub async fn load_review_queue(consultation_id: i64, filter: QueueFilter) -> Res
 /// How many comments got each disposition, and how many none.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
-    /// Published comments.
+    /// Published comments, and the people who wrote them.
     pub comments: u64,
+    pub participants: u64,
     /// In the order of `Disposition::ALL`.
     pub by_disposition: [u64; 5],
     pub unanswered: u64,

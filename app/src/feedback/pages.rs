@@ -245,6 +245,7 @@ fn CommentView(c: QueuedComment, cid: i64, echo: FormEcho, locked: bool) -> impl
                 <button type="submit" name="decision" value="reject" class="secondary">"不予公开"</button>
             </form>
         })}
+        {(!c.history.is_empty()).then(|| view! { <History changes=c.history.clone() /> })}
         {(c.status == CommentStatus::Approved).then(|| {
             if locked {
                 view! {
@@ -255,6 +256,30 @@ fn CommentView(c: QueuedComment, cid: i64, echo: FormEcho, locked: bool) -> impl
                 view! { <DispositionForm c=c.clone() cid echo=echo.clone() /> }.into_any()
             }
         })}
+    }
+}
+
+/// Who changed a comment's answer, when, from what to what.
+#[component]
+fn History(changes: Vec<super::DispositionChange>) -> impl IntoView {
+    view! {
+        <details class="history">
+            <summary>{format!("答复记录（{}次）", changes.len())}</summary>
+            <ol>
+                {changes.into_iter().map(|h| view! {
+                    <li>
+                        {format!(
+                            "{} {}：{} → {}{}",
+                            format_datetime(h.changed_at),
+                            h.changed_by,
+                            h.old.map(|d| d.label()).unwrap_or("未答复"),
+                            h.new.label(),
+                            h.new_reason.map(|r| format!("（{r}）")).unwrap_or_default(),
+                        )}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </details>
     }
 }
 
@@ -604,6 +629,7 @@ fn ArticleTable(r: Report) -> impl IntoView {
                         <tr>
                             <th scope="col">"条文"</th>
                             <th scope="col">"意见"</th>
+                            <th scope="col">"提出人数"</th>
                             {Disposition::ALL.into_iter().map(|d| view! { <th scope="col">{d.label()}</th> }).collect_view()}
                             <th scope="col">"未答复"</th>
                         </tr>
@@ -615,6 +641,7 @@ fn ArticleTable(r: Report) -> impl IntoView {
                                 <tr>
                                     <th scope="row"><a href=href>{a.label}</a></th>
                                     <td>{a.tally.comments}</td>
+                                    <td>{a.tally.participants}</td>
                                     {Disposition::ALL.into_iter().map(|d| view! { <td>{a.tally.count(d)}</td> }).collect_view()}
                                     <td>{a.tally.unanswered}</td>
                                 </tr>
@@ -625,6 +652,7 @@ fn ArticleTable(r: Report) -> impl IntoView {
                         <tr>
                             <th scope="row">"合计"</th>
                             <td>{r.overall.comments}</td>
+                            <td>{r.overall.participants}</td>
                             {Disposition::ALL.into_iter().map(|d| view! { <td>{r.overall.count(d)}</td> }).collect_view()}
                             <td>{r.overall.unanswered}</td>
                         </tr>

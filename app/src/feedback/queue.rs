@@ -1,6 +1,9 @@
 //! The drafting agency's review queue: near-duplicate grouping, selection by filter, counts, pages.
 use super::groups::{self, BURST_SIZE, BURST_WINDOW};
-use super::{ArticleCount, Disposition, QueueCounts, QueueEntry, QueueFilter, QueuedComment, ReviewQueue, QUEUE_PAGE};
+use super::{
+    ArticleCount, Disposition, DispositionChange, QueueCounts, QueueEntry, QueueFilter, QueuedComment, ReviewQueue,
+    QUEUE_PAGE,
+};
 use crate::accounts::CurrentUser;
 use crate::comments::CommentStatus;
 use crate::error::{AppError, AppResult};
@@ -341,10 +344,12 @@ async fn bodies(db: &AnyPool, ids: &[i64]) -> AppResult<Vec<QueuedComment>> {
     for id in ids {
         q = q.bind(*id);
     }
+    let mut history = changes(db, ids).await?;
     Ok(q.fetch_all(db)
         .await?
         .into_iter()
         .map(|r| QueuedComment {
+            history: history.remove(&r.0).unwrap_or_default(),
             id: r.0,
             article_anchor: r.1,
             article_label: r.2,
@@ -356,4 +361,33 @@ async fn bodies(db: &AnyPool, ids: &[i64]) -> AppResult<Vec<QueuedComment>> {
             disposition_reason: r.8,
         })
         .collect())
+}
+
+/// The recorded answer changes of a few comments (who, when, old → new), oldest first.
+async fn changes(db: &AnyPool, ids: &[i64]) -> AppResult<HashMap<i64, Vec<DispositionChange>>> {
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT h.comment_id, u.display_name, h.changed_at, h.old_disposition, h.new_disposition, h.new_reason
+         FROM disposition_changes h JOIN users u ON u.id = h.changed_by
+         WHERE h.comment_id IN ({}) ORDER BY h.id",
+        marks.join(", ")
+    );
+    type Row = (i64, String, i64, Option<String>, String, Option<String>);
+    let mut q = sqlx::query_as::<_, Row>(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    let mut by_comment: HashMap<i64, Vec<DispositionChange>> = HashMap::new();
+    for (comment, changed_by, changed_at, old, new, new_reason) in q.fetch_all(db).await? {
+        if let Some(new) = Disposition::parse(&new) {
+            by_comment.entry(comment).or_default().push(DispositionChange {
+                changed_by,
+                changed_at,
+                old: old.as_deref().and_then(Disposition::parse),
+                new,
+                new_reason,
+            });
+        }
+    }
+    Ok(by_comment)
 }

@@ -209,8 +209,13 @@ struct Counted {
 
 fn tally<'a>(comments: impl Iterator<Item = &'a Counted>) -> Tally {
     let mut t = Tally::default();
+    let mut authors = HashSet::new();
     for c in comments.filter(|c| c.approved) {
         t.comments += 1;
+        // Each anonymous comment counts as one person.
+        if c.author.is_none_or(|a| authors.insert(a)) {
+            t.participants += 1;
+        }
         match c.disposition {
             Some(d) => t.by_disposition[Disposition::ALL.iter().position(|x| *x == d).unwrap_or(0)] += 1,
             None => t.unanswered += 1,

@@ -1,5 +1,5 @@
 //! Dispositions in the database: set (for one comment or many), with every change recorded.
-use super::{Disposition, DispositionChange};
+use super::Disposition;
 use crate::accounts::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::search::documents::record_change;
@@ -81,34 +81,4 @@ pub async fn dispose(
     tx.commit().await?;
     tracing::info!(comments = comments.len(), changed, disposition = disposition.as_str(), "comments answered");
     Ok(changed)
-}
-
-/// The recorded changes of one comment's disposition, oldest first (staff of its agency only).
-pub async fn history(db: &AnyPool, staff: &CurrentUser, comment: i64) -> AppResult<Vec<DispositionChange>> {
-    let agency = staff.staff_agency()?;
-    let rows: Vec<(String, i64, Option<String>, String, Option<String>)> = sqlx::query_as(
-        "SELECT u.display_name, h.changed_at, h.old_disposition, h.new_disposition, h.new_reason
-         FROM disposition_changes h
-         JOIN users u ON u.id = h.changed_by
-         JOIN comments m ON m.id = h.comment_id
-         JOIN consultations c ON c.id = m.consultation_id
-         WHERE h.comment_id = $1 AND c.agency_id = $2
-         ORDER BY h.id",
-    )
-    .bind(comment)
-    .bind(agency)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(changed_by, changed_at, old, new, new_reason)| {
-            Some(DispositionChange {
-                changed_by,
-                changed_at,
-                old: old.as_deref().and_then(Disposition::parse),
-                new: Disposition::parse(&new)?,
-                new_reason,
-            })
-        })
-        .collect())
 }

@@ -59,6 +59,9 @@ async fn every_revision_is_recorded_with_who_when_and_old_to_new() {
     let (staff_id,): (i64,) =
         sqlx::query_as("SELECT id FROM users WHERE role = 'staff'").fetch_one(&app.db).await.unwrap();
     assert!(rows.iter().all(|r| r.3 == staff_id), "who made each change");
+    let page = app.get(&staff, &format!("/staff/consultations/{c}")).await.text().await.unwrap();
+    assert!(page.contains("答复记录（2次）"), "the agency sees the history on the queue");
+    assert!(page.contains("工作人员：未采纳 → 草案已有规定（第三条已规定登记费用。）"));
 }
 
 #[tokio::test]
