@@ -182,20 +182,20 @@ fn letter(rng: &mut Rng) -> Vec<String> {
     parts
 }
 
-/// One more signer's copy: often their own name, sometimes one sentence of their own, and up to five
-/// characters changed, inserted or deleted.
+/// One more signer's copy: up to four characters changed, inserted or deleted, and in half the copies
+/// the signer's own name or, in a fifth, one sentence of their own.
 fn copy(letter: &[String], rng: &mut Rng) -> String {
     let mut parts = letter.to_vec();
-    if rng.below(10) < 7 {
-        let last = parts.len() - 1;
-        parts[last] = format!("联名人：{}", name(rng));
-    }
-    if rng.below(4) == 0 {
-        let at = 2 + rng.below(parts.len() - 4);
-        parts[at] = sentence(rng);
+    match rng.below(10) {
+        0..5 => *parts.last_mut().expect("a letter has a signature") = format!("联名人：{}", name(rng)),
+        5..7 => {
+            let at = 2 + rng.below(parts.len() - 4);
+            parts[at] = sentence(rng);
+        }
+        _ => {}
     }
     let mut chars: Vec<char> = parts.concat().chars().collect();
-    for _ in 0..rng.below(6) {
+    for _ in 0..rng.below(5) {
         let at = rng.below(chars.len());
         match rng.below(3) {
             0 => chars[at] = rng.char_of(EDITS),
@@ -234,11 +234,47 @@ fn mb(value: Option<f64>) -> String {
     value.map_or("n/a".to_string(), |v| format!("{v:.1} MB"))
 }
 
+/// How the groups found compare with the campaigns the corpus was made of.
+struct Outcome {
+    groups: usize,
+    largest: usize,
+    /// Campaigns whose copies are in more than one group.
+    split: usize,
+    /// Groups holding copies of more than one campaign.
+    merged: usize,
+    /// Individual comments in a group with campaign copies.
+    swept: usize,
+    /// Individual comments grouped with other individual comments only.
+    paired: usize,
+}
+
+fn outcome(kinds: &[Option<usize>], representatives: &[i64]) -> Outcome {
+    let mut sizes: HashMap<i64, usize> = HashMap::new();
+    let mut campaigns: HashMap<i64, HashSet<usize>> = HashMap::new();
+    let mut groups_of: Vec<HashSet<i64>> = vec![HashSet::new(); CAMPAIGNS];
+    for (kind, &representative) in kinds.iter().zip(representatives) {
+        *sizes.entry(representative).or_default() += 1;
+        if let Some(c) = *kind {
+            campaigns.entry(representative).or_default().insert(c);
+            groups_of[c].insert(representative);
+        }
+    }
+    let individuals = || kinds.iter().zip(representatives).filter(|(kind, _)| kind.is_none()).map(|(_, r)| r);
+    let swept = individuals().filter(|r| campaigns.contains_key(r)).count();
+    Outcome {
+        groups: sizes.len(),
+        largest: sizes.values().copied().max().unwrap_or(0),
+        split: groups_of.iter().filter(|groups| groups.len() > 1).count(),
+        merged: campaigns.values().filter(|c| c.len() > 1).count(),
+        swept,
+        paired: individuals().filter(|r| sizes[r] > 1).count() - swept,
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize =
         args.iter().position(|a| a == "--comments").and_then(|i| args.get(i + 1)?.parse().ok()).unwrap_or(100_000);
-
     let (bodies, kinds) = corpus(n);
     let comments: Vec<(i64, &str)> = bodies.iter().enumerate().map(|(i, b)| (i as i64 + 1, b.as_str())).collect();
     let chars: usize = bodies.iter().map(|b| b.chars().count()).sum();
@@ -252,41 +288,24 @@ fn main() {
     let representatives = group(&comments);
     let seconds = started.elapsed().as_secs_f64();
     let grouping_hwm = status_mb("VmHWM:");
-    let growth = if reset { grouping_hwm.zip(before).map(|(after, before)| after - before) } else { None };
-
-    let mut members: HashMap<i64, Vec<usize>> = HashMap::new();
-    for (i, &representative) in representatives.iter().enumerate() {
-        members.entry(representative).or_default().push(i);
-    }
-    let largest = members.values().map(Vec::len).max().unwrap_or(0);
-    let campaign_groups: Vec<HashSet<i64>> =
-        (0..CAMPAIGNS).map(|c| (0..n).filter(|&i| kinds[i] == Some(c)).map(|i| representatives[i]).collect()).collect();
-    let split = campaign_groups.iter().filter(|groups| groups.len() > 1).count();
-    let mut campaigns_per_group: HashMap<i64, HashSet<usize>> = HashMap::new();
-    for (i, kind) in kinds.iter().enumerate() {
-        if let Some(c) = kind {
-            campaigns_per_group.entry(representatives[i]).or_default().insert(*c);
-        }
-    }
-    let merged = campaigns_per_group.values().filter(|campaigns| campaigns.len() > 1).count();
-    let swept = (0..n).filter(|&i| kinds[i].is_none() && campaigns_per_group.contains_key(&representatives[i])).count();
-    let paired = (0..n).filter(|&i| kinds[i].is_none() && members[&representatives[i]].len() > 1).count() - swept;
+    let growth = grouping_hwm.zip(before).filter(|_| reset).map(|(after, before)| after - before);
+    let o = outcome(&kinds, &representatives);
 
     println!("grouping {n} comments: {} individual, {copies} copies of {CAMPAIGNS} campaign letters", n - copies);
     println!("  average length                       {:.0} characters", chars as f64 / n.max(1) as f64);
-    println!("  groups found                         {}", members.len());
-    println!("  largest group                        {largest}");
-    println!("  campaigns split over several groups  {split} of {CAMPAIGNS}");
-    println!("  groups mixing two campaigns          {merged}");
-    println!("  individual comments in a campaign    {swept}");
-    println!("  individual comments paired up        {paired}");
+    println!("  groups found                         {}", o.groups);
+    println!("  largest group                        {}", o.largest);
+    println!("  campaigns split over several groups  {} of {CAMPAIGNS}", o.split);
+    println!("  groups mixing two campaigns          {}", o.merged);
+    println!("  individual comments in a campaign    {}", o.swept);
+    println!("  individual comments paired up        {}", o.paired);
     println!("  wall time                            {seconds:.3} s");
     println!("  memory grown while grouping          {} (peak RSS over RSS before)", mb(growth));
     println!(
         "  process VmHWM                        {}",
         mb(corpus_hwm.into_iter().chain(grouping_hwm).reduce(f64::max))
     );
-    if split > 0 || merged > 0 || swept > 0 {
+    if o.split > 0 || o.merged > 0 || o.swept > 0 {
         eprintln!("FAIL: campaign copies and individual comments were not told apart");
         std::process::exit(1);
     }
