@@ -41,6 +41,52 @@ impl Date {
     pub fn next_day(self) -> Date {
         civil_from_days(days_from_civil(self) + 1)
     }
+
+    /// The date `n` days later (earlier when negative).
+    pub fn add_days(self, n: i64) -> Date {
+        civil_from_days(days_from_civil(self) + n)
+    }
+
+    /// Days since 1970-01-01.
+    pub fn day_number(self) -> i64 {
+        days_from_civil(self)
+    }
+
+    /// The date of a day number since 1970-01-01.
+    pub fn from_day_number(n: i64) -> Date {
+        civil_from_days(n)
+    }
+
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub fn weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday (4).
+        ((days_from_civil(self) + 3).rem_euclid(7) + 1) as u32
+    }
+
+    /// Saturday or Sunday.
+    pub fn is_weekend(self) -> bool {
+        self.weekday() >= 6
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Dates travel as "YYYY-MM-DD" strings (configuration files, JSON, the calendar table).
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        parse_date(&s).ok_or_else(|| serde::de::Error::custom(format_args!("not a date (YYYY-MM-DD): {s}")))
+    }
 }
 
 /// Current instant in UTC seconds.
@@ -95,9 +141,14 @@ pub fn start_of_day(d: Date) -> i64 {
     days_from_civil(d) * 86_400 - OFFSET
 }
 
+/// The Beijing calendar date of an instant.
+pub fn date_of(ts: i64) -> Date {
+    split(ts).0
+}
+
 /// Today's date in Beijing.
 pub fn today() -> Date {
-    split(now()).0
+    date_of(now())
 }
 
 #[cfg(test)]
@@ -117,6 +168,25 @@ mod tests {
             assert_eq!(format_date(start_of_day(parse_date(s).unwrap())), s);
         }
         assert_eq!(parse_date("2026-02-28").unwrap().next_day(), parse_date("2026-03-01").unwrap());
+    }
+
+    #[test]
+    fn weekdays_of_known_dates() {
+        // 1970-01-01 Thursday, 2026-01-01 Thursday, 2026-10-01 Thursday, 2026-01-04 Sunday.
+        for (s, wd) in [("1970-01-01", 4), ("2026-01-01", 4), ("2026-10-01", 4), ("2026-01-04", 7), ("2026-10-12", 1)] {
+            assert_eq!(parse_date(s).unwrap().weekday(), wd, "{s}");
+        }
+        assert!(parse_date("2026-10-10").unwrap().is_weekend());
+        assert!(!parse_date("2026-10-09").unwrap().is_weekend());
+    }
+
+    #[test]
+    fn adding_days_crosses_months_and_years_both_ways() {
+        let d = parse_date("2026-12-30").unwrap();
+        assert_eq!(d.add_days(3).to_string(), "2027-01-02");
+        assert_eq!(d.add_days(-365).to_string(), "2025-12-30");
+        assert_eq!(Date::from_day_number(d.day_number()), d);
+        assert_eq!(date_of(start_of_day(d) + 86_399), d);
     }
 
     #[test]

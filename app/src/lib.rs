@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod cases;
 pub mod clock;
 pub mod comments;
 pub mod consultations;
@@ -70,6 +71,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/consultations/:id") view=feedback::pages::ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/:id/report") view=feedback::pages::ReportEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/cases/new") view=cases::pages::NewCasePage ssr=SsrMode::Async />
+                    <Route path=path!("/cases/new/:kind") view=cases::pages::FileCasePage ssr=SsrMode::Async />
+                    <Route path=path!("/cases/track") view=cases::pages::TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("/petition") view=|| view! { <cases::pages::CaseQueuePage queue="ordinary" title="信访工作台" /> } ssr=SsrMode::Async />
+                    <Route path=path!("/petition/legal") view=|| view! { <cases::pages::CaseQueuePage queue="legal" title="涉法涉诉件" /> } ssr=SsrMode::Async />
+                    <Route path=path!("/petition/discipline") view=|| view! { <cases::pages::CaseQueuePage queue="discipline" title="纪检监察件" /> } ssr=SsrMode::Async />
+                    <Route path=path!("/staff/cases") view=|| view! { <cases::pages::CaseQueuePage queue="unit" title="本单位来件" /> } ssr=SsrMode::Async />
+                    <Route path=path!("/staff/cases/:id") view=cases::pages::StaffCasePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -22,6 +22,8 @@ pub struct AppState {
     pub mail_enabled: bool,
     /// Public address of the site for links in e-mail (no trailing `/`); empty: paths only.
     pub public_url: String,
+    /// The case key, deadlines and attachment folder.
+    pub cases: std::sync::Arc<crate::cases::store::CaseConfig>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

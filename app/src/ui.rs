@@ -34,6 +34,7 @@ pub fn Header() -> impl IntoView {
                 <a href="/">"征求意见"</a>
                 <a href="/search">"搜索"</a>
                 <a href="/receipts">"回执查询"</a>
+                <a href="/cases/new">"信访投诉"</a>
                 {nav}
             </nav>
         </header>
@@ -48,9 +49,13 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
             <a href="/inbox">{if user.unread > 0 { format!("消息（{}）", user.unread) } else { "消息".to_string() }}</a>
         }
         .into_any(),
-        Role::Staff => view! { <a href="/staff">"工作台"</a> }.into_any(),
+        Role::Staff => view! {
+            <a href="/staff">"工作台"</a>
+            <a href="/staff/cases">"来件办理"</a>
+        }
+        .into_any(),
         Role::Admin => view! { <a href="/admin">"系统管理"</a> }.into_any(),
-        Role::PetitionOfficer => ().into_any(),
+        Role::PetitionOfficer => view! { <a href="/petition">"信访工作台"</a> }.into_any(),
     };
     view! {
         {role_link}

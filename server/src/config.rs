@@ -74,6 +74,12 @@ pub struct Config {
     pub mail_interval_ms: u64,
     pub limits: Limits,
     pub smtp: Smtp,
+    /// The key (64 hex characters) that seals case filers' identities and keys the case record.
+    /// Empty: a random key is made on first start and kept in `<data_dir>/case.key`. Nodes sharing
+    /// a database must be given the same key.
+    pub case_key: String,
+    /// The deadline of each case step; unset steps keep their statutory values.
+    pub periods: app::cases::deadlines::Periods,
 }
 
 impl Default for Config {
@@ -92,6 +98,8 @@ impl Default for Config {
             mail_interval_ms: 10_000,
             limits: Limits::default(),
             smtp: Smtp::default(),
+            case_key: String::new(),
+            periods: app::cases::deadlines::Periods::default(),
         }
     }
 }
@@ -195,6 +203,9 @@ impl Config {
         if let Some(v) = var("CANYU_SMTP_HELO") {
             self.smtp.helo = v;
         }
+        if let Some(v) = var("CANYU_CASE_KEY") {
+            self.case_key = v;
+        }
         let flag = |k: &'static str| -> Result<Option<bool>, ConfigError> {
             var(k).map(|v| v.parse::<bool>().map_err(|_| ConfigError::Env(k, v))).transpose()
         };
@@ -205,6 +216,40 @@ impl Config {
             self.trust_forwarded_for = b;
         }
         Ok(())
+    }
+
+    /// Folder of case attachments (outside the site folder).
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.data_dir.join("attachments")
+    }
+
+    /// The case key: configured, or kept in the data folder (made, readable by the owner only, on
+    /// first use).
+    pub fn case_key(&self) -> Result<app::cases::seal::CaseKey, String> {
+        use app::cases::seal::CaseKey;
+        if !self.case_key.is_empty() {
+            return CaseKey::from_hex(&self.case_key).map_err(|e| format!("case_key: {e}"));
+        }
+        let path = self.data_dir.join("case.key");
+        match std::fs::read_to_string(&path) {
+            Ok(hex) => CaseKey::from_hex(&hex).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let hex = CaseKey::generate_hex();
+                write_private(&path, &hex).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                tracing::warn!(path = %path.display(), "made a new case key; give every node sharing this database the same case_key");
+                CaseKey::from_hex(&hex).map_err(|e| e.to_string())
+            }
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+
+    /// What the case store needs from the configuration.
+    pub fn case_config(&self) -> Result<app::cases::store::CaseConfig, String> {
+        Ok(app::cases::store::CaseConfig {
+            key: self.case_key()?,
+            periods: self.periods.clone(),
+            attachments: self.attachments_dir(),
+        })
     }
 
     /// Folder of the search index generations.
@@ -220,6 +265,18 @@ impl Config {
             self.database_url.clone()
         }
     }
+}
+
+/// Write a new file only its owner can read, durably.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The server: configuration, database, HTTP application, demo data; `main.rs` is the CLI.
 pub mod api;
+pub mod case_forms;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -36,6 +37,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
+    let cases = std::sync::Arc::new(cfg.case_config().map_err(std::io::Error::other)?);
     let search = Search::open(&cfg.search_dir(), &db).await.map_err(std::io::Error::other)?;
     // Catch up with changes made while the server was down, then keep up.
     search.catch_up(&db).await.map_err(std::io::Error::other)?;
@@ -48,6 +50,7 @@ pub async fn serve(
         search,
         mail_enabled: cfg.smtp.enabled(),
         public_url: cfg.public_url.trim_end_matches('/').to_string(),
+        cases,
     };
     let limiters = guard::Limiters::new(&cfg.limits);
     let pruner = limiters.clone();

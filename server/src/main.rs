@@ -9,6 +9,8 @@ const USAGE: &str = "用法 / usage:
   canyu create-admin <login>    create an administrator or reset its password (one-time password printed)
   canyu load-demo               load the demo dataset, then exit
   canyu reindex                 rebuild the search index into a fresh folder; a running server switches to it
+  canyu verify-record           check the hash chain of the case record; reports the first broken entry
+  canyu grant <login> <power>   grant a staff account legal_channel, discipline_channel or reveal_identity
 options: --config <file>        TOML configuration file (default ./canyu.toml if present)";
 
 fn main() -> ExitCode {
@@ -42,7 +44,7 @@ fn main() -> ExitCode {
 
 async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
     let command = args.first().map(String::as_str).unwrap_or("serve");
-    if !matches!(command, "serve" | "migrate" | "create-admin" | "load-demo" | "reindex") {
+    if !matches!(command, "serve" | "migrate" | "create-admin" | "load-demo" | "reindex" | "verify-record" | "grant") {
         return Err(USAGE.to_string());
     }
     std::fs::create_dir_all(&cfg.data_dir)
@@ -58,7 +60,41 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
         }
         "load-demo" => server::demo::load(&db).await.map_err(|e| e.to_string()),
         "reindex" => reindex(&cfg, &db).await,
+        "verify-record" => verify_record(&cfg, &db).await,
+        "grant" => {
+            let (login, power) = (args.get(1).ok_or(USAGE)?, args.get(2).ok_or(USAGE)?);
+            app::cases::store::grant(&db, login, power, None).await.map_err(|e| e.to_string())?;
+            println!("已授予 {login}：{power}");
+            Ok(())
+        }
         _ => serve(cfg, db, demo).await,
+    }
+}
+
+/// Check the case record's hash chain from the first entry; fail naming the first broken one.
+async fn verify_record(cfg: &Config, db: &sqlx::AnyPool) -> Result<(), String> {
+    let key = cfg.case_key()?;
+    match app::cases::chain::verify(db, &key).await.map_err(|e| format!("database: {e}"))? {
+        Ok(n) => {
+            println!("案件记录完整：共{n}条，哈希链校验通过。");
+            Ok(())
+        }
+        Err(b) => {
+            let case = match b.case_id {
+                Some(id) => sqlx::query_scalar::<_, String>("SELECT number FROM cases WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(db)
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| format!("id {id}")),
+                None => "-".into(),
+            };
+            Err(format!(
+                "案件记录在第{}条处断裂（案件 {case}）：{} / the record breaks at entry {}",
+                b.seq, b.why, b.seq
+            ))
+        }
     }
 }
 

@@ -44,7 +44,7 @@ pub async fn rerender(st: &AppState, path: &str, headers: &HeaderMap, echo: Form
 }
 
 /// Re-render `path` showing `err`, keeping the submitted fields except secrets.
-async fn rejected(
+pub(crate) async fn rejected(
     st: &AppState,
     path: &str,
     headers: &HeaderMap,
@@ -115,7 +115,7 @@ pub fn session_cookie(st: &AppState, token: &str, max_age: i64) -> HeaderValue {
     HeaderValue::from_str(&v).unwrap_or(HeaderValue::from_static(""))
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 

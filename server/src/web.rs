@@ -1,8 +1,8 @@
 //! The HTTP application: pages, form posts, the JSON API, static files, health and guards.
 use crate::guard::{self, Limiters};
-use crate::{api, pages};
+use crate::{api, case_forms, pages};
 use app::state::AppState;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::IntoResponse;
@@ -33,6 +33,12 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
         .route("/staff/consultations/{id}/report", post(pages::report))
         .route("/consultations/{id}/report.csv", get(pages::report_csv))
         .route("/inbox/read", post(pages::inbox_read))
+        .route("/cases/new/{kind}", post(case_forms::file).layer(DefaultBodyLimit::max(case_forms::MAX_FILING_BYTES)))
+        .route("/cases/track", post(case_forms::track))
+        .route("/cases/rating", post(case_forms::rate))
+        .route("/cases/review", post(case_forms::review))
+        .route("/staff/cases/{id}/actions", post(case_forms::act))
+        .route("/staff/cases/{id}/files/{file}", get(case_forms::attachment))
         .route("/admin/agencies", post(pages::create_agency))
         .route("/admin/staff", post(pages::create_staff))
         .merge(api::routes())

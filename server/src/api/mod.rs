@@ -1,4 +1,6 @@
 //! The JSON API under `/api/v1`, described by `openapi.json`.
+pub mod cases;
+
 use crate::guard::{keys, Action, ClientIp, Limiters};
 use crate::respond::ApiError;
 use app::comments::{store as comments, OwnComment, PublicComment};
@@ -29,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/consultations/{id}/report", get(report).put(write_report))
         .route("/api/v1/session", post(sign_in))
         .route("/api/v1/search", get(search))
+        .merge(cases::routes())
 }
 
 async fn openapi() -> Response {

@@ -2,6 +2,7 @@
 mod accounts;
 mod api;
 mod binary;
+mod cases;
 mod comments;
 mod consultations;
 mod feedback;

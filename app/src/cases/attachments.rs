@@ -1,0 +1,911 @@
+//! Attachments to cases: accepted by what the bytes are, kept outside the web root, handed back only as downloads.
+//!
+//! Accepted: PDF; PNG, JPEG, GIF and WebP images; Word, Excel and PowerPoint (OOXML and 97–2003);
+//! OpenDocument text and spreadsheets. The kind is read from the content alone; the name the
+//! browser sends is kept for display and never decides anything.
+//!
+//! Decisions worth knowing:
+//! - Plain text is refused. The case form already takes text; "is this text?" can only be a
+//!   denylist (any UTF-8 passes, scripts included); and Chinese Windows often saves GBK, which
+//!   cannot be told from binary, so acceptance would look random to citizens.
+//! - 97–2003 Office files are told apart by reading the compound file's directory
+//!   (`WordDocument`, `Workbook`/`Book`, `PowerPoint Document`). A compound file with none of
+//!   them — an MSI installer, an Outlook message — is refused rather than accepted as "Office".
+//! - Documents carrying VBA macros (and password-protected OOXML) are refused with their own
+//!   message: officials open these files on office PCs. The check sees the usual macro
+//!   containers only; it is a courtesy, not a guarantee — nothing is ever opened on the server.
+//! - A download is always `attachment`, with `nosniff`, a sandboxing CSP, and a file name whose
+//!   extension is that of the sniffed kind (`说明.js` holding a PDF is saved as `说明.js.pdf`).
+use crate::error::{AppError, FieldError};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Largest single attachment.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// Most attachments on one filing.
+pub const MAX_FILES: usize = 5;
+/// Largest total of one filing's attachments.
+pub const MAX_TOTAL_BYTES: usize = 30 * 1024 * 1024;
+/// Longest original name kept, in characters.
+const MAX_NAME_CHARS: usize = 100;
+const FIELD: &str = "attachments";
+const MIB: usize = 1024 * 1024;
+
+/// What an attachment is, as read from its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    Pdf,
+    Png,
+    Jpeg,
+    Gif,
+    Webp,
+    Docx,
+    Xlsx,
+    Pptx,
+    Doc,
+    Xls,
+    Ppt,
+    Odt,
+    Ods,
+}
+
+use FileKind::*;
+
+impl FileKind {
+    /// Every kind, in the order offered to users.
+    pub const ALL: [FileKind; 13] = [Pdf, Png, Jpeg, Gif, Webp, Docx, Xlsx, Pptx, Doc, Xls, Ppt, Odt, Ods];
+
+    /// (stored code, Content-Type, Chinese label, extensions with the canonical one first)
+    fn info(self) -> (&'static str, &'static str, &'static str, &'static [&'static str]) {
+        match self {
+            Pdf => ("pdf", "application/pdf", "PDF文档", &["pdf"]),
+            Png => ("png", "image/png", "PNG图片", &["png"]),
+            Jpeg => ("jpeg", "image/jpeg", "JPEG图片", &["jpg", "jpeg"]),
+            Gif => ("gif", "image/gif", "GIF图片", &["gif"]),
+            Webp => ("webp", "image/webp", "WebP图片", &["webp"]),
+            Docx => (
+                "docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "Word文档",
+                &["docx"],
+            ),
+            Xlsx => {
+                ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel表格", &["xlsx"])
+            }
+            Pptx => (
+                "pptx",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                "PowerPoint演示文稿",
+                &["pptx"],
+            ),
+            Doc => ("doc", "application/msword", "Word 97-2003文档", &["doc"]),
+            Xls => ("xls", "application/vnd.ms-excel", "Excel 97-2003表格", &["xls"]),
+            Ppt => ("ppt", "application/vnd.ms-powerpoint", "PowerPoint 97-2003演示文稿", &["ppt"]),
+            Odt => ("odt", "application/vnd.oasis.opendocument.text", "OpenDocument文本", &["odt"]),
+            Ods => ("ods", "application/vnd.oasis.opendocument.spreadsheet", "OpenDocument表格", &["ods"]),
+        }
+    }
+
+    /// Code stored in the database.
+    pub fn as_str(self) -> &'static str {
+        self.info().0
+    }
+
+    /// The kind for a stored code.
+    pub fn parse(code: &str) -> Option<FileKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == code)
+    }
+
+    /// Content-Type to serve it with.
+    pub fn mime(self) -> &'static str {
+        self.info().1
+    }
+
+    /// Canonical file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        self.info().3[0]
+    }
+
+    /// Extensions a name may already carry for this kind.
+    pub fn extensions(self) -> &'static [&'static str] {
+        self.info().3
+    }
+
+    /// Chinese name of the kind, for messages and lists.
+    pub fn label(self) -> &'static str {
+        self.info().2
+    }
+}
+
+/// Why content was refused; each has its own message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    Unrecognised,
+    Macros,
+    Encrypted,
+}
+
+/// The kind of an attachment, from its content only; `None` for anything not accepted.
+pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
+    classify(bytes).ok()
+}
+
+fn classify(b: &[u8]) -> Result<FileKind, Refusal> {
+    const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if b.starts_with(b"%PDF-") {
+        Ok(Pdf)
+    } else if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Ok(Png)
+    } else if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok(Jpeg)
+    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
+        Ok(Gif)
+    } else if b.starts_with(b"RIFF") && b.get(8..12) == Some(b"WEBP") {
+        Ok(Webp)
+    } else if b.starts_with(b"PK\x03\x04") {
+        zip_kind(b)
+    } else if b.starts_with(OLE_MAGIC) {
+        ole_kind(b)
+    } else {
+        Err(Refusal::Unrecognised)
+    }
+}
+
+/// Check one attachment, with a message naming it if it is refused.
+pub fn check(name: &str, bytes: &[u8]) -> Result<FileKind, AppError> {
+    let shown = sanitise_name(name);
+    let refuse = |message: String| AppError::field(FIELD, &message);
+    if bytes.is_empty() {
+        return Err(refuse(format!("“{shown}”是空文件，未能接收")));
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(refuse(format!("“{shown}”超过{}MB，未能接收", MAX_FILE_BYTES / MIB)));
+    }
+    classify(bytes).map_err(|why| {
+        refuse(match why {
+            Refusal::Unrecognised => format!("“{shown}”不是PDF、图片（JPG、PNG、GIF、WebP）或Office文档，未能接收"),
+            Refusal::Macros => format!("“{shown}”含有宏，未能接收，请另存为不含宏的文档后再上传"),
+            Refusal::Encrypted => format!("“{shown}”设有密码，未能接收，请去掉密码后再上传"),
+        })
+    })
+}
+
+/// Check a filing's attachments: the count, each file, and the total; every problem is reported.
+pub fn check_all(files: &[(String, Vec<u8>)]) -> Result<Vec<FileKind>, AppError> {
+    if files.len() > MAX_FILES {
+        let message = format!("附件最多{MAX_FILES}个，本次选择了{}个", files.len());
+        return Err(AppError::field(FIELD, &message));
+    }
+    let mut kinds = Vec::with_capacity(files.len());
+    let mut problems = Vec::new();
+    for (name, bytes) in files {
+        match check(name, bytes) {
+            Ok(kind) => kinds.push(kind),
+            Err(e) => problems.extend(e.field_errors()),
+        }
+    }
+    let total: usize = files.iter().map(|(_, bytes)| bytes.len()).sum();
+    if total > MAX_TOTAL_BYTES {
+        let message = format!("附件合计不能超过{}MB，本次共{:.1}MB", MAX_TOTAL_BYTES / MIB, total as f64 / MIB as f64);
+        problems.push(FieldError { field: FIELD.into(), message });
+    }
+    if problems.is_empty() {
+        Ok(kinds)
+    } else {
+        Err(AppError::Invalid(problems))
+    }
+}
+
+// ---- ZIP (OOXML, OpenDocument) ----
+
+/// One central-directory entry of a ZIP file.
+struct ZipEntry<'a> {
+    name: &'a [u8],
+    method: u16,
+    size: usize,
+    offset: usize,
+}
+
+fn zip_kind(b: &[u8]) -> Result<FileKind, Refusal> {
+    let entries = zip_entries(b).ok_or(Refusal::Unrecognised)?;
+    let has = |pred: &dyn Fn(&[u8]) -> bool| entries.iter().any(|e| pred(e.name));
+    if let Some(kind) = odf_kind(b, &entries) {
+        let is_script = |n: &[u8]| {
+            let file = !n.ends_with(b"/") && !n.ends_with(b"/script-lc.xml") && !n.ends_with(b"/script-lb.xml");
+            file && (n.starts_with(b"Basic/") || n.starts_with(b"Scripts/"))
+        };
+        return if has(&is_script) { Err(Refusal::Macros) } else { Ok(kind) };
+    }
+    if !has(&|n| n == b"[Content_Types].xml") {
+        return Err(Refusal::Unrecognised);
+    }
+    let parts: [(&[u8], FileKind); 3] = [(b"word/", Docx), (b"xl/", Xlsx), (b"ppt/", Pptx)];
+    let found: Vec<FileKind> = parts.iter().filter(|(p, _)| has(&|n| n.starts_with(p))).map(|(_, k)| *k).collect();
+    let [kind] = found[..] else { return Err(Refusal::Unrecognised) };
+    let is_macro =
+        |n: &[u8]| n.to_ascii_lowercase().ends_with(b"vbaproject.bin") || n.windows(12).any(|w| w == b"macrosheets/");
+    if has(&is_macro) {
+        return Err(Refusal::Macros);
+    }
+    Ok(kind)
+}
+
+/// OpenDocument: the first entry is an uncompressed `mimetype` naming the document type.
+fn odf_kind(b: &[u8], entries: &[ZipEntry]) -> Option<FileKind> {
+    let first = entries.iter().find(|e| e.offset == 0)?;
+    let local_name_len = usize::from(u16_at(b, 26)?);
+    if first.name != b"mimetype" || first.method != 0 || slice(b, 30, local_name_len)? != b"mimetype" {
+        return None;
+    }
+    if !entries.iter().any(|e| e.name == b"content.xml") {
+        return None;
+    }
+    let data_at = 30 + local_name_len + usize::from(u16_at(b, 28)?);
+    match slice(b, data_at, first.size)? {
+        b"application/vnd.oasis.opendocument.text" => Some(Odt),
+        b"application/vnd.oasis.opendocument.spreadsheet" => Some(Ods),
+        _ => None,
+    }
+}
+
+/// The central directory's entries; `None` for anything malformed, multi-disk or ZIP64.
+fn zip_entries(b: &[u8]) -> Option<Vec<ZipEntry<'_>>> {
+    let eocd = find_eocd(b)?;
+    if u16_at(b, eocd + 4)? != 0 || u16_at(b, eocd + 6)? != 0 {
+        return None;
+    }
+    let count = usize::from(u16_at(b, eocd + 10)?);
+    let size = u32_at(b, eocd + 12)? as usize;
+    let mut at = u32_at(b, eocd + 16)? as usize;
+    if at.checked_add(size)? > eocd {
+        return None;
+    }
+    let mut entries = Vec::with_capacity(count.min(1024));
+    for _ in 0..count {
+        if u32_at(b, at)? != 0x0201_4b50 {
+            return None;
+        }
+        let name_len = usize::from(u16_at(b, at + 28)?);
+        let rest = usize::from(u16_at(b, at + 30)?) + usize::from(u16_at(b, at + 32)?);
+        entries.push(ZipEntry {
+            name: slice(b, at + 46, name_len)?,
+            method: u16_at(b, at + 10)?,
+            size: u32_at(b, at + 20)? as usize,
+            offset: u32_at(b, at + 42)? as usize,
+        });
+        at += 46 + name_len + rest;
+    }
+    (at <= eocd).then_some(entries)
+}
+
+/// The end-of-central-directory record: the last one whose comment ends exactly at the end.
+fn find_eocd(b: &[u8]) -> Option<usize> {
+    let last = b.len().checked_sub(22)?;
+    let first = last.saturating_sub(usize::from(u16::MAX));
+    (first..=last).rev().find(|&at| {
+        u32_at(b, at) == Some(0x0605_4b50) && u16_at(b, at + 20).map(|c| at + 22 + usize::from(c)) == Some(b.len())
+    })
+}
+
+// ---- OLE compound files (Office 97–2003) ----
+
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+const FREE_SECTOR: u32 = 0xFFFF_FFFF;
+
+fn ole_kind(b: &[u8]) -> Result<FileKind, Refusal> {
+    let names = ole_names(b).ok_or(Refusal::Unrecognised)?;
+    let has = |wanted: &str| names.iter().any(|n| n.eq_ignore_ascii_case(wanted));
+    if has("EncryptedPackage") {
+        return Err(Refusal::Encrypted);
+    }
+    let kind = if has("WordDocument") {
+        Doc
+    } else if has("Workbook") || has("Book") {
+        Xls
+    } else if has("PowerPoint Document") {
+        Ppt
+    } else {
+        return Err(Refusal::Unrecognised);
+    };
+    if has("Macros") || has("_VBA_PROJECT_CUR") || has("VBA") {
+        return Err(Refusal::Macros);
+    }
+    Ok(kind)
+}
+
+/// Names of every entry in the compound file's directory, following its sector chain.
+fn ole_names(b: &[u8]) -> Option<Vec<String>> {
+    let shift = u16_at(b, 0x1E)?;
+    if b.len() < 512 || u16_at(b, 0x1C)? != 0xFFFE || !(shift == 9 || shift == 12) {
+        return None;
+    }
+    let ss = 1usize << shift;
+    let fat = ole_fat_sectors(b, ss)?;
+    let mut names = Vec::new();
+    let mut sector = u32_at(b, 0x30)?;
+    // A chain longer than the file has sectors is a loop.
+    for _ in 0..=b.len() / ss {
+        if sector == END_OF_CHAIN {
+            return Some(names);
+        }
+        for entry in ole_sector(b, ss, sector)?.chunks_exact(128) {
+            let len = usize::from(u16_at(entry, 0x40)?);
+            if entry[0x42] != 0 && (2..=64).contains(&len) && len % 2 == 0 {
+                let units: Vec<u16> =
+                    entry[..len - 2].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+                names.push(String::from_utf16_lossy(&units));
+            }
+        }
+        sector = ole_next(b, ss, &fat, sector)?;
+    }
+    None
+}
+
+/// The sectors holding the allocation table: 109 listed in the header, the rest in the DIFAT chain.
+fn ole_fat_sectors(b: &[u8], ss: usize) -> Option<Vec<u32>> {
+    let count = u32_at(b, 0x2C)? as usize;
+    if count > b.len() / ss + 1 {
+        return None;
+    }
+    let mut fat: Vec<u32> = (0..count.min(109)).map(|i| u32_at(b, 0x4C + 4 * i)).collect::<Option<_>>()?;
+    let per = ss / 4 - 1;
+    let mut difat = u32_at(b, 0x44)?;
+    for _ in 0..=b.len() / ss {
+        if fat.len() >= count || difat == END_OF_CHAIN || difat == FREE_SECTOR {
+            break;
+        }
+        let sector = ole_sector(b, ss, difat)?;
+        fat.extend((0..per).map(|i| u32_at(sector, 4 * i)).collect::<Option<Vec<_>>>()?);
+        difat = u32_at(sector, 4 * per)?;
+    }
+    if fat.len() < count {
+        return None;
+    }
+    fat.truncate(count);
+    Some(fat)
+}
+
+fn ole_sector(b: &[u8], ss: usize, sector: u32) -> Option<&[u8]> {
+    slice(b, (sector as usize).checked_add(1)?.checked_mul(ss)?, ss)
+}
+
+fn ole_next(b: &[u8], ss: usize, fat: &[u32], sector: u32) -> Option<u32> {
+    let per = ss / 4;
+    let fat_sector = *fat.get(sector as usize / per)?;
+    u32_at(ole_sector(b, ss, fat_sector)?, sector as usize % per * 4)
+}
+
+fn slice(b: &[u8], at: usize, len: usize) -> Option<&[u8]> {
+    b.get(at..at.checked_add(len)?)
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(slice(b, at, 2)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(slice(b, at, 4)?.try_into().ok()?))
+}
+
+// ---- Names and downloads ----
+
+/// The original name made safe to show: no path, no control or direction-changing characters, capped.
+pub fn sanitise_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    };
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !invisible(*c))
+        .map(|c| if matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') { '_' } else { c })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    if cleaned.is_empty() {
+        return "附件".into();
+    }
+    if cleaned.chars().count() <= MAX_NAME_CHARS {
+        return cleaned.into();
+    }
+    match cleaned.rsplit_once('.') {
+        Some((stem, ext)) if (1..=10).contains(&ext.chars().count()) => {
+            let keep = MAX_NAME_CHARS - ext.chars().count() - 2;
+            format!("{}….{ext}", stem.chars().take(keep).collect::<String>())
+        }
+        _ => format!("{}…", cleaned.chars().take(MAX_NAME_CHARS - 1).collect::<String>()),
+    }
+}
+
+/// Response headers for downloading an attachment: always a download, never rendered.
+pub fn download_headers(kind: FileKind, name: &str) -> Vec<(&'static str, String)> {
+    let file = download_name(kind, name);
+    let disposition =
+        format!("attachment; filename=\"{}\"; filename*=UTF-8''{}", ascii_fallback(kind, &file), percent_encode(&file));
+    vec![
+        ("Content-Type", kind.mime().to_owned()),
+        ("Content-Disposition", disposition),
+        ("X-Content-Type-Options", "nosniff".to_owned()),
+        ("Content-Security-Policy", "sandbox; default-src 'none'".to_owned()),
+        ("Cache-Control", "private, no-store".to_owned()),
+        ("Cross-Origin-Resource-Policy", "same-origin".to_owned()),
+    ]
+}
+
+/// The sanitised name, ending in an extension of the sniffed kind so it opens in the right program.
+fn download_name(kind: FileKind, name: &str) -> String {
+    let name = sanitise_name(name);
+    let ext = name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    if ext.is_some_and(|ext| kind.extensions().contains(&ext.as_str())) {
+        name
+    } else {
+        format!("{name}.{}", kind.extension())
+    }
+}
+
+/// `filename=` for clients without RFC 5987: ASCII letters kept, the rest replaced.
+fn ascii_fallback(kind: FileKind, file: &str) -> String {
+    let safe: String =
+        file.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.() ".contains(c) { c } else { '_' }).collect();
+    let stem = safe.rsplit_once('.').map_or(safe.as_str(), |(stem, _)| stem);
+    if stem.chars().any(|c| c.is_ascii_alphanumeric()) {
+        safe
+    } else {
+        format!("attachment.{}", kind.extension())
+    }
+}
+
+/// RFC 5987 `attr-char` percent-encoding of UTF-8.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+// ---- Storage ----
+
+/// An attachment written to disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// 32 random lowercase hex characters; the only handle to the file.
+    pub id: String,
+    pub kind: FileKind,
+    pub size: u64,
+    pub sha256: String,
+    /// The sanitised original name, for display only.
+    pub name: String,
+}
+
+/// Write an attachment under `dir` (which must be outside the web root); durable when this returns.
+///
+/// Refuses (`InvalidInput`) anything [`check`] would refuse, so nothing unchecked reaches the disk.
+pub async fn store(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<Stored> {
+    let kind = match classify(bytes) {
+        Ok(kind) if !bytes.is_empty() && bytes.len() <= MAX_FILE_BYTES => kind,
+        _ => return Err(io::Error::new(io::ErrorKind::InvalidInput, "not an acceptable attachment")),
+    };
+    let id = new_id();
+    let (dir, owned, file_id) = (dir.to_path_buf(), bytes.to_vec(), id.clone());
+    let sha256 = tokio::task::spawn_blocking(move || {
+        write_durably(&dir, &file_id, &owned)?;
+        Ok::<_, io::Error>(to_hex(&Sha256::digest(&owned)))
+    })
+    .await
+    .map_err(io::Error::other)??;
+    Ok(Stored { id, kind, size: bytes.len() as u64, sha256, name: sanitise_name(name) })
+}
+
+/// Read a stored attachment; ids that are not exactly 32 lowercase hex characters are refused.
+pub async fn read(dir: &Path, id: &str) -> io::Result<Vec<u8>> {
+    if !is_id(id) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "malformed attachment id"));
+    }
+    tokio::fs::read(dir.join(&id[..2]).join(id)).await
+}
+
+fn is_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    to_hex(&bytes)
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Temp file in the same directory, fsync, rename, fsync the directory; nothing half-written remains.
+fn write_durably(dir: &Path, id: &str, bytes: &[u8]) -> io::Result<()> {
+    let shard = dir.join(&id[..2]);
+    if !shard.is_dir() {
+        create_private_dir(&shard)?;
+        sync_dir(dir)?;
+    }
+    let (tmp, path) = (shard.join(format!(".{id}.tmp")), shard.join(id));
+    let result =
+        write_new_private(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path)).and_then(|()| sync_dir(&shard));
+    if result.is_err() {
+        // Best effort: the caller records nothing, so no leftover may look stored.
+        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(&path);
+    }
+    result
+}
+
+fn create_private_dir(path: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+fn write_new_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn sync_dir(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(path)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ZIP of stored entries, written by hand: local headers, central directory, end record.
+    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let (mut out, mut central) = (Vec::new(), Vec::new());
+        for (name, data) in entries {
+            let (offset, len, name_len) = (out.len() as u32, data.len() as u32, name.len() as u16);
+            out.extend(0x0403_4b50u32.to_le_bytes());
+            out.extend([20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // version, flags, method, time, date, crc
+            out.extend([len.to_le_bytes(), len.to_le_bytes()].concat());
+            out.extend([name_len.to_le_bytes(), [0, 0]].concat());
+            out.extend(name.as_bytes());
+            out.extend(*data);
+            central.extend(0x0201_4b50u32.to_le_bytes());
+            central.extend([20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // made by .. date, crc
+            central.extend([len.to_le_bytes(), len.to_le_bytes()].concat());
+            central.extend([name_len.to_le_bytes(), [0; 2], [0; 2], [0; 2], [0; 2]].concat());
+            central.extend([[0; 4], offset.to_le_bytes()].concat());
+            central.extend(name.as_bytes());
+        }
+        let (cd_offset, cd_size, count) = (out.len() as u32, central.len() as u32, entries.len() as u16);
+        out.extend(central);
+        out.extend(0x0605_4b50u32.to_le_bytes());
+        out.extend([[0; 2], [0; 2], count.to_le_bytes(), count.to_le_bytes()].concat());
+        out.extend([cd_size.to_le_bytes(), cd_offset.to_le_bytes()].concat());
+        out.extend([0, 0]);
+        out
+    }
+
+    fn ooxml(part: &str) -> Vec<u8> {
+        zip(&[("[Content_Types].xml", b"<Types/>"), ("_rels/.rels", b""), (part, b"")])
+    }
+
+    fn odf(mimetype: &str) -> Vec<u8> {
+        zip(&[("mimetype", mimetype.as_bytes()), ("content.xml", b""), ("META-INF/manifest.xml", b"")])
+    }
+
+    /// A 512-byte-sector compound file: header, one FAT sector, one directory sector (root + streams).
+    fn ole(streams: &[&str]) -> Vec<u8> {
+        assert!(streams.len() <= 3, "one directory sector holds four entries");
+        let mut out = vec![0u8; 512 * 3];
+        let put16 = |out: &mut Vec<u8>, at: usize, v: u16| out[at..at + 2].copy_from_slice(&v.to_le_bytes());
+        let put32 = |out: &mut Vec<u8>, at: usize, v: u32| out[at..at + 4].copy_from_slice(&v.to_le_bytes());
+        out[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        for (at, v) in [(0x18, 0x3E), (0x1A, 3), (0x1C, 0xFFFE), (0x1E, 9), (0x20, 6)] {
+            put16(&mut out, at, v);
+        }
+        for i in 0..109 {
+            put32(&mut out, 0x4C + 4 * i, FREE_SECTOR);
+        }
+        for i in 0..128 {
+            put32(&mut out, 512 + 4 * i, FREE_SECTOR);
+        }
+        let header = [(0x2C, 1), (0x30, 1), (0x3C, END_OF_CHAIN), (0x44, END_OF_CHAIN), (0x4C, 0)];
+        for (at, v) in header.into_iter().chain([(512, 0xFFFF_FFFD), (516, END_OF_CHAIN)]) {
+            put32(&mut out, at, v);
+        }
+        let entries = std::iter::once(("Root Entry", 5)).chain(streams.iter().map(|s| (*s, 2)));
+        for (i, (name, object_type)) in entries.enumerate() {
+            let at = 1024 + 128 * i;
+            let units: Vec<u16> = name.encode_utf16().collect();
+            for (j, unit) in units.iter().enumerate() {
+                put16(&mut out, at + 2 * j, *unit);
+            }
+            put16(&mut out, at + 0x40, (units.len() * 2 + 2) as u16);
+            out[at + 0x42] = object_type;
+        }
+        out
+    }
+
+    fn message(result: Result<impl std::fmt::Debug, AppError>) -> String {
+        result.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn pdf_and_images_are_recognised_by_their_first_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n"), Some(Pdf));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some(Png));
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0\0\x10JFIF\0"), Some(Jpeg));
+        assert_eq!(sniff(b"GIF89a\x01\0\x01\0"), Some(Gif));
+        assert_eq!(sniff(b"GIF87a\x01\0\x01\0"), Some(Gif));
+        assert_eq!(sniff(b"RIFF\x24\0\0\0WEBPVP8 "), Some(Webp));
+        assert_eq!(sniff(b"RIFF\x24\0\0\0AVI LIST"), None, "other RIFF files are not WebP");
+    }
+
+    #[test]
+    fn word_excel_and_powerpoint_are_recognised_from_the_zip_directory() {
+        assert_eq!(sniff(&ooxml("word/document.xml")), Some(Docx));
+        assert_eq!(sniff(&ooxml("xl/workbook.xml")), Some(Xlsx));
+        assert_eq!(sniff(&ooxml("ppt/presentation.xml")), Some(Pptx));
+    }
+
+    #[test]
+    fn opendocument_text_and_spreadsheets_are_recognised_from_their_mimetype_entry() {
+        assert_eq!(sniff(&odf("application/vnd.oasis.opendocument.text")), Some(Odt));
+        assert_eq!(sniff(&odf("application/vnd.oasis.opendocument.spreadsheet")), Some(Ods));
+        assert_eq!(sniff(&odf("application/vnd.oasis.opendocument.graphics")), None);
+        let mimetype_not_first = zip(&[("content.xml", b""), ("mimetype", b"application/vnd.oasis.opendocument.text")]);
+        assert_eq!(sniff(&mimetype_not_first), None);
+    }
+
+    #[test]
+    fn office_97_to_2003_files_are_told_apart_by_their_streams() {
+        assert_eq!(sniff(&ole(&["WordDocument", "1Table"])), Some(Doc));
+        assert_eq!(sniff(&ole(&["Workbook"])), Some(Xls));
+        assert_eq!(sniff(&ole(&["Book"])), Some(Xls));
+        assert_eq!(sniff(&ole(&["PowerPoint Document", "Current User"])), Some(Ppt));
+    }
+
+    #[test]
+    fn html_named_pdf_is_refused_with_a_chinese_message_naming_it() {
+        let html = b"<!DOCTYPE html><html><script>alert(1)</script></html>";
+        assert_eq!(sniff(html), None);
+        assert_eq!(
+            message(check("说明.pdf", html)),
+            "“说明.pdf”不是PDF、图片（JPG、PNG、GIF、WebP）或Office文档，未能接收"
+        );
+        assert_eq!(sniff(b"\xEF\xBB\xBF<html><body>x</body></html>"), None);
+        assert_eq!(sniff(b"  \n<script>alert(1)</script>%PDF-1.4"), None, "PDF magic must come first");
+    }
+
+    #[test]
+    fn svg_xml_and_plain_text_are_refused() {
+        assert_eq!(sniff(br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#), None);
+        assert_eq!(sniff(b"<?xml version=\"1.0\"?><svg/>"), None);
+        assert_eq!(sniff("投诉内容：小区噪音".as_bytes()), None);
+        assert_eq!(sniff(b"#!/bin/sh\nrm -rf /\n"), None);
+    }
+
+    #[test]
+    fn executables_and_other_archives_are_refused() {
+        assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFF\0\0PE\0\0"), None);
+        assert_eq!(sniff(b"\x7FELF\x02\x01\x01\0\0\0\0\0\0\0\0\0"), None);
+        assert_eq!(sniff(b"Rar!\x1A\x07\x01\0"), None);
+        assert_eq!(sniff(b"7z\xBC\xAF\x27\x1C\0\x04"), None);
+        assert_eq!(sniff(&ole(&["SummaryInformation"])), None, "an MSI installer is a compound file too");
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn plain_zips_and_zips_that_only_look_like_office_are_refused() {
+        assert_eq!(sniff(&zip(&[("readme.txt", b"hi"), ("run.exe", b"MZ")])), None);
+        assert_eq!(sniff(&zip(&[("META-INF/MANIFEST.MF", b""), ("word/x.class", b"")])), None, "no content types");
+        assert_eq!(sniff(&zip(&[("[Content_Types].xml", b"")])), None, "no main part");
+        let both = zip(&[("[Content_Types].xml", b""), ("word/document.xml", b""), ("xl/workbook.xml", b"")]);
+        assert_eq!(sniff(&both), None, "ambiguous");
+        let mut prefixed = b"<html>".to_vec();
+        prefixed.extend(ooxml("word/document.xml"));
+        assert_eq!(sniff(&prefixed), None, "anything before the ZIP is refused");
+    }
+
+    #[test]
+    fn macro_documents_and_encrypted_office_files_are_refused_with_their_own_message() {
+        let docm = zip(&[("[Content_Types].xml", b""), ("word/document.xml", b""), ("word/vbaProject.bin", b"")]);
+        assert_eq!(sniff(&docm), None);
+        assert!(message(check("通知.docm", &docm)).contains("含有宏"));
+        let xlm = zip(&[("[Content_Types].xml", b""), ("xl/workbook.xml", b""), ("xl/macrosheets/sheet1.xml", b"")]);
+        assert_eq!(sniff(&xlm), None);
+        assert_eq!(sniff(&ole(&["WordDocument", "Macros"])), None);
+        assert_eq!(sniff(&ole(&["Workbook", "_VBA_PROJECT_CUR"])), None);
+        let basic = zip(&[
+            ("mimetype", b"application/vnd.oasis.opendocument.text"),
+            ("content.xml", b""),
+            ("Basic/Standard/Module1.xml", b""),
+        ]);
+        assert_eq!(sniff(&basic), None);
+        assert!(message(check("表.odt", &basic)).contains("含有宏"));
+        assert!(message(check("表.xlsx", &ole(&["EncryptedPackage", "EncryptionInfo"]))).contains("设有密码"));
+    }
+
+    #[test]
+    fn truncated_or_corrupted_documents_never_panic() {
+        let samples =
+            [ooxml("word/document.xml"), odf("application/vnd.oasis.opendocument.text"), ole(&["WordDocument"])];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for sample in &samples {
+            assert!(sniff(sample).is_some());
+            for cut in 0..sample.len() {
+                assert_eq!(sniff(&sample[..cut]), None, "cut at {cut}");
+            }
+            for _ in 0..3000 {
+                let mut bytes = sample.clone();
+                for _ in 0..1 + seed % 6 {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let at = seed as usize % bytes.len();
+                    bytes[at] = (seed >> 40) as u8;
+                }
+                let _ = sniff(&bytes);
+                let _ = sniff(&bytes[..seed as usize % bytes.len()]);
+            }
+        }
+        let mut looping = ole(&["WordDocument"]);
+        looping[516..520].copy_from_slice(&1u32.to_le_bytes()); // the directory chain points at itself
+        assert_eq!(sniff(&looping), None);
+    }
+
+    #[test]
+    fn empty_and_oversized_files_are_refused_naming_the_file() {
+        assert_eq!(message(check("C:\\Users\\张三\\空白.pdf", b"")), "“空白.pdf”是空文件，未能接收");
+        let mut big = b"\xFF\xD8\xFF".to_vec();
+        big.resize(MAX_FILE_BYTES + 1, 0);
+        assert_eq!(message(check("扫描件.jpg", &big)), "“扫描件.jpg”超过10MB，未能接收");
+        big.truncate(MAX_FILE_BYTES);
+        assert_eq!(check("扫描件.jpg", &big), Ok(Jpeg));
+    }
+
+    #[test]
+    fn a_filing_takes_at_most_five_files_and_thirty_megabytes() {
+        let png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let files: Vec<(String, Vec<u8>)> = (1..=6).map(|i| (format!("照片{i}.png"), png.clone())).collect();
+        assert_eq!(message(check_all(&files)), "附件最多5个，本次选择了6个");
+        assert_eq!(check_all(&files[..5]), Ok(vec![Png; 5]));
+
+        let mut pdf = b"%PDF-1.4".to_vec();
+        pdf.resize(8 * MIB, 0);
+        let files: Vec<(String, Vec<u8>)> = (1..=4).map(|i| (format!("材料{i}.pdf"), pdf.clone())).collect();
+        assert_eq!(message(check_all(&files)), "附件合计不能超过30MB，本次共32.0MB");
+        assert_eq!(check_all(&files[..3]), Ok(vec![Pdf; 3]));
+    }
+
+    #[test]
+    fn every_bad_file_in_a_filing_is_reported_under_attachments() {
+        let files = vec![
+            ("好的.png".to_string(), b"\x89PNG\r\n\x1a\n".to_vec()),
+            ("坏的.pdf".to_string(), b"<html>".to_vec()),
+            ("空的.doc".to_string(), Vec::new()),
+        ];
+        let errors = check_all(&files).unwrap_err().field_errors();
+        assert_eq!(errors.len(), 2);
+        assert!(errors.iter().all(|e| e.field == "attachments"));
+        assert!(errors[0].message.contains("“坏的.pdf”不是PDF"));
+        assert!(errors[1].message.contains("“空的.doc”是空文件"));
+    }
+
+    #[test]
+    fn names_lose_paths_control_and_direction_characters_and_are_capped() {
+        assert_eq!(sanitise_name("../../etc/passwd"), "passwd");
+        assert_eq!(sanitise_name("..\\..\\windows\\说明.pdf"), "说明.pdf");
+        assert_eq!(sanitise_name("a\u{0}b\r\nc\t.pdf"), "abc.pdf");
+        assert_eq!(sanitise_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(sanitise_name("..."), "附件");
+        assert_eq!(sanitise_name("dir/.."), "附件");
+        assert_eq!(sanitise_name(".hidden.pdf"), "hidden.pdf");
+        assert_eq!(sanitise_name("a\"b<c>.pdf"), "a_b_c_.pdf");
+        let long = sanitise_name(&format!("{}.pdf", "长".repeat(300)));
+        assert_eq!(long.chars().count(), MAX_NAME_CHARS);
+        assert!(long.ends_with("….pdf"));
+    }
+
+    #[test]
+    fn downloads_are_always_attachments_never_sniffed_or_rendered() {
+        let headers = download_headers(Pdf, "关于噪音的投诉.pdf");
+        let get = |name: &str| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+        assert_eq!(get("Content-Type"), Some("application/pdf"));
+        assert_eq!(
+            get("Content-Disposition"),
+            Some(
+                "attachment; filename=\"attachment.pdf\"; \
+                 filename*=UTF-8''%E5%85%B3%E4%BA%8E%E5%99%AA%E9%9F%B3%E7%9A%84%E6%8A%95%E8%AF%89.pdf"
+            )
+        );
+        assert_eq!(get("X-Content-Type-Options"), Some("nosniff"));
+        assert_eq!(get("Content-Security-Policy"), Some("sandbox; default-src 'none'"));
+        assert_eq!(get("Cache-Control"), Some("private, no-store"));
+        let doc = download_headers(Docx, "Report 2026 \"final\".docx");
+        assert!(doc[1].1.starts_with(
+            "attachment; filename=\"Report 2026 _final_.docx\"; filename*=UTF-8''Report%202026%20_final_.docx"
+        ));
+    }
+
+    #[test]
+    fn the_download_name_carries_the_extension_of_the_real_kind() {
+        assert_eq!(download_name(Pdf, "说明.js"), "说明.js.pdf");
+        assert_eq!(download_name(Jpeg, "photo.JPG"), "photo.JPG");
+        assert_eq!(download_name(Jpeg, "photo.jpeg"), "photo.jpeg");
+        assert_eq!(download_name(Png, "photo.jpg"), "photo.jpg.png");
+        assert_eq!(download_name(Xls, "../"), "附件.xls");
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_stored_code() {
+        for kind in FileKind::ALL {
+            assert_eq!(FileKind::parse(kind.as_str()), Some(kind));
+            assert!(!kind.label().is_empty() && kind.mime().contains('/'));
+            assert!(kind.extensions().contains(&kind.extension()));
+        }
+        assert_eq!(FileKind::parse("html"), None);
+    }
+
+    fn scratch_dir() -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("canyu-attachments-{}-{}", std::process::id(), new_id()))
+    }
+
+    #[tokio::test]
+    async fn reading_refuses_ids_that_could_leave_the_folder() {
+        let dir = scratch_dir();
+        for id in
+            ["../x", "../../etc/passwd", "", "abc", &"A".repeat(32), &"0".repeat(33), &format!("../{}", "0".repeat(29))]
+        {
+            assert_eq!(read(&dir, id).await.unwrap_err().kind(), io::ErrorKind::InvalidInput, "{id}");
+        }
+        assert_eq!(read(&dir, &"0".repeat(32)).await.unwrap_err().kind(), io::ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
+    async fn a_stored_attachment_is_private_durable_and_reads_back_unchanged() {
+        let dir = scratch_dir();
+        let bytes = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n".to_vec();
+        let stored = store(&dir, "../证据/现场照片说明.pdf", &bytes).await.unwrap();
+        assert!(is_id(&stored.id));
+        assert_eq!((stored.kind, stored.size, stored.name.as_str()), (Pdf, bytes.len() as u64, "现场照片说明.pdf"));
+        assert_eq!(stored.sha256, to_hex(&Sha256::digest(&bytes)));
+        assert_eq!(read(&dir, &stored.id).await.unwrap(), bytes);
+        let shard = dir.join(&stored.id[..2]);
+        let listed: Vec<_> = std::fs::read_dir(&shard).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(listed, vec![std::ffi::OsString::from(&stored.id)], "no temp file left behind");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(shard.join(&stored.id)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let other = store(&dir, "x.pdf", &bytes).await.unwrap();
+        assert_ne!(other.id, stored.id);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn storing_refuses_what_check_refuses() {
+        let dir = scratch_dir();
+        for bytes in [b"<html>".to_vec(), Vec::new()] {
+            assert_eq!(store(&dir, "a.pdf", &bytes).await.unwrap_err().kind(), io::ErrorKind::InvalidInput);
+        }
+        assert!(!dir.exists(), "nothing written");
+    }
+}

@@ -1,0 +1,404 @@
+//! Cases: complaints and reports, petitions (信访) and objection-review applications — intake,
+//! triage and routing, handling, the citizen's rights, statutory clocks and confidentiality.
+#[cfg(feature = "ssr")]
+pub mod attachments;
+#[cfg(feature = "ssr")]
+pub mod chain;
+pub mod deadlines;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod seal;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+/// The bodies of the legal channel (涉法涉诉 cases are routed to one of them).
+pub const LEGAL_BODIES: [(&str, &str); 4] = [
+    ("court", "人民法院"),
+    ("procuratorate", "人民检察院"),
+    ("public_security", "公安机关"),
+    ("justice_bureau", "司法行政机关"),
+];
+
+/// What kind of case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    /// 投诉举报: a complaint or report about an illegal administrative act.
+    Complaint,
+    /// 信访: a petition, of a `PetitionKind`.
+    Petition,
+    /// 规范性文件异议审查: an objection-review application against a normative document.
+    Objection,
+}
+
+impl CaseKind {
+    pub const ALL: [CaseKind; 3] = [CaseKind::Complaint, CaseKind::Petition, CaseKind::Objection];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseKind::Complaint => "complaint",
+            CaseKind::Petition => "petition",
+            CaseKind::Objection => "objection",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaseKind> {
+        CaseKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseKind::Complaint => "投诉举报",
+            CaseKind::Petition => "信访事项",
+            CaseKind::Objection => "规范性文件异议审查申请",
+        }
+    }
+
+    /// The case number's prefix.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            CaseKind::Complaint => "TS",
+            CaseKind::Petition => "XF",
+            CaseKind::Objection => "YY",
+        }
+    }
+}
+
+/// The kind of a petition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PetitionKind {
+    /// 建议意见
+    Suggestion,
+    /// 检举控告
+    Accusation,
+    /// 申诉求决
+    Claim,
+}
+
+impl PetitionKind {
+    pub const ALL: [PetitionKind; 3] = [PetitionKind::Suggestion, PetitionKind::Accusation, PetitionKind::Claim];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PetitionKind::Suggestion => "suggestion",
+            PetitionKind::Accusation => "accusation",
+            PetitionKind::Claim => "claim",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PetitionKind> {
+        PetitionKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PetitionKind::Suggestion => "建议意见",
+            PetitionKind::Accusation => "检举控告",
+            PetitionKind::Claim => "申诉求决",
+        }
+    }
+}
+
+/// Where a case stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Filed; the petition office registers it and decides where it goes.
+    Received,
+    /// Not accepted, with the reason and the proper channel told to the filer.
+    NotAccepted,
+    /// Litigation-related (涉法涉诉): in the legal channel, out of the ordinary queue.
+    Legal,
+    /// A report against an official: in the discipline/supervision channel.
+    Discipline,
+    /// Transferred or assigned to a unit, which has yet to accept it.
+    Routed,
+    /// The unit objected that it is not its business; the petition office reroutes it.
+    Objected,
+    /// Accepted by the unit and being handled.
+    Handling,
+    /// The written decision is out (of the first handling, the review or the re-review).
+    Decided,
+    /// The filer asked for a review (复查) or re-review (复核); it is being decided.
+    UnderReview,
+    /// Ended by lawful termination (依法终结), in the legal channel.
+    Terminated,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 10] = [
+        CaseStatus::Received,
+        CaseStatus::NotAccepted,
+        CaseStatus::Legal,
+        CaseStatus::Discipline,
+        CaseStatus::Routed,
+        CaseStatus::Objected,
+        CaseStatus::Handling,
+        CaseStatus::Decided,
+        CaseStatus::UnderReview,
+        CaseStatus::Terminated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Received => "received",
+            CaseStatus::NotAccepted => "not_accepted",
+            CaseStatus::Legal => "legal",
+            CaseStatus::Discipline => "discipline",
+            CaseStatus::Routed => "routed",
+            CaseStatus::Objected => "objected",
+            CaseStatus::Handling => "handling",
+            CaseStatus::Decided => "decided",
+            CaseStatus::UnderReview => "under_review",
+            CaseStatus::Terminated => "terminated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaseStatus> {
+        CaseStatus::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseStatus::Received => "已收到，待登记",
+            CaseStatus::NotAccepted => "不予受理",
+            CaseStatus::Legal => "已导入法律程序处理",
+            CaseStatus::Discipline => "已转纪检监察机关",
+            CaseStatus::Routed => "已转送（交办）责任单位",
+            CaseStatus::Objected => "责任单位提出异议，待重新转办",
+            CaseStatus::Handling => "办理中",
+            CaseStatus::Decided => "已出具处理意见",
+            CaseStatus::UnderReview => "复查（复核）中",
+            CaseStatus::Terminated => "依法终结",
+        }
+    }
+
+    /// Accepted somewhere and not yet at an end: a new filing of the same matter repeats it.
+    pub fn in_progress(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Received
+                | CaseStatus::Routed
+                | CaseStatus::Objected
+                | CaseStatus::Handling
+                | CaseStatus::UnderReview
+                | CaseStatus::Legal
+                | CaseStatus::Discipline
+        )
+    }
+}
+
+/// The written decision on a petition (信访处理意见书).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// 支持
+    Support,
+    /// 解释说明
+    Explain,
+    /// 不予支持
+    NotSupport,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 3] = [Decision::Support, Decision::Explain, Decision::NotSupport];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Support => "support",
+            Decision::Explain => "explain",
+            Decision::NotSupport => "not_support",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Decision> {
+        Decision::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Support => "支持",
+            Decision::Explain => "解释说明",
+            Decision::NotSupport => "不予支持",
+        }
+    }
+}
+
+/// Which round of handling a case is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    First,
+    /// 复查
+    Review,
+    /// 复核
+    Rereview,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::First => "first",
+            Stage::Review => "review",
+            Stage::Rereview => "rereview",
+        }
+    }
+
+    pub fn parse(s: &str) -> Stage {
+        match s {
+            "review" => Stage::Review,
+            "rereview" => Stage::Rereview,
+            _ => Stage::First,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::First => "办理",
+            Stage::Review => "复查",
+            Stage::Rereview => "复核",
+        }
+    }
+}
+
+/// A step of a case as its filer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicStep {
+    pub at: i64,
+    pub action: String,
+    /// What happened, in Chinese, for people.
+    pub text: String,
+}
+
+/// A case as its filer (or whoever holds the number and query code) sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub number: String,
+    pub kind: CaseKind,
+    pub petition_kind: Option<PetitionKind>,
+    pub matter: String,
+    pub status: CaseStatus,
+    pub stage: Stage,
+    /// The unit handling it (its name), once routed.
+    pub unit: Option<String>,
+    /// The current step's deadline (a Beijing date).
+    pub due_on: Option<String>,
+    pub decision: Option<Decision>,
+    pub decided_at: Option<i64>,
+    pub satisfaction: Option<i64>,
+    pub received_at: i64,
+    pub steps: Vec<PublicStep>,
+    /// What the filer may do now.
+    pub may_rate: bool,
+    pub may_request_review: bool,
+    pub may_request_rereview: bool,
+}
+
+/// What a citizen files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filing {
+    pub kind: String,
+    #[serde(default)]
+    pub petition_kind: Option<String>,
+    pub matter: String,
+    pub facts: String,
+    #[serde(default)]
+    pub request: String,
+    /// The unit concerned: an agency id from the list, or a name.
+    #[serde(default)]
+    pub concerned_agency_id: Option<i64>,
+    #[serde(default)]
+    pub concerned_unit: String,
+    #[serde(default)]
+    pub document_title: String,
+    #[serde(default)]
+    pub document_number: String,
+    /// The filer's name and contact details (sealed, see `seal`).
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub anonymous: bool,
+}
+
+/// What filing returns, once the case is durably stored: the pair that shows its progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filed {
+    pub number: String,
+    pub query_code: String,
+    /// An earlier case of the same person on the same matter, still in progress (the officer sees
+    /// the link too).
+    pub repeats: Option<String>,
+}
+
+/// A case in a staff queue, with its clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub number: String,
+    pub kind: CaseKind,
+    pub petition_kind: Option<PetitionKind>,
+    pub matter: String,
+    pub status: CaseStatus,
+    pub stage: Stage,
+    pub unit: Option<String>,
+    pub due_on: Option<String>,
+    /// Calendar days to the current step's deadline; negative when overdue.
+    pub days_left: Option<i64>,
+    pub supervised: bool,
+    /// The earlier case of the same person on the same matter, still in progress.
+    pub repeats: Option<String>,
+    pub satisfaction: Option<i64>,
+    pub received_at: i64,
+}
+
+/// A recorded step as staff see it (internal steps too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffStep {
+    pub seq: i64,
+    pub at: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub text: String,
+    pub public: bool,
+}
+
+/// An attachment's description (the file itself is downloaded separately).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub size: i64,
+}
+
+/// A case as the staff who may see it see it: everything but who filed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffCase {
+    pub summary: CaseSummary,
+    pub facts: String,
+    pub request: String,
+    pub concerned: Option<String>,
+    pub document: Option<String>,
+    pub anonymous: bool,
+    pub channel: String,
+    pub routing: Option<String>,
+    pub decision: Option<Decision>,
+    pub attachments: Vec<AttachmentInfo>,
+    pub steps: Vec<StaffStep>,
+    /// What this viewer may do now.
+    pub may_triage: bool,
+    pub may_handle: bool,
+    pub may_decide_review: bool,
+    pub may_terminate: bool,
+    pub may_reveal: bool,
+    pub may_supervise: bool,
+}

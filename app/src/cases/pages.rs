@@ -1,0 +1,549 @@
+//! Case pages: filing forms, the filer's progress page (number + query code), staff queues and the
+//! case page with the actions the viewer may take. Plain forms; the server handles the posts.
+use super::{CaseKind, CaseStatus, CaseSummary, Decision, PetitionKind, Progress, StaffCase};
+use crate::clock::{format_date, format_datetime};
+use crate::error::AppError;
+use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
+use crate::ui::{ErrorView, Loading};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The agencies a filer may name, and staff may route to: (id, name).
+#[server(endpoint = "case_units")]
+pub async fn case_units() -> Result<Vec<(i64, String)>, AppError> {
+    let st = crate::state::state()?;
+    Ok(sqlx::query_as("SELECT id, name FROM agencies ORDER BY name").fetch_all(&st.db).await?)
+}
+
+/// Progress of the case named in the echoed form (number and query code), if any.
+#[server(endpoint = "case_progress")]
+pub async fn case_progress(number: String, code: String) -> Result<Progress, AppError> {
+    let st = crate::state::state()?;
+    super::store::progress(&st.db, &st.cases, &number, &code).await
+}
+
+/// A staff queue.
+#[server(endpoint = "case_queue")]
+pub async fn case_queue(queue: String) -> Result<Vec<CaseSummary>, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    let which = match queue.as_str() {
+        "legal" => super::store::Queue::Legal,
+        "discipline" => super::store::Queue::Discipline,
+        "unit" => super::store::Queue::Unit,
+        _ => super::store::Queue::Ordinary,
+    };
+    super::store::queue(&st.db, &user, which).await
+}
+
+/// One case for staff.
+#[server(endpoint = "staff_case")]
+pub async fn load_staff_case(id: i64) -> Result<StaffCase, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    super::store::staff_view(&st.db, &user, id).await
+}
+
+/// Choose what to file.
+#[component]
+pub fn NewCasePage() -> impl IntoView {
+    view! {
+        <Title text="来信来访" />
+        <h1>"网上信访与投诉举报"</h1>
+        <ul class="cards">
+            <li class="card">
+                <h2><a href="/cases/new/petition">"提出信访事项"</a></h2>
+                <p>"建议意见、检举控告、申诉求决。须登录后以本人名义提出；检举控告可以匿名。"</p>
+            </li>
+            <li class="card">
+                <h2><a href="/cases/new/complaint">"投诉举报违法行政行为"</a></h2>
+                <p>"可以匿名。举报人的身份和材料严格保密，不会交给被举报的单位或个人。"</p>
+            </li>
+            <li class="card">
+                <h2><a href="/cases/new/objection">"规范性文件异议审查申请"</a></h2>
+                <p>"认为规范性文件违法的，可申请审查；制定机关自收到之日起30日内答复。"</p>
+            </li>
+        </ul>
+        <p><a href="/cases/track">"凭编号和查询码查询办理进度"</a></p>
+    }
+}
+
+/// The filing form of one kind (`/cases/new/:kind`); it works without JavaScript.
+#[component]
+pub fn FileCasePage() -> impl IntoView {
+    let params = use_params_map();
+    let kind = move || params.read().get("kind").and_then(|k| CaseKind::parse(&k));
+    let echo = use_echo();
+    let units = Resource::new(|| (), |_| case_units());
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    let Some(kind) = kind() else { return view! { <ErrorView err=AppError::NotFound /> }.into_any() };
+                    let units = units.await.unwrap_or_default();
+                    if let Some(number) = echo.values.iter().find(|(k, _)| k == "filed_number").map(|(_, v)| v.clone()) {
+                        return view! { <Filed number code=echo.value("filed_code") repeats=echo.value("filed_repeats") /> }.into_any();
+                    }
+                    view! { <FileForm kind units echo /> }.into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// What a filer sees once the case is stored: the number and the query code, shown this once.
+#[component]
+fn Filed(number: String, code: String, repeats: String) -> impl IntoView {
+    view! {
+        <Title text="已提交" />
+        <section class="receipt" aria-labelledby="filed-title">
+            <h1 id="filed-title">"已提交"</h1>
+            <p class="receipt-no">"编号：" <strong id="case-number">{number}</strong></p>
+            <p class="receipt-no">"查询码：" <strong id="query-code">{code}</strong></p>
+            <p class="alert alert-info">"请记下编号和查询码。凭这两项可随时查询办理进度、评价和申请复查，无需登录；查询码只显示这一次。"</p>
+            {(!repeats.is_empty()).then(|| view! {
+                <p class="hint">{format!("您此前就同一事项提出的{repeats}仍在办理中，本次提交将一并告知工作人员。")}</p>
+            })}
+            <p><a href="/cases/track">"查询办理进度"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho) -> impl IntoView {
+    let v = |k: &str| echo.value(k);
+    let report_possible = kind != CaseKind::Objection;
+    let chosen_unit = v("concerned_agency_id");
+    view! {
+        <Title text=kind.label() />
+        <h1>{kind.label()}</h1>
+        <FormMessage echo=echo.clone() />
+        <form method="post" action=format!("/cases/new/{}", kind.as_str()) enctype="multipart/form-data" class="stacked">
+            {(kind == CaseKind::Petition).then(|| {
+                let chosen = v("petition_kind");
+                view! {
+                    <fieldset>
+                        <legend>"类别"</legend>
+                        {PetitionKind::ALL.into_iter().map(|p| view! {
+                            <label class="check">
+                                <input type="radio" name="petition_kind" value=p.as_str() checked=chosen == p.as_str() />
+                                {p.label()}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <FieldMessage echo=echo.clone() name="petition_kind" />
+                }
+            })}
+            {(kind == CaseKind::Objection).then(|| view! {
+                <label for="document_title">"规范性文件名称"</label>
+                <input id="document_title" name="document_title" value=v("document_title") />
+                <FieldMessage echo=echo.clone() name="document_title" />
+                <label for="document_number">"文号（如：某府规〔2025〕3号）"</label>
+                <input id="document_number" name="document_number" value=v("document_number") />
+                <FieldMessage echo=echo.clone() name="document_number" />
+            })}
+            <label for="matter">"事项（标题，100字以内）"</label>
+            <input id="matter" name="matter" maxlength="100" value=v("matter") />
+            <FieldMessage echo=echo.clone() name="matter" />
+            <label for="facts">"事实和理由"</label>
+            <textarea id="facts" name="facts" rows="8">{v("facts")}</textarea>
+            <FieldMessage echo=echo.clone() name="facts" />
+            <label for="request">{if kind == CaseKind::Complaint { "请求（选填）" } else { "请求" }}</label>
+            <textarea id="request" name="request" rows="3">{v("request")}</textarea>
+            <FieldMessage echo=echo.clone() name="request" />
+            <label for="concerned_agency_id">{if kind == CaseKind::Objection { "制定机关" } else { "涉及的单位" }}</label>
+            <select id="concerned_agency_id" name="concerned_agency_id">
+                <option value="">"（不在列表中，或不清楚）"</option>
+                {units.into_iter().map(|(id, name)| view! {
+                    <option value=id.to_string() selected=chosen_unit == id.to_string()>{name}</option>
+                }).collect_view()}
+            </select>
+            <label for="concerned_unit">"或填写单位名称"</label>
+            <input id="concerned_unit" name="concerned_unit" value=v("concerned_unit") />
+            <fieldset>
+                <legend>"附件（选填）"</legend>
+                <label for="attachments">"PDF、图片（JPG、PNG、GIF、WebP）或Office文档，最多5个，每个不超过10MB"</label>
+                <input id="attachments" name="attachments" type="file" multiple
+                    accept=".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods" />
+                <FieldMessage echo=echo.clone() name="attachments" />
+                {echo.error("attachments").map(|_| view! { <p class="hint">"其余内容已保留，请重新选择附件后再提交。"</p> })}
+            </fieldset>
+            <fieldset>
+                <legend>"提出人"</legend>
+                {report_possible.then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" name="anonymous" value="1" checked=echo.checked("anonymous") />
+                        "匿名提出（仅限投诉举报、检举控告；匿名的，凭编号和查询码查询结果）"
+                    </label>
+                    <FieldMessage echo=echo.clone() name="anonymous" />
+                })}
+                <label for="name">"姓名"</label>
+                <input id="name" name="name" autocomplete="name" value=v("name") />
+                <FieldMessage echo=echo.clone() name="name" />
+                <label for="phone">"联系电话"</label>
+                <input id="phone" name="phone" type="tel" autocomplete="tel" value=v("phone") />
+                <FieldMessage echo=echo.clone() name="phone" />
+                <label for="email">"电子邮箱"</label>
+                <input id="email" name="email" type="email" autocomplete="email" value=v("email") />
+                <label for="address">"通讯地址"</label>
+                <input id="address" name="address" autocomplete="street-address" value=v("address") />
+                <p class="hint">"身份和联系方式加密保存，只有经授权的工作人员在必要时可以查看，每次查看都有记录。"</p>
+            </fieldset>
+            <button type="submit">"提交"</button>
+        </form>
+    }
+}
+
+/// The filer's page: number + query code show the progress; rating and review requests from here.
+#[component]
+pub fn TrackPage() -> impl IntoView {
+    let echo = use_echo();
+    let number = echo.value("number");
+    let code = echo.value("code");
+    let data = Resource::new(
+        move || (number.clone(), code.clone()),
+        |(number, code)| async move {
+            if number.is_empty() || code.is_empty() {
+                Ok(None)
+            } else {
+                case_progress(number, code).await.map(Some)
+            }
+        },
+    );
+    view! {
+        <Title text="办理进度查询" />
+        <h1>"办理进度查询"</h1>
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    let result = data.await;
+                    view! {
+                        <FormMessage echo=echo.clone() />
+                        {match result {
+                            Ok(Some(p)) => view! { <ProgressView p code=echo.value("code") echo=echo.clone() /> }.into_any(),
+                            Ok(None) => ().into_any(),
+                            Err(AppError::NotFound) => view! {
+                                <div class="alert alert-error" role="alert">"编号或查询码不正确，请核对后再试。"</div>
+                            }.into_any(),
+                            Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                        }}
+                        <form method="post" action="/cases/track" class="stacked narrow">
+                            <input type="hidden" name="look" value="1" />
+                            <label for="number">"编号"</label>
+                            <input id="number" name="number" placeholder="XF-2026-000001" value=echo.value("number") />
+                            <label for="code">"查询码"</label>
+                            <input id="code" name="code" autocomplete="off" value=echo.value("code") />
+                            <button type="submit">"查询"</button>
+                        </form>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
+    let number = p.number.clone();
+    let hidden = move || {
+        view! {
+            <input type="hidden" name="number" value=number.clone() />
+            <input type="hidden" name="code" value=code.clone() />
+        }
+    };
+    let (rate_fields, review_fields) = (hidden.clone()(), hidden());
+    view! {
+        <section class="progress" aria-labelledby="progress-title">
+            <h2 id="progress-title">{format!("{} · {}", p.number, p.matter)}</h2>
+            <dl>
+                <dt>"类型"</dt><dd>{p.kind.label()} {p.petition_kind.map(|k| format!("（{}）", k.label()))}</dd>
+                <dt>"状态"</dt><dd class="status" id="case-status">{p.status.label()}</dd>
+                {p.unit.clone().map(|u| view! { <dt>"办理单位"</dt><dd>{u}</dd> })}
+                {p.due_on.clone().filter(|_| p.status.in_progress()).map(|d| view! { <dt>"本环节期限"</dt><dd>{d}</dd> })}
+                {p.decision.map(|d| view! { <dt>"处理意见"</dt><dd class="decision"><strong>{d.label()}</strong></dd> })}
+                {p.satisfaction.map(|s| view! { <dt>"满意度评价"</dt><dd>{format!("{s}分")}</dd> })}
+                <dt>"提交时间"</dt><dd>{format_datetime(p.received_at)}</dd>
+            </dl>
+            <h3>"办理过程"</h3>
+            <ol class="steps">
+                {p.steps.into_iter().map(|s| view! {
+                    <li><span class="meta">{format_datetime(s.at)}</span> " " <span class="step-text">{s.text}</span></li>
+                }).collect_view()}
+            </ol>
+            {p.may_rate.then(|| view! {
+                <form method="post" action="/cases/rating" class="stacked narrow">
+                    {rate_fields}
+                    <fieldset>
+                        <legend>"对办理结果的满意度"</legend>
+                        {(1..=5).rev().map(|n| view! {
+                            <label class="check"><input type="radio" name="score" value=n.to_string() />
+                                {["", "1分 很不满意", "2分 不满意", "3分 基本满意", "4分 满意", "5分 非常满意"][n]}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <FieldMessage echo=echo.clone() name="score" />
+                    <label for="comment">"评价意见（选填）"</label>
+                    <textarea id="comment" name="comment" rows="2">{echo.value("comment")}</textarea>
+                    <button type="submit">"提交评价"</button>
+                </form>
+            })}
+            {(p.may_request_review || p.may_request_rereview).then(|| {
+                let which = if p.may_request_review { "复查" } else { "复核" };
+                view! {
+                    <form method="post" action="/cases/review" class="stacked narrow">
+                        {review_fields}
+                        <label for="reason">{format!("不服处理意见的，可申请{which}（收到意见之日起30日内）：理由")}</label>
+                        <textarea id="reason" name="reason" rows="3">{echo.value("reason")}</textarea>
+                        <FieldMessage echo=echo.clone() name="reason" />
+                        <button type="submit" class="secondary">{format!("申请{which}")}</button>
+                    </form>
+                }
+            })}
+        </section>
+    }
+}
+
+/// A staff queue page: `/petition` (ordinary), `/petition/legal`, `/petition/discipline`, `/staff/cases` (unit).
+#[component]
+pub fn CaseQueuePage(queue: &'static str, title: &'static str) -> impl IntoView {
+    let list = Resource::new(|| (), move |_| case_queue(queue.to_string()));
+    view! {
+        <Title text=title />
+        <h1>{title}</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) if items.is_empty() => view! { <p>"暂无来件。"</p> }.into_any(),
+                    Ok(items) => view! { <CaseTable items /> }.into_any(),
+                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn clock_text(c: &CaseSummary) -> (String, &'static str) {
+    match c.days_left {
+        Some(d) if d < 0 => (format!("已超期{}日", -d), "overdue"),
+        Some(d) if d <= 3 => (format!("剩{d}日"), "soon"),
+        Some(d) => (format!("剩{d}日"), ""),
+        None => (String::new(), ""),
+    }
+}
+
+#[component]
+fn CaseTable(items: Vec<CaseSummary>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="cases">
+                <thead><tr><th>"编号"</th><th>"事项"</th><th>"状态"</th><th>"办理单位"</th><th>"期限"</th><th>"提示"</th></tr></thead>
+                <tbody>
+                    {items.into_iter().map(|c| {
+                        let (left, class) = clock_text(&c);
+                        let mut flags = Vec::new();
+                        if c.supervised { flags.push("督办".to_string()); }
+                        if let Some(n) = &c.repeats { flags.push(format!("重复件（{n}）")); }
+                        if c.satisfaction.is_some_and(|s| s <= 2) { flags.push(format!("不满意（{}分）", c.satisfaction.unwrap_or(0))); }
+                        view! {
+                            <tr class=class>
+                                <td><a href=format!("/staff/cases/{}", c.id)>{c.number.clone()}</a></td>
+                                <td>{c.matter.clone()}</td>
+                                <td>{c.status.label()}</td>
+                                <td>{c.unit.clone().unwrap_or_default()}</td>
+                                <td>{c.due_on.clone().unwrap_or_default()} " " {left}</td>
+                                <td>{flags.join("、")}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// One case for staff, with the forms for what the viewer may do.
+#[component]
+pub fn StaffCasePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok());
+    let echo = use_echo();
+    let data = Resource::new(id, |id| async move {
+        let id = id.ok_or(AppError::NotFound)?;
+        Ok::<_, AppError>((load_staff_case(id).await?, case_units().await?))
+    });
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok((c, units)) => view! { <StaffCaseView c units echo /> }.into_any(),
+                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> impl IntoView {
+    let s = c.summary.clone();
+    let action = format!("/staff/cases/{}/actions", s.id);
+    let (left, _) = clock_text(&s);
+    let unit_options = move || {
+        units.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()
+    };
+    let f = |name: &'static str| view! { <FieldMessage echo=echo.clone() name /> };
+    view! {
+        <Title text=format!("{} {}", s.number, s.matter) />
+        <h1>{format!("{} · {}", s.number, s.matter)}</h1>
+        <FormMessage echo=echo.clone() />
+        <dl class="case-facts">
+            <dt>"类型"</dt><dd>{s.kind.label()} {s.petition_kind.map(|k| format!("（{}）", k.label()))}</dd>
+            <dt>"状态"</dt><dd id="case-status">{s.status.label()} {(s.stage != super::Stage::First).then(|| format!("（{}）", s.stage.label()))}</dd>
+            <dt>"期限"</dt><dd>{s.due_on.clone().unwrap_or_default()} " " {left}</dd>
+            {s.unit.clone().map(|u| view! { <dt>"办理单位"</dt><dd>{u}</dd> })}
+            {c.concerned.clone().map(|u| view! { <dt>"涉及单位"</dt><dd>{u}</dd> })}
+            {c.document.clone().map(|d| view! { <dt>"规范性文件"</dt><dd>{d}</dd> })}
+            {s.repeats.clone().map(|n| view! { <dt>"重复件"</dt><dd class="warn">{format!("同一人同一事项的{n}仍在办理中")}</dd> })}
+            <dt>"提出人"</dt><dd>{if c.anonymous { "匿名" } else { "实名（身份信息加密保存）" }}</dd>
+            <dt>"事实和理由"</dt><dd class="body">{c.facts.clone()}</dd>
+            {(!c.request.is_empty()).then(|| view! { <dt>"请求"</dt><dd class="body">{c.request.clone()}</dd> })}
+        </dl>
+        {(!c.attachments.is_empty()).then(|| view! {
+            <h2>"附件"</h2>
+            <ul>
+                {c.attachments.iter().map(|a| view! {
+                    <li><a href=format!("/staff/cases/{}/files/{}", s.id, a.id) download="">{a.name.clone()}</a>
+                        {format!("（{}KB）", (a.size + 1023) / 1024)}</li>
+                }).collect_view()}
+            </ul>
+        })}
+        {c.may_triage.then(|| view! {
+            <h2>"登记分流"</h2>
+            <form method="post" action=action.clone() class="stacked">
+                <label for="unit">"责任单位"</label>
+                <select id="unit" name="unit">{unit_options()}</select>
+                {f("unit")}
+                <label for="due_on">"交办的办结期限（交办时填写）"</label>
+                <input id="due_on" name="due_on" type="date" value=echo.value("due_on") />
+                {f("due_on")}
+                <label for="note">"转办意见"</label>
+                <input id="note" name="note" value=echo.value("note") />
+                <button type="submit" name="action" value="transfer">"转送"</button>
+                <button type="submit" name="action" value="assign" class="secondary">"交办"</button>
+            </form>
+            <form method="post" action=action.clone() class="stacked">
+                <label for="reason">"不予受理的理由"</label>
+                <textarea id="reason" name="reason" rows="2">{echo.value("reason")}</textarea>
+                {f("reason")}
+                <label for="channel">"告知应当通过的途径"</label>
+                <input id="channel" name="channel" value=echo.value("channel") />
+                {f("channel")}
+                <button type="submit" name="action" value="not_accept" class="secondary">"不予受理"</button>
+            </form>
+            <form method="post" action=action.clone() class="stacked">
+                <label for="body">"涉法涉诉：导入法律程序（受理机关）"</label>
+                <select id="body" name="body">
+                    {super::LEGAL_BODIES.into_iter().map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
+                </select>
+                <button type="submit" name="action" value="legal" class="secondary">"导入法律程序"</button>
+                <button type="submit" name="action" value="discipline" class="secondary">"转纪检监察机关"</button>
+            </form>
+        })}
+        {c.may_handle.then(|| {
+            let routed = s.status == CaseStatus::Routed;
+            view! {
+                <h2>"办理"</h2>
+                {routed.then(|| view! {
+                    <form method="post" action=action.clone() class="stacked">
+                        <button type="submit" name="action" value="accept">"受理"</button>
+                        <label for="object-reason">"不属于本单位职责的，5个工作日内提出异议：理由"</label>
+                        <textarea id="object-reason" name="reason" rows="2"></textarea>
+                        <button type="submit" name="action" value="object" class="secondary">"提出异议"</button>
+                    </form>
+                })}
+                {(!routed).then(|| view! {
+                    <form method="post" action=action.clone() class="stacked">
+                        <label for="days">"延长办理期限（天，最多30日，只能延长一次）"</label>
+                        <input id="days" name="days" type="number" min="1" max="30" value=echo.value("days") />
+                        {f("days")}
+                        <label for="extend-reason">"延期理由（将告知提出人）"</label>
+                        <input id="extend-reason" name="reason" value=echo.value("reason") />
+                        <button type="submit" name="action" value="extend" class="secondary">"延期"</button>
+                    </form>
+                    <DecisionForm action=action.clone() value="decide" echo=echo.clone() />
+                })}
+            }
+        })}
+        {c.may_decide_review.then(|| view! {
+            <h2>{format!("{}决定", s.stage.label())}</h2>
+            <DecisionForm action=action.clone() value="decide_review" echo=echo.clone() />
+        })}
+        {c.may_terminate.then(|| view! {
+            <form method="post" action=action.clone() class="stacked">
+                <label for="terminate-reason">"依法终结的理由（法律程序已经穷尽）"</label>
+                <textarea id="terminate-reason" name="reason" rows="2"></textarea>
+                <button type="submit" name="action" value="terminate">"依法终结"</button>
+            </form>
+        })}
+        {c.may_supervise.then(|| view! {
+            <form method="post" action=action.clone() class="stacked">
+                <label for="supervise-note">"督办意见"</label>
+                <input id="supervise-note" name="note" />
+                <button type="submit" name="action" value="supervise" class="secondary">"督办"</button>
+            </form>
+        })}
+        {(c.summary.supervised && c.may_handle).then(|| view! {
+            <form method="post" action=action.clone() class="stacked">
+                <label for="answer-note">"回复督办"</label>
+                <input id="answer-note" name="note" />
+                <button type="submit" name="action" value="answer_supervision">"回复"</button>
+            </form>
+        })}
+        {c.may_reveal.then(|| view! {
+            <details>
+                <summary>"查看提出人身份（将被记录）"</summary>
+                <form method="post" action=action.clone() class="stacked">
+                    <label for="reveal-reason">"查看理由"</label>
+                    <input id="reveal-reason" name="reason" />
+                    <button type="submit" name="action" value="reveal" class="secondary">"查看"</button>
+                </form>
+            </details>
+        })}
+        <h2>"全过程记录"</h2>
+        <ol class="steps">
+            {c.steps.into_iter().map(|st| view! {
+                <li>
+                    <span class="meta">{format!("#{} {} {}", st.seq, format_datetime(st.at), st.actor.unwrap_or_else(|| "提出人".into()))}</span>
+                    " " {st.text} {(!st.public).then_some("（内部）")}
+                </li>
+            }).collect_view()}
+        </ol>
+        <p class="meta">{format!("收到于{}", format_date(s.received_at))}</p>
+    }
+    .into_any()
+}
+
+#[component]
+fn DecisionForm(action: String, value: &'static str, echo: FormEcho) -> impl IntoView {
+    view! {
+        <form method="post" action=action class="stacked">
+            <label for="decision">"处理意见"</label>
+            <select id="decision" name="decision">
+                {Decision::ALL.into_iter().map(|d| view! { <option value=d.as_str()>{d.label()}</option> }).collect_view()}
+            </select>
+            <label for="text">"处理意见书正文"</label>
+            <textarea id="text" name="text" rows="5">{echo.value("text")}</textarea>
+            <FieldMessage echo=echo.clone() name="text" />
+            <label for="basis">"法律、政策依据"</label>
+            <input id="basis" name="basis" value=echo.value("basis") />
+            <FieldMessage echo=echo.clone() name="basis" />
+            <button type="submit" name="action" value=value>"出具处理意见"</button>
+        </form>
+    }
+}

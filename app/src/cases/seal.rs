@@ -1,0 +1,145 @@
+//! Sealing a filer's identity and contact details with the configured key, and the keyed tag that
+//! links a case to its filer's account without revealing it.
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// The secret that seals filers' identities: 32 bytes, from the configuration.
+#[derive(Clone)]
+pub struct CaseKey([u8; 32]);
+
+impl std::fmt::Debug for CaseKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CaseKey(…)")
+    }
+}
+
+/// Why a key or a sealed value could not be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SealError {
+    #[error("the case key must be 64 hexadecimal characters (32 bytes)")]
+    BadKey,
+    #[error("sealed data is damaged or was sealed with another key")]
+    Unreadable,
+}
+
+impl CaseKey {
+    /// A key from 64 hex characters.
+    pub fn from_hex(hex: &str) -> Result<CaseKey, SealError> {
+        let hex = hex.trim();
+        if hex.len() != 64 {
+            return Err(SealError::BadKey);
+        }
+        let mut key = [0u8; 32];
+        for (i, byte) in key.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(hex.get(i * 2..i * 2 + 2).ok_or(SealError::BadKey)?, 16)
+                .map_err(|_| SealError::BadKey)?;
+        }
+        Ok(CaseKey(key))
+    }
+
+    /// A fresh random key, as 64 hex characters.
+    pub fn generate_hex() -> String {
+        let mut key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        to_hex(&key)
+    }
+
+    /// Encrypt and authenticate `plain`; the result (hex) holds the random nonce and the ciphertext.
+    pub fn seal(&self, plain: &[u8]) -> String {
+        let cipher = XChaCha20Poly1305::new(Key::from_slice(&self.0));
+        let mut nonce = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        // Encryption into a Vec cannot fail for inputs of any size we handle.
+        let sealed = cipher.encrypt(XNonce::from_slice(&nonce), plain).unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        to_hex(&out)
+    }
+
+    /// Decrypt what `seal` produced with this key.
+    pub fn open(&self, sealed: &str) -> Result<Vec<u8>, SealError> {
+        let bytes = from_hex(sealed).ok_or(SealError::Unreadable)?;
+        if bytes.len() < 24 {
+            return Err(SealError::Unreadable);
+        }
+        let cipher = XChaCha20Poly1305::new(Key::from_slice(&self.0));
+        cipher.decrypt(XNonce::from_slice(&bytes[..24]), &bytes[24..]).map_err(|_| SealError::Unreadable)
+    }
+
+    /// A keyed tag (HMAC-SHA-256) of an account, so cases can be found by their filer's account
+    /// without storing the account with the case.
+    pub fn filer_tag(&self, user_id: i64) -> String {
+        to_hex(&self.mac(format!("filer:{user_id}").as_bytes()))
+    }
+
+    /// HMAC-SHA-256 of `message` under this key.
+    pub fn mac(&self, message: &[u8]) -> [u8; 32] {
+        hmac_sha256(&self.0, message)
+    }
+}
+
+fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
+    let mut inner = Sha256::new();
+    let mut outer = Sha256::new();
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(key);
+    inner.update(block.map(|b| b ^ 0x36));
+    inner.update(message);
+    outer.update(block.map(|b| b ^ 0x5c));
+    outer.update(inner.finalize());
+    outer.finalize().into()
+}
+
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_sealed_opens_only_with_the_same_key_and_untouched() {
+        let key = CaseKey::from_hex(&CaseKey::generate_hex()).unwrap();
+        let sealed = key.seal("张三 13900001111".as_bytes());
+        assert!(!sealed.contains("13900001111"));
+        assert_eq!(key.open(&sealed).unwrap(), "张三 13900001111".as_bytes());
+        assert_ne!(key.seal(b"x"), key.seal(b"x"), "a fresh nonce each time");
+        let other = CaseKey::from_hex(&CaseKey::generate_hex()).unwrap();
+        assert_eq!(other.open(&sealed), Err(SealError::Unreadable));
+        let mut tampered = sealed.clone();
+        tampered.replace_range(60..62, if &sealed[60..62] == "00" { "01" } else { "00" });
+        assert_eq!(key.open(&tampered), Err(SealError::Unreadable));
+    }
+
+    #[test]
+    fn keys_are_64_hex_characters() {
+        assert_eq!(CaseKey::from_hex("abc").unwrap_err(), SealError::BadKey);
+        assert_eq!(CaseKey::from_hex(&"zz".repeat(32)).unwrap_err(), SealError::BadKey);
+        assert!(CaseKey::from_hex(&"ab".repeat(32)).is_ok());
+    }
+
+    #[test]
+    fn the_filer_tag_is_a_keyed_hmac() {
+        // RFC 4231, test case 1: a 20-byte key is zero-padded to the block, like this 32-byte one.
+        let mut key = [0u8; 32];
+        key[..20].copy_from_slice(&[0x0b; 20]);
+        assert_eq!(
+            to_hex(&hmac_sha256(&key, b"Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        );
+        let k = CaseKey([7; 32]);
+        assert_eq!(k.filer_tag(1), k.filer_tag(1));
+        assert_ne!(k.filer_tag(1), k.filer_tag(2));
+        assert_ne!(k.filer_tag(1), CaseKey([8; 32]).filer_tag(1));
+    }
+}

@@ -1,0 +1,207 @@
+//! The cases part of the JSON API: filing and following a case, and the staff actions.
+use crate::guard::{keys, Action, ClientIp, Limiters};
+use crate::respond::ApiError;
+use app::cases::store::{self, Queue, Triage, UnitAction};
+use app::cases::{CaseSummary, Filed, Filing, Progress, StaffCase};
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/cases", post(file))
+        .route("/api/v1/cases/{number}", get(progress))
+        .route("/api/v1/cases/{number}/rating", post(rate))
+        .route("/api/v1/cases/{number}/review", post(review))
+        .route("/api/v1/staff/cases", get(queue))
+        .route("/api/v1/staff/cases/{id}", get(view))
+        .route("/api/v1/staff/cases/{id}/actions", post(act))
+}
+
+async fn file(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Json(f): Json<Filing>,
+) -> Result<Response, ApiError> {
+    let user = crate::pages::viewer(&st, &headers).await?;
+    lim.check(Action::Submit, &keys(ip, user.as_ref().map(|u| u.id.to_string())))?;
+    let filed: Filed = store::file(&st.db, &st.cases, user.as_ref(), &f, &[]).await?;
+    Ok((StatusCode::CREATED, Json(filed)).into_response())
+}
+
+#[derive(Deserialize)]
+struct Code {
+    code: String,
+}
+
+/// Query codes are guessed no faster than submissions are made.
+fn check_lookup(lim: &Limiters, ip: ClientIp, number: &str) -> Result<(), AppError> {
+    lim.check(Action::Submit, &keys(ip, Some(format!("case-{}", number.trim().to_uppercase()))))
+}
+
+async fn progress(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(number): Path<String>,
+    Query(c): Query<Code>,
+) -> Result<Json<Progress>, ApiError> {
+    check_lookup(&lim, ip, &number)?;
+    Ok(Json(store::progress(&st.db, &st.cases, &number, &c.code).await?))
+}
+
+#[derive(Deserialize)]
+struct Rating {
+    code: String,
+    score: i64,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn rate(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(number): Path<String>,
+    Json(r): Json<Rating>,
+) -> Result<Json<Progress>, ApiError> {
+    check_lookup(&lim, ip, &number)?;
+    store::rate(&st.db, &st.cases, &number, &r.code, r.score, &r.comment).await?;
+    Ok(Json(store::progress(&st.db, &st.cases, &number, &r.code).await?))
+}
+
+#[derive(Deserialize)]
+struct ReviewRequest {
+    code: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn review(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(number): Path<String>,
+    Json(r): Json<ReviewRequest>,
+) -> Result<Json<Progress>, ApiError> {
+    check_lookup(&lim, ip, &number)?;
+    store::request_review(&st.db, &st.cases, &number, &r.code, &r.reason).await?;
+    Ok(Json(store::progress(&st.db, &st.cases, &number, &r.code).await?))
+}
+
+#[derive(Deserialize)]
+struct QueueName {
+    #[serde(default)]
+    queue: String,
+}
+
+async fn queue(
+    State(st): State<AppState>,
+    Query(q): Query<QueueName>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<CaseSummary>>, ApiError> {
+    let user = crate::pages::viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+    let which = queue_named(&q.queue)?;
+    Ok(Json(store::queue(&st.db, &user, which).await?))
+}
+
+pub fn queue_named(name: &str) -> Result<Queue, AppError> {
+    match name {
+        "" | "ordinary" => Ok(Queue::Ordinary),
+        "legal" => Ok(Queue::Legal),
+        "discipline" => Ok(Queue::Discipline),
+        "unit" => Ok(Queue::Unit),
+        _ => Err(AppError::field("queue", "queue 须为 ordinary、legal、discipline 或 unit")),
+    }
+}
+
+async fn view(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Json<StaffCase>, ApiError> {
+    let user = crate::pages::viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+    Ok(Json(store::staff_view(&st.db, &user, id).await?))
+}
+
+/// One staff action on a case; `action` names it, the other fields are its own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CaseAction {
+    pub action: String,
+    pub unit: Option<i64>,
+    pub due_on: Option<String>,
+    pub note: String,
+    pub reason: String,
+    pub channel: String,
+    pub body: String,
+    pub days: Option<u32>,
+    pub decision: String,
+    pub text: String,
+    pub basis: String,
+}
+
+/// Carry out a staff action; returns what the case now needs, in a word, for the caller.
+pub async fn perform(
+    st: &AppState,
+    user: &app::accounts::CurrentUser,
+    id: i64,
+    a: CaseAction,
+) -> Result<serde_json::Value, AppError> {
+    let cfg = &st.cases;
+    let db = &st.db;
+    match a.action.as_str() {
+        "route" | "transfer" | "assign" => {
+            let unit = a.unit.ok_or_else(|| AppError::field("unit", "请选择责任单位"))?;
+            let assign = a.action == "assign";
+            store::triage(db, cfg, user, id, Triage::Route { unit, assign, due_on: a.due_on, note: a.note }).await?
+        }
+        "not_accept" => {
+            store::triage(db, cfg, user, id, Triage::NotAccept { reason: a.reason, channel: a.channel }).await?
+        }
+        "legal" => store::triage(db, cfg, user, id, Triage::Legal { body: a.body, note: a.note }).await?,
+        "discipline" => store::triage(db, cfg, user, id, Triage::Discipline { note: a.note }).await?,
+        "accept" => store::unit_act(db, cfg, user, id, UnitAction::Accept).await?,
+        "object" => store::unit_act(db, cfg, user, id, UnitAction::Object { reason: a.reason }).await?,
+        "extend" => {
+            let days = a.days.ok_or_else(|| AppError::field("days", "请填写延长的天数"))?;
+            store::unit_act(db, cfg, user, id, UnitAction::Extend { days, reason: a.reason }).await?
+        }
+        "decide" => {
+            let decision = UnitAction::Decide { decision: a.decision, text: a.text, basis: a.basis };
+            store::unit_act(db, cfg, user, id, decision).await?
+        }
+        "decide_review" => store::decide_review(db, cfg, user, id, &a.decision, &a.text, &a.basis).await?,
+        "terminate" => store::terminate(db, cfg, user, id, &a.reason).await?,
+        "supervise" => store::supervise(db, cfg, user, id, &a.note).await?,
+        "answer_supervision" => store::answer_supervision(db, cfg, user, id, &a.note).await?,
+        "reveal" => {
+            let who = store::reveal(db, cfg, user, id, &a.reason).await?;
+            return Ok(json!({"identity": who}));
+        }
+        _ => return Err(AppError::field("action", "未知的操作")),
+    }
+    Ok(json!({"ok": true}))
+}
+
+async fn act(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(a): Json<CaseAction>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let user = crate::pages::viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+    lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+    Ok(Json(perform(&st, &user, id, a).await?))
+}

@@ -1,0 +1,277 @@
+//! Form posts of the case pages: filing (multipart, with attachments), following a case by number
+//! and query code, and the staff actions. Each acts, then redirects or re-renders the page.
+use crate::guard::{keys, Action, ClientIp, Limiters};
+use crate::pages::{rejected, rerender, see_other, viewer};
+use app::cases::Filing;
+use app::error::AppError;
+use app::forms::FormEcho;
+use app::state::AppState;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The largest filing body read: the attachments' total limit and room for the text fields.
+pub const MAX_FILING_BYTES: usize = app::cases::attachments::MAX_TOTAL_BYTES + 2 * 1024 * 1024;
+
+type Fields = HashMap<String, String>;
+
+fn field(f: &Fields, k: &str) -> String {
+    f.get(k).cloned().unwrap_or_default()
+}
+
+/// Text fields and files of a multipart form; an unreadable body is a form error, not a crash.
+async fn read_multipart(mut form: Multipart) -> Result<(Fields, Vec<(String, Vec<u8>)>), AppError> {
+    let mut fields = Fields::new();
+    let mut files = Vec::new();
+    let too_big = || AppError::field("attachments", "附件合计不能超过30MB");
+    while let Some(part) = form.next_field().await.map_err(|_| too_big())? {
+        let name = part.name().unwrap_or_default().to_string();
+        match part.file_name().map(str::to_string) {
+            Some(file_name) => {
+                let bytes = part.bytes().await.map_err(|_| too_big())?;
+                // A file input left empty sends a part with no name and no bytes.
+                if !file_name.is_empty() || !bytes.is_empty() {
+                    files.push((file_name, bytes.to_vec()));
+                }
+            }
+            None => {
+                let text = part.text().await.map_err(|_| AppError::field("form", "表单内容无法读取"))?;
+                fields.insert(name, text);
+            }
+        }
+    }
+    Ok((fields, files))
+}
+
+/// POST /cases/new/{kind}: file a case. The number and query code are shown on the response
+/// itself (never in a URL), once the case is stored.
+pub async fn file(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+    form: Multipart,
+) -> Response {
+    let path = format!("/cases/new/{kind}");
+    let (fields, files) = match read_multipart(form).await {
+        Ok(x) => x,
+        Err(e) => return rejected(&st, &path, &headers, Fields::new(), e).await,
+    };
+    let result = async {
+        let user = viewer(&st, &headers).await?;
+        lim.check(Action::Submit, &keys(ip, user.as_ref().map(|u| u.id.to_string())))?;
+        let filing = Filing {
+            kind: kind.clone(),
+            petition_kind: fields.get("petition_kind").cloned(),
+            matter: field(&fields, "matter"),
+            facts: field(&fields, "facts"),
+            request: field(&fields, "request"),
+            concerned_agency_id: field(&fields, "concerned_agency_id").parse().ok(),
+            concerned_unit: field(&fields, "concerned_unit"),
+            document_title: field(&fields, "document_title"),
+            document_number: field(&fields, "document_number"),
+            name: field(&fields, "name"),
+            phone: field(&fields, "phone"),
+            email: field(&fields, "email"),
+            address: field(&fields, "address"),
+            anonymous: fields.contains_key("anonymous"),
+        };
+        app::cases::store::file(&st.db, &st.cases, user.as_ref(), &filing, &files).await
+    }
+    .await;
+    match result {
+        Ok(filed) => {
+            let values = vec![
+                ("filed_number".to_string(), filed.number),
+                ("filed_code".to_string(), filed.query_code),
+                ("filed_repeats".to_string(), filed.repeats.unwrap_or_default()),
+            ];
+            rerender(&st, &path, &headers, FormEcho { values, ..Default::default() }, StatusCode::CREATED).await
+        }
+        Err(AppError::Unauthorized) => see_other(&format!("/login?next={}", app::ui::encode_query(&path))),
+        Err(e) => rejected(&st, &path, &headers, fields, e).await,
+    }
+}
+
+/// Number and query code guesses are limited like submissions, per IP and per case number.
+fn check_lookup(lim: &Limiters, ip: ClientIp, number: &str) -> Result<(), AppError> {
+    lim.check(Action::Submit, &keys(ip, Some(format!("case-{}", number.trim().to_uppercase()))))
+}
+
+/// Re-render the progress page for a number and code, with a notice or an error.
+async fn track_page(
+    st: &AppState,
+    headers: &HeaderMap,
+    f: &Fields,
+    notice: Option<String>,
+    err: Option<AppError>,
+) -> Response {
+    let values = ["number", "code", "comment", "reason"].into_iter().map(|k| (k.to_string(), field(f, k))).collect();
+    let status = err
+        .as_ref()
+        .map(|e| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST))
+        .unwrap_or(StatusCode::OK);
+    let errors = err.as_ref().map(|e| e.field_errors()).unwrap_or_default();
+    let echo = FormEcho { values, errors, notice };
+    let mut res = rerender(st, "/cases/track", headers, echo, status).await;
+    if let Some(e) = &err {
+        crate::respond::add_retry_after(e, res.headers_mut());
+    }
+    res
+}
+
+/// POST /cases/track: show a case's progress (the code never goes into a URL).
+pub async fn track(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
+    match check_lookup(&lim, ip, &field(&f, "number")) {
+        Ok(()) => track_page(&st, &headers, &f, None, None).await,
+        Err(e) => track_page(&st, &headers, &Fields::new(), None, Some(e)).await,
+    }
+}
+
+/// POST /cases/rating: the filer rates the handling.
+pub async fn rate(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
+    let result = async {
+        check_lookup(&lim, ip, &field(&f, "number"))?;
+        let score = field(&f, "score").parse().map_err(|_| AppError::field("score", "请选择1至5分"))?;
+        app::cases::store::rate(
+            &st.db,
+            &st.cases,
+            &field(&f, "number"),
+            &field(&f, "code"),
+            score,
+            &field(&f, "comment"),
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(()) => track_page(&st, &headers, &f, Some("感谢您的评价。".into()), None).await,
+        Err(e) => track_page(&st, &headers, &f, None, Some(e)).await,
+    }
+}
+
+/// POST /cases/review: the filer asks for a review (复查) or re-review (复核).
+pub async fn review(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
+    let result = async {
+        check_lookup(&lim, ip, &field(&f, "number"))?;
+        app::cases::store::request_review(
+            &st.db,
+            &st.cases,
+            &field(&f, "number"),
+            &field(&f, "code"),
+            &field(&f, "reason"),
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(()) => track_page(&st, &headers, &f, Some("申请已提交。".into()), None).await,
+        Err(e) => track_page(&st, &headers, &f, None, Some(e)).await,
+    }
+}
+
+/// POST /staff/cases/{id}/actions: one staff action (`action` names it).
+pub async fn act(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
+    let path = format!("/staff/cases/{id}");
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        let a = crate::api::cases::CaseAction {
+            action: field(&f, "action"),
+            unit: field(&f, "unit").parse().ok(),
+            due_on: f.get("due_on").filter(|d| !d.is_empty()).cloned(),
+            note: field(&f, "note"),
+            reason: field(&f, "reason"),
+            channel: field(&f, "channel"),
+            body: field(&f, "body"),
+            days: field(&f, "days").parse().ok(),
+            decision: field(&f, "decision"),
+            text: field(&f, "text"),
+            basis: field(&f, "basis"),
+        };
+        if a.action == "extend" && a.days.is_none() {
+            return Err(AppError::field("days", "请填写延长的天数"));
+        }
+        crate::api::cases::perform(&st, &user, id, a).await
+    }
+    .await;
+    match result {
+        Ok(v) => match v.get("identity") {
+            Some(who) => {
+                let s = |k: &str| who.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
+                let notice = if s("name").is_empty() && s("phone").is_empty() && s("email").is_empty() {
+                    "该件为匿名提出，没有提出人身份信息。本次查看已记录。".to_string()
+                } else {
+                    format!(
+                        "提出人：{} 电话：{} 邮箱：{} 地址：{}（本次查看已记录）",
+                        s("name"),
+                        s("phone"),
+                        s("email"),
+                        s("address")
+                    )
+                };
+                let echo = FormEcho { notice: Some(notice), ..Default::default() };
+                let mut res = rerender(&st, &path, &headers, echo, StatusCode::OK).await;
+                res.headers_mut().insert(axum::http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                res
+            }
+            None => see_other(&path),
+        },
+        Err(e) => rejected(&st, &path, &headers, f, e).await,
+    }
+}
+
+/// GET /staff/cases/{id}/files/{file}: an attachment, for staff who may see the case; always a
+/// download, never shown inline.
+pub async fn attachment(
+    State(st): State<AppState>,
+    Path((id, file)): Path<(i64, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        app::cases::store::attachment(&st.db, &st.cases, &user, id, &file).await
+    }
+    .await;
+    match result {
+        Ok((kind, name, bytes)) => {
+            let mut res = bytes.into_response();
+            for (k, v) in app::cases::attachments::download_headers(kind, &name) {
+                if let Ok(v) = HeaderValue::from_str(&v) {
+                    res.headers_mut().insert(k, v);
+                }
+            }
+            res
+        }
+        Err(e) => crate::respond::error_response(&headers, e),
+    }
+}

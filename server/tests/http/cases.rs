@@ -1,0 +1,348 @@
+//! Cases over HTTP: each kind's lifecycle, routing out of the ordinary queue, the reporter's
+//! protection, the record's hash chain, attachments refused with the form kept.
+use crate::harness::*;
+use app::accounts::Role;
+use reqwest::Client;
+use serde_json::{json, Value};
+
+async fn file(app: &TestApp, c: &Client, body: Value) -> Value {
+    let res = c.post(app.url("/api/v1/cases")).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 201, "filing refused");
+    res.json().await.unwrap()
+}
+
+async fn progress(app: &TestApp, number: &str, code: &str) -> Value {
+    let res = app.client().get(app.url(&format!("/api/v1/cases/{number}?code={code}"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn act(app: &TestApp, staff: &Client, id: i64, body: Value) -> reqwest::Response {
+    staff.post(app.url(&format!("/api/v1/staff/cases/{id}/actions"))).json(&body).send().await.unwrap()
+}
+
+async fn ok(app: &TestApp, staff: &Client, id: i64, body: Value) {
+    let res = act(app, staff, id, body.clone()).await;
+    assert_eq!(res.status(), 200, "{body}: {}", res.text().await.unwrap());
+}
+
+async fn id_of(app: &TestApp, number: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM cases WHERE number = $1").bind(number).fetch_one(&app.db).await.unwrap()
+}
+
+async fn queue(app: &TestApp, c: &Client, which: &str) -> Vec<String> {
+    let list: Vec<Value> =
+        c.get(app.url(&format!("/api/v1/staff/cases?queue={which}"))).send().await.unwrap().json().await.unwrap();
+    list.iter().map(|c| c["number"].as_str().unwrap().to_string()).collect()
+}
+
+fn claim(matter: &str) -> Value {
+    json!({
+        "kind": "petition", "petition_kind": "claim", "matter": matter,
+        "facts": "小区楼下餐馆油烟和噪音扰民已经两年，多次反映没有解决。", "request": "请依法处理。",
+        "name": "王五", "phone": "13900006001"
+    })
+}
+
+fn date_in(days: i64) -> String {
+    app::clock::format_date(app::clock::now() + days * 86_400)
+}
+
+#[tokio::test]
+async fn a_petition_goes_from_filing_through_review_and_re_review_to_a_final_answer() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006001").await;
+    let filed = file(&app, &citizen, claim("餐馆油烟噪音扰民")).await;
+    let (number, code) = (filed["number"].as_str().unwrap(), filed["query_code"].as_str().unwrap());
+    assert!(number.starts_with("XF-2026-") || number.starts_with("XF-"), "{number}");
+    let p = progress(&app, number, code).await;
+    assert_eq!(p["status"], "received");
+    assert!(p["due_on"].is_string(), "the register clock runs");
+    let res = app.client().get(app.url(&format!("/api/v1/cases/{number}?code=WRONG-CODE"))).send().await.unwrap();
+    assert_eq!(res.status(), 404, "a wrong code looks like no case");
+
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (unit, unit_id) = app.staff("市住建局").await;
+    let id = id_of(&app, number).await;
+    assert!(queue(&app, &officer, "ordinary").await.contains(&number.to_string()));
+    ok(
+        &app,
+        &officer,
+        id,
+        json!({"action": "assign", "unit": unit_id, "due_on": date_in(40), "note": "请依法处理并报告结果"}),
+    )
+    .await;
+    assert_eq!(progress(&app, number, code).await["unit"], "市住建局");
+    assert!(queue(&app, &unit, "unit").await.contains(&number.to_string()));
+
+    ok(&app, &unit, id, json!({"action": "accept"})).await;
+    ok(&app, &unit, id, json!({"action": "extend", "days": 30, "reason": "需要委托第三方检测噪音"})).await;
+    let res = act(&app, &unit, id, json!({"action": "extend", "days": 10, "reason": "再延"})).await;
+    assert_eq!(res.status(), 409, "one extension only");
+    let p = progress(&app, number, code).await;
+    let texts: Vec<&str> = p["steps"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().any(|t| t.contains("延长30日") && t.contains("需要委托第三方检测噪音")), "{texts:?}");
+    let res =
+        act(&app, &unit, id, json!({"action": "decide", "decision": "not_support", "text": "经检测噪音未超标。"}))
+            .await;
+    assert_eq!(res.status(), 422, "a decision states its legal basis");
+    ok(&app, &unit, id, json!({"action": "decide", "decision": "not_support", "text": "经检测噪音未超标。", "basis": "《社会生活环境噪声排放标准》"})).await;
+
+    let p = progress(&app, number, code).await;
+    assert_eq!((p["status"].as_str(), p["decision"].as_str()), (Some("decided"), Some("not_support")));
+    assert_eq!((p["may_rate"].as_bool(), p["may_request_review"].as_bool()), (Some(true), Some(true)));
+    let rating = json!({"code": code, "score": 2, "comment": "检测时段不对"});
+    let res = app.client().post(app.url(&format!("/api/v1/cases/{number}/rating"))).json(&rating).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let list: Vec<Value> =
+        officer.get(app.url("/api/v1/staff/cases?queue=ordinary")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        list.iter().find(|c| c["number"] == number).unwrap()["satisfaction"],
+        2,
+        "a low rating is visible to the office"
+    );
+
+    // Review, then re-review; after that the matter is closed.
+    for (stage, decision) in [("review", "explain"), ("rereview", "not_support")] {
+        let body = json!({"code": code, "reason": "检测应在夜间进行"});
+        let res =
+            app.client().post(app.url(&format!("/api/v1/cases/{number}/review"))).json(&body).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{stage}");
+        let p: Value = res.json().await.unwrap();
+        assert_eq!((p["status"].as_str(), p["stage"].as_str()), (Some("under_review"), Some(stage)));
+        ok(&app, &officer, id, json!({"action": "decide_review", "decision": decision, "text": "维持原处理意见。", "basis": "《信访工作条例》"})).await;
+    }
+    let p = progress(&app, number, code).await;
+    assert_eq!(
+        (p["stage"].as_str(), p["may_request_review"].as_bool(), p["may_request_rereview"].as_bool()),
+        (Some("rereview"), Some(false), Some(false))
+    );
+    let res = citizen.post(app.url("/api/v1/cases")).json(&claim("餐馆油烟噪音扰民")).send().await.unwrap();
+    assert_eq!(res.status(), 409, "the same matter is not accepted again after re-review");
+}
+
+#[tokio::test]
+async fn an_anonymous_report_never_reaches_the_unit_it_is_about() {
+    let app = TestApp::spawn().await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &["reveal_identity"]).await;
+    let (reported, reported_id) = app.staff("某区生态环境局").await;
+    let (above, above_id) = app.staff("某区人民政府").await;
+    let anonymous = app.client();
+    let filed = file(
+        &app,
+        &anonymous,
+        json!({"kind": "complaint", "matter": "违规为污染企业办理环评", "facts": "该局明知企业超标排放仍批准环评。",
+               "concerned_agency_id": reported_id, "anonymous": true}),
+    )
+    .await;
+    let number = filed["number"].as_str().unwrap();
+    assert!(number.starts_with("TS-"));
+    let id = id_of(&app, number).await;
+
+    let res = act(&app, &officer, id, json!({"action": "transfer", "unit": reported_id})).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("不得转交被举报单位"));
+    ok(&app, &officer, id, json!({"action": "transfer", "unit": above_id})).await;
+
+    // The unit reported on sees nothing: not in its queue, not by id, not its files.
+    assert!(!queue(&app, &reported, "unit").await.contains(&number.to_string()));
+    assert_eq!(reported.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().status(), 404);
+    assert_eq!(app.get(&reported, &format!("/staff/cases/{id}")).await.status(), 404);
+    // The unit above handles it, but the reporter's identity stays sealed to it.
+    let view: Value =
+        above.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(view["anonymous"], true);
+    assert_eq!(view["may_reveal"], false);
+    assert_eq!(act(&app, &above, id, json!({"action": "reveal", "reason": "核实"})).await.status(), 403);
+
+    // A named report: the identity is sealed in the database and revealed only with a reason, on record.
+    let citizen = app.citizen("13912340000").await;
+    let named = file(
+        &app,
+        &citizen,
+        json!({"kind": "petition", "petition_kind": "accusation", "matter": "某科长收受企业财物",
+               "facts": "某科长多次收受企业财物。", "request": "请查处。", "concerned_agency_id": reported_id,
+               "name": "举报人甲", "phone": "13912340000"}),
+    )
+    .await;
+    let named_id = id_of(&app, named["number"].as_str().unwrap()).await;
+    let (sealed,): (String,) = sqlx::query_as("SELECT sealed FROM case_parties WHERE case_id = $1")
+        .bind(named_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(!sealed.contains("13912340000") && !sealed.contains("举报人甲"));
+    let row: Value =
+        officer.get(app.url(&format!("/api/v1/staff/cases/{named_id}"))).send().await.unwrap().json().await.unwrap();
+    assert!(!row.to_string().contains("13912340000"), "not even the petition office sees it unasked");
+    let res = act(&app, &officer, named_id, json!({"action": "reveal", "reason": "需当面核实举报线索"})).await;
+    assert_eq!(res.status(), 200);
+    let who: Value = res.json().await.unwrap();
+    assert_eq!(who["identity"]["phone"], "13912340000");
+    let (reason,): (String,) = sqlx::query_as("SELECT reason FROM identity_reveals WHERE case_id = $1")
+        .bind(named_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(reason, "需当面核实举报线索");
+    ok(&app, &officer, named_id, json!({"action": "discipline", "note": "涉及公职人员"})).await;
+    assert!(!queue(&app, &officer, "ordinary").await.contains(&named["number"].as_str().unwrap().to_string()));
+}
+
+#[tokio::test]
+async fn a_litigation_related_petition_leaves_the_ordinary_queue_for_the_legal_channel() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006002").await;
+    let filed = file(&app, &citizen, claim("对法院判决不服")).await;
+    let (number, code) = (filed["number"].as_str().unwrap(), filed["query_code"].as_str().unwrap());
+    let id = id_of(&app, number).await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (legal, _) = app.account("市委政法委", Role::PetitionOfficer, &["legal_channel"]).await;
+    assert!(!queue(&app, &legal, "legal").await.contains(&number.to_string()));
+    ok(&app, &officer, id, json!({"action": "legal", "body": "court", "note": "已有生效判决"})).await;
+
+    assert!(!queue(&app, &officer, "ordinary").await.contains(&number.to_string()), "out of the ordinary queue");
+    assert_eq!(officer.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().status(), 404);
+    let res = officer.get(app.url("/api/v1/staff/cases?queue=legal")).send().await.unwrap();
+    assert_eq!(res.status(), 403, "only those assigned to the legal channel see its queue");
+    assert!(queue(&app, &legal, "legal").await.contains(&number.to_string()));
+    assert!(progress(&app, number, code).await["steps"].to_string().contains("人民法院"));
+    ok(&app, &legal, id, json!({"action": "terminate", "reason": "已经过再审程序，法律程序已穷尽"})).await;
+    let p = progress(&app, number, code).await;
+    assert_eq!(p["status"], "terminated");
+    assert!(p["steps"].to_string().contains("依法终结"));
+}
+
+#[tokio::test]
+async fn an_objection_review_names_its_document_and_a_unit_may_object_to_a_transfer() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006003").await;
+    let mut body = json!({"kind": "objection", "matter": "收费规定违反上位法", "facts": "第五条设定的收费没有法律依据。",
+                          "request": "请审查并撤销第五条。", "name": "赵六", "phone": "13900006003"});
+    let res = citizen.post(app.url("/api/v1/cases")).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let err: Value = res.json().await.unwrap();
+    let fields: Vec<&str> =
+        err["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["document_title", "document_number"]);
+    body["document_title"] = json!("某市停车收费管理办法");
+    body["document_number"] = json!("某府规〔2025〕3号");
+    let filed = file(&app, &citizen, body).await;
+    let number = filed["number"].as_str().unwrap();
+    assert!(number.starts_with("YY-"));
+    let id = id_of(&app, number).await;
+    let (officer, _) = app.account("市司法局", Role::PetitionOfficer, &[]).await;
+    let (wrong, wrong_id) = app.staff("市交通运输局").await;
+    let (issuer, issuer_id) = app.staff("市人民政府办公室").await;
+    ok(&app, &officer, id, json!({"action": "transfer", "unit": wrong_id})).await;
+    let res = act(&app, &wrong, id, json!({"action": "object", "reason": ""})).await;
+    assert_eq!(res.status(), 422, "an objection gives reasons");
+    ok(&app, &wrong, id, json!({"action": "object", "reason": "该文件由市政府办公室制定"})).await;
+    assert!(!queue(&app, &wrong, "unit").await.contains(&number.to_string()));
+    ok(&app, &officer, id, json!({"action": "transfer", "unit": issuer_id})).await;
+    ok(&app, &issuer, id, json!({"action": "accept"})).await;
+    // Answered within 30 days of receipt (counted with the holiday calendar).
+    let view: Value =
+        issuer.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().json().await.unwrap();
+    let cal = app::cases::store::calendar(&app.db).await.unwrap();
+    let due = app::cases::deadlines::Period::calendar(30).due(&cal, app::clock::today());
+    assert_eq!(view["summary"]["due_on"], due.to_string());
+    assert!(view["steps"].to_string().contains("提出异议"), "the objection is on the record");
+}
+
+#[tokio::test]
+async fn a_repeated_filing_is_linked_to_the_case_in_progress() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006004").await;
+    let first = file(&app, &citizen, claim("楼道堆放杂物影响消防安全")).await;
+    let second = file(&app, &citizen, claim("楼道堆放杂物影响消防安全！")).await;
+    assert_eq!(second["repeats"], first["number"]);
+    let other = file(&app, &citizen, claim("公交站台缺少遮雨棚")).await;
+    assert!(other["repeats"].is_null());
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let list: Vec<Value> = officer.get(app.url("/api/v1/staff/cases")).send().await.unwrap().json().await.unwrap();
+    let flagged = list.iter().find(|c| c["number"] == second["number"]).unwrap();
+    assert_eq!(flagged["repeats"], first["number"]);
+}
+
+#[tokio::test]
+async fn the_record_check_finds_a_tampered_row() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006005").await;
+    let filed = file(&app, &citizen, claim("路灯损坏")).await;
+    let id = id_of(&app, filed["number"].as_str().unwrap()).await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (_, unit_id) = app.staff("市城市管理局").await;
+    ok(&app, &officer, id, json!({"action": "transfer", "unit": unit_id})).await;
+    file(&app, &citizen, claim("井盖缺失")).await;
+
+    let verify = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_canyu"))
+            .arg("verify-record")
+            .env("CANYU_DATA_DIR", app.dir.path())
+            .env("CANYU_DATABASE_URL", &app.database_url)
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("canyu runs")
+    };
+    let out = verify();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("共3条"));
+
+    // Someone with database access rewrites what the transfer said.
+    sqlx::query("UPDATE case_events SET detail = $1 WHERE seq = 2")
+        .bind(r#"{"unit":"别的单位"}"#)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let out = verify();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("第2条") && err.contains(filed["number"].as_str().unwrap()), "{err}");
+}
+
+#[tokio::test]
+async fn a_bad_attachment_is_refused_and_everything_typed_is_kept() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006006").await;
+    let form = |file: reqwest::multipart::Part| {
+        reqwest::multipart::Form::new()
+            .text("petition_kind", "suggestion")
+            .text("matter", "建议增设社区养老食堂")
+            .text("facts", "本社区老年人多，吃饭不便。")
+            .text("request", "请研究增设。")
+            .text("name", "孙七")
+            .text("phone", "13900006006")
+            .part("attachments", file)
+    };
+    let html =
+        reqwest::multipart::Part::bytes(b"<html><script>alert(1)</script></html>".to_vec()).file_name("说明.pdf");
+    let res = citizen.post(app.url("/cases/new/petition")).multipart(form(html)).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("“说明.pdf”不是PDF"), "the message names the file");
+    assert!(
+        page.contains("建议增设社区养老食堂") && page.contains("本社区老年人多，吃饭不便。"),
+        "what was typed is kept"
+    );
+    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&app.db).await.unwrap();
+    assert_eq!(cases, 0);
+
+    let pdf = reqwest::multipart::Part::bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec())
+        .file_name("平面图.pdf");
+    let res = citizen.post(app.url("/cases/new/petition")).multipart(form(pdf)).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("id=\"case-number\"") && page.contains("id=\"query-code\""));
+
+    // Staff who may see the case download the file; it is never shown inline.
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (file_id, case_id): (String, i64) =
+        sqlx::query_as("SELECT id, case_id FROM case_attachments").fetch_one(&app.db).await.unwrap();
+    let res = officer.get(app.url(&format!("/staff/cases/{case_id}/files/{file_id}"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(app.get(&citizen, &format!("/staff/cases/{case_id}/files/{file_id}")).await.status(), 404);
+}
