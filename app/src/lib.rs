@@ -74,7 +74,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/new") view=cases::pages::NewCasePage ssr=SsrMode::Async />
                     <Route path=path!("/cases/new/:kind") view=cases::pages::FileCasePage ssr=SsrMode::Async />
                     <Route path=path!("/cases/track") view=cases::pages::TrackPage ssr=SsrMode::Async />
-                    <Route path=path!("/petition") view=|| view! { <cases::pages::CaseQueuePage queue="ordinary" title="信访工作台" /> } ssr=SsrMode::Async />
+                    <Route path=path!("/petition") view=cases::pages::PetitionOfficePage ssr=SsrMode::Async />
+                    <Route path=path!("/cases/stats") view=cases::pages::StatsPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/cases") view=cases::pages::MyCasesPage ssr=SsrMode::Async />
                     <Route path=path!("/petition/legal") view=|| view! { <cases::pages::CaseQueuePage queue="legal" title="涉法涉诉件" /> } ssr=SsrMode::Async />
                     <Route path=path!("/petition/discipline") view=|| view! { <cases::pages::CaseQueuePage queue="discipline" title="纪检监察件" /> } ssr=SsrMode::Async />
                     <Route path=path!("/staff/cases") view=|| view! { <cases::pages::CaseQueuePage queue="unit" title="本单位来件" /> } ssr=SsrMode::Async />

@@ -46,6 +46,7 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
     let role_link = match user.role {
         Role::Citizen => view! {
             <a href="/me">"我的意见"</a>
+            <a href="/me/cases">"我的信访"</a>
             <a href="/inbox">{if user.unread > 0 { format!("消息（{}）", user.unread) } else { "消息".to_string() }}</a>
         }
         .into_any(),

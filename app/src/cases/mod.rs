@@ -402,3 +402,31 @@ pub struct StaffCase {
     pub may_reveal: bool,
     pub may_supervise: bool,
 }
+
+/// How one unit stands: cases it owes a step on, overdue, due within 3 days, supervised, rated low.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitLoad {
+    pub unit: String,
+    pub open: u64,
+    pub overdue: u64,
+    pub due_soon: u64,
+    pub supervised: u64,
+    pub low_ratings: u64,
+}
+
+/// One row of the public statistics: a unit's cases received in one month (aggregates only).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatRow {
+    /// `YYYY-MM`, Beijing time, of receipt.
+    pub month: String,
+    pub unit: String,
+    pub received: u64,
+    pub accepted: u64,
+    pub decided_on_time: u64,
+    pub decided_late: u64,
+    /// Still owing a step past its deadline.
+    pub overdue: u64,
+    pub rated: u64,
+    /// Average satisfaction (1–5) of the rated ones.
+    pub satisfaction: Option<f64>,
+}

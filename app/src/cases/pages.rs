@@ -25,7 +25,7 @@ pub async fn case_progress(number: String, code: String) -> Result<Progress, App
 
 /// A staff queue.
 #[server(endpoint = "case_queue")]
-pub async fn case_queue(queue: String) -> Result<Vec<CaseSummary>, AppError> {
+pub async fn case_queue(queue: String, q: Option<String>) -> Result<Vec<CaseSummary>, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
     let which = match queue.as_str() {
@@ -34,7 +34,7 @@ pub async fn case_queue(queue: String) -> Result<Vec<CaseSummary>, AppError> {
         "unit" => super::store::Queue::Unit,
         _ => super::store::Queue::Ordinary,
     };
-    super::store::queue(&st.db, &user, which).await
+    super::store::queue(&st.db, &user, which, q.as_deref()).await
 }
 
 /// One case for staff.
@@ -43,6 +43,167 @@ pub async fn load_staff_case(id: i64) -> Result<StaffCase, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
     super::store::staff_view(&st.db, &user, id).await
+}
+
+/// The petition office's dashboard: load per unit and the cases overdue or due within 3 days.
+#[server(endpoint = "case_dashboard")]
+pub async fn case_dashboard() -> Result<(Vec<super::UnitLoad>, Vec<CaseSummary>), AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    super::store::dashboard(&st.db, &user).await
+}
+
+/// Public statistics (aggregates only).
+#[server(endpoint = "case_statistics")]
+pub async fn case_statistics() -> Result<Vec<super::StatRow>, AppError> {
+    let st = crate::state::state()?;
+    super::store::statistics(&st.db).await
+}
+
+/// A signed-in citizen's own cases.
+#[server(endpoint = "my_cases")]
+pub async fn my_cases() -> Result<Vec<(String, CaseKind, String, CaseStatus, i64)>, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    super::store::mine(&st.db, &st.cases, &user).await
+}
+
+/// One of the signed-in citizen's own cases.
+#[server(endpoint = "my_case")]
+pub async fn my_case(number: String) -> Result<Progress, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    super::store::progress_for_filer(&st.db, &st.cases, &user, &number).await
+}
+
+/// The petition office's page: the dashboard, then the ordinary queue.
+#[component]
+pub fn PetitionOfficePage() -> impl IntoView {
+    let board = Resource::new(|| (), |_| case_dashboard());
+    view! {
+        <Title text="信访工作台" />
+        <h1>"信访工作台"</h1>
+        <p class="meta"><a href="/petition/legal">"涉法涉诉件"</a> " · " <a href="/petition/discipline">"纪检监察件"</a>
+            " · " <a href="/cases/stats">"公开统计"</a></p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Ok((loads, urgent)) => view! {
+                        <h2>"各单位办理情况"</h2>
+                        {loads.is_empty().then(|| view! { <p>"暂无在办件。"</p> })}
+                        {(!loads.is_empty()).then(|| view! {
+                            <div class="table-scroll">
+                                <table class="tally">
+                                    <thead><tr><th scope="col">"单位"</th><th scope="col">"在办"</th><th scope="col">"超期"</th>
+                                        <th scope="col">"3日内到期"</th><th scope="col">"督办中"</th><th scope="col">"不满意"</th></tr></thead>
+                                    <tbody>
+                                        {loads.into_iter().map(|l| {
+                                            let class = if l.overdue > 0 { "overdue" } else { "" };
+                                            view! {
+                                            <tr class=class>
+                                                <th scope="row">{l.unit}</th><td>{l.open}</td><td>{l.overdue}</td>
+                                                <td>{l.due_soon}</td><td>{l.supervised}</td><td>{l.low_ratings}</td>
+                                            </tr>
+                                        }}).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        })}
+                        {(!urgent.is_empty()).then(|| view! {
+                            <h2>"超期和即将到期的件"</h2>
+                            <CaseTable items=urgent />
+                        })}
+                    }.into_any(),
+                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <h2>"来件"</h2>
+        <CaseQueuePage queue="ordinary" title="" />
+    }
+}
+
+/// Public statistics of cases per unit and month.
+#[component]
+pub fn StatsPage() -> impl IntoView {
+    let rows = Resource::new(|| (), |_| case_statistics());
+    view! {
+        <Title text="信访投诉办理统计" />
+        <h1>"信访投诉办理统计"</h1>
+        <p class="hint">"按收到的月份和办理单位统计，只公开汇总数字。"</p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Ok(rows) if rows.is_empty() => view! { <p>"暂无数据。"</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <div class="table-scroll">
+                            <table class="tally">
+                                <thead><tr>
+                                    <th scope="col">"月份"</th><th scope="col">"单位"</th><th scope="col">"收到"</th>
+                                    <th scope="col">"受理"</th><th scope="col">"按期办结"</th><th scope="col">"超期办结"</th>
+                                    <th scope="col">"超期未结"</th><th scope="col">"满意度"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| view! {
+                                        <tr>
+                                            <td>{r.month}</td><th scope="row">{r.unit}</th><td>{r.received}</td><td>{r.accepted}</td>
+                                            <td>{r.decided_on_time}</td><td>{r.decided_late}</td><td>{r.overdue}</td>
+                                            <td>{r.satisfaction.map(|s| format!("{s:.1}（{}人评价）", r.rated)).unwrap_or_else(|| "—".into())}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A signed-in citizen's own cases, and one of them in detail (`?number=`).
+#[component]
+pub fn MyCasesPage() -> impl IntoView {
+    let number = crate::ui::query("number");
+    let echo = use_echo();
+    let data = Resource::new(number, |number| async move {
+        match number {
+            Some(n) => my_case(n).await.map(|p| (vec![], Some(p))),
+            None => my_cases().await.map(|l| (l, None)),
+        }
+    });
+    view! {
+        <Title text="我的信访投诉" />
+        <h1>"我的信访投诉"</h1>
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok((_, Some(p))) => view! {
+                            <p class="crumbs"><a href="/me/cases">"← 全部"</a></p>
+                            <ProgressView p code=String::new() echo />
+                            <p class="hint">"评价或申请复查（复核）请凭编号和查询码在“办理进度查询”中办理。"</p>
+                        }.into_any(),
+                        Ok((list, None)) if list.is_empty() => view! { <p>"您还没有以本账号提出过信访投诉。"</p> }.into_any(),
+                        Ok((list, None)) => view! {
+                            <ul class="cards">
+                                {list.into_iter().map(|(number, kind, matter, status, at)| view! {
+                                    <li class="card">
+                                        <p class="meta"><a href=format!("/me/cases?number={number}")>{number.clone()}</a>
+                                            " · " {kind.label()} " · " {format_date(at)}</p>
+                                        <p>{matter} " · " <span class="status">{status.label()}</span></p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
 }
 
 /// Choose what to file.
@@ -248,6 +409,7 @@ pub fn TrackPage() -> impl IntoView {
 #[component]
 fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
     let number = p.number.clone();
+    let has_code = !code.is_empty();
     let hidden = move || {
         view! {
             <input type="hidden" name="number" value=number.clone() />
@@ -273,7 +435,7 @@ fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
                     <li><span class="meta">{format_datetime(s.at)}</span> " " <span class="step-text">{s.text}</span></li>
                 }).collect_view()}
             </ol>
-            {p.may_rate.then(|| view! {
+            {(p.may_rate && has_code).then(|| view! {
                 <form method="post" action="/cases/rating" class="stacked narrow">
                     {rate_fields}
                     <fieldset>
@@ -290,7 +452,7 @@ fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
                     <button type="submit">"提交评价"</button>
                 </form>
             })}
-            {(p.may_request_review || p.may_request_rereview).then(|| {
+            {((p.may_request_review || p.may_request_rereview) && has_code).then(|| {
                 let which = if p.may_request_review { "复查" } else { "复核" };
                 view! {
                     <form method="post" action="/cases/review" class="stacked narrow">
@@ -309,10 +471,15 @@ fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
 /// A staff queue page: `/petition` (ordinary), `/petition/legal`, `/petition/discipline`, `/staff/cases` (unit).
 #[component]
 pub fn CaseQueuePage(queue: &'static str, title: &'static str) -> impl IntoView {
-    let list = Resource::new(|| (), move |_| case_queue(queue.to_string()));
+    let q = crate::ui::query("q");
+    let list = Resource::new(q, move |q| case_queue(queue.to_string(), q));
     view! {
-        <Title text=title />
-        <h1>{title}</h1>
+        {(!title.is_empty()).then(|| view! { <Title text=title /> <h1>{title}</h1> })}
+        <form method="get" class="inline-form" role="search">
+            <label for="case-q">"搜索编号、事项或内容"</label>
+            <input id="case-q" name="q" type="search" value=q().unwrap_or_default() />
+            <button type="submit">"搜索"</button>
+        </form>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match list.await {

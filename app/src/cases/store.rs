@@ -707,7 +707,18 @@ async fn decide(
         Stage::Review => "复查意见",
         Stage::Rereview => "复核意见",
     };
-    let detail = json!({"decision": decision.as_str(), "decision_label": decision.label(), "text": t, "basis": basis, "stage_label": label});
+    // Whether the step's deadline was met, for the statistics.
+    let due_on: Option<String> =
+        sqlx::query_scalar("SELECT due_on FROM cases WHERE id = $1").bind(case.id).fetch_one(&mut *conn).await?;
+    let on_time = due_on.as_deref().and_then(clock::parse_date).is_none_or(|d| now < super::deadlines::due_instant(d));
+    let detail = json!({
+        "decision": decision.as_str(),
+        "decision_label": decision.label(),
+        "text": t,
+        "basis": basis,
+        "stage_label": label,
+        "on_time": on_time,
+    });
     step(conn, cfg, case, actor, "decided", CaseStatus::Decided, true, detail, due).await
 }
 
@@ -939,7 +950,14 @@ fn summary_of(r: &SummaryRow, now: i64) -> super::CaseSummary {
 }
 
 /// A staff queue: the cases in it still owing a step, most urgent first, then the rest, newest first.
-pub async fn queue(db: &AnyPool, user: &CurrentUser, which: Queue) -> AppResult<Vec<super::CaseSummary>> {
+/// `q` narrows it to cases whose number is `q` or whose matter, facts or request contain it (the
+/// same permissions apply: a search never finds a case outside the viewer's queue).
+pub async fn queue(
+    db: &AnyPool,
+    user: &CurrentUser,
+    which: Queue,
+    q: Option<&str>,
+) -> AppResult<Vec<super::CaseSummary>> {
     let grants = grants(db, user.id).await?;
     let granted = |g: &str| grants.iter().any(|x| x == g);
     let (filter, bind): (&str, Option<i64>) = match which {
@@ -952,10 +970,26 @@ pub async fn queue(db: &AnyPool, user: &CurrentUser, which: Queue) -> AppResult<
         }
         _ => return Err(AppError::Forbidden),
     };
-    let sql = format!("{SUMMARY_SQL} WHERE {filter} ORDER BY c.id DESC LIMIT 500");
+    let words = q.map(str::trim).filter(|w| !w.is_empty());
+    if words.is_some_and(|w| w.chars().count() > 100) {
+        return Err(AppError::field("q", "搜索词不能超过100字"));
+    }
+    // Placeholders: the unit (if any), then the LIKE pattern, then the number.
+    let (like, number) = if bind.is_some() { ("$2", "$3") } else { ("$1", "$2") };
+    let search = match words {
+        None => String::new(),
+        Some(_) => format!(
+            " AND (c.number = {number} OR c.matter LIKE {like} ESCAPE '\\' OR c.facts LIKE {like} ESCAPE '\\'
+                   OR c.request LIKE {like} ESCAPE '\\')"
+        ),
+    };
+    let sql = format!("{SUMMARY_SQL} WHERE {filter}{search} ORDER BY c.id DESC LIMIT 500");
     let mut q = sqlx::query_as::<_, SummaryRow>(&sql);
     if let Some(b) = bind {
         q = q.bind(b);
+    }
+    if let Some(w) = words {
+        q = q.bind(format!("%{}%", escape_like(w))).bind(w.to_uppercase());
     }
     let now = clock::now();
     let mut list: Vec<super::CaseSummary> = q.fetch_all(db).await?.iter().map(|r| summary_of(r, now)).collect();
@@ -1167,4 +1201,134 @@ pub async fn grant(db: &AnyPool, login: &str, grant: &str, by: Option<i64>) -> A
     .await?;
     tracing::info!(user, grant, "power granted");
     Ok(())
+}
+
+/// The petition office's dashboard: per unit, then the cases overdue or due within 3 days.
+pub async fn dashboard(
+    db: &AnyPool,
+    officer: &CurrentUser,
+) -> AppResult<(Vec<super::UnitLoad>, Vec<super::CaseSummary>)> {
+    officer.require(Role::PetitionOfficer)?;
+    let rows: Vec<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.channel = 'ordinary' AND c.unit_id IS NOT NULL"))
+            .fetch_all(db)
+            .await?;
+    let now = clock::now();
+    let mut loads: std::collections::BTreeMap<String, super::UnitLoad> = std::collections::BTreeMap::new();
+    let mut urgent = Vec::new();
+    for r in &rows {
+        let c = summary_of(r, now);
+        let Some(unit) = c.unit.clone() else { continue };
+        let load = loads.entry(unit.clone()).or_insert_with(|| super::UnitLoad { unit, ..Default::default() });
+        if c.satisfaction.is_some_and(|s| s <= 2) {
+            load.low_ratings += 1;
+        }
+        let Some(left) = c.days_left else { continue };
+        load.open += 1;
+        load.supervised += u64::from(c.supervised);
+        if left < 0 {
+            load.overdue += 1;
+        } else if left <= 3 {
+            load.due_soon += 1;
+        }
+        if left <= 3 {
+            urgent.push(c);
+        }
+    }
+    urgent.sort_by_key(|c| c.days_left);
+    let mut loads: Vec<super::UnitLoad> = loads.into_values().collect();
+    loads.sort_by(|a, b| {
+        (b.overdue, b.due_soon, b.open).cmp(&(a.overdue, a.due_soon, a.open)).then(a.unit.cmp(&b.unit))
+    });
+    Ok((loads, urgent))
+}
+
+/// Public statistics per unit and month: received, accepted, decided on time or late, overdue,
+/// satisfaction. Cases not yet routed, and those of the legal and discipline channels, are counted
+/// under their channel, never by unit.
+pub async fn statistics(db: &AnyPool) -> AppResult<Vec<super::StatRow>> {
+    type Row = (i64, Option<String>, String, String, i64, Option<String>, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT c.id, a.name, c.channel, c.status, c.received_at, c.due_on, c.satisfaction
+         FROM cases c LEFT JOIN agencies a ON a.id = c.unit_id",
+    )
+    .fetch_all(db)
+    .await?;
+    let events: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT case_id, action, detail FROM case_events WHERE action IN ('unit_accepted', 'decided') ORDER BY seq",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut accepted = std::collections::HashSet::new();
+    let mut decided: std::collections::HashMap<i64, bool> = std::collections::HashMap::new();
+    for (case, action, detail) in events {
+        if action == "unit_accepted" {
+            accepted.insert(case);
+        } else if let Ok(d) = serde_json::from_str::<serde_json::Value>(&detail) {
+            // The first decision (not a review's) counts.
+            decided.entry(case).or_insert(d.get("on_time").and_then(|v| v.as_bool()).unwrap_or(true));
+        }
+    }
+    let now = clock::now();
+    let mut table: std::collections::BTreeMap<(String, String), (super::StatRow, i64)> =
+        std::collections::BTreeMap::new();
+    for (id, unit, channel, status, received_at, due_on, satisfaction) in rows {
+        let d = clock::date_of(received_at);
+        let month = format!("{:04}-{:02}", d.year, d.month);
+        let unit = match channel.as_str() {
+            "legal" => "涉法涉诉（法律程序）".to_string(),
+            "discipline" => "纪检监察".to_string(),
+            _ => unit.unwrap_or_else(|| "信访部门（尚未分办）".into()),
+        };
+        let (row, sum) = table
+            .entry((month.clone(), unit.clone()))
+            .or_insert_with(|| (super::StatRow { month, unit, ..Default::default() }, 0));
+        row.received += 1;
+        row.accepted += u64::from(accepted.contains(&id));
+        match decided.get(&id) {
+            Some(true) => row.decided_on_time += 1,
+            Some(false) => row.decided_late += 1,
+            None => {}
+        }
+        let status = CaseStatus::parse(&status).unwrap_or(CaseStatus::Received);
+        let late =
+            due_on.as_deref().and_then(clock::parse_date).is_some_and(|d| now >= super::deadlines::due_instant(d));
+        row.overdue += u64::from(status.in_progress() && late);
+        if let Some(s) = satisfaction {
+            row.rated += 1;
+            *sum += s;
+        }
+    }
+    Ok(table
+        .into_values()
+        .rev()
+        .map(|(mut row, sum)| {
+            row.satisfaction = (row.rated > 0).then(|| sum as f64 / row.rated as f64);
+            row
+        })
+        .collect())
+}
+
+/// The progress of one of a signed-in citizen's own cases (found through the keyed filer tag).
+pub async fn progress_for_filer(
+    db: &AnyPool,
+    cfg: &CaseConfig,
+    user: &CurrentUser,
+    number: &str,
+) -> AppResult<Progress> {
+    let mut conn = db.acquire().await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM cases c JOIN case_parties p ON p.case_id = c.id WHERE c.number = $1 AND p.filer_tag = $2",
+    )
+    .bind(number.trim().to_uppercase())
+    .bind(cfg.key.filer_tag(user.id))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let case = load(&mut conn, id.ok_or(AppError::NotFound)?).await?;
+    progress_of(&mut conn, cfg, &case).await
+}
+
+/// `%` and `_` typed in a search are literal characters, not wildcards.
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

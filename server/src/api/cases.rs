@@ -102,6 +102,8 @@ async fn review(
 struct QueueName {
     #[serde(default)]
     queue: String,
+    #[serde(default)]
+    q: Option<String>,
 }
 
 async fn queue(
@@ -111,7 +113,7 @@ async fn queue(
 ) -> Result<Json<Vec<CaseSummary>>, ApiError> {
     let user = crate::pages::viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
     let which = queue_named(&q.queue)?;
-    Ok(Json(store::queue(&st.db, &user, which).await?))
+    Ok(Json(store::queue(&st.db, &user, which, q.q.as_deref()).await?))
 }
 
 pub fn queue_named(name: &str) -> Result<Queue, AppError> {
