@@ -7,6 +7,10 @@ export const serverEnv = {
   CANYU_SITE_ROOT: '../target/site',
   CANYU_LISTEN: `127.0.0.1:${port}`,
   RUST_LOG: 'warn',
+  // Every browser test comes from one address: per-IP limits sized for a whole test run.
+  CANYU_SUBMIT_PER_MINUTE: '1000',
+  CANYU_LOGIN_PER_MINUTE: '1000',
+  CANYU_REGISTER_PER_HOUR: '1000',
 };
 
 export default defineConfig({

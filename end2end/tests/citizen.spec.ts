@@ -1,12 +1,7 @@
 // A citizen registers, reads a draft, comments on one article and sees the receipt;
 // a drafting agency's staff member approves it. Runs with JavaScript on, off, and on a phone.
 import { test, expect, Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { serverEnv } from '../playwright.config';
-
-function uniquePhone(): string {
-  return '139' + String(Date.now() % 1e8).padStart(8, '0');
-}
+import { staffMember, uniquePhone } from './accounts';
 
 async function ready(page: Page, js: boolean) {
   // With JavaScript the page must hydrate before we interact with it.
@@ -83,45 +78,15 @@ test('staff member approves a comment and the public sees it', async ({ page, br
   await page.getByRole('button', { name: '提交意见' }).click();
   await expect(page.getByRole('heading', { name: '意见已提交' })).toBeVisible();
 
-  // The administrator creates a staff account for the drafting agency.
-  const out = execFileSync('../target/debug/canyu', ['create-admin', 'e2e-admin'], { env: { ...process.env, ...serverEnv } }).toString();
-  const adminPw = out.trim().split(': ').pop()!;
-  const adminCtx = await browser.newContext();
-  const admin = await adminCtx.newPage();
-  await admin.goto('/login');
-  await admin.getByLabel('手机号码或电子邮箱').fill('e2e-admin');
-  await admin.getByLabel('密码').fill(adminPw);
-  await admin.getByRole('button', { name: '登录' }).click();
-  await admin.getByLabel('当前密码').fill(adminPw);
-  await admin.getByLabel('新密码（至少8位）').fill('admin-new-password');
-  await admin.getByRole('button', { name: '保存' }).click();
-  await expect(admin.getByRole('heading', { name: '系统管理' })).toBeVisible();
-  const staffLogin = `staff${Date.now()}@gov.example`;
-  await admin.getByLabel('手机号码或电子邮箱').fill(staffLogin);
-  await admin.getByLabel('姓名').fill('交通局 测试员');
-  await admin.getByLabel('所属单位').selectOption({ label: '市交通运输局' });
-  await admin.getByRole('button', { name: /创建账号/ }).click();
-  const notice = (await admin.getByRole('status').textContent())!;
-  const staffPw = notice.match(/一次性初始密码：(\w+)/)![1];
-  await adminCtx.close();
-
-  // The staff member signs in, sets a password and approves the comment.
-  const staffCtx = await browser.newContext();
-  const staff = await staffCtx.newPage();
-  await staff.goto('/login');
-  await staff.getByLabel('手机号码或电子邮箱').fill(staffLogin);
-  await staff.getByLabel('密码').fill(staffPw);
-  await staff.getByRole('button', { name: '登录' }).click();
-  await staff.getByLabel('当前密码').fill(staffPw);
-  await staff.getByLabel('新密码（至少8位）').fill('staff-new-password');
-  await staff.getByRole('button', { name: '保存' }).click();
+  // The administrator creates a staff account for the drafting agency; it signs in.
+  const staff = await staffMember(browser, '市交通运输局');
   await expect(staff.getByRole('heading', { name: '工作台' })).toBeVisible();
   await staff.getByRole('link', { name: /电动自行车管理条例/ }).click();
   const item = staff.locator('article.comment', { hasText: text });
   await item.getByRole('button', { name: '通过并公开' }).click();
   await expect(staff.getByRole('status')).toContainText('已处理');
   await expect(staff.locator('article.comment', { hasText: text })).toContainText('已公开');
-  await staffCtx.close();
+  await staff.context().close();
 
   // The public sees it under article 8.
   await page.goto('/consultations/1/comments?article=a8');

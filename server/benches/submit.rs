@@ -36,7 +36,8 @@ async fn run(postgres: Option<&str>, nodes: usize, clients: usize, seconds: u64)
     let temp = tempfile::tempdir().expect("temp dir");
     let url = fresh_database(temp.path(), postgres).await;
     let db = server::db::connect(&url).await.expect("database");
-    server::demo::load(&db).await.expect("demo data");
+    let cases = Config { data_dir: temp.path().to_path_buf(), ..Config::default() }.case_config().expect("case key");
+    server::demo::load(&db, &cases).await.expect("demo data");
     let mut bases = Vec::new();
     let mut stops = Vec::new();
     for node in 0..nodes {

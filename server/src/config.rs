@@ -206,6 +206,18 @@ impl Config {
         if let Some(v) = var("CANYU_CASE_KEY") {
             self.case_key = v;
         }
+        let number = |k: &'static str| -> Result<Option<u32>, ConfigError> {
+            var(k).map(|v| v.parse::<u32>().map_err(|_| ConfigError::Env(k, v))).transpose()
+        };
+        if let Some(n) = number("CANYU_LOGIN_PER_MINUTE")? {
+            self.limits.login_per_minute = n;
+        }
+        if let Some(n) = number("CANYU_REGISTER_PER_HOUR")? {
+            self.limits.register_per_hour = n;
+        }
+        if let Some(n) = number("CANYU_SUBMIT_PER_MINUTE")? {
+            self.limits.submit_per_minute = n;
+        }
         let flag = |k: &'static str| -> Result<Option<bool>, ConfigError> {
             var(k).map(|v| v.parse::<bool>().map_err(|_| ConfigError::Env(k, v))).transpose()
         };

@@ -10,7 +10,7 @@ const WASTE: &str = include_str!("demo/waste.txt");
 const PARKING: &str = include_str!("demo/parking.txt");
 
 /// Load the demo data once (a second call changes nothing).
-pub async fn load(db: &AnyPool) -> AppResult<()> {
+pub async fn load(db: &AnyPool, cases: &app::cases::store::CaseConfig) -> AppResult<()> {
     let done: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM agencies WHERE name = '市司法局'").fetch_optional(db).await?;
     if done.is_some() {
@@ -21,9 +21,14 @@ pub async fn load(db: &AnyPool) -> AppResult<()> {
     let transport = agency(db, "市交通运输局").await?;
     let housing = agency(db, "市城市管理局").await?;
     let mut logins = Vec::new();
-    let t = staff(db, "jiaotong@demo.example", "交通局 王工", transport, &mut logins).await?;
-    let h = staff(db, "chengguan@demo.example", "城管局 李工", housing, &mut logins).await?;
-    staff(db, "sifa@demo.example", "司法局 赵工", justice, &mut logins).await?;
+    let petitions = agency(db, "市信访局").await?;
+    let t = staff(db, "jiaotong@demo.example", "交通局 王工", transport, "staff", &mut logins).await?;
+    let h = staff(db, "chengguan@demo.example", "城管局 李工", housing, "staff", &mut logins).await?;
+    staff(db, "sifa@demo.example", "司法局 赵工", justice, "staff", &mut logins).await?;
+    let officer = staff(db, "xinfang@demo.example", "信访局 周工", petitions, "petition_officer", &mut logins).await?;
+    for power in ["legal_channel", "reveal_identity"] {
+        app::cases::store::grant(db, "xinfang@demo.example", power, None).await?;
+    }
     let today = clock::today();
     let date = |days: i64| clock::format_date(clock::start_of_day(today) + days * 86_400);
     let ebike =
@@ -75,11 +80,16 @@ pub async fn load(db: &AnyPool) -> AppResult<()> {
         insert_comment(db, who, *consultation, anchor, body, *approve).await?;
     }
     answer_parking(db, &t, parking, &citizens, c - 5 * 86_400).await?;
+    let tracked = demo_cases(db, cases, &officer, &t, &h, &citizens).await?;
     println!("已加载演示数据。演示工作人员账号（一次性密码，首次登录须修改）：");
     for (login, pw) in logins {
         println!("  {login}  {pw}");
     }
     println!("演示公众账号：13800000001 / 13800000002，密码均为 demo-password");
+    println!(
+        "演示信访件（凭编号和查询码在“信访投诉 → 查询办理进度”查看）：{} 查询码 {}",
+        tracked.number, tracked.query_code
+    );
     Ok(())
 }
 
@@ -96,17 +106,19 @@ async fn staff(
     login: &str,
     name: &str,
     agency: i64,
+    role: &str,
     logins: &mut Vec<(String, String)>,
 ) -> AppResult<CurrentUser> {
     let pw = accounts::one_time_password();
     let hash = accounts::hash_password(pw.clone()).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (login, password_hash, display_name, role, agency_id, must_change_password, created_at)
-         VALUES ($1, $2, $3, 'staff', $4, 1, $5) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
     )
     .bind(login)
     .bind(hash)
     .bind(name)
+    .bind(role)
     .bind(agency)
     .bind(clock::now())
     .fetch_one(db)
@@ -250,4 +262,91 @@ async fn answer_parking(
     };
     // The demo sends no e-mail (its citizens sign in with mobile numbers anyway).
     report::publish(db, staff, parking, &text, false, "").await
+}
+
+/// A few cases: one answered (its number and query code are printed), one being handled, one
+/// anonymous report waiting for the petition office.
+async fn demo_cases(
+    db: &AnyPool,
+    cfg: &app::cases::store::CaseConfig,
+    officer: &CurrentUser,
+    transport: &CurrentUser,
+    city: &CurrentUser,
+    citizens: &[CurrentUser],
+) -> AppResult<app::cases::Filed> {
+    use app::cases::store::{file, triage, unit_act, Triage, UnitAction};
+    use app::cases::Filing;
+    let answered = file(
+        db,
+        cfg,
+        Some(&citizens[0]),
+        &Filing {
+            kind: "petition".into(),
+            petition_kind: Some("claim".into()),
+            matter: "小区门口公交站台被占用，乘车不便".into(),
+            facts: "东湖小区门口的公交站台长期被出租车和网约车占用，公交车无法进站，老人上下车很危险。".into(),
+            request: "请清理站台，设置禁停标志。".into(),
+            concerned_agency_id: Some(transport.agency_id.unwrap_or_default()),
+            name: "陈小明".into(),
+            phone: "13800000001".into(),
+            ..Default::default()
+        },
+        &[],
+    )
+    .await?;
+    let id = |number: &str| {
+        let number = number.to_string();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM cases WHERE number = $1").bind(number).fetch_one(db).await
+        }
+    };
+    let first = id(&answered.number).await?;
+    let unit = transport.agency_id.unwrap_or_default();
+    triage(db, cfg, officer, first, Triage::Route { unit, assign: false, due_on: None, note: String::new() }).await?;
+    unit_act(db, cfg, transport, first, UnitAction::Accept).await?;
+    let decision = UnitAction::Decide {
+        decision: "support".into(),
+        text: "经现场核查，情况属实。已在站台前设置禁停标线和标志，并安排交警加强巡查。".into(),
+        basis: "《中华人民共和国道路交通安全法》第五十六条".into(),
+    };
+    unit_act(db, cfg, transport, first, decision).await?;
+
+    let handled = file(
+        db,
+        cfg,
+        Some(&citizens[1]),
+        &Filing {
+            kind: "petition".into(),
+            petition_kind: Some("suggestion".into()),
+            matter: "建议在老城区增设公共厕所".into(),
+            facts: "老城区游客多，公共厕所少，距离远。".into(),
+            request: "建议结合老旧小区改造增设公共厕所。".into(),
+            name: "刘师傅".into(),
+            phone: "13800000002".into(),
+            ..Default::default()
+        },
+        &[],
+    )
+    .await?;
+    let second = id(&handled.number).await?;
+    let unit = city.agency_id.unwrap_or_default();
+    triage(db, cfg, officer, second, Triage::Route { unit, assign: false, due_on: None, note: String::new() }).await?;
+    unit_act(db, cfg, city, second, UnitAction::Accept).await?;
+
+    file(
+        db,
+        cfg,
+        None,
+        &Filing {
+            kind: "complaint".into(),
+            matter: "执法人员对摊贩态度粗暴".into(),
+            facts: "某日下午在步行街，两名执法人员没收摊贩物品时推搡老人。".into(),
+            concerned_agency_id: Some(city.agency_id.unwrap_or_default()),
+            anonymous: true,
+            ..Default::default()
+        },
+        &[],
+    )
+    .await?;
+    Ok(answered)
 }

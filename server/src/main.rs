@@ -58,7 +58,7 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
             println!("管理员账号 {login} 的一次性密码 / one-time password: {pw}");
             Ok(())
         }
-        "load-demo" => server::demo::load(&db).await.map_err(|e| e.to_string()),
+        "load-demo" => server::demo::load(&db, &cfg.case_config()?).await.map_err(|e| e.to_string()),
         "reindex" => reindex(&cfg, &db).await,
         "verify-record" => verify_record(&cfg, &db).await,
         "grant" => {
@@ -126,7 +126,7 @@ async fn serve(cfg: Config, db: sqlx::AnyPool, demo: bool) -> Result<(), String>
         println!("已创建管理员账号 {} ，一次性密码（仅显示这一次，首次登录须修改）：{pw}", cfg.admin_login);
     }
     if demo {
-        server::demo::load(&db).await.map_err(|e| e.to_string())?;
+        server::demo::load(&db, &cfg.case_config()?).await.map_err(|e| e.to_string())?;
     }
     let shutdown = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(&cfg.listen)

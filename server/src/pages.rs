@@ -170,6 +170,7 @@ fn home_for(user: &CurrentUser) -> &'static str {
     }
     match user.role {
         Role::Staff => "/staff",
+        Role::PetitionOfficer => "/petition",
         Role::Admin => "/admin",
         _ => "/",
     }

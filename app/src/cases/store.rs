@@ -156,7 +156,8 @@ pub async fn grants(db: impl sqlx::AnyExecutor<'_>, user: i64) -> AppResult<Vec<
     Ok(sqlx::query_scalar("SELECT grant_name FROM user_grants WHERE user_id = $1").bind(user).fetch_all(db).await?)
 }
 
-/// Whether `user` (with `grants`) may see the case at all. The unit a report is about never does.
+/// Whether `user` (with `grants`) may see the case at all. The unit a report is about never does
+/// (a claim about a unit's own decision is, as usual, handled by that unit).
 fn may_see(user: &CurrentUser, grants: &[String], case: &Case) -> bool {
     let granted = |g: &str| grants.iter().any(|x| x == g);
     match case.channel.as_str() {
@@ -168,10 +169,8 @@ fn may_see(user: &CurrentUser, grants: &[String], case: &Case) -> bool {
         Role::PetitionOfficer => !user.must_change_password,
         Role::Staff => {
             let agency = user.agency_id;
-            agency.is_some()
-                && case.unit_id == agency
-                && case.concerned_agency_id != agency
-                && !user.must_change_password
+            let about_it = case.is_report() && case.concerned_agency_id == agency;
+            agency.is_some() && case.unit_id == agency && !about_it && !user.must_change_password
         }
         _ => false,
     }
@@ -966,7 +965,10 @@ pub async fn queue(
         Queue::Discipline if granted("discipline_channel") => ("c.channel = 'discipline'", None),
         Queue::Unit => {
             let agency = user.staff_agency()?;
-            ("c.channel = 'ordinary' AND c.unit_id = $1 AND (c.concerned_agency_id IS NULL OR c.concerned_agency_id <> $1)", Some(agency))
+            // Never a report about the unit itself.
+            let filter = "c.channel = 'ordinary' AND c.unit_id = $1 AND NOT (c.concerned_agency_id IS NOT NULL
+                 AND c.concerned_agency_id = $1 AND (c.kind = 'complaint' OR c.petition_kind = 'accusation'))";
+            (filter, Some(agency))
         }
         _ => return Err(AppError::Forbidden),
     };
