@@ -217,6 +217,7 @@ pub async fn act(
             decision: field(&f, "decision"),
             text: field(&f, "text"),
             basis: field(&f, "basis"),
+            report: field(&f, "report"),
         };
         if a.action == "extend" && a.days.is_none() {
             return Err(AppError::field("days", "请填写延长的天数"));

@@ -11,6 +11,8 @@ const USAGE: &str = "用法 / usage:
   canyu reindex                 rebuild the search index into a fresh folder; a running server switches to it
   canyu verify-record           check the hash chain of the case record; reports the first broken entry
   canyu grant <login> <power>   grant a staff account legal_channel, discipline_channel or reveal_identity
+  canyu holiday <YYYY-MM-DD> holiday|workday <name> | remove
+                                keep the holiday calendar case deadlines count with
 options: --config <file>        TOML configuration file (default ./canyu.toml if present)";
 
 fn main() -> ExitCode {
@@ -44,7 +46,10 @@ fn main() -> ExitCode {
 
 async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
     let command = args.first().map(String::as_str).unwrap_or("serve");
-    if !matches!(command, "serve" | "migrate" | "create-admin" | "load-demo" | "reindex" | "verify-record" | "grant") {
+    if !matches!(
+        command,
+        "serve" | "migrate" | "create-admin" | "load-demo" | "reindex" | "verify-record" | "grant" | "holiday"
+    ) {
         return Err(USAGE.to_string());
     }
     std::fs::create_dir_all(&cfg.data_dir)
@@ -61,6 +66,17 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
         "load-demo" => server::demo::load(&db, &cfg.case_config()?).await.map_err(|e| e.to_string()),
         "reindex" => reindex(&cfg, &db).await,
         "verify-record" => verify_record(&cfg, &db).await,
+        "holiday" => {
+            let day = args.get(1).ok_or(USAGE)?;
+            let kind = match args.get(2).map(String::as_str) {
+                Some("remove") => None,
+                Some(kind) => Some((kind, args.get(3).map(String::as_str).unwrap_or(""))),
+                None => return Err(USAGE.to_string()),
+            };
+            app::cases::store::set_calendar_day(&db, day, kind).await.map_err(|e| e.to_string())?;
+            println!("节假日日历已更新：{day}");
+            Ok(())
+        }
         "grant" => {
             let (login, power) = (args.get(1).ok_or(USAGE)?, args.get(2).ok_or(USAGE)?);
             app::cases::store::grant(&db, login, power, None).await.map_err(|e| e.to_string())?;

@@ -624,6 +624,7 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
         })}
         {c.may_handle.then(|| {
             let routed = s.status == CaseStatus::Routed;
+            let assigned = c.routing.as_deref() == Some("assign");
             view! {
                 <h2>"办理"</h2>
                 {routed.then(|| view! {
@@ -643,13 +644,13 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
                         <input id="extend-reason" name="reason" value=echo.value("reason") />
                         <button type="submit" name="action" value="extend" class="secondary">"延期"</button>
                     </form>
-                    <DecisionForm action=action.clone() value="decide" echo=echo.clone() />
+                    <DecisionForm action=action.clone() value="decide" echo=echo.clone() report=assigned />
                 })}
             }
         })}
         {c.may_decide_review.then(|| view! {
             <h2>{format!("{}决定", s.stage.label())}</h2>
-            <DecisionForm action=action.clone() value="decide_review" echo=echo.clone() />
+            <DecisionForm action=action.clone() value="decide_review" echo=echo.clone() report=false />
         })}
         {c.may_terminate.then(|| view! {
             <form method="post" action=action.clone() class="stacked">
@@ -697,7 +698,7 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
 }
 
 #[component]
-fn DecisionForm(action: String, value: &'static str, echo: FormEcho) -> impl IntoView {
+fn DecisionForm(action: String, value: &'static str, echo: FormEcho, report: bool) -> impl IntoView {
     view! {
         <form method="post" action=action class="stacked">
             <label for="decision">"处理意见"</label>
@@ -710,6 +711,11 @@ fn DecisionForm(action: String, value: &'static str, echo: FormEcho) -> impl Int
             <label for="basis">"法律、政策依据"</label>
             <input id="basis" name="basis" value=echo.value("basis") />
             <FieldMessage echo=echo.clone() name="basis" />
+            {report.then(|| view! {
+                <label for="report">"办结报告（交办件须向信访部门报送）"</label>
+                <textarea id="report" name="report" rows="4">{echo.value("report")}</textarea>
+                <FieldMessage echo=echo.clone() name="report" />
+            })}
             <button type="submit" name="action" value=value>"出具处理意见"</button>
         </form>
     }

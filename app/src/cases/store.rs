@@ -581,11 +581,13 @@ pub enum UnitAction {
         days: u32,
         reason: String,
     },
-    /// The written decision, with its legal basis.
+    /// The written decision, with its legal basis; an assigned (交办) case also needs the completion
+    /// report to the petition office.
     Decide {
         decision: String,
         text: String,
         basis: String,
+        report: String,
     },
 }
 
@@ -661,11 +663,27 @@ pub async fn unit_act(
             let detail = json!({"days": days, "reason": reason, "due_on": date_str(due)});
             step(&mut tx, cfg, &case, actor, "extended", CaseStatus::Handling, true, detail, Some(due)).await?;
         }
-        UnitAction::Decide { decision, text: t, basis } => {
+        UnitAction::Decide { decision, text: t, basis, report } => {
             if case.status != CaseStatus::Handling {
                 return Err(AppError::Conflict("只有办理中的件可以出具处理意见".into()));
             }
+            let routing: Option<String> =
+                sqlx::query_scalar("SELECT routing FROM cases WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+            let assigned = routing.as_deref() == Some("assign");
+            let report = text("report", &report, "办结报告", 5_000, assigned)?;
             decide(&mut tx, cfg, &cal, &case, actor, &decision, &t, &basis).await?;
+            if !report.is_empty() {
+                // The completion report goes to the petition office, not to the filer.
+                let entry = Step {
+                    case_id: id,
+                    actor_id: actor,
+                    action: "completion_report",
+                    status: CaseStatus::Decided.as_str(),
+                    public: false,
+                    detail: json!({"unit": unit, "report": report}),
+                };
+                chain::append(&mut tx, &cfg.key, &entry).await?;
+            }
         }
     }
     tx.commit().await?;
@@ -1084,6 +1102,7 @@ fn describe_for_staff(action: &str, d: &serde_json::Value) -> String {
         "objected" => format!("{}提出异议：{}", s("unit"), s("reason")),
         "supervised" => format!("督办：{}", s("note")),
         "supervision_answered" => format!("{}回复督办：{}", s("unit"), s("note")),
+        "completion_report" => format!("{}报送办结报告：{}", s("unit"), s("report")),
         "identity_revealed" => format!("查看了提出人身份信息，理由：{}", s("reason")),
         "routed" if !s("note").is_empty() => format!("{}（{}）", describe(action, d), s("note")),
         _ => describe(action, d),
@@ -1333,4 +1352,31 @@ pub async fn progress_for_filer(
 /// `%` and `_` typed in a search are literal characters, not wildcards.
 fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Add or change a day of the holiday calendar (`holiday` or `workday`), or with `None` remove it.
+pub async fn set_calendar_day(db: &AnyPool, day: &str, kind: Option<(&str, &str)>) -> AppResult<()> {
+    let date = clock::parse_date(day).ok_or_else(|| AppError::field("day", "日期格式为YYYY-MM-DD"))?;
+    let day = date_str(date);
+    match kind {
+        Some((kind, name)) => {
+            if !matches!(kind, "holiday" | "workday") {
+                return Err(AppError::field("kind", "类别为holiday（放假）或workday（调休上班）"));
+            }
+            sqlx::query(
+                "INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3)
+                 ON CONFLICT (day) DO UPDATE SET kind = $2, name = $3",
+            )
+            .bind(&day)
+            .bind(kind)
+            .bind(name.trim())
+            .execute(db)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM calendar_days WHERE day = $1").bind(&day).execute(db).await?;
+        }
+    }
+    tracing::info!(day, "holiday calendar changed");
+    Ok(())
 }

@@ -150,6 +150,8 @@ pub struct CaseAction {
     pub decision: String,
     pub text: String,
     pub basis: String,
+    /// The completion report of an assigned (交办) case, with `decide`.
+    pub report: String,
 }
 
 /// Carry out a staff action; returns what the case now needs, in a word, for the caller.
@@ -179,7 +181,7 @@ pub async fn perform(
             store::unit_act(db, cfg, user, id, UnitAction::Extend { days, reason: a.reason }).await?
         }
         "decide" => {
-            let decision = UnitAction::Decide { decision: a.decision, text: a.text, basis: a.basis };
+            let decision = UnitAction::Decide { decision: a.decision, text: a.text, basis: a.basis, report: a.report };
             store::unit_act(db, cfg, user, id, decision).await?
         }
         "decide_review" => store::decide_review(db, cfg, user, id, &a.decision, &a.text, &a.basis).await?,

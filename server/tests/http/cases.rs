@@ -86,7 +86,18 @@ async fn a_petition_goes_from_filing_through_review_and_re_review_to_a_final_ans
         act(&app, &unit, id, json!({"action": "decide", "decision": "not_support", "text": "经检测噪音未超标。"}))
             .await;
     assert_eq!(res.status(), 422, "a decision states its legal basis");
-    ok(&app, &unit, id, json!({"action": "decide", "decision": "not_support", "text": "经检测噪音未超标。", "basis": "《社会生活环境噪声排放标准》"})).await;
+    let mut decision = json!({"action": "decide", "decision": "not_support", "text": "经检测噪音未超标。", "basis": "《社会生活环境噪声排放标准》"});
+    let res = act(&app, &unit, id, decision.clone()).await;
+    assert_eq!(res.status(), 422, "an assigned case reports its completion to the office");
+    decision["report"] = json!("已委托检测，结果未超标，已书面答复。");
+    ok(&app, &unit, id, decision).await;
+    let view: Value =
+        officer.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert!(view["steps"].to_string().contains("报送办结报告：已委托检测"), "the office reads the report");
+    assert!(
+        !progress(&app, number, code).await.to_string().contains("已委托检测"),
+        "the filer reads the decision, not the report"
+    );
 
     let p = progress(&app, number, code).await;
     assert_eq!((p["status"].as_str(), p["decision"].as_str()), (Some("decided"), Some("not_support")));
@@ -154,6 +165,14 @@ async fn an_anonymous_report_never_reaches_the_unit_it_is_about() {
     assert_eq!(view["anonymous"], true);
     assert_eq!(view["may_reveal"], false);
     assert_eq!(act(&app, &above, id, json!({"action": "reveal", "reason": "核实"})).await.status(), 403);
+    ok(&app, &above, id, json!({"action": "accept"})).await;
+    ok(&app, &above, id, json!({"action": "decide", "decision": "support", "text": "经查属实，已责令撤销环评批复。", "basis": "《环境影响评价法》"})).await;
+    let p = progress(&app, number, filed["query_code"].as_str().unwrap()).await;
+    assert_eq!(
+        (p["status"].as_str(), p["decision"].as_str()),
+        (Some("decided"), Some("support")),
+        "the anonymous reporter reads the answer with the code"
+    );
 
     // A named report: the identity is sealed in the database and revealed only with a reason, on record.
     let citizen = app.citizen("13912340000").await;
@@ -248,6 +267,9 @@ async fn an_objection_review_names_its_document_and_a_unit_may_object_to_a_trans
     let due = app::cases::deadlines::Period::calendar(30).due(&cal, app::clock::today());
     assert_eq!(view["summary"]["due_on"], due.to_string());
     assert!(view["steps"].to_string().contains("提出异议"), "the objection is on the record");
+    ok(&app, &issuer, id, json!({"action": "decide", "decision": "support", "text": "第五条已决定废止。", "basis": "《规章制定程序条例》"})).await;
+    let p = progress(&app, number, filed["query_code"].as_str().unwrap()).await;
+    assert_eq!(p["decision"], "support");
 }
 
 #[tokio::test]
@@ -381,4 +403,29 @@ async fn staff_search_their_own_queue_and_nothing_else() {
     assert!(search(&unit, "施工", "unit").await.is_empty(), "the other case is not the unit's");
     let page = app.get(&officer, "/petition?q=路灯").await.text().await.unwrap();
     assert!(page.contains("路灯不亮影响夜间出行") && page.contains("各单位办理情况"));
+}
+
+#[tokio::test]
+async fn the_holiday_calendar_is_data_the_administrator_keeps() {
+    let app = TestApp::spawn().await;
+    let canyu = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_canyu"))
+            .args(args)
+            .env("CANYU_DATA_DIR", app.dir.path())
+            .env("CANYU_DATABASE_URL", &app.database_url)
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("canyu runs")
+    };
+    let day = app::clock::parse_date("2027-01-04").unwrap(); // a Monday
+    let cal = app::cases::store::calendar(&app.db).await.unwrap();
+    assert!(cal.is_working_day(day));
+    assert!(canyu(&["holiday", "2027-01-04", "holiday", "元旦"]).status.success());
+    let cal = app::cases::store::calendar(&app.db).await.unwrap();
+    assert!(!cal.is_working_day(day), "the new holiday counts at once");
+    let friday = app::clock::parse_date("2027-01-01").unwrap();
+    assert_eq!(app::cases::deadlines::working_days_after(&cal, friday, 1).to_string(), "2027-01-05");
+    assert!(canyu(&["holiday", "2027-01-04", "remove"]).status.success());
+    assert!(app::cases::store::calendar(&app.db).await.unwrap().is_working_day(day));
+    assert!(!canyu(&["holiday", "2027-13-01", "holiday", "x"]).status.success(), "a bad date is refused");
 }
