@@ -80,7 +80,8 @@ const WORKDAYS_2026: [(&str, (u32, u32)); 6] = [
     ("国庆节", (10, 10)),
 ];
 
-/// The 2026 calendar (State Council, 2025-11-04), used to seed the database.
+/// The 2026 calendar as the State Council published it (2025-11-04). Migration 0007 seeds the
+/// database with the same days; a test checks that they agree.
 pub fn calendar_2026() -> Vec<CalendarDay> {
     let date = |(month, day): (u32, u32)| Date { year: 2026, month, day };
     let mut days = Vec::new();

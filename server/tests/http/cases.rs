@@ -429,3 +429,22 @@ async fn the_holiday_calendar_is_data_the_administrator_keeps() {
     assert!(app::cases::store::calendar(&app.db).await.unwrap().is_working_day(day));
     assert!(!canyu(&["holiday", "2027-13-01", "holiday", "x"]).status.success(), "a bad date is refused");
 }
+
+#[tokio::test]
+async fn the_database_starts_with_the_published_2026_calendar() {
+    let app = TestApp::spawn().await;
+    let mut seeded: Vec<(String, String)> =
+        sqlx::query_as("SELECT day, kind FROM calendar_days WHERE day LIKE '2026-%'").fetch_all(&app.db).await.unwrap();
+    seeded.sort();
+    let mut published: Vec<(String, String)> = app::cases::deadlines::calendar_2026()
+        .into_iter()
+        .map(|d| {
+            (
+                d.date.to_string(),
+                if d.kind == app::cases::deadlines::DayKind::Holiday { "holiday" } else { "workday" }.to_string(),
+            )
+        })
+        .collect();
+    published.sort();
+    assert_eq!(seeded, published);
+}
