@@ -162,3 +162,13 @@ CREATE TABLE case_chain (
     hash TEXT NOT NULL
 );
 INSERT INTO case_chain (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- The record is append-only for the application too: changing or removing an entry is refused.
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN
+    SELECT RAISE(ABORT, 'case_events is append-only');
+END;
+CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+BEGIN
+    SELECT RAISE(ABORT, 'case_events is append-only');
+END;

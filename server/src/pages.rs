@@ -502,6 +502,34 @@ pub async fn create_agency(
     settle(result, &st, "/admin", &headers, f).await
 }
 
+/// POST /admin/grants: give a staff account a power (legal channel, discipline channel, reveal).
+pub async fn grant(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        user.require(Role::Admin)?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        app::cases::store::grant(&st.db, &field(&f, "login"), &field(&f, "grant"), Some(user.id)).await
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            let notice = format!("已授权：{}", field(&f, "login"));
+            rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK)
+                .await
+        }
+        Err(e) => {
+            let fields = HashMap::from([("grant_login".to_string(), field(&f, "login"))]);
+            rejected(&st, "/admin", &headers, fields, e).await
+        }
+    }
+}
+
 /// POST /admin/staff: the one-time password is shown once, on this response only.
 pub async fn create_staff(
     State(st): State<AppState>,

@@ -41,6 +41,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
         .route("/staff/cases/{id}/files/{file}", get(case_forms::attachment))
         .route("/admin/agencies", post(pages::create_agency))
         .route("/admin/staff", post(pages::create_staff))
+        .route("/admin/grants", post(pages::grant))
         .merge(api::routes())
         .leptos_routes_with_context(
             &state,

@@ -54,6 +54,19 @@ pub fn AdminPage() -> impl IntoView {
                             <FieldMessage echo=echo.clone() name="agency_id" />
                             <button type="submit">"创建账号（生成一次性密码）"</button>
                         </form>
+                        <h2>"专项权限"</h2>
+                        <p class="hint">"涉法涉诉件、纪检监察件只有被授权的人员可见；查看信访投诉提出人的身份须另行授权，每次查看都有记录。"</p>
+                        <form method="post" action="/admin/grants" class="stacked narrow">
+                            <label for="grant-login">"工作人员账号（手机号码或电子邮箱）"</label>
+                            <input id="grant-login" name="login" value=echo.value("grant_login") />
+                            <FieldMessage echo=echo.clone() name="login" />
+                            <label for="grant">"权限"</label>
+                            <select id="grant" name="grant">
+                                {crate::cases::GRANTS.into_iter().map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
+                            </select>
+                            <FieldMessage echo=echo.clone() name="grant" />
+                            <button type="submit">"授权"</button>
+                        </form>
                     }.into_any()
                 })
             }}

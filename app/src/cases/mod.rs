@@ -21,6 +21,13 @@ pub const LEGAL_BODIES: [(&str, &str); 4] = [
     ("justice_bureau", "司法行政机关"),
 ];
 
+/// The powers an administrator can grant staff accounts, with their names for people.
+pub const GRANTS: [(&str, &str); 3] = [
+    ("legal_channel", "办理涉法涉诉件"),
+    ("discipline_channel", "办理纪检监察件"),
+    ("reveal_identity", "查看提出人身份"),
+];
+
 /// What kind of case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

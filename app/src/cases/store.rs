@@ -1190,23 +1190,16 @@ pub async fn attachment(
     Ok((kind, name, bytes))
 }
 
-/// The powers an administrator can grant, with their names for people.
-pub const GRANTS: [(&str, &str); 3] = [
-    ("legal_channel", "办理涉法涉诉件"),
-    ("discipline_channel", "办理纪检监察件"),
-    ("reveal_identity", "查看提出人身份"),
-];
-
 /// Grant a staff account (by login) one of `GRANTS`; `by` is the administrator (None: the command line).
 pub async fn grant(db: &AnyPool, login: &str, grant: &str, by: Option<i64>) -> AppResult<()> {
-    if !GRANTS.iter().any(|g| g.0 == grant) {
+    if !super::GRANTS.iter().any(|g| g.0 == grant) {
         return Err(AppError::field("grant", "可授予的权限：legal_channel、discipline_channel、reveal_identity"));
     }
     let user: Option<(i64, String)> = sqlx::query_as("SELECT id, role FROM users WHERE login = $1")
         .bind(login.trim().to_lowercase())
         .fetch_optional(db)
         .await?;
-    let (user, role) = user.ok_or(AppError::NotFound)?;
+    let (user, role) = user.ok_or_else(|| AppError::field("login", "没有这个账号"))?;
     if role == "citizen" {
         return Err(AppError::field("login", "只能授予工作人员"));
     }

@@ -311,7 +311,16 @@ async fn the_record_check_finds_a_tampered_row() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("共3条"));
 
-    // Someone with database access rewrites what the transfer said.
+    // The application cannot change an entry...
+    let refused = sqlx::query("UPDATE case_events SET detail = '{}' WHERE seq = 2").execute(&app.db).await;
+    assert!(refused.is_err(), "the record is append-only");
+    // ... but someone with full database access drops the guard and rewrites what the transfer said.
+    let drop = if app.database_url.starts_with("postgres") {
+        "DROP TRIGGER case_events_no_update ON case_events"
+    } else {
+        "DROP TRIGGER case_events_no_update"
+    };
+    sqlx::query(drop).execute(&app.db).await.unwrap();
     sqlx::query("UPDATE case_events SET detail = $1 WHERE seq = 2")
         .bind(r#"{"unit":"别的单位"}"#)
         .execute(&app.db)
@@ -447,4 +456,29 @@ async fn the_database_starts_with_the_published_2026_calendar() {
         .collect();
     published.sort();
     assert_eq!(seeded, published);
+}
+
+#[tokio::test]
+async fn only_the_administrator_grants_powers() {
+    let app = TestApp::spawn().await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let login: String =
+        sqlx::query_scalar("SELECT login FROM users WHERE role = 'petition_officer'").fetch_one(&app.db).await.unwrap();
+    let res = app.post_form(&officer, "/admin/grants", &[("login", &login), ("grant", "reveal_identity")]).await;
+    assert_eq!(res.status(), 403, "not even for oneself");
+    let pw = app::accounts::store::reset_admin(&app.db, "root-admin").await.unwrap();
+    let admin = app.client();
+    app.post_form(&admin, "/login", &[("login", "root-admin"), ("password", &pw)]).await;
+    app.post_form(&admin, "/account/password", &[("current", &pw), ("new", "admin-password")]).await;
+    let res =
+        app.post_form(&admin, "/admin/grants", &[("login", "nobody@gov.example"), ("grant", "legal_channel")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("没有这个账号"));
+    let res = app.post_form(&admin, "/admin/grants", &[("login", &login), ("grant", "legal_channel")]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        officer.get(app.url("/api/v1/staff/cases?queue=legal")).send().await.unwrap().status(),
+        200,
+        "the grant takes effect"
+    );
 }
