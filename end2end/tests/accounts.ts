@@ -23,7 +23,7 @@ export async function staffMember(browser: Browser, agency: string, role = '起�
   await admin.getByRole('button', { name: '保存' }).click();
   await expect(admin.getByRole('heading', { name: '系统管理' })).toBeVisible();
   const login = `staff${Date.now()}@gov.example`;
-  await admin.getByLabel('手机号码或电子邮箱').fill(login);
+  await admin.getByLabel('手机号码或电子邮箱', { exact: true }).fill(login);
   await admin.getByLabel('姓名').fill(`${agency} 测试员`);
   await admin.getByLabel('角色').selectOption({ label: role });
   await admin.getByLabel('所属单位').selectOption({ label: agency });

@@ -32,7 +32,7 @@ test('a citizen files a petition, gets the query code and later sees the decisio
   const number = (await page.locator('#case-number').textContent())!.trim();
   const code = (await page.locator('#query-code').textContent())!.trim();
   expect(number).toMatch(/^XF-\d{4}-\d{6}$/);
-  expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
 
   // The petition office transfers it; the unit accepts and decides.
   const officer = await staffMember(browser, '市信访局', '信访工作人员');

@@ -141,7 +141,7 @@ CREATE INDEX case_attachments_by_case ON case_attachments (case_id);
 -- The record of every step of every case, append-only and hash-chained: each entry's hash covers
 -- the previous entry's hash, so changing or removing any row breaks the chain from there on.
 CREATE TABLE case_events (
-    seq BIGINT PRIMARY KEY,
+    seq BIGINT PRIMARY KEY CHECK (seq > 0),
     case_id BIGINT NOT NULL REFERENCES cases (id),
     at BIGINT NOT NULL,
     actor_id BIGINT REFERENCES users (id),

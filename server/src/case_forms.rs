@@ -97,11 +97,6 @@ pub async fn file(
     }
 }
 
-/// Number and query code guesses are limited like submissions, per IP and per case number.
-fn check_lookup(lim: &Limiters, ip: ClientIp, number: &str) -> Result<(), AppError> {
-    lim.check(Action::Submit, &keys(ip, Some(format!("case-{}", number.trim().to_uppercase()))))
-}
-
 /// Re-render the progress page for a number and code, with a notice or an error.
 async fn track_page(
     st: &AppState,
@@ -132,7 +127,7 @@ pub async fn track(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    match check_lookup(&lim, ip, &field(&f, "number")) {
+    match crate::api::cases::check_lookup(&lim, ip) {
         Ok(()) => track_page(&st, &headers, &f, None, None).await,
         Err(e) => track_page(&st, &headers, &Fields::new(), None, Some(e)).await,
     }
@@ -147,7 +142,7 @@ pub async fn rate(
     Form(f): Form<Fields>,
 ) -> Response {
     let result = async {
-        check_lookup(&lim, ip, &field(&f, "number"))?;
+        crate::api::cases::check_lookup(&lim, ip)?;
         let score = field(&f, "score").parse().map_err(|_| AppError::field("score", "请选择1至5分"))?;
         app::cases::store::rate(
             &st.db,
@@ -175,7 +170,7 @@ pub async fn review(
     Form(f): Form<Fields>,
 ) -> Response {
     let result = async {
-        check_lookup(&lim, ip, &field(&f, "number"))?;
+        crate::api::cases::check_lookup(&lim, ip)?;
         app::cases::store::request_review(
             &st.db,
             &st.cases,

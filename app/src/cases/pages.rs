@@ -16,11 +16,20 @@ pub async fn case_units() -> Result<Vec<(i64, String)>, AppError> {
     Ok(sqlx::query_as("SELECT id, name FROM agencies ORDER BY name").fetch_all(&st.db).await?)
 }
 
-/// Progress of the case named in the echoed form (number and query code), if any.
-#[server(endpoint = "case_progress")]
-pub async fn case_progress(number: String, code: String) -> Result<Progress, AppError> {
-    let st = crate::state::state()?;
-    super::store::progress(&st.db, &st.cases, &number, &code).await
+/// Progress of the case named in the echoed form (number and query code). Deliberately not a server
+/// function: the page is rendered on the server after the rate-limited form post, and there is no
+/// endpoint to try codes against.
+async fn case_progress(number: String, code: String) -> Result<Progress, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        let st = crate::state::state()?;
+        super::store::progress(&st.db, &st.cases, &number, &code).await
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = (number, code);
+        Err(AppError::NotFound)
+    }
 }
 
 /// A staff queue.

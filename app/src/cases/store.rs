@@ -9,7 +9,6 @@ use crate::clock::{self, Date};
 use crate::error::{AppError, AppResult};
 use rand::RngCore;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool};
 use std::path::PathBuf;
 
@@ -40,17 +39,18 @@ fn date_str(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
 }
 
-/// A fresh query code such as `K7M2-X9QD` (40 random bits; lookups are rate limited).
+/// A fresh query code such as `K7M2-X9QD-3PWE` (60 random bits; lookups are rate limited).
 fn new_query_code() -> String {
     const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut bytes = [0u8; 8];
+    let mut bytes = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let chars: String = bytes.iter().map(|b| CROCKFORD[(*b & 31) as usize] as char).collect();
-    format!("{}-{}", &chars[..4], &chars[4..])
+    format!("{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
 }
 
-/// The stored form of a query code: SHA-256 of it as typed, normalised.
-fn code_hash(code: &str) -> String {
+/// The stored form of a query code: an HMAC (under the case key) of it as typed, normalised, so a
+/// copy of the database alone does not let anyone try codes offline.
+fn code_hash(key: &CaseKey, code: &str) -> String {
     let code: String = code
         .trim()
         .to_uppercase()
@@ -59,7 +59,7 @@ fn code_hash(code: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
-    to_hex(&Sha256::digest(code.as_bytes()))
+    to_hex(&key.mac(format!("query-code:{code}").as_bytes()))
 }
 
 /// The filer's identity and contact details, sealed apart from the case.
@@ -99,6 +99,9 @@ struct Case {
     extended_days: i64,
     decided_at: Option<i64>,
     received_at: i64,
+    /// Assigned (交办) with the officer's deadline, rather than transferred.
+    assigned: bool,
+    due_on: Option<Date>,
 }
 
 impl Case {
@@ -109,7 +112,7 @@ impl Case {
 }
 
 const CASE_SQL: &str = "SELECT id, number, kind, petition_kind, concerned_agency_id, status, channel, unit_id, stage,
-        step_started_at, extended_days, decided_at, received_at FROM cases";
+        step_started_at, extended_days, decided_at, received_at, routing, due_on FROM cases";
 
 type CaseRow = (
     i64,
@@ -125,6 +128,8 @@ type CaseRow = (
     i64,
     Option<i64>,
     i64,
+    Option<String>,
+    Option<String>,
 );
 
 fn case_of(r: CaseRow) -> Case {
@@ -142,12 +147,17 @@ fn case_of(r: CaseRow) -> Case {
         extended_days: r.10,
         decided_at: r.11,
         received_at: r.12,
+        assigned: r.13.as_deref() == Some("assign"),
+        due_on: r.14.as_deref().and_then(clock::parse_date),
     }
 }
 
+/// A case, locked for the rest of the transaction on PostgreSQL (SQLite's write transactions
+/// already run one at a time), so two steps cannot both pass the same status check.
 async fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Case> {
+    let lock = if conn.backend_name() == "PostgreSQL" { " FOR UPDATE" } else { "" };
     let row: Option<CaseRow> =
-        sqlx::query_as(&format!("{CASE_SQL} WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+        sqlx::query_as(&format!("{CASE_SQL} WHERE id = $1{lock}")).bind(id).fetch_optional(&mut *conn).await?;
     row.map(case_of).ok_or(AppError::NotFound)
 }
 
@@ -160,6 +170,13 @@ pub async fn grants(db: impl sqlx::AnyExecutor<'_>, user: i64) -> AppResult<Vec<
 /// (a claim about a unit's own decision is, as usual, handled by that unit).
 fn may_see(user: &CurrentUser, grants: &[String], case: &Case) -> bool {
     let granted = |g: &str| grants.iter().any(|x| x == g);
+    // Whatever the role or channel: nobody of the unit a report is about sees it.
+    if case.is_report() && case.concerned_agency_id.is_some() && case.concerned_agency_id == user.agency_id {
+        return false;
+    }
+    if user.must_change_password {
+        return false;
+    }
     match case.channel.as_str() {
         "legal" => return granted("legal_channel"),
         "discipline" => return granted("discipline_channel"),
@@ -332,8 +349,8 @@ pub async fn file(
              duplicate_of, received_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14, $15, $14, $14) RETURNING id",
     )
-    .bind(format!("pending-{}", code_hash(&code)))
-    .bind(code_hash(&code))
+    .bind(format!("pending-{}", code_hash(&cfg.key, &code)))
+    .bind(code_hash(&cfg.key, &code))
     .bind(kind.as_str())
     .bind(petition_kind.map(|p| p.as_str()))
     .bind(&matter)
@@ -375,7 +392,7 @@ pub async fn file(
     }
     let detail = json!({
         "kind": kind.as_str(),
-        "attachments": stored.len(),
+        "attachments": stored.iter().map(|a| json!({"id": a.id, "sha256": a.sha256})).collect::<Vec<_>>(),
         "repeats": repeats.as_ref().map(|r| r.1.clone()),
     });
     let entry = Step { case_id: id, actor_id: None, action: "filed", status: "received", public: true, detail };
@@ -386,11 +403,11 @@ pub async fn file(
 }
 
 /// The case a number and query code name (the pair is the key: a wrong code looks like no case).
-async fn by_code(conn: &mut AnyConnection, number: &str, code: &str) -> AppResult<Case> {
+async fn by_code(conn: &mut AnyConnection, cfg: &CaseConfig, number: &str, code: &str) -> AppResult<Case> {
     let number = number.trim().to_uppercase();
     let id: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE number = $1 AND query_code_hash = $2")
         .bind(&number)
-        .bind(code_hash(code))
+        .bind(code_hash(&cfg.key, code))
         .fetch_optional(&mut *conn)
         .await?;
     load(conn, id.ok_or(AppError::NotFound)?).await
@@ -399,7 +416,7 @@ async fn by_code(conn: &mut AnyConnection, number: &str, code: &str) -> AppResul
 /// The progress of a case, as its filer sees it.
 pub async fn progress(db: &AnyPool, cfg: &CaseConfig, number: &str, code: &str) -> AppResult<Progress> {
     let mut conn = db.acquire().await?;
-    let case = by_code(&mut conn, number, code).await?;
+    let case = by_code(&mut conn, cfg, number, code).await?;
     progress_of(&mut conn, cfg, &case).await
 }
 
@@ -431,6 +448,7 @@ async fn progress_of(conn: &mut AnyConnection, cfg: &CaseConfig, case: &Case) ->
         decided_at.is_some_and(|at| now < super::deadlines::due_instant(period.due(&cal, clock::date_of(at))))
     };
     let decided = status == CaseStatus::Decided;
+    let petition = case.kind == CaseKind::Petition;
     Ok(Progress {
         number: case.number.clone(),
         kind: case.kind,
@@ -446,8 +464,14 @@ async fn progress_of(conn: &mut AnyConnection, cfg: &CaseConfig, case: &Case) ->
         received_at: case.received_at,
         steps,
         may_rate: decided && satisfaction.is_none(),
-        may_request_review: decided && case.stage == Stage::First && window_open(cfg.periods.review_request),
-        may_request_rereview: decided && case.stage == Stage::Review && window_open(cfg.periods.rereview_request),
+        may_request_review: petition
+            && decided
+            && case.stage == Stage::First
+            && window_open(cfg.periods.review_request),
+        may_request_rereview: petition
+            && decided
+            && case.stage == Stage::Review
+            && window_open(cfg.periods.rereview_request),
     })
 }
 
@@ -613,13 +637,7 @@ pub async fn unit_act(
             if case.status != CaseStatus::Routed {
                 return Err(AppError::Conflict("该件不在待受理状态".into()));
             }
-            let period =
-                if case.kind == CaseKind::Objection { cfg.periods.objection_review } else { cfg.periods.handling };
-            let due = if case.kind == CaseKind::Objection {
-                period.due(&cal, clock::date_of(case.received_at))
-            } else {
-                period.due(&cal, today)
-            };
+            let due = handling_due(cfg, &cal, &case, today, 0).map_err(|e| AppError::field("days", &e.to_string()))?;
             sqlx::query("UPDATE cases SET step_started_at = $1 WHERE id = $2")
                 .bind(clock::now())
                 .bind(id)
@@ -651,10 +669,8 @@ pub async fn unit_act(
             }
             let reason = text("reason", &reason, "延期理由", 2_000, true)?;
             let accepted = clock::date_of(case.step_started_at.unwrap_or(case.received_at));
-            let due = cfg
-                .periods
-                .extended_handling(&cal, accepted, days)
-                .map_err(|e| AppError::field("days", &e.to_string()))?;
+            let due =
+                handling_due(cfg, &cal, &case, accepted, days).map_err(|e| AppError::field("days", &e.to_string()))?;
             sqlx::query("UPDATE cases SET extended_days = $1 WHERE id = $2")
                 .bind(i64::from(days))
                 .bind(id)
@@ -688,6 +704,29 @@ pub async fn unit_act(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// When handling must end, lengthened by `extra` days (0: none): an objection review within its
+/// period of receipt; an assigned case by the officer's deadline; otherwise the handling period
+/// from acceptance.
+fn handling_due(
+    cfg: &CaseConfig,
+    cal: &Calendar,
+    case: &Case,
+    accepted: Date,
+    extra: u32,
+) -> Result<Date, super::deadlines::ExtensionError> {
+    if extra > 0 {
+        // Checks the one extension's length the same way for every kind.
+        cfg.periods.extended_handling(cal, accepted, extra)?;
+    }
+    let lengthened = |p: super::deadlines::Period| super::deadlines::Period { days: p.days + extra, unit: p.unit };
+    Ok(match (case.kind, case.assigned.then_some(case.due_on).flatten()) {
+        (CaseKind::Objection, _) => lengthened(cfg.periods.objection_review).due(cal, clock::date_of(case.received_at)),
+        (_, Some(deadline)) if extra == 0 => deadline,
+        (_, Some(deadline)) => super::deadlines::calendar_days_after(cal, deadline, extra),
+        _ => lengthened(cfg.periods.handling).due(cal, accepted),
+    })
 }
 
 /// Record a written decision (of the handling, the review or the re-review).
@@ -745,7 +784,10 @@ pub async fn request_review(db: &AnyPool, cfg: &CaseConfig, number: &str, code: 
     let reason = text("reason", reason, "申请理由", 2_000, true)?;
     let cal = calendar(db).await?;
     let mut tx = crate::db::begin_write(db).await?;
-    let case = by_code(&mut tx, number, code).await?;
+    let case = by_code(&mut tx, cfg, number, code).await?;
+    if case.kind != CaseKind::Petition {
+        return Err(AppError::Conflict("复查、复核适用于信访事项".into()));
+    }
     if case.status != CaseStatus::Decided {
         return Err(AppError::Conflict("该件尚未出具处理意见，或已在复查（复核）中".into()));
     }
@@ -809,10 +851,10 @@ pub async fn rate(
     }
     let comment = text("comment", comment, "评价意见", 1_000, false)?;
     let mut tx = crate::db::begin_write(db).await?;
-    let case = by_code(&mut tx, number, code).await?;
+    let case = by_code(&mut tx, cfg, number, code).await?;
     let rated: Option<i64> =
         sqlx::query_scalar("SELECT satisfaction FROM cases WHERE id = $1").bind(case.id).fetch_one(&mut *tx).await?;
-    if case.decided_at.is_none() || rated.is_some() {
+    if case.status != CaseStatus::Decided || rated.is_some() {
         return Err(AppError::Conflict("出具处理意见后可评价一次".into()));
     }
     sqlx::query("UPDATE cases SET satisfaction = $1 WHERE id = $2").bind(score).bind(case.id).execute(&mut *tx).await?;
@@ -1012,7 +1054,13 @@ pub async fn queue(
         q = q.bind(format!("%{}%", escape_like(w))).bind(w.to_uppercase());
     }
     let now = clock::now();
-    let mut list: Vec<super::CaseSummary> = q.fetch_all(db).await?.iter().map(|r| summary_of(r, now)).collect();
+    // Nobody of the unit a report is about sees it, in any queue.
+    let about_own = |r: &SummaryRow| {
+        let report = r.2 == "complaint" || r.3.as_deref() == Some("accusation");
+        report && r.14.is_some() && r.14 == user.agency_id
+    };
+    let mut list: Vec<super::CaseSummary> =
+        q.fetch_all(db).await?.iter().filter(|r| !about_own(r)).map(|r| summary_of(r, now)).collect();
     list.sort_by_key(|c| (c.days_left.is_none(), c.days_left.unwrap_or(0)));
     Ok(list)
 }
@@ -1115,8 +1163,8 @@ pub async fn supervise(db: &AnyPool, cfg: &CaseConfig, officer: &CurrentUser, id
     let note = text("note", note, "督办意见", 2_000, true)?;
     let mut tx = crate::db::begin_write(db).await?;
     let case = visible(&mut tx, officer, id).await?;
-    if !case.status.in_progress() {
-        return Err(AppError::Conflict("该件已办结，无需督办".into()));
+    if !case.status.in_progress() || case.channel != "ordinary" {
+        return Err(AppError::Conflict("该件不在信访部门的督办范围内".into()));
     }
     sqlx::query("UPDATE cases SET supervised = 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
     let entry = Step {
@@ -1200,8 +1248,9 @@ pub async fn grant(db: &AnyPool, login: &str, grant: &str, by: Option<i64>) -> A
         .fetch_optional(db)
         .await?;
     let (user, role) = user.ok_or_else(|| AppError::field("login", "没有这个账号"))?;
-    if role == "citizen" {
-        return Err(AppError::field("login", "只能授予工作人员"));
+    // Not citizens, and not administrators (who could otherwise grant themselves).
+    if !matches!(role.as_str(), "staff" | "petition_officer") {
+        return Err(AppError::field("login", "只能授予起草单位或信访部门的工作人员"));
     }
     sqlx::query(
         "INSERT INTO user_grants (user_id, grant_name, granted_by, granted_at) VALUES ($1, $2, $3, $4)

@@ -205,6 +205,21 @@ async fn an_anonymous_report_never_reaches_the_unit_it_is_about() {
         .unwrap();
     assert_eq!(reason, "需当面核实举报线索");
     ok(&app, &officer, named_id, json!({"action": "discipline", "note": "涉及公职人员"})).await;
+
+    // A report about the petition office itself is kept from its own officers too.
+    let office: i64 = sqlx::query_scalar("SELECT agency_id FROM users WHERE role = 'petition_officer'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let about_office = file(
+        &app,
+        &app.client(),
+        json!({"kind": "complaint", "matter": "信访局推诿不办", "facts": "多次来访均被推诿。", "concerned_agency_id": office, "anonymous": true}),
+    )
+    .await;
+    assert!(!queue(&app, &officer, "ordinary").await.contains(&about_office["number"].as_str().unwrap().to_string()));
+    let about_id = id_of(&app, about_office["number"].as_str().unwrap()).await;
+    assert_eq!(officer.get(app.url(&format!("/api/v1/staff/cases/{about_id}"))).send().await.unwrap().status(), 404);
     assert!(!queue(&app, &officer, "ordinary").await.contains(&named["number"].as_str().unwrap().to_string()));
 }
 
