@@ -502,6 +502,26 @@ pub async fn create_agency(
     settle(result, &st, "/admin", &headers, f).await
 }
 
+/// POST /admin/agencies/parent: set the unit above an agency.
+pub async fn set_parent(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        let agency = field(&f, "agency_id").parse().map_err(|_| AppError::field("agency_id", "请选择单位"))?;
+        let parent = field(&f, "parent_id").parse().ok();
+        app::admin::store::set_parent(&st.db, &user, agency, parent).await?;
+        Ok::<_, AppError>(see_other("/admin"))
+    }
+    .await;
+    settle(result, &st, "/admin", &headers, f).await
+}
+
 /// POST /admin/grants: give a staff account a power (legal channel, discipline channel, reveal).
 pub async fn grant(
     State(st): State<AppState>,

@@ -21,6 +21,7 @@ pub fn AdminPage() -> impl IntoView {
                         Err(e) => return view! { <ErrorView err=e /> }.into_any(),
                     };
                     let options = agencies.clone();
+                    let parents = agencies.clone();
                     view! {
                         <h1>"系统管理"</h1>
                         <FormMessage echo=echo.clone() />
@@ -31,6 +32,19 @@ pub fn AdminPage() -> impl IntoView {
                             <input id="name" name="name" value=echo.value("name") />
                             <FieldMessage echo=echo.clone() name="name" />
                             <button type="submit">"新增单位"</button>
+                        </form>
+                        <form method="post" action="/admin/agencies/parent" class="stacked narrow">
+                            <label for="parent-agency">"单位"</label>
+                            <select id="parent-agency" name="agency_id">
+                                {parents.clone().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                            </select>
+                            <label for="parent_id">"上级单位（复查、复核其信访处理意见）"</label>
+                            <select id="parent_id" name="parent_id">
+                                <option value="">"（无，由信访部门复查）"</option>
+                                {parents.into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                            </select>
+                            <FieldMessage echo=echo.clone() name="parent_id" />
+                            <button type="submit">"设置上级单位"</button>
                         </form>
                         <h2>"工作人员账号"</h2>
                         <ul>{staff.into_iter().map(|s| view! { <li>{s.display_name} " · " {s.role.label()} " · " {s.agency_name}</li> }).collect_view()}</ul>

@@ -47,3 +47,24 @@ pub async fn create_agency(db: &AnyPool, admin: &CurrentUser, name: &str) -> App
         Err(e) => Err(e.into()),
     }
 }
+
+/// Set (or clear) the unit above an agency, which reviews (复查, 复核) its decisions; a unit cannot be
+/// above itself, directly or through others.
+pub async fn set_parent(db: &AnyPool, admin: &CurrentUser, agency: i64, parent: Option<i64>) -> AppResult<()> {
+    admin.require(Role::Admin)?;
+    let mut above = parent;
+    while let Some(a) = above {
+        if a == agency {
+            return Err(AppError::field("parent_id", "上级单位不能是本单位或其下级单位"));
+        }
+        let next: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT parent_id FROM agencies WHERE id = $1").bind(a).fetch_optional(db).await?;
+        above = next.ok_or_else(|| AppError::field("parent_id", "所选上级单位不存在"))?;
+    }
+    let done =
+        sqlx::query("UPDATE agencies SET parent_id = $1 WHERE id = $2").bind(parent).bind(agency).execute(db).await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::field("agency_id", "所选单位不存在"));
+    }
+    Ok(())
+}

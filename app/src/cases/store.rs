@@ -494,7 +494,10 @@ pub fn describe(action: &str, d: &serde_json::Value) -> String {
         "decided" => {
             format!("出具{}：{}。{}（依据：{}）", s("stage_label"), s("decision_label"), s("text"), s("basis"))
         }
-        "review_requested" => format!("申请{}：{}", s("stage_label"), s("reason")),
+        "review_requested" => match d.get("reviewer").and_then(|v| v.as_str()) {
+            Some(by) => format!("申请{}：{}（由{by}{}）", s("stage_label"), s("reason"), s("stage_label")),
+            None => format!("申请{}：{}", s("stage_label"), s("reason")),
+        },
         "rated" => format!("满意度评价：{}", s("label")),
         "terminated" => format!("依法终结：{}", s("reason")),
         other => other.to_string(),
@@ -801,20 +804,51 @@ pub async fn request_review(db: &AnyPool, cfg: &CaseConfig, number: &str, code: 
     if clock::now() >= super::deadlines::due_instant(last) {
         return Err(AppError::Conflict(format!("申请{}的期限已于{}届满", next.label(), date_str(last))));
     }
-    sqlx::query("UPDATE cases SET stage = $1, step_started_at = $2 WHERE id = $3")
+    // The next level up: the unit above the one that decided, if the administrator named one;
+    // otherwise the petition office decides for it.
+    let above: Option<(i64, String)> = match case.unit_id {
+        Some(unit) => {
+            sqlx::query_as("SELECT p.id, p.name FROM agencies a JOIN agencies p ON p.id = a.parent_id WHERE a.id = $1")
+                .bind(unit)
+                .fetch_optional(&mut *tx)
+                .await?
+        }
+        None => None,
+    };
+    sqlx::query("UPDATE cases SET stage = $1, step_started_at = $2, unit_id = COALESCE($3, unit_id) WHERE id = $4")
         .bind(next.as_str())
         .bind(clock::now())
+        .bind(above.as_ref().map(|a| a.0))
         .bind(case.id)
         .execute(&mut *tx)
         .await?;
     let due = decision_period.due(&cal, clock::today());
-    let detail = json!({"reason": reason, "stage_label": next.label(), "due_on": date_str(due)});
+    let detail = json!({
+        "reason": reason,
+        "stage_label": next.label(),
+        "due_on": date_str(due),
+        "reviewer": above.as_ref().map(|a| a.1.clone()),
+        "reviewer_id": above.as_ref().map(|a| a.0),
+    });
     step(&mut tx, cfg, &case, None, "review_requested", CaseStatus::UnderReview, true, detail, Some(due)).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The petition office, for the level above, decides a review or re-review.
+/// Who decides the review under way: the unit above (its id), or the petition office (None).
+async fn reviewer(conn: &mut AnyConnection, case: i64) -> AppResult<Option<i64>> {
+    let detail: Option<String> = sqlx::query_scalar(
+        "SELECT detail FROM case_events WHERE case_id = $1 AND action = 'review_requested' ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(case)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let d: serde_json::Value = detail.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
+    Ok(d.get("reviewer_id").and_then(|v| v.as_i64()))
+}
+
+/// The level above decides a review or re-review: the unit above the deciding unit, or the petition
+/// office when there is none.
 pub async fn decide_review(
     db: &AnyPool,
     cfg: &CaseConfig,
@@ -824,12 +858,18 @@ pub async fn decide_review(
     t: &str,
     basis: &str,
 ) -> AppResult<()> {
-    officer.require(Role::PetitionOfficer)?;
     let cal = calendar(db).await?;
     let mut tx = crate::db::begin_write(db).await?;
     let case = visible(&mut tx, officer, id).await?;
     if case.status != CaseStatus::UnderReview {
         return Err(AppError::Conflict("该件不在复查（复核）中".into()));
+    }
+    let allowed = match reviewer(&mut tx, id).await? {
+        Some(unit) => officer.role == Role::Staff && officer.agency_id == Some(unit),
+        None => officer.require(Role::PetitionOfficer).is_ok(),
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
     }
     decide(&mut tx, cfg, &cal, &case, Some(officer.id), decision, t, basis).await?;
     tx.commit().await?;
@@ -1132,7 +1172,11 @@ pub async fn staff_view(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult<
             && case.channel == "ordinary"
             && matches!(case.status, CaseStatus::Received | CaseStatus::Objected),
         may_handle: handler && matches!(case.status, CaseStatus::Routed | CaseStatus::Handling),
-        may_decide_review: officer && case.channel == "ordinary" && case.status == CaseStatus::UnderReview,
+        may_decide_review: case.status == CaseStatus::UnderReview
+            && match reviewer(&mut conn, id).await? {
+                Some(unit) => user.role == Role::Staff && user.agency_id == Some(unit),
+                None => officer && case.channel == "ordinary",
+            },
         may_terminate: case.channel == "legal" && case.status == CaseStatus::Legal,
         may_reveal: !case.channel.is_empty() && grants.iter().any(|g| g == "reveal_identity"),
         may_supervise: officer && case.channel == "ordinary" && case.status.in_progress(),

@@ -497,3 +497,56 @@ async fn only_the_administrator_grants_powers() {
         "the grant takes effect"
     );
 }
+
+#[tokio::test]
+async fn a_review_goes_to_the_unit_above_and_a_re_review_above_that() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006008").await;
+    let filed = file(&app, &citizen, claim("拆迁补偿标准过低")).await;
+    let (number, code) = (filed["number"].as_str().unwrap(), filed["query_code"].as_str().unwrap());
+    let id = id_of(&app, number).await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (district, district_id) = app.staff("某区住建局").await;
+    let (above, above_id) = app.staff("某区人民政府").await;
+    // The administrator names the unit above the district bureau.
+    let pw = app::accounts::store::reset_admin(&app.db, "root-admin").await.unwrap();
+    let admin = app.client();
+    app.post_form(&admin, "/login", &[("login", "root-admin"), ("password", &pw)]).await;
+    app.post_form(&admin, "/account/password", &[("current", &pw), ("new", "admin-password")]).await;
+    let (d, a) = (district_id.to_string(), above_id.to_string());
+    let res = app.post_form(&admin, "/admin/agencies/parent", &[("agency_id", &a), ("parent_id", &a)]).await;
+    assert_eq!(res.status(), 422, "a unit is not above itself");
+    assert_eq!(
+        app.post_form(&admin, "/admin/agencies/parent", &[("agency_id", &d), ("parent_id", &a)]).await.status(),
+        303
+    );
+
+    ok(&app, &officer, id, json!({"action": "transfer", "unit": district_id})).await;
+    ok(&app, &district, id, json!({"action": "accept"})).await;
+    ok(&app, &district, id, json!({"action": "decide", "decision": "not_support", "text": "补偿符合标准。", "basis": "《国有土地上房屋征收与补偿条例》"})).await;
+    let body = json!({"code": code, "reason": "评估价格明显低于市场价"});
+    let res = app.client().post(app.url(&format!("/api/v1/cases/{number}/review"))).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["unit"], "某区人民政府", "the review is with the unit above");
+    assert!(queue(&app, &above, "unit").await.contains(&number.to_string()));
+    let review = json!({"action": "decide_review", "decision": "support", "text": "重新评估。", "basis": "《国有土地上房屋征收评估办法》"});
+    assert_eq!(
+        act(&app, &district, id, review.clone()).await.status(),
+        404,
+        "the unit that decided does not review itself"
+    );
+    assert_eq!(
+        act(&app, &officer, id, review.clone()).await.status(),
+        403,
+        "nor does the office when a unit above exists"
+    );
+    ok(&app, &above, id, review).await;
+    // Nobody is above the district government: the petition office decides the re-review.
+    let res = app.client().post(app.url(&format!("/api/v1/cases/{number}/review"))).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let rereview = json!({"action": "decide_review", "decision": "explain", "text": "维持复查意见。", "basis": "《信访工作条例》"});
+    assert_eq!(act(&app, &above, id, rereview.clone()).await.status(), 403);
+    ok(&app, &officer, id, rereview).await;
+    assert_eq!(progress(&app, number, code).await["stage"], "rereview");
+}
