@@ -550,6 +550,25 @@ pub async fn grant(
     }
 }
 
+/// POST /admin/grants/revoke: take a power back.
+pub async fn revoke(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        user.require(Role::Admin)?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        app::cases::store::revoke(&st.db, &field(&f, "login"), &field(&f, "grant")).await?;
+        Ok::<_, AppError>(see_other("/admin"))
+    }
+    .await;
+    settle(result, &st, "/admin", &headers, f).await
+}
+
 /// POST /admin/staff: the one-time password is shown once, on this response only.
 pub async fn create_staff(
     State(st): State<AppState>,

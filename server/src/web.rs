@@ -42,6 +42,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
         .route("/admin/agencies", post(pages::create_agency))
         .route("/admin/staff", post(pages::create_staff))
         .route("/admin/grants", post(pages::grant))
+        .route("/admin/grants/revoke", post(pages::revoke))
         .route("/admin/agencies/parent", post(pages::set_parent))
         .merge(api::routes())
         .leptos_routes_with_context(

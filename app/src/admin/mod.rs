@@ -24,6 +24,24 @@ pub struct StaffAccount {
     pub agency_name: String,
 }
 
+/// A power granted to a staff account (see `crate::cases::GRANTS`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Granted {
+    pub login: String,
+    pub display_name: String,
+    pub grant: String,
+    pub granted_at: i64,
+}
+
+/// Who holds which power (administrators only).
+#[server(endpoint = "admin_grants")]
+pub async fn admin_grants() -> Result<Vec<Granted>, AppError> {
+    let user = crate::state::require_viewer().await?;
+    user.require(crate::accounts::Role::Admin)?;
+    let st = crate::state::state()?;
+    crate::cases::store::granted(&st.db).await
+}
+
 /// Agencies and staff (administrators only).
 #[server(endpoint = "admin_overview")]
 pub async fn admin_overview() -> Result<(Vec<Agency>, Vec<StaffAccount>), AppError> {

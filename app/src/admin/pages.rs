@@ -1,5 +1,5 @@
 //! The administrator's page: agencies and staff accounts.
-use super::admin_overview;
+use super::{admin_grants, admin_overview};
 use crate::forms::{use_echo, FieldMessage, FormMessage};
 use crate::ui::{ErrorView, Loading};
 use leptos::prelude::*;
@@ -8,7 +8,10 @@ use leptos_meta::Title;
 /// Agencies, staff, and the forms to create them.
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| admin_overview());
+    let data = Resource::new(
+        || (),
+        |_| async { Ok::<_, crate::error::AppError>((admin_overview().await?, admin_grants().await?)) },
+    );
     let echo = use_echo();
     view! {
         <Title text="系统管理" />
@@ -16,7 +19,7 @@ pub fn AdminPage() -> impl IntoView {
             {move || {
                 let echo = echo.clone();
                 Suspend::new(async move {
-                    let (agencies, staff) = match data.await {
+                    let ((agencies, staff), granted) = match data.await {
                         Ok(d) => d,
                         Err(e) => return view! { <ErrorView err=e /> }.into_any(),
                     };
@@ -70,6 +73,23 @@ pub fn AdminPage() -> impl IntoView {
                         </form>
                         <h2>"专项权限"</h2>
                         <p class="hint">"涉法涉诉件、纪检监察件只有被授权的人员可见；查看信访投诉提出人的身份须另行授权，每次查看都有记录。"</p>
+                        {(!granted.is_empty()).then(|| view! {
+                            <ul class="grants">
+                                {granted.into_iter().map(|g| {
+                                    let label = crate::cases::GRANTS.iter().find(|x| x.0 == g.grant).map(|x| x.1).unwrap_or("");
+                                    view! {
+                                        <li>
+                                            {format!("{}（{}）：{} · {}起", g.display_name, g.login, label, crate::clock::format_date(g.granted_at))}
+                                            <form method="post" action="/admin/grants/revoke" class="inline">
+                                                <input type="hidden" name="login" value=g.login.clone() />
+                                                <input type="hidden" name="grant" value=g.grant.clone() />
+                                                <button type="submit" class="link">"撤销"</button>
+                                            </form>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        })}
                         <form method="post" action="/admin/grants" class="stacked narrow">
                             <label for="grant-login">"工作人员账号（手机号码或电子邮箱）"</label>
                             <input id="grant-login" name="login" value=echo.value("grant_login") />

@@ -1466,3 +1466,38 @@ pub async fn set_calendar_day(db: &AnyPool, day: &str, kind: Option<(&str, &str)
     tracing::info!(day, "holiday calendar changed");
     Ok(())
 }
+
+/// Every power granted, by account.
+pub async fn granted(db: &AnyPool) -> AppResult<Vec<crate::admin::Granted>> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT u.login, u.display_name, g.grant_name, g.granted_at FROM user_grants g JOIN users u ON u.id = g.user_id
+         ORDER BY u.login, g.grant_name",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(login, display_name, grant, granted_at)| crate::admin::Granted {
+            login,
+            display_name,
+            grant,
+            granted_at,
+        })
+        .collect())
+}
+
+/// Take a power back from an account.
+pub async fn revoke(db: &AnyPool, login: &str, grant: &str) -> AppResult<()> {
+    let done = sqlx::query(
+        "DELETE FROM user_grants WHERE grant_name = $1 AND user_id IN (SELECT id FROM users WHERE login = $2)",
+    )
+    .bind(grant)
+    .bind(login.trim().to_lowercase())
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(grant, "power revoked");
+    Ok(())
+}

@@ -496,6 +496,12 @@ async fn only_the_administrator_grants_powers() {
         200,
         "the grant takes effect"
     );
+    let page = app.get(&admin, "/admin").await.text().await.unwrap();
+    assert!(page.contains(&format!("（{login}）：办理涉法涉诉件")), "the administrator sees who holds which power");
+    let res = app.post_form(&admin, "/admin/grants/revoke", &[("login", &login), ("grant", "legal_channel")]).await;
+    assert_eq!(res.status(), 303);
+    let res = officer.get(app.url("/api/v1/staff/cases?queue=legal")).send().await.unwrap();
+    assert_eq!(res.status(), 403, "and it can be taken back");
 }
 
 #[tokio::test]
