@@ -493,14 +493,78 @@ pub async fn store(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<Stored> {
         _ => return Err(io::Error::new(io::ErrorKind::InvalidInput, "not an acceptable attachment")),
     };
     let id = new_id();
-    let (dir, owned, file_id) = (dir.to_path_buf(), bytes.to_vec(), id.clone());
+    // Photos often carry where and when they were taken, and by which device: dropped, so a
+    // reporter is not identified by the file itself.
+    let owned = strip_metadata(kind, bytes);
+    let size = owned.len() as u64;
+    let (dir, file_id) = (dir.to_path_buf(), id.clone());
     let sha256 = tokio::task::spawn_blocking(move || {
         write_durably(&dir, &file_id, &owned)?;
         Ok::<_, io::Error>(to_hex(&Sha256::digest(&owned)))
     })
     .await
     .map_err(io::Error::other)??;
-    Ok(Stored { id, kind, size: bytes.len() as u64, sha256, name: sanitise_name(name) })
+    Ok(Stored { id, kind, size, sha256, name: sanitise_name(name) })
+}
+
+/// An image without its metadata: JPEG application segments other than JFIF (EXIF with GPS, XMP,
+/// maker notes…) and comments; PNG text, time and EXIF chunks. The pixels are untouched; a file
+/// that does not parse as expected is kept as it is. Other kinds are returned unchanged (their
+/// metadata — document authors — is not rewritten).
+pub fn strip_metadata(kind: FileKind, bytes: &[u8]) -> Vec<u8> {
+    match kind {
+        FileKind::Jpeg => strip_jpeg(bytes).unwrap_or_else(|| bytes.to_vec()),
+        FileKind::Png => strip_png(bytes).unwrap_or_else(|| bytes.to_vec()),
+        _ => bytes.to_vec(),
+    }
+}
+
+fn strip_jpeg(b: &[u8]) -> Option<Vec<u8>> {
+    if b.get(..2)? != [0xFF, 0xD8] {
+        return None;
+    }
+    let mut out = vec![0xFF, 0xD8];
+    let mut i = 2;
+    loop {
+        if *b.get(i)? != 0xFF {
+            return None;
+        }
+        let marker = *b.get(i + 1)?;
+        // Start of scan: the image data follows to the end; keep it all.
+        if marker == 0xDA {
+            out.extend_from_slice(&b[i..]);
+            return Some(out);
+        }
+        let len = usize::from(u16::from_be_bytes([*b.get(i + 2)?, *b.get(i + 3)?]));
+        let end = i + 2 + len;
+        let segment = b.get(i..end)?;
+        let is_jfif = marker == 0xE0 && segment.get(4..9) == Some(b"JFIF\0");
+        let metadata = (0xE1..=0xEF).contains(&marker) || marker == 0xFE || (marker == 0xE0 && !is_jfif);
+        if !metadata {
+            out.extend_from_slice(segment);
+        }
+        i = end;
+    }
+}
+
+fn strip_png(b: &[u8]) -> Option<Vec<u8>> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if b.get(..8)? != SIGNATURE {
+        return None;
+    }
+    let mut out = SIGNATURE.to_vec();
+    let mut i = 8;
+    while i < b.len() {
+        let len = u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?) as usize;
+        let end = i.checked_add(12)?.checked_add(len)?;
+        let chunk = b.get(i..end)?;
+        let kind = &chunk[4..8];
+        if !matches!(kind, b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf" | b"tIME") {
+            out.extend_from_slice(chunk);
+        }
+        i = end;
+    }
+    Some(out)
 }
 
 /// Read a stored attachment; ids that are not exactly 32 lowercase hex characters are refused.
@@ -571,6 +635,46 @@ fn sync_dir(path: &Path) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn photos_lose_where_and_when_they_were_taken_but_keep_their_pixels() {
+        // SOI, JFIF APP0, EXIF APP1 with a GPS note, a comment, a quantisation table, then the scan.
+        let mut jpeg = vec![0xFF, 0xD8];
+        jpeg.extend([0xFF, 0xE0, 0x00, 0x10]);
+        jpeg.extend(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+        let exif = b"Exif\0\0GPS 31.2304N 121.4737E";
+        jpeg.extend([0xFF, 0xE1, 0x00, (exif.len() + 2) as u8]);
+        jpeg.extend(exif);
+        jpeg.extend([0xFF, 0xFE, 0x00, 0x07]);
+        jpeg.extend(b"phone");
+        jpeg.extend([0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01]);
+        jpeg.extend([0xFF, 0xDA, 0x00, 0x02, 0x12, 0x34, 0xFF, 0xD9]);
+        let clean = strip_metadata(FileKind::Jpeg, &jpeg);
+        let text = String::from_utf8_lossy(&clean);
+        assert!(!text.contains("GPS") && !text.contains("phone"));
+        assert!(text.contains("JFIF"));
+        assert!(clean.ends_with(&[0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01, 0xFF, 0xDA, 0x00, 0x02, 0x12, 0x34, 0xFF, 0xD9]));
+        assert_eq!(sniff(&clean), Some(FileKind::Jpeg));
+
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = (data.len() as u32).to_be_bytes().to_vec();
+            c.extend(kind);
+            c.extend(data);
+            c.extend([0, 0, 0, 0]);
+            c
+        };
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
+        png.extend(chunk(b"tEXt", b"Author\0Zhang San"));
+        png.extend(chunk(b"IDAT", &[1, 2, 3]));
+        png.extend(chunk(b"IEND", &[]));
+        let clean = strip_metadata(FileKind::Png, &png);
+        assert!(!String::from_utf8_lossy(&clean).contains("Zhang San"));
+        assert!(clean.windows(4).any(|w| w == b"IDAT") && clean.windows(4).any(|w| w == b"IEND"));
+        // Something that does not parse is kept as it came.
+        assert_eq!(strip_metadata(FileKind::Jpeg, &[0xFF, 0xD8, 0x00]), vec![0xFF, 0xD8, 0x00]);
+    }
+
     use super::*;
 
     /// A ZIP of stored entries, written by hand: local headers, central directory, end record.
