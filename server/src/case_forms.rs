@@ -1,7 +1,7 @@
 //! Form posts of the case pages: filing (multipart, with attachments), following a case by number
 //! and query code, and the staff actions. Each acts, then redirects or re-renders the page.
 use crate::guard::{keys, Action, ClientIp, Limiters};
-use crate::pages::{rejected, rerender, see_other, viewer};
+use crate::pages::{field, rejected, rerender, see_other, viewer};
 use app::cases::Filing;
 use app::error::AppError;
 use app::forms::FormEcho;
@@ -17,10 +17,6 @@ use std::sync::Arc;
 pub const MAX_FILING_BYTES: usize = app::cases::attachments::MAX_TOTAL_BYTES + 2 * 1024 * 1024;
 
 type Fields = HashMap<String, String>;
-
-fn field(f: &Fields, k: &str) -> String {
-    f.get(k).cloned().unwrap_or_default()
-}
 
 /// Text fields and files of a multipart form; an unreadable body is a form error, not a crash.
 async fn read_multipart(mut form: Multipart) -> Result<(Fields, Vec<(String, Vec<u8>)>), AppError> {
@@ -119,6 +115,20 @@ async fn track_page(
     res
 }
 
+/// The progress page after a filer's action: with `done` as the notice, or with the error.
+async fn settle_track(
+    st: &AppState,
+    headers: &HeaderMap,
+    f: &Fields,
+    result: Result<(), AppError>,
+    done: &str,
+) -> Response {
+    match result {
+        Ok(()) => track_page(st, headers, f, Some(done.to_string()), None).await,
+        Err(e) => track_page(st, headers, f, None, Some(e)).await,
+    }
+}
+
 /// POST /cases/track: show a case's progress (the code never goes into a URL).
 pub async fn track(
     State(st): State<AppState>,
@@ -155,10 +165,7 @@ pub async fn rate(
         .await
     }
     .await;
-    match result {
-        Ok(()) => track_page(&st, &headers, &f, Some("感谢您的评价。".into()), None).await,
-        Err(e) => track_page(&st, &headers, &f, None, Some(e)).await,
-    }
+    settle_track(&st, &headers, &f, result, "感谢您的评价。").await
 }
 
 /// POST /cases/review: the filer asks for a review (复查) or re-review (复核).
@@ -181,10 +188,7 @@ pub async fn review(
         .await
     }
     .await;
-    match result {
-        Ok(()) => track_page(&st, &headers, &f, Some("申请已提交。".into()), None).await,
-        Err(e) => track_page(&st, &headers, &f, None, Some(e)).await,
-    }
+    settle_track(&st, &headers, &f, result, "申请已提交。").await
 }
 
 /// POST /staff/cases/{id}/actions: one staff action (`action` names it).

@@ -124,7 +124,7 @@ fn is_local(next: &str) -> bool {
     next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\")
 }
 
-fn field(f: &HashMap<String, String>, k: &str) -> String {
+pub(crate) fn field(f: &HashMap<String, String>, k: &str) -> String {
     f.get(k).cloned().unwrap_or_default()
 }
 

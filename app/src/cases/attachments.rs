@@ -16,8 +16,8 @@
 //!   containers only; it is a courtesy, not a guarantee — nothing is ever opened on the server.
 //! - A download is always `attachment`, with `nosniff`, a sandboxing CSP, and a file name whose
 //!   extension is that of the sniffed kind (`说明.js` holding a PDF is saved as `说明.js.pdf`).
+use crate::accounts::store::to_hex;
 use crate::error::{AppError, FieldError};
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::io::{self, Write};
 use std::path::Path;
@@ -580,13 +580,7 @@ fn is_id(id: &str) -> bool {
 }
 
 fn new_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    to_hex(&bytes)
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::accounts::store::random_hex(16)
 }
 
 /// Temp file in the same directory, fsync, rename, fsync the directory; nothing half-written remains.

@@ -37,12 +37,7 @@ async fn case_progress(number: String, code: String) -> Result<Progress, AppErro
 pub async fn case_queue(queue: String, q: Option<String>) -> Result<Vec<CaseSummary>, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
-    let which = match queue.as_str() {
-        "legal" => super::store::Queue::Legal,
-        "discipline" => super::store::Queue::Discipline,
-        "unit" => super::store::Queue::Unit,
-        _ => super::store::Queue::Ordinary,
-    };
+    let which = super::store::Queue::named(&queue)?;
     super::store::queue(&st.db, &user, which, q.as_deref()).await
 }
 

@@ -41,9 +41,7 @@ impl CaseKey {
 
     /// A fresh random key, as 64 hex characters.
     pub fn generate_hex() -> String {
-        let mut key = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut key);
-        to_hex(&key)
+        crate::accounts::store::random_hex(32)
     }
 
     /// Encrypt and authenticate `plain`; the result (hex) holds the random nonce and the ciphertext.
@@ -92,9 +90,7 @@ fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
     outer.finalize().into()
 }
 
-pub fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::accounts::store::to_hex;
 
 fn from_hex(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {

@@ -35,10 +35,6 @@ pub async fn calendar(db: impl sqlx::AnyExecutor<'_>) -> AppResult<Calendar> {
     Ok(Calendar::new(&days))
 }
 
-fn date_str(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
-}
-
 /// A fresh query code such as `K7M2-X9QD-3PWE` (60 random bits; lookups are rate limited).
 fn new_query_code() -> String {
     const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -51,14 +47,9 @@ fn new_query_code() -> String {
 /// The stored form of a query code: an HMAC (under the case key) of it as typed, normalised, so a
 /// copy of the database alone does not let anyone try codes offline.
 fn code_hash(key: &CaseKey, code: &str) -> String {
-    let code: String = code
-        .trim()
-        .to_uppercase()
-        .replace('O', "0")
-        .replace(['I', 'L'], "1")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
+    // Read the way receipt numbers are (case, O/0, I/L/1), hyphens and spaces ignored.
+    let code: String =
+        crate::comments::store::normalise_receipt(code).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     to_hex(&key.mac(format!("query-code:{code}").as_bytes()))
 }
 
@@ -195,10 +186,15 @@ fn may_see(user: &CurrentUser, grants: &[String], case: &Case) -> bool {
 
 /// The case, if the user may see it (else "not found", so nobody learns it exists).
 async fn visible(conn: &mut AnyConnection, user: &CurrentUser, id: i64) -> AppResult<Case> {
+    Ok(visible_with_grants(conn, user, id).await?.0)
+}
+
+/// `visible`, with the powers granted to the user (for callers that need them too).
+async fn visible_with_grants(conn: &mut AnyConnection, user: &CurrentUser, id: i64) -> AppResult<(Case, Vec<String>)> {
     let case = load(&mut *conn, id).await?;
     let grants = grants(&mut *conn, user.id).await?;
     if may_see(user, &grants, &case) {
-        Ok(case)
+        Ok((case, grants))
     } else {
         Err(AppError::NotFound)
     }
@@ -220,7 +216,7 @@ async fn step(
     let now = clock::now();
     sqlx::query("UPDATE cases SET status = $1, due_on = $2, updated_at = $3 WHERE id = $4")
         .bind(status.as_str())
-        .bind(due_on.map(date_str))
+        .bind(due_on.map(|d| d.to_string()))
         .bind(now)
         .bind(case.id)
         .execute(&mut *conn)
@@ -361,7 +357,7 @@ pub async fn file(
     .bind((!document_title.is_empty()).then_some(document_title.as_str()))
     .bind((!document_number.is_empty()).then_some(document_number.as_str()))
     .bind(i64::from(f.anonymous))
-    .bind(date_str(due))
+    .bind(due.to_string())
     .bind(now)
     .bind(repeats.as_ref().map(|r| r.0))
     .fetch_one(&mut *tx)
@@ -557,7 +553,7 @@ pub async fn triage(db: &AnyPool, cfg: &CaseConfig, officer: &CurrentUser, id: i
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let detail = json!({"unit": name, "unit_id": unit, "routing": if assign { "assign" } else { "transfer" }, "note": note, "due_on": date_str(due)});
+            let detail = json!({"unit": name, "unit_id": unit, "routing": if assign { "assign" } else { "transfer" }, "note": note, "due_on": due.to_string()});
             step(&mut tx, cfg, &case, actor, "routed", CaseStatus::Routed, true, detail, Some(due)).await?;
         }
         Triage::NotAccept { reason, channel } => {
@@ -646,7 +642,7 @@ pub async fn unit_act(
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let detail = json!({"unit": unit, "due_on": date_str(due)});
+            let detail = json!({"unit": unit, "due_on": due.to_string()});
             step(&mut tx, cfg, &case, actor, "unit_accepted", CaseStatus::Handling, true, detail, Some(due)).await?;
         }
         UnitAction::Object { reason } => {
@@ -656,7 +652,7 @@ pub async fn unit_act(
             let reason = text("reason", &reason, "异议理由", 2_000, true)?;
             let last = cfg.periods.objection.due(&cal, routed_on);
             if today > last {
-                return Err(AppError::Conflict(format!("提出异议的期限已于{}届满", date_str(last))));
+                return Err(AppError::Conflict(format!("提出异议的期限已于{last}届满")));
             }
             sqlx::query("UPDATE cases SET unit_id = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
             let detail = json!({"unit": unit, "reason": reason});
@@ -679,7 +675,7 @@ pub async fn unit_act(
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let detail = json!({"days": days, "reason": reason, "due_on": date_str(due)});
+            let detail = json!({"days": days, "reason": reason, "due_on": due.to_string()});
             step(&mut tx, cfg, &case, actor, "extended", CaseStatus::Handling, true, detail, Some(due)).await?;
         }
         UnitAction::Decide { decision, text: t, basis, report } => {
@@ -802,7 +798,7 @@ pub async fn request_review(db: &AnyPool, cfg: &CaseConfig, number: &str, code: 
     let decided = clock::date_of(case.decided_at.unwrap_or(case.received_at));
     let last = window.due(&cal, decided);
     if clock::now() >= super::deadlines::due_instant(last) {
-        return Err(AppError::Conflict(format!("申请{}的期限已于{}届满", next.label(), date_str(last))));
+        return Err(AppError::Conflict(format!("申请{}的期限已于{last}届满", next.label())));
     }
     // The next level up: the unit above the one that decided, if the administrator named one;
     // otherwise the petition office decides for it.
@@ -826,7 +822,7 @@ pub async fn request_review(db: &AnyPool, cfg: &CaseConfig, number: &str, code: 
     let detail = json!({
         "reason": reason,
         "stage_label": next.label(),
-        "due_on": date_str(due),
+        "due_on": due.to_string(),
         "reviewer": above.as_ref().map(|a| a.1.clone()),
         "reviewer_id": above.as_ref().map(|a| a.0),
     });
@@ -941,8 +937,8 @@ pub async fn terminate(db: &AnyPool, cfg: &CaseConfig, user: &CurrentUser, id: i
 pub async fn reveal(db: &AnyPool, cfg: &CaseConfig, user: &CurrentUser, id: i64, reason: &str) -> AppResult<Identity> {
     let reason = text("reason", reason, "查看理由", 500, true)?;
     let mut tx = crate::db::begin_write(db).await?;
-    let case = visible(&mut tx, user, id).await?;
-    if !grants(&mut *tx, user.id).await?.iter().any(|g| g == "reveal_identity") {
+    let (case, grants) = visible_with_grants(&mut tx, user, id).await?;
+    if !grants.iter().any(|g| g == "reveal_identity") {
         return Err(AppError::Forbidden);
     }
     let sealed: String =
@@ -1000,6 +996,19 @@ pub enum Queue {
     Discipline,
     /// Cases routed to the viewer's own unit (never a report about that unit).
     Unit,
+}
+
+impl Queue {
+    /// The queue a page or API request names (`ordinary` when none).
+    pub fn named(name: &str) -> AppResult<Queue> {
+        match name {
+            "" | "ordinary" => Ok(Queue::Ordinary),
+            "legal" => Ok(Queue::Legal),
+            "discipline" => Ok(Queue::Discipline),
+            "unit" => Ok(Queue::Unit),
+            _ => Err(AppError::field("queue", "queue 须为 ordinary、legal、discipline 或 unit")),
+        }
+    }
 }
 
 const SUMMARY_SQL: &str =
@@ -1108,8 +1117,7 @@ pub async fn queue(
 /// One case as a member of staff who may see it sees it.
 pub async fn staff_view(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult<super::StaffCase> {
     let mut conn = db.acquire().await?;
-    let case = visible(&mut conn, user, id).await?;
-    let grants = grants(&mut *conn, user.id).await?;
+    let (case, grants) = visible_with_grants(&mut conn, user, id).await?;
     let row: SummaryRow =
         sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_one(&mut *conn).await?;
     let summary = summary_of(&row, clock::now());
@@ -1443,7 +1451,7 @@ fn escape_like(s: &str) -> String {
 /// Add or change a day of the holiday calendar (`holiday` or `workday`), or with `None` remove it.
 pub async fn set_calendar_day(db: &AnyPool, day: &str, kind: Option<(&str, &str)>) -> AppResult<()> {
     let date = clock::parse_date(day).ok_or_else(|| AppError::field("day", "日期格式为YYYY-MM-DD"))?;
-    let day = date_str(date);
+    let day = date.to_string();
     match kind {
         Some((kind, name)) => {
             if !matches!(kind, "holiday" | "workday") {

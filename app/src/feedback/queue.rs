@@ -331,12 +331,11 @@ async fn bodies(db: &AnyPool, ids: &[i64]) -> AppResult<Vec<QueuedComment>> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT m.id, ar.anchor, ar.label, m.body, m.status, m.moderation_reason, m.created_at, m.disposition,
                 m.disposition_reason
          FROM comments m LEFT JOIN articles ar ON ar.id = m.article_id WHERE m.id IN ({})",
-        marks.join(", ")
+        placeholders(ids.len())
     );
     type Row =
         (i64, Option<String>, Option<String>, String, String, Option<String>, i64, Option<String>, Option<String>);
@@ -365,12 +364,11 @@ async fn bodies(db: &AnyPool, ids: &[i64]) -> AppResult<Vec<QueuedComment>> {
 
 /// The recorded answer changes of a few comments (who, when, old → new), oldest first.
 async fn changes(db: &AnyPool, ids: &[i64]) -> AppResult<HashMap<i64, Vec<DispositionChange>>> {
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT h.comment_id, u.display_name, h.changed_at, h.old_disposition, h.new_disposition, h.new_reason
          FROM disposition_changes h JOIN users u ON u.id = h.changed_by
          WHERE h.comment_id IN ({}) ORDER BY h.id",
-        marks.join(", ")
+        placeholders(ids.len())
     );
     type Row = (i64, String, i64, Option<String>, String, Option<String>);
     let mut q = sqlx::query_as::<_, Row>(&sql);
@@ -390,4 +388,9 @@ async fn changes(db: &AnyPool, ids: &[i64]) -> AppResult<HashMap<i64, Vec<Dispos
         }
     }
     Ok(by_comment)
+}
+
+/// `$1, $2, …, $n`, for an `IN (…)` list of `n` values.
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }

@@ -113,18 +113,8 @@ async fn queue(
     headers: HeaderMap,
 ) -> Result<Json<Vec<CaseSummary>>, ApiError> {
     let user = crate::pages::viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
-    let which = queue_named(&q.queue)?;
+    let which = Queue::named(&q.queue)?;
     Ok(Json(store::queue(&st.db, &user, which, q.q.as_deref()).await?))
-}
-
-pub fn queue_named(name: &str) -> Result<Queue, AppError> {
-    match name {
-        "" | "ordinary" => Ok(Queue::Ordinary),
-        "legal" => Ok(Queue::Legal),
-        "discipline" => Ok(Queue::Discipline),
-        "unit" => Ok(Queue::Unit),
-        _ => Err(AppError::field("queue", "queue 须为 ordinary、legal、discipline 或 unit")),
-    }
 }
 
 async fn view(
