@@ -35,6 +35,16 @@ pub enum AppError {
     LockedOut(u64),
     #[error("请求来源不被允许")]
     CrossOrigin,
+    #[error("请求格式不正确")]
+    BadRequest,
+    #[error("不支持此请求方法")]
+    MethodNotAllowed,
+    #[error("提交的内容过大")]
+    TooLarge,
+    #[error("不支持此内容类型")]
+    UnsupportedMediaType,
+    #[error("服务暂时不可用，本次提交未被保存，请稍后再试")]
+    Unavailable,
     #[error("服务器内部错误，请稍后再试")]
     Internal,
 }
@@ -60,6 +70,11 @@ impl AppError {
             AppError::RateLimited(_) => "rate_limited",
             AppError::LockedOut(_) => "account_locked",
             AppError::CrossOrigin => "cross_origin",
+            AppError::BadRequest => "bad_request",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::TooLarge => "payload_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
         }
     }
@@ -82,7 +97,30 @@ impl AppError {
             AppError::NotOpenYet | AppError::Closed | AppError::Conflict(_) => 409,
             AppError::BadCredentials => 401,
             AppError::RateLimited(_) | AppError::LockedOut(_) => 429,
+            AppError::BadRequest => 400,
+            AppError::MethodNotAllowed => 405,
+            AppError::TooLarge => 413,
+            AppError::UnsupportedMediaType => 415,
+            AppError::Unavailable => 503,
             AppError::Internal => 500,
+        }
+    }
+
+    /// The error a bare HTTP status stands for, for responses made by the framework rather than by
+    /// us (a malformed body, a wrong method, a missing route).
+    pub fn from_status(status: u16) -> AppError {
+        match status {
+            400 => AppError::BadRequest,
+            401 => AppError::Unauthorized,
+            403 => AppError::Forbidden,
+            404 => AppError::NotFound,
+            405 => AppError::MethodNotAllowed,
+            413 => AppError::TooLarge,
+            415 => AppError::UnsupportedMediaType,
+            422 => AppError::Invalid(vec![]),
+            429 => AppError::RateLimited(1),
+            503 => AppError::Unavailable,
+            _ => AppError::Internal,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod feedback;
 pub mod forms;
 pub mod inbox;
+pub mod paging;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -45,11 +46,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <Stylesheet id="leptos" href="/pkg/canyu.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="description" content="政府立法和重大行政决策公开征求意见、意见采纳情况反馈" />
-        <Title formatter=|t: String| if t.is_empty() { "公众参与平台".to_string() } else { format!("{t} - 公众参与平台") } />
+        // Every page's title passes through here. leptos_meta 0.8 writes the title into `<head>`
+        // unescaped, so it is escaped here (titles are only rendered on the server: pages are islands).
+        <Title formatter=|t: String| ui::escape_text(&if t.is_empty() { "公众参与平台".to_string() } else { format!("{t} - 公众参与平台") }) />
         <Router>
             <ui::Header />
             <main id="main">
@@ -87,6 +92,24 @@ pub fn App() -> impl IntoView {
                 <p>"公众参与平台 · 开源软件 · 提交的意见经审核后公开，个人信息不予公开"</p>
             </footer>
         </Router>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only with this response's nonce (which Leptos puts
+/// on its hydration scripts) and what they load, styles and images from this site, no plugins,
+/// no framing, forms only to this site. Injected markup, should any get through, cannot run.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use leptos::nonce::use_nonce;
+    let (Some(nonce), Some(res)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&policy) {
+        res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
     }
 }
 

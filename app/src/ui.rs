@@ -94,6 +94,37 @@ pub fn ErrorView(err: AppError) -> impl IntoView {
     }
 }
 
+/// Text made inert for an HTML text position, `<title>` and `<textarea>` included: `&`, `<` and `>`
+/// become character references, which those elements decode back to exactly the text typed.
+pub fn escape_text(s: &str) -> String {
+    html_escape::encode_text(s).into_owned()
+}
+
+/// A multi-line text field holding `value` exactly. Leptos 0.8 writes `<textarea>` children
+/// unescaped (as it does `<script>`), so `</textarea><img …>` typed by one user would run as markup
+/// for the next, and a stored `&lt;` would come back as `<`. Every text area goes through here; a
+/// test keeps it so.
+#[component]
+pub fn TextArea(
+    #[prop(into)] id: String,
+    name: &'static str,
+    #[prop(into)] value: String,
+    rows: u32,
+    #[prop(optional)] describedby: Option<&'static str>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    view! {
+        <textarea
+            id=id
+            name=name
+            rows=rows
+            aria-describedby=describedby
+            required=required
+            inner_html=escape_text(&value)
+        ></textarea>
+    }
+}
+
 /// A coloured label for a consultation's status.
 #[component]
 pub fn StatusBadge(status: Status) -> impl IntoView {

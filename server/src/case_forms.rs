@@ -18,32 +18,62 @@ pub const MAX_FILING_BYTES: usize = app::cases::attachments::MAX_TOTAL_BYTES + 2
 
 type Fields = HashMap<String, String>;
 
-/// Text fields and files of a multipart form; an unreadable body is a form error, not a crash.
-async fn read_multipart(mut form: Multipart) -> Result<(Fields, Vec<(String, Vec<u8>)>), AppError> {
-    let mut fields = Fields::new();
+/// The most one text field of a filing may hold: the longest field (事实和理由, 10,000 characters)
+/// with room to spare. A larger one is refused without being read further or echoed back.
+const MAX_TEXT_PART: usize = 64 * 1024;
+
+/// At most this many parts in one filing (the fields, five files, and empty file inputs).
+const MAX_PARTS: usize = 40;
+
+/// Text fields and files of a multipart form, each read in chunks and refused as soon as it passes
+/// its own limit (a file 10 MB, a text field 64 KiB, all files 30 MB), so no part is held in
+/// memory beyond what it may be. An unreadable body is a form error, not a crash.
+async fn read_multipart(mut form: Multipart, fields: &mut Fields) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+    use app::cases::attachments::{sanitise_name, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
     let mut files = Vec::new();
-    let too_big = || AppError::field("attachments", "附件合计不能超过30MB");
-    while let Some(part) = form.next_field().await.map_err(|_| too_big())? {
+    let (mut total, mut parts) = (0usize, 0usize);
+    let unreadable = || AppError::field("form", "表单内容无法读取，请重新提交");
+    while let Some(mut part) = form.next_field().await.map_err(|_| unreadable())? {
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(unreadable());
+        }
         let name = part.name().unwrap_or_default().to_string();
-        match part.file_name().map(str::to_string) {
-            Some(file_name) => {
-                let bytes = part.bytes().await.map_err(|_| too_big())?;
-                // A file input left empty sends a part with no name and no bytes.
-                if !file_name.is_empty() || !bytes.is_empty() {
-                    files.push((file_name, bytes.to_vec()));
-                }
+        let file_name = part.file_name().map(str::to_string);
+        let limit = if file_name.is_some() { MAX_FILE_BYTES.min(MAX_TOTAL_BYTES - total) } else { MAX_TEXT_PART };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.chunk().await.map_err(|_| unreadable())? {
+            if bytes.len() + chunk.len() > limit {
+                let message = match &file_name {
+                    None => return Err(AppError::field(&name, "内容过长，未能接收")),
+                    Some(f) if bytes.len() + chunk.len() > MAX_FILE_BYTES => {
+                        format!("“{}”超过{}MB，未能接收", sanitise_name(f), MAX_FILE_BYTES >> 20)
+                    }
+                    Some(_) => format!("附件合计不能超过{}MB", MAX_TOTAL_BYTES >> 20),
+                };
+                return Err(AppError::field("attachments", &message));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match file_name {
+            // A file input left empty sends a part with no name and no bytes.
+            Some(f) if f.is_empty() && bytes.is_empty() => {}
+            Some(f) => {
+                total += bytes.len();
+                files.push((f, bytes));
             }
             None => {
-                let text = part.text().await.map_err(|_| AppError::field("form", "表单内容无法读取"))?;
+                let text = String::from_utf8(bytes).map_err(|_| unreadable())?;
                 fields.insert(name, text);
             }
         }
     }
-    Ok((fields, files))
+    Ok(files)
 }
 
 /// POST /cases/new/{kind}: file a case. The number and query code are shown on the response
-/// itself (never in a URL), once the case is stored.
+/// itself (never in a URL), once the case is stored. The rate limit is checked before the body is
+/// read; the body is read part by part within its limits.
 pub async fn file(
     State(st): State<AppState>,
     Extension(lim): Extension<Arc<Limiters>>,
@@ -53,13 +83,11 @@ pub async fn file(
     form: Multipart,
 ) -> Response {
     let path = format!("/cases/new/{kind}");
-    let (fields, files) = match read_multipart(form).await {
-        Ok(x) => x,
-        Err(e) => return rejected(&st, &path, &headers, Fields::new(), e).await,
-    };
+    let mut fields = Fields::new();
     let result = async {
         let user = viewer(&st, &headers).await?;
         lim.check(Action::Submit, &keys(ip, user.as_ref().map(|u| u.id.to_string())))?;
+        let files = read_multipart(form, &mut fields).await?;
         let filing = Filing {
             kind: kind.clone(),
             petition_kind: fields.get("petition_kind").cloned(),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 /// Requests allowed per client per window, by kind of action.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Sign-in attempts per minute, per client IP and per account.
     pub login_per_minute: u32,
@@ -23,7 +23,7 @@ impl Default for Limits {
 /// The SMTP relay that delivers e-mail. No authentication and no TLS are spoken: point it at the
 /// organisation's own relay (e.g. Postfix on localhost), which does both onward.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Smtp {
     /// `host:port` of the relay; empty turns e-mail off.
     pub relay: String,
@@ -46,9 +46,58 @@ impl Smtp {
     }
 }
 
+/// Connections and request deadlines (see `listen` and `web`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Http {
+    /// Open connections at most; 0: three quarters of the process's descriptor limit.
+    pub max_connections: u32,
+    /// Open connections per client address (per /64 for IPv6).
+    pub max_connections_per_address: u32,
+    /// Seconds a client has to send a request's headers; also how long an idle kept-alive
+    /// connection stays open.
+    pub header_timeout_secs: u64,
+    /// Seconds for a whole request (body included) on every route but uploads.
+    pub request_timeout_secs: u64,
+    /// Seconds for a whole request with uploads (case filings).
+    pub upload_timeout_secs: u64,
+    /// Case filings with attachments being received at once, across all clients.
+    pub concurrent_uploads: u32,
+    /// Seconds that requests in flight get to finish after SIGTERM.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Http {
+            max_connections: 0,
+            max_connections_per_address: 64,
+            header_timeout_secs: 10,
+            request_timeout_secs: 30,
+            upload_timeout_secs: 300,
+            concurrent_uploads: 8,
+            shutdown_grace_secs: 10,
+        }
+    }
+}
+
+impl Http {
+    /// The cap on open connections: as configured, or three quarters of the descriptor limit (the
+    /// rest is for the database, the search index, attachments and logs).
+    pub fn connection_cap(&self) -> usize {
+        if self.max_connections > 0 {
+            return self.max_connections as usize;
+        }
+        match crate::listen::descriptor_limit() {
+            Some(n) => (n.saturating_mul(3) / 4).clamp(16, 65_536) as usize,
+            None => 512,
+        }
+    }
+}
+
 /// Everything the server can be told.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Address and port to listen on.
     pub listen: String,
@@ -74,6 +123,7 @@ pub struct Config {
     pub mail_interval_ms: u64,
     pub limits: Limits,
     pub smtp: Smtp,
+    pub http: Http,
     /// The key (64 hex characters) that seals case filers' identities and keys the case record.
     /// Empty: a random key is made on first start and kept in `<data_dir>/case.key`. Nodes sharing
     /// a database must be given the same key.
@@ -98,6 +148,7 @@ impl Default for Config {
             mail_interval_ms: 10_000,
             limits: Limits::default(),
             smtp: Smtp::default(),
+            http: Http::default(),
             case_key: String::new(),
             periods: app::cases::deadlines::Periods::default(),
         }
@@ -279,6 +330,18 @@ impl Config {
     }
 }
 
+/// Create the data folder (and its parents) readable by its owner only: it holds the database, its
+/// journal, the search index and perhaps the case key. An existing folder is narrowed too.
+pub fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 /// Write a new file only its owner can read, durably.
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
@@ -335,6 +398,23 @@ mod tests {
         assert!(matches!(Config::load(Some(path.clone())), Err(ConfigError::Invalid("smtp.relay", _))));
         std::fs::write(&path, "[smtp]\nrelay = \"127.0.0.1:25\"\nfrom = \"a@b.cn>\\r\\nRCPT TO:<x@y.cn\"\n").unwrap();
         assert!(matches!(Config::load(Some(path)), Err(ConfigError::Invalid("smtp.from", _))));
+    }
+
+    #[test]
+    fn a_misspelt_setting_stops_the_start_and_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("canyu.toml");
+        // `secure_cookie` (no s) would otherwise leave cookies without `Secure`, silently.
+        std::fs::write(&path, "secure_cookie = true\n").unwrap();
+        let err = Config::load(Some(path.clone())).unwrap_err().to_string();
+        assert!(err.contains("unknown field `secure_cookie`"), "{err}");
+        std::fs::write(&path, "[limits]\nlogin_per_minutes = 3\n").unwrap();
+        let err = Config::load(Some(path.clone())).unwrap_err().to_string();
+        assert!(err.contains("login_per_minutes"), "{err}");
+        std::fs::write(&path, "[smtp]\nrelais = \"127.0.0.1:25\"\n").unwrap();
+        assert!(Config::load(Some(path.clone())).unwrap_err().to_string().contains("relais"));
+        std::fs::write(&path, "[periods]\nhandlin = { days = 60, unit = \"calendar_days\" }\n").unwrap();
+        assert!(Config::load(Some(path)).unwrap_err().to_string().contains("handlin"));
     }
 
     #[test]

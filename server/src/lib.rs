@@ -6,6 +6,7 @@ pub mod db;
 pub mod demo;
 pub mod guard;
 pub mod jobs;
+pub mod listen;
 pub mod mail;
 pub mod pages;
 pub mod respond;
@@ -64,10 +65,8 @@ pub async fn serve(
     let mail_interval = Duration::from_millis(cfg.mail_interval_ms.max(10));
     let mailer =
         cfg.smtp.enabled().then(|| tokio::spawn(jobs::mail(state.db.clone(), cfg.smtp.clone(), mail_interval)));
-    let app = web::router(state, limiters, cfg.trust_forwarded_for);
-    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let app = web::router(state, limiters, &cfg);
+    let served = listen::serve(listener, app, &cfg.http, shutdown).await;
     // Stop indexing too, so the index is released (what was not committed is replayed next start).
     indexer.abort();
     let _ = indexer.await;

@@ -52,7 +52,7 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
     ) {
         return Err(USAGE.to_string());
     }
-    std::fs::create_dir_all(&cfg.data_dir)
+    server::config::create_private_dir(&cfg.data_dir)
         .map_err(|e| format!("cannot create data folder {}: {e}", cfg.data_dir.display()))?;
     let db = server::db::connect(&cfg.database_url()).await.map_err(|e| format!("database: {e}"))?;
     match command {

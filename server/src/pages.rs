@@ -1,7 +1,7 @@
 //! Form posts from the pages: each acts, then redirects (PRG), or re-renders the same page with
 //! what was typed and the errors, so nothing is lost with or without JavaScript.
 use crate::guard::{keys, Action, ClientIp, Limiters};
-use app::accounts::{lockout, store as accounts, CurrentUser, Role};
+use app::accounts::{local_path, lockout, store as accounts, CurrentUser, Role};
 use app::error::AppError;
 use app::forms::FormEcho;
 use app::state::{session_token, AppState, SESSION_COOKIE};
@@ -43,6 +43,10 @@ pub async fn rerender(st: &AppState, path: &str, headers: &HeaderMap, echo: Form
     res
 }
 
+/// The largest value echoed back into a re-rendered form: more than the longest field (a draft of
+/// 200,000 characters) holds.
+const MAX_ECHO_BYTES: usize = 1024 * 1024;
+
 /// Re-render `path` showing `err`, keeping the submitted fields except secrets.
 pub(crate) async fn rejected(
     st: &AppState,
@@ -51,7 +55,11 @@ pub(crate) async fn rejected(
     fields: HashMap<String, String>,
     err: AppError,
 ) -> Response {
-    let values = fields.into_iter().filter(|(k, _)| !matches!(k.as_str(), "password" | "current" | "new")).collect();
+    // Secrets are never echoed; nor is a value larger than any field takes (it was refused for it).
+    let values = fields
+        .into_iter()
+        .filter(|(k, v)| !matches!(k.as_str(), "password" | "current" | "new") && v.len() <= MAX_ECHO_BYTES)
+        .collect();
     let echo = FormEcho { values, errors: err.field_errors(), notice: None };
     let mut res = rerender(st, path, headers, echo, crate::respond::status(&err)).await;
     crate::respond::add_retry_after(&err, res.headers_mut());
@@ -119,11 +127,6 @@ pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-/// Only paths on this site are followed after signing in (no open redirects).
-fn is_local(next: &str) -> bool {
-    next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\")
-}
-
 pub(crate) fn field(f: &HashMap<String, String>, k: &str) -> String {
     f.get(k).cloned().unwrap_or_default()
 }
@@ -158,7 +161,7 @@ pub async fn register(
         let id = accounts::register(&st.db, reg).await?;
         tracing::info!(user = id, "citizen registered");
         let next = field(&f, "next");
-        sign_in(&st, &headers, id, if is_local(&next) { &next } else { "/" }).await
+        sign_in(&st, &headers, id, local_path(&next).unwrap_or("/")).await
     }
     .await;
     settle(result, &st, "/register", &headers, f).await
@@ -187,7 +190,7 @@ pub async fn login(
     let result = async {
         let user = check_credentials(&st, &lim, ip, &field(&f, "login"), &field(&f, "password")).await?;
         let next = field(&f, "next");
-        let to = if is_local(&next) && !user.must_change_password { next.as_str() } else { home_for(&user) };
+        let to = local_path(&next).filter(|_| !user.must_change_password).unwrap_or_else(|| home_for(&user));
         tracing::info!(user = user.id, "signed in");
         sign_in(&st, &headers, user.id, to).await
     }

@@ -51,3 +51,64 @@ pub fn error_response(req_headers: &HeaderMap, e: AppError) -> Response {
     add_retry_after(&e, res.headers_mut());
     res
 }
+
+/// The most of a framework's own error text read back, to put it in the envelope.
+const REJECTION_TEXT_LIMIT: usize = 4 * 1024;
+
+/// Under `/api/`: a refusal made by the framework itself (malformed JSON, a wrong content type, a
+/// body too large, a bad path or query, an unknown route) gets the API's one error shape instead of
+/// plain text or an HTML page; and a server function's typed error gets its own status instead of
+/// 500 for every refusal. Everything else passes unchanged.
+pub async fn api_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    if !path.starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let server_fn = !path.starts_with("/api/v1/");
+    let res = next.run(req).await;
+    if res.status().is_success() || res.status().is_redirection() {
+        return res;
+    }
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json && !server_fn {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, REJECTION_TEXT_LIMIT).await.unwrap_or_default();
+    if server_fn {
+        // A server function answers 500 with its error encoded; the status follows the error.
+        if let Ok(e) = serde_json::from_slice::<AppError>(&text) {
+            parts.status = status(&e);
+            add_retry_after(&e, &mut parts.headers);
+            return Response::from_parts(parts, axum::body::Body::from(text));
+        }
+        if is_json {
+            return Response::from_parts(parts, axum::body::Body::from(text));
+        }
+    }
+    let e = AppError::from_status(parts.status.as_u16());
+    let detail = String::from_utf8_lossy(&text);
+    let fields = match e {
+        // The framework says what was wrong with the body, path or query: keep it for the caller.
+        AppError::BadRequest | AppError::Invalid(_) if !detail.trim().is_empty() => {
+            vec![app::error::FieldError { field: "request".into(), message: detail.trim().to_string() }]
+        }
+        _ => vec![],
+    };
+    let e = match e {
+        AppError::Invalid(_) => AppError::Invalid(fields.clone()),
+        e => e,
+    };
+    let body = json!({ "error": { "code": e.code(), "message": e.to_string(), "fields": fields } });
+    let mut res = (parts.status, Json(body)).into_response();
+    for name in [header::RETRY_AFTER, header::ALLOW] {
+        if let Some(v) = parts.headers.get(&name) {
+            res.headers_mut().insert(name, v.clone());
+        }
+    }
+    res
+}

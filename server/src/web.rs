@@ -1,4 +1,5 @@
 //! The HTTP application: pages, form posts, the JSON API, static files, health and guards.
+use crate::config::Config;
 use crate::guard::{self, Limiters};
 use crate::{api, case_forms, pages};
 use app::state::AppState;
@@ -11,13 +12,25 @@ use axum::{Extension, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
+use std::time::Duration;
+use tower::limit::ConcurrencyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 
 /// Build the router for a state; tests call this too.
-pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -> Router {
+pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router {
     let routes = generate_route_list(app::App);
     let ctx_state = state.clone();
     let opts = state.leptos_options.clone();
+    let trust_forwarded = cfg.trust_forwarded_for;
+    // A whole request, body included, has a deadline (slow bodies are cut off with 408); filings
+    // with attachments get longer, and only a few are received at once.
+    let deadline =
+        |secs: u64| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(secs.max(1)));
+    let uploads = Router::new()
+        .route("/cases/new/{kind}", post(case_forms::file).layer(DefaultBodyLimit::max(case_forms::MAX_FILING_BYTES)))
+        .layer(ConcurrencyLimitLayer::new(cfg.http.concurrent_uploads.max(1) as usize))
+        .layer(deadline(cfg.http.upload_timeout_secs));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/register", post(pages::register))
@@ -33,7 +46,6 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
         .route("/staff/consultations/{id}/report", post(pages::report))
         .route("/consultations/{id}/report.csv", get(pages::report_csv))
         .route("/inbox/read", post(pages::inbox_read))
-        .route("/cases/new/{kind}", post(case_forms::file).layer(DefaultBodyLimit::max(case_forms::MAX_FILING_BYTES)))
         .route("/cases/track", post(case_forms::track))
         .route("/cases/rating", post(case_forms::rate))
         .route("/cases/review", post(case_forms::review))
@@ -52,6 +64,8 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
             move || app::shell(opts.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(deadline(cfg.http.request_timeout_secs))
+        .merge(uploads)
         .layer(middleware::from_fn_with_state(state.clone(), look_up_viewer))
         .layer(middleware::from_fn(retry_stalled_pages))
         .layer(Extension(limiters))
@@ -63,6 +77,13 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, trust_forwarded: bool) -
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Pages set their own policy with a nonce (`app::App`); anything else may not run or be framed.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox"),
+        ))
+        .layer(middleware::from_fn(private_responses_are_not_stored))
+        .layer(middleware::from_fn(crate::respond::api_errors))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -122,6 +143,20 @@ where
             render(request()).await
         }
     }
+}
+
+/// A response to a request made with a session is that person's own: no cache, shared or local,
+/// keeps it (a page behind a sign-in on a library computer, a proxy's cache).
+async fn private_responses_are_not_stored(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let with_session = app::state::session_token(req.headers()).is_some();
+    let mut res = next.run(req).await;
+    if with_session {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// 200 when the database answers.

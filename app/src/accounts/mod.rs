@@ -9,6 +9,15 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// `next` when it is a path on this site, to follow after signing in; anything else (another
+/// site, `//host`, `/\\host`, or characters a browser drops or rewrites, such as the tab in
+/// `/%09/evil.example`) is refused, so the sign-in page cannot send anyone elsewhere.
+pub fn local_path(next: &str) -> Option<&str> {
+    let plain = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    let rest = next.strip_prefix('/')?;
+    (plain && !rest.starts_with('/')).then_some(next)
+}
+
 /// What a signed-in person may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
@@ -83,4 +92,30 @@ impl CurrentUser {
 #[server(endpoint = "viewer")]
 pub async fn get_viewer() -> Result<Option<CurrentUser>, AppError> {
     crate::state::viewer().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn sign_in_only_returns_to_pages_of_this_site() {
+        for ok in ["/", "/consultations/3/comment?article=a12", "/cases/new/petition#form"] {
+            assert_eq!(local_path(ok), Some(ok));
+        }
+        for bad in [
+            "",
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "\t//evil.example",
+            "javascript:alert(1)",
+            "/\u{3000}/evil.example",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -9,11 +9,7 @@ use leptos_router::hooks::use_query_map;
 fn next_param() -> String {
     let q = use_query_map();
     let next = q.read_untracked().get("next").unwrap_or_default();
-    if next.starts_with('/') && !next.starts_with("//") {
-        next
-    } else {
-        String::new()
-    }
+    super::local_path(&next).map(str::to_string).unwrap_or_default()
 }
 
 /// Citizen self-registration.

@@ -4,7 +4,7 @@ use super::{CaseKind, CaseStatus, CaseSummary, Decision, PetitionKind, Progress,
 use crate::clock::{format_date, format_datetime};
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
-use crate::ui::{ErrorView, Loading};
+use crate::ui::{ErrorView, Loading, TextArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -313,10 +313,10 @@ fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho) -> impl I
             <input id="matter" name="matter" maxlength="100" value=v("matter") />
             <FieldMessage echo=echo.clone() name="matter" />
             <label for="facts">"事实和理由"</label>
-            <textarea id="facts" name="facts" rows="8">{v("facts")}</textarea>
+            <TextArea id="facts" name="facts" rows=8 value=v("facts") />
             <FieldMessage echo=echo.clone() name="facts" />
             <label for="request">{if kind == CaseKind::Complaint { "请求（选填）" } else { "请求" }}</label>
-            <textarea id="request" name="request" rows="3">{v("request")}</textarea>
+            <TextArea id="request" name="request" rows=3 value=v("request") />
             <FieldMessage echo=echo.clone() name="request" />
             <label for="concerned_agency_id">{if kind == CaseKind::Objection { "制定机关" } else { "涉及的单位" }}</label>
             <select id="concerned_agency_id" name="concerned_agency_id">
@@ -452,7 +452,7 @@ fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
                     </fieldset>
                     <FieldMessage echo=echo.clone() name="score" />
                     <label for="comment">"评价意见（选填）"</label>
-                    <textarea id="comment" name="comment" rows="2">{echo.value("comment")}</textarea>
+                    <TextArea id="comment" name="comment" rows=2 value=echo.value("comment") />
                     <button type="submit">"提交评价"</button>
                 </form>
             })}
@@ -462,7 +462,7 @@ fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
                     <form method="post" action="/cases/review" class="stacked narrow">
                         {review_fields}
                         <label for="reason">{format!("不服处理意见的，可申请{which}（收到意见之日起30日内）：理由")}</label>
-                        <textarea id="reason" name="reason" rows="3">{echo.value("reason")}</textarea>
+                        <TextArea id="reason" name="reason" rows=3 value=echo.value("reason") />
                         <FieldMessage echo=echo.clone() name="reason" />
                         <button type="submit" class="secondary">{format!("申请{which}")}</button>
                     </form>
@@ -610,7 +610,7 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
             </form>
             <form method="post" action=action.clone() class="stacked">
                 <label for="reason">"不予受理的理由"</label>
-                <textarea id="reason" name="reason" rows="2">{echo.value("reason")}</textarea>
+                <TextArea id="reason" name="reason" rows=2 value=echo.value("reason") />
                 {f("reason")}
                 <label for="channel">"告知应当通过的途径"</label>
                 <input id="channel" name="channel" value=echo.value("channel") />
@@ -635,7 +635,7 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
                     <form method="post" action=action.clone() class="stacked">
                         <button type="submit" name="action" value="accept">"受理"</button>
                         <label for="object-reason">"不属于本单位职责的，5个工作日内提出异议：理由"</label>
-                        <textarea id="object-reason" name="reason" rows="2"></textarea>
+                        <TextArea id="object-reason" name="reason" rows=2 value={String::new()} />
                         <button type="submit" name="action" value="object" class="secondary">"提出异议"</button>
                     </form>
                 })}
@@ -659,7 +659,7 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
         {c.may_terminate.then(|| view! {
             <form method="post" action=action.clone() class="stacked">
                 <label for="terminate-reason">"依法终结的理由（法律程序已经穷尽）"</label>
-                <textarea id="terminate-reason" name="reason" rows="2"></textarea>
+                <TextArea id="terminate-reason" name="reason" rows=2 value={String::new()} />
                 <button type="submit" name="action" value="terminate">"依法终结"</button>
             </form>
         })}
@@ -710,14 +710,14 @@ fn DecisionForm(action: String, value: &'static str, echo: FormEcho, report: boo
                 {Decision::ALL.into_iter().map(|d| view! { <option value=d.as_str()>{d.label()}</option> }).collect_view()}
             </select>
             <label for="text">"处理意见书正文"</label>
-            <textarea id="text" name="text" rows="5">{echo.value("text")}</textarea>
+            <TextArea id="text" name="text" rows=5 value=echo.value("text") />
             <FieldMessage echo=echo.clone() name="text" />
             <label for="basis">"法律、政策依据"</label>
             <input id="basis" name="basis" value=echo.value("basis") />
             <FieldMessage echo=echo.clone() name="basis" />
             {report.then(|| view! {
                 <label for="report">"办结报告（交办件须向信访部门报送）"</label>
-                <textarea id="report" name="report" rows="4">{echo.value("report")}</textarea>
+                <TextArea id="report" name="report" rows=4 value=echo.value("report") />
                 <FieldMessage echo=echo.clone() name="report" />
             })}
             <button type="submit" name="action" value=value>"出具处理意见"</button>

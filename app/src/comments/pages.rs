@@ -6,7 +6,7 @@ use crate::consultations::{get_consultation, pages::route_id, Detail, Status};
 use crate::error::AppError;
 use crate::feedback::Disposition;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
-use crate::ui::{query, viewer_resource, ErrorView, Loading};
+use crate::ui::{query, viewer_resource, ErrorView, Loading, TextArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -148,7 +148,7 @@ fn CommentForm(d: Detail, selected: String, echo: FormEcho, anonymous: bool) -> 
             </select>
             <FieldMessage echo=echo.clone() name="article" />
             <label for="body">"意见内容"</label>
-            <textarea id="body" name="body" rows="10" aria-describedby="body-count body-error">{typed.clone()}</textarea>
+            <TextArea id="body" name="body" rows=10 describedby="body-count body-error" value={typed.clone()} />
             <CharCounter initial=typed.chars().count() />
             <FieldMessage echo=echo.clone() name="body" />
             <p class="hint">"意见经起草单位审核后公开，您的姓名、联系方式等个人信息不会公开。"</p>

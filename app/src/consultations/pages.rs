@@ -3,7 +3,7 @@ use super::{agency_consultations, get_consultation, list_consultations, Article,
 use crate::clock::format_date;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormMessage};
-use crate::ui::{ErrorView, Loading, StatusBadge};
+use crate::ui::{ErrorView, Loading, StatusBadge, TextArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -234,9 +234,9 @@ fn NewConsultationForm(echo: crate::forms::FormEcho) -> impl IntoView {
             <input id="title" name="title" required maxlength="200" value=echo.value("title") />
             <FieldMessage echo=echo.clone() name="title" />
             <label for="explanation">"起草说明"</label>
-            <textarea id="explanation" name="explanation" rows="6">{echo.value("explanation")}</textarea>
+            <TextArea id="explanation" name="explanation" rows=6 value=echo.value("explanation") />
             <label for="full_text">"草案全文（按“第一章”“第一条”等分章分条，系统自动识别）"</label>
-            <textarea id="full_text" name="full_text" rows="16" required>{echo.value("full_text")}</textarea>
+            <TextArea id="full_text" name="full_text" rows=16 required=true value=echo.value("full_text") />
             <FieldMessage echo=echo.clone() name="full_text" />
             <div class="row">
                 <div>
@@ -251,7 +251,7 @@ fn NewConsultationForm(echo: crate::forms::FormEcho) -> impl IntoView {
                 </div>
             </div>
             <label for="short_window_reason">"征求意见期少于30日的理由（法规、规章草案和重大行政决策须填写，将向社会公开）"</label>
-            <textarea id="short_window_reason" name="short_window_reason" rows="2">{echo.value("short_window_reason")}</textarea>
+            <TextArea id="short_window_reason" name="short_window_reason" rows=2 value=echo.value("short_window_reason") />
             <FieldMessage echo=echo.clone() name="short_window_reason" />
             <label class="check">
                 <input type="checkbox" name="allow_anonymous" value="1" checked=echo.checked("allow_anonymous") />

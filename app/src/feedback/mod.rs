@@ -110,7 +110,7 @@ impl QueueFilter {
             article: get("article"),
             q: get("q"),
             group: get("group").and_then(|g| g.parse().ok()),
-            page: get("page").and_then(|p| p.parse().ok()),
+            page: crate::paging::from_query(get("page").as_deref()),
         }
     }
 

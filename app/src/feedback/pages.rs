@@ -8,7 +8,7 @@ use crate::comments::CommentStatus;
 use crate::consultations::pages::route_id;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
-use crate::ui::{encode_query, query, ErrorView, Loading};
+use crate::ui::{encode_query, query, ErrorView, Loading, TextArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -398,7 +398,7 @@ fn DispositionFields(
             }).collect_view()}
         </select>
         <label for=reason_id.clone()>"理由（采纳的可不填）"</label>
-        <textarea id=reason_id name="reason" rows="2">{reason}</textarea>
+        <TextArea id=reason_id name="reason" rows=2 value=reason />
     }
 }
 
@@ -452,15 +452,15 @@ fn ReportEditor(r: Report, echo: FormEcho) -> impl IntoView {
             None => view! {
                 <form method="post" action=format!("/staff/consultations/{cid}/report") class="report-form">
                     <label for="summary">"总体说明（公众可见）"</label>
-                    <textarea id="summary" name="summary" rows="8" aria-describedby="summary-error">{summary}</textarea>
+                    <TextArea id="summary" name="summary" rows=8 describedby="summary-error" value=summary />
                     <FieldMessage echo=echo.clone() name="summary" />
                     <label for="unanswered_reason">
                         {format!("未答复意见的说明（当前尚有{open}条已公开意见未答复；全部答复后可不填）")}
                     </label>
-                    <textarea id="unanswered_reason" name="unanswered_reason" rows="3">{unanswered_reason}</textarea>
+                    <TextArea id="unanswered_reason" name="unanswered_reason" rows=3 value=unanswered_reason />
                     <FieldMessage echo=echo.clone() name="unanswered_reason" />
                     <label for="revised_text">"修改后的草案全文（选填；填写后将逐条显示修改之处及据以修改的意见）"</label>
-                    <textarea id="revised_text" name="revised_text" rows="10">{revised}</textarea>
+                    <TextArea id="revised_text" name="revised_text" rows=10 value=revised />
                     <FieldMessage echo=echo.clone() name="revised_text" />
                     <button type="submit" name="action" value="save" class="secondary">"保存并预览"</button>
                     <button type="submit" name="action" value="publish">"发布"</button>
@@ -482,7 +482,7 @@ pub fn ReportPage() -> impl IntoView {
     let data = Resource::new(
         move || (id(), page(), print().is_some()),
         |(id, page, print)| async move {
-            let page = if print { 0 } else { page.and_then(|p| p.parse().ok()).unwrap_or(1).max(1) };
+            let page = if print { 0 } else { crate::paging::from_query(page.as_deref()).unwrap_or(1) };
             adoption_report(id.ok_or(AppError::NotFound)?, page, false).await
         },
     );

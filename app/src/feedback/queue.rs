@@ -234,6 +234,7 @@ pub async fn page(
     consultation: i64,
     filter: &QueueFilter,
 ) -> AppResult<ReviewQueue> {
+    crate::paging::check(filter.page)?;
     let (title, closes_at) = own_consultation(&st.db, staff, consultation).await?;
     let (selected, all, arts) = select(st, staff, consultation, filter).await?;
     let position: HashMap<i64, usize> = arts.iter().enumerate().map(|(i, a)| (a.0, i + 1)).collect();

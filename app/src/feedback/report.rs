@@ -227,6 +227,9 @@ fn tally<'a>(comments: impl Iterator<Item = &'a Counted>) -> Tally {
 /// The report of a consultation. Without `staff`, only a published one (for everyone); with
 /// `staff` (of the consultation's agency), the draft too, as a preview. `page` 0: every comment.
 pub async fn load(db: &AnyPool, consultation: i64, page: u32, staff: Option<&CurrentUser>) -> AppResult<Report> {
+    if page != 0 {
+        crate::paging::check(Some(page))?;
+    }
     type Head = (String, String, i64, i64, Option<String>, Option<String>, Option<String>, Option<i64>);
     let head: Option<Head> = sqlx::query_as(
         "SELECT c.title, a.name, c.agency_id, c.closes_at, r.summary, r.unanswered_reason, r.revised_text, r.published_at

@@ -112,6 +112,7 @@ pub async fn search_for(
     if params.q.chars().count() > 200 {
         return Err(AppError::field("q", "搜索词不能超过200字"));
     }
+    let params = &SearchParams { page: Some(crate::paging::check(params.page)?), ..params.clone() };
     let who = match viewer {
         Some(u) if u.require(Role::Admin).is_ok() => Audience::Everything,
         Some(u) => u.staff_agency().map(Audience::Agency).unwrap_or(Audience::Public),

@@ -21,7 +21,7 @@ fn params_from_query() -> SearchParams {
         from: get("from"),
         to: get("to"),
         sort: get("sort"),
-        page: get("page").and_then(|v| v.parse().ok()),
+        page: crate::paging::from_query(get("page").as_deref()),
     }
 }
 

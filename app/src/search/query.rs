@@ -138,7 +138,8 @@ fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> (Box<dyn Query>,
 pub fn execute(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::Result<SearchResults> {
     let (query, has_words) = build(idx, p, who);
     let searcher = idx.reader.searcher();
-    let page = p.page.unwrap_or(1).max(1);
+    // Checked by the caller (`paging::check`); clamped again so no caller can ask for a huge offset.
+    let page = p.page.unwrap_or(1).clamp(1, crate::paging::MAX_PAGE);
     let top = TopDocs::with_limit(PER_PAGE as usize).and_offset(((page - 1) * PER_PAGE) as usize);
     let by_date = p.sort.as_deref() == Some("date") || !has_words;
     let (addresses, tally): (Vec<DocAddress>, Tally) = if by_date {

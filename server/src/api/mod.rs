@@ -135,7 +135,7 @@ async fn report(
         true => Some(crate::pages::viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?),
         false => None,
     };
-    let page = q.page.unwrap_or(1).max(1);
+    let page = app::paging::check(q.page)?;
     Ok(Json(app::feedback::report::load(&st.db, id, page, staff.as_ref()).await?))
 }
 
