@@ -66,7 +66,7 @@ pub async fn serve(
     let mailer =
         cfg.smtp.enabled().then(|| tokio::spawn(jobs::mail(state.db.clone(), cfg.smtp.clone(), mail_interval)));
     let app = web::router(state, limiters, &cfg);
-    let served = listen::serve(listener, app, &cfg.http, shutdown).await;
+    let served = listen::serve(listener, app, &cfg.http, cfg.trust_forwarded_for, shutdown).await;
     // Stop indexing too, so the index is released (what was not committed is replayed next start).
     indexer.abort();
     let _ = indexer.await;

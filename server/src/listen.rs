@@ -20,17 +20,21 @@ use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
 /// Serve `app` on `listener` until `shutdown` completes; then stop accepting, let requests in
-/// flight finish for at most `http.shutdown_grace_secs`, and return.
+/// flight finish for at most `http.shutdown_grace_secs`, and return. `behind_proxy`: connections
+/// come from a trusted proxy, so they are not counted per address.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     http: &Http,
+    behind_proxy: bool,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let cap = http.connection_cap();
-    tracing::info!(connections = cap, per_address = http.max_connections_per_address, "accepting connections");
+    // Behind a proxy every connection comes from the proxy: the per-address share is its to keep.
+    let share = if behind_proxy { u32::MAX } else { http.max_connections_per_address };
+    tracing::info!(connections = cap, per_address = share, "accepting connections");
     let permits = Arc::new(Semaphore::new(cap));
-    let per_address = PerAddress::new(http.max_connections_per_address);
+    let per_address = PerAddress::new(share);
     let graceful = GracefulShutdown::new();
     let mut h1 = hyper::server::conn::http1::Builder::new();
     h1.timer(TokioTimer::new())
