@@ -224,7 +224,8 @@ pub async fn change_password(
         lim.check(Action::Login, &keys(ip, Some(format!("user-{}", user.id))))?;
         accounts::change_password(&st.db, &user, &field(&f, "current"), &field(&f, "new")).await?;
         let user = CurrentUser { must_change_password: false, ..user };
-        Ok::<_, AppError>(see_other(home_for(&user)))
+        // Every session ended with the change; this browser gets a fresh one.
+        sign_in(&st, &headers, user.id, home_for(&user)).await
     }
     .await;
     settle(result, &st, "/account/password", &headers, f).await

@@ -245,10 +245,15 @@ pub async fn authenticate(db: &AnyPool, login: &str, password: &str) -> AppResul
     }
 }
 
-/// Change one's own password (clears the one-time flag).
+/// Change one's own password (clears the one-time flag) and end every session of the account, this
+/// one included: whoever else knew the old password (or the one-time password the administrator
+/// saw) is signed out. The caller starts a fresh session.
 pub async fn change_password(db: &AnyPool, user: &CurrentUser, current: &str, new: &str) -> AppResult<()> {
     let row: (String,) = sqlx::query_as("SELECT login FROM users WHERE id = $1").bind(user.id).fetch_one(db).await?;
     authenticate(db, &row.0, current).await.map_err(|_| AppError::field("current", "当前密码不正确"))?;
+    if new == current {
+        return Err(AppError::field("new", "新密码不能与当前密码相同"));
+    }
     let mut errors = Vec::new();
     check_password(new, &mut errors);
     if !errors.is_empty() {
@@ -256,11 +261,14 @@ pub async fn change_password(db: &AnyPool, user: &CurrentUser, current: &str, ne
         return Err(AppError::Invalid(errors));
     }
     let hash = hash_password(new.to_string()).await?;
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
         .bind(hash)
         .bind(user.id)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id).execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1066,6 +1066,10 @@ pub async fn queue(
     which: Queue,
     q: Option<&str>,
 ) -> AppResult<Vec<super::CaseSummary>> {
+    // An account still on its one-time password holds no powers until it has set its own.
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
     let grants = grants(db, user.id).await?;
     let granted = |g: &str| grants.iter().any(|x| x == g);
     let (filter, bind): (&str, Option<i64>) = match which {

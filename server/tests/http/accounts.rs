@@ -183,3 +183,60 @@ async fn after_signing_in_the_citizen_returns_to_the_page_they_came_from_but_nev
         assert_eq!(location(&res), expected, "next={next}");
     }
 }
+
+#[tokio::test]
+async fn changing_a_password_signs_out_every_other_browser_and_refuses_the_same_password() {
+    let app = TestApp::spawn().await;
+    let here = app.citizen("13900006161").await;
+    let elsewhere = app.client();
+    let res = app.post_form(&elsewhere, "/login", &[("login", "13900006161"), ("password", "correct horse")]).await;
+    assert_eq!(res.status(), 303);
+    assert!(app.get(&elsewhere, "/").await.text().await.unwrap().contains("退出"), "signed in elsewhere");
+
+    let res =
+        app.post_form(&here, "/account/password", &[("current", "correct horse"), ("new", "correct horse")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("新密码不能与当前密码相同"));
+
+    let res =
+        app.post_form(&here, "/account/password", &[("current", "correct horse"), ("new", "battery staple")]).await;
+    assert_eq!(res.status(), 303);
+    assert!(res.headers().get("set-cookie").is_some(), "this browser gets a fresh session");
+    assert!(app.get(&here, "/").await.text().await.unwrap().contains("退出"), "still signed in here");
+    assert!(!app.get(&elsewhere, "/").await.text().await.unwrap().contains("退出"), "signed out elsewhere");
+}
+
+#[tokio::test]
+async fn an_officer_still_on_the_one_time_password_cannot_open_the_legal_channel() {
+    let app = TestApp::spawn().await;
+    // A fully set-up officer, to have the administrator and an agency.
+    app.account("市信访局", app::accounts::Role::PetitionOfficer, &[]).await;
+    let admin_id: (i64,) =
+        sqlx::query_as("SELECT id FROM users WHERE login = 'root-admin'").fetch_one(&app.db).await.unwrap();
+    let admin = app::accounts::CurrentUser {
+        must_change_password: false,
+        ..app::accounts::store::user(&app.db, admin_id.0).await.unwrap()
+    };
+    let agency: (i64,) = sqlx::query_as("SELECT id FROM agencies LIMIT 1").fetch_one(&app.db).await.unwrap();
+    let pw = app::accounts::store::create_staff(
+        &app.db,
+        &admin,
+        "new-officer@gov.example",
+        "新来的",
+        app::accounts::Role::PetitionOfficer,
+        agency.0,
+    )
+    .await
+    .unwrap();
+    app::cases::store::grant(&app.db, "new-officer@gov.example", "legal_channel", Some(admin.id)).await.unwrap();
+    let c = app.client();
+    let res = app.post_form(&c, "/login", &[("login", "new-officer@gov.example"), ("password", &pw)]).await;
+    assert_eq!(location(&res), "/account/password");
+    for queue in ["legal", "ordinary"] {
+        let res = app.get(&c, &format!("/api/v1/staff/cases?queue={queue}")).await;
+        assert_eq!(res.status(), 403, "{queue}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "password_change_required");
+    }
+    assert_eq!(app.get(&c, "/petition/legal").await.status(), 403);
+}
