@@ -183,7 +183,9 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
 fn init_logging(format: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Colour only on a terminal: a log file or journal gets plain text.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(colour);
     if format == "json" {
         builder.json().init();
     } else {

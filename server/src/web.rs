@@ -170,9 +170,15 @@ async fn healthz(State(st): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// One log line per request: method, path without the query (it may hold a receipt), status, time.
+/// One log line per request: method, route, status, time. The route is the template
+/// (`/api/v1/comments/{receipt}`), never the path itself, which may hold a receipt or case number;
+/// a path no route matched (static files, 404s) is logged cut short.
 async fn log_request(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
-    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let method = req.method().clone();
+    let path = match req.extensions().get::<axum::extract::MatchedPath>() {
+        Some(route) => route.as_str().to_string(),
+        None => req.uri().path().chars().take(64).collect(),
+    };
     let started = std::time::Instant::now();
     let res = next.run(req).await;
     tracing::info!(%method, path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");

@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/cases", post(file))
-        .route("/api/v1/cases/{number}", get(progress))
+        .route("/api/v1/cases/progress", post(progress))
         .route("/api/v1/cases/{number}/rating", post(rate))
         .route("/api/v1/cases/{number}/review", post(review))
         .route("/api/v1/staff/cases", get(queue))
@@ -38,8 +38,11 @@ async fn file(
     Ok((StatusCode::CREATED, Json(filed)).into_response())
 }
 
+/// A case number and its query code: the key to a case, so it travels in a body, never in a URL
+/// (URLs end up in logs, browser history and proxies).
 #[derive(Deserialize)]
-struct Code {
+struct Lookup {
+    number: String,
     code: String,
 }
 
@@ -53,11 +56,10 @@ async fn progress(
     State(st): State<AppState>,
     Extension(lim): Extension<Arc<Limiters>>,
     Extension(ip): Extension<ClientIp>,
-    Path(number): Path<String>,
-    Query(c): Query<Code>,
+    Json(l): Json<Lookup>,
 ) -> Result<Json<Progress>, ApiError> {
     check_lookup(&lim, ip)?;
-    Ok(Json(store::progress(&st.db, &st.cases, &number, &c.code).await?))
+    Ok(Json(store::progress(&st.db, &st.cases, &l.number, &l.code).await?))
 }
 
 #[derive(Deserialize)]

@@ -17,7 +17,7 @@ async fn the_openapi_document_describes_every_route() {
         "/api/v1/consultations/{id}/report",
         "/api/v1/session",
         "/api/v1/cases",
-        "/api/v1/cases/{number}",
+        "/api/v1/cases/progress",
         "/api/v1/cases/{number}/rating",
         "/api/v1/cases/{number}/review",
         "/api/v1/staff/cases",

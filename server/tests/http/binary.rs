@@ -201,3 +201,43 @@ async fn two_processes_on_one_database_share_sessions_and_comments_and_survive_a
     stop(node_a);
     stop(node_b);
 }
+
+#[tokio::test]
+async fn an_operator_can_stop_the_server_while_a_client_holds_half_a_request_and_logs_hold_no_receipts() {
+    use std::io::Write;
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    crate::harness::database_url(dir.path()).await;
+    let data = dir.path().join("data");
+    let config = dir.path().join("canyu.toml");
+    std::fs::File::create(&config).unwrap().write_all(b"[http]\nshutdown_grace_secs = 2\n").unwrap();
+    let mut command = canyu(dir.path());
+    command.env("CANYU_DATA_DIR", &data).env("RUST_LOG", "info").args(["--config"]).arg(&config);
+    let mut child = command.arg("serve").stdout(Stdio::piped()).spawn().expect("spawn canyu");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url =
+        lines.by_ref().map_while(Result::ok).find_map(|l| l.split("已启动：").nth(1).map(|u| u.trim().to_string()));
+    let url = url.expect("listening");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&data).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the data folder (database, index, key) is the owner's alone");
+    }
+    let res = reqwest::get(format!("{url}/api/v1/comments/YJ-2026-SECRET7")).await.unwrap();
+    assert_eq!(res.status(), 404);
+    // Half a request, never finished.
+    let mut half = tokio::net::TcpStream::connect(url.trim_start_matches("http://")).await.unwrap();
+    half.write_all(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nlogin=").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    assert!(Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap().success());
+    let exit = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "stopping took {:?}", started.elapsed());
+    let log: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(log.iter().any(|l| l.contains("/api/v1/comments/{receipt}")), "{log:?}");
+    assert!(!log.iter().any(|l| l.contains("SECRET7")), "a receipt number reached the log: {log:?}");
+    assert!(!log.iter().any(|l| l.contains('\u{1b}')), "colour codes in a log written to a file");
+    drop(half);
+}

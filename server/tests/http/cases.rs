@@ -12,7 +12,8 @@ async fn file(app: &TestApp, c: &Client, body: Value) -> Value {
 }
 
 async fn progress(app: &TestApp, number: &str, code: &str) -> Value {
-    let res = app.client().get(app.url(&format!("/api/v1/cases/{number}?code={code}"))).send().await.unwrap();
+    let lookup = json!({"number": number, "code": code});
+    let res = app.client().post(app.url("/api/v1/cases/progress")).json(&lookup).send().await.unwrap();
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
 }
@@ -58,7 +59,8 @@ async fn a_petition_goes_from_filing_through_review_and_re_review_to_a_final_ans
     let p = progress(&app, number, code).await;
     assert_eq!(p["status"], "received");
     assert!(p["due_on"].is_string(), "the register clock runs");
-    let res = app.client().get(app.url(&format!("/api/v1/cases/{number}?code=WRONG-CODE"))).send().await.unwrap();
+    let wrong = json!({"number": number, "code": "WRONG-CODE"});
+    let res = app.client().post(app.url("/api/v1/cases/progress")).json(&wrong).send().await.unwrap();
     assert_eq!(res.status(), 404, "a wrong code looks like no case");
 
     let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
