@@ -146,7 +146,30 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         // Logged here, where it is turned into the generic error; the text never reaches a user.
         tracing::error!(error = %e, "database error");
-        AppError::Internal
+        if storage_fault(&e) {
+            AppError::Unavailable
+        } else {
+            AppError::Internal
+        }
+    }
+}
+
+/// Whether a database error means the storage cannot take writes (or be reached) right now, as
+/// opposed to a fault in the request: a full disk, an I/O error, a database that is gone. The
+/// client is told nothing was saved (503), and the health check reports it until writes work again.
+#[cfg(feature = "ssr")]
+pub fn storage_fault(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            // SQLite primary result codes (the low byte of extended ones): IOERR 10, CORRUPT 11,
+            // FULL 13, CANTOPEN 14, NOLFS 22, READONLY 8. PostgreSQL: class 53 (insufficient
+            // resources: disk full, out of memory, too many connections), 58 (system I/O error).
+            let sqlite = code.parse::<i64>().ok().map(|c| c & 0xff);
+            matches!(sqlite, Some(8 | 10 | 11 | 13 | 14 | 22)) || code.starts_with("53") || code.starts_with("58")
+        }
+        _ => false,
     }
 }
 

@@ -24,6 +24,23 @@ pub struct AppState {
     pub public_url: String,
     /// The case key, deadlines and attachment folder.
     pub cases: std::sync::Arc<crate::cases::store::CaseConfig>,
+    /// The data folder (embedded database, index, attachments) and the free space below which it
+    /// counts as full: the health check fails and uploads are refused before they are read.
+    pub data_dir: std::path::PathBuf,
+    pub min_free_bytes: u64,
+}
+
+impl AppState {
+    /// Whether the data folder has less free space than the configured floor (or cannot be asked).
+    pub fn disk_low(&self) -> bool {
+        match fs4::available_space(&self.data_dir) {
+            Ok(free) => free < self.min_free_bytes,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the data folder's free space");
+                true
+            }
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

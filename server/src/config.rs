@@ -130,6 +130,9 @@ pub struct Config {
     pub case_key: String,
     /// The deadline of each case step; unset steps keep their statutory values.
     pub periods: app::cases::deadlines::Periods,
+    /// Free space (MB) in the data folder below which the health check fails and case filings
+    /// with attachments are refused before they are read.
+    pub min_free_disk_mb: u64,
 }
 
 impl Default for Config {
@@ -151,6 +154,7 @@ impl Default for Config {
             http: Http::default(),
             case_key: String::new(),
             periods: app::cases::deadlines::Periods::default(),
+            min_free_disk_mb: 256,
         }
     }
 }
@@ -253,6 +257,9 @@ impl Config {
         }
         if let Some(v) = var("CANYU_SMTP_HELO") {
             self.smtp.helo = v;
+        }
+        if let Some(v) = var("CANYU_MIN_FREE_DISK_MB") {
+            self.min_free_disk_mb = v.parse().map_err(|_| ConfigError::Env("CANYU_MIN_FREE_DISK_MB", v))?;
         }
         if let Some(v) = var("CANYU_CASE_KEY") {
             self.case_key = v;

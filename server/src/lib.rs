@@ -40,8 +40,20 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     let cases = std::sync::Arc::new(cfg.case_config().map_err(std::io::Error::other)?);
     let search = Search::open(&cfg.search_dir(), &db).await.map_err(std::io::Error::other)?;
-    // Catch up with changes made while the server was down, then keep up.
-    search.catch_up(&db).await.map_err(std::io::Error::other)?;
+    // Changes made while the server was down are applied in the background (first thing the
+    // indexer does); until then search answers from the index as it was.
+    let through = search.health().applied_through;
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_changes WHERE id > $1")
+        .bind(through)
+        .fetch_one(&db)
+        .await
+        .unwrap_or(0);
+    if pending > 0 {
+        tracing::info!(
+            pending,
+            "search index: catching up in the background; searches see the index as it was until then"
+        );
+    }
     let interval = Duration::from_millis(cfg.search_interval_ms.max(10));
     let indexer = tokio::spawn(app::search::indexer::run(search.clone(), db.clone(), interval));
     let state = AppState {
@@ -52,6 +64,8 @@ pub async fn serve(
         mail_enabled: cfg.smtp.enabled(),
         public_url: cfg.public_url.trim_end_matches('/').to_string(),
         cases,
+        data_dir: cfg.data_dir.clone(),
+        min_free_bytes: cfg.min_free_disk_mb.saturating_mul(1024 * 1024),
     };
     let limiters = guard::Limiters::new(&cfg.limits);
     let pruner = limiters.clone();

@@ -103,15 +103,25 @@ impl SearchIndex {
         position: &Position,
     ) -> Result<(), SearchError> {
         let mut w = self.writer.lock().map_err(|_| tantivy::TantivyError::Poisoned)?;
-        for (field, value) in deletes {
-            w.delete_term(Term::from_field_text(*field, value));
+        let written = (|| {
+            for (field, value) in deletes {
+                w.delete_term(Term::from_field_text(*field, value));
+            }
+            for d in docs {
+                w.add_document(d)?;
+            }
+            let mut commit = w.prepare_commit()?;
+            commit.set_payload(&position.payload());
+            commit.commit()
+        })();
+        if let Err(e) = written {
+            // Nothing of a failed batch may ride along with a later commit (under a later
+            // position): back to the last commit, with a fresh writer if this one died.
+            if let Err(again) = w.rollback() {
+                tracing::error!(error = %again, "the search index could not roll back a failed batch");
+            }
+            return Err(e);
         }
-        for d in docs {
-            w.add_document(d)?;
-        }
-        let mut commit = w.prepare_commit()?;
-        commit.set_payload(&position.payload());
-        commit.commit()?;
         drop(w);
         self.reader.reload()?;
         Ok(())

@@ -21,6 +21,18 @@ pub enum IndexFailure {
     Task,
 }
 
+impl IndexFailure {
+    /// Which part failed, without details (those go to the log).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            IndexFailure::Db(_) => "database",
+            IndexFailure::Index(_) => "index",
+            IndexFailure::Io(_) => "files",
+            IndexFailure::Task => "task",
+        }
+    }
+}
+
 /// Change records applied per commit at most.
 const BATCH: i64 = 5_000;
 
@@ -30,6 +42,20 @@ pub struct Search {
     /// This node's name in `search_nodes` (made up once, kept in the index folder).
     node: String,
     current: RwLock<Arc<SearchIndex>>,
+    health: std::sync::Mutex<SearchHealth>,
+}
+
+/// How indexing is going, for the health check and the administrator.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SearchHealth {
+    /// Why the last attempt failed (generic: the details are in the log), while it keeps failing.
+    pub failing: Option<String>,
+    /// Since when it has been failing (Unix seconds).
+    pub failing_since: Option<i64>,
+    /// The last time every pending change was applied (Unix seconds).
+    pub caught_up_at: Option<i64>,
+    /// Change records applied so far (the position in `search_changes`).
+    pub applied_through: i64,
 }
 
 impl Search {
@@ -48,7 +74,31 @@ impl Search {
         };
         let idx = blocking(move || SearchIndex::open(&dir).map_err(IndexFailure::from)).await?;
         let node = node_name(root)?;
-        Ok(Arc::new(Search { root: root.to_path_buf(), node, current: RwLock::new(Arc::new(idx)) }))
+        let health = SearchHealth { applied_through: idx.position().last, ..SearchHealth::default() };
+        let current = RwLock::new(Arc::new(idx));
+        Ok(Arc::new(Search { root: root.to_path_buf(), node, current, health: std::sync::Mutex::new(health) }))
+    }
+
+    /// How indexing is going.
+    pub fn health(&self) -> SearchHealth {
+        self.health.lock().map(|h| h.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    fn note(&self, outcome: Result<(), &IndexFailure>) {
+        let mut h = self.health.lock().unwrap_or_else(|p| p.into_inner());
+        let now = crate::clock::now();
+        h.applied_through = self.index().position().last;
+        match outcome {
+            Ok(()) => {
+                h.failing = None;
+                h.failing_since = None;
+                h.caught_up_at = Some(now);
+            }
+            Err(e) => {
+                h.failing = Some(e.kind().to_string());
+                h.failing_since.get_or_insert(now);
+            }
+        }
     }
 
     /// The index generation in use.
@@ -186,13 +236,18 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f).await.map_err(|_| IndexFailure::Task)?
 }
 
-/// Apply changes every `interval` for as long as the server runs. After a failure (which may have
-/// been a whole rebuild) the pause doubles, up to five minutes, until indexing succeeds again.
+/// Apply changes for as long as the server runs: at once (catching up with what changed while
+/// the server was down, while it already serves from the index as it was), then every `interval`.
+/// After a failure (a full disk, too many open files; a failed batch is rolled back) the pause
+/// doubles, up to 30 seconds, and indexing resumes by itself once the fault is gone; the state is
+/// in [`Search::health`].
 pub async fn run(search: Arc<Search>, db: AnyPool, interval: Duration) {
-    let mut pause = interval;
+    let mut pause = Duration::ZERO;
     loop {
         tokio::time::sleep(pause).await;
-        match search.catch_up(&db).await {
+        let outcome = search.catch_up(&db).await;
+        search.note(outcome.as_ref().map(|_| ()));
+        match outcome {
             Ok(n) => {
                 if n > 0 {
                     tracing::debug!(changes = n, "search index updated");
@@ -200,7 +255,7 @@ pub async fn run(search: Arc<Search>, db: AnyPool, interval: Duration) {
                 pause = interval;
             }
             Err(e) => {
-                pause = (pause * 2).min(Duration::from_secs(300)).max(interval);
+                pause = (pause * 2).clamp(interval, Duration::from_secs(30));
                 tracing::error!(error = %e, retry_in_s = pause.as_secs(), "search indexing failed; will retry");
             }
         }

@@ -91,3 +91,20 @@ async fn health_check_answers_when_the_database_does() {
     app.db.close().await;
     assert_eq!(app.get(&app.client(), "/healthz").await.status(), 503);
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_error_code_and_every_operation_can_refuse() {
+    use app::error::AppError;
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get(&app.client(), "/api/v1/openapi.json").await.json().await.unwrap();
+    let codes = &doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"];
+    for status in [400, 401, 403, 404, 405, 413, 415, 422, 429, 500, 503] {
+        let code = AppError::from_status(status).code();
+        assert!(codes.as_array().unwrap().iter().any(|c| c == code), "{code} undocumented");
+    }
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            assert!(op["responses"].get("default").is_some(), "{method} {path} does not document its refusals");
+        }
+    }
+}

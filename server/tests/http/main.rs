@@ -5,6 +5,7 @@ mod binary;
 mod cases;
 mod comments;
 mod consultations;
+mod diskfull;
 mod edges;
 mod feedback;
 mod harness;
