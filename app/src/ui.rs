@@ -157,3 +157,39 @@ pub fn query(name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + 
     let q = leptos_router::hooks::use_query_map();
     move || q.read().get(name).filter(|v| !v.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::escape_text;
+
+    #[test]
+    fn typed_markup_becomes_text_that_reads_back_exactly() {
+        assert_eq!(
+            escape_text("</textarea><img src=x onerror=alert(1)>&lt;"),
+            "&lt;/textarea&gt;&lt;img src=x onerror=alert(1)&gt;&amp;lt;"
+        );
+        assert_eq!(escape_text("第十二条 “引号” 'x'"), "第十二条 “引号” 'x'");
+    }
+
+    /// Leptos 0.8 writes `<textarea>` children raw, so a text area anywhere but in `TextArea`
+    /// would let typed text close it and inject markup.
+    #[test]
+    fn every_text_area_escapes_its_value() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("ui.rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    if text.contains(&format!("<{}", "textarea")) {
+                        found.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        assert!(found.is_empty(), "use ui::TextArea instead of a bare text area in {found:?}");
+    }
+}

@@ -19,16 +19,6 @@ const SITE = '公众参与平台';
 type Watch = { dialogs: string[]; errors: string[] };
 
 function watch(page: Page, w: Watch): Page {
-  const raw = process.env.SIM_RAW;
-  if (raw) void page.context().route('**/*', async (route) => {
-    const r = await route.fetch();
-    if (!(r.headers()['content-type'] ?? '').includes('text/html')) return route.fulfill({ response: r });
-    const un = (x: string) => x.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-    let html = await r.text();
-    if (raw === 'title') html = html.replace(/(<title>)([\s\S]*?)(<\/title>)/, (_a, o, t, c) => o + un(t) + c);
-    if (raw === 'textarea') html = html.replace(/(<textarea[^>]*>)([\s\S]*?)(<\/textarea>)/g, (_a, o, t, c) => o + un(t) + c);
-    return route.fulfill({ response: r, body: html });
-  });
   page.on('dialog', (d) => {
     w.dialogs.push(`${page.url()}: ${d.type()} ${d.message()}`);
     d.dismiss().catch(() => {});
@@ -146,7 +136,7 @@ test('a hostile consultation, comment and answer are shown as exact, inert text'
   await ready(staff);
   await staff.getByLabel('截止日期（含当日）').fill(inDays(14));
   await staff.getByRole('button', { name: '发布' }).click();
-  await staff.waitForURL(/\/staff\/consultations\/\d+$/);
+  await staff.waitForURL(/\/staff\/consultations\/\d+$/, { timeout: 15_000 });
   const id = staff.url().match(/\/staff\/consultations\/(\d+)$/)![1];
   await expect(staff).toHaveTitle(`意见处理：${title} - ${SITE}`);
   expect(await textOf(staff.locator('h1'))).toBe(title);

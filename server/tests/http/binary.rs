@@ -114,7 +114,8 @@ async fn a_server_killed_while_comments_arrive_catches_up_without_losing_or_dupl
             child.wait().unwrap();
         }
     }
-    let (child, _, _) = start_with(dir.path(), &["serve"]);
+    let (child, url, _) = start_with(dir.path(), &["serve"]);
+    crate::harness::wait_until_indexed(&url).await;
     stop(child);
 
     let db = server::db::connect(&crate::harness::database_url(dir.path()).await).await.unwrap();

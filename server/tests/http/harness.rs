@@ -201,6 +201,20 @@ impl TestApp {
 
 pub const DRAFT: &str = "第一章　总则\n第一条　为了规范养犬行为，制定本条例。\n第二条　本条例适用于本市行政区域。\n第二章　管理\n第三条　养犬人应当为犬只办理登记。\n第三条之一　重点管理区内禁止饲养烈性犬。\n";
 
+/// Wait until the server at `base` reports in `/healthz` that its search index has caught up once
+/// (it serves at once after a start and catches up in the background).
+pub async fn wait_until_indexed(base: &str) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let health: serde_json::Value = reqwest::get(format!("{base}/healthz")).await.unwrap().json().await.unwrap();
+        if !health["search"]["caught_up_at"].is_null() {
+            return;
+        }
+        assert!(std::time::Instant::now() < until, "the search index never caught up: {health}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// The numeric id at the end of a redirect's Location path.
 pub fn location_id(res: &Response) -> i64 {
     let loc = location(res);

@@ -124,7 +124,8 @@ async fn chinese_words_names_and_document_numbers_are_found_as_typed() {
 
 #[tokio::test]
 async fn after_a_restart_the_index_catches_up_with_nothing_missing_or_duplicated() {
-    // An indexer that never wakes: only the catch-up at start applies changes.
+    // An indexer that never wakes again: only the catch-up after start (in the background, while
+    // the server already serves) applies changes.
     let cfg = Config { search_interval_ms: 3_600_000, limits: relaxed(), ..Config::default() };
     let app = TestApp::spawn_in(tempfile::tempdir().unwrap(), cfg.clone()).await;
     let (staff, _) = app.staff("市公安局").await;
@@ -138,6 +139,7 @@ async fn after_a_restart_the_index_catches_up_with_nothing_missing_or_duplicated
     // Each comment has two change records (received, approved): applying both must not duplicate.
     let dir = app.stop().await;
     let app = TestApp::spawn_in(dir, cfg).await;
+    wait_until_indexed(&app.base).await;
     let r = search(&app, &app.client(), "重启测试").await;
     assert_eq!(r["total"], 12, "{r}");
 }
