@@ -108,9 +108,10 @@ impl Limiters {
     }
 }
 
-/// Keys for a request: the client IP, plus the account when there is one.
+/// Keys for a request: the client's address (IPv6: its /64, which one subscriber holds whole), plus
+/// the account when there is one.
 pub fn keys(ip: ClientIp, account: Option<String>) -> Vec<String> {
-    let mut k = vec![format!("ip:{}", ip.0)];
+    let mut k = vec![format!("ip:{}", crate::listen::client_key(ip.0))];
     k.extend(account.map(|a| format!("acct:{a}")));
     k
 }

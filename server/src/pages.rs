@@ -111,9 +111,10 @@ pub async fn check_credentials(
     if account.chars().count() > 254 || account.chars().any(char::is_control) {
         return Err(AppError::BadCredentials);
     }
-    lockout::attempt(&st.db, &account).await?;
+    let source = crate::listen::client_key(ip.0).to_string();
+    lockout::attempt(&st.db, &account, &source).await?;
     let id = accounts::authenticate(&st.db, login, password).await?;
-    lockout::clear(&st.db, &account).await?;
+    lockout::succeeded(&st.db, &account, &source).await?;
     accounts::user(&st.db, id).await
 }
 

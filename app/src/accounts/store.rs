@@ -57,7 +57,8 @@ pub fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn sha256_hex(s: &str) -> String {
+/// SHA-256 of a text, in hex (stored in place of session tokens and client addresses).
+pub fn sha256_hex(s: &str) -> String {
     to_hex(&Sha256::digest(s.as_bytes()))
 }
 

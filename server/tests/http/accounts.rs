@@ -240,3 +240,54 @@ async fn an_officer_still_on_the_one_time_password_cannot_open_the_legal_channel
     }
     assert_eq!(app.get(&c, "/petition/legal").await.status(), 403);
 }
+
+/// A server behind a (test) proxy, so each request can say which address it comes from.
+async fn behind_proxy() -> TestApp {
+    let cfg = server::config::Config { limits: relaxed(), trust_forwarded_for: true, ..Default::default() };
+    TestApp::spawn_in(tempfile::tempdir().unwrap(), cfg).await
+}
+
+async fn sign_in_from(app: &TestApp, address: &str, password: &str) -> reqwest::Response {
+    app.client()
+        .post(app.url("/login"))
+        .header("x-forwarded-for", address)
+        .form(&[("login", "13900004242"), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn someone_guessing_a_password_is_locked_out_but_cannot_lock_the_owner_out() {
+    let app = behind_proxy().await;
+    app.citizen("13900004242").await;
+    assert_eq!(sign_in_from(&app, "198.51.100.7", "correct horse").await.status(), 303, "the owner's usual address");
+    for _ in 0..app::accounts::lockout::MAX_FAILURES {
+        assert_eq!(sign_in_from(&app, "203.0.113.66", "guess").await.status(), 401);
+    }
+    let res = sign_in_from(&app, "203.0.113.66", "correct horse").await;
+    assert_eq!(res.status(), 429, "the guessing address is locked out, even with the right password");
+    // The owner, anywhere else, signs in as usual.
+    assert_eq!(sign_in_from(&app, "198.51.100.7", "correct horse").await.status(), 303);
+    assert_eq!(sign_in_from(&app, "192.0.2.1", "correct horse").await.status(), 303);
+    // Every address of one IPv6 subscriber (/64) counts as one.
+    for i in 0..app::accounts::lockout::MAX_FAILURES {
+        assert_eq!(sign_in_from(&app, &format!("2001:db8:7:7::{i:x}"), "guess").await.status(), 401);
+    }
+    assert_eq!(sign_in_from(&app, "2001:db8:7:7::ffff", "guess").await.status(), 429);
+}
+
+#[tokio::test]
+async fn guessing_spread_over_many_addresses_locks_new_addresses_while_the_owner_still_gets_in() {
+    let app = behind_proxy().await;
+    app.citizen("13900004242").await;
+    assert_eq!(sign_in_from(&app, "198.51.100.7", "correct horse").await.status(), 303);
+    let spread = app::accounts::lockout::ACCOUNT_FAILURES;
+    for i in 0..spread {
+        let res = sign_in_from(&app, &format!("10.{}.{}.1", i / 200, i % 200), "guess").await;
+        assert_eq!(res.status(), 401, "attempt {i}");
+    }
+    let res = sign_in_from(&app, "10.250.0.1", "correct horse").await;
+    assert_eq!(res.status(), 429, "an address new to the account is locked out");
+    assert_eq!(sign_in_from(&app, "198.51.100.7", "correct horse").await.status(), 303, "the owner's address is not");
+}
