@@ -39,6 +39,10 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     let cases = std::sync::Arc::new(cfg.case_config().map_err(std::io::Error::other)?);
+    let rebound = app::cases::store::bind_legacy_identities(&db, &cases.key).await.map_err(std::io::Error::other)?;
+    if rebound > 0 {
+        tracing::info!(identities = rebound, "re-sealed filers' identities bound to their cases");
+    }
     let search = Search::open(&cfg.search_dir(), &db).await.map_err(std::io::Error::other)?;
     // Changes made while the server was down are applied in the background (first thing the
     // indexer does); until then search answers from the index as it was.

@@ -1,6 +1,6 @@
 //! Sealing a filer's identity and contact details with the configured key, and the keyed tag that
 //! links a case to its filer's account without revealing it.
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -44,26 +44,44 @@ impl CaseKey {
         crate::accounts::store::random_hex(32)
     }
 
-    /// Encrypt and authenticate `plain`; the result (hex) holds the random nonce and the ciphertext.
-    pub fn seal(&self, plain: &[u8]) -> String {
+    /// Encrypt and authenticate `plain` for case `case_id`: the case id is authenticated with it,
+    /// so a sealed identity moved to another case's row does not open there (it would otherwise
+    /// name the wrong person without any error). The result is `v2:` and hex of the random nonce
+    /// and the ciphertext.
+    pub fn seal_for(&self, case_id: i64, plain: &[u8]) -> String {
+        format!("{BOUND}{}", self.seal_with(plain, &case_binding(case_id)))
+    }
+
+    /// Open what [`CaseKey::seal_for`] sealed for this very case; anything else is `Unreadable`.
+    pub fn open_for(&self, case_id: i64, sealed: &str) -> Result<Vec<u8>, SealError> {
+        let hex = sealed.strip_prefix(BOUND).ok_or(SealError::Unreadable)?;
+        self.open_with(hex, &case_binding(case_id))
+    }
+
+    /// Open a value sealed before identities were bound to their case (only to re-seal it bound).
+    pub fn open_unbound(&self, sealed: &str) -> Result<Vec<u8>, SealError> {
+        self.open_with(sealed, b"")
+    }
+
+    fn seal_with(&self, plain: &[u8], aad: &[u8]) -> String {
         let cipher = XChaCha20Poly1305::new(Key::from_slice(&self.0));
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         // Encryption into a Vec cannot fail for inputs of any size we handle.
-        let sealed = cipher.encrypt(XNonce::from_slice(&nonce), plain).unwrap_or_default();
+        let sealed = cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad }).unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend(sealed);
         to_hex(&out)
     }
 
-    /// Decrypt what `seal` produced with this key.
-    pub fn open(&self, sealed: &str) -> Result<Vec<u8>, SealError> {
+    fn open_with(&self, sealed: &str, aad: &[u8]) -> Result<Vec<u8>, SealError> {
         let bytes = from_hex(sealed).ok_or(SealError::Unreadable)?;
         if bytes.len() < 24 {
             return Err(SealError::Unreadable);
         }
         let cipher = XChaCha20Poly1305::new(Key::from_slice(&self.0));
-        cipher.decrypt(XNonce::from_slice(&bytes[..24]), &bytes[24..]).map_err(|_| SealError::Unreadable)
+        let payload = Payload { msg: &bytes[24..], aad };
+        cipher.decrypt(XNonce::from_slice(&bytes[..24]), payload).map_err(|_| SealError::Unreadable)
     }
 
     /// A keyed tag (HMAC-SHA-256) of an account, so cases can be found by their filer's account
@@ -76,6 +94,13 @@ impl CaseKey {
     pub fn mac(&self, message: &[u8]) -> [u8; 32] {
         hmac_sha256(&self.0, message)
     }
+}
+
+/// The prefix of values sealed bound to their case.
+pub const BOUND: &str = "v2:";
+
+fn case_binding(case_id: i64) -> Vec<u8> {
+    format!("canyu case identity {case_id}").into_bytes()
 }
 
 fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
@@ -106,15 +131,30 @@ mod tests {
     #[test]
     fn what_is_sealed_opens_only_with_the_same_key_and_untouched() {
         let key = CaseKey::from_hex(&CaseKey::generate_hex()).unwrap();
-        let sealed = key.seal("张三 13900001111".as_bytes());
+        let sealed = key.seal_for(7, "张三 13900001111".as_bytes());
         assert!(!sealed.contains("13900001111"));
-        assert_eq!(key.open(&sealed).unwrap(), "张三 13900001111".as_bytes());
-        assert_ne!(key.seal(b"x"), key.seal(b"x"), "a fresh nonce each time");
+        assert_eq!(key.open_for(7, &sealed).unwrap(), "张三 13900001111".as_bytes());
+        assert_ne!(key.seal_for(7, b"x"), key.seal_for(7, b"x"), "a fresh nonce each time");
         let other = CaseKey::from_hex(&CaseKey::generate_hex()).unwrap();
-        assert_eq!(other.open(&sealed), Err(SealError::Unreadable));
+        assert_eq!(other.open_for(7, &sealed), Err(SealError::Unreadable));
         let mut tampered = sealed.clone();
         tampered.replace_range(60..62, if &sealed[60..62] == "00" { "01" } else { "00" });
-        assert_eq!(key.open(&tampered), Err(SealError::Unreadable));
+        assert_eq!(key.open_for(7, &tampered), Err(SealError::Unreadable));
+    }
+
+    #[test]
+    fn a_sealed_identity_moved_to_another_case_does_not_open_there() {
+        let key = CaseKey::from_hex(&CaseKey::generate_hex()).unwrap();
+        let sealed = key.seal_for(41, b"reporter of case 41");
+        assert_eq!(key.open_for(42, &sealed), Err(SealError::Unreadable));
+        assert_eq!(
+            key.open_for(41, sealed.trim_start_matches(BOUND)),
+            Err(SealError::Unreadable),
+            "unbound form refused"
+        );
+        let legacy = key.seal_with(b"old", b"");
+        assert_eq!(key.open_unbound(&legacy).unwrap(), b"old");
+        assert_eq!(key.open_for(1, &legacy), Err(SealError::Unreadable));
     }
 
     #[test]

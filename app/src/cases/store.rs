@@ -365,7 +365,7 @@ pub async fn file(
     let number = format!("{}-{}-{id:06}", kind.prefix(), clock::date_of(now).year);
     sqlx::query("UPDATE cases SET number = $1 WHERE id = $2").bind(&number).bind(id).execute(&mut *tx).await?;
     let identity = Identity { name, phone, email, address, user_id: user.map(|u| u.id) };
-    let sealed = cfg.key.seal(&serde_json::to_vec(&identity).unwrap_or_default());
+    let sealed = cfg.key.seal_for(id, &serde_json::to_vec(&identity).unwrap_or_default());
     sqlx::query("INSERT INTO case_parties (case_id, filer_tag, sealed) VALUES ($1, $2, $3)")
         .bind(id)
         .bind(tag.as_deref())
@@ -932,6 +932,28 @@ pub async fn terminate(db: &AnyPool, cfg: &CaseConfig, user: &CurrentUser, id: i
     Ok(())
 }
 
+/// Re-seal identities sealed before they were bound to their case, bound to the case whose row
+/// holds them (run at start; a no-op once done). Returns how many were re-sealed.
+pub async fn bind_legacy_identities(db: &AnyPool, key: &CaseKey) -> AppResult<u64> {
+    let legacy: Vec<(i64, String)> =
+        sqlx::query_as("SELECT case_id, sealed FROM case_parties WHERE sealed NOT LIKE 'v2:%'").fetch_all(db).await?;
+    let mut done = 0;
+    for (case_id, sealed) in legacy {
+        let Ok(plain) = key.open_unbound(&sealed) else {
+            tracing::error!(case = case_id, "a sealed identity does not open with this key; left as it is");
+            continue;
+        };
+        sqlx::query("UPDATE case_parties SET sealed = $1 WHERE case_id = $2 AND sealed = $3")
+            .bind(key.seal_for(case_id, &plain))
+            .bind(case_id)
+            .bind(&sealed)
+            .execute(db)
+            .await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
 /// Reveal a filer's identity to someone granted it, for a stated reason; every reveal is recorded
 /// (in `identity_reveals` and in the case's record).
 pub async fn reveal(db: &AnyPool, cfg: &CaseConfig, user: &CurrentUser, id: i64, reason: &str) -> AppResult<Identity> {
@@ -943,8 +965,16 @@ pub async fn reveal(db: &AnyPool, cfg: &CaseConfig, user: &CurrentUser, id: i64,
     }
     let sealed: String =
         sqlx::query_scalar("SELECT sealed FROM case_parties WHERE case_id = $1").bind(id).fetch_one(&mut *tx).await?;
+    // Fails closed: an identity that does not open for this case (moved from another case's row,
+    // altered, or sealed with another key) is never shown.
     let identity: Identity =
-        cfg.key.open(&sealed).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(AppError::Internal)?;
+        cfg.key.open_for(id, &sealed).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(|| {
+            tracing::error!(
+                case = id,
+                "the sealed identity does not open for this case: altered, moved or another key"
+            );
+            AppError::Conflict("封存的身份信息无法验证（可能被改动），未予显示；请联系系统管理员核查。".into())
+        })?;
     sqlx::query("INSERT INTO identity_reveals (case_id, user_id, reason, revealed_at) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(user.id)

@@ -558,3 +558,54 @@ async fn a_review_goes_to_the_unit_above_and_a_re_review_above_that() {
     ok(&app, &officer, id, rereview).await;
     assert_eq!(progress(&app, number, code).await["stage"], "rereview");
 }
+
+#[tokio::test]
+async fn a_filers_sealed_identity_moved_to_another_case_names_nobody() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006001").await;
+    let first = file(&app, &citizen, claim("第一件：油烟扰民")).await;
+    let mut other = claim("第二件：噪音扰民");
+    other["name"] = json!("李四");
+    other["phone"] = json!("13900006002");
+    let second = file(&app, &citizen, other).await;
+    let (a, b) =
+        (id_of(&app, first["number"].as_str().unwrap()).await, id_of(&app, second["number"].as_str().unwrap()).await);
+    // Someone with the database but not the key swaps the two sealed rows.
+    let sealed = |id| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT sealed FROM case_parties WHERE case_id = $1")
+                .bind(id)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let (sa, sb) = (sealed(a).await, sealed(b).await);
+    for (id, s) in [(a, &sb), (b, &sa)] {
+        sqlx::query("UPDATE case_parties SET sealed = $1 WHERE case_id = $2")
+            .bind(s)
+            .bind(id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &["reveal_identity"]).await;
+    let res = act(&app, &officer, a, json!({"action": "reveal", "reason": "核实身份"})).await;
+    assert_eq!(res.status(), 409, "a swapped identity is refused, not shown as this case's filer");
+    let text = res.text().await.unwrap();
+    assert!(!text.contains("李四") && !text.contains("13900006002"), "{text}");
+    assert!(text.contains("无法验证"));
+    // Put back, it opens again for its own case.
+    for (id, s) in [(a, &sa), (b, &sb)] {
+        sqlx::query("UPDATE case_parties SET sealed = $1 WHERE case_id = $2")
+            .bind(s)
+            .bind(id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    let res = act(&app, &officer, a, json!({"action": "reveal", "reason": "核实身份"})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["identity"]["name"], "王五");
+}
