@@ -7,6 +7,8 @@ pub mod chain;
 pub mod deadlines;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod screen;
+#[cfg(feature = "ssr")]
 pub mod seal;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -365,6 +367,13 @@ pub struct CaseSummary {
     pub repeats: Option<String>,
     pub satisfaction: Option<i64>,
     pub received_at: i64,
+}
+
+impl CaseSummary {
+    /// A report (投诉举报, or a 检举控告 petition): kept from the unit it concerns and its chain.
+    pub fn is_report(&self) -> bool {
+        self.kind == CaseKind::Complaint || self.petition_kind == Some(PetitionKind::Accusation)
+    }
 }
 
 /// A recorded step as staff see it (internal steps too).

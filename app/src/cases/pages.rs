@@ -594,6 +594,16 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
                 }).collect_view()}
             </ul>
         })}
+        {(c.may_triage && s.is_report()).then(|| view! {
+            <h2>"被举报单位"</h2>
+            <p class="hint">"举报件须确定被举报单位后才能转送或交办；不会转交被举报单位及其上下级单位，相关人员也看不到本件。"</p>
+            <form method="post" action=action.clone() class="stacked">
+                <label for="concerned-unit">"被举报单位"</label>
+                <select id="concerned-unit" name="unit">{unit_options()}</select>
+                {f("concerned_agency_id")}
+                <button type="submit" name="action" value="concerns" class="secondary">"确定被举报单位"</button>
+            </form>
+        })}
         {c.may_triage.then(|| view! {
             <h2>"登记分流"</h2>
             <form method="post" action=action.clone() class="stacked">

@@ -2,6 +2,7 @@
 //! entry in the hash-chained record, the filer's view by number and query code.
 use super::chain::{self, Step};
 use super::deadlines::{Calendar, CalendarDay, DayKind, Periods};
+use super::screen::{Screen, Units};
 use super::seal::{to_hex, CaseKey};
 use super::{CaseKind, CaseStatus, Decision, Filed, Filing, PetitionKind, Progress, PublicStep, Stage};
 use crate::accounts::{CurrentUser, Role};
@@ -143,6 +144,11 @@ fn case_of(r: CaseRow) -> Case {
     }
 }
 
+/// Whether a summary row is a report (complaint or 检举控告).
+fn summary_is_report(r: &SummaryRow) -> bool {
+    r.2 == "complaint" || r.3.as_deref() == Some("accusation")
+}
+
 /// A case, locked for the rest of the transaction on PostgreSQL (SQLite's write transactions
 /// already run one at a time), so two steps cannot both pass the same status check.
 async fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Case> {
@@ -159,10 +165,10 @@ pub async fn grants(db: impl sqlx::AnyExecutor<'_>, user: i64) -> AppResult<Vec<
 
 /// Whether `user` (with `grants`) may see the case at all. The unit a report is about never does
 /// (a claim about a unit's own decision is, as usual, handled by that unit).
-fn may_see(user: &CurrentUser, grants: &[String], case: &Case) -> bool {
+fn may_see(user: &CurrentUser, grants: &[String], screen: &Screen, case: &Case) -> bool {
     let granted = |g: &str| grants.iter().any(|x| x == g);
-    // Whatever the role or channel: nobody of the unit a report is about sees it.
-    if case.is_report() && case.concerned_agency_id.is_some() && case.concerned_agency_id == user.agency_id {
+    // Whatever the role or channel: nobody of the unit a report is about, or above or below it.
+    if screen.hides(case.is_report(), case.concerned_agency_id) {
         return false;
     }
     if user.must_change_password {
@@ -177,8 +183,7 @@ fn may_see(user: &CurrentUser, grants: &[String], case: &Case) -> bool {
         Role::PetitionOfficer => !user.must_change_password,
         Role::Staff => {
             let agency = user.agency_id;
-            let about_it = case.is_report() && case.concerned_agency_id == agency;
-            agency.is_some() && case.unit_id == agency && !about_it && !user.must_change_password
+            agency.is_some() && case.unit_id == agency && !user.must_change_password
         }
         _ => false,
     }
@@ -193,7 +198,8 @@ async fn visible(conn: &mut AnyConnection, user: &CurrentUser, id: i64) -> AppRe
 async fn visible_with_grants(conn: &mut AnyConnection, user: &CurrentUser, id: i64) -> AppResult<(Case, Vec<String>)> {
     let case = load(&mut *conn, id).await?;
     let grants = grants(&mut *conn, user.id).await?;
-    if may_see(user, &grants, &case) {
+    let screen = Screen::for_viewer(&mut *conn, user).await?;
+    if may_see(user, &grants, &screen, &case) {
         Ok((case, grants))
     } else {
         Err(AppError::NotFound)
@@ -224,6 +230,37 @@ async fn step(
     let entry = Step { case_id: case.id, actor_id: actor, action, status: status.as_str(), public, detail };
     chain::append(conn, &cfg.key, &entry).await?;
     tracing::info!(case = case.id, action, status = status.as_str(), "case step");
+    Ok(())
+}
+
+/// A report about a petition office (or a unit above or below one) cannot be triaged by that
+/// office: it goes to the discipline channel as it is filed, independent of the office.
+async fn to_discipline_if_about_an_office(
+    conn: &mut AnyConnection,
+    cfg: &CaseConfig,
+    id: i64,
+    concerned: Option<i64>,
+) -> AppResult<()> {
+    let Some(concerned) = concerned else { return Ok(()) };
+    if !Units::load(&mut *conn).await?.concerns_an_office(concerned) {
+        return Ok(());
+    }
+    sqlx::query("UPDATE cases SET channel = 'discipline', status = $1 WHERE id = $2")
+        .bind(CaseStatus::Discipline.as_str())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let detail = json!({"note": "举报涉及信访部门，直接转纪检监察机关办理"});
+    let entry = Step {
+        case_id: id,
+        actor_id: None,
+        action: "discipline",
+        status: CaseStatus::Discipline.as_str(),
+        public: true,
+        detail,
+    };
+    chain::append(conn, &cfg.key, &entry).await?;
+    tracing::info!(case = id, "a report about a petition office went to the discipline channel");
     Ok(())
 }
 
@@ -393,6 +430,9 @@ pub async fn file(
     });
     let entry = Step { case_id: id, actor_id: None, action: "filed", status: "received", public: true, detail };
     chain::append(&mut tx, &cfg.key, &entry).await?;
+    if report {
+        to_discipline_if_about_an_office(&mut tx, cfg, id, f.concerned_agency_id).await?;
+    }
     tx.commit().await?;
     tracing::info!(case = id, kind = kind.as_str(), anonymous = f.anonymous, attachments = stored.len(), "case filed");
     Ok(Filed { number, query_code: code, repeats: repeats.map(|r| r.1) })
@@ -479,6 +519,7 @@ pub fn describe(action: &str, d: &serde_json::Value) -> String {
         "not_accepted" => format!("不予受理。理由：{}。请通过以下途径反映：{}", s("reason"), s("channel")),
         "legal" => format!("属于涉法涉诉事项，已导入法律程序处理（{}）", s("body_label")),
         "discipline" => "已转纪检监察机关处理".into(),
+        "concerned_set" => format!("确定被举报单位：{}", s("unit")),
         "routed" => format!("已{}至{}", if s("routing") == "assign" { "交办" } else { "转送" }, s("unit")),
         "unit_accepted" => format!("{}已受理，将于{}前出具处理意见", s("unit"), s("due_on")),
         "extended" => format!(
@@ -511,6 +552,9 @@ pub enum Triage {
     Legal { body: String, note: String },
     /// A report against an official: to the discipline/supervision channel.
     Discipline { note: String },
+    /// Name the listed unit a report concerns, when the reporter named it only in words: a report
+    /// is routed only once it is known whom it must be kept from.
+    Concerns { unit: i64 },
 }
 
 /// The petition office registers a received (or objected-to) case and decides where it goes.
@@ -531,8 +575,13 @@ pub async fn triage(db: &AnyPool, cfg: &CaseConfig, officer: &CurrentUser, id: i
                 .fetch_optional(&mut *tx)
                 .await?;
             let name = name.ok_or_else(|| AppError::field("unit", "请选择责任单位"))?;
-            if case.is_report() && case.concerned_agency_id == Some(unit) {
-                return Err(AppError::field("unit", "举报件不得转交被举报单位办理"));
+            if case.is_report() {
+                let Some(concerned) = case.concerned_agency_id else {
+                    return Err(AppError::field("concerned_agency_id", "举报件须先确定被举报单位，才能转送或交办"));
+                };
+                if Units::load(&mut *tx).await?.chain(concerned).contains(&unit) {
+                    return Err(AppError::field("unit", "举报件不得转交被举报单位及其上下级单位办理"));
+                }
             }
             let due = if assign {
                 let d = due_on
@@ -574,6 +623,32 @@ pub async fn triage(db: &AnyPool, cfg: &CaseConfig, officer: &CurrentUser, id: i
                 .await?;
             let detail = json!({"body": body, "body_label": label, "note": note});
             step(&mut tx, cfg, &case, actor, "legal", CaseStatus::Legal, true, detail, None).await?;
+        }
+        Triage::Concerns { unit } => {
+            if !case.is_report() {
+                return Err(AppError::Conflict("只有投诉举报、检举控告需要确定被举报单位".into()));
+            }
+            let name: Option<String> = sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1")
+                .bind(unit)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let name = name.ok_or_else(|| AppError::field("concerned_agency_id", "所选单位不存在"))?;
+            sqlx::query("UPDATE cases SET concerned_agency_id = $1 WHERE id = $2")
+                .bind(unit)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let detail = json!({"unit": name, "unit_id": unit});
+            let entry = Step {
+                case_id: id,
+                actor_id: actor,
+                action: "concerned_set",
+                status: case.status.as_str(),
+                public: false,
+                detail,
+            };
+            chain::append(&mut tx, &cfg.key, &entry).await?;
+            to_discipline_if_about_an_office(&mut tx, cfg, id, Some(unit)).await?;
         }
         Triage::Discipline { note } => {
             if !case.is_report() {
@@ -802,12 +877,17 @@ pub async fn request_review(db: &AnyPool, cfg: &CaseConfig, number: &str, code: 
     }
     // The next level up: the unit above the one that decided, if the administrator named one;
     // otherwise the petition office decides for it.
-    let above: Option<(i64, String)> = match case.unit_id {
-        Some(unit) => {
-            sqlx::query_as("SELECT p.id, p.name FROM agencies a JOIN agencies p ON p.id = a.parent_id WHERE a.id = $1")
-                .bind(unit)
-                .fetch_optional(&mut *tx)
-                .await?
+    // A report skips every unit above or below the one it concerns.
+    let concerned = case.concerned_agency_id.filter(|_| case.is_report());
+    let reviewer = match case.unit_id {
+        Some(unit) => Units::load(&mut *tx).await?.reviewer(unit, concerned),
+        None => None,
+    };
+    let above: Option<(i64, String)> = match reviewer {
+        Some(r) => {
+            let name: String =
+                sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(r).fetch_one(&mut *tx).await?;
+            Some((r, name))
         }
         None => None,
     };
@@ -1108,10 +1188,8 @@ pub async fn queue(
         Queue::Discipline if granted("discipline_channel") => ("c.channel = 'discipline'", None),
         Queue::Unit => {
             let agency = user.staff_agency()?;
-            // Never a report about the unit itself.
-            let filter = "c.channel = 'ordinary' AND c.unit_id = $1 AND NOT (c.concerned_agency_id IS NOT NULL
-                 AND c.concerned_agency_id = $1 AND (c.kind = 'complaint' OR c.petition_kind = 'accusation'))";
-            (filter, Some(agency))
+            // Reports about the unit's own chain are screened out below, as in every queue.
+            ("c.channel = 'ordinary' AND c.unit_id = $1", Some(agency))
         }
         _ => return Err(AppError::Forbidden),
     };
@@ -1137,13 +1215,15 @@ pub async fn queue(
         q = q.bind(format!("%{}%", escape_like(w))).bind(w.to_uppercase());
     }
     let now = clock::now();
-    // Nobody of the unit a report is about sees it, in any queue.
-    let about_own = |r: &SummaryRow| {
-        let report = r.2 == "complaint" || r.3.as_deref() == Some("accusation");
-        report && r.14.is_some() && r.14 == user.agency_id
-    };
-    let mut list: Vec<super::CaseSummary> =
-        q.fetch_all(db).await?.iter().filter(|r| !about_own(r)).map(|r| summary_of(r, now)).collect();
+    let mut conn = db.acquire().await?;
+    let screen = Screen::for_viewer(&mut conn, user).await?;
+    let mut list: Vec<super::CaseSummary> = q
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .filter(|r| !screen.hides(summary_is_report(r), r.14))
+        .map(|r| summary_of(r, now))
+        .collect();
     list.sort_by_key(|c| (c.days_left.is_none(), c.days_left.unwrap_or(0)));
     Ok(list)
 }
@@ -1358,10 +1438,14 @@ pub async fn dashboard(
     officer: &CurrentUser,
 ) -> AppResult<(Vec<super::UnitLoad>, Vec<super::CaseSummary>)> {
     officer.require(Role::PetitionOfficer)?;
+    let mut conn = db.acquire().await?;
+    let screen = Screen::for_viewer(&mut conn, officer).await?;
     let rows: Vec<SummaryRow> =
         sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.channel = 'ordinary' AND c.unit_id IS NOT NULL"))
-            .fetch_all(db)
+            .fetch_all(&mut *conn)
             .await?;
+    // Reports about the office's own chain are neither listed nor counted.
+    let rows: Vec<SummaryRow> = rows.into_iter().filter(|r| !screen.hides(summary_is_report(r), r.14)).collect();
     let now = clock::now();
     let mut loads: std::collections::BTreeMap<String, super::UnitLoad> = std::collections::BTreeMap::new();
     let mut urgent = Vec::new();

@@ -167,6 +167,10 @@ pub async fn perform(
         }
         "legal" => store::triage(db, cfg, user, id, Triage::Legal { body: a.body, note: a.note }).await?,
         "discipline" => store::triage(db, cfg, user, id, Triage::Discipline { note: a.note }).await?,
+        "concerns" => {
+            let unit = a.unit.ok_or_else(|| AppError::field("concerned_agency_id", "请选择被举报单位"))?;
+            store::triage(db, cfg, user, id, Triage::Concerns { unit }).await?
+        }
         "accept" => store::unit_act(db, cfg, user, id, UnitAction::Accept).await?,
         "object" => store::unit_act(db, cfg, user, id, UnitAction::Object { reason: a.reason }).await?,
         "extend" => {

@@ -609,3 +609,101 @@ async fn a_filers_sealed_identity_moved_to_another_case_names_nobody() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["identity"]["name"], "王五");
 }
+
+/// Sign in as the administrator and make `parent` the unit above `unit`.
+async fn set_parent(app: &TestApp, unit: i64, parent: i64) {
+    let pw = app::accounts::store::reset_admin(&app.db, "root-admin").await.unwrap();
+    let admin = app.client();
+    app.post_form(&admin, "/login", &[("login", "root-admin"), ("password", &pw)]).await;
+    app.post_form(&admin, "/account/password", &[("current", &pw), ("new", "admin-password")]).await;
+    let (u, p) = (unit.to_string(), parent.to_string());
+    assert_eq!(
+        app.post_form(&admin, "/admin/agencies/parent", &[("agency_id", &u), ("parent_id", &p)]).await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn a_report_named_in_words_is_routed_only_once_its_unit_is_set_and_never_within_that_units_chain() {
+    let app = TestApp::spawn().await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (city, city_id) = app.staff("某市人民政府").await;
+    let (bureau, bureau_id) = app.staff("某市公安局").await;
+    let (_, squad_id) = app.staff("某交警支队").await;
+    let (district, district_id) = app.staff("某区人民政府").await;
+    let (_, other_id) = app.staff("某市住建局").await;
+    set_parent(&app, bureau_id, city_id).await;
+    set_parent(&app, squad_id, bureau_id).await;
+    set_parent(&app, district_id, city_id).await;
+    // The reporter names the squad only in words.
+    let citizen = app.citizen("13900006111").await;
+    let filed = file(
+        &app,
+        &citizen,
+        json!({"kind": "petition", "petition_kind": "accusation", "matter": "交警支队某民警吃拿卡要",
+               "facts": "某民警查车时索要财物。", "request": "请查处。", "concerned_unit": "交警支队",
+               "name": "举报人乙", "phone": "13900006111"}),
+    )
+    .await;
+    let (number, code) = (filed["number"].as_str().unwrap(), filed["query_code"].as_str().unwrap());
+    let id = id_of(&app, number).await;
+    let res = act(&app, &officer, id, json!({"action": "transfer", "unit": other_id})).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("须先确定被举报单位"), "not routed while its unit is unknown");
+    ok(&app, &officer, id, json!({"action": "concerns", "unit": squad_id})).await;
+    // Neither the squad, nor the bureau above it, nor the city government above that.
+    for unit in [squad_id, bureau_id, city_id] {
+        let res = act(&app, &officer, id, json!({"action": "transfer", "unit": unit})).await;
+        assert_eq!(res.status(), 422, "routed into the reported unit's chain ({unit})");
+    }
+    ok(&app, &officer, id, json!({"action": "transfer", "unit": district_id})).await;
+    for staff in [&bureau, &city] {
+        assert!(!queue(&app, staff, "unit").await.contains(&number.to_string()));
+        assert_eq!(staff.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().status(), 404);
+    }
+    // Decided by the district; the review skips the city government (above the reported squad)
+    // and goes to the petition office.
+    ok(&app, &district, id, json!({"action": "accept"})).await;
+    ok(
+        &app,
+        &district,
+        id,
+        json!({"action": "decide", "decision": "explain", "text": "已核查。", "basis": "《信访工作条例》"}),
+    )
+    .await;
+    let body = json!({"code": code, "reason": "核查不彻底"});
+    let res = app.client().post(app.url(&format!("/api/v1/cases/{number}/review"))).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let p: Value = res.json().await.unwrap();
+    assert_ne!(p["unit"], "某市人民政府", "the review never goes to a unit above the one reported");
+    assert_eq!(city.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().status(), 404);
+    let review =
+        json!({"action": "decide_review", "decision": "support", "text": "重新核查。", "basis": "《信访工作条例》"});
+    ok(&app, &officer, id, review).await;
+}
+
+#[tokio::test]
+async fn a_report_about_the_petition_office_goes_to_the_discipline_channel_and_never_to_its_queue() {
+    let app = TestApp::spawn().await;
+    let (officer, office_id) = app.account("市信访局", Role::PetitionOfficer, &["discipline_channel"]).await;
+    let (watchdog, _) = app.account("市纪委监委", Role::PetitionOfficer, &["discipline_channel"]).await;
+    let filed = file(
+        &app,
+        &app.client(),
+        json!({"kind": "complaint", "matter": "信访局工作人员泄露举报人信息", "facts": "举报后被举报人得知我的身份。",
+               "concerned_agency_id": office_id, "anonymous": true}),
+    )
+    .await;
+    let number = filed["number"].as_str().unwrap().to_string();
+    let id = id_of(&app, &number).await;
+    for which in ["ordinary", "discipline"] {
+        assert!(
+            !queue(&app, &officer, which).await.contains(&number),
+            "the office lists a report about itself ({which})"
+        );
+    }
+    assert_eq!(officer.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().status(), 404);
+    assert!(queue(&app, &watchdog, "discipline").await.contains(&number), "an independent body has it");
+    let dashboard = app.get(&officer, "/petition").await.text().await.unwrap();
+    assert!(!dashboard.contains(&number));
+}
