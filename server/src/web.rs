@@ -29,6 +29,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         |secs: u64| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(secs.max(1)));
     let uploads = Router::new()
         .route("/cases/new/{kind}", post(case_forms::file).layer(DefaultBodyLimit::max(case_forms::MAX_FILING_BYTES)))
+        .layer(middleware::from_fn(|req, next| refuse_announced_over(case_forms::MAX_FILING_BYTES, req, next)))
         .layer(ConcurrencyLimitLayer::new(cfg.http.concurrent_uploads.max(1) as usize))
         .layer(deadline(cfg.http.upload_timeout_secs));
     Router::new()
@@ -64,6 +65,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
             move || app::shell(opts.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(middleware::from_fn(|req, next| refuse_announced_over(BODY_LIMIT, req, next)))
         .layer(deadline(cfg.http.request_timeout_secs))
         .merge(uploads)
         .layer(middleware::from_fn_with_state(state.clone(), look_up_viewer))
@@ -143,6 +145,24 @@ where
             render(request()).await
         }
     }
+}
+
+/// The largest body of a form post or API call (axum's default limit, which the extractors apply).
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// A body announced (`Content-Length`) larger than the route takes is refused at once with 413,
+/// before a byte of it is read; bodies without a length are cut off at the limit as they arrive.
+async fn refuse_announced_over(
+    limit: usize,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let announced =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return crate::respond::error_response(req.headers(), app::error::AppError::TooLarge);
+    }
+    next.run(req).await
 }
 
 /// A response to a request made with a session is that person's own: no cache, shared or local,

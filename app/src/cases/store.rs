@@ -579,7 +579,7 @@ pub async fn triage(db: &AnyPool, cfg: &CaseConfig, officer: &CurrentUser, id: i
                 let Some(concerned) = case.concerned_agency_id else {
                     return Err(AppError::field("concerned_agency_id", "举报件须先确定被举报单位，才能转送或交办"));
                 };
-                if Units::load(&mut *tx).await?.chain(concerned).contains(&unit) {
+                if Units::load(&mut tx).await?.chain(concerned).contains(&unit) {
                     return Err(AppError::field("unit", "举报件不得转交被举报单位及其上下级单位办理"));
                 }
             }
@@ -880,7 +880,7 @@ pub async fn request_review(db: &AnyPool, cfg: &CaseConfig, number: &str, code: 
     // A report skips every unit above or below the one it concerns.
     let concerned = case.concerned_agency_id.filter(|_| case.is_report());
     let reviewer = match case.unit_id {
-        Some(unit) => Units::load(&mut *tx).await?.reviewer(unit, concerned),
+        Some(unit) => Units::load(&mut tx).await?.reviewer(unit, concerned),
         None => None,
     };
     let above: Option<(i64, String)> = match reviewer {

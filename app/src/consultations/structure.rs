@@ -821,13 +821,41 @@ mod fuzz_tests {
     //! marks, very long lines and many blank lines thrown at the draft parser. Never a panic; the same
     //! result twice; every line accounted for; anchors unique; output bounded by the input.
     use super::*;
-    use rand::rngs::StdRng;
-    use rand::{Rng, SeedableRng};
+    use rand::{Rng, RngCore};
     use std::collections::HashSet;
     use std::time::{Duration, Instant};
 
-    fn rng(stream: u64) -> StdRng {
-        StdRng::seed_from_u64(0x5EED_D4AF_2026_0000 ^ stream)
+    /// xorshift64* behind `rand`'s traits: `Rng`'s API, seeded and reproducible, but much
+    /// cheaper than `StdRng` in unoptimised test builds (there ChaCha was most of the run time).
+    struct Prng(u64);
+
+    impl RngCore for Prng {
+        fn next_u32(&mut self) -> u32 {
+            (self.next_u64() >> 32) as u32
+        }
+
+        fn next_u64(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            for chunk in dest.chunks_mut(8) {
+                let n = chunk.len();
+                chunk.copy_from_slice(&self.next_u64().to_le_bytes()[..n]);
+            }
+        }
+
+        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
+            self.fill_bytes(dest);
+            Ok(())
+        }
+    }
+
+    fn rng(stream: u64) -> Prng {
+        Prng((0x5EED_D4AF_2026_0000 ^ stream) | 1)
     }
 
     const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
@@ -875,7 +903,7 @@ mod fuzz_tests {
 
     /// Characters chosen to be awkward: spaces of every kind, marks, direction controls, line
     /// separators that `str::lines` does not split on, and anything else valid.
-    fn odd_char(rng: &mut StdRng) -> char {
+    fn odd_char(rng: &mut Prng) -> char {
         const ODD: [char; 22] = [
             '\u{3000}',
             '\u{FEFF}',
@@ -911,7 +939,7 @@ mod fuzz_tests {
         }
     }
 
-    fn numeral(rng: &mut StdRng) -> String {
+    fn numeral(rng: &mut Prng) -> String {
         match rng.gen_range(0..10) {
             0..=3 => chinese(rng.gen_range(0..=999)),
             4 => rng.gen_range(0..2000u32).to_string(),
@@ -931,7 +959,7 @@ mod fuzz_tests {
         }
     }
 
-    fn words(rng: &mut StdRng, max: usize) -> String {
+    fn words(rng: &mut Prng, max: usize) -> String {
         const COMMON: [&str; 12] =
             ["电动自行车", "应当", "，", "。", "；", "（一）", "本条例", "规定的", "第", "条", "之一", " "];
         (0..rng.gen_range(0..=max))
@@ -943,12 +971,12 @@ mod fuzz_tests {
             .collect()
     }
 
-    fn separator(rng: &mut StdRng) -> &'static str {
+    fn separator(rng: &mut Prng) -> &'static str {
         ["", "", " ", "\u{3000}", "\t", "\u{3000}\u{3000}", "\u{FEFF}", "\u{A0}", "  "][rng.gen_range(0..9)]
     }
 
     /// One random line of a draft (without its ending).
-    fn line(rng: &mut StdRng) -> String {
+    fn line(rng: &mut Prng) -> String {
         let lead = if rng.gen_range(0..6) == 0 { separator(rng) } else { "" };
         let body = match rng.gen_range(0..16) {
             0..=4 => {
@@ -971,7 +999,7 @@ mod fuzz_tests {
         format!("{lead}{body}")
     }
 
-    fn random_draft(rng: &mut StdRng) -> String {
+    fn random_draft(rng: &mut Prng) -> String {
         let mut text = String::new();
         if rng.gen_range(0..8) == 0 {
             text.push('\u{FEFF}');
@@ -1000,10 +1028,16 @@ mod fuzz_tests {
         blocks + parsed.unrecognised.iter().map(|l| l.text.len()).sum::<usize>()
     }
 
-    /// What any parse of any text must satisfy.
+    /// Parsed twice alike, and sound (see `check_parsed`).
     fn parse_soundly(text: &str) -> ParsedDraft {
         let parsed = parse_draft(text);
         assert_eq!(parse_draft(text), parsed, "parsed twice differently: {text:?}");
+        check_parsed(text, &parsed);
+        parsed
+    }
+
+    /// What any parse of `text` must satisfy.
+    fn check_parsed(text: &str, parsed: &ParsedDraft) {
         let lines: Vec<&str> = text.lines().collect();
 
         // Unrecognised lines: in order, real line numbers, their text trimmed and non-empty.
@@ -1056,7 +1090,6 @@ mod fuzz_tests {
         assert!(unrecognised <= text.len());
         assert!(parsed.blocks.len() <= non_blank_lines(text).count());
         assert!(parsed.blocks.iter().all(|b| b.anchor.len() <= 32));
-        parsed
     }
 
     #[test]
@@ -1081,13 +1114,12 @@ mod fuzz_tests {
                 })
                 .collect();
             parse_soundly(&text);
-            // Cut at every char boundary of a short prefix: truncated drafts are still drafts.
-            while let Some((at, _)) = text.char_indices().nth(text.chars().count().saturating_sub(1).min(24)) {
+            // Cut short at a few random character boundaries: truncated drafts are still drafts.
+            for _ in 0..4 {
+                let chars = text.chars().count();
+                let Some((at, _)) = text.char_indices().nth(rng.gen_range(0..=chars)) else { break };
                 text.truncate(at);
                 parse_soundly(&text);
-                if at == 0 {
-                    break;
-                }
             }
         }
     }
@@ -1111,17 +1143,21 @@ mod fuzz_tests {
         }
         let full = parse_soundly(&text);
         assert_eq!(full.blocks.iter().filter(|b| b.kind == BlockKind::Article).count(), 24);
+        let mut articles_before = 0;
         for (at, _) in text.char_indices() {
             let cut = parse_soundly(&text[..at]);
-            // Every article fully before the cut comes out exactly as in the whole draft.
-            let whole_before = full.blocks.iter().filter(|b| {
-                let written = format!("{}　{}", b.label, b.body.split('\n').next().unwrap_or_default());
-                text[..at].contains(&format!("{written}\n　　（一）甲；\n"))
-            });
-            for b in whole_before {
-                assert!(cut.blocks.contains(b), "{} lost when cut at {at}", b.anchor);
+            let articles = cut.blocks.iter().filter(|b| b.kind == BlockKind::Article).count();
+            assert!(articles >= articles_before, "cut at {at} lost an article");
+            articles_before = articles;
+            // Once an article is in, every block but the last (which the cut may end inside) is
+            // exactly the block of the whole draft.
+            if articles > 0 {
+                let done = cut.blocks.len() - 1;
+                assert!(cut.blocks.len() <= full.blocks.len());
+                assert_eq!(cut.blocks[..done], full.blocks[..done], "cut at {at}");
             }
         }
+        assert_eq!(articles_before, 24);
     }
 
     #[test]
@@ -1145,9 +1181,10 @@ mod fuzz_tests {
         ];
         for (what, text) in cases {
             let started = Instant::now();
-            let parsed = parse_soundly(&text);
+            let parsed = parse_draft(&text);
             let took = started.elapsed();
-            assert!(took < Duration::from_secs(3), "{what}: {took:?}");
+            assert!(took < Duration::from_secs(2), "{what}: {took:?}");
+            check_parsed(&text, &parsed);
             let out = output_bytes(&parsed);
             assert!(out <= 4 * text.len() + 64, "{what}: {} bytes of input, {out} bytes of output", text.len());
         }

@@ -116,11 +116,6 @@ async fn an_api_client_gets_the_error_envelope_for_every_refusal() {
         (c.post(&url).header("content-type", "application/json").body("{not json"), 400, "bad_request"),
         (c.post(&url).header("content-type", "text/plain").body("{}"), 415, "unsupported_media_type"),
         (c.post(&url).json(&json!({"article": "a1"})), 422, "invalid_input"),
-        (
-            c.post(&url).header("content-type", "application/json").body(vec![b' '; 3 * 1024 * 1024]),
-            413,
-            "payload_too_large",
-        ),
         (c.delete(&url), 405, "method_not_allowed"),
         (c.get(app.url("/api/v1/no-such-thing")), 404, "not_found"),
         (c.get(app.url("/api/v1/consultations/abc")), 400, "bad_request"),
@@ -133,6 +128,18 @@ async fn an_api_client_gets_the_error_envelope_for_every_refusal() {
         assert_eq!(body["error"]["code"], code);
         assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
+    // Too large: refused from the announced length, before the body is read. (Sent by hand: a
+    // client still sending a large body when the refusal comes may see the connection close.)
+    let mut raw = TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
+    let head = format!(
+        "POST /api/v1/consultations/{id}/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3145728\r\n\r\n"
+    );
+    raw.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(10), raw.read(&mut answer)).await.unwrap().unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("\"payload_too_large\""), "{answer}");
     // A server function's refusal has its own status, not 500.
     let res = c.post(app.url("/api/my_comments")).form(&[("", "")]).send().await.unwrap();
     assert_eq!(res.status(), 401);
