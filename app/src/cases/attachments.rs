@@ -163,13 +163,20 @@ pub fn check(name: &str, bytes: &[u8]) -> Result<FileKind, AppError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(refuse(format!("“{shown}”超过{}MB，未能接收", MAX_FILE_BYTES / MIB)));
     }
-    classify(bytes).map_err(|why| {
+    let kind = classify(bytes).map_err(|why| {
         refuse(match why {
             Refusal::Unrecognised => format!("“{shown}”不是PDF、图片（JPG、PNG、GIF、WebP）或Office文档，未能接收"),
             Refusal::Macros => format!("“{shown}”含有宏，未能接收，请另存为不含宏的文档后再上传"),
             Refusal::Encrypted => format!("“{shown}”设有密码，未能接收，请去掉密码后再上传"),
         })
-    })
+    })?;
+    // Fails closed: a photo whose place, time and device cannot be removed with certainty is refused.
+    strip_metadata(kind, bytes).map_err(|_| {
+        refuse(format!(
+            "“{shown}”的图片结构无法完全识别，不能确认已去除其中的拍摄位置、时间和设备信息，未能接收；请截图或另存为后再上传"
+        ))
+    })?;
+    Ok(kind)
 }
 
 /// Check a filing's attachments: the count, each file, and the total; every problem is reported.
@@ -495,7 +502,8 @@ pub async fn store(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<Stored> {
     let id = new_id();
     // Photos often carry where and when they were taken, and by which device: dropped, so a
     // reporter is not identified by the file itself.
-    let owned = strip_metadata(kind, bytes);
+    let owned = strip_metadata(kind, bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a photo whose metadata cannot be removed"))?;
     let size = owned.len() as u64;
     let (dir, file_id) = (dir.to_path_buf(), id.clone());
     let sha256 = tokio::task::spawn_blocking(move || {
@@ -507,64 +515,11 @@ pub async fn store(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<Stored> {
     Ok(Stored { id, kind, size, sha256, name: sanitise_name(name) })
 }
 
-/// An image without its metadata: JPEG application segments other than JFIF (EXIF with GPS, XMP,
-/// maker notes…) and comments; PNG text, time and EXIF chunks. The pixels are untouched; a file
-/// that does not parse as expected is kept as it is. Other kinds are returned unchanged (their
-/// metadata — document authors — is not rewritten).
-pub fn strip_metadata(kind: FileKind, bytes: &[u8]) -> Vec<u8> {
-    match kind {
-        FileKind::Jpeg => strip_jpeg(bytes).unwrap_or_else(|| bytes.to_vec()),
-        FileKind::Png => strip_png(bytes).unwrap_or_else(|| bytes.to_vec()),
-        _ => bytes.to_vec(),
-    }
-}
-
-fn strip_jpeg(b: &[u8]) -> Option<Vec<u8>> {
-    if b.get(..2)? != [0xFF, 0xD8] {
-        return None;
-    }
-    let mut out = vec![0xFF, 0xD8];
-    let mut i = 2;
-    loop {
-        if *b.get(i)? != 0xFF {
-            return None;
-        }
-        let marker = *b.get(i + 1)?;
-        // Start of scan: the image data follows to the end; keep it all.
-        if marker == 0xDA {
-            out.extend_from_slice(&b[i..]);
-            return Some(out);
-        }
-        let len = usize::from(u16::from_be_bytes([*b.get(i + 2)?, *b.get(i + 3)?]));
-        let end = i + 2 + len;
-        let segment = b.get(i..end)?;
-        let is_jfif = marker == 0xE0 && segment.get(4..9) == Some(b"JFIF\0");
-        let metadata = (0xE1..=0xEF).contains(&marker) || marker == 0xFE || (marker == 0xE0 && !is_jfif);
-        if !metadata {
-            out.extend_from_slice(segment);
-        }
-        i = end;
-    }
-}
-
-fn strip_png(b: &[u8]) -> Option<Vec<u8>> {
-    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-    if b.get(..8)? != SIGNATURE {
-        return None;
-    }
-    let mut out = SIGNATURE.to_vec();
-    let mut i = 8;
-    while i < b.len() {
-        let len = u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?) as usize;
-        let end = i.checked_add(12)?.checked_add(len)?;
-        let chunk = b.get(i..end)?;
-        let kind = &chunk[4..8];
-        if !matches!(kind, b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf" | b"tIME") {
-            out.extend_from_slice(chunk);
-        }
-        i = end;
-    }
-    Some(out)
+/// An image without its metadata (see `scrub`): `Err` when it cannot be cleaned with certainty,
+/// in which case it is refused, never stored as it came. Documents are returned unchanged (the
+/// filing form says their author fields stay).
+pub fn strip_metadata(kind: FileKind, bytes: &[u8]) -> Result<Vec<u8>, super::scrub::Unclear> {
+    super::scrub::scrub(kind, bytes)
 }
 
 /// Read a stored attachment; ids that are not exactly 32 lowercase hex characters are refused.
@@ -643,7 +598,7 @@ mod tests {
         jpeg.extend(b"phone");
         jpeg.extend([0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01]);
         jpeg.extend([0xFF, 0xDA, 0x00, 0x02, 0x12, 0x34, 0xFF, 0xD9]);
-        let clean = strip_metadata(FileKind::Jpeg, &jpeg);
+        let clean = strip_metadata(FileKind::Jpeg, &jpeg).unwrap();
         let text = String::from_utf8_lossy(&clean);
         assert!(!text.contains("GPS") && !text.contains("phone"));
         assert!(text.contains("JFIF"));
@@ -662,11 +617,11 @@ mod tests {
         png.extend(chunk(b"tEXt", b"Author\0Zhang San"));
         png.extend(chunk(b"IDAT", &[1, 2, 3]));
         png.extend(chunk(b"IEND", &[]));
-        let clean = strip_metadata(FileKind::Png, &png);
+        let clean = strip_metadata(FileKind::Png, &png).unwrap();
         assert!(!String::from_utf8_lossy(&clean).contains("Zhang San"));
         assert!(clean.windows(4).any(|w| w == b"IDAT") && clean.windows(4).any(|w| w == b"IEND"));
-        // Something that does not parse is kept as it came.
-        assert_eq!(strip_metadata(FileKind::Jpeg, &[0xFF, 0xD8, 0x00]), vec![0xFF, 0xD8, 0x00]);
+        // Something that does not parse is refused, never kept as it came.
+        assert!(strip_metadata(FileKind::Jpeg, &[0xFF, 0xD8, 0x00]).is_err());
     }
 
     use super::*;
@@ -870,16 +825,20 @@ mod tests {
     #[test]
     fn empty_and_oversized_files_are_refused_naming_the_file() {
         assert_eq!(message(check("C:\\Users\\张三\\空白.pdf", b"")), "“空白.pdf”是空文件，未能接收");
-        let mut big = b"\xFF\xD8\xFF".to_vec();
-        big.resize(MAX_FILE_BYTES + 1, 0);
-        assert_eq!(message(check("扫描件.jpg", &big)), "“扫描件.jpg”超过10MB，未能接收");
-        big.truncate(MAX_FILE_BYTES);
-        assert_eq!(check("扫描件.jpg", &big), Ok(Jpeg));
+        // A JPEG whose scan data fills it: SOI, SOS, data, EOI.
+        let jpeg_of = |size: usize| {
+            let mut j = vec![0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02];
+            j.resize(size - 2, 0x11);
+            j.extend([0xFF, 0xD9]);
+            j
+        };
+        assert_eq!(message(check("扫描件.jpg", &jpeg_of(MAX_FILE_BYTES + 1))), "“扫描件.jpg”超过10MB，未能接收");
+        assert_eq!(check("扫描件.jpg", &jpeg_of(MAX_FILE_BYTES)), Ok(Jpeg));
     }
 
     #[test]
     fn a_filing_takes_at_most_five_files_and_thirty_megabytes() {
-        let png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let png = minimal_png();
         let files: Vec<(String, Vec<u8>)> = (1..=6).map(|i| (format!("照片{i}.png"), png.clone())).collect();
         assert_eq!(message(check_all(&files)), "附件最多5个，本次选择了6个");
         assert_eq!(check_all(&files[..5]), Ok(vec![Png; 5]));
@@ -891,10 +850,22 @@ mod tests {
         assert_eq!(check_all(&files[..3]), Ok(vec![Pdf; 3]));
     }
 
+    /// A PNG of one pixel: signature, IHDR, IDAT, IEND (CRCs are not checked here).
+    fn minimal_png() -> Vec<u8> {
+        let chunk = |kind: &[u8], data: &[u8]| [&(data.len() as u32).to_be_bytes()[..], kind, data, &[0; 4]].concat();
+        [
+            &b"\x89PNG\r\n\x1a\n"[..],
+            &chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]),
+            &chunk(b"IDAT", &[1, 2, 3]),
+            &chunk(b"IEND", &[]),
+        ]
+        .concat()
+    }
+
     #[test]
     fn every_bad_file_in_a_filing_is_reported_under_attachments() {
         let files = vec![
-            ("好的.png".to_string(), b"\x89PNG\r\n\x1a\n".to_vec()),
+            ("好的.png".to_string(), minimal_png()),
             ("坏的.pdf".to_string(), b"<html>".to_vec()),
             ("空的.doc".to_string(), Vec::new()),
         ];
@@ -1101,19 +1072,21 @@ mod fuzz_tests {
             assert!(claimed(bytes).contains(&kind), "{kind:?} from {}", hex(bytes));
         }
         if !bytes.is_empty() && bytes.len() <= MAX_FILE_BYTES {
-            assert_eq!(check("x", bytes).ok(), kind, "check and sniff disagree: {}", hex(bytes));
+            // A photo that cannot be cleaned with certainty is refused too (fail closed).
+            let expected = kind.filter(|k| strip_metadata(*k, bytes).is_ok());
+            assert_eq!(check("x", bytes).ok(), expected, "check and sniff disagree: {}", hex(bytes));
         } else {
             assert!(check("x", bytes).is_err());
         }
-        for as_kind in [Jpeg, Png] {
-            let stripped = strip_metadata(as_kind, bytes);
+        for as_kind in [Jpeg, Png, Webp, Gif] {
+            let Ok(stripped) = strip_metadata(as_kind, bytes) else { continue };
             assert!(stripped.len() <= bytes.len(), "{as_kind:?} stripping grew {}", hex(bytes));
             if kind == Some(as_kind) {
                 assert_eq!(sniff(&stripped), Some(as_kind), "stripping changed the kind of {}", hex(bytes));
-                assert_eq!(strip_metadata(as_kind, &stripped), stripped, "stripping twice differs: {}", hex(bytes));
+                assert_eq!(strip_metadata(as_kind, &stripped), Ok(stripped), "stripping twice differs: {}", hex(bytes));
             }
         }
-        assert_eq!(strip_metadata(Pdf, bytes), bytes);
+        assert_eq!(strip_metadata(Pdf, bytes), Ok(bytes.to_vec()));
         kind
     }
 
@@ -1590,7 +1563,7 @@ mod fuzz_tests {
                 (b"gAMA", false),
                 (b"sRGB", false),
                 (b"iCCP", false),
-                (b"teXt", false), // case matters: this is not tEXt
+                (b"teXt", true), // not tEXt, but an unknown ancillary chunk goes too
             ];
             let (kind, metadata) = kinds[rng.gen_range(0..kinds.len())];
             let n = rng.gen_range(0..300);
@@ -1619,13 +1592,13 @@ mod fuzz_tests {
         let mut rng = rng(3);
         for _ in 0..1500 {
             let (jpeg, expected) = random_jpeg(&mut rng);
-            let stripped = strip_metadata(Jpeg, &jpeg);
+            let stripped = strip_metadata(Jpeg, &jpeg).unwrap();
             assert_eq!(stripped, expected, "{}", hex(&jpeg));
             assert!(!contains(&stripped, SECRET));
             sniff_soundly(&jpeg);
 
             let (png, expected) = random_png(&mut rng);
-            let stripped = strip_metadata(Png, &png);
+            let stripped = strip_metadata(Png, &png).unwrap();
             assert_eq!(stripped, expected, "{}", hex(&png));
             assert!(!contains(&stripped, SECRET));
             sniff_soundly(&png);
@@ -1672,11 +1645,12 @@ mod fuzz_tests {
             [&soi[..], &[0xFF, 0xD8, 0xFF, 0xD8]].concat(),
         ];
         for jpeg in &jpegs {
-            let stripped = strip_metadata(Jpeg, jpeg);
-            assert!(stripped.len() <= jpeg.len() && stripped.starts_with(&soi), "{}", hex(jpeg));
+            if let Ok(stripped) = strip_metadata(Jpeg, jpeg) {
+                assert!(stripped.len() <= jpeg.len() && stripped.starts_with(&soi), "{}", hex(jpeg));
+            }
             sniff_soundly(jpeg);
         }
-        assert_eq!(strip_metadata(Jpeg, &app1(2, SCAN)), [&soi[..], SCAN].concat());
+        assert_eq!(strip_metadata(Jpeg, &app1(2, SCAN)), Ok([&soi[..], SCAN].concat()));
 
         let signature = b"\x89PNG\r\n\x1a\n";
         let chunk_with_len = |len: u32, kind: &[u8]| [&signature[..], &len.to_be_bytes(), kind, b"data"].concat();
@@ -1688,8 +1662,9 @@ mod fuzz_tests {
         pngs.push([&png()[..], &png_chunk(b"tEXt", SECRET)[..11]].concat()); // a chunk cut in its data
         pngs.push(signature.to_vec());
         for png in &pngs {
-            let stripped = strip_metadata(Png, png);
-            assert!(stripped.len() <= png.len() && stripped.starts_with(signature), "{}", hex(png));
+            if let Ok(stripped) = strip_metadata(Png, png) {
+                assert!(stripped.len() <= png.len() && stripped.starts_with(signature), "{}", hex(png));
+            }
             sniff_soundly(png);
         }
     }
@@ -1698,7 +1673,8 @@ mod fuzz_tests {
     fn answers_quickly(what: &str, bytes: &[u8], limit: Duration) -> Option<FileKind> {
         let started = Instant::now();
         let kind = sniff(bytes);
-        let stripped = [strip_metadata(Jpeg, bytes).len(), strip_metadata(Png, bytes).len()];
+        let len = |kind| strip_metadata(kind, bytes).map_or(0, |s| s.len());
+        let stripped = [len(Jpeg), len(Png), len(Webp), len(Gif)];
         let took = started.elapsed();
         assert!(took < limit, "{what}: {took:?} for {} bytes", bytes.len());
         assert!(stripped.iter().all(|&n| n <= bytes.len()), "{what}");
@@ -1715,12 +1691,12 @@ mod fuzz_tests {
         png.extend(png_chunk(b"tEXt", &[0; 16]));
         png[8..12].copy_from_slice(&u32::MAX.to_be_bytes());
         answers_quickly("png chunk of 4 GiB", &png, limit);
-        // Two million empty comment segments and no scan: walked once, kept as it came.
+        // Two million empty comment segments and no scan: walked once, refused (no end of image).
         let mut jpeg = vec![0xFF, 0xD8];
         while jpeg.len() < big {
             jpeg.extend([0xFF, 0xFE, 0x00, 0x02]);
         }
-        assert_eq!(strip_metadata(Jpeg, &jpeg), jpeg);
+        assert!(strip_metadata(Jpeg, &jpeg).is_err());
         answers_quickly("jpeg of empty comments", &jpeg, limit);
 
         // ZIP: no end record in 10 MiB; an end record claiming 65535 entries and 4 GiB of directory.

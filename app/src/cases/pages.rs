@@ -332,6 +332,11 @@ fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho) -> impl I
                 <label for="attachments">"PDF、图片（JPG、PNG、GIF、WebP）或Office文档，最多5个，每个不超过10MB"</label>
                 <input id="attachments" name="attachments" type="file" multiple
                     accept=".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods" />
+                <p class="hint" id="attachments-privacy">
+                    "照片中的拍摄位置、时间、设备等信息会在保存前去除（无法确认去除的图片不予接收）。"
+                    "PDF和Office文档中的“作者”“单位”“最后修改人”等属性不会被改动，可能暴露您的身份；"
+                    "匿名举报的，请先在文档属性中删除这些信息，或把内容打印成PDF、截图后再上传。"
+                </p>
                 <FieldMessage echo=echo.clone() name="attachments" />
                 {echo.error("attachments").map(|_| view! { <p class="hint">"其余内容已保留，请重新选择附件后再提交。"</p> })}
             </fieldset>
