@@ -69,7 +69,7 @@ for attempt in 1 2 3; do
   base="http://127.0.0.1:$port"
   rm -rf "${data:?}"/* && : >"$log"
   CANYU_DATA_DIR="$data" CANYU_SITE_ROOT=target/site CANYU_LISTEN="127.0.0.1:$port" RUST_LOG=warn \
-    CANYU_SUBMIT_PER_MINUTE=100000 CANYU_LOGIN_PER_MINUTE=100000 CANYU_REGISTER_PER_HOUR=100000 \
+    CANYU_SUBMIT_PER_MINUTE=100000 CANYU_ANONYMOUS_FILINGS_PER_HOUR=100000 CANYU_LOGIN_PER_MINUTE=100000 CANYU_REGISTER_PER_HOUR=100000 \
     "$bin" serve --demo >"$log" 2>&1 &
   server_pid=$!
   up=""

@@ -87,6 +87,9 @@ pub async fn file(
     let result = async {
         let user = viewer(&st, &headers).await?;
         lim.check(Action::Submit, &keys(ip, user.as_ref().map(|u| u.id.to_string())))?;
+        if user.is_none() {
+            lim.check_anonymous_filing()?;
+        }
         if st.disk_low() {
             tracing::error!("case filing refused: the data folder is below its free-space floor");
             return Err(AppError::Unavailable);

@@ -59,6 +59,9 @@ pub struct Limiters {
     login: DefaultKeyedRateLimiter<String>,
     register: DefaultKeyedRateLimiter<String>,
     submit: DefaultKeyedRateLimiter<String>,
+    /// Case filings without an account, from all addresses together: per-address limits do not
+    /// hold back someone with many addresses, and each filing may bring 30 MB.
+    anonymous_filings: governor::DefaultDirectRateLimiter,
 }
 
 /// Which limit applies.
@@ -80,6 +83,7 @@ impl Limiters {
             login: RateLimiter::keyed(Quota::per_minute(nz(l.login_per_minute))),
             register: RateLimiter::keyed(Quota::per_hour(nz(l.register_per_hour))),
             submit: RateLimiter::keyed(Quota::per_minute(nz(l.submit_per_minute))),
+            anonymous_filings: RateLimiter::direct(Quota::per_hour(nz(l.anonymous_filings_per_hour))),
         })
     }
 
@@ -98,6 +102,14 @@ impl Limiters {
             }
         }
         Ok(())
+    }
+
+    /// Count one case filing made without an account against the budget shared by all of them.
+    pub fn check_anonymous_filing(&self) -> Result<(), AppError> {
+        self.anonymous_filings.check().map_err(|not_until| {
+            tracing::warn!("the budget of anonymous case filings is used up");
+            AppError::RateLimited(not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1))
+        })
     }
 
     /// Drop keys that are back to full quota, so memory stays bounded.

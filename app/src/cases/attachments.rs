@@ -522,6 +522,13 @@ pub fn strip_metadata(kind: FileKind, bytes: &[u8]) -> Result<Vec<u8>, super::sc
     super::scrub::scrub(kind, bytes)
 }
 
+/// Remove a stored attachment (one written for a filing that then failed); a missing file is fine.
+pub fn discard(dir: &Path, id: &str) {
+    if is_id(id) {
+        let _ = std::fs::remove_file(dir.join(&id[..2]).join(id));
+    }
+}
+
 /// Read a stored attachment; ids that are not exactly 32 lowercase hex characters are refused.
 pub async fn read(dir: &Path, id: &str) -> io::Result<Vec<u8>> {
     if !is_id(id) {

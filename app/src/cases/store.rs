@@ -233,6 +233,23 @@ async fn step(
     Ok(())
 }
 
+/// Attachments written for a filing not yet committed; dropped with ids left, they are removed.
+struct WrittenFiles<'a> {
+    dir: &'a std::path::Path,
+    ids: Vec<String>,
+}
+
+impl Drop for WrittenFiles<'_> {
+    fn drop(&mut self) {
+        for id in &self.ids {
+            super::attachments::discard(self.dir, id);
+        }
+        if !self.ids.is_empty() {
+            tracing::warn!(files = self.ids.len(), "a filing failed after its attachments were written; removed them");
+        }
+    }
+}
+
 /// A report about a petition office (or a unit above or below one) cannot be triaged by that
 /// office: it goes to the discipline channel as it is filed, independent of the office.
 async fn to_discipline_if_about_an_office(
@@ -337,13 +354,17 @@ pub async fn file(
         known.ok_or_else(|| AppError::field("concerned_agency_id", "所选单位不存在"))?;
     }
 
-    // Files first: once the case exists, they must too.
+    // Files first: once the case exists, they must too. Should the filing then fail, the guard
+    // removes them again, so a failed filing leaves nothing on the disk.
     let mut stored = Vec::new();
+    let mut written = WrittenFiles { dir: &cfg.attachments, ids: Vec::new() };
     for (file_name, bytes) in files {
-        stored.push(super::attachments::store(&cfg.attachments, file_name, bytes).await.map_err(|e| {
+        let s = super::attachments::store(&cfg.attachments, file_name, bytes).await.map_err(|e| {
             tracing::error!(error = %e, "could not store an attachment");
-            AppError::Internal
-        })?);
+            AppError::Unavailable
+        })?;
+        written.ids.push(s.id.clone());
+        stored.push(s);
     }
 
     let now = clock::now();
@@ -434,6 +455,7 @@ pub async fn file(
         to_discipline_if_about_an_office(&mut tx, cfg, id, f.concerned_agency_id).await?;
     }
     tx.commit().await?;
+    written.ids.clear();
     tracing::info!(case = id, kind = kind.as_str(), anonymous = f.anonymous, attachments = stored.len(), "case filed");
     Ok(Filed { number, query_code: code, repeats: repeats.map(|r| r.1) })
 }

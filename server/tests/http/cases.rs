@@ -132,6 +132,29 @@ async fn a_petition_goes_from_filing_through_review_and_re_review_to_a_final_ans
     );
     let res = citizen.post(app.url("/api/v1/cases")).json(&claim("餐馆油烟噪音扰民")).send().await.unwrap();
     assert_eq!(res.status(), 409, "the same matter is not accepted again after re-review");
+    // Refused with an attachment through the form: the file written for it does not stay behind.
+    let c = claim("餐馆油烟噪音扰民");
+    let s = |k: &str| c[k].as_str().unwrap().to_string();
+    let pdf = reqwest::multipart::Part::bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec())
+        .file_name("证据.pdf");
+    let form = reqwest::multipart::Form::new()
+        .text("petition_kind", "claim")
+        .text("matter", s("matter"))
+        .text("facts", s("facts"))
+        .text("request", s("request"))
+        .text("name", s("name"))
+        .text("phone", s("phone"))
+        .part("attachments", pdf);
+    let res = citizen.post(app.url("/cases/new/petition")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 409);
+    let files = walk_files(&app.dir.path().join("attachments"));
+    assert!(files.is_empty(), "a refused filing left files behind: {files:?}");
+}
+
+/// Every regular file under `dir` (none if it does not exist).
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+    entries.flatten().flat_map(|e| if e.path().is_dir() { walk_files(&e.path()) } else { vec![e.path()] }).collect()
 }
 
 #[tokio::test]

@@ -64,3 +64,30 @@ async fn repeated_sign_in_attempts_are_limited() {
     }
     assert_eq!(last, 429);
 }
+
+#[tokio::test]
+async fn anonymous_filings_from_many_addresses_share_one_budget_and_signed_in_filers_are_not_held_back() {
+    let limits = Limits { anonymous_filings_per_hour: 3, ..crate::harness::relaxed() };
+    let cfg = server::config::Config { limits, trust_forwarded_for: true, ..Default::default() };
+    let app = TestApp::spawn_in(tempfile::tempdir().unwrap(), cfg).await;
+    let complaint =
+        serde_json::json!({"kind": "complaint", "matter": "占道经营", "facts": "路口长期占道。", "anonymous": true});
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let res = app
+            .client()
+            .post(app.url("/api/v1/cases"))
+            .header("x-forwarded-for", format!("2001:db8:{i}::1"))
+            .json(&complaint)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses, [201, 201, 201, 429, 429], "each from a different network");
+    let citizen = app.citizen("13900009292").await;
+    let named = serde_json::json!({"kind": "complaint", "matter": "占道经营", "facts": "路口长期占道。",
+                                   "name": "周八", "phone": "13900009292"});
+    let res = citizen.post(app.url("/api/v1/cases")).json(&named).send().await.unwrap();
+    assert_eq!(res.status(), 201, "a signed-in filer has their own budget");
+}
