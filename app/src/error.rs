@@ -163,11 +163,14 @@ pub fn storage_fault(e: &sqlx::Error) -> bool {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
-            // SQLite primary result codes (the low byte of extended ones): IOERR 10, CORRUPT 11,
-            // FULL 13, CANTOPEN 14, NOLFS 22, READONLY 8. PostgreSQL: class 53 (insufficient
-            // resources: disk full, out of memory, too many connections), 58 (system I/O error).
+            // SQLite primary result codes (the low byte of extended ones): BUSY 5 and LOCKED 6
+            // (still locked after the busy timeout), READONLY 8, IOERR 10, CORRUPT 11, FULL 13,
+            // CANTOPEN 14, NOLFS 22. PostgreSQL: class 53 (insufficient resources: disk full, out
+            // of memory, too many connections), 58 (system I/O error).
             let sqlite = code.parse::<i64>().ok().map(|c| c & 0xff);
-            matches!(sqlite, Some(8 | 10 | 11 | 13 | 14 | 22)) || code.starts_with("53") || code.starts_with("58")
+            matches!(sqlite, Some(5 | 6 | 8 | 10 | 11 | 13 | 14 | 22))
+                || code.starts_with("53")
+                || code.starts_with("58")
         }
         _ => false,
     }

@@ -34,6 +34,22 @@ pub async fn create_postgres_database(server: &str, name: &str) -> Result<String
     Ok(format!("{server}/{name}"))
 }
 
+/// Whether a connection given back to the pool may be reused. A transaction whose COMMIT or
+/// ROLLBACK failed (a full disk, an I/O error) can leave the connection inside it: reused, later
+/// "commits" on it would only release savepoints and save nothing, while its open write
+/// transaction locks everyone else out. Such a connection is closed instead (a fresh one is
+/// opened when needed), so the database recovers by itself when the fault is gone.
+async fn discard_if_still_in_a_transaction(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    // Runs any rollback still queued from a dropped transaction; its failure closes the connection.
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::error!("a database connection was left inside a failed transaction; closing it");
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 /// Open (creating an embedded database if needed) and apply migrations.
 pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     sqlx::any::install_default_drivers();
@@ -53,6 +69,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
             AnyPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(5))
+                .after_release(|conn, _| Box::pin(discard_if_still_in_a_transaction(conn)))
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         // WAL lets readers proceed during a write; FULL makes each commit durable
@@ -74,6 +91,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
             AnyPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(5))
+                .after_release(|conn, _| Box::pin(discard_if_still_in_a_transaction(conn)))
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute("SET statement_timeout = '10s'").await?;

@@ -9,7 +9,10 @@ const USAGE: &str = "用法 / usage:
   canyu create-admin <login>    create an administrator or reset its password (one-time password printed)
   canyu load-demo               load the demo dataset, then exit
   canyu reindex                 rebuild the search index into a fresh folder; a running server switches to it
-  canyu verify-record           check the hash chain of the case record; reports the first broken entry
+  canyu verify-record [--checkpoint <line>]
+                                check the case record: the hash chain, every case against its last
+                                entry, and (given one) that it still reaches a kept checkpoint
+  canyu record-checkpoint       print a signed checkpoint of the record's head, to keep outside the database
   canyu grant <login> <power>   grant a staff account legal_channel, discipline_channel or reveal_identity
   canyu holiday <YYYY-MM-DD> holiday|workday <name> | remove
                                 keep the holiday calendar case deadlines count with
@@ -19,6 +22,7 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let config_path = take_option(&mut args, "--config").map(PathBuf::from);
     let demo = take_flag(&mut args, "--demo");
+    let checkpoint = take_option(&mut args, "--checkpoint");
     let cfg = match Config::load(config_path) {
         Ok(c) => c,
         Err(e) => {
@@ -34,7 +38,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = rt.block_on(run(cfg, args, demo));
+    let result = rt.block_on(run(cfg, args, demo, checkpoint));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -44,11 +48,19 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
+async fn run(cfg: Config, args: Vec<String>, demo: bool, checkpoint: Option<String>) -> Result<(), String> {
     let command = args.first().map(String::as_str).unwrap_or("serve");
     if !matches!(
         command,
-        "serve" | "migrate" | "create-admin" | "load-demo" | "reindex" | "verify-record" | "grant" | "holiday"
+        "serve"
+            | "migrate"
+            | "create-admin"
+            | "load-demo"
+            | "reindex"
+            | "verify-record"
+            | "record-checkpoint"
+            | "grant"
+            | "holiday"
     ) {
         return Err(USAGE.to_string());
     }
@@ -65,7 +77,13 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
         }
         "load-demo" => server::demo::load(&db, &cfg.case_config()?).await.map_err(|e| e.to_string()),
         "reindex" => reindex(&cfg, &db).await,
-        "verify-record" => verify_record(&cfg, &db).await,
+        "verify-record" => verify_record(&cfg, &db, checkpoint.as_deref()).await,
+        "record-checkpoint" => {
+            let key = cfg.case_key()?;
+            let line = app::cases::chain::head_checkpoint(&db, &key).await.map_err(|e| format!("database: {e}"))?;
+            println!("{line}");
+            Ok(())
+        }
         "holiday" => {
             let day = args.get(1).ok_or(USAGE)?;
             let kind = match args.get(2).map(String::as_str) {
@@ -88,11 +106,18 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool) -> Result<(), String> {
 }
 
 /// Check the case record's hash chain from the first entry; fail naming the first broken one.
-async fn verify_record(cfg: &Config, db: &sqlx::AnyPool) -> Result<(), String> {
+async fn verify_record(cfg: &Config, db: &sqlx::AnyPool, checkpoint: Option<&str>) -> Result<(), String> {
     let key = cfg.case_key()?;
-    match app::cases::chain::verify(db, &key).await.map_err(|e| format!("database: {e}"))? {
+    let anchor = match checkpoint {
+        Some(line) => Some(
+            app::cases::chain::read_checkpoint(&key, line)
+                .ok_or("检查点无效（格式不对或并非用本案件密钥签发）/ the checkpoint is not valid for this key")?,
+        ),
+        None => None,
+    };
+    match app::cases::chain::verify(db, &key, anchor).await.map_err(|e| format!("database: {e}"))? {
         Ok(n) => {
-            println!("案件记录完整：共{n}条，哈希链校验通过。");
+            println!("案件记录完整：共{n}条，哈希链校验通过，各案件与其最后一条记录一致。");
             Ok(())
         }
         Err(b) => {

@@ -149,6 +149,9 @@ async fn a_petition_goes_from_filing_through_review_and_re_review_to_a_final_ans
     assert_eq!(res.status(), 409);
     let files = walk_files(&app.dir.path().join("attachments"));
     assert!(files.is_empty(), "a refused filing left files behind: {files:?}");
+    // Every step of the whole lifecycle left the case as its record says.
+    let (whole, said) = verify_record(&app, None);
+    assert!(whole, "{said}");
 }
 
 /// Every regular file under `dir` (none if it does not exist).
@@ -729,4 +732,142 @@ async fn a_report_about_the_petition_office_goes_to_the_discipline_channel_and_n
     assert!(queue(&app, &watchdog, "discipline").await.contains(&number), "an independent body has it");
     let dashboard = app.get(&officer, "/petition").await.text().await.unwrap();
     assert!(!dashboard.contains(&number));
+    let (whole, said) = verify_record(&app, None);
+    assert!(whole, "{said}");
+}
+
+/// Run `canyu verify-record` (with a checkpoint, if given) on the app's database.
+fn verify_record(app: &TestApp, checkpoint: Option<&str>) -> (bool, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_canyu"));
+    cmd.arg("verify-record");
+    if let Some(c) = checkpoint {
+        cmd.args(["--checkpoint", c]);
+    }
+    let out = cmd
+        .env("CANYU_DATA_DIR", app.dir.path())
+        .env("CANYU_DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("canyu runs");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+/// Someone with the database but not the key: the record's guards dropped, then `sql` run.
+async fn tamper(app: &TestApp, sql: &[&str]) {
+    let pg = app.database_url.starts_with("postgres");
+    for trigger in ["case_events_no_update", "case_events_no_delete"] {
+        let drop = if pg {
+            format!("DROP TRIGGER IF EXISTS {trigger} ON case_events")
+        } else {
+            format!("DROP TRIGGER IF EXISTS {trigger}")
+        };
+        sqlx::query(&drop).execute(&app.db).await.unwrap();
+    }
+    for s in sql {
+        sqlx::query(s).execute(&app.db).await.unwrap();
+    }
+}
+
+/// A case record with two cases: one transferred and decided and rated, one just filed.
+async fn recorded_cases(app: &TestApp) -> (i64, i64) {
+    let citizen = app.citizen("13900006555").await;
+    let first = file(app, &citizen, claim("路灯损坏")).await;
+    let (number, code) = (first["number"].as_str().unwrap(), first["query_code"].as_str().unwrap());
+    let a = id_of(app, number).await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (unit, unit_id) = app.staff("市城市管理局").await;
+    ok(app, &officer, a, json!({"action": "transfer", "unit": unit_id})).await;
+    ok(app, &unit, a, json!({"action": "accept"})).await;
+    ok(
+        app,
+        &unit,
+        a,
+        json!({"action": "decide", "decision": "support", "text": "已修复。", "basis": "《城市照明管理规定》"}),
+    )
+    .await;
+    let rating = json!({"code": code, "score": 1, "comment": "修得太慢"});
+    let res = app.client().post(app.url(&format!("/api/v1/cases/{number}/rating"))).json(&rating).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let mut second = claim("井盖缺失");
+    second["name"] = json!("另一位");
+    let b = id_of(app, file(app, &citizen, second).await["number"].as_str().unwrap()).await;
+    (a, b)
+}
+
+#[tokio::test]
+async fn the_record_check_finds_a_case_rewritten_in_the_database() {
+    let rewrites = [
+        "UPDATE cases SET facts = '路灯早已修好，无需处理。' WHERE id = {a}",
+        "UPDATE cases SET satisfaction = 5 WHERE id = {a}",
+        "UPDATE cases SET decision = 'not_support' WHERE id = {a}",
+        "UPDATE cases SET channel = 'legal' WHERE id = {a}",
+        "UPDATE cases SET concerned_agency_id = NULL, concerned_unit = '别的单位' WHERE id = {b}",
+    ];
+    for rewrite in rewrites {
+        let app = TestApp::spawn().await;
+        let (a, b) = recorded_cases(&app).await;
+        assert!(verify_record(&app, None).0, "whole before");
+        tamper(&app, &[&rewrite.replace("{a}", &a.to_string()).replace("{b}", &b.to_string())]).await;
+        let (passed, said) = verify_record(&app, None);
+        assert!(!passed, "not caught: {rewrite}");
+        assert!(said.contains("不是") || said.contains("is not what"), "{said}");
+    }
+}
+
+#[tokio::test]
+async fn the_record_check_finds_swapped_identities_and_entries_cut_off_or_all_deleted() {
+    let app = TestApp::spawn().await;
+    let (a, b) = recorded_cases(&app).await;
+    let sealed = |id: i64| format!("(SELECT sealed FROM case_parties WHERE case_id = {id})");
+    let swap = format!(
+        "UPDATE case_parties SET sealed = CASE WHEN case_id = {a} THEN {} ELSE {} END WHERE case_id IN ({a}, {b})",
+        sealed(b),
+        sealed(a)
+    );
+    tamper(&app, &[&swap]).await;
+    assert!(!verify_record(&app, None).0, "swapped sealed identities pass");
+
+    let app = TestApp::spawn().await;
+    let (_, _) = recorded_cases(&app).await;
+    let checkpoint = {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_canyu"))
+            .arg("record-checkpoint")
+            .env("CANYU_DATA_DIR", app.dir.path())
+            .env("CANYU_DATABASE_URL", &app.database_url)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert!(checkpoint.starts_with("canyu-record:"), "{checkpoint}");
+    assert!(verify_record(&app, Some(&checkpoint)).0);
+    let parts: Vec<&str> = checkpoint.split(':').collect();
+    let forged = format!("{}:{}:{}:{}", parts[0], parts[1].parse::<i64>().unwrap() + 1, parts[2], parts[3]);
+    let (passed, said) = verify_record(&app, Some(&forged));
+    assert!(!passed && said.contains("检查点无效"), "a forged checkpoint: {said}");
+    // The last two entries cut off and the head set back to the entry before them.
+    let (head,): (i64,) = sqlx::query_as("SELECT seq FROM case_chain").fetch_one(&app.db).await.unwrap();
+    let keep = head - 2;
+    tamper(
+        &app,
+        &[
+            &format!("DELETE FROM case_events WHERE seq > {keep}"),
+            &format!("UPDATE case_chain SET seq = {keep}, hash = (SELECT hash FROM case_events WHERE seq = {keep})"),
+        ],
+    )
+    .await;
+    let (passed, said) = verify_record(&app, Some(&checkpoint));
+    assert!(!passed, "truncation passes with the checkpoint");
+    assert!(said.contains("entries were removed"), "{said}");
+    assert!(!verify_record(&app, None).0, "and the cases no longer match their last entries");
+    // Everything deleted.
+    tamper(
+        &app,
+        &[
+            "DELETE FROM case_events",
+            &format!("UPDATE case_chain SET seq = 0, hash = '{}'", app::cases::chain::GENESIS),
+        ],
+    )
+    .await;
+    let (passed, said) = verify_record(&app, None);
+    assert!(!passed && said.contains("no entry"), "{said}");
 }

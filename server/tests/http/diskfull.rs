@@ -56,17 +56,20 @@ async fn a_commenter_gets_a_receipt_only_for_a_stored_comment_when_the_disk_fill
     // Space returns: the server recovers without a restart.
     std::fs::remove_file(&ballast).unwrap();
     let mut recovered = false;
-    for _ in 0..50 {
+    let mut last = String::new();
+    for _ in 0..100 {
         let res = citizen.post(&url).json(&json!({"body": "空间恢复后的意见"})).send().await.unwrap();
-        if res.status() == 201 {
-            let v: Value = res.json().await.unwrap();
+        let status = res.status();
+        let v: Value = res.json().await.unwrap_or_default();
+        if status == 201 {
             receipts.push(v["receipt"].as_str().unwrap().to_string());
             recovered = true;
             break;
         }
+        last = format!("{status} {v}");
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    assert!(recovered, "writes did not come back after space returned");
+    assert!(recovered, "writes did not come back after space returned: {last}");
     assert_eq!(app.get(&app.client(), "/healthz").await.status(), 200);
     // Every receipt given is a stored comment, also as seen by a fresh connection.
     let fresh = server::db::connect(&app.database_url).await.unwrap();
