@@ -50,6 +50,21 @@ async fn discard_if_still_in_a_transaction(conn: &mut sqlx::AnyConnection) -> Re
     Ok(true)
 }
 
+/// Apply the migrations not yet applied. When every one is, nothing is run at all: the
+/// application may then connect as a role without the right to create tables (see
+/// `server/sql/postgres-app-role.sql`), while the owner runs `canyu migrate` for upgrades.
+async fn migrate_if_needed(pool: &AnyPool, migrator: sqlx::migrate::Migrator) -> Result<(), sqlx::Error> {
+    let applied: Result<Vec<i64>, sqlx::Error> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(pool).await;
+    if let Ok(applied) = applied {
+        if migrator.iter().all(|m| applied.contains(&m.version)) {
+            return Ok(());
+        }
+    }
+    migrator.run(pool).await?;
+    Ok(())
+}
+
 /// Open (creating an embedded database if needed) and apply migrations.
 pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     sqlx::any::install_default_drivers();
@@ -103,8 +118,8 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
         }
     };
     match backend {
-        Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&pool).await?,
-        Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&pool).await?,
+        Backend::Sqlite => migrate_if_needed(&pool, sqlx::migrate!("../migrations/sqlite")).await?,
+        Backend::Postgres => migrate_if_needed(&pool, sqlx::migrate!("../migrations/postgres")).await?,
     }
     Ok(pool)
 }

@@ -12,6 +12,7 @@ mod harness;
 mod load;
 mod mail;
 mod nodes;
+mod record_role;
 mod report;
 mod search;
 mod security;
