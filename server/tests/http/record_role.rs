@@ -19,7 +19,7 @@ async fn on_postgresql_the_application_role_cannot_rewrite_or_remove_the_record(
         script.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
     for statement in without_comments.split(';') {
         if !statement.trim().is_empty() {
-            sqlx::query(&statement).execute(&owner.db).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
+            sqlx::query(statement).execute(&owner.db).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
         }
     }
     let host = server_url.split_once('@').map(|(_, h)| h).unwrap();
