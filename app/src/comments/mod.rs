@@ -76,10 +76,17 @@ pub struct OwnComment {
 }
 
 /// Published comments of a consultation, optionally of one article.
+/// Published comments shown per page (the page and the API).
+pub const PUBLIC_PAGE: i64 = 100;
+
 #[server(endpoint = "public_comments")]
-pub async fn public_comments(consultation_id: i64, anchor: Option<String>) -> Result<Vec<PublicComment>, AppError> {
+pub async fn public_comments(
+    consultation_id: i64,
+    anchor: Option<String>,
+    page: Option<u32>,
+) -> Result<Vec<PublicComment>, AppError> {
     let st = crate::state::state()?;
-    store::public(&st.db, consultation_id, anchor.as_deref()).await
+    store::public(&st.db, consultation_id, anchor.as_deref(), page).await
 }
 
 /// Look up one's own comment by receipt number.

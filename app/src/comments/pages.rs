@@ -15,32 +15,46 @@ use leptos_meta::Title;
 pub fn PublicCommentsPage() -> impl IntoView {
     let id = route_id();
     let article = query("article");
+    let page = query("page");
     let data = Resource::new(
-        move || (id(), article()),
-        |(id, article)| async move {
+        move || (id(), article(), page()),
+        |(id, article, page)| async move {
             let id = id.ok_or(AppError::NotFound)?;
+            let page = crate::paging::check(crate::paging::from_query(page.as_deref()))?;
             let detail = get_consultation(id).await?;
-            let comments = public_comments(id, Some(article.clone().unwrap_or_default())).await?;
-            Ok::<_, AppError>((detail, article, comments))
+            let comments = public_comments(id, Some(article.clone().unwrap_or_default()), Some(page)).await?;
+            Ok::<_, AppError>((detail, article, page, comments))
         },
     );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((d, article, comments)) => {
+                    Ok((d, article, page, comments)) => {
                         let label = article_label(&d, article.as_deref());
-                        let back = format!("/consultations/{}#{}", d.summary.id, article.unwrap_or_default());
+                        let anchor = article.unwrap_or_default();
+                        let back = format!("/consultations/{}#{}", d.summary.id, anchor);
+                        let total = d.articles.iter().find(|a| a.anchor == anchor).map(|a| a.approved);
+                        let link = |p: u32| format!("/consultations/{}/comments?article={}&page={p}", d.summary.id, crate::ui::encode_query(&anchor));
+                        let more = comments.len() as i64 == super::PUBLIC_PAGE;
+                        let pager = view! {
+                            <nav class="pager" aria-label="分页">
+                                {(page > 1).then(|| view! { <a href=link(page - 1)>"上一页"</a> })}
+                                <span>{format!("第{page}页")}</span>
+                                {more.then(|| view! { <a href=link(page + 1)>"下一页"</a> })}
+                            </nav>
+                        };
                         view! {
                             <Title text=format!("{} 已公开意见", d.summary.title) />
                             <p class="crumbs"><a href=back>"← " {d.summary.title.clone()}</a></p>
-                            <h1>{label} "：已公开意见（" {comments.len()} "条）"</h1>
+                            <h1>{label} "：已公开意见" {total.map(|n| format!("（{n}条）"))}</h1>
                             {comments.is_empty().then(|| view! { <p>"暂无已公开的意见。"</p> })}
                             <ol class="comments">
                                 {comments.into_iter().map(|c| view! {
                                     <li class="comment" id=format!("c{}", c.id)><p class="meta">{format_datetime(c.created_at)}</p><p class="body">{c.body}</p></li>
                                 }).collect_view()}
                             </ol>
+                            {pager}
                         }.into_any()
                     }
                     Err(e) => view! { <ErrorView err=e /> }.into_any(),

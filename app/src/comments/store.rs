@@ -109,17 +109,26 @@ async fn insert(
     Err(AppError::Internal)
 }
 
-/// Approved comments, optionally of one article (anchor "" = the draft as a whole).
-pub async fn public(db: &AnyPool, consultation_id: i64, anchor: Option<&str>) -> AppResult<Vec<PublicComment>> {
+/// One page of the published comments of a consultation, optionally of one article (anchor "" =
+/// the draft as a whole), oldest first.
+pub async fn public(
+    db: &AnyPool,
+    consultation_id: i64,
+    anchor: Option<&str>,
+    page: Option<u32>,
+) -> AppResult<Vec<PublicComment>> {
+    let page = crate::paging::check(page)?;
     let rows: Vec<(i64, Option<String>, Option<String>, String, i64)> = sqlx::query_as(
         "SELECT m.id, ar.anchor, ar.label, m.body, m.created_at
          FROM comments m LEFT JOIN articles ar ON ar.id = m.article_id
          WHERE m.consultation_id = $1 AND m.status = 'approved'
            AND ($2 IS NULL OR ($2 = '' AND m.article_id IS NULL) OR ar.anchor = $2)
-         ORDER BY m.created_at, m.id",
+         ORDER BY m.created_at, m.id LIMIT $3 OFFSET $4",
     )
     .bind(consultation_id)
     .bind(anchor)
+    .bind(super::PUBLIC_PAGE)
+    .bind((i64::from(page) - 1) * super::PUBLIC_PAGE)
     .fetch_all(db)
     .await?;
     Ok(rows

@@ -49,6 +49,7 @@ async fn read(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<De
 #[derive(Deserialize)]
 struct ArticleFilter {
     article: Option<String>,
+    page: Option<u32>,
 }
 
 async fn public_comments(
@@ -57,7 +58,7 @@ async fn public_comments(
     Query(q): Query<ArticleFilter>,
 ) -> Result<Json<Vec<PublicComment>>, ApiError> {
     consultations::detail(&st.db, id).await?;
-    Ok(Json(comments::public(&st.db, id, q.article.as_deref()).await?))
+    Ok(Json(comments::public(&st.db, id, q.article.as_deref(), q.page).await?))
 }
 
 #[derive(Deserialize)]

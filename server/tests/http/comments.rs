@@ -170,3 +170,31 @@ async fn staff_cannot_moderate_another_agencys_comments() {
     assert_eq!(res.status(), 404, "another agency's review queue is not found");
     assert!(!res.text().await.unwrap().contains("通过并公开"));
 }
+
+#[tokio::test]
+async fn a_reader_pages_through_published_comments_a_hundred_at_a_time() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市商务局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900005353").await;
+    for i in 0..105 {
+        let body = serde_json::json!({"article": "a1", "body": format!("第{i}条公开意见")});
+        let res = c.post(app.url(&format!("/api/v1/consultations/{id}/comments"))).json(&body).send().await.unwrap();
+        assert_eq!(res.status(), 201);
+    }
+    // Published by the agency (set directly: moderation itself is tested elsewhere).
+    sqlx::query("UPDATE comments SET status = 'approved'").execute(&app.db).await.unwrap();
+    let reader = app.client();
+    let page = |n: u32| reader.get(app.url(&format!("/api/v1/consultations/{id}/comments?article=a1&page={n}"))).send();
+    let first: Vec<serde_json::Value> = page(1).await.unwrap().json().await.unwrap();
+    let second: Vec<serde_json::Value> = page(2).await.unwrap().json().await.unwrap();
+    assert_eq!((first.len(), second.len()), (100, 5));
+    assert_eq!(first[0]["body"], "第0条公开意见");
+    assert_eq!(second[4]["body"], "第104条公开意见");
+    assert_eq!(page(0).await.unwrap().status(), 422);
+    let html = app.get(&app.client(), &format!("/consultations/{id}/comments?article=a1")).await.text().await.unwrap();
+    assert!(html.contains("下一页") && html.contains("第99条公开意见") && !html.contains("第100条公开意见"));
+    let html =
+        app.get(&app.client(), &format!("/consultations/{id}/comments?article=a1&page=2")).await.text().await.unwrap();
+    assert!(html.contains("上一页") && html.contains("第104条公开意见") && !html.contains("下一页"));
+}
