@@ -9,7 +9,7 @@ export const serverEnv = {
   RUST_LOG: 'warn',
   // Every browser test comes from one address: per-IP limits sized for a whole test run.
   CANYU_SUBMIT_PER_MINUTE: '1000',
-  CANYU_ANONYMOUS_FILINGS_PER_HOUR: '1000',
+  CANYU_ANONYMOUS_UPLOAD_MB_PER_HOUR: '1000',
   CANYU_LOGIN_PER_MINUTE: '1000',
   CANYU_REGISTER_PER_HOUR: '1000',
 };

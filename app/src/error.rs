@@ -136,8 +136,13 @@ impl AppError {
 impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
-    fn from_server_fn_error(_: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        AppError::Internal
+    fn from_server_fn_error(e: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match e {
+            // Arguments that do not parse are the caller's fault, not ours.
+            E::Args(_) | E::Deserialization(_) | E::MissingArg(_) | E::Request(_) => AppError::BadRequest,
+            _ => AppError::Internal,
+        }
     }
 }
 

@@ -48,7 +48,7 @@ async fn run(postgres: Option<&str>, nodes: usize, clients: usize, seconds: u64)
                 login_per_minute: 1_000_000,
                 register_per_hour: 1_000_000,
                 submit_per_minute: 1_000_000,
-                anonymous_filings_per_hour: 1_000_000,
+                anonymous_upload_mb_per_hour: 1_000_000,
             },
             ..Config::default()
         };

@@ -87,14 +87,15 @@ pub async fn file(
     let result = async {
         let user = viewer(&st, &headers).await?;
         lim.check(Action::Submit, &keys(ip, user.as_ref().map(|u| u.id.to_string())))?;
-        if user.is_none() {
-            lim.check_anonymous_filing()?;
-        }
         if st.disk_low() {
             tracing::error!("case filing refused: the data folder is below its free-space floor");
             return Err(AppError::Unavailable);
         }
+        let _slot = lim.upload_slot(ip)?;
         let files = read_multipart(form, &mut fields).await?;
+        if user.is_none() {
+            lim.check_anonymous_upload(files.iter().map(|f| f.1.len()).sum())?;
+        }
         let filing = Filing {
             kind: kind.clone(),
             petition_kind: fields.get("petition_kind").cloned(),

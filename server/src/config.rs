@@ -12,13 +12,18 @@ pub struct Limits {
     pub register_per_hour: u32,
     /// Submissions (comments, forms that create things) per minute, per client IP and per account.
     pub submit_per_minute: u32,
-    /// Case filings without an account per hour, from all addresses together.
-    pub anonymous_filings_per_hour: u32,
+    /// Megabytes of attachments filed without an account per hour, from all addresses together.
+    pub anonymous_upload_mb_per_hour: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { login_per_minute: 10, register_per_hour: 20, submit_per_minute: 10, anonymous_filings_per_hour: 120 }
+        Limits {
+            login_per_minute: 10,
+            register_per_hour: 20,
+            submit_per_minute: 10,
+            anonymous_upload_mb_per_hour: 1024,
+        }
     }
 }
 
@@ -278,8 +283,8 @@ impl Config {
         if let Some(n) = number("CANYU_SUBMIT_PER_MINUTE")? {
             self.limits.submit_per_minute = n;
         }
-        if let Some(n) = number("CANYU_ANONYMOUS_FILINGS_PER_HOUR")? {
-            self.limits.anonymous_filings_per_hour = n;
+        if let Some(n) = number("CANYU_ANONYMOUS_UPLOAD_MB_PER_HOUR")? {
+            self.limits.anonymous_upload_mb_per_hour = n;
         }
         let flag = |k: &'static str| -> Result<Option<bool>, ConfigError> {
             var(k).map(|v| v.parse::<bool>().map_err(|_| ConfigError::Env(k, v))).transpose()

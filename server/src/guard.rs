@@ -59,9 +59,27 @@ pub struct Limiters {
     login: DefaultKeyedRateLimiter<String>,
     register: DefaultKeyedRateLimiter<String>,
     submit: DefaultKeyedRateLimiter<String>,
-    /// Case filings without an account, from all addresses together: per-address limits do not
-    /// hold back someone with many addresses, and each filing may bring 30 MB.
-    anonymous_filings: governor::DefaultDirectRateLimiter,
+    /// Megabytes of attachments filed without an account, from all addresses together: per-address
+    /// limits do not hold back someone with many addresses from filling the disk. Text-only
+    /// filings do not count, so nobody can shut anonymous reporting off with empty posts.
+    anonymous_uploads: governor::DefaultDirectRateLimiter,
+    /// Filings with attachments being received at once, and the addresses receiving one: a slot is
+    /// taken only after the rate limit, never waited for, and one address holds at most one.
+    upload_slots: Arc<tokio::sync::Semaphore>,
+    uploading: Arc<std::sync::Mutex<std::collections::HashSet<IpAddr>>>,
+}
+
+/// A filing's right to send attachments now; given back when dropped.
+pub struct UploadSlot {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    address: IpAddr,
+    uploading: Arc<std::sync::Mutex<std::collections::HashSet<IpAddr>>>,
+}
+
+impl Drop for UploadSlot {
+    fn drop(&mut self) {
+        self.uploading.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.address);
+    }
 }
 
 /// Which limit applies.
@@ -78,12 +96,14 @@ fn nz(n: u32) -> NonZeroU32 {
 
 impl Limiters {
     /// Limiters from configuration.
-    pub fn new(l: &config::Limits) -> Arc<Limiters> {
+    pub fn new(l: &config::Limits, concurrent_uploads: u32) -> Arc<Limiters> {
         Arc::new(Limiters {
             login: RateLimiter::keyed(Quota::per_minute(nz(l.login_per_minute))),
             register: RateLimiter::keyed(Quota::per_hour(nz(l.register_per_hour))),
             submit: RateLimiter::keyed(Quota::per_minute(nz(l.submit_per_minute))),
-            anonymous_filings: RateLimiter::direct(Quota::per_hour(nz(l.anonymous_filings_per_hour))),
+            anonymous_uploads: RateLimiter::direct(Quota::per_hour(nz(l.anonymous_upload_mb_per_hour))),
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(concurrent_uploads.max(1) as usize)),
+            uploading: Arc::default(),
         })
     }
 
@@ -104,12 +124,35 @@ impl Limiters {
         Ok(())
     }
 
-    /// Count one case filing made without an account against the budget shared by all of them.
-    pub fn check_anonymous_filing(&self) -> Result<(), AppError> {
-        self.anonymous_filings.check().map_err(|not_until| {
-            tracing::warn!("the budget of anonymous case filings is used up");
-            AppError::RateLimited(not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1))
-        })
+    /// Count `bytes` of attachments filed without an account against the budget they all share.
+    pub fn check_anonymous_upload(&self, bytes: usize) -> Result<(), AppError> {
+        let Some(mb) = NonZeroU32::new(bytes.div_ceil(1024 * 1024) as u32) else { return Ok(()) };
+        match self.anonymous_uploads.check_n(mb) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => {
+                tracing::warn!("the budget of attachments filed without an account is used up");
+                Err(AppError::RateLimited(not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1)))
+            }
+            Err(_) => Err(AppError::RateLimited(3600)),
+        }
+    }
+
+    /// A slot to receive a filing's attachments, at once or not at all (503 busy): taken after the
+    /// rate limit, one per client address, so slow senders cannot queue everyone else behind them.
+    pub fn upload_slot(&self, ip: ClientIp) -> Result<UploadSlot, AppError> {
+        let address = crate::listen::client_key(ip.0);
+        if !self.uploading.lock().unwrap_or_else(|p| p.into_inner()).insert(address) {
+            return Err(AppError::RateLimited(10));
+        }
+        let slot = |permit| UploadSlot { _permit: permit, address, uploading: self.uploading.clone() };
+        match self.upload_slots.clone().try_acquire_owned() {
+            Ok(permit) => Ok(slot(permit)),
+            Err(_) => {
+                self.uploading.lock().unwrap_or_else(|p| p.into_inner()).remove(&address);
+                tracing::warn!("every upload slot is taken; a filing was asked to retry");
+                Err(AppError::Unavailable)
+            }
+        }
     }
 
     /// Drop keys that are back to full quota, so memory stays bounded.

@@ -106,7 +106,9 @@ pub async fn check_credentials(
     password: &str,
 ) -> Result<CurrentUser, AppError> {
     let account = accounts::normalise_login(login).unwrap_or_else(|| login.trim().to_string());
-    lim.check(Action::Login, &keys(ip, Some(account.clone())))?;
+    // Per address only: a limit per account would let anyone keep an account answering "too many
+    // attempts"; guessing one account is slowed by the lockout, per account and address.
+    lim.check(Action::Login, &keys(ip, None))?;
     // Not a login anyone could have: refused before it reaches the database.
     if account.chars().count() > 254 || account.chars().any(char::is_control) {
         return Err(AppError::BadCredentials);
@@ -459,8 +461,25 @@ pub async fn report(
 
 /// GET /consultations/{id}/report.csv: the published report's comments and answers.
 pub async fn report_csv(State(st): State<AppState>, Path(consultation): Path<i64>, headers: HeaderMap) -> Response {
-    match app::feedback::report::csv(&st.db, consultation).await {
-        Ok(csv) => {
+    use app::feedback::report::{csv_chunk, csv_head};
+    use futures_util::stream::{self, StreamExt};
+    match csv_head(&st.db, consultation).await {
+        Ok(head) => {
+            // Written as it is read, a few hundred lines at a time: however many comments, the
+            // download never sits whole in memory.
+            let db = st.db.clone();
+            let rest = stream::unfold(Some(None), move |cursor| {
+                let db = db.clone();
+                async move {
+                    match csv_chunk(&db, consultation, cursor?).await {
+                        Ok(Some((lines, last))) => Some((Ok(lines), Some(Some(last)))),
+                        Ok(None) => None,
+                        // The status is already sent: the download is cut short (logged where it failed).
+                        Err(_) => Some((Err(std::io::Error::other("report CSV cut short")), None)),
+                    }
+                }
+            });
+            let csv = Body::from_stream(stream::once(async { Ok::<_, std::io::Error>(head) }).chain(rest));
             let disposition = format!("attachment; filename=\"report-{consultation}.csv\"");
             (
                 [

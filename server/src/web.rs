@@ -13,7 +13,6 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use std::time::Duration;
-use tower::limit::ConcurrencyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -30,7 +29,6 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
     let uploads = Router::new()
         .route("/cases/new/{kind}", post(case_forms::file).layer(DefaultBodyLimit::max(case_forms::MAX_FILING_BYTES)))
         .layer(middleware::from_fn(|req, next| refuse_announced_over(case_forms::MAX_FILING_BYTES, req, next)))
-        .layer(ConcurrencyLimitLayer::new(cfg.http.concurrent_uploads.max(1) as usize))
         .layer(deadline(cfg.http.upload_timeout_secs));
     Router::new()
         .route("/healthz", get(healthz))
@@ -72,6 +70,8 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .layer(middleware::from_fn(retry_stalled_pages))
         .layer(Extension(limiters))
         .layer(middleware::from_fn(guard::same_origin_only))
+        // Inside the header layers, so the error envelope it makes gets the security headers too.
+        .layer(middleware::from_fn(crate::respond::api_errors))
         .layer(middleware::from_fn(move |req, next| guard::client_ip(trust_forwarded, req, next)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -85,7 +85,6 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox"),
         ))
         .layer(middleware::from_fn(private_responses_are_not_stored))
-        .layer(middleware::from_fn(crate::respond::api_errors))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -171,9 +170,12 @@ async fn private_responses_are_not_stored(
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
-    let with_session = app::state::session_token(req.headers()).is_some();
+    // A case's progress, read with its number and query code, is as private as a session's pages.
+    let private = app::state::session_token(req.headers()).is_some()
+        || req.uri().path().starts_with("/api/v1/cases")
+        || req.uri().path().starts_with("/cases/");
     let mut res = next.run(req).await;
-    if with_session {
+    if private {
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res

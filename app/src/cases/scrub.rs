@@ -179,6 +179,8 @@ fn png(b: &[u8]) -> Result<Vec<u8>, Unclear> {
     }
     let mut out = SIGNATURE.to_vec();
     let mut i = 8;
+    // Image data comes in one run of IDAT chunks; one after the run would hide data past the picture.
+    let (mut in_idat, mut idat_done) = (false, false);
     loop {
         let len = u32::from_be_bytes(get(b, i, i + 4)?.try_into().map_err(|_| Unclear::Truncated)?) as usize;
         if len > 0x7FFF_FFFF {
@@ -186,6 +188,14 @@ fn png(b: &[u8]) -> Result<Vec<u8>, Unclear> {
         }
         let chunk = get(b, i, i + 12 + len)?;
         let kind = &chunk[4..8];
+        if kind == b"IDAT" {
+            if idat_done {
+                return Err(Unclear::Unexpected);
+            }
+            in_idat = true;
+        } else if in_idat {
+            (in_idat, idat_done) = (false, true);
+        }
         if KEEP.iter().any(|k| k.as_slice() == kind) {
             out.extend_from_slice(chunk);
         } else if kind[0].is_ascii_uppercase() {

@@ -650,6 +650,11 @@ pub async fn triage(db: &AnyPool, cfg: &CaseConfig, officer: &CurrentUser, id: i
             if !case.is_report() {
                 return Err(AppError::Conflict("只有投诉举报、检举控告需要确定被举报单位".into()));
             }
+            // Only a unit named in words is set here: the unit the filer chose is never replaced
+            // (that would let one officer route a report to the unit it accuses).
+            if case.concerned_agency_id.is_some() {
+                return Err(AppError::Conflict("被举报单位已由提出人选定，不能更改".into()));
+            }
             let name: Option<String> = sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1")
                 .bind(unit)
                 .fetch_optional(&mut *tx)

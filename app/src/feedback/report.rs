@@ -373,28 +373,56 @@ async fn revisions(
         .collect())
 }
 
-/// The published report's comments as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
-/// read the Chinese correctly). Cells that a spreadsheet would run as a formula are quoted with `'`.
-pub async fn csv(db: &AnyPool, consultation: i64) -> AppResult<String> {
+/// The CSV's first line (with the byte-order mark spreadsheets need); `NotFound` unless the
+/// consultation's report is published.
+pub async fn csv_head(db: &AnyPool, consultation: i64) -> AppResult<String> {
     if published(db, consultation).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let comments = report_comments(db, consultation, 0).await?;
-    let mut out = String::from("\u{feff}编号,条文,意见内容,提交时间,采纳情况,理由\r\n");
-    for c in comments {
+    Ok(String::from("\u{feff}编号,条文,意见内容,提交时间,采纳情况,理由\r\n"))
+}
+
+/// Where a CSV chunk ended: (article position, comment id) of its last line.
+pub type CsvCursor = (i64, i64);
+
+/// The next lines of the report's CSV after `after` (in article order), a few hundred at a time, so
+/// the download is written as it is read and never held whole; None when there are no more.
+pub async fn csv_chunk(
+    db: &AnyPool,
+    consultation: i64,
+    after: Option<CsvCursor>,
+) -> AppResult<Option<(String, CsvCursor)>> {
+    type Row = (i64, i64, Option<String>, String, i64, Option<String>, Option<String>);
+    let (pos, id) = after.unwrap_or((-2, 0));
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT COALESCE(ar.position, -1), m.id, ar.label, m.body, m.created_at, m.disposition, m.disposition_reason
+         FROM comments m LEFT JOIN articles ar ON ar.id = m.article_id
+         WHERE m.consultation_id = $1 AND m.status = 'approved'
+           AND (COALESCE(ar.position, -1) > $2 OR (COALESCE(ar.position, -1) = $2 AND m.id > $3))
+         ORDER BY COALESCE(ar.position, -1), m.id LIMIT 500",
+    )
+    .bind(consultation)
+    .bind(pos)
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let Some(last) = rows.last().map(|r| (r.0, r.1)) else { return Ok(None) };
+    let mut out = String::new();
+    for (_, id, label, body, created_at, disposition, reason) in rows {
+        let disposition = disposition.as_deref().and_then(Disposition::parse);
         let cells = [
-            c.id.to_string(),
-            c.article_label.unwrap_or_else(|| "全文".into()),
-            c.body,
-            crate::clock::format_datetime(c.created_at),
-            c.disposition.map(|d| d.label()).unwrap_or("未答复").to_string(),
-            c.reason.unwrap_or_default(),
+            id.to_string(),
+            label.unwrap_or_else(|| "全文".into()),
+            body,
+            crate::clock::format_datetime(created_at),
+            disposition.map(|d| d.label()).unwrap_or("未答复").to_string(),
+            reason.unwrap_or_default(),
         ];
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
-    Ok(out)
+    Ok(Some((out, last)))
 }
 
 fn csv_cell(s: &str) -> String {

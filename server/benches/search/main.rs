@@ -49,7 +49,7 @@ async fn main() {
             login_per_minute: 100_000,
             register_per_hour: 100_000,
             submit_per_minute: 100_000,
-            anonymous_filings_per_hour: 100_000,
+            anonymous_upload_mb_per_hour: 100_000,
         },
         search_interval_ms: 1000,
         ..Config::default()

@@ -34,9 +34,6 @@ async fn file(
 ) -> Result<Response, ApiError> {
     let user = crate::pages::viewer(&st, &headers).await?;
     lim.check(Action::Submit, &keys(ip, user.as_ref().map(|u| u.id.to_string())))?;
-    if user.is_none() {
-        lim.check_anonymous_filing()?;
-    }
     let filed: Filed = store::file(&st.db, &st.cases, user.as_ref(), &f, &[]).await?;
     Ok((StatusCode::CREATED, Json(filed)).into_response())
 }

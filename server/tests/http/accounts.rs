@@ -291,3 +291,16 @@ async fn guessing_spread_over_many_addresses_locks_new_addresses_while_the_owner
     assert_eq!(res.status(), 429, "an address new to the account is locked out");
     assert_eq!(sign_in_from(&app, "198.51.100.7", "correct horse").await.status(), 303, "the owner's address is not");
 }
+
+#[tokio::test]
+async fn guesses_from_elsewhere_do_not_make_the_owners_sign_in_answer_too_many_attempts() {
+    let limits = server::config::Limits { login_per_minute: 5, ..relaxed() };
+    let cfg = server::config::Config { limits, trust_forwarded_for: true, ..Default::default() };
+    let app = TestApp::spawn_in(tempfile::tempdir().unwrap(), cfg).await;
+    app.citizen("13900004242").await;
+    for i in 0..12 {
+        let res = sign_in_from(&app, &format!("203.0.113.{i}"), "guess").await;
+        assert!(matches!(res.status().as_u16(), 401 | 429), "{}", res.status());
+    }
+    assert_eq!(sign_in_from(&app, "198.51.100.7", "correct horse").await.status(), 303);
+}

@@ -871,3 +871,22 @@ async fn the_record_check_finds_swapped_identities_and_entries_cut_off_or_all_de
     let (passed, said) = verify_record(&app, None);
     assert!(!passed && said.contains("no entry"), "{said}");
 }
+
+#[tokio::test]
+async fn an_officer_cannot_replace_the_unit_a_reporter_chose() {
+    let app = TestApp::spawn().await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (accused, accused_id) = app.staff("某市交通运输局").await;
+    let (_, other_id) = app.staff("某市司法局").await;
+    let filed = file(
+        &app,
+        &app.client(),
+        json!({"kind": "complaint", "matter": "违规收费", "facts": "多收费用。", "concerned_agency_id": accused_id, "anonymous": true}),
+    )
+    .await;
+    let id = id_of(&app, filed["number"].as_str().unwrap()).await;
+    let res = act(&app, &officer, id, json!({"action": "concerns", "unit": other_id})).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(act(&app, &officer, id, json!({"action": "transfer", "unit": accused_id})).await.status(), 422);
+    assert_eq!(accused.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().status(), 404);
+}

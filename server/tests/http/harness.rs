@@ -32,7 +32,7 @@ pub fn relaxed() -> Limits {
         login_per_minute: 1000,
         register_per_hour: 1000,
         submit_per_minute: 1000,
-        anonymous_filings_per_hour: 1000,
+        anonymous_upload_mb_per_hour: 1000,
     }
 }
 

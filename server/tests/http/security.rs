@@ -66,28 +66,49 @@ async fn repeated_sign_in_attempts_are_limited() {
 }
 
 #[tokio::test]
-async fn anonymous_filings_from_many_addresses_share_one_budget_and_signed_in_filers_are_not_held_back() {
-    let limits = Limits { anonymous_filings_per_hour: 3, ..crate::harness::relaxed() };
+async fn anonymous_uploads_from_many_addresses_share_one_budget_but_text_reports_are_never_held_back() {
+    let limits = Limits { anonymous_upload_mb_per_hour: 4, ..crate::harness::relaxed() };
     let cfg = server::config::Config { limits, trust_forwarded_for: true, ..Default::default() };
     let app = TestApp::spawn_in(tempfile::tempdir().unwrap(), cfg).await;
-    let complaint =
-        serde_json::json!({"kind": "complaint", "matter": "占道经营", "facts": "路口长期占道。", "anonymous": true});
+    let mut pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    pdf.resize(1_500_000, b' ');
+    let filing = |with_file: bool| {
+        let form = reqwest::multipart::Form::new()
+            .text("matter", "占道经营")
+            .text("facts", "路口长期占道。")
+            .text("anonymous", "on");
+        if with_file {
+            form.part("attachments", reqwest::multipart::Part::bytes(pdf.clone()).file_name("照片.pdf"))
+        } else {
+            form
+        }
+    };
     let mut statuses = Vec::new();
-    for i in 0..5 {
+    for i in 0..3 {
         let res = app
             .client()
-            .post(app.url("/api/v1/cases"))
+            .post(app.url("/cases/new/complaint"))
             .header("x-forwarded-for", format!("2001:db8:{i}::1"))
-            .json(&complaint)
+            .multipart(filing(true))
             .send()
             .await
             .unwrap();
         statuses.push(res.status().as_u16());
     }
-    assert_eq!(statuses, [201, 201, 201, 429, 429], "each from a different network");
-    let citizen = app.citizen("13900009292").await;
-    let named = serde_json::json!({"kind": "complaint", "matter": "占道经营", "facts": "路口长期占道。",
-                                   "name": "周八", "phone": "13900009292"});
-    let res = citizen.post(app.url("/api/v1/cases")).json(&named).send().await.unwrap();
-    assert_eq!(res.status(), 201, "a signed-in filer has their own budget");
+    assert_eq!(statuses, [201, 201, 429], "each from a different network, 2 MB each against 4 MB an hour");
+    // Empty posts and text-only reports use none of it: anonymous reporting cannot be shut off.
+    for i in 0..20 {
+        let res = app
+            .client()
+            .post(app.url("/cases/new/complaint"))
+            .header("x-forwarded-for", format!("2001:db8:a{i}::1"))
+            .header("content-type", "multipart/form-data; boundary=XX")
+            .body("--XX--\r\n")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+    }
+    let res = app.client().post(app.url("/cases/new/complaint")).multipart(filing(false)).send().await.unwrap();
+    assert_eq!(res.status(), 201, "a text-only anonymous report is always taken");
 }
