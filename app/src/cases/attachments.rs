@@ -1557,6 +1557,8 @@ mod fuzz_tests {
         let ihdr = png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
         png.extend(&ihdr);
         kept.extend(&ihdr);
+        // Image data comes in one run of IDAT chunks (a PNG with IDAT after other chunks is refused).
+        let (mut seen_idat, mut idat_closed) = (false, false);
         for _ in 0..rng.gen_range(0..10) {
             let kinds: [(&[u8; 4], bool); 12] = [
                 (b"tEXt", true),
@@ -1573,6 +1575,14 @@ mod fuzz_tests {
                 (b"teXt", true), // not tEXt, but an unknown ancillary chunk goes too
             ];
             let (kind, metadata) = kinds[rng.gen_range(0..kinds.len())];
+            if kind == b"IDAT" {
+                if idat_closed {
+                    continue;
+                }
+                seen_idat = true;
+            } else if seen_idat {
+                idat_closed = true;
+            }
             let n = rng.gen_range(0..300);
             let mut data = random_bytes(rng, n);
             if metadata {
