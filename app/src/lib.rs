@@ -17,6 +17,8 @@ pub mod paging;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(all(test, feature = "ssr"))]
+mod test_rng;
 pub mod ui;
 
 use leptos::prelude::*;

@@ -1001,37 +1001,10 @@ mod fuzz_tests {
     /// Text put only inside metadata, so its absence after stripping is easy to see.
     const SECRET: &[u8] = b"GPS:31.2304N,121.4737E";
 
-    /// xorshift64* behind `rand`'s traits: `Rng`'s API, seeded and reproducible, but much
-    /// cheaper than `StdRng` in unoptimised test builds (there ChaCha was most of the run time).
-    struct Prng(u64);
-
-    impl RngCore for Prng {
-        fn next_u32(&mut self) -> u32 {
-            (self.next_u64() >> 32) as u32
-        }
-
-        fn next_u64(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-
-        fn fill_bytes(&mut self, dest: &mut [u8]) {
-            for chunk in dest.chunks_mut(8) {
-                let n = chunk.len();
-                chunk.copy_from_slice(&self.next_u64().to_le_bytes()[..n]);
-            }
-        }
-
-        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
-            self.fill_bytes(dest);
-            Ok(())
-        }
-    }
+    use crate::test_rng::Prng;
 
     fn rng(stream: u64) -> Prng {
-        Prng((0xC4A7_0F17_2026_0000 ^ stream) | 1)
+        Prng::seeded(0xC4A7_0F17_2026_0000, stream)
     }
 
     fn random_bytes(rng: &mut Prng, len: usize) -> Vec<u8> {

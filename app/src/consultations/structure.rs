@@ -835,41 +835,14 @@ mod fuzz_tests {
     //! marks, very long lines and many blank lines thrown at the draft parser. Never a panic; the same
     //! result twice; every line accounted for; anchors unique; output bounded by the input.
     use super::*;
-    use rand::{Rng, RngCore};
+    use rand::Rng;
     use std::collections::HashSet;
     use std::time::{Duration, Instant};
 
-    /// xorshift64* behind `rand`'s traits: `Rng`'s API, seeded and reproducible, but much
-    /// cheaper than `StdRng` in unoptimised test builds (there ChaCha was most of the run time).
-    struct Prng(u64);
-
-    impl RngCore for Prng {
-        fn next_u32(&mut self) -> u32 {
-            (self.next_u64() >> 32) as u32
-        }
-
-        fn next_u64(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-
-        fn fill_bytes(&mut self, dest: &mut [u8]) {
-            for chunk in dest.chunks_mut(8) {
-                let n = chunk.len();
-                chunk.copy_from_slice(&self.next_u64().to_le_bytes()[..n]);
-            }
-        }
-
-        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
-            self.fill_bytes(dest);
-            Ok(())
-        }
-    }
+    use crate::test_rng::Prng;
 
     fn rng(stream: u64) -> Prng {
-        Prng((0x5EED_D4AF_2026_0000 ^ stream) | 1)
+        Prng::seeded(0x5EED_D4AF_2026_0000, stream)
     }
 
     const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
