@@ -341,18 +341,9 @@ async fn the_record_check_finds_a_tampered_row() {
     ok(&app, &officer, id, json!({"action": "transfer", "unit": unit_id})).await;
     file(&app, &citizen, claim("井盖缺失")).await;
 
-    let verify = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_canyu"))
-            .arg("verify-record")
-            .env("CANYU_DATA_DIR", app.dir.path())
-            .env("CANYU_DATABASE_URL", &app.database_url)
-            .env("RUST_LOG", "error")
-            .output()
-            .expect("canyu runs")
-    };
-    let out = verify();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("共3条"));
+    let (whole, said) = verify_record(&app, None);
+    assert!(whole, "{said}");
+    assert!(said.contains("共3条"));
 
     // The application cannot change an entry...
     let refused = sqlx::query("UPDATE case_events SET detail = '{}' WHERE seq = 2").execute(&app.db).await;
@@ -369,9 +360,8 @@ async fn the_record_check_finds_a_tampered_row() {
         .execute(&app.db)
         .await
         .unwrap();
-    let out = verify();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (whole, err) = verify_record(&app, None);
+    assert!(!whole);
     assert!(err.contains("第2条") && err.contains(filed["number"].as_str().unwrap()), "{err}");
 }
 
