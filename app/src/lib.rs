@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=accounts::pages::RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=accounts::pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=accounts::pages::PasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/setup") view=accounts::pages::SetupPage />
                     <Route path=path!("/staff") view=consultations::pages::StaffHomePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/new") view=consultations::pages::NewConsultationPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/:id") view=feedback::pages::ReviewPage ssr=SsrMode::Async />

@@ -1,5 +1,5 @@
 // Staff accounts for browser tests, made the way an administrator makes them: `canyu create-admin`,
-// then the administration page; each new account signs in and replaces its one-time password.
+// then the administration page; each new account's holder sets its password with the setup code.
 import { Browser, Page, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { serverEnv } from '../playwright.config';
@@ -29,17 +29,16 @@ export async function staffMember(browser: Browser, agency: string, role = '起�
   await admin.getByLabel('所属单位').selectOption({ label: agency });
   await admin.getByRole('button', { name: /创建账号/ }).click();
   const notice = (await admin.getByRole('status').textContent())!;
-  const pw = notice.match(/一次性初始密码：(\w+)/)![1];
+  const code = notice.match(/一次性设置码：([\w-]+)/)![1];
   await adminCtx.close();
 
   const ctx = await browser.newContext();
   const staff = await ctx.newPage();
-  await staff.goto('/login');
+  await staff.goto('/account/setup');
   await staff.getByLabel('手机号码或电子邮箱').fill(login);
-  await staff.getByLabel('密码').fill(pw);
-  await staff.getByRole('button', { name: '登录' }).click();
-  await staff.getByLabel('当前密码').fill(pw);
+  await staff.getByLabel('设置码').fill(code);
   await staff.getByLabel('新密码（至少8位）').fill('staff-new-password');
-  await staff.getByRole('button', { name: '保存' }).click();
+  await staff.getByRole('button', { name: '设置密码并登录' }).click();
+  await expect(staff.getByRole('link', { name: '退出' }).or(staff.getByRole('button', { name: '退出' }))).toBeVisible();
   return staff;
 }

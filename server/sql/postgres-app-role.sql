@@ -6,7 +6,7 @@ CREATE ROLE canyu_app LOGIN PASSWORD 'change-me';
 GRANT USAGE ON SCHEMA public TO canyu_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO canyu_app;
 GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO canyu_app;
--- The record: appended to, never rewritten, removed or emptied.
-REVOKE UPDATE, DELETE, TRUNCATE ON case_events FROM canyu_app;
+-- The records (cases; administration and powers): appended to, never rewritten, removed or emptied.
+REVOKE UPDATE, DELETE, TRUNCATE ON case_events, admin_events FROM canyu_app;
 -- Migrations stay with the owner.
 REVOKE CREATE ON SCHEMA public FROM canyu_app;

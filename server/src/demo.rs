@@ -26,8 +26,12 @@ pub async fn load(db: &AnyPool, cases: &app::cases::store::CaseConfig) -> AppRes
     let h = staff(db, "chengguan@demo.example", "城管局 李工", housing, "staff", &mut logins).await?;
     staff(db, "sifa@demo.example", "司法局 赵工", justice, "staff", &mut logins).await?;
     let officer = staff(db, "xinfang@demo.example", "信访局 周工", petitions, "petition_officer", &mut logins).await?;
+    // As the operator: the legal channel at once; revealing identities is proposed, for an
+    // administrator to approve on the administration page (it takes two people).
+    app::admin::record::start(db, &cases.key).await?;
     for power in ["legal_channel", "reveal_identity"] {
-        app::cases::store::grant(db, "xinfang@demo.example", power, None).await?;
+        let by = app::admin::powers::Actor::Operator;
+        app::admin::powers::request(db, &cases.key, by, "xinfang@demo.example", power).await?;
     }
     let today = clock::today();
     let date = |days: i64| clock::format_date(clock::start_of_day(today) + days * 86_400);

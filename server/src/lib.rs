@@ -43,6 +43,7 @@ pub async fn serve(
     if rebound > 0 {
         tracing::info!(identities = rebound, "re-sealed filers' identities bound to their cases");
     }
+    app::admin::record::start(&db, &cases.key).await.map_err(std::io::Error::other)?;
     let search = Search::open(&cfg.search_dir(), &db).await.map_err(std::io::Error::other)?;
     // Changes made while the server was down are applied in the background (first thing the
     // indexer does); until then search answers from the index as it was.

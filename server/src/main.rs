@@ -80,7 +80,8 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool, checkpoint: Option<Stri
         "verify-record" => verify_record(&cfg, &db, checkpoint.as_deref()).await,
         "record-checkpoint" => {
             let key = cfg.case_key()?;
-            let line = app::cases::chain::head_checkpoint(&db, &key).await.map_err(|e| format!("database: {e}"))?;
+            app::admin::record::start(&db, &key).await.map_err(|e| e.to_string())?;
+            let line = app::admin::record::head_checkpoint(&db, &key).await.map_err(|e| format!("database: {e}"))?;
             println!("{line}");
             Ok(())
         }
@@ -97,29 +98,36 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool, checkpoint: Option<Stri
         }
         "grant" => {
             let (login, power) = (args.get(1).ok_or(USAGE)?, args.get(2).ok_or(USAGE)?);
-            app::cases::store::grant(&db, login, power, None).await.map_err(|e| e.to_string())?;
-            println!("已授予 {login}：{power}");
+            let key = cfg.case_key()?;
+            app::admin::record::start(&db, &key).await.map_err(|e| e.to_string())?;
+            let by = app::admin::powers::Actor::Operator;
+            match app::admin::powers::request(&db, &key, by, login, power).await.map_err(|e| e.to_string())? {
+                app::admin::powers::Outcome::Granted => println!("已授予 {login}：{power}"),
+                app::admin::powers::Outcome::Proposed => println!(
+                    "已提出授权申请 {login}：{power}。此项权限须由一名管理员在“系统管理”页批准后生效（7天内有效）。"
+                ),
+            }
             Ok(())
         }
         _ => serve(cfg, db, demo).await,
     }
 }
 
-/// Check the case record's hash chain from the first entry; fail naming the first broken one.
+/// Check the case record's and the administration record's hash chains from their first entries
+/// (and against a checkpoint, if given); fail naming the first broken entry.
 async fn verify_record(cfg: &Config, db: &sqlx::AnyPool, checkpoint: Option<&str>) -> Result<(), String> {
     let key = cfg.case_key()?;
-    let anchor = match checkpoint {
-        Some(line) => Some(
-            app::cases::chain::read_checkpoint(&key, line)
-                .ok_or("检查点无效（格式不对或并非用本案件密钥签发）/ the checkpoint is not valid for this key")?,
-        ),
-        None => None,
-    };
-    match app::cases::chain::verify(db, &key, anchor).await.map_err(|e| format!("database: {e}"))? {
-        Ok(n) => {
-            println!("案件记录完整：共{n}条，哈希链校验通过，各案件与其最后一条记录一致。");
-            Ok(())
+    app::admin::record::start(db, &key).await.map_err(|e| e.to_string())?;
+    let (cases_anchor, admin_anchor) = match checkpoint {
+        Some(line) => {
+            let (c, a) = app::admin::record::read_checkpoint(&key, line)
+                .ok_or("检查点无效（格式不对或并非用本案件密钥签发）/ the checkpoint is not valid for this key")?;
+            (Some(c), a)
         }
+        None => (None, None),
+    };
+    let cases = match app::cases::chain::verify(db, &key, cases_anchor).await.map_err(|e| format!("database: {e}"))? {
+        Ok(n) => n,
         Err(b) => {
             let case = match b.case_id {
                 Some(id) => sqlx::query_scalar::<_, String>("SELECT number FROM cases WHERE id = $1")
@@ -131,12 +139,25 @@ async fn verify_record(cfg: &Config, db: &sqlx::AnyPool, checkpoint: Option<&str
                     .unwrap_or_else(|| format!("id {id}")),
                 None => "-".into(),
             };
-            Err(format!(
+            return Err(format!(
                 "案件记录在第{}条处断裂（案件 {case}）：{} / the record breaks at entry {}",
+                b.seq, b.why, b.seq
+            ));
+        }
+    };
+    let admin = match app::admin::record::verify(db, &key, admin_anchor).await.map_err(|e| format!("database: {e}"))? {
+        Ok(n) => n,
+        Err(b) => {
+            return Err(format!(
+                "管理操作记录在第{}条处断裂：{} / the administration record breaks at entry {}",
                 b.seq, b.why, b.seq
             ))
         }
-    }
+    };
+    println!(
+        "案件记录完整：共{cases}条，哈希链校验通过，各案件与其最后一条记录一致。管理操作记录完整：共{admin}条，现有专项权限与记录一致。"
+    );
+    Ok(())
 }
 
 /// Rebuild the search index with a progress line and the rate in documents per second.

@@ -2,6 +2,7 @@
 //! what was typed and the errors, so nothing is lost with or without JavaScript.
 use crate::guard::{keys, Action, ClientIp, Limiters};
 use app::accounts::{local_path, lockout, store as accounts, CurrentUser, Role};
+use app::admin::{powers, staff};
 use app::error::AppError;
 use app::forms::FormEcho;
 use app::state::{session_token, AppState, SESSION_COOKIE};
@@ -58,7 +59,9 @@ pub(crate) async fn rejected(
     // Secrets are never echoed; nor is a value larger than any field takes (it was refused for it).
     let values = fields
         .into_iter()
-        .filter(|(k, v)| !matches!(k.as_str(), "password" | "current" | "new") && v.len() <= MAX_ECHO_BYTES)
+        .filter(|(k, v)| {
+            !matches!(k.as_str(), "password" | "current" | "new" | "setup_code") && v.len() <= MAX_ECHO_BYTES
+        })
         .collect();
     let echo = FormEcho { values, errors: err.field_errors(), notice: None };
     let mut res = rerender(st, path, headers, echo, crate::respond::status(&err)).await;
@@ -519,7 +522,7 @@ pub async fn create_agency(
     let result = async {
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
         lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
-        app::admin::store::create_agency(&st.db, &user, &field(&f, "name")).await?;
+        app::admin::store::create_agency(&st.db, &st.cases.key, &user, &field(&f, "name")).await?;
         Ok::<_, AppError>(see_other("/admin"))
     }
     .await;
@@ -539,14 +542,15 @@ pub async fn set_parent(
         lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
         let agency = field(&f, "agency_id").parse().map_err(|_| AppError::field("agency_id", "请选择单位"))?;
         let parent = field(&f, "parent_id").parse().ok();
-        app::admin::store::set_parent(&st.db, &user, agency, parent).await?;
+        app::admin::store::set_parent(&st.db, &st.cases.key, &user, agency, parent).await?;
         Ok::<_, AppError>(see_other("/admin"))
     }
     .await;
     settle(result, &st, "/admin", &headers, f).await
 }
 
-/// POST /admin/grants: give a staff account a power (legal channel, discipline channel, reveal).
+/// POST /admin/grants: give a staff account a power (legal channel), or propose one that takes a
+/// second administrator (discipline channel, reveal).
 pub async fn grant(
     State(st): State<AppState>,
     Extension(lim): Extension<Arc<Limiters>>,
@@ -558,12 +562,18 @@ pub async fn grant(
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
         user.require(Role::Admin)?;
         lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
-        app::cases::store::grant(&st.db, &field(&f, "login"), &field(&f, "grant"), Some(user.id)).await
+        let by = powers::Actor::Admin(&user);
+        powers::request(&st.db, &st.cases.key, by, &field(&f, "login"), &field(&f, "grant")).await
     }
     .await;
     match result {
-        Ok(()) => {
-            let notice = format!("已授权：{}", field(&f, "login"));
+        Ok(outcome) => {
+            let notice = match outcome {
+                powers::Outcome::Granted => format!("已授权：{}", field(&f, "login")),
+                powers::Outcome::Proposed => {
+                    format!("已提出授权申请：{}。须由另一名管理员批准后生效（7天内有效）。", field(&f, "login"))
+                }
+            };
             rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK)
                 .await
         }
@@ -572,6 +582,29 @@ pub async fn grant(
             rejected(&st, "/admin", &headers, fields, e).await
         }
     }
+}
+
+/// POST /admin/grants/approve and /admin/grants/refuse: decide another administrator's proposal
+/// (refusing one's own withdraws it).
+pub async fn decide_grant(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    path: axum::extract::MatchedPath,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        user.require(Role::Admin)?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        let proposal = field(&f, "proposal").parse().map_err(|_| AppError::NotFound)?;
+        let approve = path.as_str().ends_with("/approve");
+        powers::decide(&st.db, &st.cases.key, &user, proposal, approve).await?;
+        Ok::<_, AppError>(see_other("/admin"))
+    }
+    .await;
+    settle(result, &st, "/admin", &headers, f).await
 }
 
 /// POST /admin/grants/revoke: take a power back.
@@ -586,14 +619,32 @@ pub async fn revoke(
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
         user.require(Role::Admin)?;
         lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
-        app::cases::store::revoke(&st.db, &field(&f, "login"), &field(&f, "grant")).await?;
+        let by = powers::Actor::Admin(&user);
+        powers::revoke(&st.db, &st.cases.key, by, &field(&f, "login"), &field(&f, "grant")).await?;
         Ok::<_, AppError>(see_other("/admin"))
     }
     .await;
     settle(result, &st, "/admin", &headers, f).await
 }
 
-/// POST /admin/staff: the one-time password is shown once, on this response only.
+/// What the administrator is told about a new setup code: where it went, or (handed over in
+/// person) the code itself, on this response only.
+fn setup_notice(what: &str, delivery: staff::Delivery) -> String {
+    match delivery {
+        staff::Delivery::Mailed => {
+            format!("{what}设置码已通过邮件直接发给本人（72小时内有效），请提醒本人在“设置账号密码”页设置密码。")
+        }
+        staff::Delivery::Shown(code) => format!(
+            "{what}一次性设置码：{code}（仅显示这一次，72小时内有效，请当面或通过安全渠道交给本人，由本人在 /account/setup 设置密码）"
+        ),
+    }
+}
+
+fn mail_of(st: &AppState) -> staff::Mail<'_> {
+    staff::Mail { enabled: st.mail_enabled, public_url: &st.public_url }
+}
+
+/// POST /admin/staff: create a staff account; its holder sets the password with a setup code.
 pub async fn create_staff(
     State(st): State<AppState>,
     Extension(lim): Extension<Arc<Limiters>>,
@@ -603,23 +654,69 @@ pub async fn create_staff(
 ) -> Response {
     let result = async {
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        user.require(Role::Admin)?;
         lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
         let role = Role::parse(&field(&f, "role")).ok_or_else(|| AppError::field("role", "请选择角色"))?;
         let agency = field(&f, "agency_id").parse().map_err(|_| AppError::field("agency_id", "请选择所属单位"))?;
-        let password =
-            accounts::create_staff(&st.db, &user, &field(&f, "login"), &field(&f, "display_name"), role, agency)
-                .await?;
-        Ok::<_, AppError>(password)
+        let (login, name) = (field(&f, "login"), field(&f, "display_name"));
+        staff::create(&st.db, &st.cases.key, mail_of(&st), &user, &login, &name, role, agency).await
     }
     .await;
     match result {
-        Ok(password) => {
-            let notice = format!(
-                "账号已创建。一次性初始密码：{password}（仅显示这一次，请当面或通过安全渠道告知本人，首次登录须修改）"
-            );
+        Ok(delivery) => {
+            let notice = setup_notice("账号已创建。", delivery);
             rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK)
                 .await
         }
         Err(e) => rejected(&st, "/admin", &headers, f, e).await,
     }
+}
+
+/// POST /admin/staff/setup-code: a fresh setup code for a staff account (lost, expired, or a
+/// forgotten password); earlier codes stop working.
+pub async fn reissue_setup_code(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
+    let result = async {
+        let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
+        user.require(Role::Admin)?;
+        lim.check(Action::Submit, &keys(ip, Some(user.id.to_string())))?;
+        let target = field(&f, "user_id").parse().map_err(|_| AppError::NotFound)?;
+        staff::reissue(&st.db, &st.cases.key, mail_of(&st), &user, target).await
+    }
+    .await;
+    match result {
+        Ok(delivery) => {
+            let notice = setup_notice("已重新签发。", delivery);
+            rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK)
+                .await
+        }
+        Err(e) => rejected(&st, "/admin", &headers, f, e).await,
+    }
+}
+
+/// POST /account/setup: the holder of a new staff account sets its password with the setup code,
+/// and is signed in. Rate limited like a sign-in (a code is a credential).
+pub async fn setup_account(
+    State(st): State<AppState>,
+    Extension(lim): Extension<Arc<Limiters>>,
+    Extension(ip): Extension<ClientIp>,
+    headers: HeaderMap,
+    Form(f): Fields,
+) -> Response {
+    let result = async {
+        lim.check(Action::Login, &keys(ip, None))?;
+        let id =
+            staff::redeem(&st.db, &st.cases.key, &field(&f, "login"), &field(&f, "setup_code"), &field(&f, "password"))
+                .await?;
+        let user = accounts::user(&st.db, id).await?;
+        tracing::info!(user = id, "staff account set up");
+        sign_in(&st, &headers, id, home_for(&user)).await
+    }
+    .await;
+    settle(result, &st, "/account/setup", &headers, f).await
 }

@@ -54,6 +54,10 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/admin/staff", post(pages::create_staff))
         .route("/admin/grants", post(pages::grant))
         .route("/admin/grants/revoke", post(pages::revoke))
+        .route("/admin/grants/approve", post(pages::decide_grant))
+        .route("/admin/grants/refuse", post(pages::decide_grant))
+        .route("/admin/staff/setup-code", post(pages::reissue_setup_code))
+        .route("/account/setup", post(pages::setup_account))
         .route("/admin/agencies/parent", post(pages::set_parent))
         .merge(api::routes())
         .leptos_routes_with_context(

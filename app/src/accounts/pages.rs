@@ -109,3 +109,27 @@ pub fn PasswordPage() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// A new staff account's holder sets their first password with the setup code they were given
+/// (by e-mail, or in person from the administrator).
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let echo = use_echo();
+    view! {
+        <Title text="设置账号密码" />
+        <h1>"设置账号密码"</h1>
+        <p class="hint">"工作人员账号由本人设置密码：请输入账号、收到的设置码（72小时内有效，只能使用一次）和新密码。如果设置码已被使用而您并未使用过，请立即告知本单位和系统管理员。"</p>
+        <FormMessage echo=echo.clone() />
+        <form method="post" action="/account/setup" class="stacked narrow">
+            <label for="login">"手机号码或电子邮箱"</label>
+            <input id="login" name="login" autocomplete="username" value=echo.value("login") required />
+            <label for="setup_code">"设置码"</label>
+            <input id="setup_code" name="setup_code" autocomplete="one-time-code" required />
+            <FieldMessage echo=echo.clone() name="setup_code" />
+            <label for="password">"新密码（至少8位）"</label>
+            <input id="password" name="password" type="password" autocomplete="new-password" required minlength="8" />
+            <FieldMessage echo=echo.clone() name="password" />
+            <button type="submit">"设置密码并登录"</button>
+        </form>
+    }
+}

@@ -125,9 +125,10 @@ pub async fn register(db: &AnyPool, r: Registration) -> AppResult<i64> {
     insert_user(db, &login, &hash, &name, real.as_deref(), Role::Citizen, None, false).await
 }
 
+/// Insert an account; a login already taken is a field error.
 #[expect(clippy::too_many_arguments, reason = "one row, one call")]
-async fn insert_user(
-    db: &AnyPool,
+pub(crate) async fn insert_user(
+    db: impl sqlx::AnyExecutor<'_>,
     login: &str,
     hash: &str,
     name: &str,
@@ -158,35 +159,6 @@ async fn insert_user(
         }])),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Create a staff or officer account for an agency (administrators only).
-pub async fn create_staff(
-    db: &AnyPool,
-    admin: &CurrentUser,
-    login: &str,
-    display_name: &str,
-    role: Role,
-    agency_id: i64,
-) -> AppResult<String> {
-    admin.require(Role::Admin)?;
-    let login = normalise_login(login).ok_or_else(|| AppError::field("login", "请填写正确的手机号码或电子邮箱"))?;
-    let name = display_name.trim();
-    if name.is_empty() || name.chars().count() > 30 {
-        return Err(AppError::field("display_name", "姓名应为1至30个字"));
-    }
-    if role == Role::Citizen || role == Role::Admin {
-        return Err(AppError::field("role", "请选择工作人员角色"));
-    }
-    let exists: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM agencies WHERE id = $1").bind(agency_id).fetch_optional(db).await?;
-    if exists.is_none() {
-        return Err(AppError::field("agency_id", "请选择所属单位"));
-    }
-    let password = one_time_password();
-    let hash = hash_password(password.clone()).await?;
-    insert_user(db, &login, &hash, name, None, role, Some(agency_id), true).await?;
-    Ok(password)
 }
 
 /// A readable one-time password (no 0/O/1/l confusion).

@@ -1,5 +1,12 @@
-//! Administration: agencies and staff accounts.
+//! Administration: agencies, staff accounts and their first passwords, powers under four eyes,
+//! and the record of it all.
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod powers;
+#[cfg(feature = "ssr")]
+pub mod record;
+#[cfg(feature = "ssr")]
+pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod store;
 
@@ -22,6 +29,8 @@ pub struct StaffAccount {
     pub display_name: String,
     pub role: crate::accounts::Role,
     pub agency_name: String,
+    /// The holder has set a password of their own (with a setup code).
+    pub set_up: bool,
 }
 
 /// A power granted to a staff account (see `crate::cases::GRANTS`).
@@ -33,13 +42,53 @@ pub struct Granted {
     pub granted_at: i64,
 }
 
-/// Who holds which power (administrators only).
+/// A power proposed for an account, waiting for a second administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub grant: String,
+    /// None: the operator, from the command line.
+    pub proposed_by: Option<i64>,
+    pub proposer: String,
+    pub proposed_at: i64,
+    pub expires_at: i64,
+}
+
+/// Entries per page of the administration log.
+pub const LOG_PAGE: i64 = 50;
+
+/// One entry of the administration log, for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogLine {
+    pub seq: i64,
+    pub at: i64,
+    /// None: the operator, from the command line.
+    pub actor: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: String,
+}
+
+/// Who holds which power, and what waits for approval (administrators only); the viewer's id, to
+/// tell their own proposals.
 #[server(endpoint = "admin_grants")]
-pub async fn admin_grants() -> Result<Vec<Granted>, AppError> {
+pub async fn admin_grants() -> Result<(Vec<Granted>, Vec<Proposal>, i64), AppError> {
     let user = crate::state::require_viewer().await?;
     user.require(crate::accounts::Role::Admin)?;
     let st = crate::state::state()?;
-    crate::cases::store::granted(&st.db).await
+    Ok((powers::granted(&st.db).await?, powers::open_proposals(&st.db).await?, user.id))
+}
+
+/// One page of the administration log, newest first, and how many entries there are.
+#[server(endpoint = "admin_log")]
+pub async fn admin_log(page: u32) -> Result<(Vec<LogLine>, i64), AppError> {
+    let user = crate::state::require_viewer().await?;
+    user.require(crate::accounts::Role::Admin)?;
+    let page = crate::paging::check(Some(page))?;
+    let st = crate::state::state()?;
+    record::log(&st.db, page).await
 }
 
 /// Agencies and staff (administrators only).

@@ -1,16 +1,26 @@
-//! The administrator's page: agencies and staff accounts.
-use super::{admin_grants, admin_overview};
+//! The administrator's page: agencies, staff accounts, powers (with proposals waiting for a second
+//! administrator) and the administration log.
+use super::{admin_grants, admin_log, admin_overview};
 use crate::forms::{use_echo, FieldMessage, FormMessage};
-use crate::ui::{ErrorView, Loading};
+use crate::ui::{query, ErrorView, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// Agencies, staff, and the forms to create them.
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    let log_page = query("log");
     let data = Resource::new(
-        || (),
-        |_| async { Ok::<_, crate::error::AppError>((admin_overview().await?, admin_grants().await?)) },
+        move || log_page(),
+        |log_page| async move {
+            let page = crate::paging::from_query(log_page.as_deref()).unwrap_or(1);
+            Ok::<_, crate::error::AppError>((
+                admin_overview().await?,
+                admin_grants().await?,
+                admin_log(page).await?,
+                page,
+            ))
+        },
     );
     let echo = use_echo();
     view! {
@@ -19,7 +29,7 @@ pub fn AdminPage() -> impl IntoView {
             {move || {
                 let echo = echo.clone();
                 Suspend::new(async move {
-                    let ((agencies, staff), granted) = match data.await {
+                    let ((agencies, staff), (granted, proposals, me), (log, log_total), log_page) = match data.await {
                         Ok(d) => d,
                         Err(e) => return view! { <ErrorView err=e /> }.into_any(),
                     };
@@ -50,7 +60,16 @@ pub fn AdminPage() -> impl IntoView {
                             <button type="submit">"设置上级单位"</button>
                         </form>
                         <h2>"工作人员账号"</h2>
-                        <ul>{staff.into_iter().map(|s| view! { <li>{s.display_name} " · " {s.role.label()} " · " {s.agency_name}</li> }).collect_view()}</ul>
+                        <ul class="staff">{staff.into_iter().map(|s| view! {
+                            <li>
+                                {s.display_name} " · " {s.role.label()} " · " {s.agency_name} " · "
+                                {if s.set_up { "已由本人设置密码" } else { "尚未设置密码" }}
+                                <form method="post" action="/admin/staff/setup-code" class="inline">
+                                    <input type="hidden" name="user_id" value=s.id.to_string() />
+                                    <button type="submit" class="link">"重新签发设置码"</button>
+                                </form>
+                            </li>
+                        }).collect_view()}</ul>
                         <form method="post" action="/admin/staff" class="stacked narrow">
                             <label for="login">"手机号码或电子邮箱"</label>
                             <input id="login" name="login" value=echo.value("login") />
@@ -69,10 +88,37 @@ pub fn AdminPage() -> impl IntoView {
                                 {options.into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
                             </select>
                             <FieldMessage echo=echo.clone() name="agency_id" />
-                            <button type="submit">"创建账号（生成一次性密码）"</button>
+                            <button type="submit">"创建账号（签发一次性设置码）"</button>
                         </form>
+                        <p class="hint">"管理员不设置、也看不到工作人员的密码：账号由本人用一次性设置码（72小时内有效）在“设置账号密码”页设置密码。登录名为电子邮箱且已配置邮件时，设置码直接发到本人邮箱；否则只向您显示一次，请当面交给本人。"</p>
                         <h2>"专项权限"</h2>
-                        <p class="hint">"涉法涉诉件、纪检监察件只有被授权的人员可见；查看信访投诉提出人的身份须另行授权，每次查看都有记录。"</p>
+                        <p class="hint">"涉法涉诉件、纪检监察件只有被授权的人员可见；查看信访投诉提出人的身份须另行授权，每次查看都有记录。查看提出人身份、办理纪检监察件两项权限须由一名管理员提出、另一名管理员批准后生效。"</p>
+                        {(!proposals.is_empty()).then(|| view! {
+                            <h3>"等待批准的授权"</h3>
+                            <ul class="proposals">
+                                {proposals.into_iter().map(|p| {
+                                    let label = crate::cases::GRANTS.iter().find(|x| x.0 == p.grant).map(|x| x.1).unwrap_or("");
+                                    let own = p.proposed_by == Some(me);
+                                    let id = p.id.to_string();
+                                    view! {
+                                        <li>
+                                            {format!("{}（{}）：{} · 由{}于{}提出，{}前有效", p.display_name, p.login, label, p.proposer, crate::clock::format_date(p.proposed_at), crate::clock::format_date(p.expires_at))}
+                                            {(!own).then(|| view! {
+                                                <form method="post" action="/admin/grants/approve" class="inline">
+                                                    <input type="hidden" name="proposal" value=id.clone() />
+                                                    <button type="submit" class="link">"批准"</button>
+                                                </form>
+                                            })}
+                                            <form method="post" action="/admin/grants/refuse" class="inline">
+                                                <input type="hidden" name="proposal" value=id />
+                                                <button type="submit" class="link">{if own { "撤回" } else { "拒绝" }}</button>
+                                            </form>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            <FieldMessage echo=echo.clone() name="proposal" />
+                        })}
                         {(!granted.is_empty()).then(|| view! {
                             <ul class="grants">
                                 {granted.into_iter().map(|g| {
@@ -99,8 +145,34 @@ pub fn AdminPage() -> impl IntoView {
                                 {crate::cases::GRANTS.into_iter().map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
                             </select>
                             <FieldMessage echo=echo.clone() name="grant" />
-                            <button type="submit">"授权"</button>
+                            <button type="submit">"授权（须另一名管理员批准的，提出申请）"</button>
                         </form>
+                        <h2 id="log">"操作记录"</h2>
+                        <p class="hint">"管理员和运维人员的每项操作都记入防篡改记录（与案件记录同样以密钥做哈希链），由 canyu verify-record 校验。"</p>
+                        <table class="log">
+                            <thead><tr><th>"时间"</th><th>"操作人"</th><th>"操作"</th><th>"对象"</th><th>"内容"</th></tr></thead>
+                            <tbody>
+                                {log.into_iter().map(|l| view! {
+                                    <tr>
+                                        <td>{crate::clock::format_datetime(l.at)}</td>
+                                        <td>{l.actor.unwrap_or_else(|| "命令行（运维人员）".into())}</td>
+                                        <td>{l.action}</td>
+                                        <td>{l.target.unwrap_or_default()}</td>
+                                        <td>{l.detail}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        {
+                            let pages = ((log_total + super::LOG_PAGE - 1) / super::LOG_PAGE).max(1) as u32;
+                            (pages > 1).then(|| view! {
+                                <nav class="pager" aria-label="操作记录分页">
+                                    {(log_page > 1).then(|| view! { <a href=format!("/admin?log={}#log", log_page - 1) rel="prev">"较新"</a> })}
+                                    <span>{format!("第{}页，共{}页", log_page, pages)}</span>
+                                    {(log_page < pages).then(|| view! { <a href=format!("/admin?log={}#log", log_page + 1) rel="next">"较早"</a> })}
+                                </nav>
+                            })
+                        }
                     }.into_any()
                 })
             }}

@@ -1,6 +1,8 @@
 //! Agency and staff listing and creation.
+use super::record::{self, Action, Step};
 use super::{Agency, StaffAccount};
 use crate::accounts::{CurrentUser, Role};
+use crate::cases::seal::CaseKey;
 use crate::error::{AppError, AppResult};
 use sqlx::AnyPool;
 
@@ -16,55 +18,82 @@ pub async fn agencies(db: &AnyPool) -> AppResult<Vec<Agency>> {
 
 /// All staff accounts.
 pub async fn staff(db: &AnyPool) -> AppResult<Vec<StaffAccount>> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.role, a.name FROM users u JOIN agencies a ON a.id = u.agency_id ORDER BY a.name, u.id",
+    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.role, a.name, u.must_change_password
+         FROM users u JOIN agencies a ON a.id = u.agency_id ORDER BY a.name, u.id",
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, display_name, role, agency_name)| {
-            Some(StaffAccount { id, display_name, role: Role::parse(&role)?, agency_name })
+        .filter_map(|(id, display_name, role, agency_name, must_change)| {
+            Some(StaffAccount { id, display_name, role: Role::parse(&role)?, agency_name, set_up: must_change == 0 })
         })
         .collect())
 }
 
 /// Create an agency (administrators only).
-pub async fn create_agency(db: &AnyPool, admin: &CurrentUser, name: &str) -> AppResult<i64> {
+pub async fn create_agency(db: &AnyPool, key: &CaseKey, admin: &CurrentUser, name: &str) -> AppResult<i64> {
     admin.require(Role::Admin)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::field("name", "单位名称应为1至100个字"));
     }
+    let mut tx = db.begin().await?;
     let res = sqlx::query_scalar("INSERT INTO agencies (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(name)
         .bind(crate::clock::now())
-        .fetch_one(db)
+        .fetch_one(&mut *tx)
         .await;
-    match res {
-        Ok(id) => Ok(id),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::field("name", "该单位已存在")),
-        Err(e) => Err(e.into()),
-    }
+    let id = match res {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::field("name", "该单位已存在"))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let detail = serde_json::json!({ "agency": name });
+    record::append(&mut tx, key, Step::new(Some(admin.id), Action::AgencyCreated, None, detail)).await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Set (or clear) the unit above an agency, which reviews (复查, 复核) its decisions; a unit cannot be
 /// above itself, directly or through others.
-pub async fn set_parent(db: &AnyPool, admin: &CurrentUser, agency: i64, parent: Option<i64>) -> AppResult<()> {
+pub async fn set_parent(
+    db: &AnyPool,
+    key: &CaseKey,
+    admin: &CurrentUser,
+    agency: i64,
+    parent: Option<i64>,
+) -> AppResult<()> {
     admin.require(Role::Admin)?;
+    let mut tx = db.begin().await?;
     let mut above = parent;
     while let Some(a) = above {
         if a == agency {
             return Err(AppError::field("parent_id", "上级单位不能是本单位或其下级单位"));
         }
         let next: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT parent_id FROM agencies WHERE id = $1").bind(a).fetch_optional(db).await?;
+            sqlx::query_scalar("SELECT parent_id FROM agencies WHERE id = $1").bind(a).fetch_optional(&mut *tx).await?;
         above = next.ok_or_else(|| AppError::field("parent_id", "所选上级单位不存在"))?;
     }
-    let done =
-        sqlx::query("UPDATE agencies SET parent_id = $1 WHERE id = $2").bind(parent).bind(agency).execute(db).await?;
+    let done = sqlx::query("UPDATE agencies SET parent_id = $1 WHERE id = $2")
+        .bind(parent)
+        .bind(agency)
+        .execute(&mut *tx)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::field("agency_id", "所选单位不存在"));
     }
+    let name = |id: i64| sqlx::query_scalar::<_, String>("SELECT name FROM agencies WHERE id = $1").bind(id);
+    let agency_name = name(agency).fetch_one(&mut *tx).await?;
+    let parent_name = match parent {
+        Some(p) => name(p).fetch_one(&mut *tx).await?,
+        None => "（无）".to_string(),
+    };
+    let detail = serde_json::json!({ "agency": agency_name, "parent": parent_name });
+    record::append(&mut tx, key, Step::new(Some(admin.id), Action::ParentSet, None, detail)).await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -1431,34 +1431,6 @@ pub async fn attachment(
     Ok((kind, name, bytes))
 }
 
-/// Grant a staff account (by login) one of `GRANTS`; `by` is the administrator (None: the command line).
-pub async fn grant(db: &AnyPool, login: &str, grant: &str, by: Option<i64>) -> AppResult<()> {
-    if !super::GRANTS.iter().any(|g| g.0 == grant) {
-        return Err(AppError::field("grant", "可授予的权限：legal_channel、discipline_channel、reveal_identity"));
-    }
-    let user: Option<(i64, String)> = sqlx::query_as("SELECT id, role FROM users WHERE login = $1")
-        .bind(login.trim().to_lowercase())
-        .fetch_optional(db)
-        .await?;
-    let (user, role) = user.ok_or_else(|| AppError::field("login", "没有这个账号"))?;
-    // Not citizens, and not administrators (who could otherwise grant themselves).
-    if !matches!(role.as_str(), "staff" | "petition_officer") {
-        return Err(AppError::field("login", "只能授予起草单位或信访部门的工作人员"));
-    }
-    sqlx::query(
-        "INSERT INTO user_grants (user_id, grant_name, granted_by, granted_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (user_id, grant_name) DO NOTHING",
-    )
-    .bind(user)
-    .bind(grant)
-    .bind(by)
-    .bind(clock::now())
-    .execute(db)
-    .await?;
-    tracing::info!(user, grant, "power granted");
-    Ok(())
-}
-
 /// The petition office's dashboard: per unit, then the cases overdue or due within 3 days.
 pub async fn dashboard(
     db: &AnyPool,
@@ -1617,40 +1589,5 @@ pub async fn set_calendar_day(db: &AnyPool, day: &str, kind: Option<(&str, &str)
         }
     }
     tracing::info!(day, "holiday calendar changed");
-    Ok(())
-}
-
-/// Every power granted, by account.
-pub async fn granted(db: &AnyPool) -> AppResult<Vec<crate::admin::Granted>> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT u.login, u.display_name, g.grant_name, g.granted_at FROM user_grants g JOIN users u ON u.id = g.user_id
-         ORDER BY u.login, g.grant_name",
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(login, display_name, grant, granted_at)| crate::admin::Granted {
-            login,
-            display_name,
-            grant,
-            granted_at,
-        })
-        .collect())
-}
-
-/// Take a power back from an account.
-pub async fn revoke(db: &AnyPool, login: &str, grant: &str) -> AppResult<()> {
-    let done = sqlx::query(
-        "DELETE FROM user_grants WHERE grant_name = $1 AND user_id IN (SELECT id FROM users WHERE login = $2)",
-    )
-    .bind(grant)
-    .bind(login.trim().to_lowercase())
-    .execute(db)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    tracing::info!(grant, "power revoked");
     Ok(())
 }

@@ -113,7 +113,7 @@ async fn a_citizen_cannot_publish_or_administer() {
 }
 
 #[tokio::test]
-async fn the_administrator_creates_staff_with_a_one_time_password() {
+async fn a_new_staff_member_sets_their_own_first_password_with_a_setup_code_that_works_once() {
     let app = TestApp::spawn().await;
     let pw = app::accounts::store::reset_admin(&app.db, "admin").await.unwrap();
     let admin = app.client();
@@ -131,13 +131,68 @@ async fn the_administrator_creates_staff_with_a_one_time_password() {
         .await;
     assert_eq!(res.status(), 200);
     let page = res.text().await.unwrap();
-    let start = page.find("一次性初始密码：").expect("password shown once") + "一次性初始密码：".len();
-    let staff_pw: String = page[start..].chars().take(16).collect();
+    assert!(!page.contains("初始密码"), "the administrator is given no password for the account");
+    let start = page.find("一次性设置码：").expect("setup code shown once") + "一次性设置码：".len();
+    let code: String = page[start..].chars().take(19).collect();
+    assert_eq!(code.len(), 19, "{code}");
+
     let staff = app.client();
-    let res = app.post_form(&staff, "/login", &[("login", "staff@gov.example"), ("password", &staff_pw)]).await;
-    assert_eq!(location(&res), "/account/password");
-    let res = app.post_form(&staff, "/account/password", &[("current", &staff_pw), ("new", "a much better one")]).await;
+    let res = app.post_form(&staff, "/login", &[("login", "staff@gov.example"), ("password", &code)]).await;
+    assert_eq!(res.status(), 401, "a setup code is not a password");
+    let wrong =
+        [("login", "staff@gov.example"), ("setup_code", "AAAA-BBBB-CCCC-DDDD"), ("password", "my own password")];
+    let res = app.post_form(&staff, "/account/setup", &wrong).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("设置码已过期、已使用"));
+    let other = [("login", "someone@gov.example"), ("setup_code", code.as_str()), ("password", "my own password")];
+    assert_eq!(app.post_form(&staff, "/account/setup", &other).await.status(), 422, "the code is for one account");
+
+    let right = [("login", "staff@gov.example"), ("setup_code", code.as_str()), ("password", "my own password")];
+    let res = app.post_form(&staff, "/account/setup", &right).await;
+    assert_eq!(location(&res), "/staff", "set up and signed in");
+    assert_eq!(app.get(&staff, "/staff").await.status(), 200);
+    let again = app.client();
+    let res = app.post_form(&again, "/account/setup", &right).await;
+    assert_eq!(res.status(), 422, "a code works once");
+    let res = app.post_form(&again, "/login", &[("login", "staff@gov.example"), ("password", "my own password")]).await;
     assert_eq!(location(&res), "/staff");
+
+    let log = app.get(&admin, "/admin").await.text().await.unwrap();
+    for step in ["创建工作人员账号", "签发账号设置码", "本人设置首个密码"] {
+        assert!(log.contains(step), "the administration log shows {step}");
+    }
+}
+
+#[tokio::test]
+async fn a_setup_code_expires_and_a_fresh_one_replaces_it() {
+    let app = TestApp::spawn().await;
+    app.account("市信访局", app::accounts::Role::PetitionOfficer, &[]).await;
+    let admin = app.admin_client().await;
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/staff",
+            &[("login", "13900007070"), ("display_name", "钱工"), ("role", "staff"), ("agency_id", "1")],
+        )
+        .await;
+    let page = res.text().await.unwrap();
+    let code = |page: &str| -> String {
+        let start = page.find("一次性设置码：").expect("setup code shown") + "一次性设置码：".len();
+        page[start..].chars().take(19).collect()
+    };
+    let first: &'static str = code(&page).leak();
+    sqlx::query("UPDATE setup_codes SET expires_at = $1").bind(app::clock::now() - 1).execute(&app.db).await.unwrap();
+    let form = |c: &'static str| [("login", "13900007070"), ("setup_code", c), ("password", "qian-password")];
+    assert_eq!(app.post_form(&app.client(), "/account/setup", &form(first)).await.status(), 422, "expired");
+
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE login = '13900007070'").fetch_one(&app.db).await.unwrap();
+    let res = app.post_form(&admin, "/admin/staff/setup-code", &[("user_id", &id.to_string())]).await;
+    assert_eq!(res.status(), 200);
+    let second: &'static str = code(&res.text().await.unwrap()).leak();
+    assert_ne!(first, second);
+    let res = app.post_form(&app.client(), "/account/setup", &form(second)).await;
+    assert_eq!(res.status(), 303, "the fresh code works");
 }
 
 #[tokio::test]
@@ -207,38 +262,31 @@ async fn changing_a_password_signs_out_every_other_browser_and_refuses_the_same_
 }
 
 #[tokio::test]
-async fn an_officer_still_on_the_one_time_password_cannot_open_the_legal_channel() {
+async fn an_officer_whose_account_is_not_yet_set_up_cannot_sign_in_or_use_a_granted_power() {
     let app = TestApp::spawn().await;
-    // A fully set-up officer, to have the administrator and an agency.
     app.account("市信访局", app::accounts::Role::PetitionOfficer, &[]).await;
-    let admin_id: (i64,) =
-        sqlx::query_as("SELECT id FROM users WHERE login = 'root-admin'").fetch_one(&app.db).await.unwrap();
-    let admin = app::accounts::CurrentUser {
-        must_change_password: false,
-        ..app::accounts::store::user(&app.db, admin_id.0).await.unwrap()
-    };
-    let agency: (i64,) = sqlx::query_as("SELECT id FROM agencies LIMIT 1").fetch_one(&app.db).await.unwrap();
-    let pw = app::accounts::store::create_staff(
-        &app.db,
-        &admin,
-        "new-officer@gov.example",
-        "新来的",
-        app::accounts::Role::PetitionOfficer,
-        agency.0,
-    )
-    .await
-    .unwrap();
-    app::cases::store::grant(&app.db, "new-officer@gov.example", "legal_channel", Some(admin.id)).await.unwrap();
+    let admin = app.admin_client().await;
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/staff",
+            &[
+                ("login", "new-officer@gov.example"),
+                ("display_name", "新来的"),
+                ("role", "petition_officer"),
+                ("agency_id", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    app.grant("new-officer@gov.example", "legal_channel").await;
     let c = app.client();
-    let res = app.post_form(&c, "/login", &[("login", "new-officer@gov.example"), ("password", &pw)]).await;
-    assert_eq!(location(&res), "/account/password");
-    for queue in ["legal", "ordinary"] {
-        let res = app.get(&c, &format!("/api/v1/staff/cases?queue={queue}")).await;
-        assert_eq!(res.status(), 403, "{queue}");
-        let body: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(body["error"]["code"], "password_change_required");
+    for guess in ["", "password", "12345678"] {
+        let res = app.post_form(&c, "/login", &[("login", "new-officer@gov.example"), ("password", guess)]).await;
+        assert_ne!(res.status(), 303, "no password opens an account its holder has not set up");
     }
-    assert_eq!(app.get(&c, "/petition/legal").await.status(), 403);
+    assert_eq!(app.get(&c, "/api/v1/staff/cases?queue=legal").await.status(), 401);
+    assert_eq!(app.get(&c, "/petition/legal").await.status(), 401);
 }
 
 /// A server behind a (test) proxy, so each request can say which address it comes from.

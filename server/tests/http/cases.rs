@@ -727,7 +727,7 @@ async fn a_report_about_the_petition_office_goes_to_the_discipline_channel_and_n
 }
 
 /// Run `canyu verify-record` (with a checkpoint, if given) on the app's database.
-fn verify_record(app: &TestApp, checkpoint: Option<&str>) -> (bool, String) {
+pub(crate) fn verify_record(app: &TestApp, checkpoint: Option<&str>) -> (bool, String) {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_canyu"));
     cmd.arg("verify-record");
     if let Some(c) = checkpoint {

@@ -51,6 +51,8 @@ pub struct TestApp {
     pub db: AnyPool,
     pub dir: TempDir,
     pub database_url: String,
+    /// The case key (hex) the server seals and chains its records with.
+    pub key_hex: String,
     stop: oneshot::Sender<()>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -76,13 +78,21 @@ impl TestApp {
 
     /// Another server node on this one's database, with its own data folder (and search index).
     pub async fn second_node(&self) -> TestApp {
-        let cfg = Config { limits: relaxed(), search_interval_ms: 50, ..Config::default() };
+        let cfg =
+            Config { limits: relaxed(), search_interval_ms: 50, case_key: self.key_hex.clone(), ..Config::default() };
         TestApp::spawn_node(tempfile::tempdir().expect("temp dir"), cfg, self.database_url.clone()).await
     }
 
     /// Start a server on the data folder `dir` and the database at `url`.
     pub async fn spawn_node(dir: TempDir, cfg: Config, url: String) -> TestApp {
         let cfg = Config { data_dir: dir.path().to_path_buf(), database_url: url.clone(), ..cfg };
+        // Made (or read) before the server starts, so both use the same one.
+        cfg.case_key().expect("case key");
+        let key_hex = if cfg.case_key.is_empty() {
+            std::fs::read_to_string(dir.path().join("case.key")).expect("case key file").trim().to_string()
+        } else {
+            cfg.case_key.clone()
+        };
         let db = server::db::connect(&cfg.database_url()).await.expect("database");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.set_nonblocking(true).expect("non-blocking");
@@ -97,7 +107,7 @@ impl TestApp {
             .await
             .expect("server runs");
         });
-        TestApp { base, db, dir, database_url: url, stop, server }
+        TestApp { base, db, dir, database_url: url, key_hex, stop, server }
     }
 
     /// Stop the server (gracefully) and hand back its data folder.
@@ -160,19 +170,68 @@ impl TestApp {
             must_change_password: false,
             ..accounts::user(&self.db, admin_id.0).await.unwrap()
         };
-        let agency_id = app::admin::store::create_agency(&self.db, &admin_user, agency).await.expect("agency");
+        let key = self.key();
+        let agency_id = app::admin::store::create_agency(&self.db, &key, &admin_user, agency).await.expect("agency");
         let login = format!("staff{agency_id}@gov.example");
-        let pw =
-            accounts::create_staff(&self.db, &admin_user, &login, "工作人员", role, agency_id).await.expect("staff");
+        let mail = app::admin::staff::Mail { enabled: false, public_url: "" };
+        let code =
+            match app::admin::staff::create(&self.db, &key, mail, &admin_user, &login, "工作人员", role, agency_id)
+                .await
+                .expect("staff")
+            {
+                app::admin::staff::Delivery::Shown(code) => code,
+                app::admin::staff::Delivery::Mailed => unreachable!("mail is off"),
+            };
         for g in grants {
-            app::cases::store::grant(&self.db, &login, g, Some(admin_user.id)).await.expect("grant");
+            self.grant(&login, g).await;
         }
         let c = self.client();
-        let res = self.post_form(&c, "/login", &[("login", &login), ("password", &pw)]).await;
-        assert_eq!(res.status(), 303);
-        let res = self.post_form(&c, "/account/password", &[("current", &pw), ("new", "staff-password")]).await;
-        assert_eq!(res.status(), 303);
+        let form = [("login", login.as_str()), ("setup_code", code.as_str()), ("password", "staff-password")];
+        let res = self.post_form(&c, "/account/setup", &form).await;
+        assert_eq!(res.status(), 303, "the holder sets the password with the setup code");
         (c, agency_id)
+    }
+
+    /// An administrator (`login`, made or reset now) signed in through the web with a password of
+    /// its own.
+    pub async fn admin_as(&self, login: &str) -> Client {
+        let pw = accounts::reset_admin(&self.db, login).await.expect("admin");
+        let c = self.client();
+        let res = self.post_form(&c, "/login", &[("login", login), ("password", &pw)]).await;
+        assert_eq!(res.status(), 303);
+        let res = self.post_form(&c, "/account/password", &[("current", &pw), ("new", "admin-password")]).await;
+        assert_eq!(res.status(), 303);
+        c
+    }
+
+    /// The first administrator (`root-admin`), signed in.
+    pub async fn admin_client(&self) -> Client {
+        self.admin_as("root-admin").await
+    }
+
+    /// The case key, as the server uses it.
+    pub fn key(&self) -> app::cases::seal::CaseKey {
+        app::cases::seal::CaseKey::from_hex(&self.key_hex).expect("case key")
+    }
+
+    /// Give a staff account a power as the platform would: proposed by the operator where a power
+    /// takes two people, and approved by an administrator (`second-admin`, made when needed).
+    pub async fn grant(&self, login: &str, grant: &str) {
+        use app::admin::powers;
+        let key = self.key();
+        if powers::request(&self.db, &key, powers::Actor::Operator, login, grant).await.expect("grant")
+            == powers::Outcome::Granted
+        {
+            return;
+        }
+        accounts::reset_admin(&self.db, "second-admin").await.expect("admin");
+        let id: i64 =
+            sqlx::query_scalar("SELECT id FROM users WHERE login = 'second-admin'").fetch_one(&self.db).await.unwrap();
+        let approver =
+            app::accounts::CurrentUser { must_change_password: false, ..accounts::user(&self.db, id).await.unwrap() };
+        let proposal: i64 =
+            sqlx::query_scalar("SELECT MAX(id) FROM grant_proposals").fetch_one(&self.db).await.unwrap();
+        powers::decide(&self.db, &key, &approver, proposal, true).await.expect("approved");
     }
 
     /// Publish a consultation through the staff form; returns the response.

@@ -38,6 +38,10 @@ async fn on_postgresql_the_application_role_cannot_rewrite_or_remove_the_record(
         "TRUNCATE case_events",
         "DROP TRIGGER case_events_no_update ON case_events",
         "ALTER TABLE case_events DISABLE TRIGGER ALL",
+        "UPDATE admin_events SET detail = '{}'",
+        "DELETE FROM admin_events",
+        "TRUNCATE admin_events",
+        "DROP TRIGGER admin_events_no_delete ON admin_events",
     ] {
         let err = sqlx::query(attack).execute(&pool).await.expect_err(attack).to_string();
         assert!(err.contains("permission denied") || err.contains("must be owner"), "{attack}: {err}");

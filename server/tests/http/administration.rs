@@ -1,0 +1,193 @@
+//! The administration under four eyes and on the record: the powers that expose filers take two
+//! administrators, and who did what cannot be rewritten unnoticed.
+use crate::cases::verify_record;
+use crate::harness::TestApp;
+use app::accounts::Role;
+
+async fn holds(app: &TestApp, login: &str, grant: &str) -> bool {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM user_grants g JOIN users u ON u.id = g.user_id WHERE u.login = $1 AND g.grant_name = $2",
+    )
+    .bind(login)
+    .bind(grant)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    n == 1
+}
+
+async fn officer_login(app: &TestApp) -> String {
+    sqlx::query_scalar("SELECT login FROM users WHERE role = 'petition_officer'").fetch_one(&app.db).await.unwrap()
+}
+
+async fn open_proposal(app: &TestApp) -> String {
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM grant_proposals WHERE outcome IS NULL")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+#[tokio::test]
+async fn filers_are_protected_by_two_administrators_before_anyone_may_reveal_them() {
+    let app = TestApp::spawn().await;
+    app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let login = officer_login(&app).await;
+    let first = app.admin_client().await;
+    let second = app.admin_as("second-admin").await;
+
+    let res = app.post_form(&first, "/admin/grants", &[("login", &login), ("grant", "reveal_identity")]).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("须由另一名管理员批准"));
+    assert!(!holds(&app, &login, "reveal_identity").await, "a proposal grants nothing");
+    let proposal = open_proposal(&app).await;
+
+    let res = app.post_form(&first, "/admin/grants/approve", &[("proposal", &proposal)]).await;
+    assert_eq!(res.status(), 422, "the proposer cannot approve it");
+    assert!(res.text().await.unwrap().contains("不能批准自己提出的授权申请"));
+    assert!(!holds(&app, &login, "reveal_identity").await);
+    let page = app.get(&first, "/admin").await.text().await.unwrap();
+    assert!(page.contains("等待批准的授权") && page.contains("撤回"), "the proposer sees it waiting");
+
+    let page = app.get(&second, "/admin").await.text().await.unwrap();
+    assert!(page.contains("等待批准的授权") && page.contains("批准"));
+    let res = app.post_form(&second, "/admin/grants/approve", &[("proposal", &proposal)]).await;
+    assert_eq!(res.status(), 303);
+    assert!(holds(&app, &login, "reveal_identity").await, "another administrator's approval grants it");
+    let res = app.post_form(&second, "/admin/grants/approve", &[("proposal", &proposal)]).await;
+    assert_eq!(res.status(), 409, "a proposal is decided once");
+
+    // The discipline channel too; refused by the second, so never held.
+    app.post_form(&first, "/admin/grants", &[("login", &login), ("grant", "discipline_channel")]).await;
+    let proposal = open_proposal(&app).await;
+    assert_eq!(app.post_form(&second, "/admin/grants/refuse", &[("proposal", &proposal)]).await.status(), 303);
+    assert!(!holds(&app, &login, "discipline_channel").await);
+    assert_eq!(app.post_form(&first, "/admin/grants/approve", &[("proposal", &proposal)]).await.status(), 409);
+
+    // A proposal past its week is dead.
+    app.post_form(&first, "/admin/grants", &[("login", &login), ("grant", "discipline_channel")]).await;
+    let proposal = open_proposal(&app).await;
+    sqlx::query("UPDATE grant_proposals SET expires_at = 0").execute(&app.db).await.unwrap();
+    assert_eq!(app.post_form(&second, "/admin/grants/approve", &[("proposal", &proposal)]).await.status(), 409);
+    assert!(!holds(&app, &login, "discipline_channel").await);
+
+    // The legal channel takes one administrator.
+    let res = app.post_form(&first, "/admin/grants", &[("login", &login), ("grant", "legal_channel")]).await;
+    assert_eq!(res.status(), 200);
+    assert!(holds(&app, &login, "legal_channel").await);
+
+    let log = app.get(&second, "/admin").await.text().await.unwrap();
+    for step in ["提出授权", "批准授权", "拒绝授权", "授权"] {
+        assert!(log.contains(step), "the administration log shows {step}");
+    }
+    assert!(log.contains("（second-admin）") && log.contains("（root-admin）"), "and who did each");
+    assert!(verify_record(&app, None).0, "{}", verify_record(&app, None).1);
+}
+
+#[tokio::test]
+async fn an_officer_cannot_approve_powers_and_the_operator_only_proposes_them() {
+    let app = TestApp::spawn().await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let login = officer_login(&app).await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_canyu"))
+        .args(["grant", &login, "reveal_identity"])
+        .env("CANYU_DATA_DIR", app.dir.path())
+        .env("CANYU_DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("须由一名管理员"));
+    assert!(!holds(&app, &login, "reveal_identity").await, "the command line alone grants nothing that takes two");
+    let proposal = open_proposal(&app).await;
+    let res = app.post_form(&officer, "/admin/grants/approve", &[("proposal", &proposal)]).await;
+    assert_eq!(res.status(), 403);
+    assert!(!holds(&app, &login, "reveal_identity").await);
+    let admin = app.admin_client().await;
+    assert_eq!(app.post_form(&admin, "/admin/grants/approve", &[("proposal", &proposal)]).await.status(), 303);
+    assert!(holds(&app, &login, "reveal_identity").await);
+}
+
+/// Someone with the database but not the key: the administration record's guards dropped, then
+/// `sql` run.
+async fn tamper(app: &TestApp, sql: &[&str]) {
+    let pg = app.database_url.starts_with("postgres");
+    for trigger in ["admin_events_no_update", "admin_events_no_delete"] {
+        let drop = if pg {
+            format!("DROP TRIGGER IF EXISTS {trigger} ON admin_events")
+        } else {
+            format!("DROP TRIGGER IF EXISTS {trigger}")
+        };
+        sqlx::query(&drop).execute(&app.db).await.unwrap();
+    }
+    for s in sql {
+        sqlx::query(s).execute(&app.db).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_power_written_straight_into_the_database_fails_the_record_check() {
+    let app = TestApp::spawn().await;
+    app.account("市信访局", Role::PetitionOfficer, &["legal_channel"]).await;
+    assert!(verify_record(&app, None).0, "{}", verify_record(&app, None).1);
+    let res = sqlx::query("UPDATE admin_events SET detail = '{}' WHERE seq = 1").execute(&app.db).await;
+    assert!(res.is_err(), "the administration record is append-only");
+    let officer: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE role = 'petition_officer'").fetch_one(&app.db).await.unwrap();
+    sqlx::query("INSERT INTO user_grants (user_id, grant_name, granted_at) VALUES ($1, 'reveal_identity', 0)")
+        .bind(officer)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let (passed, said) = verify_record(&app, None);
+    assert!(!passed, "a reveal power nobody approved passes the check");
+    assert!(said.contains("管理操作记录") && said.contains("user_grants"), "{said}");
+}
+
+#[tokio::test]
+async fn the_administration_record_cut_short_or_rewritten_is_caught() {
+    let app = TestApp::spawn().await;
+    app.account("市信访局", Role::PetitionOfficer, &["legal_channel", "reveal_identity"]).await;
+    let checkpoint = {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_canyu"))
+            .arg("record-checkpoint")
+            .env("CANYU_DATA_DIR", app.dir.path())
+            .env("CANYU_DATABASE_URL", &app.database_url)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(checkpoint.split(':').count(), 6, "the checkpoint covers both records: {checkpoint}");
+    assert!(verify_record(&app, Some(&checkpoint)).0);
+
+    // Who approved the reveal power, rewritten.
+    tamper(&app, &["UPDATE admin_events SET actor_id = NULL WHERE action = 'grant_approved'"]).await;
+    let (passed, said) = verify_record(&app, None);
+    assert!(!passed && said.contains("管理操作记录"), "{said}");
+    let fresh = TestApp::spawn().await;
+    fresh.account("市信访局", Role::PetitionOfficer, &["reveal_identity"]).await;
+    let checkpoint = {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_canyu"))
+            .arg("record-checkpoint")
+            .env("CANYU_DATA_DIR", fresh.dir.path())
+            .env("CANYU_DATABASE_URL", &fresh.database_url)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    // The approval cut off the end, the power taken away with it, and the head set back.
+    let (head,): (i64,) = sqlx::query_as("SELECT seq FROM admin_chain").fetch_one(&fresh.db).await.unwrap();
+    let keep = head - 1;
+    tamper(
+        &fresh,
+        &[
+            &format!("DELETE FROM admin_events WHERE seq > {keep}"),
+            "DELETE FROM user_grants",
+            &format!("UPDATE admin_chain SET seq = {keep}, hash = (SELECT hash FROM admin_events WHERE seq = {keep})"),
+        ],
+    )
+    .await;
+    let (passed, said) = verify_record(&fresh, Some(&checkpoint));
+    assert!(!passed, "truncation passes with the checkpoint");
+    assert!(said.contains("管理操作记录"), "{said}");
+}
