@@ -67,6 +67,23 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
+/// Name of the cookie that carries a just-given receipt number from the comment form to the receipt
+/// page (`Path=/receipts`, a quarter of an hour): the number never travels in a URL.
+pub const RECEIPT_COOKIE: &str = "canyu_receipt";
+
+/// The receipt number a comment form just gave this browser, if any.
+pub fn fresh_receipt(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == RECEIPT_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+}
+
 /// The user behind a request's session cookie, if any.
 pub async fn viewer_from(db: &AnyPool, headers: &HeaderMap) -> AppResult<Option<CurrentUser>> {
     match session_token(headers) {

@@ -252,10 +252,37 @@ pub async fn comment(
         let article = field(&f, "article");
         let receipt =
             app::comments::store::submit(&st.db, user.as_ref(), id, Some(&article), &field(&f, "body")).await?;
-        Ok::<_, AppError>(see_other(&format!("/receipts?no={receipt}&new=1")))
+        // The receipt page gets the number in a cookie for itself alone, never in the URL.
+        let mut res = see_other("/receipts?new=1");
+        let secure = if st.secure_cookies { "; Secure" } else { "" };
+        let cookie = format!(
+            "{}={receipt}; Path=/receipts; HttpOnly; SameSite=Lax; Max-Age=900{secure}",
+            app::state::RECEIPT_COOKIE
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().insert(header::SET_COOKIE, v);
+        }
+        Ok::<_, AppError>(res)
     }
     .await;
     settle(result, &st, &format!("/consultations/{id}/comment"), &headers, f).await
+}
+
+/// POST /receipts: look up a receipt typed into the form (the number goes in the body, so it stays
+/// out of URLs, history and logs); the receipt page is rendered with it.
+///
+/// Not rate limited, like the GET it replaces: receipt numbers carry about 60 random bits.
+pub async fn receipt_lookup(State(st): State<AppState>, headers: HeaderMap, Form(f): Fields) -> Response {
+    let no: String = field(&f, "no").chars().take(64).collect();
+    let echo = FormEcho { values: vec![("no".into(), no)], ..Default::default() };
+    rerender(&st, "/receipts", &headers, echo, StatusCode::OK).await
+}
+
+/// POST /me/cases: one of the signed-in citizen's own cases, chosen by number in the body.
+pub async fn my_case(State(st): State<AppState>, headers: HeaderMap, Form(f): Fields) -> Response {
+    let number: String = field(&f, "number").chars().take(64).collect();
+    let echo = FormEcho { values: vec![("number".into(), number)], ..Default::default() };
+    rerender(&st, "/me/cases", &headers, echo, StatusCode::OK).await
 }
 
 /// POST /staff/consultations/new

@@ -37,6 +37,8 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/logout", post(pages::logout))
         .route("/account/password", post(pages::change_password))
         .route("/consultations/{id}/comment", post(pages::comment))
+        .route("/receipts", post(pages::receipt_lookup))
+        .route("/me/cases", post(pages::my_case))
         .route("/staff/consultations/new", post(pages::new_consultation))
         .route("/staff/comments/{id}/moderate", post(pages::moderate))
         .route("/staff/comments/{id}/dispose", post(pages::dispose))

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 pub fn AdminPage() -> impl IntoView {
     let log_page = query("log");
     let data = Resource::new(
-        move || log_page(),
+        log_page,
         |log_page| async move {
             let page = crate::paging::from_query(log_page.as_deref()).unwrap_or(1);
             Ok::<_, crate::error::AppError>((

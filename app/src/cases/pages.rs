@@ -166,17 +166,21 @@ pub fn StatsPage() -> impl IntoView {
     }
 }
 
-/// A signed-in citizen's own cases, and one of them in detail (`?number=`).
+/// A signed-in citizen's own cases, and one of them in detail (chosen by a form post, so a case
+/// number never lands in a URL, the browser's history or a proxy's log).
 #[component]
 pub fn MyCasesPage() -> impl IntoView {
-    let number = crate::ui::query("number");
     let echo = use_echo();
-    let data = Resource::new(number, |number| async move {
-        match number {
-            Some(n) => my_case(n).await.map(|p| (vec![], Some(p))),
-            None => my_cases().await.map(|l| (l, None)),
-        }
-    });
+    let chosen = Some(echo.value("number")).filter(|n| !n.trim().is_empty());
+    let data = Resource::new(
+        move || chosen.clone(),
+        |number| async move {
+            match number {
+                Some(n) => my_case(n).await.map(|p| (vec![], Some(p))),
+                None => my_cases().await.map(|l| (l, None)),
+            }
+        },
+    );
     view! {
         <Title text="我的信访投诉" />
         <h1>"我的信访投诉"</h1>
@@ -195,8 +199,11 @@ pub fn MyCasesPage() -> impl IntoView {
                             <ul class="cards">
                                 {list.into_iter().map(|(number, kind, matter, status, at)| view! {
                                     <li class="card">
-                                        <p class="meta"><a href=format!("/me/cases?number={number}")>{number.clone()}</a>
-                                            " · " {kind.label()} " · " {format_date(at)}</p>
+                                        <form method="post" action="/me/cases" class="meta">
+                                            <input type="hidden" name="number" value=number.clone() />
+                                            <button type="submit" class="link">{number.clone()}</button>
+                                            " · " {kind.label()} " · " {format_date(at)}
+                                        </form>
                                         <p>{matter} " · " <span class="status">{status.label()}</span></p>
                                     </li>
                                 }).collect_view()}

@@ -194,26 +194,48 @@ fn CharCounter(initial: usize) -> impl IntoView {
     }
 }
 
-/// Receipt lookup (`/receipts?no=YJ-…`), also the page shown right after submitting.
+/// Receipt lookup, also the page shown right after submitting. The number never travels in a URL:
+/// the lookup form posts it (and is rendered back with it), and a comment just made hands it over
+/// in a short-lived cookie (`?new=1`).
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
-    let no = query("no");
     let fresh = query("new");
-    let found = Resource::new(no, |no| async move {
-        match no {
-            Some(no) => lookup_receipt(no).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let echo = crate::forms::use_echo();
+    let typed = echo.value("no");
+    #[cfg(feature = "ssr")]
+    let flashed = || use_context::<axum::http::request::Parts>().and_then(|p| crate::state::fresh_receipt(&p.headers));
+    #[cfg(not(feature = "ssr"))]
+    let flashed = || None::<String>;
+    let no = if !typed.trim().is_empty() {
+        Some(typed.clone())
+    } else if fresh().is_some() {
+        flashed()
+    } else {
+        None
+    };
+    let found = Resource::new(
+        move || no.clone(),
+        |no| async move {
+            match no {
+                Some(no) => lookup_receipt(no).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text="回执查询" />
         <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
+            {move || {
+                let typed = typed.clone();
+                let echo = echo.clone();
+                Suspend::new(async move {
                 let result = found.await;
-                let typed = no().unwrap_or_default();
                 view! {
                     {match result {
-                        Ok(Some(c)) => view! { <ReceiptView c fresh=fresh().is_some() /> }.into_any(),
+                        Ok(Some(c)) => view! { <ReceiptView c fresh=fresh().is_some() && typed.is_empty() /> }.into_any(),
+                        Ok(None) if fresh().is_some() && typed.is_empty() => view! {
+                            <div class="alert alert-warn" role="status">"回执页已过期或已在其他窗口打开，请输入回执编号查询，或在“我的意见”中查看。"</div>
+                        }.into_any(),
                         Ok(None) => ().into_any(),
                         Err(e) => {
                             let msg = match e {
@@ -225,13 +247,15 @@ pub fn ReceiptPage() -> impl IntoView {
                         }
                     }}
                     <h2>"回执查询"</h2>
-                    <form method="get" action="/receipts" class="inline-form">
+                    <crate::forms::FormMessage echo=echo.clone() />
+                    <form method="post" action="/receipts" class="inline-form">
                         <label for="no">"回执编号"</label>
-                        <input id="no" name="no" placeholder="YJ-2026-XXXX-XXXX-XXXX" value=typed />
+                        <input id="no" name="no" placeholder="YJ-2026-XXXX-XXXX-XXXX" value=typed maxlength="64" />
                         <button type="submit">"查询"</button>
                     </form>
                 }
-            })}
+            })
+            }}
         </Suspense>
     }
 }
@@ -288,7 +312,10 @@ pub fn MyCommentsPage() -> impl IntoView {
                             {items.into_iter().map(|c| view! {
                                 <li class="card">
                                     <p class="meta">
-                                        <a href=format!("/receipts?no={}", c.receipt)>{c.receipt.clone()}</a>
+                                        <form method="post" action="/receipts" class="inline">
+                                            <input type="hidden" name="no" value=c.receipt.clone() />
+                                            <button type="submit" class="link">{c.receipt.clone()}</button>
+                                        </form>
                                         " · " {c.status.label()} " · " {format_datetime(c.created_at)}
                                     </p>
                                     <p>{c.consultation_title} " · " {c.article_label.unwrap_or_else(|| "全文".into())}</p>

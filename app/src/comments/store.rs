@@ -183,6 +183,9 @@ fn own(r: OwnRow) -> OwnComment {
 
 /// A comment by receipt: the author's own, or an anonymous one (the receipt is then the only key).
 pub async fn by_receipt(db: &AnyPool, receipt: &str, viewer: Option<&CurrentUser>) -> AppResult<OwnComment> {
+    if receipt.len() > 64 {
+        return Err(AppError::NotFound);
+    }
     let receipt = normalise_receipt(receipt);
     let row: Option<OwnRow> =
         sqlx::query_as(&format!("{OWN_SQL} WHERE m.receipt = $1")).bind(&receipt).fetch_optional(db).await?;

@@ -26,7 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/consultations", get(list))
         .route("/api/v1/consultations/{id}", get(read))
         .route("/api/v1/consultations/{id}/comments", get(public_comments).post(submit))
-        .route("/api/v1/comments/{receipt}", get(by_receipt))
+        .route("/api/v1/comments/receipt", post(by_receipt))
         .route("/api/v1/comments/{id}/disposition", put(dispose))
         .route("/api/v1/consultations/{id}/report", get(report).put(write_report))
         .route("/api/v1/session", post(sign_in))
@@ -83,13 +83,19 @@ async fn submit(
     Ok((StatusCode::CREATED, Json(own)).into_response())
 }
 
+#[derive(Deserialize)]
+struct ReceiptLookup {
+    receipt: String,
+}
+
+/// One's own comment by its receipt number, which travels in the body (never in a URL or a log).
 async fn by_receipt(
     State(st): State<AppState>,
-    Path(receipt): Path<String>,
     headers: HeaderMap,
+    Json(r): Json<ReceiptLookup>,
 ) -> Result<Json<OwnComment>, ApiError> {
     let user = crate::pages::viewer(&st, &headers).await?;
-    Ok(Json(comments::by_receipt(&st.db, &receipt, user.as_ref()).await?))
+    Ok(Json(comments::by_receipt(&st.db, &r.receipt, user.as_ref()).await?))
 }
 
 #[derive(Deserialize)]

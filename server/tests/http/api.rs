@@ -12,7 +12,7 @@ async fn the_openapi_document_describes_every_route() {
         "/api/v1/consultations/{id}",
         "/api/v1/consultations/{id}/comments",
         "/api/v1/search",
-        "/api/v1/comments/{receipt}",
+        "/api/v1/comments/receipt",
         "/api/v1/comments/{id}/disposition",
         "/api/v1/consultations/{id}/report",
         "/api/v1/session",

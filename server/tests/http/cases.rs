@@ -880,3 +880,21 @@ async fn an_officer_cannot_replace_the_unit_a_reporter_chose() {
     assert_eq!(act(&app, &officer, id, json!({"action": "transfer", "unit": accused_id})).await.status(), 422);
     assert_eq!(accused.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn a_filers_own_case_opens_from_their_list_without_its_number_in_a_url() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006999").await;
+    let filed = file(&app, &citizen, claim("楼道堆物")).await;
+    let number = filed["number"].as_str().unwrap().to_string();
+    let list = app.get(&citizen, "/me/cases").await.text().await.unwrap();
+    assert!(list.contains(&number), "the list shows the number");
+    assert!(!list.contains(&format!("number={number}")), "but links to it by no URL");
+    let page = app.post_form(&citizen, "/me/cases", &[("number", &number)]).await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("楼道堆物") && page.contains("← 全部"), "the case opens from a form post");
+    let stranger = app.citizen("13900006998").await;
+    let page = app.post_form(&stranger, "/me/cases", &[("number", &number)]).await.text().await.unwrap();
+    assert!(!page.contains("楼道堆物"), "another account's post of the number shows nothing of it");
+}

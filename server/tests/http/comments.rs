@@ -89,7 +89,7 @@ async fn anonymous_commenting_is_off_unless_the_consultation_allows_it() {
     let res = comment(&app, &anon, id, "", "匿名意见").await;
     assert_eq!(res.status(), 303);
     let receipt = receipt_of(&res);
-    let page = app.get(&app.client(), &format!("/receipts?no={receipt}")).await.text().await.unwrap();
+    let page = app.post_form(&app.client(), "/receipts", &[("no", &receipt)]).await.text().await.unwrap();
     assert!(page.contains("匿名意见"), "an anonymous comment is found by its receipt alone");
 }
 
@@ -101,18 +101,17 @@ async fn a_receipt_shows_only_to_its_author() {
     let author = app.citizen("13900008888").await;
     let receipt = receipt_of(&comment(&app, &author, id, "a1", "我的意见").await);
     let other = app.citizen("13900008889").await;
-    let own = app.get(&author, &format!("/api/v1/comments/{receipt}")).await;
+    let lookup = |c: &reqwest::Client, r: &str| {
+        c.post(app.url("/api/v1/comments/receipt")).json(&serde_json::json!({ "receipt": r })).send()
+    };
+    let own = lookup(&author, &receipt).await.unwrap();
     assert_eq!(own.status(), 200);
     let json: serde_json::Value = own.json().await.unwrap();
     assert_eq!(json["status"], "pending");
-    assert_eq!(app.get(&other, &format!("/api/v1/comments/{receipt}")).await.status(), 404);
-    assert_eq!(app.get(&app.client(), &format!("/api/v1/comments/{receipt}")).await.status(), 401);
+    assert_eq!(lookup(&other, &receipt).await.unwrap().status(), 404);
+    assert_eq!(lookup(&app.client(), &receipt).await.unwrap().status(), 401);
     let lower = receipt.to_lowercase();
-    assert_eq!(
-        app.get(&author, &format!("/api/v1/comments/{lower}")).await.status(),
-        200,
-        "typed in lower case still works"
-    );
+    assert_eq!(lookup(&author, &lower).await.unwrap().status(), 200, "typed in lower case still works");
 }
 
 #[tokio::test]
@@ -197,4 +196,26 @@ async fn a_reader_pages_through_published_comments_a_hundred_at_a_time() {
     let html =
         app.get(&app.client(), &format!("/consultations/{id}/comments?article=a1&page=2")).await.text().await.unwrap();
     assert!(html.contains("上一页") && html.contains("第104条公开意见") && !html.contains("下一页"));
+}
+
+#[tokio::test]
+async fn a_commenters_receipt_number_never_travels_in_a_url() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let author = app.citizen("13900008890").await;
+    let res = comment(&app, &author, id, "a1", "收据编号不进网址").await;
+    let receipt = receipt_of(&res);
+    let page = app.get(&author, "/receipts?new=1").await.text().await.unwrap();
+    assert!(page.contains("意见已提交") && page.contains(&receipt), "the page after submitting shows the receipt");
+    let mine = app.get(&author, "/me").await.text().await.unwrap();
+    assert!(mine.contains(&receipt), "my comments list the receipt");
+    assert!(!mine.contains(&format!("no={receipt}")) && !mine.contains("/receipts?"), "but link to it by no URL");
+    let found = app.post_form(&author, "/receipts", &[("no", &receipt)]).await;
+    assert_eq!(found.status(), 200);
+    let found = found.text().await.unwrap();
+    assert!(found.contains("收据编号不进网址"), "the lookup form posts the number");
+    assert!(found.contains(&format!("value=\"{receipt}\"")), "and keeps what was typed");
+    let res = app.get(&author, &format!("/receipts?no={receipt}")).await.text().await.unwrap();
+    assert!(!res.contains("收据编号不进网址"), "a number in the URL is not looked up");
 }

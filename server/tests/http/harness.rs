@@ -299,11 +299,17 @@ pub async fn comment(app: &TestApp, c: &Client, id: i64, article: &str, body: &s
 }
 
 /// The receipt number in a successful comment redirect.
+/// The receipt number a comment form's answer hands to the receipt page, in its cookie (the
+/// redirect itself never carries it).
 pub fn receipt_of(res: &Response) -> String {
     let loc = location(res);
-    loc.split("no=")
-        .nth(1)
-        .and_then(|s| s.split('&').next())
-        .unwrap_or_else(|| panic!("no receipt in {loc}"))
+    assert_eq!(loc, "/receipts?new=1", "the receipt page, without the number in the URL");
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("canyu_receipt="))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no receipt cookie on {loc}"))
         .to_string()
 }

@@ -62,7 +62,7 @@ async fn a_full_cycle_ends_with_the_commenter_reading_the_answer() {
     assert_eq!(res.status(), 409);
     assert!(res.text().await.unwrap().contains("征求意见期结束后才能发布"));
     // Before publication the answer is the agency's draft: not shown to the commenter or the public.
-    let page = app.get(&citizen, &format!("/receipts?no={receipt}")).await.text().await.unwrap();
+    let page = app.post_form(&citizen, "/receipts", &[("no", &receipt)]).await.text().await.unwrap();
     assert!(
         page.contains("建议登记费用减半收取。") && !page.contains("class=\"answer\""),
         "no answer before the report is published"
@@ -97,7 +97,7 @@ async fn a_full_cycle_ends_with_the_commenter_reading_the_answer() {
     assert!(report.contains(&format!("href=\"#c{adopted}\"")), "linked to the adopted comment");
 
     // The commenter: receipt, own comments page, inbox.
-    let page = app.get(&citizen, &format!("/receipts?no={receipt}")).await.text().await.unwrap();
+    let page = app.post_form(&citizen, "/receipts", &[("no", &receipt)]).await.text().await.unwrap();
     assert!(page.contains("class=\"answer\"") && page.contains(">采纳</strong>"));
     let mine = app.get(&citizen, "/me").await.text().await.unwrap();
     assert!(mine.contains("第一条已涵盖公共安全，无需重复。") && mine.contains(">未采纳</strong>"));
