@@ -48,6 +48,7 @@ test('citizen registers, comments on an article and gets a receipt', async ({ pa
   await expect(page.getByRole('heading', { name: '意见已提交' })).toBeVisible();
   const receipt = (await page.locator('#receipt-no').textContent())!.trim();
   expect(receipt).toMatch(/^YJ-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  expect(page.url(), 'the receipt number stays out of the address bar').not.toContain(receipt);
   await expect(page.locator('.receipt')).toContainText('第十条之一');
   await expect(page.locator('.receipt')).toContainText('待审核');
 
@@ -57,6 +58,7 @@ test('citizen registers, comments on an article and gets a receipt', async ({ pa
   await page.getByRole('button', { name: '查询' }).click();
   await expect(page.locator('#receipt-no')).toHaveText(receipt);
   await expect(page.locator('.receipt')).toContainText(text);
+  expect(page.url()).not.toContain(receipt);
 
   // The refused empty submission is answered 422 on purpose; anything else is a real error.
   expect(errors.filter((e) => !e.includes('status of 422')), 'no console errors').toEqual([]);

@@ -25,15 +25,59 @@ const MAX_TEXT_PART: usize = 64 * 1024;
 /// At most this many parts in one filing (the fields, five files, and empty file inputs).
 const MAX_PARTS: usize = 40;
 
+/// How long a filing's body may arrive at any pace before the average-rate floor applies.
+pub const UPLOAD_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The longest pause allowed between two pieces of a filing's body.
+pub const UPLOAD_STALL: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// The pace of a filing's body: after [`UPLOAD_GRACE`], bytes so far must average at least
+/// `min_rate` a second (0: no floor), so a trickle cannot hold an upload slot for the whole
+/// request deadline.
+struct Pace {
+    started: std::time::Instant,
+    received: u64,
+    min_rate: u64,
+}
+
+impl Pace {
+    fn add(&mut self, n: usize) -> Result<(), AppError> {
+        self.received += n as u64;
+        let elapsed = self.started.elapsed();
+        if self.min_rate > 0 && elapsed > UPLOAD_GRACE && self.received < self.min_rate * elapsed.as_secs() {
+            return Err(too_slow());
+        }
+        Ok(())
+    }
+}
+
+fn too_slow() -> AppError {
+    AppError::field("attachments", "网络过慢，附件未能接收：请在网络较好时重新提交，或减少、压缩附件")
+}
+
+/// The next piece of a body, or a refusal when the client pauses longer than [`UPLOAD_STALL`].
+async fn within_stall<T, E>(next: impl std::future::Future<Output = Result<T, E>>) -> Result<T, AppError> {
+    match tokio::time::timeout(UPLOAD_STALL, next).await {
+        Ok(r) => r.map_err(|_| AppError::field("form", "表单内容无法读取，请重新提交")),
+        Err(_) => Err(too_slow()),
+    }
+}
+
 /// Text fields and files of a multipart form, each read in chunks and refused as soon as it passes
 /// its own limit (a file 10 MB, a text field 64 KiB, all files 30 MB), so no part is held in
-/// memory beyond what it may be. An unreadable body is a form error, not a crash.
-async fn read_multipart(mut form: Multipart, fields: &mut Fields) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+/// memory beyond what it may be, and refused when it arrives slower than `min_rate` (see [`Pace`]).
+/// An unreadable body is a form error, not a crash.
+async fn read_multipart(
+    mut form: Multipart,
+    fields: &mut Fields,
+    min_rate: u64,
+) -> Result<Vec<(String, Vec<u8>)>, AppError> {
     use app::cases::attachments::{sanitise_name, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
     let mut files = Vec::new();
     let (mut total, mut parts) = (0usize, 0usize);
+    let mut pace = Pace { started: std::time::Instant::now(), received: 0, min_rate };
     let unreadable = || AppError::field("form", "表单内容无法读取，请重新提交");
-    while let Some(mut part) = form.next_field().await.map_err(|_| unreadable())? {
+    while let Some(mut part) = within_stall(form.next_field()).await? {
         parts += 1;
         if parts > MAX_PARTS {
             return Err(unreadable());
@@ -42,7 +86,8 @@ async fn read_multipart(mut form: Multipart, fields: &mut Fields) -> Result<Vec<
         let file_name = part.file_name().map(str::to_string);
         let limit = if file_name.is_some() { MAX_FILE_BYTES.min(MAX_TOTAL_BYTES - total) } else { MAX_TEXT_PART };
         let mut bytes = Vec::new();
-        while let Some(chunk) = part.chunk().await.map_err(|_| unreadable())? {
+        while let Some(chunk) = within_stall(part.chunk()).await? {
+            pace.add(chunk.len())?;
             if bytes.len() + chunk.len() > limit {
                 let message = match &file_name {
                     None => return Err(AppError::field(&name, "内容过长，未能接收")),
@@ -92,7 +137,7 @@ pub async fn file(
             return Err(AppError::Unavailable);
         }
         let _slot = lim.upload_slot(ip)?;
-        let files = read_multipart(form, &mut fields).await?;
+        let files = read_multipart(form, &mut fields, lim.min_upload_rate).await?;
         if user.is_none() {
             lim.check_anonymous_upload(files.iter().map(|f| f.1.len()).sum())?;
         }

@@ -70,6 +70,10 @@ pub struct Http {
     pub upload_timeout_secs: u64,
     /// Case filings with attachments being received at once, across all clients.
     pub concurrent_uploads: u32,
+    /// The slowest a filing's body may arrive, in bytes per second on average once its first
+    /// `UPLOAD_GRACE` has passed (and no pause may last `UPLOAD_STALL`), so an upload slot is not
+    /// held by a trickle; 0 turns the floor off.
+    pub min_upload_bytes_per_sec: u64,
     /// Seconds that requests in flight get to finish after SIGTERM.
     pub shutdown_grace_secs: u64,
 }
@@ -83,6 +87,7 @@ impl Default for Http {
             request_timeout_secs: 30,
             upload_timeout_secs: 300,
             concurrent_uploads: 8,
+            min_upload_bytes_per_sec: 4096,
             shutdown_grace_secs: 10,
         }
     }

@@ -67,6 +67,8 @@ pub struct Limiters {
     /// taken only after the rate limit, never waited for, and one address holds at most one.
     upload_slots: Arc<tokio::sync::Semaphore>,
     uploading: Arc<std::sync::Mutex<std::collections::HashSet<IpAddr>>>,
+    /// The slowest average rate a filing holding a slot may send at (`http.min_upload_bytes_per_sec`).
+    pub min_upload_rate: u64,
 }
 
 /// A filing's right to send attachments now; given back when dropped.
@@ -96,14 +98,15 @@ fn nz(n: u32) -> NonZeroU32 {
 
 impl Limiters {
     /// Limiters from configuration.
-    pub fn new(l: &config::Limits, concurrent_uploads: u32) -> Arc<Limiters> {
+    pub fn new(l: &config::Limits, http: &config::Http) -> Arc<Limiters> {
         Arc::new(Limiters {
             login: RateLimiter::keyed(Quota::per_minute(nz(l.login_per_minute))),
             register: RateLimiter::keyed(Quota::per_hour(nz(l.register_per_hour))),
             submit: RateLimiter::keyed(Quota::per_minute(nz(l.submit_per_minute))),
             anonymous_uploads: RateLimiter::direct(Quota::per_hour(nz(l.anonymous_upload_mb_per_hour))),
-            upload_slots: Arc::new(tokio::sync::Semaphore::new(concurrent_uploads.max(1) as usize)),
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(http.concurrent_uploads.max(1) as usize)),
             uploading: Arc::default(),
+            min_upload_rate: http.min_upload_bytes_per_sec,
         })
     }
 

@@ -72,7 +72,7 @@ pub async fn serve(
         data_dir: cfg.data_dir.clone(),
         min_free_bytes: cfg.min_free_disk_mb.saturating_mul(1024 * 1024),
     };
-    let limiters = guard::Limiters::new(&cfg.limits, cfg.http.concurrent_uploads);
+    let limiters = guard::Limiters::new(&cfg.limits, &cfg.http);
     let pruner = limiters.clone();
     let housekeeping = tokio::spawn(async move {
         loop {

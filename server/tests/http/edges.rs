@@ -261,3 +261,47 @@ async fn one_address_cannot_take_every_connection() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(app.get(&app.client(), "/healthz").await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_trickling_filing_gives_its_upload_slot_back_long_before_the_deadline() {
+    // One upload slot, a five-minute deadline, and a floor of 64 KB/s.
+    let http = Http {
+        concurrent_uploads: 1,
+        min_upload_bytes_per_sec: 64 * 1024,
+        upload_timeout_secs: 300,
+        ..Http::default()
+    };
+    let app = spawn_tight(http).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let boundary = "XtrickleX";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"matter\"\r\n\r\n路灯不亮\r\n--{boundary}\r\n\
+         Content-Disposition: form-data; name=\"attachments\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+    );
+    let mut slow = TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "POST /cases/new/complaint HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 5000000\r\n\r\n{head}"
+    );
+    slow.write_all(request.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let (mut reader, mut writer) = slow.into_split();
+    let trickle = tokio::spawn(async move {
+        for _ in 0..600 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if writer.write_all(&[0u8; 512]).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(60), reader.read_to_end(&mut answer)).await;
+    trickle.abort();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 422"), "{}", &answer[..answer.len().min(300)]);
+    assert!(answer.contains("网络过慢"), "the filer is told why");
+    assert!(started.elapsed() < Duration::from_secs(60), "the trickle held its slot for {:?}", started.elapsed());
+    // The slot is free again: the next filing is received, not turned away with 503.
+    let form = reqwest::multipart::Form::new().text("matter", "井盖缺失").text("anonymous", "on");
+    let res = app.client().post(app.url("/cases/new/complaint")).multipart(form).send().await.unwrap();
+    assert_ne!(res.status(), 503);
+}
