@@ -353,6 +353,12 @@ pub async fn file(
             sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1").bind(a).fetch_optional(db).await?;
         known.ok_or_else(|| AppError::field("concerned_agency_id", "所选单位不存在"))?;
     }
+    // A report that names its unit only in words is screened from the start when the words name a
+    // listed unit: nobody of that unit (a petition office included) reads it while it waits.
+    let concerned_agency_id = match f.concerned_agency_id {
+        None if report && !concerned_unit.is_empty() => named_in_words(db, &concerned_unit).await?,
+        chosen => chosen,
+    };
 
     // Files first: once the case exists, they must too. Should the filing then fail, the guard
     // removes them again, so a failed filing leaves nothing on the disk.
@@ -410,7 +416,7 @@ pub async fn file(
     .bind(&matter)
     .bind(&facts)
     .bind(&request)
-    .bind(f.concerned_agency_id)
+    .bind(concerned_agency_id)
     .bind((!concerned_unit.is_empty()).then_some(concerned_unit.as_str()))
     .bind((!document_title.is_empty()).then_some(document_title.as_str()))
     .bind((!document_number.is_empty()).then_some(document_number.as_str()))
@@ -452,12 +458,37 @@ pub async fn file(
     let entry = Step { case_id: id, actor_id: None, action: "filed", status: "received", public: true, detail };
     chain::append(&mut tx, &cfg.key, &entry).await?;
     if report {
-        to_discipline_if_about_an_office(&mut tx, cfg, id, f.concerned_agency_id).await?;
+        to_discipline_if_about_an_office(&mut tx, cfg, id, concerned_agency_id).await?;
     }
     tx.commit().await?;
     written.ids.clear();
     tracing::info!(case = id, kind = kind.as_str(), anonymous = f.anonymous, attachments = stored.len(), "case filed");
     Ok(Filed { number, query_code: code, repeats: repeats.map(|r| r.1) })
+}
+
+/// The listed unit a report's words name: the longest unit name found in them, else the one unit
+/// whose name holds them (at least three characters). None when the words name no unit, or more
+/// than one equally.
+async fn named_in_words(db: &AnyPool, words: &str) -> AppResult<Option<i64>> {
+    let words: String = words.split_whitespace().collect();
+    let units: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM agencies ORDER BY id LIMIT 10000").fetch_all(db).await?;
+    let mut named: Vec<&(i64, String)> = units.iter().filter(|(_, n)| words.contains(n.as_str())).collect();
+    named.sort_by_key(|(_, n)| std::cmp::Reverse(n.chars().count()));
+    match named.as_slice() {
+        [only] => return Ok(Some(only.0)),
+        [first, second, ..] if first.1.chars().count() > second.1.chars().count() => return Ok(Some(first.0)),
+        [_, _, ..] => return Ok(None),
+        [] => {}
+    }
+    if words.chars().count() < 3 {
+        return Ok(None);
+    }
+    let holding: Vec<&(i64, String)> = units.iter().filter(|(_, n)| n.contains(words.as_str())).collect();
+    Ok(match holding.as_slice() {
+        [only] => Some(only.0),
+        _ => None,
+    })
 }
 
 /// The case a number and query code name (the pair is the key: a wrong code looks like no case).

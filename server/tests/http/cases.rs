@@ -651,13 +651,13 @@ async fn a_report_named_in_words_is_routed_only_once_its_unit_is_set_and_never_w
     set_parent(&app, bureau_id, city_id).await;
     set_parent(&app, squad_id, bureau_id).await;
     set_parent(&app, district_id, city_id).await;
-    // The reporter names the squad only in words.
+    // The reporter names the squad only in words that name no listed unit.
     let citizen = app.citizen("13900006111").await;
     let filed = file(
         &app,
         &citizen,
         json!({"kind": "petition", "petition_kind": "accusation", "matter": "交警支队某民警吃拿卡要",
-               "facts": "某民警查车时索要财物。", "request": "请查处。", "concerned_unit": "交警支队",
+               "facts": "某民警查车时索要财物。", "request": "请查处。", "concerned_unit": "城东路口执勤的中队",
                "name": "举报人乙", "phone": "13900006111"}),
     )
     .await;
@@ -724,6 +724,27 @@ async fn a_report_about_the_petition_office_goes_to_the_discipline_channel_and_n
     assert!(!dashboard.contains(&number));
     let (whole, said) = verify_record(&app, None);
     assert!(whole, "{said}");
+}
+
+#[tokio::test]
+async fn a_report_naming_the_petition_office_only_in_words_is_kept_from_it_from_the_start() {
+    let app = TestApp::spawn().await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &["discipline_channel"]).await;
+    let (watchdog, _) = app.account("市纪委监委", Role::PetitionOfficer, &["discipline_channel"]).await;
+    let filed = file(
+        &app,
+        &app.client(),
+        json!({"kind": "complaint", "matter": "接访人员态度恶劣", "facts": "接访时辱骂群众。",
+               "concerned_unit": "市信访局 接待大厅", "anonymous": true}),
+    )
+    .await;
+    let number = filed["number"].as_str().unwrap().to_string();
+    let id = id_of(&app, &number).await;
+    for which in ["ordinary", "discipline"] {
+        assert!(!queue(&app, &officer, which).await.contains(&number), "the office lists it ({which})");
+    }
+    assert_eq!(officer.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().status(), 404);
+    assert!(queue(&app, &watchdog, "discipline").await.contains(&number), "an independent body has it");
 }
 
 /// Run `canyu verify-record` (with a checkpoint, if given) on the app's database.
