@@ -44,6 +44,14 @@ pub async fn serve(
         tracing::info!(identities = rebound, "re-sealed filers' identities bound to their cases");
     }
     app::admin::record::start(&db, &cases.key).await.map_err(std::io::Error::other)?;
+    let counted = app::cases::stats::backfill(&db).await.map_err(std::io::Error::other)?;
+    if counted > 0 {
+        tracing::info!(cases = counted, "statistics: counted the cases filed before case_stats existed");
+    }
+    let kept = app::feedback::revised::keep_missing(&db).await.map_err(std::io::Error::other)?;
+    if kept > 0 {
+        tracing::info!(reports = kept, "kept the revised-draft comparison of reports published before it was kept");
+    }
     let search = Search::open(&cfg.search_dir(), &db).await.map_err(std::io::Error::other)?;
     // Changes made while the server was down are applied in the background (first thing the
     // indexer does); until then search answers from the index as it was.

@@ -10,18 +10,10 @@ use leptos_meta::Title;
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let log_page = query("log");
-    let data = Resource::new(
-        log_page,
-        |log_page| async move {
-            let page = crate::paging::from_query(log_page.as_deref()).unwrap_or(1);
-            Ok::<_, crate::error::AppError>((
-                admin_overview().await?,
-                admin_grants().await?,
-                admin_log(page).await?,
-                page,
-            ))
-        },
-    );
+    let data = Resource::new(log_page, |log_page| async move {
+        let page = crate::paging::from_query(log_page.as_deref()).unwrap_or(1);
+        Ok::<_, crate::error::AppError>((admin_overview().await?, admin_grants().await?, admin_log(page).await?, page))
+    });
     let echo = use_echo();
     view! {
         <Title text="系统管理" />

@@ -13,6 +13,8 @@ pub mod scrub;
 #[cfg(feature = "ssr")]
 pub mod seal;
 #[cfg(feature = "ssr")]
+pub mod stats;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 use serde::{Deserialize, Serialize};
@@ -447,4 +449,12 @@ pub struct StatRow {
     pub rated: u64,
     /// Average satisfaction (1–5) of the rated ones.
     pub satisfaction: Option<f64>,
+}
+
+/// One page of the public statistics: a run of months, newest first, and where it stands.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatPage {
+    pub rows: Vec<StatRow>,
+    pub page: u32,
+    pub pages: u32,
 }

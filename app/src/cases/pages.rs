@@ -57,11 +57,11 @@ pub async fn case_dashboard() -> Result<(Vec<super::UnitLoad>, Vec<CaseSummary>)
     super::store::dashboard(&st.db, &user).await
 }
 
-/// Public statistics (aggregates only).
+/// Public statistics (aggregates only), a page of months at a time.
 #[server(endpoint = "case_statistics")]
-pub async fn case_statistics() -> Result<Vec<super::StatRow>, AppError> {
+pub async fn case_statistics(page: u32) -> Result<super::StatPage, AppError> {
     let st = crate::state::state()?;
-    super::store::statistics(&st.db).await
+    super::stats::page(&st.db, page).await
 }
 
 /// A signed-in citizen's own cases.
@@ -130,16 +130,17 @@ pub fn PetitionOfficePage() -> impl IntoView {
 /// Public statistics of cases per unit and month.
 #[component]
 pub fn StatsPage() -> impl IntoView {
-    let rows = Resource::new(|| (), |_| case_statistics());
+    let page = crate::ui::query("page");
+    let data = Resource::new(page, |page| case_statistics(crate::paging::from_query(page.as_deref()).unwrap_or(1)));
     view! {
         <Title text="信访投诉办理统计" />
         <h1>"信访投诉办理统计"</h1>
-        <p class="hint">"按收到的月份和办理单位统计，只公开汇总数字。"</p>
+        <p class="hint">"按收到的月份和办理单位统计，只公开汇总数字；每页12个月，最近的月份在前。"</p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match rows.await {
-                    Ok(rows) if rows.is_empty() => view! { <p>"暂无数据。"</p> }.into_any(),
-                    Ok(rows) => view! {
+                match data.await {
+                    Ok(p) if p.rows.is_empty() => view! { <p>"暂无数据。"</p> }.into_any(),
+                    Ok(super::StatPage { rows, page, pages }) => view! {
                         <div class="table-scroll">
                             <table class="tally">
                                 <thead><tr>
@@ -158,12 +159,28 @@ pub fn StatsPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
+                        <StatsPager page pages />
                     }.into_any(),
                     Err(e) => view! { <ErrorView err=e /> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// Links to earlier and later months of the statistics.
+#[component]
+fn StatsPager(page: u32, pages: u32) -> impl IntoView {
+    let href = |p: u32| format!("/cases/stats?page={p}");
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="分页">
+                {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"较近的月份"</a> })}
+                <span>{format!("第{page}页，共{pages}页")}</span>
+                {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">"更早的月份"</a> })}
+            </nav>
+        }
+    })
 }
 
 /// A signed-in citizen's own cases, and one of them in detail (chosen by a form post, so a case

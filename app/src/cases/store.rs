@@ -227,6 +227,7 @@ async fn step(
         .bind(case.id)
         .execute(&mut *conn)
         .await?;
+    super::stats::step(conn, case.id, case.received_at, action, &detail).await?;
     let entry = Step { case_id: case.id, actor_id: actor, action, status: status.as_str(), public, detail };
     chain::append(conn, &cfg.key, &entry).await?;
     tracing::info!(case = case.id, action, status = status.as_str(), "case step");
@@ -428,6 +429,7 @@ pub async fn file(
     .await?;
     let number = format!("{}-{}-{id:06}", kind.prefix(), clock::date_of(now).year);
     sqlx::query("UPDATE cases SET number = $1 WHERE id = $2").bind(&number).bind(id).execute(&mut *tx).await?;
+    super::stats::filed(&mut tx, id, now).await?;
     let identity = Identity { name, phone, email, address, user_id: user.map(|u| u.id) };
     let sealed = cfg.key.seal_for(id, &serde_json::to_vec(&identity).unwrap_or_default());
     sqlx::query("INSERT INTO case_parties (case_id, filer_tag, sealed) VALUES ($1, $2, $3)")
@@ -1504,72 +1506,6 @@ pub async fn dashboard(
         (b.overdue, b.due_soon, b.open).cmp(&(a.overdue, a.due_soon, a.open)).then(a.unit.cmp(&b.unit))
     });
     Ok((loads, urgent))
-}
-
-/// Public statistics per unit and month: received, accepted, decided on time or late, overdue,
-/// satisfaction. Cases not yet routed, and those of the legal and discipline channels, are counted
-/// under their channel, never by unit.
-pub async fn statistics(db: &AnyPool) -> AppResult<Vec<super::StatRow>> {
-    type Row = (i64, Option<String>, String, String, i64, Option<String>, Option<i64>);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT c.id, a.name, c.channel, c.status, c.received_at, c.due_on, c.satisfaction
-         FROM cases c LEFT JOIN agencies a ON a.id = c.unit_id",
-    )
-    .fetch_all(db)
-    .await?;
-    let events: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT case_id, action, detail FROM case_events WHERE action IN ('unit_accepted', 'decided') ORDER BY seq",
-    )
-    .fetch_all(db)
-    .await?;
-    let mut accepted = std::collections::HashSet::new();
-    let mut decided: std::collections::HashMap<i64, bool> = std::collections::HashMap::new();
-    for (case, action, detail) in events {
-        if action == "unit_accepted" {
-            accepted.insert(case);
-        } else if let Ok(d) = serde_json::from_str::<serde_json::Value>(&detail) {
-            // The first decision (not a review's) counts.
-            decided.entry(case).or_insert(d.get("on_time").and_then(|v| v.as_bool()).unwrap_or(true));
-        }
-    }
-    let now = clock::now();
-    let mut table: std::collections::BTreeMap<(String, String), (super::StatRow, i64)> =
-        std::collections::BTreeMap::new();
-    for (id, unit, channel, status, received_at, due_on, satisfaction) in rows {
-        let d = clock::date_of(received_at);
-        let month = format!("{:04}-{:02}", d.year, d.month);
-        let unit = match channel.as_str() {
-            "legal" => "涉法涉诉（法律程序）".to_string(),
-            "discipline" => "纪检监察".to_string(),
-            _ => unit.unwrap_or_else(|| "信访部门（尚未分办）".into()),
-        };
-        let (row, sum) = table
-            .entry((month.clone(), unit.clone()))
-            .or_insert_with(|| (super::StatRow { month, unit, ..Default::default() }, 0));
-        row.received += 1;
-        row.accepted += u64::from(accepted.contains(&id));
-        match decided.get(&id) {
-            Some(true) => row.decided_on_time += 1,
-            Some(false) => row.decided_late += 1,
-            None => {}
-        }
-        let status = CaseStatus::parse(&status).unwrap_or(CaseStatus::Received);
-        let late =
-            due_on.as_deref().and_then(clock::parse_date).is_some_and(|d| now >= super::deadlines::due_instant(d));
-        row.overdue += u64::from(status.in_progress() && late);
-        if let Some(s) = satisfaction {
-            row.rated += 1;
-            *sum += s;
-        }
-    }
-    Ok(table
-        .into_values()
-        .rev()
-        .map(|(mut row, sum)| {
-            row.satisfaction = (row.rated > 0).then(|| sum as f64 / row.rated as f64);
-            row
-        })
-        .collect())
 }
 
 /// The progress of one of a signed-in citizen's own cases (found through the keyed filer tag).

@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 /// as one removal and one addition. 4 million `u16` cells is 8 MB, affordable in the browser too.
 pub const MAX_DIFF_CELLS: usize = 4_000_000;
 
+/// The largest alignment table (old articles × new articles, after trimming identical ones at both
+/// ends) the article pairing fills; beyond it those articles are shown as deleted, then added. A
+/// million cells is 8 MB and a million similarity scores, a whole code's worth of articles.
+pub const MAX_ALIGN_CELLS: usize = 1_000_000;
+
 /// Equal runs shorter than this between two changes are folded into the change, so one shared
 /// character (a "十" in "十五" → "三十") does not chop a single edit into a confetti of pieces.
 const FOLD_BELOW: usize = 2;
@@ -322,6 +327,9 @@ fn align(old: &[OldArticle], new: &[NewArticle]) -> Vec<Step> {
 /// Alignment by dynamic programming: as many pairs as possible, then the highest summed score.
 fn align_middle(old: &[OldArticle], new: &[NewArticle]) -> Vec<Step> {
     let (n, m) = (old.len(), new.len());
+    if n.saturating_mul(m) > MAX_ALIGN_CELLS {
+        return (0..n).map(Step::Delete).chain((0..m).map(Step::Add)).collect();
+    }
     let score = pair_scores(old, new);
     // best[i * width + j] = (pairs, summed score) of the best alignment of old[i..] with new[j..].
     let width = m + 1;
@@ -518,6 +526,33 @@ mod tests {
         let pieces = text_diff(&small_old, &small_new);
         assert!(pieces.iter().any(|p| matches!(p, Piece::Same(s) if s.len() > 100)));
         assert_eq!(sides(&pieces), (small_old, small_new));
+    }
+
+    #[test]
+    fn a_revision_too_large_to_align_shows_the_changed_articles_deleted_then_added() {
+        // 1,001 × 1,001 changed articles between an identical first and last one: past the limit.
+        let bodies_old: Vec<String> = (0..1_003).map(|k| format!("旧条款{k}的内容。")).collect();
+        let mut bodies_new: Vec<String> = (0..1_003).map(|k| format!("新规定{k}另行表述。")).collect();
+        bodies_new[0] = bodies_old[0].clone();
+        bodies_new[1_002] = bodies_old[1_002].clone();
+        let labels: Vec<String> = (0..1_003).map(|k| format!("第{k}条")).collect();
+        let old: Vec<OldArticle> =
+            (0..1_003).map(|k| OldArticle { anchor: &labels[k], label: &labels[k], body: &bodies_old[k] }).collect();
+        let new: Vec<NewArticle> = (0..1_003).map(|k| NewArticle { label: &labels[k], body: &bodies_new[k] }).collect();
+        let revisions = compare(&old, &new);
+        let changes: Vec<Change> = revisions.iter().map(|r| r.change).collect();
+        assert_eq!(changes.len(), 2 + 1_001 * 2);
+        assert_eq!((changes[0], changes[changes.len() - 1]), (Change::Unchanged, Change::Unchanged));
+        assert!(changes[1..=1_001].iter().all(|c| *c == Change::Deleted));
+        assert!(changes[1_002..changes.len() - 1].iter().all(|c| *c == Change::Added));
+        // Just within the limit (998 × 998), articles revised in place still pair by content.
+        let edited: Vec<String> = bodies_old.iter().map(|b| format!("{b}另有修改")).collect();
+        let new: Vec<NewArticle> = (0..999).map(|k| NewArticle { label: &labels[k], body: &edited[k] }).collect();
+        let mut new = new;
+        new[0].body = &bodies_old[0];
+        let revisions = compare(&old[..999], &new);
+        assert_eq!(revisions.len(), 999);
+        assert!(revisions[1..].iter().all(|r| r.change == Change::Revised));
     }
 
     const A1: &str = "为了规范城市养犬行为，保障公民健康和人身安全，维护市容环境和社会公共秩序，制定本条例。";

@@ -9,6 +9,8 @@ pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod report;
 #[cfg(feature = "ssr")]
+pub mod revised;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 use crate::comments::CommentStatus;
@@ -288,7 +290,7 @@ pub struct Report {
     pub revised_text: Option<String>,
     pub revisions: Vec<RevisedArticle>,
     pub published_at: Option<i64>,
-    /// Published comments with their answers: one page of them (all, for the printable page).
+    /// Published comments with their answers: one page of them (a part, for the printable version).
     pub comments: Vec<ReportComment>,
     pub page: u32,
     pub pages: u32,
@@ -297,13 +299,20 @@ pub struct Report {
 /// Comments per page of the public report.
 pub const REPORT_PAGE: usize = 100;
 
+/// Adopted comments linked from each revised article, at most; the article table gives the count.
+pub const MAX_LINKED: usize = 50;
+
+/// Comments per part of the printable report; the CSV download has every comment.
+pub const PRINT_PAGE: usize = 1_000;
+
 /// A consultation's adoption report: the published one for everyone; with `preview`, the draft for
-/// staff of the consultation's agency. `page` 0 means every comment (the printable page).
+/// staff of the consultation's agency. With `print`, a part of the printable version
+/// ([`PRINT_PAGE`] comments a part instead of [`REPORT_PAGE`]).
 #[server(endpoint = "adoption_report")]
-pub async fn adoption_report(consultation_id: i64, page: u32, preview: bool) -> Result<Report, AppError> {
+pub async fn adoption_report(consultation_id: i64, page: u32, preview: bool, print: bool) -> Result<Report, AppError> {
     let st = crate::state::state()?;
     let viewer = if preview { Some(crate::state::require_viewer().await?) } else { None };
-    report::load(&st.db, consultation_id, page, viewer.as_ref()).await
+    report::load(&st.db, consultation_id, page, print, viewer.as_ref()).await
 }
 
 #[cfg(test)]

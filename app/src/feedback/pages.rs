@@ -407,7 +407,8 @@ fn DispositionFields(
 pub fn ReportEditorPage() -> impl IntoView {
     let id = route_id();
     let echo = use_echo();
-    let data = Resource::new(id, |id| async move { adoption_report(id.ok_or(AppError::NotFound)?, 1, true).await });
+    let data =
+        Resource::new(id, |id| async move { adoption_report(id.ok_or(AppError::NotFound)?, 1, true, false).await });
     view! {
         <Suspense fallback=Loading>
             {move || {
@@ -473,7 +474,8 @@ fn ReportEditor(r: Report, echo: FormEcho) -> impl IntoView {
     }
 }
 
-/// The public adoption report (`?print=1`: every comment on one printable page).
+/// The public adoption report (`?print=1`: the printable version, in parts of
+/// [`super::PRINT_PAGE`] comments; `page` picks the page or part).
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let id = route_id();
@@ -482,8 +484,8 @@ pub fn ReportPage() -> impl IntoView {
     let data = Resource::new(
         move || (id(), page(), print().is_some()),
         |(id, page, print)| async move {
-            let page = if print { 0 } else { crate::paging::from_query(page.as_deref()).unwrap_or(1) };
-            adoption_report(id.ok_or(AppError::NotFound)?, page, false).await
+            let page = crate::paging::from_query(page.as_deref()).unwrap_or(1);
+            adoption_report(id.ok_or(AppError::NotFound)?, page, false, print).await
         },
     );
     view! {
@@ -532,6 +534,16 @@ fn ReportView(r: Report, print: bool) -> impl IntoView {
                     {(!print).then(|| view! { <a href=format!("/consultations/{cid}/report?print=1")>"打印版"</a> })}
                 </p>
             })}
+            {(print && r.pages > 1).then(|| view! {
+                <p class="print-parts" role="note">
+                    {format!(
+                        "本打印版共{}部分，每部分最多{}条意见，此为第{}部分（第{}至{}条）。全部意见及答复请下载CSV。",
+                        r.pages, super::PRINT_PAGE, r.page,
+                        (r.page as usize - 1) * super::PRINT_PAGE + 1,
+                        ((r.page as usize - 1) * super::PRINT_PAGE + r.comments.len()),
+                    )}
+                </p>
+            })}
             <section aria-labelledby="figures">
                 <h2 id="figures">"意见征集情况"</h2>
                 <p class="figures">
@@ -571,7 +583,7 @@ fn ReportView(r: Report, print: bool) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ol>
-                {(r.pages > 1 && r.page > 0).then(|| {
+                {(r.pages > 1 && !print).then(|| {
                     let href = move |p: u32| format!("/consultations/{cid}/report?page={p}#comments-title");
                     view! {
                         <nav class="pager no-print" aria-label="分页">
@@ -581,10 +593,24 @@ fn ReportView(r: Report, print: bool) -> impl IntoView {
                         </nav>
                     }
                 })}
+                {(r.pages > 1 && print).then(|| view! { <PrintParts cid page=r.page pages=r.pages /> })}
             </section>
         </article>
     }
     .into_any()
+}
+
+/// Links to the other parts of a printable report too long for one printable page.
+#[component]
+fn PrintParts(cid: i64, page: u32, pages: u32) -> impl IntoView {
+    let href = move |p: u32| format!("/consultations/{cid}/report?print=1&page={p}");
+    view! {
+        <nav class="pager no-print" aria-label="打印版分部分">
+            {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"上一部分"</a> })}
+            <span>{format!("第{page}部分，共{pages}部分")}</span>
+            {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">"下一部分"</a> })}
+        </nav>
+    }
 }
 
 /// A bar per disposition, drawn on the server as SVG (readable without JavaScript), with the
@@ -691,6 +717,7 @@ fn Revisions(revisions: Vec<super::RevisedArticle>) -> impl IntoView {
                         </p>
                         {(!v.adopted.is_empty()).then(|| view! {
                             <p class="meta">"据以修改的意见："
+                                {(v.adopted.len() >= super::MAX_LINKED).then_some("（以下仅列前若干条，条数见逐条采纳情况）")}
                                 {v.adopted.into_iter().map(|id| view! { <a href=format!("#c{id}")>{format!("第{id}号")}</a> " " }).collect_view()}
                             </p>
                         })}

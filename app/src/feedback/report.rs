@@ -1,13 +1,12 @@
 //! The adoption report in the database: draft, preview, publication (then answers are final),
 //! notifications to commenters, and the report's figures, comments and revised-draft comparison.
-use super::diff::{self, NewArticle, OldArticle};
-use super::{ArticleTally, Disposition, Report, ReportComment, RevisedArticle, Tally, REPORT_PAGE};
+use super::revised;
+use super::{ArticleTally, Disposition, Report, ReportComment, Tally, PRINT_PAGE, REPORT_PAGE};
 use crate::accounts::CurrentUser;
-use crate::consultations::structure::parse_draft;
 use crate::error::{AppError, AppResult};
 use crate::search::documents::record_change;
 use sqlx::AnyPool;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Longest summary and revised draft accepted, in characters.
 pub const MAX_SUMMARY: usize = 20_000;
@@ -120,6 +119,14 @@ pub async fn publish(
     public_url: &str,
 ) -> AppResult<()> {
     check(text)?;
+    // The comparison is kept with the report (neither text changes after publication); made before
+    // the write transaction, for the agency's own unpublished report only, so that no other
+    // writer waits on it.
+    own_unpublished(&mut *db.acquire().await?, staff, consultation).await?;
+    let revisions = match some(&text.revised_text) {
+        Some(t) => Some(revised::compare(db, consultation, t).await?),
+        None => None,
+    };
     let mut tx = crate::db::begin_write(db).await?;
     let (title, closes_at) = own_unpublished(&mut tx, staff, consultation).await?;
     let now = crate::clock::now();
@@ -150,6 +157,9 @@ pub async fn publish(
         .bind(consultation)
         .execute(&mut *tx)
         .await?;
+    if let Some(revisions) = &revisions {
+        revised::keep(&mut tx, consultation, revisions).await?;
+    }
     let subject = format!("您对《{title}》提出的意见已有答复");
     let link = format!("/consultations/{consultation}/report");
     let notified = sqlx::query(
@@ -199,37 +209,78 @@ pub async fn publish(
     Ok(())
 }
 
-/// What the report needs of every comment of a consultation.
+/// Approved comments of one article (None: on the draft as a whole) with one disposition, as the
+/// database counts them.
+#[derive(sqlx::FromRow)]
 struct Counted {
-    article: Option<i64>,
-    author: Option<i64>,
-    approved: bool,
-    disposition: Option<Disposition>,
+    article_id: Option<i64>,
+    disposition: Option<String>,
+    comments: i64,
+    anonymous: i64,
 }
 
-fn tally<'a>(comments: impl Iterator<Item = &'a Counted>) -> Tally {
-    let mut t = Tally::default();
-    let mut authors = HashSet::new();
-    for c in comments.filter(|c| c.approved) {
-        t.comments += 1;
-        // Each anonymous comment counts as one person.
-        if c.author.is_none_or(|a| authors.insert(a)) {
-            t.participants += 1;
-        }
-        match c.disposition {
-            Some(d) => t.by_disposition[Disposition::ALL.iter().position(|x| *x == d).unwrap_or(0)] += 1,
-            None => t.unanswered += 1,
-        }
+/// Add a group of approved comments to a tally (people are added apart: see [`participants`]).
+fn add(t: &mut Tally, c: &Counted) {
+    let n = u64::try_from(c.comments).unwrap_or(0);
+    t.comments += n;
+    match c.disposition.as_deref().and_then(Disposition::parse) {
+        Some(d) => t.by_disposition[Disposition::ALL.iter().position(|x| *x == d).unwrap_or(0)] += n,
+        None => t.unanswered += n,
     }
-    t
+}
+
+/// The tallies of a consultation's approved comments, as a whole and per article (by id), each
+/// anonymous comment counting as one person; the database does the counting, so the work per
+/// view does not grow with the comments held in memory.
+async fn tallies(db: &AnyPool, consultation: i64) -> AppResult<(Tally, HashMap<Option<i64>, Tally>)> {
+    let groups: Vec<Counted> = sqlx::query_as(
+        "SELECT article_id, disposition, COUNT(*) AS comments,
+                CAST(SUM(CASE WHEN author_id IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS anonymous
+         FROM comments WHERE consultation_id = $1 AND status = 'approved' GROUP BY article_id, disposition",
+    )
+    .bind(consultation)
+    .fetch_all(db)
+    .await?;
+    let people: Vec<(Option<i64>, i64)> = sqlx::query_as(
+        "SELECT article_id, COUNT(DISTINCT author_id) FROM comments
+         WHERE consultation_id = $1 AND status = 'approved' GROUP BY article_id",
+    )
+    .bind(consultation)
+    .fetch_all(db)
+    .await?;
+    let authors: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT author_id) FROM comments WHERE consultation_id = $1 AND status = 'approved'",
+    )
+    .bind(consultation)
+    .fetch_one(db)
+    .await?;
+    let mut overall = Tally::default();
+    let mut by_article: HashMap<Option<i64>, Tally> = HashMap::new();
+    for g in &groups {
+        add(&mut overall, g);
+        let t = by_article.entry(g.article_id).or_default();
+        add(t, g);
+        t.participants += u64::try_from(g.anonymous).unwrap_or(0);
+        overall.participants += u64::try_from(g.anonymous).unwrap_or(0);
+    }
+    for (article, n) in people {
+        by_article.entry(article).or_default().participants += u64::try_from(n).unwrap_or(0);
+    }
+    overall.participants += u64::try_from(authors).unwrap_or(0);
+    Ok((overall, by_article))
 }
 
 /// The report of a consultation. Without `staff`, only a published one (for everyone); with
-/// `staff` (of the consultation's agency), the draft too, as a preview. `page` 0: every comment.
-pub async fn load(db: &AnyPool, consultation: i64, page: u32, staff: Option<&CurrentUser>) -> AppResult<Report> {
-    if page != 0 {
-        crate::paging::check(Some(page))?;
-    }
+/// `staff` (of the consultation's agency), the draft too, as a preview. One page of the comments:
+/// [`REPORT_PAGE`] of them, or [`PRINT_PAGE`] for the printable version.
+pub async fn load(
+    db: &AnyPool,
+    consultation: i64,
+    page: u32,
+    print: bool,
+    staff: Option<&CurrentUser>,
+) -> AppResult<Report> {
+    let page = crate::paging::check(Some(page))?;
     type Head = (String, String, i64, i64, Option<String>, Option<String>, Option<String>, Option<i64>);
     let head: Option<Head> = sqlx::query_as(
         "SELECT c.title, a.name, c.agency_id, c.closes_at, r.summary, r.unanswered_reason, r.revised_text, r.published_at
@@ -247,56 +298,60 @@ pub async fn load(db: &AnyPool, consultation: i64, page: u32, staff: Option<&Cur
         _ => {}
     }
 
-    let rows: Vec<(Option<i64>, Option<i64>, String, Option<String>)> =
-        sqlx::query_as("SELECT article_id, author_id, status, disposition FROM comments WHERE consultation_id = $1")
-            .bind(consultation)
-            .fetch_all(db)
-            .await?;
-    let counted: Vec<Counted> = rows
-        .into_iter()
-        .map(|(article, author, status, disposition)| Counted {
-            article,
-            author,
-            approved: status == "approved",
-            disposition: disposition.as_deref().and_then(Disposition::parse),
-        })
-        .collect();
-    let authors: HashSet<i64> = counted.iter().filter_map(|c| c.author).collect();
-    let anonymous = counted.iter().filter(|c| c.author.is_none()).count();
-    let arts: Vec<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, anchor, label, body FROM articles WHERE consultation_id = $1 ORDER BY position")
+    // Every comment received (published or not), and the people who sent them.
+    let (received, authors, anonymous): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT author_id), CAST(COALESCE(SUM(CASE WHEN author_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM comments WHERE consultation_id = $1",
+    )
+    .bind(consultation)
+    .fetch_one(db)
+    .await?;
+    let (overall, mut by_article) = tallies(db, consultation).await?;
+    let arts: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, anchor, label FROM articles WHERE consultation_id = $1 ORDER BY position")
             .bind(consultation)
             .fetch_all(db)
             .await?;
     let mut articles = Vec::new();
-    let whole = tally(counted.iter().filter(|c| c.article.is_none()));
-    if whole.comments > 0 {
+    if let Some(whole) = by_article.remove(&None).filter(|t| t.comments > 0) {
         articles.push(ArticleTally { anchor: None, label: "全文".into(), tally: whole });
     }
-    for (id, anchor, label, _) in &arts {
-        let t = tally(counted.iter().filter(|c| c.article == Some(*id)));
-        if t.comments > 0 {
-            articles.push(ArticleTally { anchor: Some(anchor.clone()), label: label.clone(), tally: t });
+    for (id, anchor, label) in arts {
+        if let Some(t) = by_article.remove(&Some(id)).filter(|t| t.comments > 0) {
+            articles.push(ArticleTally { anchor: Some(anchor), label, tally: t });
         }
     }
 
-    let published_comments = counted.iter().filter(|c| c.approved).count();
-    let pages = published_comments.div_ceil(REPORT_PAGE).max(1) as u32;
-    let page = if page == 0 { 0 } else { page.min(pages) };
-    let comments = report_comments(db, consultation, page).await?;
+    let per_page = if print { PRINT_PAGE } else { REPORT_PAGE };
+    let pages = (overall.comments as usize).div_ceil(per_page).max(1) as u32;
+    let page = page.min(pages);
+    let comments = report_comments(db, consultation, page, per_page).await?;
 
     let revisions = match revised_text.as_deref() {
-        Some(text) => revisions(db, consultation, &arts, text).await?,
+        Some(text) => {
+            // A published report's comparison was kept at publication; a preview's text may still
+            // change, so it is compared as it stands.
+            let kept = match published_at {
+                Some(_) => revised::kept(db, consultation).await?,
+                None => None,
+            };
+            let compared = match kept {
+                Some(k) => k,
+                None => revised::compare(db, consultation, text).await?,
+            };
+            revised::with_adopted(db, consultation, compared).await?
+        }
         None => vec![],
     };
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
     Ok(Report {
         consultation_id: consultation,
         title,
         agency,
         closes_at,
-        received: counted.len() as u64,
-        participants: (authors.len() + anonymous) as u64,
-        overall: tally(counted.iter()),
+        received: count(received),
+        participants: count(authors) + count(anonymous),
+        overall,
         articles,
         summary: summary.unwrap_or_default(),
         unanswered_reason,
@@ -309,12 +364,9 @@ pub async fn load(db: &AnyPool, consultation: i64, page: u32, staff: Option<&Cur
     })
 }
 
-/// Published comments with their answers, in article order; one page, or all for `page` 0.
-async fn report_comments(db: &AnyPool, consultation: i64, page: u32) -> AppResult<Vec<ReportComment>> {
-    let (limit, offset) = match page {
-        0 => (i64::MAX, 0),
-        p => (REPORT_PAGE as i64, (p as i64 - 1) * REPORT_PAGE as i64),
-    };
+/// One page of the published comments with their answers, in article order.
+async fn report_comments(db: &AnyPool, consultation: i64, page: u32, per_page: usize) -> AppResult<Vec<ReportComment>> {
+    let (limit, offset) = (per_page as i64, (i64::from(page) - 1) * per_page as i64);
     type Row = (i64, Option<String>, Option<String>, String, i64, Option<String>, Option<String>);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT m.id, ar.anchor, ar.label, m.body, m.created_at, m.disposition, m.disposition_reason
@@ -337,38 +389,6 @@ async fn report_comments(db: &AnyPool, consultation: i64, page: u32) -> AppResul
             created_at,
             disposition: disposition.as_deref().and_then(Disposition::parse),
             reason,
-        })
-        .collect())
-}
-
-/// The revised draft compared article by article, each change with the comments adopted on it.
-async fn revisions(
-    db: &AnyPool,
-    consultation: i64,
-    arts: &[(i64, String, String, String)],
-    revised: &str,
-) -> AppResult<Vec<RevisedArticle>> {
-    let adopted: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT id, article_id FROM comments WHERE consultation_id = $1 AND status = 'approved'
-           AND article_id IS NOT NULL AND disposition IN ('adopted', 'partly_adopted') ORDER BY id",
-    )
-    .bind(consultation)
-    .fetch_all(db)
-    .await?;
-    let mut by_anchor: HashMap<&str, Vec<i64>> = HashMap::new();
-    for (comment, article) in adopted {
-        if let Some(a) = arts.iter().find(|a| a.0 == article) {
-            by_anchor.entry(a.1.as_str()).or_default().push(comment);
-        }
-    }
-    let parsed = parse_draft(revised);
-    let old: Vec<OldArticle> = arts.iter().map(|(_, anchor, label, body)| OldArticle { anchor, label, body }).collect();
-    let new: Vec<NewArticle> = parsed.blocks.iter().map(|b| NewArticle { label: &b.label, body: &b.body }).collect();
-    Ok(diff::compare(&old, &new)
-        .into_iter()
-        .map(|revision| {
-            let adopted = revision.old_anchor.as_deref().and_then(|a| by_anchor.get(a)).cloned().unwrap_or_default();
-            RevisedArticle { revision, adopted }
         })
         .collect())
 }

@@ -143,7 +143,7 @@ async fn report(
         false => None,
     };
     let page = app::paging::check(q.page)?;
-    Ok(Json(app::feedback::report::load(&st.db, id, page, staff.as_ref()).await?))
+    Ok(Json(app::feedback::report::load(&st.db, id, page, false, staff.as_ref()).await?))
 }
 
 #[derive(Deserialize)]
@@ -178,7 +178,7 @@ async fn write_report(
     } else {
         report::save(&st.db, &user, id, &text).await?;
     }
-    Ok(Json(report::load(&st.db, id, 1, Some(&user)).await?))
+    Ok(Json(report::load(&st.db, id, 1, false, Some(&user)).await?))
 }
 
 #[derive(Deserialize)]

@@ -17,3 +17,4 @@ mod record_role;
 mod report;
 mod search;
 mod security;
+mod statistics;

@@ -237,3 +237,106 @@ async fn only_the_agency_previews_and_publishes_its_report() {
     assert!(body["published_at"].is_i64());
     assert_eq!(body["received"], 0);
 }
+
+/// Store `n` published comments on 第三条, answered, as if sent through the form.
+async fn answered_comments(app: &TestApp, c: i64, n: usize) {
+    let article: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = 'a3'")
+        .bind(c)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    for i in 0..n {
+        sqlx::query(
+            "INSERT INTO comments (receipt, consultation_id, article_id, body, status, disposition, disposition_reason, created_at)
+             VALUES ($1, $2, $3, $4, 'approved', 'not_adopted', '另行研究。', $5)",
+        )
+        .bind(format!("YJ-PRINT-{c}-{i}"))
+        .bind(c)
+        .bind(article)
+        .bind(format!("打印测试意见{i:04}。"))
+        .bind(app::clock::now())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_reader_printing_a_long_report_gets_it_in_parts_and_never_all_at_once() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("城管局").await;
+    let c = app.open_consultation(&staff).await;
+    answered_comments(&app, c, app::feedback::PRINT_PAGE + 1).await;
+    close(&app, c).await;
+    assert_eq!(publish(&app, &staff, c, &[("summary", "意见较多，逐条答复。")]).await.status(), 303);
+
+    let first = app.get(&app.client(), &format!("/consultations/{c}/report?print=1")).await.text().await.unwrap();
+    assert!(first.contains("report printable") && first.contains("本打印版共2部分"), "the parts are told");
+    assert!(first.contains("全部意见及答复请下载CSV"), "and where everything is");
+    assert_eq!(first.matches("打印测试意见").count(), app::feedback::PRINT_PAGE, "one part, never all");
+    assert!(first.contains("打印测试意见0000。") && !first.contains("打印测试意见1000。"));
+    assert!(first.contains(&format!("/consultations/{c}/report?print=1&amp;page=2")), "a link to the next part");
+    let second =
+        app.get(&app.client(), &format!("/consultations/{c}/report?print=1&page=2")).await.text().await.unwrap();
+    assert_eq!(second.matches("打印测试意见").count(), 1);
+    assert!(second.contains("打印测试意见1000。") && second.contains("第2部分，共2部分"));
+    // The CSV still has every comment.
+    let csv = app.get(&app.client(), &format!("/consultations/{c}/report.csv")).await.text().await.unwrap();
+    assert_eq!(csv.matches("打印测试意见").count(), app::feedback::PRINT_PAGE + 1);
+}
+
+#[tokio::test]
+async fn a_reader_of_a_published_report_sees_the_revision_compared_once_at_publication() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("公安局").await;
+    let c = app.open_consultation(&staff).await;
+    let citizen = app.citizen("13900003334").await;
+    assert_eq!(comment(&app, &citizen, c, "a3", "建议登记费用减半收取。").await.status(), 303);
+    let adopted = id_of(&app, "建议登记费用减半收取。").await;
+    approve(&app, &staff, adopted).await;
+    assert_eq!(answer(&app, &staff, c, adopted, "adopted", "").await.status(), 303);
+    close(&app, c).await;
+
+    // A preview follows the revised text as staff change it, and keeps nothing.
+    let editor = format!("/staff/consultations/{c}/report");
+    let draft = REVISED.replace("登记费用减半收取", "登记费用全免");
+    let res =
+        app.post_form(&staff, &editor, &[("summary", "草稿。"), ("revised_text", &draft), ("action", "save")]).await;
+    assert_eq!(res.status(), 303);
+    assert!(app.get(&staff, &editor).await.text().await.unwrap().contains("<ins>，登记费用全免</ins>"));
+    let res =
+        app.post_form(&staff, &editor, &[("summary", "草稿。"), ("revised_text", REVISED), ("action", "save")]).await;
+    assert_eq!(res.status(), 303);
+    let preview = app.get(&staff, &editor).await.text().await.unwrap();
+    assert!(preview.contains("<ins>，登记费用减半收取</ins>") && !preview.contains("登记费用全免"));
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_revisions").fetch_one(&app.db).await.unwrap();
+    assert_eq!(kept, 0, "nothing is kept before publication");
+
+    let summary = [("summary", "共收到意见1条，采纳1条。"), ("revised_text", REVISED)];
+    assert_eq!(publish(&app, &staff, c, &summary).await.status(), 303);
+    let report = app.get(&app.client(), &format!("/consultations/{c}/report")).await.text().await.unwrap();
+    assert!(report.contains("<ins>，登记费用减半收取</ins>"), "the change to 第三条, as before");
+    assert!(report.contains(&format!("href=\"#c{adopted}\"")), "linked to the adopted comment");
+    // The comparison was kept at publication, and views read it rather than comparing again: a
+    // change made to the kept row (and only there) is what the next reader sees.
+    sqlx::query("UPDATE report_revisions SET revisions = REPLACE(revisions, '登记费用减半收取', '登记费用按规定减收') WHERE consultation_id = $1")
+        .bind(c)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let report = app.get(&app.client(), &format!("/consultations/{c}/report")).await.text().await.unwrap();
+    assert!(report.contains("<ins>，登记费用按规定减收</ins>"), "read from the kept comparison");
+
+    // A report published before comparisons were kept gets its comparison at the next start.
+    sqlx::query("DELETE FROM report_revisions").execute(&app.db).await.unwrap();
+    let dir = app.stop().await;
+    let cfg = server::config::Config { limits: relaxed(), search_interval_ms: 50, ..Default::default() };
+    let app = TestApp::spawn_in(dir, cfg).await;
+    // (The server answers once its start-up work is done.)
+    let report = app.get(&app.client(), &format!("/consultations/{c}/report")).await.text().await.unwrap();
+    assert!(report.contains("<ins>，登记费用减半收取</ins>"));
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_revisions").fetch_one(&app.db).await.unwrap();
+    assert_eq!(kept, 1);
+}
