@@ -41,6 +41,10 @@ pub async fn create_postgres_database(server: &str, name: &str) -> Result<String
 /// opened when needed), so the database recovers by itself when the fault is gone.
 async fn discard_if_still_in_a_transaction(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Error> {
     use sqlx::Connection;
+    // Nearly every connection comes back outside any transaction: no round trip for those.
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
     // Runs any rollback still queued from a dropped transaction; its failure closes the connection.
     conn.ping().await?;
     if conn.is_in_transaction() {

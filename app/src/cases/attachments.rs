@@ -634,7 +634,7 @@ mod tests {
     use super::*;
 
     /// A ZIP of stored entries, written by hand: local headers, central directory, end record.
-    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    pub(super) fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let (mut out, mut central) = (Vec::new(), Vec::new());
         for (name, data) in entries {
             let (offset, len, name_len) = (out.len() as u32, data.len() as u32, name.len() as u16);
@@ -1078,31 +1078,7 @@ mod fuzz_tests {
 
     // ---- Sample files, built by hand ----
 
-    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let (mut out, mut central) = (Vec::new(), Vec::new());
-        for (name, data) in entries {
-            let (offset, len, name_len) = (out.len() as u32, data.len() as u32, name.len() as u16);
-            out.extend(0x0403_4b50u32.to_le_bytes());
-            out.extend([20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            out.extend([len.to_le_bytes(), len.to_le_bytes()].concat());
-            out.extend([name_len.to_le_bytes(), [0, 0]].concat());
-            out.extend(name.as_bytes());
-            out.extend(*data);
-            central.extend(0x0201_4b50u32.to_le_bytes());
-            central.extend([20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            central.extend([len.to_le_bytes(), len.to_le_bytes()].concat());
-            central.extend([name_len.to_le_bytes(), [0; 2], [0; 2], [0; 2], [0; 2]].concat());
-            central.extend([[0; 4], offset.to_le_bytes()].concat());
-            central.extend(name.as_bytes());
-        }
-        let (cd_offset, cd_size, count) = (out.len() as u32, central.len() as u32, entries.len() as u16);
-        out.extend(central);
-        out.extend(0x0605_4b50u32.to_le_bytes());
-        out.extend([[0; 2], [0; 2], count.to_le_bytes(), count.to_le_bytes()].concat());
-        out.extend([cd_size.to_le_bytes(), cd_offset.to_le_bytes()].concat());
-        out.extend([0, 0]);
-        out
-    }
+    use super::tests::zip;
 
     fn ooxml(part: &str) -> Vec<u8> {
         zip(&[("[Content_Types].xml", b"<Types/>"), ("_rels/.rels", b""), (part, b"<x/>")])

@@ -149,6 +149,11 @@ fn summary_is_report(r: &SummaryRow) -> bool {
     r.2 == "complaint" || r.3.as_deref() == Some("accusation")
 }
 
+/// Whether the screen lets its viewer see a listed case (every list and count asks this).
+fn shown(screen: &Screen, r: &SummaryRow) -> bool {
+    !screen.hides(summary_is_report(r), r.14)
+}
+
 /// A case, locked for the rest of the transaction on PostgreSQL (SQLite's write transactions
 /// already run one at a time), so two steps cannot both pass the same status check.
 async fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Case> {
@@ -1277,13 +1282,8 @@ pub async fn queue(
     let now = clock::now();
     let mut conn = db.acquire().await?;
     let screen = Screen::for_viewer(&mut conn, user).await?;
-    let mut list: Vec<super::CaseSummary> = q
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .filter(|r| !screen.hides(summary_is_report(r), r.14))
-        .map(|r| summary_of(r, now))
-        .collect();
+    let mut list: Vec<super::CaseSummary> =
+        q.fetch_all(&mut *conn).await?.iter().filter(|r| shown(&screen, r)).map(|r| summary_of(r, now)).collect();
     list.sort_by_key(|c| (c.days_left.is_none(), c.days_left.unwrap_or(0)));
     Ok(list)
 }
@@ -1477,7 +1477,7 @@ pub async fn dashboard(
             .fetch_all(&mut *conn)
             .await?;
     // Reports about the office's own chain are neither listed nor counted.
-    let rows: Vec<SummaryRow> = rows.into_iter().filter(|r| !screen.hides(summary_is_report(r), r.14)).collect();
+    let rows: Vec<SummaryRow> = rows.into_iter().filter(|r| shown(&screen, r)).collect();
     let now = clock::now();
     let mut loads: std::collections::BTreeMap<String, super::UnitLoad> = std::collections::BTreeMap::new();
     let mut urgent = Vec::new();
