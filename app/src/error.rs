@@ -50,6 +50,18 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A value read from the database that no variant names (a corrupt or foreign row): an error,
+    /// logged with what it was, never a quiet default that would give a wrong answer.
+    pub fn stored<T>(parsed: Option<T>, what: &'static str, raw: &str) -> Result<T, AppError> {
+        parsed.ok_or_else(|| {
+            #[cfg(feature = "ssr")]
+            tracing::error!(what, value = raw, "unknown value stored in the database");
+            #[cfg(not(feature = "ssr"))]
+            let _ = (what, raw);
+            AppError::Internal
+        })
+    }
+
     /// A validation error on one field.
     pub fn field(field: &str, message: &str) -> Self {
         AppError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])

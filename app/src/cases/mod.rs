@@ -260,11 +260,12 @@ impl Stage {
         }
     }
 
-    pub fn parse(s: &str) -> Stage {
+    pub fn parse(s: &str) -> Option<Stage> {
         match s {
-            "review" => Stage::Review,
-            "rereview" => Stage::Rereview,
-            _ => Stage::First,
+            "first" => Some(Stage::First),
+            "review" => Some(Stage::Review),
+            "rereview" => Some(Stage::Rereview),
+            _ => None,
         }
     }
 

@@ -124,24 +124,27 @@ type CaseRow = (
     Option<String>,
 );
 
-fn case_of(r: CaseRow) -> Case {
-    Case {
+fn case_of(r: CaseRow) -> AppResult<Case> {
+    Ok(Case {
         id: r.0,
         number: r.1,
-        kind: CaseKind::parse(&r.2).unwrap_or(CaseKind::Petition),
-        petition_kind: r.3.as_deref().and_then(PetitionKind::parse),
+        kind: AppError::stored(CaseKind::parse(&r.2), "case kind", &r.2)?,
+        petition_kind: match r.3.as_deref() {
+            Some(p) => Some(AppError::stored(PetitionKind::parse(p), "petition kind", p)?),
+            None => None,
+        },
         concerned_agency_id: r.4,
-        status: CaseStatus::parse(&r.5).unwrap_or(CaseStatus::Received),
+        status: AppError::stored(CaseStatus::parse(&r.5), "case status", &r.5)?,
         channel: r.6,
         unit_id: r.7,
-        stage: Stage::parse(&r.8),
+        stage: AppError::stored(Stage::parse(&r.8), "case stage", &r.8)?,
         step_started_at: r.9,
         extended_days: r.10,
         decided_at: r.11,
         received_at: r.12,
         assigned: r.13.as_deref() == Some("assign"),
         due_on: r.14.as_deref().and_then(clock::parse_date),
-    }
+    })
 }
 
 /// Whether a summary row is a report (complaint or 检举控告).
@@ -160,7 +163,7 @@ async fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Case> {
     let lock = if conn.backend_name() == "PostgreSQL" { " FOR UPDATE" } else { "" };
     let row: Option<CaseRow> =
         sqlx::query_as(&format!("{CASE_SQL} WHERE id = $1{lock}")).bind(id).fetch_optional(&mut *conn).await?;
-    row.map(case_of).ok_or(AppError::NotFound)
+    case_of(row.ok_or(AppError::NotFound)?)
 }
 
 /// The powers an administrator granted a user.
@@ -398,8 +401,10 @@ pub async fn file(
             if !same_matter(&format!("{m}\n{fa}"), &format!("{matter}\n{facts}")) {
                 continue;
             }
-            let status = CaseStatus::parse(&status).unwrap_or(CaseStatus::Received);
-            if Stage::parse(&stage) == Stage::Rereview && status == CaseStatus::Decided {
+            let status = AppError::stored(CaseStatus::parse(&status), "case status", &status)?;
+            if AppError::stored(Stage::parse(&stage), "case stage", &stage)? == Stage::Rereview
+                && status == CaseStatus::Decided
+            {
                 return Err(AppError::Conflict(format!("同一事项已经复核（{number}），不再受理")));
             }
             if status.in_progress() {
@@ -537,7 +542,7 @@ async fn progress_of(conn: &mut AnyConnection, cfg: &CaseConfig, case: &Case) ->
             PublicStep { at, text: describe(&action, &d), action }
         })
         .collect();
-    let status = CaseStatus::parse(&status).unwrap_or(CaseStatus::Received);
+    let status = AppError::stored(CaseStatus::parse(&status), "case status", &status)?;
     let now = clock::now();
     let cal = calendar(&mut *conn).await?;
     let window_open = |period: super::deadlines::Period| {
@@ -1156,8 +1161,11 @@ pub async fn mine(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(n, k, m, s, at)| Some((n, CaseKind::parse(&k)?, m, CaseStatus::parse(&s)?, at)))
-        .collect())
+        .map(|(n, k, m, s, at)| {
+            let kind = AppError::stored(CaseKind::parse(&k), "case kind", &k)?;
+            Ok((n, kind, m, AppError::stored(CaseStatus::parse(&s), "case status", &s)?, at))
+        })
+        .collect::<AppResult<_>>()?)
 }
 
 /// Which staff queue.
@@ -1210,17 +1218,20 @@ type SummaryRow = (
     String,
 );
 
-fn summary_of(r: &SummaryRow, now: i64) -> super::CaseSummary {
+fn summary_of(r: &SummaryRow, now: i64) -> AppResult<super::CaseSummary> {
     let due = r.8.as_deref().and_then(clock::parse_date);
-    let status = CaseStatus::parse(&r.5).unwrap_or(CaseStatus::Received);
-    super::CaseSummary {
+    let status = AppError::stored(CaseStatus::parse(&r.5), "case status", &r.5)?;
+    Ok(super::CaseSummary {
         id: r.0,
         number: r.1.clone(),
-        kind: CaseKind::parse(&r.2).unwrap_or(CaseKind::Petition),
-        petition_kind: r.3.as_deref().and_then(PetitionKind::parse),
+        kind: AppError::stored(CaseKind::parse(&r.2), "case kind", &r.2)?,
+        petition_kind: match r.3.as_deref() {
+            Some(p) => Some(AppError::stored(PetitionKind::parse(p), "petition kind", p)?),
+            None => None,
+        },
         matter: r.4.clone(),
         status,
-        stage: Stage::parse(&r.6),
+        stage: AppError::stored(Stage::parse(&r.6), "case stage", &r.6)?,
         unit: r.7.clone(),
         due_on: r.8.clone(),
         // Only a step someone still owes has a clock.
@@ -1229,7 +1240,7 @@ fn summary_of(r: &SummaryRow, now: i64) -> super::CaseSummary {
         repeats: r.10.clone(),
         satisfaction: r.11,
         received_at: r.12,
-    }
+    })
 }
 
 /// A staff queue: the cases in it still owing a step, most urgent first, then the rest, newest first.
@@ -1282,8 +1293,13 @@ pub async fn queue(
     let now = clock::now();
     let mut conn = db.acquire().await?;
     let screen = Screen::for_viewer(&mut conn, user).await?;
-    let mut list: Vec<super::CaseSummary> =
-        q.fetch_all(&mut *conn).await?.iter().filter(|r| shown(&screen, r)).map(|r| summary_of(r, now)).collect();
+    let mut list: Vec<super::CaseSummary> = q
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .filter(|r| shown(&screen, r))
+        .map(|r| summary_of(r, now))
+        .collect::<AppResult<_>>()?;
     list.sort_by_key(|c| (c.days_left.is_none(), c.days_left.unwrap_or(0)));
     Ok(list)
 }
@@ -1294,7 +1310,7 @@ pub async fn staff_view(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult<
     let (case, grants) = visible_with_grants(&mut conn, user, id).await?;
     let row: SummaryRow =
         sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_one(&mut *conn).await?;
-    let summary = summary_of(&row, clock::now());
+    let summary = summary_of(&row, clock::now())?;
     type Detail = (
         String,
         String,
@@ -1482,7 +1498,7 @@ pub async fn dashboard(
     let mut loads: std::collections::BTreeMap<String, super::UnitLoad> = std::collections::BTreeMap::new();
     let mut urgent = Vec::new();
     for r in &rows {
-        let c = summary_of(r, now);
+        let c = summary_of(r, now)?;
         let Some(unit) = c.unit.clone() else { continue };
         let load = loads.entry(unit.clone()).or_insert_with(|| super::UnitLoad { unit, ..Default::default() });
         if c.satisfaction.is_some_and(|s| s <= 2) {

@@ -140,18 +140,18 @@ pub async fn create(db: &AnyPool, staff: &CurrentUser, input: &NewConsultation) 
 
 type SummaryRow = (i64, String, String, String, i64, i64, i64);
 
-fn summary(row: SummaryRow, now: i64) -> Summary {
+fn summary(row: SummaryRow, now: i64) -> AppResult<Summary> {
     let (id, kind, title, agency_name, opens_at, closes_at, approved_comments) = row;
-    Summary {
+    Ok(Summary {
         id,
-        kind: Kind::parse(&kind).unwrap_or(Kind::Normative),
+        kind: AppError::stored(Kind::parse(&kind), "consultation kind", &kind)?,
         title,
         agency_name,
         opens_at,
         closes_at,
         status: Status::at(now, opens_at, closes_at),
         approved_comments,
-    }
+    })
 }
 
 const SUMMARY_SQL: &str = "SELECT c.id, c.kind, c.title, a.name, c.opens_at, c.closes_at,
@@ -170,7 +170,7 @@ pub async fn list(db: &AnyPool, agency: Option<i64>) -> AppResult<Vec<Summary>> 
         }
         None => sqlx::query_as(&format!("{SUMMARY_SQL} ORDER BY c.opens_at DESC")).fetch_all(db).await?,
     };
-    let mut list: Vec<Summary> = rows.into_iter().map(|r| summary(r, now)).collect();
+    let mut list: Vec<Summary> = rows.into_iter().map(|r| summary(r, now)).collect::<AppResult<_>>()?;
     list.sort_by_key(|s| match s.status {
         Status::Open => 0,
         Status::Upcoming => 1,
@@ -186,7 +186,7 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
     let now = clock::now();
     let row: Option<SummaryRow> =
         sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_optional(db).await?;
-    let s = summary(row.ok_or(AppError::NotFound)?, now);
+    let s = summary(row.ok_or(AppError::NotFound)?, now)?;
     let (agency_id, explanation, short_window_reason, allow_anonymous): (i64, String, Option<String>, i64) =
         sqlx::query_as(
             "SELECT agency_id, explanation, short_window_reason, allow_anonymous FROM consultations WHERE id = $1",

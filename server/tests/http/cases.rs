@@ -919,3 +919,18 @@ async fn a_filers_own_case_opens_from_their_list_without_its_number_in_a_url() {
     let page = app.post_form(&stranger, "/me/cases", &[("number", &number)]).await.text().await.unwrap();
     assert!(!page.contains("楼道堆物"), "another account's post of the number shows nothing of it");
 }
+
+#[tokio::test]
+async fn an_officer_is_never_shown_a_wrong_status_for_a_corrupt_case_row() {
+    let app = TestApp::spawn().await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let citizen = app.citizen("13900006997").await;
+    let filed = file(&app, &citizen, claim("状态被改坏")).await;
+    let id = id_of(&app, filed["number"].as_str().unwrap()).await;
+    assert_eq!(officer.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().status(), 200);
+    sqlx::query("UPDATE cases SET status = 'vanished' WHERE id = $1").bind(id).execute(&app.db).await.unwrap();
+    let res = officer.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap();
+    assert_eq!(res.status(), 500, "an unknown stored status is an error, not read as 'received'");
+    let res = officer.get(app.url("/api/v1/staff/cases")).send().await.unwrap();
+    assert_eq!(res.status(), 500, "nor listed as one");
+}
