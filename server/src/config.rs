@@ -365,7 +365,8 @@ pub fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
 }
 
 /// Write a new file only its owner can read, durably.
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+/// Write a new file only its owner may read (it must not exist yet).
+pub fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -93,9 +93,12 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
                     Box::pin(async move {
                         // WAL lets readers proceed during a write; FULL makes each commit durable
                         // before we answer; a writer waits up to 5 s for another to finish.
+                        // Recursive triggers make `INSERT OR REPLACE` fire the records' delete
+                        // guards too (it removes the row it replaces).
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+                             PRAGMA recursive_triggers = ON;",
                         )
                         .await?;
                         Ok(())

@@ -71,7 +71,8 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool, checkpoint: Option<Stri
         "migrate" => Ok(()),
         "create-admin" => {
             let login = args.get(1).ok_or(USAGE)?;
-            let pw = app::accounts::store::reset_admin(&db, login).await.map_err(|e| e.to_string())?;
+            let key = cfg.case_key()?;
+            let pw = app::admin::staff::reset_admin(&db, &key, login).await.map_err(|e| e.to_string())?;
             println!("管理员账号 {login} 的一次性密码 / one-time password: {pw}");
             Ok(())
         }
@@ -80,7 +81,6 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool, checkpoint: Option<Stri
         "verify-record" => verify_record(&cfg, &db, checkpoint.as_deref()).await,
         "record-checkpoint" => {
             let key = cfg.case_key()?;
-            app::admin::record::start(&db, &key).await.map_err(|e| e.to_string())?;
             let line = app::admin::record::head_checkpoint(&db, &key).await.map_err(|e| format!("database: {e}"))?;
             println!("{line}");
             Ok(())
@@ -116,8 +116,8 @@ async fn run(cfg: Config, args: Vec<String>, demo: bool, checkpoint: Option<Stri
 /// Check the case record's and the administration record's hash chains from their first entries
 /// (and against a checkpoint, if given); fail naming the first broken entry.
 async fn verify_record(cfg: &Config, db: &sqlx::AnyPool, checkpoint: Option<&str>) -> Result<(), String> {
+    // The check only reads: a record that was never begun (or was emptied) is not begun here.
     let key = cfg.case_key()?;
-    app::admin::record::start(db, &key).await.map_err(|e| e.to_string())?;
     let (cases_anchor, admin_anchor) = match checkpoint {
         Some(line) => {
             let (c, a) = app::admin::record::read_checkpoint(&key, line)
@@ -183,9 +183,19 @@ async fn reindex(cfg: &Config, db: &sqlx::AnyPool) -> Result<(), String> {
 }
 
 async fn serve(cfg: Config, db: sqlx::AnyPool, demo: bool) -> Result<(), String> {
-    if let Some(pw) = app::accounts::store::ensure_admin(&db, &cfg.admin_login).await.map_err(|e| e.to_string())? {
-        // Printed once, to the console of whoever started the server; never logged.
-        println!("已创建管理员账号 {} ，一次性密码（仅显示这一次，首次登录须修改）：{pw}", cfg.admin_login);
+    let key = cfg.case_key()?;
+    if let Some(pw) = app::admin::staff::ensure_admin(&db, &key, &cfg.admin_login).await.map_err(|e| e.to_string())? {
+        // Into a file only the owner reads, never onto the console: under a supervisor the console
+        // is the log, and whoever read it first could take the administrator's account.
+        let path = cfg.data_dir.join("admin-password.txt");
+        let _ = std::fs::remove_file(&path);
+        server::config::write_private(&path, &format!("{}\n{pw}\n", cfg.admin_login))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!(
+            "已创建管理员账号 {}，一次性密码已写入 {}（仅本人可读；首次登录须修改，登录后请删除该文件）",
+            cfg.admin_login,
+            path.display()
+        );
     }
     if demo {
         server::demo::load(&db, &cfg.case_config()?).await.map_err(|e| e.to_string())?;

@@ -228,7 +228,7 @@ pub async fn change_password(
         let user = viewer(&st, &headers).await?.ok_or(AppError::Unauthorized)?;
         // Checking the current password is a sign-in attempt in all but name.
         lim.check(Action::Login, &keys(ip, Some(format!("user-{}", user.id))))?;
-        accounts::change_password(&st.db, &user, &field(&f, "current"), &field(&f, "new")).await?;
+        staff::change_password(&st.db, &st.cases.key, &user, &field(&f, "current"), &field(&f, "new")).await?;
         let user = CurrentUser { must_change_password: false, ..user };
         // Every session ended with the change; this browser gets a fresh one.
         sign_in(&st, &headers, user.id, home_for(&user)).await
@@ -717,8 +717,20 @@ pub async fn reissue_setup_code(
     }
     .await;
     match result {
-        Ok(delivery) => {
-            let notice = setup_notice("已重新签发。", delivery);
+        Ok((delivery, dropped)) => {
+            let dropped: Vec<&str> = dropped
+                .iter()
+                .filter_map(|g| app::cases::GRANTS.iter().find(|x| x.0 == g.as_str()).map(|x| x.1))
+                .collect();
+            let what = if dropped.is_empty() {
+                "已重新签发。".to_string()
+            } else {
+                format!(
+                    "已重新签发，并已收回须两名管理员批准的权限（{}），待本人设置密码后须重新提出、批准。",
+                    dropped.join("、")
+                )
+            };
+            let notice = setup_notice(&what, delivery);
             rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK)
                 .await
         }

@@ -86,7 +86,7 @@ async fn insert_grant(conn: &mut AnyConnection, user: i64, grant: &str, by: Opti
 pub async fn request(db: &AnyPool, key: &CaseKey, by: Actor<'_>, login: &str, grant: &str) -> AppResult<Outcome> {
     let actor = by.id()?;
     known_grant(grant)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let user = grantee(&mut tx, login).await?;
     let held: Option<i64> =
         sqlx::query_scalar("SELECT user_id FROM user_grants WHERE user_id = $1 AND grant_name = $2")
@@ -117,16 +117,18 @@ pub async fn request(db: &AnyPool, key: &CaseKey, by: Actor<'_>, login: &str, gr
     if open.is_some() {
         return Err(AppError::field("grant", "已有同一授权申请等待批准"));
     }
-    sqlx::query(
-        "INSERT INTO grant_proposals (user_id, grant_name, proposed_by, proposed_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    let proposal: i64 = sqlx::query_scalar(
+        "INSERT INTO grant_proposals (user_id, grant_name, proposed_by, proposed_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(user)
     .bind(grant)
     .bind(actor)
     .bind(now)
     .bind(now + PROPOSAL_SECONDS)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
+    let detail = serde_json::json!({ "grant": grant, "proposal": proposal });
     record::append(&mut tx, key, Step::new(actor, Action::GrantProposed, Some(user), detail)).await?;
     tx.commit().await?;
     tracing::info!(user, grant, "power proposed");
@@ -137,7 +139,7 @@ pub async fn request(db: &AnyPool, key: &CaseKey, by: Actor<'_>, login: &str, gr
 /// their own proposal). Only an open proposal, not past its time, can be decided.
 pub async fn decide(db: &AnyPool, key: &CaseKey, admin: &CurrentUser, proposal: i64, approve: bool) -> AppResult<()> {
     admin.require(Role::Admin)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let row: Option<(i64, String, Option<i64>, i64, Option<String>)> = sqlx::query_as(
         "SELECT user_id, grant_name, proposed_by, expires_at, outcome FROM grant_proposals WHERE id = $1",
     )
@@ -147,6 +149,21 @@ pub async fn decide(db: &AnyPool, key: &CaseKey, admin: &CurrentUser, proposal: 
     let (user, grant, proposed_by, expires_at, outcome) = row.ok_or(AppError::NotFound)?;
     if outcome.is_some() || expires_at <= clock::now() {
         return Err(AppError::Conflict("该授权申请已处理或已过期".into()));
+    }
+    // Only a proposal the record holds, by the one the row names, can be decided: a row written
+    // straight into the table proposes nothing.
+    let recorded: Vec<(Option<i64>, String)> =
+        sqlx::query_as("SELECT actor_id, detail FROM admin_events WHERE action = 'grant_proposed' AND target_id = $1")
+            .bind(user)
+            .fetch_all(&mut *tx)
+            .await?;
+    let on_record = recorded.iter().any(|(actor, detail)| {
+        let d: serde_json::Value = serde_json::from_str(detail).unwrap_or_default();
+        *actor == proposed_by && d.get("proposal").and_then(|v| v.as_i64()) == Some(proposal)
+    });
+    if !on_record {
+        tracing::error!(proposal, "a grant proposal that is not in the administration record");
+        return Err(AppError::Conflict("该授权申请不在管理操作记录中，不能处理".into()));
     }
     let own = proposed_by == Some(admin.id);
     if approve && own {
@@ -194,7 +211,7 @@ pub async fn decide(db: &AnyPool, key: &CaseKey, admin: &CurrentUser, proposal: 
 pub async fn revoke(db: &AnyPool, key: &CaseKey, by: Actor<'_>, login: &str, grant: &str) -> AppResult<()> {
     let actor = by.id()?;
     known_grant(grant)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
         .bind(login.trim().to_lowercase())
         .fetch_optional(&mut *tx)

@@ -45,6 +45,10 @@ pub enum Action {
     /// A power that needs one administrator, granted.
     Granted,
     Revoked,
+    /// An administrator made, or given a fresh one-time password, by the operator.
+    AdminCreated,
+    /// An administrator or a holder of a power changed their password.
+    PasswordChanged,
 }
 
 impl Action {
@@ -62,6 +66,8 @@ impl Action {
             Action::GrantWithdrawn => "grant_withdrawn",
             Action::Granted => "granted",
             Action::Revoked => "revoked",
+            Action::AdminCreated => "admin_created",
+            Action::PasswordChanged => "password_changed",
         }
     }
 
@@ -77,18 +83,20 @@ impl Action {
             Action::ParentSet => "设置上级单位",
             Action::StaffCreated => "创建工作人员账号",
             Action::SetupCodeIssued => "签发账号设置码",
-            Action::AccountSetUp => "本人设置首个密码",
+            Action::AccountSetUp => "凭设置码设置密码",
             Action::GrantProposed => "提出授权",
             Action::GrantApproved => "批准授权",
             Action::GrantRefused => "拒绝授权",
             Action::GrantWithdrawn => "撤回授权申请",
             Action::Granted => "授权",
             Action::Revoked => "撤销权限",
+            Action::AdminCreated => "设置管理员账号（运维）",
+            Action::PasswordChanged => "修改密码",
         }
     }
 }
 
-const ALL: [Action; 12] = [
+const ALL: [Action; 14] = [
     Action::RecordStarted,
     Action::AgencyCreated,
     Action::ParentSet,
@@ -101,16 +109,44 @@ const ALL: [Action; 12] = [
     Action::GrantWithdrawn,
     Action::Granted,
     Action::Revoked,
+    Action::AdminCreated,
+    Action::PasswordChanged,
 ];
 
-/// A digest of every power held now (account and power, in order).
+/// A digest of who may do what now: every power held (account and power), and the accounts that
+/// matter for the powers — the administrators and every holder of a power — with their role and
+/// password hash. A power, an administrator, or a holder's password written straight into the
+/// database all change it.
 async fn powers_digest(conn: &mut AnyConnection) -> Result<String, sqlx::Error> {
     use sha2::{Digest, Sha256};
     let held: Vec<(i64, String)> =
         sqlx::query_as("SELECT user_id, grant_name FROM user_grants ORDER BY user_id, grant_name")
             .fetch_all(&mut *conn)
             .await?;
-    Ok(to_hex(&Sha256::digest(serde_json::json!(held).to_string().as_bytes())))
+    let accounts: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, login, role, password_hash FROM users
+         WHERE role = 'admin' OR id IN (SELECT user_id FROM user_grants) ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let text = serde_json::json!({ "held": held, "accounts": accounts }).to_string();
+    Ok(to_hex(&Sha256::digest(text.as_bytes())))
+}
+
+/// Append `step` on its own, if what it changed is not yet recorded (the digest differs from the
+/// last entry's): for changes made by the accounts domain (an administrator made from the command
+/// line, a password changed), which knows nothing of the record.
+pub async fn note_if_changed(db: &AnyPool, key: &CaseKey, step: Step) -> AppResult<()> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let last: Option<String> =
+        sqlx::query_scalar("SELECT e.state FROM admin_events e JOIN admin_chain h ON h.seq = e.seq WHERE h.id = 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+    if last.as_deref() != Some(powers_digest(&mut tx).await?.as_str()) {
+        append(&mut tx, key, step).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -180,7 +216,9 @@ pub async fn start(db: &AnyPool, key: &CaseKey) -> AppResult<()> {
         )
         .fetch_all(&mut *tx)
         .await?;
-        let detail = serde_json::json!({ "held": held });
+        let admins: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' ORDER BY id").fetch_all(&mut *tx).await?;
+        let detail = serde_json::json!({ "held": held, "admins": admins });
         append(&mut tx, key, Step::new(None, Action::RecordStarted, None, detail)).await?;
     }
     tx.commit().await?;
@@ -223,6 +261,7 @@ pub async fn verify(
     let mut expected_prev = GENESIS.to_string();
     let mut expected_seq = 1;
     let mut last_state = None;
+    let mut four_eyes = FourEyes::default();
     while expected_seq <= head_seq {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT seq, at, actor_id, action, target_id, detail, state, prev_hash, hash
@@ -248,6 +287,9 @@ pub async fn verify(
             if anchor.as_ref().is_some_and(|(s, h)| *s == seq && *h != hash) {
                 return brk(seq, "the administration entry differs from the one the checkpoint vouches for".into());
             }
+            if let Err(why) = four_eyes.check(actor, &action, target, &detail) {
+                return brk(seq, why);
+            }
             expected_prev = hash;
             expected_seq += 1;
             last_state = Some(state);
@@ -258,9 +300,11 @@ pub async fn verify(
     }
     let mut conn = db.acquire().await?;
     let now = powers_digest(&mut conn).await?;
+    // Before the first entry: nothing may be held, and nobody may administer.
     let empty = {
         use sha2::{Digest, Sha256};
-        to_hex(&Sha256::digest(b"[]"))
+        let none: [(); 0] = [];
+        to_hex(&Sha256::digest(serde_json::json!({ "held": none, "accounts": none }).to_string().as_bytes()))
     };
     if last_state.unwrap_or(empty) != now {
         return brk(
@@ -269,6 +313,51 @@ pub async fn verify(
         );
     }
     Ok(Ok(head_seq))
+}
+
+/// What the record itself must show of the two-person rule: every approval answers a recorded
+/// proposal, made by someone else, and is given by an administrator the record knows.
+#[derive(Default)]
+struct FourEyes {
+    /// Open proposals: id → who proposed (None: the operator).
+    proposals: std::collections::HashMap<i64, Option<i64>>,
+    admins: std::collections::HashSet<i64>,
+}
+
+impl FourEyes {
+    fn check(&mut self, actor: Option<i64>, action: &str, target: Option<i64>, detail: &str) -> Result<(), String> {
+        let detail: serde_json::Value = serde_json::from_str(detail).unwrap_or_default();
+        let proposal = detail.get("proposal").and_then(|v| v.as_i64());
+        match Action::parse(action) {
+            Some(Action::RecordStarted) => {
+                let admins = detail.get("admins").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+                self.admins.extend(admins.iter().filter_map(|a| a.as_i64()));
+            }
+            Some(Action::AdminCreated) => self.admins.extend(target),
+            Some(Action::GrantProposed) => {
+                let id = proposal.ok_or("a proposal entry names no proposal")?;
+                self.proposals.insert(id, actor);
+            }
+            Some(Action::GrantApproved) => {
+                let id = proposal.ok_or("an approval names no proposal")?;
+                let proposer = self.proposals.remove(&id).ok_or("an approval answers no recorded proposal")?;
+                let approver = actor.ok_or("an approval by nobody")?;
+                if proposer == Some(approver) {
+                    return Err("a proposal approved by its own proposer".into());
+                }
+                if !self.admins.contains(&approver) {
+                    return Err("a proposal approved by an account the record never made an administrator".into());
+                }
+            }
+            Some(Action::GrantRefused | Action::GrantWithdrawn) => {
+                if let Some(id) = proposal {
+                    self.proposals.remove(&id);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 /// One page of the record, newest first (`page` from 1, already bounded by `crate::paging`).

@@ -57,7 +57,7 @@ pub async fn create(
     let agency = agency.ok_or_else(|| AppError::field("agency_id", "请选择所属单位"))?;
     // A password nobody knows, until the holder sets one.
     let hash = hash_password(random_hex(32)).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let user = insert_user(&mut *tx, &login, &hash, name, None, role, Some(agency_id), true).await?;
     let detail = serde_json::json!({ "agency": agency, "role": role.as_str() });
     record::append(&mut tx, key, Step::new(Some(admin.id), Action::StaffCreated, Some(user), detail)).await?;
@@ -67,25 +67,43 @@ pub async fn create(
 }
 
 /// Issue a fresh setup code for a staff account (its earlier codes stop working; its password,
-/// if set, keeps working until the code is used).
+/// if set, keeps working until the code is used). Powers that take two people are taken from the
+/// account in the same step: a code the administrator may have seen must not carry them, so they
+/// are proposed and approved again once the holder has set the password.
 pub async fn reissue(
     db: &AnyPool,
     key: &CaseKey,
     mail: Mail<'_>,
     admin: &CurrentUser,
     user: i64,
-) -> AppResult<Delivery> {
+) -> AppResult<(Delivery, Vec<String>)> {
     admin.require(Role::Admin)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT login, role FROM users WHERE id = $1").bind(user).fetch_optional(&mut *tx).await?;
     let (login, role) = row.ok_or(AppError::NotFound)?;
     if !matches!(role.as_str(), "staff" | "petition_officer") {
         return Err(AppError::NotFound);
     }
+    let held: Vec<String> =
+        sqlx::query_scalar("SELECT grant_name FROM user_grants WHERE user_id = $1 ORDER BY grant_name")
+            .bind(user)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut dropped = Vec::new();
+    for grant in held.into_iter().filter(|g| super::powers::needs_two(g)) {
+        sqlx::query("DELETE FROM user_grants WHERE user_id = $1 AND grant_name = $2")
+            .bind(user)
+            .bind(&grant)
+            .execute(&mut *tx)
+            .await?;
+        let detail = serde_json::json!({ "grant": grant, "reason": "重新签发设置码" });
+        record::append(&mut tx, key, Step::new(Some(admin.id), Action::Revoked, Some(user), detail)).await?;
+        dropped.push(grant);
+    }
     let delivery = issue_in(&mut tx, key, mail, admin, user, &login).await?;
     tx.commit().await?;
-    Ok(delivery)
+    Ok((delivery, dropped))
 }
 
 async fn issue_in(
@@ -156,9 +174,10 @@ pub async fn redeem(db: &AnyPool, key: &CaseKey, login: &str, code: &str, passwo
     }
     let hash = hash_password(password.to_string()).await?;
     let now = clock::now();
-    let mut tx = db.begin().await?;
-    let user: Option<i64> = sqlx::query_scalar(
-        "SELECT s.user_id FROM setup_codes s JOIN users u ON u.id = s.user_id
+    let mut tx = crate::db::begin_write(db).await?;
+    let found: Option<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT s.user_id, a.login FROM setup_codes s JOIN users u ON u.id = s.user_id
+         LEFT JOIN users a ON a.id = s.created_by
          WHERE s.code_hash = $1 AND u.login = $2 AND s.used_at IS NULL AND s.expires_at > $3",
     )
     .bind(sha256_hex(code))
@@ -166,6 +185,7 @@ pub async fn redeem(db: &AnyPool, key: &CaseKey, login: &str, code: &str, passwo
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
+    let (user, issued_by) = found.unzip();
     let user = user.ok_or_else(|| AppError::field("setup_code", "账号或设置码不正确，或设置码已过期、已使用"))?;
     let spent = sqlx::query("UPDATE setup_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL")
         .bind(now)
@@ -181,8 +201,49 @@ pub async fn redeem(db: &AnyPool, key: &CaseKey, login: &str, code: &str, passwo
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
-    record::append(&mut tx, key, Step::new(Some(user), Action::AccountSetUp, Some(user), serde_json::json!({})))
-        .await?;
+    // Whoever held the code set the password: the record names the code's issuer, not who typed it.
+    let detail = serde_json::json!({ "issued_by": issued_by.flatten() });
+    record::append(&mut tx, key, Step::new(None, Action::AccountSetUp, Some(user), detail)).await?;
     tx.commit().await?;
     Ok(user)
+}
+
+/// Reset (or make) an administrator with a fresh one-time password, from the command line; the
+/// record notes it (administrators are who approve powers).
+pub async fn reset_admin(db: &AnyPool, key: &CaseKey, login: &str) -> AppResult<String> {
+    let password = crate::accounts::store::reset_admin(db, login).await?;
+    note_admin(db, key, login).await?;
+    Ok(password)
+}
+
+/// On first start: make the administrator if there is none (see [`reset_admin`]).
+pub async fn ensure_admin(db: &AnyPool, key: &CaseKey, login: &str) -> AppResult<Option<String>> {
+    let made = crate::accounts::store::ensure_admin(db, login).await?;
+    if made.is_some() {
+        note_admin(db, key, login).await?;
+    }
+    Ok(made)
+}
+
+async fn note_admin(db: &AnyPool, key: &CaseKey, login: &str) -> AppResult<()> {
+    let login = normalise_login(login).unwrap_or_else(|| login.trim().to_string());
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1 AND role = 'admin'")
+        .bind(&login)
+        .fetch_one(db)
+        .await?;
+    record::note_if_changed(db, key, Step::new(None, Action::AdminCreated, Some(id), serde_json::json!({}))).await
+}
+
+/// Change one's own password (see `accounts::store::change_password`); an administrator's or a
+/// power holder's change is noted in the record, whose digest covers their password hashes.
+pub async fn change_password(
+    db: &AnyPool,
+    key: &CaseKey,
+    user: &CurrentUser,
+    current: &str,
+    new: &str,
+) -> AppResult<()> {
+    crate::accounts::store::change_password(db, user, current, new).await?;
+    let step = Step::new(Some(user.id), Action::PasswordChanged, Some(user.id), serde_json::json!({}));
+    record::note_if_changed(db, key, step).await
 }

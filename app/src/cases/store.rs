@@ -1159,13 +1159,12 @@ pub async fn mine(
     .bind(cfg.key.filer_tag(user.id))
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|(n, k, m, s, at)| {
             let kind = AppError::stored(CaseKind::parse(&k), "case kind", &k)?;
             Ok((n, kind, m, AppError::stored(CaseStatus::parse(&s), "case status", &s)?, at))
         })
-        .collect::<AppResult<_>>()?)
+        .collect()
 }
 
 /// Which staff queue.

@@ -158,7 +158,7 @@ async fn a_new_staff_member_sets_their_own_first_password_with_a_setup_code_that
     assert_eq!(location(&res), "/staff");
 
     let log = app.get(&admin, "/admin").await.text().await.unwrap();
-    for step in ["创建工作人员账号", "签发账号设置码", "本人设置首个密码"] {
+    for step in ["创建工作人员账号", "签发账号设置码", "凭设置码设置密码"] {
         assert!(log.contains(step), "the administration log shows {step}");
     }
 }

@@ -191,3 +191,113 @@ async fn the_administration_record_cut_short_or_rewritten_is_caught() {
     assert!(!passed, "truncation passes with the checkpoint");
     assert!(said.contains("管理操作记录"), "{said}");
 }
+
+#[tokio::test]
+async fn one_administrator_cannot_take_over_a_holder_of_the_reveal_power_with_a_fresh_setup_code() {
+    let app = TestApp::spawn().await;
+    app.account("市信访局", Role::PetitionOfficer, &["reveal_identity", "legal_channel"]).await;
+    let login = officer_login(&app).await;
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE login = $1").bind(&login).fetch_one(&app.db).await.unwrap();
+    let admin = app.admin_client().await;
+    let res = app.post_form(&admin, "/admin/staff/setup-code", &[("user_id", &id.to_string())]).await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("已收回") && page.contains("查看提出人身份"), "the administrator is told the power went");
+    assert!(!holds(&app, &login, "reveal_identity").await, "a code the administrator saw carries no reveal power");
+    assert!(holds(&app, &login, "legal_channel").await, "powers of one administrator stay");
+    let log = app.get(&admin, "/admin").await.text().await.unwrap();
+    assert!(log.contains("重新签发设置码"), "the record says why it went");
+    assert!(verify_record(&app, None).0, "{}", verify_record(&app, None).1);
+}
+
+/// Run SQL on the database as someone with write access but not the key would.
+async fn write(app: &TestApp, sql: &str) {
+    sqlx::query(sql).execute(&app.db).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_administrator_or_a_holders_password_written_into_the_database_fails_the_record_check() {
+    let app = TestApp::spawn().await;
+    app.account("市信访局", Role::PetitionOfficer, &["reveal_identity"]).await;
+    let _admin = app.admin_client().await; // changes its password through the page: noted
+    assert!(verify_record(&app, None).0, "{}", verify_record(&app, None).1);
+    // A second administrator nobody made.
+    write(
+        &app,
+        "INSERT INTO users (login, password_hash, display_name, role, must_change_password, created_at)
+         SELECT 'ghost-admin', password_hash, '系统管理员', 'admin', 0, created_at FROM users WHERE login = 'root-admin'",
+    )
+    .await;
+    let (passed, said) = verify_record(&app, None);
+    assert!(!passed && said.contains("管理操作记录"), "{said}");
+    write(&app, "DELETE FROM users WHERE login = 'ghost-admin'").await;
+    assert!(verify_record(&app, None).0);
+    // The holder's password replaced.
+    write(
+        &app,
+        "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE login = 'root-admin')
+         WHERE role = 'petition_officer'",
+    )
+    .await;
+    assert!(!verify_record(&app, None).0, "a holder's password changed in the database passes");
+}
+
+#[tokio::test]
+async fn a_proposal_written_into_the_database_cannot_be_approved() {
+    let app = TestApp::spawn().await;
+    app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let officer: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE role = 'petition_officer'").fetch_one(&app.db).await.unwrap();
+    let admin = app.admin_client().await;
+    sqlx::query(
+        "INSERT INTO grant_proposals (user_id, grant_name, proposed_by, proposed_at, expires_at)
+         VALUES ($1, 'reveal_identity', NULL, 0, 99999999999)",
+    )
+    .bind(officer)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let proposal = open_proposal(&app).await;
+    let res = app.post_form(&admin, "/admin/grants/approve", &[("proposal", &proposal)]).await;
+    assert_eq!(res.status(), 409, "a proposal the record does not hold proposes nothing");
+    let login = officer_login(&app).await;
+    assert!(!holds(&app, &login, "reveal_identity").await);
+}
+
+#[tokio::test]
+async fn checking_the_record_writes_nothing_and_does_not_restart_an_emptied_record() {
+    let app = TestApp::spawn().await;
+    app.account("市信访局", Role::PetitionOfficer, &["legal_channel"]).await;
+    tamper(
+        &app,
+        &[
+            "DELETE FROM admin_events",
+            &format!("UPDATE admin_chain SET seq = 0, hash = '{}'", app::cases::chain::GENESIS),
+        ],
+    )
+    .await;
+    let (passed, said) = verify_record(&app, None);
+    assert!(!passed, "an emptied record with powers held passes: {said}");
+    let (passed, _) = verify_record(&app, None);
+    assert!(!passed, "and the first check did not begin a new record that the second then accepts");
+}
+
+#[tokio::test]
+async fn replacing_a_record_entry_is_refused_like_deleting_one() {
+    let app = TestApp::spawn().await;
+    app.account("市信访局", Role::PetitionOfficer, &["legal_channel"]).await;
+    if app.database_url.starts_with("postgres") {
+        return; // no INSERT OR REPLACE there; the role and the triggers guard it (record_role.rs)
+    }
+    for table in ["admin_events", "case_events"] {
+        let res = sqlx::query(&format!("INSERT OR REPLACE INTO {table} SELECT * FROM {table} WHERE seq = 1"))
+            .execute(&app.db)
+            .await;
+        let seq_one: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE seq = 1"))
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        assert!(res.is_err() || seq_one == 0, "{table}: REPLACE slipped past the delete guard");
+    }
+}

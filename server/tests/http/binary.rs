@@ -44,12 +44,34 @@ async fn first_start_prints_the_admin_password_once_and_sigterm_stops_cleanly() 
     let dir = tempfile::tempdir().unwrap();
     crate::harness::database_url(dir.path()).await;
     let (child, url, printed) = start(dir.path());
-    assert!(printed.iter().any(|l| l.contains("一次性密码")), "{printed:?}");
+    assert!(printed.iter().any(|l| l.contains("一次性密码已写入")), "{printed:?}");
+    let file = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .flat_map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                std::fs::read_dir(p).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default()
+            } else {
+                vec![p]
+            }
+        })
+        .find(|p| p.ends_with("admin-password.txt"))
+        .expect("the password file");
+    let written = std::fs::read_to_string(&file).unwrap();
+    let password = written.lines().nth(1).expect("a password line").to_string();
+    assert!(password.len() >= 12);
+    assert!(!printed.iter().any(|l| l.contains(&password)), "the password itself never reaches the console (the log)");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
     assert_eq!(reqwest::get(format!("{url}/healthz")).await.unwrap().status(), 200);
     stop(child);
 
     let (child, _, printed) = start(dir.path());
-    assert!(!printed.iter().any(|l| l.contains("一次性密码")), "the password is shown only on first start");
+    assert!(!printed.iter().any(|l| l.contains("一次性密码")), "the password is made only on first start");
     stop(child);
 }
 

@@ -162,7 +162,7 @@ impl TestApp {
 
     /// Create an agency and an account of `role` in it with `grants` (as the administrator would), signed in.
     pub async fn account(&self, agency: &str, role: Role, grants: &[&str]) -> (Client, i64) {
-        accounts::reset_admin(&self.db, "root-admin").await.expect("admin");
+        app::admin::staff::reset_admin(&self.db, &self.key(), "root-admin").await.expect("admin");
         let admin_id: (i64,) =
             sqlx::query_as("SELECT id FROM users WHERE login = 'root-admin'").fetch_one(&self.db).await.unwrap();
         // Setup acts as an administrator who has already replaced the one-time password.
@@ -195,7 +195,7 @@ impl TestApp {
     /// An administrator (`login`, made or reset now) signed in through the web with a password of
     /// its own.
     pub async fn admin_as(&self, login: &str) -> Client {
-        let pw = accounts::reset_admin(&self.db, login).await.expect("admin");
+        let pw = app::admin::staff::reset_admin(&self.db, &self.key(), login).await.expect("admin");
         let c = self.client();
         let res = self.post_form(&c, "/login", &[("login", login), ("password", &pw)]).await;
         assert_eq!(res.status(), 303);
@@ -224,7 +224,7 @@ impl TestApp {
         {
             return;
         }
-        accounts::reset_admin(&self.db, "second-admin").await.expect("admin");
+        app::admin::staff::reset_admin(&self.db, &key, "second-admin").await.expect("admin");
         let id: i64 =
             sqlx::query_scalar("SELECT id FROM users WHERE login = 'second-admin'").fetch_one(&self.db).await.unwrap();
         let approver =
