@@ -11,11 +11,27 @@ use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
+/// What a log line may say of a request's path: the route template it matched
+/// (`/api/v1/cases/{number}/rating`), a static file's own path, or only that no route matched —
+/// never a path as sent, which may hold a receipt, case number or code (old clients, typos).
+pub fn loggable_path(req: &Request) -> String {
+    if let Some(route) = req.extensions().get::<axum::extract::MatchedPath>() {
+        return route.as_str().to_string();
+    }
+    let path = req.uri().path();
+    let static_file = path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/robots.txt";
+    if static_file && path.len() <= 96 {
+        path.to_string()
+    } else {
+        "(no route)".to_string()
+    }
+}
+
 /// Refuse state-changing requests that a browser marks as coming from another site.
 pub async fn same_origin_only(req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method && !same_origin(req.headers()) {
-        tracing::warn!(path = %req.uri().path(), "cross-origin request refused");
+        tracing::warn!(path = %loggable_path(&req), "cross-origin request refused");
         return crate::respond::error_response(req.headers(), AppError::CrossOrigin);
     }
     next.run(req).await

@@ -176,13 +176,24 @@ async fn private_responses_are_not_stored(
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
-    // A case's progress, read with its number and query code, is as private as a session's pages.
+    // A case's progress, read with its number and query code, is as private as a session's pages;
+    // so is a receipt (the page after commenting, a lookup, the API's answer to a comment), and
+    // the answer to any post.
+    let path = req.uri().path();
     let private = app::state::session_token(req.headers()).is_some()
-        || req.uri().path().starts_with("/api/v1/cases")
-        || req.uri().path().starts_with("/cases/");
+        || req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD
+        || ["/api/v1/cases", "/cases/", "/receipts", "/api/v1/comments", "/api/receipt"].iter().any(|p| path.starts_with(p));
+    // The receipt page hands over a just-given receipt once: the cookie that carried it is cleared.
+    let flashed = path == "/receipts" && app::state::fresh_receipt(req.headers()).is_some();
     let mut res = next.run(req).await;
     if private {
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if flashed {
+        let clear = format!("{}=; Path=/receipts; HttpOnly; SameSite=Lax; Max-Age=0", app::state::RECEIPT_COOKIE);
+        if let Ok(v) = HeaderValue::from_str(&clear) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
     }
     res
 }
@@ -214,14 +225,10 @@ async fn healthz(State(st): State<AppState>) -> impl IntoResponse {
 }
 
 /// One log line per request: method, route, status, time. The route is the template
-/// (`/api/v1/comments/{receipt}`), never the path itself, which may hold a receipt or case number;
-/// a path no route matched (static files, 404s) is logged cut short.
+/// (`/api/v1/cases/{number}/rating`), never the path itself (see `guard::loggable_path`).
 async fn log_request(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
     let method = req.method().clone();
-    let path = match req.extensions().get::<axum::extract::MatchedPath>() {
-        Some(route) => route.as_str().to_string(),
-        None => req.uri().path().chars().take(64).collect(),
-    };
+    let path = crate::guard::loggable_path(&req);
     let started = std::time::Instant::now();
     let res = next.run(req).await;
     tracing::info!(%method, path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");

@@ -91,6 +91,20 @@ async fn anonymous_commenting_is_off_unless_the_consultation_allows_it() {
     let receipt = receipt_of(&res);
     let page = app.post_form(&app.client(), "/receipts", &[("no", &receipt)]).await.text().await.unwrap();
     assert!(page.contains("匿名意见"), "an anonymous comment is found by its receipt alone");
+    // On a shared computer: the page after commenting shows the receipt once, and nothing keeps it.
+    let shown = app.get(&anon, "/receipts?new=1").await;
+    assert_eq!(shown.headers()["cache-control"], "no-store");
+    assert!(shown.text().await.unwrap().contains(&receipt));
+    let again = app.get(&anon, "/receipts?new=1").await.text().await.unwrap();
+    assert!(!again.contains(&receipt), "the next person at the same browser sees the receipt again");
+    let api = app
+        .client()
+        .post(app.url("/api/v1/comments/receipt"))
+        .json(&serde_json::json!({ "receipt": receipt }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store", "an anonymous lookup's answer is not cached");
 }
 
 #[tokio::test]
