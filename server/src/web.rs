@@ -182,7 +182,9 @@ async fn private_responses_are_not_stored(
     let path = req.uri().path();
     let private = app::state::session_token(req.headers()).is_some()
         || req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD
-        || ["/api/v1/cases", "/cases/", "/receipts", "/api/v1/comments", "/api/receipt"].iter().any(|p| path.starts_with(p));
+        || ["/api/v1/cases", "/cases/", "/receipts", "/api/v1/comments", "/api/receipt"]
+            .iter()
+            .any(|p| path.starts_with(p));
     // The receipt page hands over a just-given receipt once: the cookie that carried it is cleared.
     let flashed = path == "/receipts" && app::state::fresh_receipt(req.headers()).is_some();
     let mut res = next.run(req).await;

@@ -100,6 +100,7 @@ pub struct QueueFilter {
     pub q: Option<String>,
     /// Only the members of this near-duplicate group (its representative's id).
     pub group: Option<i64>,
+    #[serde(default, deserialize_with = "crate::paging::lenient")]
     pub page: Option<u32>,
 }
 

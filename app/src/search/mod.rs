@@ -40,6 +40,7 @@ pub struct SearchParams {
     pub to: Option<String>,
     /// `relevance` (default) or `date`.
     pub sort: Option<String>,
+    #[serde(default, deserialize_with = "crate::paging::lenient")]
     pub page: Option<u32>,
 }
 

@@ -49,6 +49,7 @@ async fn read(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<De
 #[derive(Deserialize)]
 struct ArticleFilter {
     article: Option<String>,
+    #[serde(default, deserialize_with = "app::paging::lenient")]
     page: Option<u32>,
 }
 
@@ -125,7 +126,7 @@ async fn dispose(
 
 #[derive(Deserialize)]
 struct ReportQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "app::paging::lenient")]
     page: Option<u32>,
     #[serde(default)]
     preview: bool,

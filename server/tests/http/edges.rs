@@ -69,8 +69,8 @@ async fn a_page_number_out_of_range_gets_a_clear_refusal_and_the_server_stays_up
         assert_eq!(body["error"]["fields"][0]["field"], "page");
     }
     let res = app.get(&c, "/api/v1/search?q=x&page=99999999999").await;
-    assert_eq!(res.status(), 400, "not a u32");
-    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "bad_request");
+    assert_eq!(res.status(), 422, "beyond any page number: the same refusal");
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "invalid_input");
     for path in ["/search?q=x&page=80000000", "/search?q=x&page=abc"] {
         let res = app.get(&c, path).await;
         assert_eq!(res.status(), 422, "{path}");
@@ -304,4 +304,25 @@ async fn a_trickling_filing_gives_its_upload_slot_back_long_before_the_deadline(
     let form = reqwest::multipart::Form::new().text("matter", "井盖缺失").text("anonymous", "on");
     let res = app.client().post(app.url("/cases/new/complaint")).multipart(form).send().await.unwrap();
     assert_ne!(res.status(), 503);
+}
+
+#[tokio::test]
+async fn an_api_client_asking_for_a_page_beyond_any_number_gets_the_usual_422() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/api/v1/search?q=x&page=99999999999",
+        "/api/v1/search?q=x&page=-1",
+        "/api/v1/search?q=x&page=abc",
+        "/api/v1/consultations/1/comments?page=99999999999",
+        "/api/v1/consultations/1/report?page=4294967296",
+    ] {
+        let res = app.get(&app.client(), path).await;
+        assert!(matches!(res.status().as_u16(), 404 | 422), "{path}: {}", res.status());
+        if res.status() == 422 {
+            let body: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "invalid_input", "{path}");
+        }
+    }
+    let res = app.get(&app.client(), "/api/v1/search?q=x&page=99999999999").await;
+    assert_eq!(res.status(), 422);
 }
