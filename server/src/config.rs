@@ -1,4 +1,6 @@
 //! Configuration: defaults, then an optional TOML file, then `CANYU_*` environment variables.
+use crate::mail::{Smtp, StartTls};
+use crate::secret::{redacted, redacted_url};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -24,32 +26,6 @@ impl Default for Limits {
             submit_per_minute: 10,
             anonymous_upload_mb_per_hour: 1024,
         }
-    }
-}
-
-/// The SMTP relay that delivers e-mail. No authentication and no TLS are spoken: point it at the
-/// organisation's own relay (e.g. Postfix on localhost), which does both onward.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Smtp {
-    /// `host:port` of the relay; empty turns e-mail off.
-    pub relay: String,
-    /// Sender address; required when `relay` is set.
-    pub from: String,
-    /// The name this server gives in `EHLO`.
-    pub helo: String,
-}
-
-impl Default for Smtp {
-    fn default() -> Self {
-        Smtp { relay: String::new(), from: String::new(), helo: "localhost".into() }
-    }
-}
-
-impl Smtp {
-    /// Whether e-mail is on (a relay is configured).
-    pub fn enabled(&self) -> bool {
-        !self.relay.is_empty()
     }
 }
 
@@ -107,8 +83,8 @@ impl Http {
     }
 }
 
-/// Everything the server can be told.
-#[derive(Debug, Clone, Deserialize)]
+/// Everything the server can be told. Its `Debug` hides the case key and passwords.
+#[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Address and port to listen on.
@@ -171,6 +147,50 @@ impl Default for Config {
     }
 }
 
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured so that a new field cannot be added without deciding how it is shown.
+        let Config {
+            listen,
+            data_dir,
+            database_url,
+            site_root,
+            secure_cookies,
+            trust_forwarded_for,
+            admin_login,
+            log_format,
+            search_interval_ms,
+            public_url,
+            mail_interval_ms,
+            limits,
+            smtp,
+            http,
+            case_key,
+            periods,
+            min_free_disk_mb,
+        } = self;
+        f.debug_struct("Config")
+            .field("listen", listen)
+            .field("data_dir", data_dir)
+            .field("database_url", &redacted_url(database_url))
+            .field("site_root", site_root)
+            .field("secure_cookies", secure_cookies)
+            .field("trust_forwarded_for", trust_forwarded_for)
+            .field("admin_login", admin_login)
+            .field("log_format", log_format)
+            .field("search_interval_ms", search_interval_ms)
+            .field("public_url", public_url)
+            .field("mail_interval_ms", mail_interval_ms)
+            .field("limits", limits)
+            .field("smtp", smtp)
+            .field("http", http)
+            .field("case_key", &redacted(case_key))
+            .field("periods", periods)
+            .field("min_free_disk_mb", min_free_disk_mb)
+            .finish()
+    }
+}
+
 /// Why configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -208,27 +228,7 @@ impl Config {
         if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             return Err(ConfigError::Invalid("public_url", "expected https://host (or empty)"));
         }
-        let smtp = &self.smtp;
-        if !smtp.enabled() {
-            return Ok(());
-        }
-        let port = smtp.relay.rsplit_once(':').map(|(host, port)| (host, port.parse::<u16>()));
-        if !matches!(port, Some((host, Ok(_))) if !host.is_empty()) {
-            return Err(ConfigError::Invalid("smtp.relay", "expected host:port, e.g. 127.0.0.1:25"));
-        }
-        if smtp.from.is_empty() {
-            return Err(ConfigError::Invalid("smtp.from", "the sender address is required when smtp.relay is set"));
-        }
-        if crate::mail::check_address(&smtp.from).is_err() {
-            return Err(ConfigError::Invalid(
-                "smtp.from",
-                "expected a plain ASCII address such as canyu@example.gov.cn",
-            ));
-        }
-        if smtp.helo.is_empty() || !smtp.helo.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(ConfigError::Invalid("smtp.helo", "expected a host name"));
-        }
-        Ok(())
+        self.smtp.validate().map_err(|(setting, why)| ConfigError::Invalid(setting, why))
     }
 
     fn apply_env(&mut self) -> Result<(), ConfigError> {
@@ -269,6 +269,15 @@ impl Config {
         }
         if let Some(v) = var("CANYU_SMTP_HELO") {
             self.smtp.helo = v;
+        }
+        if let Some(v) = var("CANYU_SMTP_STARTTLS") {
+            self.smtp.starttls = v.parse::<StartTls>().map_err(|()| ConfigError::Env("CANYU_SMTP_STARTTLS", v))?;
+        }
+        if let Some(v) = var("CANYU_SMTP_USERNAME") {
+            self.smtp.username = v;
+        }
+        if let Some(v) = var("CANYU_SMTP_PASSWORD") {
+            self.smtp.password = v;
         }
         if let Some(v) = var("CANYU_MIN_FREE_DISK_MB") {
             self.min_free_disk_mb = v.parse().map_err(|_| ConfigError::Env("CANYU_MIN_FREE_DISK_MB", v))?;
@@ -438,6 +447,40 @@ mod tests {
         assert!(Config::load(Some(path.clone())).unwrap_err().to_string().contains("relais"));
         std::fs::write(&path, "[periods]\nhandlin = { days = 60, unit = \"calendar_days\" }\n").unwrap();
         assert!(Config::load(Some(path)).unwrap_err().to_string().contains("handlin"));
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_case_key_or_a_password() {
+        let cfg = Config {
+            database_url: "postgres://canyu:db-pass-7@db.example:5432/canyu".into(),
+            case_key: "ab".repeat(32),
+            smtp: Smtp { username: "canyu".into(), password: "smtp-pass-9".into(), ..Smtp::default() },
+            ..Config::default()
+        };
+        for shown in [format!("{cfg:?}"), format!("{cfg:#?}")] {
+            for secret in ["db-pass-7", &"ab".repeat(32), "smtp-pass-9"] {
+                assert!(!shown.contains(secret), "{secret} in {shown}");
+            }
+            assert!(shown.contains("postgres://canyu:<redacted>@db.example:5432/canyu"), "{shown}");
+            assert!(shown.contains("case_key: \"<redacted>\""), "{shown}");
+        }
+    }
+
+    #[test]
+    fn starttls_and_auth_are_read_from_the_file_and_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("canyu.toml");
+        let text = "[smtp]\nrelay = \"mail.example.gov.cn:587\"\nfrom = \"canyu@example.gov.cn\"\n\
+                    starttls = \"required\"\nusername = \"canyu\"\npassword = \"pw\"\n";
+        std::fs::write(&path, text).unwrap();
+        let cfg = Config::load(Some(path.clone())).unwrap();
+        assert_eq!(cfg.smtp.starttls, StartTls::Required);
+        assert_eq!((cfg.smtp.username.as_str(), cfg.smtp.password.as_str()), ("canyu", "pw"));
+        std::fs::write(&path, text.replace("required", "opportunistic")).unwrap();
+        let err = Config::load(Some(path.clone())).unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid("smtp.starttls", _)), "{err}");
+        std::fs::write(&path, text.replace("required", "always")).unwrap();
+        assert!(Config::load(Some(path)).unwrap_err().to_string().contains("always"));
     }
 
     #[test]

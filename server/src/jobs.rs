@@ -47,7 +47,7 @@ pub async fn maintenance(db: &AnyPool) {
 
 /// Hand the mail outbox to the SMTP relay every `interval` (each node tries; one wins each turn).
 /// Only started when a relay is configured.
-pub async fn mail(db: AnyPool, smtp: crate::config::Smtp, interval: Duration) {
+pub async fn mail(db: AnyPool, smtp: crate::mail::Smtp, interval: Duration) {
     // Whole seconds: below one second (tests) every turn is due.
     let every = interval.as_secs() as i64;
     loop {

@@ -10,6 +10,7 @@ pub mod listen;
 pub mod mail;
 pub mod pages;
 pub mod respond;
+pub mod secret;
 pub mod web;
 
 use app::search::indexer::Search;

@@ -1,29 +1,72 @@
 //! `canyu`: serve the platform, apply migrations, manage the administrator, load demo data.
+use clap::{Parser, Subcommand};
 use server::config::Config;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "用法 / usage:
-  canyu serve [--demo]          start the server (creates the database and the administrator on first start)
-  canyu migrate                 create or upgrade the database, then exit
-  canyu create-admin <login>    create an administrator or reset its password (one-time password printed)
-  canyu load-demo               load the demo dataset, then exit
-  canyu reindex                 rebuild the search index into a fresh folder; a running server switches to it
-  canyu verify-record [--checkpoint <line>]
-                                check the case record: the hash chain, every case against its last
-                                entry, and (given one) that it still reaches a kept checkpoint
-  canyu record-checkpoint       print a signed checkpoint of the record's head, to keep outside the database
-  canyu grant <login> <power>   grant a staff account legal_channel, discipline_channel or reveal_identity
-  canyu holiday <YYYY-MM-DD> holiday|workday <name> | remove
-                                keep the holiday calendar case deadlines count with
-options: --config <file>        TOML configuration file (default ./canyu.toml if present)";
+/// 公众参与平台 / the public participation platform. Without a command: `serve`.
+#[derive(Debug, Parser)]
+#[command(name = "canyu", version)]
+struct Cli {
+    /// TOML configuration file (default ./canyu.toml if present, or $CANYU_CONFIG)
+    #[arg(long, global = true, value_name = "file")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// start the server (creates the database and the administrator on first start)
+    Serve {
+        /// load the demo dataset before serving
+        #[arg(long)]
+        demo: bool,
+    },
+    /// create or upgrade the database, then exit
+    Migrate,
+    /// create an administrator or reset its password (one-time password printed)
+    CreateAdmin {
+        #[arg(value_name = "login")]
+        login: String,
+    },
+    /// load the demo dataset, then exit
+    LoadDemo,
+    /// rebuild the search index into a fresh folder; a running server switches to it
+    Reindex,
+    /// check the case record: the hash chain, every case against its last entry, and (given one)
+    /// that it still reaches a kept checkpoint
+    VerifyRecord {
+        /// a checkpoint printed earlier by `record-checkpoint`
+        #[arg(long, value_name = "line")]
+        checkpoint: Option<String>,
+    },
+    /// print a signed checkpoint of the record's head, to keep outside the database
+    RecordCheckpoint,
+    /// grant a staff account legal_channel, discipline_channel or reveal_identity
+    Grant {
+        #[arg(value_name = "login")]
+        login: String,
+        #[arg(value_name = "power")]
+        power: String,
+    },
+    /// keep the holiday calendar case deadlines count with
+    Holiday {
+        #[arg(value_name = "YYYY-MM-DD")]
+        day: String,
+        /// `holiday` or `workday` (then a name), or `remove`
+        #[arg(value_name = "holiday|workday|remove")]
+        kind: String,
+        /// the day's name, e.g. 元旦
+        #[arg(value_name = "name")]
+        name: Option<String>,
+    },
+}
 
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let config_path = take_option(&mut args, "--config").map(PathBuf::from);
-    let demo = take_flag(&mut args, "--demo");
-    let checkpoint = take_option(&mut args, "--checkpoint");
-    let cfg = match Config::load(config_path) {
+    // A wrong flag, a missing value or an unknown command: message and exit code 2, before anything runs.
+    let cli = Cli::parse();
+    let cfg = match Config::load(cli.config) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
@@ -38,8 +81,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = rt.block_on(run(cfg, args, demo, checkpoint));
-    match result {
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
+    match rt.block_on(run(cfg, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
@@ -48,69 +91,50 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cfg: Config, args: Vec<String>, demo: bool, checkpoint: Option<String>) -> Result<(), String> {
-    let command = args.first().map(String::as_str).unwrap_or("serve");
-    if !matches!(
-        command,
-        "serve"
-            | "migrate"
-            | "create-admin"
-            | "load-demo"
-            | "reindex"
-            | "verify-record"
-            | "record-checkpoint"
-            | "grant"
-            | "holiday"
-    ) {
-        return Err(USAGE.to_string());
-    }
+async fn run(cfg: Config, command: Command) -> Result<(), String> {
     server::config::create_private_dir(&cfg.data_dir)
         .map_err(|e| format!("cannot create data folder {}: {e}", cfg.data_dir.display()))?;
     let db = server::db::connect(&cfg.database_url()).await.map_err(|e| format!("database: {e}"))?;
     match command {
-        "migrate" => Ok(()),
-        "create-admin" => {
-            let login = args.get(1).ok_or(USAGE)?;
+        Command::Migrate => Ok(()),
+        Command::CreateAdmin { login } => {
             let key = cfg.case_key()?;
-            let pw = app::admin::staff::reset_admin(&db, &key, login).await.map_err(|e| e.to_string())?;
+            let pw = app::admin::staff::reset_admin(&db, &key, &login).await.map_err(|e| e.to_string())?;
             println!("管理员账号 {login} 的一次性密码 / one-time password: {pw}");
             Ok(())
         }
-        "load-demo" => server::demo::load(&db, &cfg.case_config()?).await.map_err(|e| e.to_string()),
-        "reindex" => reindex(&cfg, &db).await,
-        "verify-record" => verify_record(&cfg, &db, checkpoint.as_deref()).await,
-        "record-checkpoint" => {
+        Command::LoadDemo => server::demo::load(&db, &cfg.case_config()?).await.map_err(|e| e.to_string()),
+        Command::Reindex => reindex(&cfg, &db).await,
+        Command::VerifyRecord { checkpoint } => verify_record(&cfg, &db, checkpoint.as_deref()).await,
+        Command::RecordCheckpoint => {
             let key = cfg.case_key()?;
             let line = app::admin::record::head_checkpoint(&db, &key).await.map_err(|e| format!("database: {e}"))?;
             println!("{line}");
             Ok(())
         }
-        "holiday" => {
-            let day = args.get(1).ok_or(USAGE)?;
-            let kind = match args.get(2).map(String::as_str) {
-                Some("remove") => None,
-                Some(kind) => Some((kind, args.get(3).map(String::as_str).unwrap_or(""))),
-                None => return Err(USAGE.to_string()),
-            };
-            app::cases::store::set_calendar_day(&db, day, kind).await.map_err(|e| e.to_string())?;
+        Command::Holiday { day, kind, name } => {
+            let kind = (kind != "remove").then(|| (kind.as_str(), name.as_deref().unwrap_or("")));
+            app::cases::store::set_calendar_day(&db, &day, kind).await.map_err(|e| e.to_string())?;
             println!("节假日日历已更新：{day}");
             Ok(())
         }
-        "grant" => {
-            let (login, power) = (args.get(1).ok_or(USAGE)?, args.get(2).ok_or(USAGE)?);
-            let key = cfg.case_key()?;
-            app::admin::record::start(&db, &key).await.map_err(|e| e.to_string())?;
-            let by = app::admin::powers::Actor::Operator;
-            match app::admin::powers::request(&db, &key, by, login, power).await.map_err(|e| e.to_string())? {
-                app::admin::powers::Outcome::Granted => println!("已授予 {login}：{power}"),
-                app::admin::powers::Outcome::Proposed => println!(
-                    "已提出授权申请 {login}：{power}。此项权限须由一名管理员在“系统管理”页批准后生效（7天内有效）。"
-                ),
-            }
-            Ok(())
-        }
-        _ => serve(cfg, db, demo).await,
+        Command::Grant { login, power } => grant(&cfg, &db, &login, &power).await,
+        Command::Serve { demo } => serve(cfg, db, demo).await,
     }
+}
+
+/// Grant a power at once, or propose one that an administrator must approve.
+async fn grant(cfg: &Config, db: &sqlx::AnyPool, login: &str, power: &str) -> Result<(), String> {
+    let key = cfg.case_key()?;
+    app::admin::record::start(db, &key).await.map_err(|e| e.to_string())?;
+    let by = app::admin::powers::Actor::Operator;
+    match app::admin::powers::request(db, &key, by, login, power).await.map_err(|e| e.to_string())? {
+        app::admin::powers::Outcome::Granted => println!("已授予 {login}：{power}"),
+        app::admin::powers::Outcome::Proposed => {
+            println!("已提出授权申请 {login}：{power}。此项权限须由一名管理员在“系统管理”页批准后生效（7天内有效）。")
+        }
+    }
+    Ok(())
 }
 
 /// Check the case record's and the administration record's hash chains from their first entries
@@ -247,16 +271,4 @@ fn init_logging(format: &str) {
     } else {
         builder.init();
     }
-}
-
-fn take_flag(args: &mut Vec<String>, name: &str) -> bool {
-    let before = args.len();
-    args.retain(|a| a != name);
-    args.len() != before
-}
-
-fn take_option(args: &mut Vec<String>, name: &str) -> Option<String> {
-    let i = args.iter().position(|a| a == name)?;
-    args.remove(i);
-    (i < args.len()).then(|| args.remove(i))
 }

@@ -270,3 +270,17 @@ async fn an_operator_can_stop_the_server_while_a_client_holds_half_a_request_and
     assert!(!log.iter().any(|l| l.contains('\u{1b}')), "colour codes in a log written to a file");
     drop(half);
 }
+
+#[test]
+fn an_unknown_flag_or_a_config_without_its_file_is_refused_before_anything_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["serve", "--demoo"][..], &["--config"], &["serve", "--config"], &["--port", "80"]] {
+        let out = canyu(dir.path()).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        let named = args.iter().any(|a| a.starts_with("--") && stderr.contains(a));
+        assert!(stderr.contains("error:") && named, "the message names the flag: {args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "nothing started for {args:?}");
+    }
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "no database was made");
+}

@@ -2,7 +2,8 @@
 //! address, through a real (if small) SMTP relay written here; retried while the relay is down.
 use crate::harness::*;
 use reqwest::Client;
-use server::config::{Config, Smtp};
+use server::config::Config;
+use server::mail::Smtp;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -85,7 +86,11 @@ fn decode(data: &str) -> (String, String) {
     let subject = unfolded.lines().find_map(|l| l.strip_prefix("Subject: ")).expect("a subject");
     let subject = subject
         .split(' ')
-        .map(|w| w.strip_prefix("=?UTF-8?B?").and_then(|w| w.strip_suffix("?=")).expect("an encoded-word"))
+        // RFC 2047: the charset and encoding names are case-insensitive (lettre writes `utf-8?b`).
+        .map(|w| {
+            let word = w.get(..10).filter(|p| p.eq_ignore_ascii_case("=?UTF-8?B?")).map(|_| &w[10..]);
+            word.and_then(|w| w.strip_suffix("?=")).expect("an encoded-word")
+        })
         .map(|w| String::from_utf8(base64_decode(w)).expect("whole characters in each word"))
         .collect();
     (subject, String::from_utf8(base64_decode(body)).expect("UTF-8 body"))
@@ -97,7 +102,12 @@ fn mail_config(relay: &str) -> Config {
         search_interval_ms: 50,
         mail_interval_ms: 100,
         public_url: "https://canyu.example.gov.cn/".into(),
-        smtp: Smtp { relay: relay.into(), from: "canyu@example.gov.cn".into(), helo: "canyu.test".into() },
+        smtp: Smtp {
+            relay: relay.into(),
+            from: "canyu@example.gov.cn".into(),
+            helo: "canyu.test".into(),
+            ..Smtp::default()
+        },
         ..Config::default()
     }
 }
@@ -166,6 +176,7 @@ async fn publishing_the_report_mails_the_commenter_who_signed_up_by_e_mail() {
     assert_eq!(mail.from, "<canyu@example.gov.cn>");
     assert_eq!(mail.to, ["<zhang.san@example.cn>"], "one mail, to the e-mail login only");
     assert!(mail.data.contains("\r\nTo: zhang.san@example.cn\r\n") && mail.data.contains("\r\nMessage-ID: <"));
+    assert!(mail.data.contains("\r\nAuto-Submitted: auto-generated\r\n"), "auto-responders stay quiet");
     let (subject, body) = decode(&mail.data);
     assert_eq!(subject, "您对《某市养犬管理条例（草案）》提出的意见已有答复");
     assert!(body.contains(&format!("https://canyu.example.gov.cn/consultations/{c}/report\r\n")), "{body}");
@@ -218,4 +229,31 @@ async fn without_a_relay_nothing_is_queued() {
     assert!(outbox(&app).await.is_empty());
     let notified: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications").fetch_one(&app.db).await.unwrap();
     assert_eq!(notified, 2, "the inbox messages still go out");
+}
+
+#[tokio::test]
+async fn a_new_staff_member_gets_the_setup_code_by_mail_and_the_administrator_never_sees_it() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let mut inbox = relay(listener);
+    let app = TestApp::spawn_in(tempfile::tempdir().unwrap(), mail_config(&address)).await;
+    app.account("市信访局", app::accounts::Role::PetitionOfficer, &[]).await;
+    let admin = app.admin_client().await;
+    let form = [("login", "new.staff@gov.example"), ("display_name", "孙工"), ("role", "staff"), ("agency_id", "1")];
+    let page = app.post_form(&admin, "/admin/staff", &form).await.text().await.unwrap();
+    assert!(
+        page.contains("已通过邮件直接发给本人") && !page.contains("一次性设置码："),
+        "the administrator is shown no code"
+    );
+    let mail = next_mail(&mut inbox).await;
+    assert_eq!(mail.to, ["<new.staff@gov.example>"]);
+    let (_, body) = decode(&mail.data);
+    let code: String = body.split("设置码：").nth(1).expect("the code in the mail").chars().take(19).collect();
+    assert!(body.contains("https://canyu.example.gov.cn/account/setup"), "{body}");
+    until_outbox(&app, |rows| rows.iter().all(|r| r.2)).await;
+    let kept: Vec<String> = sqlx::query_scalar("SELECT body FROM mail_outbox").fetch_all(&app.db).await.unwrap();
+    assert!(kept.iter().all(|b| !b.contains(&code)), "a sent mail's text (and its code) is not kept");
+    let setup = [("login", "new.staff@gov.example"), ("setup_code", code.as_str()), ("password", "sun-password-1")];
+    let res = app.post_form(&app.client(), "/account/setup", &setup).await;
+    assert_eq!(res.status(), 303, "the mailed code sets the password");
 }
