@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod admin;
 pub mod cases;
 pub mod clock;
+#[cfg(feature = "ssr")]
+pub mod codes;
 pub mod comments;
 pub mod consultations;
 #[cfg(feature = "ssr")]

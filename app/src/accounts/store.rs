@@ -4,7 +4,6 @@ use crate::error::{AppError, AppResult, FieldError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::AnyPool;
 
 /// Sessions last 14 days.
@@ -45,22 +44,7 @@ async fn verify_password(password: String, stored: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
-/// A random secret as lowercase hex.
-pub fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    to_hex(&buf)
-}
-
-/// Bytes as lowercase hex.
-pub fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// SHA-256 of a text, in hex (stored in place of session tokens and client addresses).
-pub fn sha256_hex(s: &str) -> String {
-    to_hex(&Sha256::digest(s.as_bytes()))
-}
+pub use crate::codes::{random_hex, sha256_hex, to_hex};
 
 /// Normalise a login: a mainland mobile number or an e-mail address.
 pub fn normalise_login(raw: &str) -> Option<String> {

@@ -3,7 +3,6 @@
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 /// The secret that seals filers' identities: 32 bytes, from the configuration.
 #[derive(Clone)]
@@ -27,21 +26,14 @@ pub enum SealError {
 impl CaseKey {
     /// A key from 64 hex characters.
     pub fn from_hex(hex: &str) -> Result<CaseKey, SealError> {
-        let hex = hex.trim();
-        if hex.len() != 64 {
-            return Err(SealError::BadKey);
-        }
         let mut key = [0u8; 32];
-        for (i, byte) in key.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(hex.get(i * 2..i * 2 + 2).ok_or(SealError::BadKey)?, 16)
-                .map_err(|_| SealError::BadKey)?;
-        }
+        hex::decode_to_slice(hex.trim(), &mut key).map_err(|_| SealError::BadKey)?;
         Ok(CaseKey(key))
     }
 
     /// A fresh random key, as 64 hex characters.
     pub fn generate_hex() -> String {
-        crate::accounts::store::random_hex(32)
+        crate::codes::random_hex(32)
     }
 
     /// Encrypt and authenticate `plain` for case `case_id`: the case id is authenticated with it,
@@ -103,26 +95,8 @@ fn case_binding(case_id: i64) -> Vec<u8> {
     format!("canyu case identity {case_id}").into_bytes()
 }
 
-fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
-    let mut inner = Sha256::new();
-    let mut outer = Sha256::new();
-    let mut block = [0u8; 64];
-    block[..32].copy_from_slice(key);
-    inner.update(block.map(|b| b ^ 0x36));
-    inner.update(message);
-    outer.update(block.map(|b| b ^ 0x5c));
-    outer.update(inner.finalize());
-    outer.finalize().into()
-}
-
-pub use crate::accounts::store::to_hex;
-
-fn from_hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
-}
+pub use crate::codes::to_hex;
+use crate::codes::{from_hex, hmac_sha256};
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,6 @@ use super::{CaseKind, CaseStatus, Decision, Filed, Filing, PetitionKind, Progres
 use crate::accounts::{CurrentUser, Role};
 use crate::clock::{self, Date};
 use crate::error::{AppError, AppResult};
-use rand::RngCore;
 use serde_json::json;
 use sqlx::{AnyConnection, AnyPool};
 use std::path::PathBuf;
@@ -38,11 +37,7 @@ pub async fn calendar(db: impl sqlx::AnyExecutor<'_>) -> AppResult<Calendar> {
 
 /// A fresh query code such as `K7M2-X9QD-3PWE` (60 random bits; lookups are rate limited).
 fn new_query_code() -> String {
-    const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut bytes = [0u8; 12];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let chars: String = bytes.iter().map(|b| CROCKFORD[(*b & 31) as usize] as char).collect();
-    format!("{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
+    crate::codes::crockford_groups(3)
 }
 
 /// The stored form of a query code: an HMAC (under the case key) of it as typed, normalised, so a

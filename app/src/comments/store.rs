@@ -5,18 +5,12 @@ use crate::clock;
 use crate::consultations::Status;
 use crate::error::{AppError, AppResult};
 use crate::search::documents::record_change;
-use rand::RngCore;
 use sqlx::AnyPool;
 
 /// A fresh receipt number, e.g. `YJ-2026-7KQ3-M9XD-2PWE` (60 random bits).
 pub fn new_receipt(now: i64) -> String {
-    const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut bytes = [0u8; 12];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let chars: Vec<char> = bytes.iter().map(|b| CROCKFORD[(*b & 31) as usize] as char).collect();
     let year = &clock::format_date(now)[..4];
-    let groups: Vec<String> = chars.chunks(4).map(|c| c.iter().collect()).collect();
-    format!("YJ-{year}-{}", groups.join("-"))
+    format!("YJ-{year}-{}", crate::codes::crockford_groups(3))
 }
 
 /// Normalise what someone typed as a receipt number.
