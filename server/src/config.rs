@@ -69,20 +69,6 @@ impl Default for Http {
     }
 }
 
-impl Http {
-    /// The cap on open connections: as configured, or three quarters of the descriptor limit (the
-    /// rest is for the database, the search index, attachments and logs).
-    pub fn connection_cap(&self) -> usize {
-        if self.max_connections > 0 {
-            return self.max_connections as usize;
-        }
-        match crate::listen::descriptor_limit() {
-            Some(n) => (n.saturating_mul(3) / 4).clamp(16, 65_536) as usize,
-            None => 512,
-        }
-    }
-}
-
 /// Everything the server can be told. Its `Debug` hides the case key and passwords.
 #[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]

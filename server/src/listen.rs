@@ -29,7 +29,7 @@ pub async fn serve(
     behind_proxy: bool,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let cap = http.connection_cap();
+    let cap = connection_cap(http);
     // Behind a proxy every connection comes from the proxy: the per-address share is its to keep.
     let share = if behind_proxy { u32::MAX } else { http.max_connections_per_address };
     tracing::info!(connections = cap, per_address = share, "accepting connections");
@@ -144,6 +144,18 @@ impl Drop for Slot {
 }
 
 /// The soft limit on open files of this process, from `/proc/self/limits` (Linux); None elsewhere.
+/// The cap on open connections: as configured, or three quarters of the descriptor limit (the
+/// rest is for the database, the search index, attachments and logs).
+pub fn connection_cap(http: &Http) -> usize {
+    if http.max_connections > 0 {
+        return http.max_connections as usize;
+    }
+    match descriptor_limit() {
+        Some(n) => (n.saturating_mul(3) / 4).clamp(16, 65_536) as usize,
+        None => 512,
+    }
+}
+
 pub fn descriptor_limit() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/self/limits").ok()?;
     let line = text.lines().find(|l| l.starts_with("Max open files"))?;

@@ -25,7 +25,7 @@ const EVERYWHERE: &str = "*";
 
 /// A client address as stored: a hash, so the table is no list of who tried what from where.
 fn source_key(source: &str) -> String {
-    crate::accounts::store::sha256_hex(source)
+    crate::codes::sha256_hex(source)
 }
 
 /// Count one failure-to-be for `(account, source)` and return (failures in the window, locked until).
