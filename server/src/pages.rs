@@ -601,8 +601,7 @@ pub async fn grant(
                     format!("已提出授权申请：{}。须由另一名管理员批准后生效（7天内有效）。", field(&f, "login"))
                 }
             };
-            rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK)
-                .await
+            admin_page_saying(&st, &headers, notice).await
         }
         Err(e) => {
             let fields = HashMap::from([("grant_login".to_string(), field(&f, "login"))]);
@@ -654,6 +653,11 @@ pub async fn revoke(
     settle(result, &st, "/admin", &headers, f).await
 }
 
+/// The administration page again, with what was done said at its top.
+async fn admin_page_saying(st: &AppState, headers: &HeaderMap, notice: String) -> Response {
+    rerender(st, "/admin", headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK).await
+}
+
 /// What the administrator is told about a new setup code: where it went, or (handed over in
 /// person) the code itself, on this response only.
 fn setup_notice(what: &str, delivery: staff::Delivery) -> String {
@@ -692,8 +696,7 @@ pub async fn create_staff(
     match result {
         Ok(delivery) => {
             let notice = setup_notice("账号已创建。", delivery);
-            rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK)
-                .await
+            admin_page_saying(&st, &headers, notice).await
         }
         Err(e) => rejected(&st, "/admin", &headers, f, e).await,
     }
@@ -718,10 +721,7 @@ pub async fn reissue_setup_code(
     .await;
     match result {
         Ok((delivery, dropped)) => {
-            let dropped: Vec<&str> = dropped
-                .iter()
-                .filter_map(|g| app::cases::GRANTS.iter().find(|x| x.0 == g.as_str()).map(|x| x.1))
-                .collect();
+            let dropped: Vec<&str> = dropped.iter().filter_map(|g| app::cases::grant_label(g)).collect();
             let what = if dropped.is_empty() {
                 "已重新签发。".to_string()
             } else {
@@ -731,8 +731,7 @@ pub async fn reissue_setup_code(
                 )
             };
             let notice = setup_notice(&what, delivery);
-            rerender(&st, "/admin", &headers, FormEcho { notice: Some(notice), ..Default::default() }, StatusCode::OK)
-                .await
+            admin_page_saying(&st, &headers, notice).await
         }
         Err(e) => rejected(&st, "/admin", &headers, f, e).await,
     }

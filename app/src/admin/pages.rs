@@ -89,7 +89,7 @@ pub fn AdminPage() -> impl IntoView {
                             <h3>"等待批准的授权"</h3>
                             <ul class="proposals">
                                 {proposals.into_iter().map(|p| {
-                                    let label = crate::cases::GRANTS.iter().find(|x| x.0 == p.grant).map(|x| x.1).unwrap_or("");
+                                    let label = crate::cases::grant_label(&p.grant).unwrap_or("");
                                     let own = p.proposed_by == Some(me);
                                     let id = p.id.to_string();
                                     view! {
@@ -114,7 +114,7 @@ pub fn AdminPage() -> impl IntoView {
                         {(!granted.is_empty()).then(|| view! {
                             <ul class="grants">
                                 {granted.into_iter().map(|g| {
-                                    let label = crate::cases::GRANTS.iter().find(|x| x.0 == g.grant).map(|x| x.1).unwrap_or("");
+                                    let label = crate::cases::grant_label(&g.grant).unwrap_or("");
                                     view! {
                                         <li>
                                             {format!("{}（{}）：{} · {}起", g.display_name, g.login, label, crate::clock::format_date(g.granted_at))}

@@ -399,7 +399,7 @@ fn describe(detail: &str) -> String {
     };
     let mut parts = Vec::new();
     if let Some(g) = map.get("grant").and_then(|v| v.as_str()) {
-        parts.push(crate::cases::GRANTS.iter().find(|x| x.0 == g).map(|x| x.1).unwrap_or(g).to_string());
+        parts.push(crate::cases::grant_label(g).unwrap_or(g).to_string());
     }
     for (key, label) in [
         ("agency", "单位"),

@@ -34,6 +34,11 @@ pub const GRANTS: [(&str, &str); 3] = [
     ("reveal_identity", "查看提出人身份"),
 ];
 
+/// The name for people of a power in [`GRANTS`], if it is one.
+pub fn grant_label(grant: &str) -> Option<&'static str> {
+    GRANTS.iter().find(|g| g.0 == grant).map(|g| g.1)
+}
+
 /// What kind of case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
