@@ -111,18 +111,7 @@ async fn an_officer_cannot_approve_powers_and_the_operator_only_proposes_them() 
 /// Someone with the database but not the key: the administration record's guards dropped, then
 /// `sql` run.
 async fn tamper(app: &TestApp, sql: &[&str]) {
-    let pg = app.database_url.starts_with("postgres");
-    for trigger in ["admin_events_no_update", "admin_events_no_delete"] {
-        let drop = if pg {
-            format!("DROP TRIGGER IF EXISTS {trigger} ON admin_events")
-        } else {
-            format!("DROP TRIGGER IF EXISTS {trigger}")
-        };
-        sqlx::query(&drop).execute(&app.db).await.unwrap();
-    }
-    for s in sql {
-        sqlx::query(s).execute(&app.db).await.unwrap();
-    }
+    crate::cases::tamper_with(app, "admin_events", sql).await
 }
 
 #[tokio::test]

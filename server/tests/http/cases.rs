@@ -763,12 +763,18 @@ pub(crate) fn verify_record(app: &TestApp, checkpoint: Option<&str>) -> (bool, S
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
-/// Someone with the database but not the key: the record's guards dropped, then `sql` run.
+/// Someone with the database but not the key: the case record's guards dropped, then `sql` run.
 async fn tamper(app: &TestApp, sql: &[&str]) {
+    tamper_with(app, "case_events", sql).await
+}
+
+/// Someone with the database but not the key: the guards of the record `table` (`case_events`,
+/// `admin_events`) dropped, then `sql` run.
+pub(crate) async fn tamper_with(app: &TestApp, table: &str, sql: &[&str]) {
     let pg = app.database_url.starts_with("postgres");
-    for trigger in ["case_events_no_update", "case_events_no_delete"] {
+    for trigger in [format!("{table}_no_update"), format!("{table}_no_delete")] {
         let drop = if pg {
-            format!("DROP TRIGGER IF EXISTS {trigger} ON case_events")
+            format!("DROP TRIGGER IF EXISTS {trigger} ON {table}")
         } else {
             format!("DROP TRIGGER IF EXISTS {trigger}")
         };
