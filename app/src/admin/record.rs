@@ -142,8 +142,9 @@ pub async fn note_if_changed(db: &AnyPool, key: &CaseKey, step: Step) -> AppResu
         sqlx::query_scalar("SELECT e.state FROM admin_events e JOIN admin_chain h ON h.seq = e.seq WHERE h.id = 1")
             .fetch_optional(&mut *tx)
             .await?;
-    if last.as_deref() != Some(powers_digest(&mut tx).await?.as_str()) {
-        append(&mut tx, key, step).await?;
+    let state = powers_digest(&mut tx).await?;
+    if last.as_deref() != Some(state.as_str()) {
+        append_with_state(&mut tx, key, step, state).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -170,13 +171,23 @@ fn digest(
 
 /// Append a step inside the caller's transaction, after the step's own changes.
 pub async fn append(conn: &mut AnyConnection, key: &CaseKey, step: Step) -> Result<i64, sqlx::Error> {
+    let state = powers_digest(&mut *conn).await?;
+    append_with_state(conn, key, step, state).await
+}
+
+/// [`append`], with the digest of who may do what after the step already worked out.
+async fn append_with_state(
+    conn: &mut AnyConnection,
+    key: &CaseKey,
+    step: Step,
+    state: String,
+) -> Result<i64, sqlx::Error> {
     let (seq, prev): (i64, String) =
         sqlx::query_as("UPDATE admin_chain SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
             .fetch_one(&mut *conn)
             .await?;
     let at = crate::clock::now();
     let detail = step.detail.to_string();
-    let state = powers_digest(&mut *conn).await?;
     let action = step.action.as_str();
     let hash = digest(key, &prev, seq, at, step.actor_id, action, step.target_id, &detail, &state);
     sqlx::query(
