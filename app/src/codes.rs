@@ -46,6 +46,11 @@ pub fn crockford_groups(groups: usize) -> String {
     chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
+/// Normalise what someone typed as a receipt number.
+pub fn normalise_receipt(raw: &str) -> String {
+    raw.trim().to_uppercase().replace(['O'], "0").replace(['I', 'L'], "1")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

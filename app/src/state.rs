@@ -23,7 +23,7 @@ pub struct AppState {
     /// Public address of the site for links in e-mail (no trailing `/`); empty: paths only.
     pub public_url: String,
     /// The case key, deadlines and attachment folder.
-    pub cases: std::sync::Arc<crate::cases::store::CaseConfig>,
+    pub cases: std::sync::Arc<crate::cases::config::CaseConfig>,
     /// The data folder (embedded database, index, attachments) and the free space below which it
     /// counts as full: the health check fails and uploads are refused before they are read.
     pub data_dir: std::path::PathBuf,

@@ -324,8 +324,8 @@ impl Config {
     }
 
     /// What the case store needs from the configuration.
-    pub fn case_config(&self) -> Result<app::cases::store::CaseConfig, String> {
-        Ok(app::cases::store::CaseConfig {
+    pub fn case_config(&self) -> Result<app::cases::config::CaseConfig, String> {
+        Ok(app::cases::config::CaseConfig {
             key: self.case_key()?,
             periods: self.periods.clone(),
             attachments: self.attachments_dir(),

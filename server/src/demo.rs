@@ -10,7 +10,7 @@ const WASTE: &str = include_str!("demo/waste.txt");
 const PARKING: &str = include_str!("demo/parking.txt");
 
 /// Load the demo data once (a second call changes nothing).
-pub async fn load(db: &AnyPool, cases: &app::cases::store::CaseConfig) -> AppResult<()> {
+pub async fn load(db: &AnyPool, cases: &app::cases::config::CaseConfig) -> AppResult<()> {
     let done: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM agencies WHERE name = '市司法局'").fetch_optional(db).await?;
     if done.is_some() {
@@ -272,7 +272,7 @@ async fn answer_parking(
 /// anonymous report waiting for the petition office.
 async fn demo_cases(
     db: &AnyPool,
-    cfg: &app::cases::store::CaseConfig,
+    cfg: &app::cases::config::CaseConfig,
     officer: &CurrentUser,
     transport: &CurrentUser,
     city: &CurrentUser,

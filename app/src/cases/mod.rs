@@ -4,6 +4,8 @@
 pub mod attachments;
 #[cfg(feature = "ssr")]
 pub mod chain;
+#[cfg(feature = "ssr")]
+pub mod config;
 pub mod deadlines;
 pub mod pages;
 #[cfg(feature = "ssr")]

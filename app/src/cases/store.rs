@@ -1,7 +1,8 @@
 //! Cases in the database: filing, who may see and do what, each step with its deadline and its
 //! entry in the hash-chained record, the filer's view by number and query code.
 use super::chain::{self, Step};
-use super::deadlines::{Calendar, CalendarDay, DayKind, Periods};
+use super::config::CaseConfig;
+use super::deadlines::{Calendar, CalendarDay, DayKind};
 use super::screen::{Screen, Units};
 use super::seal::{to_hex, CaseKey};
 use super::{CaseKind, CaseStatus, Decision, Filed, Filing, PetitionKind, Progress, PublicStep, Stage};
@@ -10,16 +11,6 @@ use crate::clock::{self, Date};
 use crate::error::{AppError, AppResult};
 use serde_json::json;
 use sqlx::{AnyConnection, AnyPool};
-use std::path::PathBuf;
-
-/// What the case store needs besides the database: the key that seals identities and keys the
-/// record, the deadline of each step, and where attachments are kept.
-#[derive(Debug, Clone)]
-pub struct CaseConfig {
-    pub key: CaseKey,
-    pub periods: Periods,
-    pub attachments: PathBuf,
-}
 
 /// The holiday calendar as the administrator keeps it.
 pub async fn calendar(db: impl sqlx::AnyExecutor<'_>) -> AppResult<Calendar> {
@@ -44,8 +35,7 @@ fn new_query_code() -> String {
 /// copy of the database alone does not let anyone try codes offline.
 fn code_hash(key: &CaseKey, code: &str) -> String {
     // Read the way receipt numbers are (case, O/0, I/L/1), hyphens and spaces ignored.
-    let code: String =
-        crate::comments::store::normalise_receipt(code).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let code: String = crate::codes::normalise_receipt(code).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     to_hex(&key.mac(format!("query-code:{code}").as_bytes()))
 }
 

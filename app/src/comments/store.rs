@@ -13,11 +13,6 @@ pub fn new_receipt(now: i64) -> String {
     format!("YJ-{year}-{}", crate::codes::crockford_groups(3))
 }
 
-/// Normalise what someone typed as a receipt number.
-pub fn normalise_receipt(raw: &str) -> String {
-    raw.trim().to_uppercase().replace(['O'], "0").replace(['I', 'L'], "1")
-}
-
 /// Submit a comment; it is committed before the receipt is returned.
 pub async fn submit(
     db: &AnyPool,
@@ -180,7 +175,7 @@ pub async fn by_receipt(db: &AnyPool, receipt: &str, viewer: Option<&CurrentUser
     if receipt.len() > 64 {
         return Err(AppError::NotFound);
     }
-    let receipt = normalise_receipt(receipt);
+    let receipt = crate::codes::normalise_receipt(receipt);
     let row: Option<OwnRow> =
         sqlx::query_as(&format!("{OWN_SQL} WHERE m.receipt = $1")).bind(&receipt).fetch_optional(db).await?;
     let row = row.ok_or(AppError::NotFound)?;
