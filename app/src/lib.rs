@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod admin;
 pub mod cases;
+#[cfg(feature = "ssr")]
+pub mod changes;
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod codes;

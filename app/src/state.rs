@@ -1,5 +1,6 @@
 //! Server state shared with pages and server functions through context, never a global.
-use crate::accounts::{store, CurrentUser};
+use crate::accounts::store;
+use crate::accounts::user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use axum::extract::FromRef;
 use axum::http::HeaderMap;

@@ -1,5 +1,5 @@
 //! Shared page pieces: header with navigation, error pages with the right status, badges.
-use crate::accounts::{CurrentUser, Role};
+use crate::accounts::user::{CurrentUser, Role};
 use crate::consultations::Status;
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -61,7 +61,7 @@ pub async fn load(db: &AnyPool, cases: &app::cases::config::CaseConfig) -> AppRe
         .bind(parking)
         .execute(&mut *tx)
         .await?;
-    app::search::documents::record_change(&mut tx, "consultation", parking).await?;
+    app::changes::record_change(&mut tx, "consultation", parking).await?;
     tx.commit().await?;
     let citizens = [citizen(db, "13800000001", "热心市民小陈").await?, citizen(db, "13800000002", "骑手老刘").await?];
     let samples: [(i64, &str, &str, bool); 8] = [
@@ -205,7 +205,7 @@ async fn insert_comment(
     .fetch_one(db)
     .await?;
     let mut conn = db.acquire().await?;
-    app::search::documents::record_change(&mut conn, "comment", id).await?;
+    app::changes::record_change(&mut conn, "comment", id).await?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! Account storage: password hashing, registration, login and database-backed sessions.
-use super::{CurrentUser, Role};
+use super::user::{CurrentUser, Role};
 use crate::error::{AppError, AppResult, FieldError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};

@@ -27,7 +27,7 @@ pub struct Agency {
 pub struct StaffAccount {
     pub id: i64,
     pub display_name: String,
-    pub role: crate::accounts::Role,
+    pub role: crate::accounts::user::Role,
     pub agency_name: String,
     /// The holder has set a password of their own (with a setup code).
     pub set_up: bool,
@@ -76,7 +76,7 @@ pub struct LogLine {
 #[server(endpoint = "admin_grants")]
 pub async fn admin_grants() -> Result<(Vec<Granted>, Vec<Proposal>, i64), AppError> {
     let user = crate::state::require_viewer().await?;
-    user.require(crate::accounts::Role::Admin)?;
+    user.require(crate::accounts::user::Role::Admin)?;
     let st = crate::state::state()?;
     Ok((powers::granted(&st.db).await?, powers::open_proposals(&st.db).await?, user.id))
 }
@@ -85,7 +85,7 @@ pub async fn admin_grants() -> Result<(Vec<Granted>, Vec<Proposal>, i64), AppErr
 #[server(endpoint = "admin_log")]
 pub async fn admin_log(page: u32) -> Result<(Vec<LogLine>, i64), AppError> {
     let user = crate::state::require_viewer().await?;
-    user.require(crate::accounts::Role::Admin)?;
+    user.require(crate::accounts::user::Role::Admin)?;
     let page = crate::paging::check(Some(page))?;
     let st = crate::state::state()?;
     record::log(&st.db, page).await
@@ -95,7 +95,7 @@ pub async fn admin_log(page: u32) -> Result<(Vec<LogLine>, i64), AppError> {
 #[server(endpoint = "admin_overview")]
 pub async fn admin_overview() -> Result<(Vec<Agency>, Vec<StaffAccount>), AppError> {
     let user = crate::state::require_viewer().await?;
-    user.require(crate::accounts::Role::Admin)?;
+    user.require(crate::accounts::user::Role::Admin)?;
     let st = crate::state::state()?;
     Ok((store::agencies(&st.db).await?, store::staff(&st.db).await?))
 }

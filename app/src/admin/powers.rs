@@ -4,7 +4,7 @@
 //! another administrator approves. Every step goes into the administration record.
 use super::record::{self, Action, Step};
 use super::{Granted, Proposal};
-use crate::accounts::{CurrentUser, Role};
+use crate::accounts::user::{CurrentUser, Role};
 use crate::cases::seal::CaseKey;
 use crate::clock;
 use crate::error::{AppError, AppResult};

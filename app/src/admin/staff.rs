@@ -6,7 +6,7 @@
 //! spent, and the record says when.
 use super::record::{self, Action, Step};
 use crate::accounts::store::{hash_password, insert_user, normalise_login, one_time_password, random_hex, sha256_hex};
-use crate::accounts::{CurrentUser, Role};
+use crate::accounts::user::{CurrentUser, Role};
 use crate::cases::seal::CaseKey;
 use crate::clock;
 use crate::error::{AppError, AppResult};

@@ -1,7 +1,7 @@
 //! Agency and staff listing and creation.
 use super::record::{self, Action, Step};
 use super::{Agency, StaffAccount};
-use crate::accounts::{CurrentUser, Role};
+use crate::accounts::user::{CurrentUser, Role};
 use crate::cases::seal::CaseKey;
 use crate::error::{AppError, AppResult};
 use sqlx::AnyPool;

@@ -1,52 +1,16 @@
 //! Comments on a draft or one of its articles: submission with receipts, moderation, publication.
 pub mod pages;
+pub mod status;
 #[cfg(feature = "ssr")]
 pub mod store;
 
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+pub use status::CommentStatus;
 
 /// Longest comment accepted, in characters.
 pub const MAX_CHARS: usize = 5000;
-
-/// Moderation state of a comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CommentStatus {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-impl CommentStatus {
-    /// Stored form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommentStatus::Pending => "pending",
-            CommentStatus::Approved => "approved",
-            CommentStatus::Rejected => "rejected",
-        }
-    }
-
-    /// Parse the stored form.
-    pub fn parse(s: &str) -> CommentStatus {
-        match s {
-            "approved" => CommentStatus::Approved,
-            "rejected" => CommentStatus::Rejected,
-            _ => CommentStatus::Pending,
-        }
-    }
-
-    /// Name shown to people.
-    pub fn label(self) -> &'static str {
-        match self {
-            CommentStatus::Pending => "待审核",
-            CommentStatus::Approved => "已公开",
-            CommentStatus::Rejected => "未予公开",
-        }
-    }
-}
 
 /// A published comment as the public sees it: no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,7 +35,7 @@ pub struct OwnComment {
     pub moderation_reason: Option<String>,
     pub created_at: i64,
     /// The agency's answer, once its adoption report is published.
-    pub disposition: Option<crate::feedback::Disposition>,
+    pub disposition: Option<crate::comments::status::Disposition>,
     pub disposition_reason: Option<String>,
 }
 

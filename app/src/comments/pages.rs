@@ -1,10 +1,10 @@
 //! Comment pages: write a comment, see the receipt and the answer, read published comments.
 use super::{lookup_receipt, my_comments, public_comments, OwnComment, MAX_CHARS};
-use crate::accounts::Role;
+use crate::accounts::user::Role;
 use crate::clock::format_datetime;
+use crate::comments::status::Disposition;
 use crate::consultations::{get_consultation, pages::route_id, Detail, Status};
 use crate::error::AppError;
-use crate::feedback::Disposition;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
 use crate::ui::{query, viewer_resource, ErrorView, Loading, TextArea};
 use leptos::prelude::*;

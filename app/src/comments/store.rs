@@ -1,10 +1,10 @@
 //! Comment storage: the window check, receipts, moderation in the agency's own scope.
 use super::{CommentStatus, OwnComment, PublicComment, MAX_CHARS};
-use crate::accounts::{CurrentUser, Role};
+use crate::accounts::user::{CurrentUser, Role};
+use crate::changes::record_change;
 use crate::clock;
 use crate::consultations::Status;
 use crate::error::{AppError, AppResult};
-use crate::search::documents::record_change;
 use sqlx::AnyPool;
 
 /// A fresh receipt number, e.g. `YJ-2026-7KQ3-M9XD-2PWE` (60 random bits).
@@ -154,20 +154,20 @@ const OWN_SQL: &str = "SELECT m.receipt, c.id, c.title, ar.anchor, ar.label, m.b
      FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
      LEFT JOIN adoption_reports r ON r.consultation_id = c.id";
 
-fn own(r: OwnRow) -> OwnComment {
-    OwnComment {
+fn own(r: OwnRow) -> AppResult<OwnComment> {
+    Ok(OwnComment {
         receipt: r.0,
         consultation_id: r.1,
         consultation_title: r.2,
         article_anchor: r.3,
         article_label: r.4,
         body: r.5,
-        status: CommentStatus::parse(&r.6),
+        status: CommentStatus::stored(&r.6)?,
         moderation_reason: r.7,
         created_at: r.8,
-        disposition: r.10.as_deref().and_then(crate::feedback::Disposition::parse),
+        disposition: crate::comments::status::Disposition::stored(r.10.as_deref())?,
         disposition_reason: r.11,
-    }
+    })
 }
 
 /// A comment by receipt: the author's own, or an anonymous one (the receipt is then the only key).
@@ -180,8 +180,8 @@ pub async fn by_receipt(db: &AnyPool, receipt: &str, viewer: Option<&CurrentUser
         sqlx::query_as(&format!("{OWN_SQL} WHERE m.receipt = $1")).bind(&receipt).fetch_optional(db).await?;
     let row = row.ok_or(AppError::NotFound)?;
     match (row.9, viewer) {
-        (None, _) => Ok(own(row)),
-        (Some(author), Some(v)) if author == v.id => Ok(own(row)),
+        (None, _) => own(row),
+        (Some(author), Some(v)) if author == v.id => own(row),
         (Some(_), None) => Err(AppError::Unauthorized),
         // Someone else's comment looks exactly like a missing one.
         (Some(_), Some(_)) => Err(AppError::NotFound),
@@ -195,7 +195,7 @@ pub async fn by_author(db: &AnyPool, user: &CurrentUser) -> AppResult<Vec<OwnCom
             .bind(user.id)
             .fetch_all(db)
             .await?;
-    Ok(rows.into_iter().map(own).collect())
+    rows.into_iter().map(own).collect()
 }
 
 /// Approve or reject (with a reason) a pending comment of the staff member's own agency.

@@ -1,7 +1,7 @@
 //! Consultation storage: creation with structure parsing and the 30-day rule, listing, reading.
 use super::structure::{parse_draft, BlockKind};
 use super::{Article, Detail, Kind, Status, Summary};
-use crate::accounts::CurrentUser;
+use crate::accounts::user::CurrentUser;
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError};
 use sqlx::AnyPool;
@@ -132,7 +132,7 @@ pub async fn create(db: &AnyPool, staff: &CurrentUser, input: &NewConsultation) 
             .execute(&mut *tx)
             .await?;
     }
-    crate::search::documents::record_change(&mut tx, "consultation", id).await?;
+    crate::changes::record_change(&mut tx, "consultation", id).await?;
     tx.commit().await?;
     tracing::info!(consultation = id, agency, articles = parsed.blocks.len(), "consultation created");
     Ok(id)

@@ -4,7 +4,7 @@ use super::{
     adoption_report, load_review_queue, Disposition, QueueEntry, QueueFilter, QueuedComment, Report, ReviewQueue, Tally,
 };
 use crate::clock::{format_date, format_datetime};
-use crate::comments::CommentStatus;
+use crate::comments::status::CommentStatus;
 use crate::consultations::pages::route_id;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};

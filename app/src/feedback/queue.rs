@@ -4,8 +4,8 @@ use super::{
     ArticleCount, Disposition, DispositionChange, QueueCounts, QueueEntry, QueueFilter, QueuedComment, ReviewQueue,
     QUEUE_PAGE,
 };
-use crate::accounts::CurrentUser;
-use crate::comments::CommentStatus;
+use crate::accounts::user::CurrentUser;
+use crate::comments::status::CommentStatus;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use sqlx::AnyPool;
@@ -93,17 +93,18 @@ async fn lights(db: &AnyPool, consultation: i64) -> AppResult<Vec<Light>> {
     .bind(consultation)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, article, status, disposition, group, created_at)| Light {
-            id,
-            article,
-            status: CommentStatus::parse(&status),
-            disposition: disposition.as_deref().and_then(Disposition::parse),
-            group: group.unwrap_or(id),
-            created_at,
+    rows.into_iter()
+        .map(|(id, article, status, disposition, group, created_at)| {
+            Ok(Light {
+                id,
+                article,
+                status: CommentStatus::stored(&status)?,
+                disposition: Disposition::stored(disposition.as_deref())?,
+                group: group.unwrap_or(id),
+                created_at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The articles of a consultation: (id, anchor, label), in order.
@@ -345,22 +346,24 @@ async fn bodies(db: &AnyPool, ids: &[i64]) -> AppResult<Vec<QueuedComment>> {
         q = q.bind(*id);
     }
     let mut history = changes(db, ids).await?;
-    Ok(q.fetch_all(db)
+    q.fetch_all(db)
         .await?
         .into_iter()
-        .map(|r| QueuedComment {
-            history: history.remove(&r.0).unwrap_or_default(),
-            id: r.0,
-            article_anchor: r.1,
-            article_label: r.2,
-            body: r.3,
-            status: CommentStatus::parse(&r.4),
-            moderation_reason: r.5,
-            created_at: r.6,
-            disposition: r.7.as_deref().and_then(Disposition::parse),
-            disposition_reason: r.8,
+        .map(|r| {
+            Ok(QueuedComment {
+                history: history.remove(&r.0).unwrap_or_default(),
+                id: r.0,
+                article_anchor: r.1,
+                article_label: r.2,
+                body: r.3,
+                status: CommentStatus::stored(&r.4)?,
+                moderation_reason: r.5,
+                created_at: r.6,
+                disposition: Disposition::stored(r.7.as_deref())?,
+                disposition_reason: r.8,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The recorded answer changes of a few comments (who, when, old → new), oldest first.
@@ -378,15 +381,13 @@ async fn changes(db: &AnyPool, ids: &[i64]) -> AppResult<HashMap<i64, Vec<Dispos
     }
     let mut by_comment: HashMap<i64, Vec<DispositionChange>> = HashMap::new();
     for (comment, changed_by, changed_at, old, new, new_reason) in q.fetch_all(db).await? {
-        if let Some(new) = Disposition::parse(&new) {
-            by_comment.entry(comment).or_default().push(DispositionChange {
-                changed_by,
-                changed_at,
-                old: old.as_deref().and_then(Disposition::parse),
-                new,
-                new_reason,
-            });
-        }
+        by_comment.entry(comment).or_default().push(DispositionChange {
+            changed_by,
+            changed_at,
+            old: Disposition::stored(old.as_deref())?,
+            new: AppError::stored(Disposition::parse(&new), "disposition", &new)?,
+            new_reason,
+        });
     }
     Ok(by_comment)
 }

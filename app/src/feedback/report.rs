@@ -2,9 +2,9 @@
 //! notifications to commenters, and the report's figures, comments and revised-draft comparison.
 use super::revised;
 use super::{ArticleTally, Disposition, Report, ReportComment, Tally, PRINT_PAGE, REPORT_PAGE};
-use crate::accounts::CurrentUser;
+use crate::accounts::user::CurrentUser;
+use crate::changes::record_change;
 use crate::error::{AppError, AppResult};
-use crate::search::documents::record_change;
 use sqlx::AnyPool;
 use std::collections::HashMap;
 
@@ -220,13 +220,14 @@ struct Counted {
 }
 
 /// Add a group of approved comments to a tally (people are added apart: see [`participants`]).
-fn add(t: &mut Tally, c: &Counted) {
+fn add(t: &mut Tally, c: &Counted) -> AppResult<()> {
     let n = u64::try_from(c.comments).unwrap_or(0);
     t.comments += n;
-    match c.disposition.as_deref().and_then(Disposition::parse) {
+    match Disposition::stored(c.disposition.as_deref())? {
         Some(d) => t.by_disposition[Disposition::ALL.iter().position(|x| *x == d).unwrap_or(0)] += n,
         None => t.unanswered += n,
     }
+    Ok(())
 }
 
 /// The tallies of a consultation's approved comments, as a whole and per article (by id), each
@@ -257,9 +258,9 @@ async fn tallies(db: &AnyPool, consultation: i64) -> AppResult<(Tally, HashMap<O
     let mut overall = Tally::default();
     let mut by_article: HashMap<Option<i64>, Tally> = HashMap::new();
     for g in &groups {
-        add(&mut overall, g);
+        add(&mut overall, g)?;
         let t = by_article.entry(g.article_id).or_default();
-        add(t, g);
+        add(t, g)?;
         t.participants += u64::try_from(g.anonymous).unwrap_or(0);
         overall.participants += u64::try_from(g.anonymous).unwrap_or(0);
     }
@@ -379,18 +380,19 @@ async fn report_comments(db: &AnyPool, consultation: i64, page: u32, per_page: u
     .bind(offset)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, article_anchor, article_label, body, created_at, disposition, reason)| ReportComment {
-            id,
-            article_anchor,
-            article_label,
-            body,
-            created_at,
-            disposition: disposition.as_deref().and_then(Disposition::parse),
-            reason,
+    rows.into_iter()
+        .map(|(id, article_anchor, article_label, body, created_at, disposition, reason)| {
+            Ok(ReportComment {
+                id,
+                article_anchor,
+                article_label,
+                body,
+                created_at,
+                disposition: Disposition::stored(disposition.as_deref())?,
+                reason,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The CSV's first line (with the byte-order mark spreadsheets need); `NotFound` unless the
@@ -429,7 +431,7 @@ pub async fn csv_chunk(
     let Some(last) = rows.last().map(|r| (r.0, r.1)) else { return Ok(None) };
     let mut out = String::new();
     for (_, id, label, body, created_at, disposition, reason) in rows {
-        let disposition = disposition.as_deref().and_then(Disposition::parse);
+        let disposition = Disposition::stored(disposition.as_deref())?;
         let cells = [
             id.to_string(),
             label.unwrap_or_else(|| "全文".into()),

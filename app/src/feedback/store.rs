@@ -1,8 +1,8 @@
 //! Dispositions in the database: set (for one comment or many), with every change recorded.
 use super::Disposition;
-use crate::accounts::CurrentUser;
+use crate::accounts::user::CurrentUser;
+use crate::changes::record_change;
 use crate::error::{AppError, AppResult};
-use crate::search::documents::record_change;
 use sqlx::AnyPool;
 
 /// The longest reason accepted.

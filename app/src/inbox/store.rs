@@ -1,6 +1,6 @@
 //! Messages in the database: listed per user, marked read.
 use super::Notification;
-use crate::accounts::CurrentUser;
+use crate::accounts::user::CurrentUser;
 use crate::error::AppResult;
 use sqlx::AnyPool;
 

@@ -3,17 +3,6 @@ use super::index::Fields;
 use sqlx::AnyPool;
 use tantivy::{doc, TantivyDocument};
 
-/// Record that an entity changed; call inside the same transaction as the change.
-pub async fn record_change(conn: &mut sqlx::AnyConnection, entity: &str, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO search_changes (entity, entity_id, created_at) VALUES ($1, $2, $3)")
-        .bind(entity)
-        .bind(id)
-        .bind(crate::clock::now())
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// The documents that now represent one changed entity, and the term that removes the old ones.
 pub struct Replacement {
     pub delete_field: tantivy::schema::Field,
@@ -62,7 +51,7 @@ pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
     let (id, agency, cid, title, anchor, label, body, status, created_at, disposition, reason) = row;
     let title = format!("{title} · {}", label.unwrap_or_else(|| "全文".into()));
     // A published answer is searchable with the comment, reason included.
-    let body = match disposition.as_deref().and_then(crate::feedback::Disposition::parse) {
+    let body = match disposition.as_deref().and_then(crate::comments::status::Disposition::parse) {
         Some(d) => format!("{body}\n【答复】{}{}", d.label(), reason.map(|r| format!("：{r}")).unwrap_or_default()),
         None => body,
     };

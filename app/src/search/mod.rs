@@ -106,9 +106,9 @@ pub async fn run_search(params: SearchParams) -> Result<SearchResults, AppError>
 pub async fn search_for(
     st: &crate::state::AppState,
     params: &SearchParams,
-    viewer: Option<&crate::accounts::CurrentUser>,
+    viewer: Option<&crate::accounts::user::CurrentUser>,
 ) -> Result<SearchResults, AppError> {
-    use crate::accounts::Role;
+    use crate::accounts::user::Role;
     use query::Audience;
     if params.q.chars().count() > 200 {
         return Err(AppError::field("q", "搜索词不能超过200字"));

@@ -152,7 +152,7 @@ fn FacetList(title: &'static str, items: Vec<(String, String)>) -> impl IntoView
 
 #[component]
 fn HitView(h: Hit) -> impl IntoView {
-    let status = h.status.as_deref().map(|s| crate::comments::CommentStatus::parse(s).label());
+    let status = h.status.as_deref().and_then(crate::comments::status::CommentStatus::parse).map(|s| s.label());
     view! {
         <li class="hit">
             <p class="meta">
