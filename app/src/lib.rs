@@ -1,5 +1,7 @@
 //! The Leptos application: pages and components, plus (with `ssr`) the domain they call into.
 #![recursion_limit = "256"]
+// `unwrap` only in tests: a failure in the running service is an error with a message, never a panic.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod accounts;
 pub mod admin;
@@ -69,7 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/consultations/:id") view=consultations::pages::ConsultationPage ssr=SsrMode::Async />
                     <Route path=path!("/consultations/:id/comments") view=comments::pages::PublicCommentsPage ssr=SsrMode::Async />
                     <Route path=path!("/consultations/:id/comment") view=comments::pages::CommentFormPage ssr=SsrMode::Async />
-                    <Route path=path!("/consultations/:id/report") view=feedback::pages::ReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/consultations/:id/report") view=feedback::report_pages::ReportPage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=search::pages::SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/receipts") view=comments::pages::ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=comments::pages::MyCommentsPage ssr=SsrMode::Async />
@@ -81,7 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=consultations::pages::StaffHomePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/new") view=consultations::pages::NewConsultationPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/:id") view=feedback::pages::ReviewPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/consultations/:id/report") view=feedback::pages::ReportEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/consultations/:id/report") view=feedback::report_pages::ReportEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/cases/new") view=cases::pages::NewCasePage ssr=SsrMode::Async />
                     <Route path=path!("/cases/new/:kind") view=cases::pages::FileCasePage ssr=SsrMode::Async />

@@ -1,4 +1,5 @@
 //! `canyu`: serve the platform, apply migrations, manage the administrator, load demo data.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 use clap::{Parser, Subcommand};
 use server::config::Config;
 use std::path::PathBuf;

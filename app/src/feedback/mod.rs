@@ -8,6 +8,7 @@ pub mod pages;
 pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod report;
+pub mod report_pages;
 #[cfg(feature = "ssr")]
 pub mod revised;
 #[cfg(feature = "ssr")]
