@@ -142,14 +142,13 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="loading">"加载中…"</p> }
 }
 
+/// Everything but RFC 3986's unreserved characters.
+const NOT_UNRESERVED: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 /// Percent-encode a value for a query string (everything but unreserved characters).
 pub fn encode_query(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(s, NOT_UNRESERVED).to_string()
 }
 
 /// A non-empty query-string parameter of the current page.
@@ -160,7 +159,15 @@ pub fn query(name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + 
 
 #[cfg(test)]
 mod tests {
-    use super::escape_text;
+    use super::{encode_query, escape_text};
+
+    #[test]
+    fn a_search_typed_with_symbols_travels_in_a_link_exactly() {
+        assert_eq!(
+            encode_query("电动车 a&b=c/d?e#f+g~h.i_j-k%"),
+            "%E7%94%B5%E5%8A%A8%E8%BD%A6%20a%26b%3Dc%2Fd%3Fe%23f%2Bg~h.i_j-k%25"
+        );
+    }
 
     #[test]
     fn typed_markup_becomes_text_that_reads_back_exactly() {
