@@ -19,6 +19,8 @@ pub mod error;
 pub mod feedback;
 pub mod forms;
 pub mod inbox;
+#[cfg(feature = "ssr")]
+pub mod ledger;
 pub mod paging;
 pub mod search;
 #[cfg(feature = "ssr")]

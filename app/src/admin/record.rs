@@ -3,9 +3,9 @@
 //! key like the case record. Each entry also carries a digest of every power held after its step,
 //! so a power written straight into the database (or an entry cut off the end) fails
 //! `canyu verify-record`.
-use crate::cases::chain::{Break, GENESIS};
 use crate::cases::seal::{to_hex, CaseKey};
 use crate::error::AppResult;
+use crate::ledger::{self, Break, Link, Record};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, AnyPool};
 
@@ -250,64 +250,24 @@ pub async fn verify(
 ) -> Result<Result<i64, Break>, sqlx::Error> {
     let (head_seq, head_hash) = head(db).await?;
     let brk = |seq: i64, why: String| Ok(Err(Break { seq, case_id: None, why }));
-    if let Some((seq, _)) = &anchor {
-        if *seq > head_seq {
-            return brk(
-                head_seq + 1,
-                format!(
-                    "the administration record ends at entry {head_seq}, but the checkpoint vouches for entry {seq}"
-                ),
-            );
-        }
-    }
-    let (count, low): (i64, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), MIN(seq) FROM admin_events WHERE seq <= $1")
-            .bind(head_seq)
-            .fetch_one(db)
-            .await?;
-    if count != head_seq || low.is_some_and(|l| l < 1) {
-        return brk(1, format!("the administration record has {count} entries up to entry {head_seq}"));
-    }
     type Row = (i64, i64, Option<i64>, String, Option<i64>, String, String, String, String);
-    let mut expected_prev = GENESIS.to_string();
-    let mut expected_seq = 1;
+    let record = Record {
+        table: "admin_events",
+        columns: "seq, at, actor_id, action, target_id, detail, state, prev_hash, hash",
+        entry: "administration entry",
+    };
     let mut last_state = None;
     let mut four_eyes = FourEyes::default();
-    while expected_seq <= head_seq {
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT seq, at, actor_id, action, target_id, detail, state, prev_hash, hash
-             FROM admin_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000",
-        )
-        .bind(expected_seq)
-        .bind(head_seq)
-        .fetch_all(db)
-        .await?;
-        if rows.is_empty() {
-            break;
-        }
-        for (seq, at, actor, action, target, detail, state, prev, hash) in rows {
-            if seq != expected_seq {
-                return brk(expected_seq, format!("administration entry {expected_seq} is missing"));
-            }
-            if prev != expected_prev {
-                return brk(seq, "the administration entry does not name the previous entry's hash".into());
-            }
-            if digest(key, &prev, seq, at, actor, &action, target, &detail, &state) != hash {
-                return brk(seq, "the administration entry's contents do not match its hash".into());
-            }
-            if anchor.as_ref().is_some_and(|(s, h)| *s == seq && *h != hash) {
-                return brk(seq, "the administration entry differs from the one the checkpoint vouches for".into());
-            }
-            if let Err(why) = four_eyes.check(actor, &action, target, &detail) {
-                return brk(seq, why);
-            }
-            expected_prev = hash;
-            expected_seq += 1;
-            last_state = Some(state);
-        }
-    }
-    if head_seq != expected_seq - 1 || head_hash != expected_prev {
-        return brk(expected_seq, format!("the administration record should end at entry {head_seq}"));
+    let walked = ledger::walk(db, &record, (head_seq, &head_hash), anchor.as_ref(), |row: Row| {
+        let (seq, at, actor, action, target, detail, state, prev, hash) = row;
+        let computed = digest(key, &prev, seq, at, actor, &action, target, &detail, &state);
+        let own_check = four_eyes.check(actor, &action, target, &detail);
+        last_state = Some(state);
+        Link { seq, case_id: None, prev, hash, computed, own_check }
+    })
+    .await?;
+    if let Err(b) = walked {
+        return Ok(Err(b));
     }
     let mut conn = db.acquire().await?;
     let now = powers_digest(&mut conn).await?;

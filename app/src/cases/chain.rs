@@ -5,8 +5,7 @@ use super::seal::{to_hex, CaseKey};
 use sqlx::AnyConnection;
 use sqlx::AnyPool;
 
-/// The hash before the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+use crate::ledger::{self, Break, Link, Record};
 
 /// One step to record.
 #[derive(Debug, Clone)]
@@ -154,15 +153,6 @@ pub async fn append(conn: &mut AnyConnection, key: &CaseKey, step: &Step<'_>) ->
     Ok(seq)
 }
 
-/// Where the chain breaks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Break {
-    /// The first entry that does not follow from the one before (or where one is missing).
-    pub seq: i64,
-    pub case_id: Option<i64>,
-    pub why: String,
-}
-
 /// A signed checkpoint of the record's head, for the operator to keep outside the database (a
 /// ticket, another machine, paper): `canyu-record:<entry>:<hash>:<mac>`. Given back to the check,
 /// it proves the record still reaches that entry with that content, so cutting entries off the
@@ -196,14 +186,6 @@ pub async fn verify(
 ) -> Result<Result<i64, Break>, sqlx::Error> {
     let (head_seq, head_hash): (i64, String) =
         sqlx::query_as("SELECT seq, hash FROM case_chain WHERE id = 1").fetch_one(db).await?;
-    if let Some((seq, _)) = &anchor {
-        if *seq > head_seq {
-            let why = format!(
-                "the record ends at entry {head_seq}, but the checkpoint vouches for entry {seq}: entries were removed"
-            );
-            return Ok(Err(Break { seq: head_seq + 1, case_id: None, why }));
-        }
-    }
     match walk(db, key, head_seq, &head_hash, anchor.as_ref()).await? {
         Ok(n) => match cases_match(db).await? {
             Ok(()) => Ok(Ok(n)),
@@ -213,7 +195,7 @@ pub async fn verify(
     }
 }
 
-/// The chain itself: numbered 1..=head, each entry naming the one before and matching its hash.
+/// The chain itself, walked by the walk both records share, each entry's hash recomputed here.
 async fn walk(
     db: &AnyPool,
     key: &CaseKey,
@@ -222,58 +204,18 @@ async fn walk(
     anchor: Option<&(i64, String)>,
 ) -> Result<Result<i64, Break>, sqlx::Error> {
     type Row = (i64, i64, i64, Option<i64>, String, String, i64, String, String, String, Option<String>);
-    // Every entry is numbered 1..=head: anything else in the table (an entry numbered outside the
-    // chain, say) is a break too.
-    let (count, low): (i64, Option<i64>) = sqlx::query_as("SELECT COUNT(*), MIN(seq) FROM case_events WHERE seq <= $1")
-        .bind(head_seq)
-        .fetch_one(db)
-        .await?;
-    if count != head_seq || low.is_some_and(|l| l < 1) {
-        let why = format!("the record has {count} entries up to entry {head_seq}");
-        return Ok(Err(Break { seq: low.unwrap_or(1).min(1), case_id: None, why }));
-    }
-    let mut expected_prev = GENESIS.to_string();
-    let mut expected_seq = 1;
-    while expected_seq <= head_seq {
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT seq, case_id, at, actor_id, action, status, public, detail, prev_hash, hash, state
-             FROM case_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000",
-        )
-        .bind(expected_seq)
-        .bind(head_seq)
-        .fetch_all(db)
-        .await?;
-        if rows.is_empty() {
-            break;
-        }
-        for (seq, case_id, at, actor, action, status, public, detail, prev, hash, state) in rows {
-            let fail = |why: &str| Ok(Err(Break { seq: expected_seq, case_id: Some(case_id), why: why.to_string() }));
-            if seq != expected_seq {
-                return fail(&format!("entry {expected_seq} is missing"));
-            }
-            if prev != expected_prev {
-                return fail("it does not name the previous entry's hash");
-            }
-            let own =
-                digest(key, &prev, seq, case_id, at, actor, &action, &status, public != 0, &detail, state.as_deref());
-            if own != hash {
-                return fail("its contents do not match its hash");
-            }
-            if anchor.is_some_and(|(s, h)| *s == seq && *h != hash) {
-                return fail("it differs from the entry the checkpoint vouches for");
-            }
-            expected_prev = hash;
-            expected_seq += 1;
-        }
-    }
-    if head_seq != expected_seq - 1 || head_hash != expected_prev {
-        return Ok(Err(Break {
-            seq: expected_seq,
-            case_id: None,
-            why: format!("the chain should end at entry {head_seq}"),
-        }));
-    }
-    Ok(Ok(expected_seq - 1))
+    let record = Record {
+        table: "case_events",
+        columns: "seq, case_id, at, actor_id, action, status, public, detail, prev_hash, hash, state",
+        entry: "entry",
+    };
+    ledger::walk(db, &record, (head_seq, head_hash), anchor, |row: Row| {
+        let (seq, case_id, at, actor, action, status, public, detail, prev, hash, state) = row;
+        let computed =
+            digest(key, &prev, seq, case_id, at, actor, &action, &status, public != 0, &detail, state.as_deref());
+        Link { seq, case_id: Some(case_id), prev, hash, computed, own_check: Ok(()) }
+    })
+    .await
 }
 
 /// Every case has entries, and is what its last entry says it became: a case's facts, channel,

@@ -262,7 +262,7 @@ async fn checking_the_record_writes_nothing_and_does_not_restart_an_emptied_reco
         &app,
         &[
             "DELETE FROM admin_events",
-            &format!("UPDATE admin_chain SET seq = 0, hash = '{}'", app::cases::chain::GENESIS),
+            &format!("UPDATE admin_chain SET seq = 0, hash = '{}'", app::ledger::GENESIS),
         ],
     )
     .await;

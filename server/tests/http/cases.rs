@@ -881,7 +881,7 @@ async fn the_record_check_finds_swapped_identities_and_entries_cut_off_or_all_de
         &app,
         &[
             "DELETE FROM case_events",
-            &format!("UPDATE case_chain SET seq = 0, hash = '{}'", app::cases::chain::GENESIS),
+            &format!("UPDATE case_chain SET seq = 0, hash = '{}'", app::ledger::GENESIS),
         ],
     )
     .await;
