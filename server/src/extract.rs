@@ -164,3 +164,44 @@ pub fn unreadable() -> AppError {
 pub fn lenient<'de, D: Deserializer<'de>, T: FromStr>(d: D) -> Result<Option<T>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.and_then(|s| s.parse().ok()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::header;
+
+    #[derive(Debug, Default, Deserialize, PartialEq)]
+    #[serde(default)]
+    struct Agency {
+        name: String,
+        #[serde(deserialize_with = "lenient")]
+        parent_id: Option<i64>,
+        ticked: Option<String>,
+    }
+
+    async fn post(body: &'static str) -> FormPost<Agency> {
+        let req = Request::post("/admin/agencies")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        FormPost::from_request(req, &()).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_form_missing_fields_or_with_a_bad_number_is_read_with_defaults_not_refused() {
+        let mut form = post("parent_id=abc").await;
+        assert_eq!(form.input().unwrap(), Agency { name: String::new(), parent_id: None, ticked: None });
+        assert_eq!(form.fields.get("parent_id").map(String::as_str), Some("abc"), "kept to echo back as typed");
+    }
+
+    #[tokio::test]
+    async fn a_repeated_field_counts_once_the_last_as_sent_and_text_survives_whole() {
+        let mut form = post("name=a&name=%E5%B8%82+%E5%B1%80%2B%26%0D%0A&parent_id=7&ticked=").await;
+        let agency = form.input().unwrap();
+        assert_eq!(agency.name, "市 局+&\r\n");
+        assert_eq!(agency.parent_id, Some(7));
+        assert_eq!(agency.ticked.as_deref(), Some(""), "a box sent empty is still sent");
+        assert_eq!(form.fields["name"], "市 局+&\r\n");
+    }
+}
