@@ -10,7 +10,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-/// The signed-in administrator, within the submission limit.
+/// The signed-in administrator, within the submission limit. The domain checks the role again;
+/// this early return keeps a non-administrator from using up the submission limit.
 fn admin(user: Result<SignedIn, Refusal>, limits: &Limits) -> Result<CurrentUser, AppError> {
     let SignedIn(user) = user?;
     user.require(Role::Admin)?;
