@@ -1,16 +1,20 @@
 //! The server: configuration, database, HTTP application, demo data; `main.rs` is the CLI.
 pub mod api;
-pub mod case_forms;
+pub mod case_actions;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod extract;
+pub mod forms;
 pub mod guard;
+pub mod health;
 pub mod jobs;
 pub mod listen;
 pub mod mail;
-pub mod pages;
+pub mod render;
 pub mod respond;
 pub mod secret;
+pub mod session;
 pub mod web;
 
 use app::search::indexer::Search;

@@ -42,11 +42,21 @@ pub fn add_retry_after(e: &AppError, headers: &mut HeaderMap) {
 
 /// An error for a request outside a page flow: JSON if the client asked for it, else plain Chinese text.
 pub fn error_response(req_headers: &HeaderMap, e: AppError) -> Response {
-    let wants_json = req_headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"))
-        || req_headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"));
-    if wants_json {
+    if wants_json(req_headers) {
         return ApiError(e).into_response();
     }
+    plain_error(e)
+}
+
+/// Whether a request asked for JSON (by `Accept`, or by sending it).
+pub fn wants_json(req_headers: &HeaderMap) -> bool {
+    let says_json =
+        |name| req_headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).is_some_and(|v| v.contains("json"));
+    says_json(header::ACCEPT) || says_json(header::CONTENT_TYPE)
+}
+
+/// An error as plain Chinese text, with its status.
+pub fn plain_error(e: AppError) -> Response {
     let mut res = (status(&e), [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response();
     add_retry_after(&e, res.headers_mut());
     res

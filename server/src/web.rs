@@ -1,12 +1,13 @@
-//! The HTTP application: pages, form posts, the JSON API, static files, health and guards.
+//! The HTTP application assembled: pages, form posts, the JSON API, static files, health, and the
+//! layers every request passes (guards, deadlines, headers, logging).
 use crate::config::Config;
+use crate::forms::{accounts, admin, cases, comments, consultations, feedback, inbox, upload};
 use crate::guard::{self, Limiters};
-use crate::{api, case_forms, pages};
+use crate::{api, health, render, session};
 use app::state::AppState;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware;
-use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use leptos::prelude::provide_context;
@@ -27,40 +28,40 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
     let deadline =
         |secs: u64| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(secs.max(1)));
     let uploads = Router::new()
-        .route("/cases/new/{kind}", post(case_forms::file).layer(DefaultBodyLimit::max(case_forms::MAX_FILING_BYTES)))
-        .layer(middleware::from_fn(|req, next| refuse_announced_over(case_forms::MAX_FILING_BYTES, req, next)))
+        .route("/cases/new/{kind}", post(cases::file).layer(DefaultBodyLimit::max(upload::MAX_FILING_BYTES)))
+        .layer(middleware::from_fn(|req, next| refuse_announced_over(upload::MAX_FILING_BYTES, req, next)))
         .layer(deadline(cfg.http.upload_timeout_secs));
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/register", post(pages::register))
-        .route("/login", post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/account/password", post(pages::change_password))
-        .route("/consultations/{id}/comment", post(pages::comment))
-        .route("/receipts", post(pages::receipt_lookup))
-        .route("/me/cases", post(pages::my_case))
-        .route("/staff/consultations/new", post(pages::new_consultation))
-        .route("/staff/comments/{id}/moderate", post(pages::moderate))
-        .route("/staff/comments/{id}/dispose", post(pages::dispose))
-        .route("/staff/consultations/{id}/dispose", post(pages::dispose_many))
-        .route("/staff/comments/{id}/split", post(pages::split))
-        .route("/staff/consultations/{id}/report", post(pages::report))
-        .route("/consultations/{id}/report.csv", get(pages::report_csv))
-        .route("/inbox/read", post(pages::inbox_read))
-        .route("/cases/track", post(case_forms::track))
-        .route("/cases/rating", post(case_forms::rate))
-        .route("/cases/review", post(case_forms::review))
-        .route("/staff/cases/{id}/actions", post(case_forms::act))
-        .route("/staff/cases/{id}/files/{file}", get(case_forms::attachment))
-        .route("/admin/agencies", post(pages::create_agency))
-        .route("/admin/staff", post(pages::create_staff))
-        .route("/admin/grants", post(pages::grant))
-        .route("/admin/grants/revoke", post(pages::revoke))
-        .route("/admin/grants/approve", post(pages::decide_grant))
-        .route("/admin/grants/refuse", post(pages::decide_grant))
-        .route("/admin/staff/setup-code", post(pages::reissue_setup_code))
-        .route("/account/setup", post(pages::setup_account))
-        .route("/admin/agencies/parent", post(pages::set_parent))
+        .route("/healthz", get(health::healthz))
+        .route("/register", post(accounts::register))
+        .route("/login", post(accounts::login))
+        .route("/logout", post(accounts::logout))
+        .route("/account/password", post(accounts::change_password))
+        .route("/account/setup", post(accounts::setup_account))
+        .route("/consultations/{id}/comment", post(comments::comment))
+        .route("/receipts", post(comments::receipt_lookup))
+        .route("/staff/comments/{id}/moderate", post(comments::moderate))
+        .route("/staff/consultations/new", post(consultations::new_consultation))
+        .route("/staff/comments/{id}/dispose", post(feedback::dispose))
+        .route("/staff/consultations/{id}/dispose", post(feedback::dispose_many))
+        .route("/staff/comments/{id}/split", post(feedback::split))
+        .route("/staff/consultations/{id}/report", post(feedback::report))
+        .route("/consultations/{id}/report.csv", get(feedback::report_csv))
+        .route("/inbox/read", post(inbox::read_all))
+        .route("/me/cases", post(cases::my_case))
+        .route("/cases/track", post(cases::track))
+        .route("/cases/rating", post(cases::rate))
+        .route("/cases/review", post(cases::review))
+        .route("/staff/cases/{id}/actions", post(cases::act))
+        .route("/staff/cases/{id}/files/{file}", get(cases::attachment))
+        .route("/admin/agencies", post(admin::create_agency))
+        .route("/admin/agencies/parent", post(admin::set_parent))
+        .route("/admin/staff", post(admin::create_staff))
+        .route("/admin/staff/setup-code", post(admin::reissue_setup_code))
+        .route("/admin/grants", post(admin::grant))
+        .route("/admin/grants/revoke", post(admin::revoke))
+        .route("/admin/grants/approve", post(admin::decide_grant))
+        .route("/admin/grants/refuse", post(admin::decide_grant))
         .merge(api::routes())
         .leptos_routes_with_context(
             &state,
@@ -72,8 +73,8 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .layer(middleware::from_fn(|req, next| refuse_announced_over(BODY_LIMIT, req, next)))
         .layer(deadline(cfg.http.request_timeout_secs))
         .merge(uploads)
-        .layer(middleware::from_fn_with_state(state.clone(), look_up_viewer))
-        .layer(middleware::from_fn(retry_stalled_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), session::look_up_viewer))
+        .layer(middleware::from_fn(render::retry_stalled_pages))
         .layer(Extension(limiters))
         .layer(middleware::from_fn(guard::same_origin_only))
         // Inside the header layers, so the error envelope it makes gets the security headers too.
@@ -93,63 +94,6 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .layer(middleware::from_fn(private_responses_are_not_stored))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
-}
-
-/// A request for a page (rendered by Leptos), not a form post, the API, a static file or health.
-fn is_page(req: &axum::extract::Request) -> bool {
-    let path = req.uri().path();
-    matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD)
-        && !["/api/", "/pkg/", "/healthz"].iter().any(|p| path.starts_with(p))
-}
-
-/// Look up the signed-in user once per page request, before anything renders. Form posts and the
-/// API look the user up themselves, once.
-async fn look_up_viewer(
-    State(st): State<AppState>,
-    mut req: axum::extract::Request,
-    next: middleware::Next,
-) -> axum::response::Response {
-    if is_page(&req) {
-        pages::attach_viewer(&st, &mut req).await;
-    }
-    next.run(req).await
-}
-
-/// A page render that has not finished after this long has stalled: renders take milliseconds, and
-/// a render waiting on a busy database gives up sooner (5 s for a pooled connection).
-pub const RENDER_STALL: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Render a page again when the render stalls. Leptos 0.8's server rendering very rarely leaves a
-/// `<Suspense>` waiting for a task that has already finished (measured: 3 of about 25,000 page loads
-/// under the test suite's load; cf. leptos#4851, #4673). A page is a read, so rendering it again
-/// is safe; the stalled render is dropped.
-async fn retry_stalled_pages(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
-    if !is_page(&req) {
-        return next.run(req).await;
-    }
-    let (parts, _) = req.into_parts();
-    render_patiently(parts, RENDER_STALL, |req| next.clone().run(req)).await
-}
-
-/// Render a page request; a render not finished within `stall` is dropped and rendered once more,
-/// without a limit the second time.
-pub async fn render_patiently<F, Fut>(
-    parts: axum::http::request::Parts,
-    stall: std::time::Duration,
-    render: F,
-) -> axum::response::Response
-where
-    F: Fn(axum::extract::Request) -> Fut,
-    Fut: std::future::Future<Output = axum::response::Response>,
-{
-    let request = || axum::extract::Request::from_parts(parts.clone(), axum::body::Body::empty());
-    match tokio::time::timeout(stall, render(request())).await {
-        Ok(res) => res,
-        Err(_) => {
-            tracing::warn!(path = parts.uri.path(), "page render stalled; rendering it again");
-            render(request()).await
-        }
-    }
 }
 
 /// The largest body of a form post or API call (axum's default limit, which the extractors apply).
@@ -200,32 +144,6 @@ async fn private_responses_are_not_stored(
     res
 }
 
-/// 200 when the database answers and takes a write (an I/O fault fails the write) and the data
-/// folder has more free space than the floor; 503 otherwise, so a balancer stops sending
-/// submissions here until it is fixed. The search
-/// index's state is reported beside it: a failing indexer degrades search, not the service.
-async fn healthz(State(st): State<AppState>) -> impl IntoResponse {
-    let probe = sqlx::query("UPDATE health_probe SET checked_at = $1 WHERE id = 1").bind(app::clock::now());
-    let database = match probe.execute(&st.db).await {
-        Ok(_) => "ok",
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed: the database does not take writes");
-            "unavailable"
-        }
-    };
-    let disk = if st.disk_low() { "low" } else { "ok" };
-    let search = st.search.health();
-    let healthy = database == "ok" && disk == "ok";
-    let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let body = serde_json::json!({
-        "status": if !healthy { "unavailable" } else if search.failing.is_some() { "degraded" } else { "ok" },
-        "database": database,
-        "disk": disk,
-        "search": search,
-    });
-    (status, axum::Json(body))
-}
-
 /// One log line per request: method, route, status, time. The route is the template
 /// (`/api/v1/cases/{number}/rating`), never the path itself (see `guard::loggable_path`).
 async fn log_request(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
@@ -235,28 +153,4 @@ async fn log_request(req: axum::extract::Request, next: middleware::Next) -> axu
     let res = next.run(req).await;
     tracing::info!(%method, path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
     res
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    #[tokio::test]
-    async fn a_stalled_render_is_dropped_and_rendered_again() {
-        let (parts, _) = axum::http::Request::builder().uri("/me").body(()).unwrap().into_parts();
-        let calls = AtomicUsize::new(0);
-        let res = render_patiently(parts, std::time::Duration::from_millis(50), |_| {
-            let first = calls.fetch_add(1, Ordering::SeqCst) == 0;
-            async move {
-                if first {
-                    std::future::pending::<()>().await;
-                }
-                StatusCode::OK.into_response()
-            }
-        })
-        .await;
-        assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(calls.load(Ordering::SeqCst), 2, "the first render stalled, the second answered");
-    }
 }

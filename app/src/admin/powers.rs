@@ -26,7 +26,9 @@ pub enum Actor<'a> {
 }
 
 impl Actor<'_> {
-    fn id(&self) -> AppResult<Option<i64>> {
+    /// The actor's id for the record, once an administrator is checked to be one (`Forbidden`
+    /// otherwise); the operator has none. Every change to powers starts here.
+    fn checked_id(&self) -> AppResult<Option<i64>> {
         match self {
             Actor::Admin(u) => {
                 u.require(Role::Admin)?;
@@ -84,7 +86,7 @@ async fn insert_grant(conn: &mut AnyConnection, user: i64, grant: &str, by: Opti
 /// Ask for a power for a staff account (by login): granted at once when one administrator
 /// suffices, otherwise proposed for another administrator to approve.
 pub async fn request(db: &AnyPool, key: &CaseKey, by: Actor<'_>, login: &str, grant: &str) -> AppResult<Outcome> {
-    let actor = by.id()?;
+    let actor = by.checked_id()?;
     known_grant(grant)?;
     let mut tx = crate::db::begin_write(db).await?;
     let user = grantee(&mut tx, login).await?;
@@ -209,7 +211,7 @@ pub async fn decide(db: &AnyPool, key: &CaseKey, admin: &CurrentUser, proposal: 
 
 /// Take a power back from an account (one administrator, or the operator, suffices).
 pub async fn revoke(db: &AnyPool, key: &CaseKey, by: Actor<'_>, login: &str, grant: &str) -> AppResult<()> {
-    let actor = by.id()?;
+    let actor = by.checked_id()?;
     known_grant(grant)?;
     let mut tx = crate::db::begin_write(db).await?;
     let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")

@@ -290,3 +290,44 @@ async fn replacing_a_record_entry_is_refused_like_deleting_one() {
         assert!(res.is_err() || seq_one == 0, "{table}: REPLACE slipped past the delete guard");
     }
 }
+
+/// The signed-in user behind a login, as the domain sees them.
+async fn current_user(app: &TestApp, login: &str) -> app::accounts::CurrentUser {
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE login = $1").bind(login).fetch_one(&app.db).await.unwrap();
+    app::accounts::store::user(&app.db, id).await.unwrap()
+}
+
+#[tokio::test]
+async fn only_an_administrator_gives_decides_or_takes_back_a_power_however_the_domain_is_called() {
+    use app::admin::powers::{self, Actor};
+    use app::error::AppError;
+    let app = TestApp::spawn().await;
+    let (_, officer_agency) = app.account("市信访局", Role::PetitionOfficer, &["legal_channel"]).await;
+    let (staff, staff_agency) = app.staff("某区住建局").await;
+    let officer_login = format!("staff{officer_agency}@gov.example");
+    let key = app.key();
+    for actor_login in [format!("staff{staff_agency}@gov.example"), officer_login.clone()] {
+        let actor = current_user(&app, &actor_login).await;
+        let asked = powers::request(&app.db, &key, Actor::Admin(&actor), &officer_login, "discipline_channel").await;
+        assert!(matches!(asked, Err(AppError::Forbidden)), "{actor_login} may not propose a power: {asked:?}");
+        let taken = powers::revoke(&app.db, &key, Actor::Admin(&actor), &officer_login, "legal_channel").await;
+        assert!(matches!(taken, Err(AppError::Forbidden)), "{actor_login} may not take one back: {taken:?}");
+    }
+    assert!(holds(&app, &officer_login, "legal_channel").await, "the power is still held");
+    assert!(!holds(&app, &officer_login, "discipline_channel").await);
+
+    // A proposal the operator made is not decided by a staff member either.
+    powers::request(&app.db, &key, Actor::Operator, &officer_login, "reveal_identity").await.unwrap();
+    let proposal: i64 = open_proposal(&app).await.parse().unwrap();
+    let staff_user = current_user(&app, &format!("staff{staff_agency}@gov.example")).await;
+    let decided = powers::decide(&app.db, &key, &staff_user, proposal, true).await;
+    assert!(matches!(decided, Err(AppError::Forbidden)), "{decided:?}");
+    assert!(!holds(&app, &officer_login, "reveal_identity").await);
+
+    // Through the form, the same refusal.
+    let res =
+        app.post_form(&staff, "/admin/grants/revoke", &[("login", &officer_login), ("grant", "legal_channel")]).await;
+    assert_eq!(res.status(), 403);
+    assert!(holds(&app, &officer_login, "legal_channel").await);
+}

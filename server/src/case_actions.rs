@@ -1,0 +1,81 @@
+//! What the case form and the case API share: a staff action on a case, carried out the same way
+//! from both, and the rate limit on looking a case up by number and query code.
+use crate::extract::Limits;
+use app::accounts::CurrentUser;
+use app::cases::store::{self, Identity, Triage, UnitAction};
+use app::error::AppError;
+use app::state::AppState;
+use serde::{Deserialize, Serialize};
+
+/// Case numbers with query codes are tried no faster than submissions are made, per address (not
+/// per case: counting per case would let anyone use up the filer's own allowance).
+pub fn check_lookup(limits: &Limits) -> Result<(), AppError> {
+    limits.submit(None)
+}
+
+/// One staff action on a case; `action` names it, the other fields are its own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CaseAction {
+    pub action: String,
+    pub unit: Option<i64>,
+    pub due_on: Option<String>,
+    pub note: String,
+    pub reason: String,
+    pub channel: String,
+    pub body: String,
+    pub days: Option<u32>,
+    pub decision: String,
+    pub text: String,
+    pub basis: String,
+    /// The completion report of an assigned (交办) case, with `decide`.
+    pub report: String,
+}
+
+/// What a staff action gave back: the filer's identity (`reveal`), or only that it was done. As
+/// JSON: `{"identity": {…}}` or `{"ok": true}`.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Performed {
+    Revealed { identity: Identity },
+    Done { ok: bool },
+}
+
+/// Carry out a staff action (the domain checks who may).
+pub async fn perform(st: &AppState, user: &CurrentUser, id: i64, a: CaseAction) -> Result<Performed, AppError> {
+    let cfg = &st.cases;
+    let db = &st.db;
+    match a.action.as_str() {
+        "route" | "transfer" | "assign" => {
+            let unit = a.unit.ok_or_else(|| AppError::field("unit", "请选择责任单位"))?;
+            let assign = a.action == "assign";
+            store::triage(db, cfg, user, id, Triage::Route { unit, assign, due_on: a.due_on, note: a.note }).await?
+        }
+        "not_accept" => {
+            store::triage(db, cfg, user, id, Triage::NotAccept { reason: a.reason, channel: a.channel }).await?
+        }
+        "legal" => store::triage(db, cfg, user, id, Triage::Legal { body: a.body, note: a.note }).await?,
+        "discipline" => store::triage(db, cfg, user, id, Triage::Discipline { note: a.note }).await?,
+        "concerns" => {
+            let unit = a.unit.ok_or_else(|| AppError::field("concerned_agency_id", "请选择被举报单位"))?;
+            store::triage(db, cfg, user, id, Triage::Concerns { unit }).await?
+        }
+        "accept" => store::unit_act(db, cfg, user, id, UnitAction::Accept).await?,
+        "object" => store::unit_act(db, cfg, user, id, UnitAction::Object { reason: a.reason }).await?,
+        "extend" => {
+            let days = a.days.ok_or_else(|| AppError::field("days", "请填写延长的天数"))?;
+            store::unit_act(db, cfg, user, id, UnitAction::Extend { days, reason: a.reason }).await?
+        }
+        "decide" => {
+            let decision = UnitAction::Decide { decision: a.decision, text: a.text, basis: a.basis, report: a.report };
+            store::unit_act(db, cfg, user, id, decision).await?
+        }
+        "decide_review" => store::decide_review(db, cfg, user, id, &a.decision, &a.text, &a.basis).await?,
+        "terminate" => store::terminate(db, cfg, user, id, &a.reason).await?,
+        "supervise" => store::supervise(db, cfg, user, id, &a.note).await?,
+        "answer_supervision" => store::answer_supervision(db, cfg, user, id, &a.note).await?,
+        "reveal" => return Ok(Performed::Revealed { identity: store::reveal(db, cfg, user, id, &a.reason).await? }),
+        _ => return Err(AppError::field("action", "未知的操作")),
+    }
+    Ok(Performed::Done { ok: true })
+}

@@ -1,0 +1,283 @@
+//! Form posts of the case pages: filing (multipart, with attachments), following a case by number
+//! and query code, one's own case by number, and the staff actions. Each acts, then redirects or
+//! re-renders the page.
+use super::common::{see_other, Page};
+use super::upload::read_multipart;
+use crate::case_actions::{check_lookup, perform, CaseAction, Performed};
+use crate::extract::{lenient, typed, FormPost, Limits, Refusal, SignedIn, Viewer};
+use app::cases::Filing;
+use app::error::AppError;
+use app::forms::FormEcho;
+use axum::extract::{Multipart, Path};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The text fields of a filing (`anonymous`: a ticked box, sent only when ticked).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct FilingForm {
+    petition_kind: Option<String>,
+    matter: String,
+    facts: String,
+    request: String,
+    #[serde(deserialize_with = "lenient")]
+    concerned_agency_id: Option<i64>,
+    concerned_unit: String,
+    document_title: String,
+    document_number: String,
+    name: String,
+    phone: String,
+    email: String,
+    address: String,
+    anonymous: Option<String>,
+}
+
+impl FilingForm {
+    fn into_filing(self, kind: String) -> Filing {
+        Filing {
+            kind,
+            petition_kind: self.petition_kind,
+            matter: self.matter,
+            facts: self.facts,
+            request: self.request,
+            concerned_agency_id: self.concerned_agency_id,
+            concerned_unit: self.concerned_unit,
+            document_title: self.document_title,
+            document_number: self.document_number,
+            name: self.name,
+            phone: self.phone,
+            email: self.email,
+            address: self.address,
+            anonymous: self.anonymous.is_some(),
+        }
+    }
+}
+
+/// POST /cases/new/{kind}: file a case. The number and query code are shown on the response
+/// itself (never in a URL), once the case is stored. The rate limit is checked before the body is
+/// read; the body is read part by part within its limits.
+pub async fn file(
+    page: Page,
+    user: Result<Viewer, Refusal>,
+    limits: Limits,
+    Path(kind): Path<String>,
+    form: Multipart,
+) -> Response {
+    let path = format!("/cases/new/{kind}");
+    let mut fields = HashMap::new();
+    let result = async {
+        let Viewer(user) = user?;
+        limits.submit(user.as_ref())?;
+        if page.st.disk_low() {
+            tracing::error!("case filing refused: the data folder is below its free-space floor");
+            return Err(AppError::Unavailable);
+        }
+        let _slot = limits.limiters.upload_slot(limits.ip)?;
+        let files = read_multipart(form, &mut fields, limits.limiters.min_upload_rate).await?;
+        if user.is_none() {
+            limits.limiters.check_anonymous_upload(files.iter().map(|f| f.1.len()).sum())?;
+        }
+        let filing = typed::<FilingForm>(&fields)?.into_filing(kind.clone());
+        app::cases::store::file(&page.st.db, &page.st.cases, user.as_ref(), &filing, &files).await
+    }
+    .await;
+    match result {
+        Ok(filed) => {
+            let values = vec![
+                ("filed_number".to_string(), filed.number),
+                ("filed_code".to_string(), filed.query_code),
+                ("filed_repeats".to_string(), filed.repeats.unwrap_or_default()),
+            ];
+            page.rerender(&path, FormEcho { values, ..Default::default() }, StatusCode::CREATED).await
+        }
+        Err(AppError::Unauthorized) => see_other(&format!("/login?next={}", app::ui::encode_query(&path))),
+        Err(e) => page.rejected(&path, fields, e).await,
+    }
+}
+
+/// A case's number and query code, and what the filer typed with them.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct Track {
+    number: String,
+    code: String,
+    comment: String,
+    reason: String,
+    #[serde(deserialize_with = "lenient")]
+    score: Option<i64>,
+}
+
+/// Re-render the progress page for a number and code, with a notice or an error.
+async fn track_page(page: &Page, f: &Track, notice: Option<String>, err: Option<AppError>) -> Response {
+    let values = [("number", &f.number), ("code", &f.code), ("comment", &f.comment), ("reason", &f.reason)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let status = err
+        .as_ref()
+        .map(|e| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST))
+        .unwrap_or(StatusCode::OK);
+    let errors = err.as_ref().map(|e| e.field_errors()).unwrap_or_default();
+    let echo = FormEcho { values, errors, notice };
+    let mut res = page.rerender("/cases/track", echo, status).await;
+    if let Some(e) = &err {
+        crate::respond::add_retry_after(e, res.headers_mut());
+    }
+    res
+}
+
+/// The progress page after a filer's action: with `done` as the notice, or with the error.
+async fn settle_track(page: &Page, f: &Track, result: Result<(), AppError>, done: &str) -> Response {
+    match result {
+        Ok(()) => track_page(page, f, Some(done.to_string()), None).await,
+        Err(e) => track_page(page, f, None, Some(e)).await,
+    }
+}
+
+/// The fields of a lookup form, or (unreadable) none: the page shows the error with empty fields.
+fn track_fields(form: &mut FormPost<Track>) -> (Track, Result<(), AppError>) {
+    match form.input() {
+        Ok(f) => (f, Ok(())),
+        Err(e) => (Track::default(), Err(e)),
+    }
+}
+
+/// POST /cases/track: show a case's progress (the code never goes into a URL).
+pub async fn track(page: Page, limits: Limits, mut form: FormPost<Track>) -> Response {
+    let (f, readable) = track_fields(&mut form);
+    match check_lookup(&limits).and(readable) {
+        Ok(()) => track_page(&page, &f, None, None).await,
+        Err(e) => track_page(&page, &Track::default(), None, Some(e)).await,
+    }
+}
+
+/// POST /cases/rating: the filer rates the handling.
+pub async fn rate(page: Page, limits: Limits, mut form: FormPost<Track>) -> Response {
+    let (f, readable) = track_fields(&mut form);
+    let result = async {
+        check_lookup(&limits)?;
+        readable?;
+        let score = f.score.ok_or_else(|| AppError::field("score", "请选择1至5分"))?;
+        app::cases::store::rate(&page.st.db, &page.st.cases, &f.number, &f.code, score, &f.comment).await
+    }
+    .await;
+    settle_track(&page, &f, result, "感谢您的评价。").await
+}
+
+/// POST /cases/review: the filer asks for a review (复查) or re-review (复核).
+pub async fn review(page: Page, limits: Limits, mut form: FormPost<Track>) -> Response {
+    let (f, readable) = track_fields(&mut form);
+    let result = async {
+        check_lookup(&limits)?;
+        readable?;
+        app::cases::store::request_review(&page.st.db, &page.st.cases, &f.number, &f.code, &f.reason).await
+    }
+    .await;
+    settle_track(&page, &f, result, "申请已提交。").await
+}
+
+/// The case number typed into the "my cases" form.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct CaseNumber {
+    number: String,
+}
+
+/// POST /me/cases: one of the signed-in citizen's own cases, chosen by number in the body.
+pub async fn my_case(page: Page, mut form: FormPost<CaseNumber>) -> Response {
+    let number: String = form.input().map(|f| f.number).unwrap_or_default().chars().take(64).collect();
+    let echo = FormEcho { values: vec![("number".into(), number)], ..Default::default() };
+    page.rerender("/me/cases", echo, StatusCode::OK).await
+}
+
+/// Fields of a staff action, as the case page's forms send them (see [`CaseAction`]).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct ActForm {
+    action: String,
+    #[serde(deserialize_with = "lenient")]
+    unit: Option<i64>,
+    due_on: Option<String>,
+    note: String,
+    reason: String,
+    channel: String,
+    body: String,
+    #[serde(deserialize_with = "lenient")]
+    days: Option<u32>,
+    decision: String,
+    text: String,
+    basis: String,
+    report: String,
+}
+
+impl From<ActForm> for CaseAction {
+    fn from(f: ActForm) -> CaseAction {
+        CaseAction {
+            action: f.action,
+            unit: f.unit,
+            // A date left empty is no date.
+            due_on: f.due_on.filter(|d| !d.is_empty()),
+            note: f.note,
+            reason: f.reason,
+            channel: f.channel,
+            body: f.body,
+            days: f.days,
+            decision: f.decision,
+            text: f.text,
+            basis: f.basis,
+            report: f.report,
+        }
+    }
+}
+
+/// POST /staff/cases/{id}/actions: one staff action (`action` names it).
+pub async fn act(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    Path(id): Path<i64>,
+    mut form: FormPost<ActForm>,
+) -> Response {
+    let path = format!("/staff/cases/{id}");
+    let result = async {
+        let SignedIn(user) = user?;
+        limits.submit(Some(&user))?;
+        let action = CaseAction::from(form.input()?);
+        perform(&page.st, &user, id, action).await
+    }
+    .await;
+    match result {
+        Ok(Performed::Revealed { identity: who }) => {
+            let notice = if who.name.is_empty() && who.phone.is_empty() && who.email.is_empty() {
+                "该件为匿名提出，没有提出人身份信息。本次查看已记录。".to_string()
+            } else {
+                format!(
+                    "提出人：{} 电话：{} 邮箱：{} 地址：{}（本次查看已记录）",
+                    who.name, who.phone, who.email, who.address
+                )
+            };
+            page.saying(&path, notice).await
+        }
+        Ok(Performed::Done { .. }) => see_other(&path),
+        Err(e) => page.rejected(&path, form.fields, e).await,
+    }
+}
+
+/// GET /staff/cases/{id}/files/{file}: an attachment, for staff who may see the case; always a
+/// download, never shown inline.
+pub async fn attachment(page: Page, Path((id, file)): Path<(i64, String)>, SignedIn(user): SignedIn) -> Response {
+    match app::cases::store::attachment(&page.st.db, &page.st.cases, &user, id, &file).await {
+        Ok((kind, name, bytes)) => {
+            let mut res = bytes.into_response();
+            for (k, v) in app::cases::attachments::download_headers(kind, &name) {
+                if let Ok(v) = HeaderValue::from_str(&v) {
+                    res.headers_mut().insert(k, v);
+                }
+            }
+            res
+        }
+        Err(e) => crate::respond::error_response(&page.headers, e),
+    }
+}

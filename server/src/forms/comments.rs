@@ -1,0 +1,97 @@
+//! Form posts of comments: commenting on a consultation, looking up a receipt, and moderation.
+use super::common::{see_other, Page};
+use crate::extract::{FormPost, Limits, Refusal, SignedIn, Viewer};
+use app::error::AppError;
+use app::forms::FormEcho;
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::Form;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Fields of a comment.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct NewComment {
+    article: String,
+    body: String,
+}
+
+/// POST /consultations/{id}/comment
+pub async fn comment(
+    page: Page,
+    user: Result<Viewer, Refusal>,
+    limits: Limits,
+    Path(id): Path<i64>,
+    mut form: FormPost<NewComment>,
+) -> Response {
+    let result = async {
+        let Viewer(user) = user?;
+        limits.submit(user.as_ref())?;
+        let f = form.input()?;
+        let receipt = app::comments::store::submit(&page.st.db, user.as_ref(), id, Some(&f.article), &f.body).await?;
+        // The receipt page gets the number in a cookie for itself alone, never in the URL.
+        let mut res = see_other("/receipts?new=1");
+        let secure = if page.st.secure_cookies { "; Secure" } else { "" };
+        let cookie = format!(
+            "{}={receipt}; Path=/receipts; HttpOnly; SameSite=Lax; Max-Age=900{secure}",
+            app::state::RECEIPT_COOKIE
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().insert(header::SET_COOKIE, v);
+        }
+        Ok::<_, AppError>(res)
+    }
+    .await;
+    page.settle(result, &format!("/consultations/{id}/comment"), form.fields).await
+}
+
+/// The receipt typed into the lookup form.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct ReceiptNo {
+    no: String,
+}
+
+/// POST /receipts: look up a receipt typed into the form (the number goes in the body, so it stays
+/// out of URLs, history and logs); the receipt page is rendered with it.
+///
+/// Not rate limited, like the GET it replaces: receipt numbers carry about 60 random bits.
+pub async fn receipt_lookup(page: Page, mut form: FormPost<ReceiptNo>) -> Response {
+    let no: String = form.input().map(|f| f.no).unwrap_or_default().chars().take(64).collect();
+    let echo = FormEcho { values: vec![("no".into(), no)], ..Default::default() };
+    page.rerender("/receipts", echo, StatusCode::OK).await
+}
+
+/// Fields of a moderation decision (`decision` is required: without it the post is refused).
+#[derive(Deserialize)]
+pub struct Decision {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    consultation_id: Option<i64>,
+}
+
+/// POST /staff/comments/{id}/moderate
+pub async fn moderate(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    Path(comment): Path<i64>,
+    Form(d): Form<Decision>,
+) -> Response {
+    let result = async {
+        let SignedIn(user) = user?;
+        user.staff_agency()?;
+        limits.submit(Some(&user))?;
+        let approve = d.decision == "approve";
+        let consultation = app::comments::store::moderate(&page.st.db, &user, comment, approve, &d.reason).await?;
+        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
+    }
+    .await;
+    let path = d.consultation_id.map(|c| format!("/staff/consultations/{c}")).unwrap_or_else(|| "/staff".into());
+    let fields = HashMap::from([("comment_id".to_string(), comment.to_string()), ("reason".to_string(), d.reason)]);
+    page.settle(result, &path, fields).await
+}

@@ -1,0 +1,50 @@
+//! Form posts of consultations: staff open a new one.
+use super::common::{see_other, Page};
+use crate::extract::{FormPost, Limits, Refusal, SignedIn};
+use app::consultations::store::{self, NewConsultation};
+use app::error::AppError;
+use axum::response::Response;
+use serde::Deserialize;
+
+/// Fields of a new consultation (`allow_anonymous`: a ticked box, sent only when ticked).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct ConsultationForm {
+    kind: String,
+    title: String,
+    explanation: String,
+    full_text: String,
+    opens_on: String,
+    closes_on: String,
+    short_window_reason: String,
+    allow_anonymous: Option<String>,
+}
+
+/// POST /staff/consultations/new
+pub async fn new_consultation(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    mut form: FormPost<ConsultationForm>,
+) -> Response {
+    let result = async {
+        let SignedIn(user) = user?;
+        user.staff_agency()?;
+        limits.submit(Some(&user))?;
+        let f = form.input()?;
+        let input = NewConsultation {
+            kind: f.kind,
+            title: f.title,
+            explanation: f.explanation,
+            full_text: f.full_text,
+            opens_on: f.opens_on,
+            closes_on: f.closes_on,
+            short_window_reason: f.short_window_reason,
+            allow_anonymous: f.allow_anonymous,
+        };
+        let id = store::create(&page.st.db, &user, &input).await?;
+        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{id}")))
+    }
+    .await;
+    page.settle(result, "/staff/consultations/new", form.fields).await
+}

@@ -1,0 +1,227 @@
+//! Form posts of feedback: the agency's answers to comments (one, or many at once), taking a
+//! comment out of its near-duplicate group, the adoption report, and the report's CSV.
+use super::common::{see_other, Page};
+use crate::extract::{FormPost, Limits, Refusal, SignedIn};
+use app::error::AppError;
+use app::feedback::{pages::queue_href, queue, report, store, Disposition, QueueFilter};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Fields of one answer.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct Answer {
+    consultation_id: String,
+    disposition: String,
+    reason: String,
+}
+
+/// POST /staff/comments/{id}/dispose: the agency's answer to one comment.
+pub async fn dispose(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    Path(comment): Path<i64>,
+    mut form: FormPost<Answer>,
+) -> Response {
+    // A re-rendered page shows the message under this comment's form.
+    form.fields.insert("dispose_id".into(), comment.to_string());
+    let f = form.input();
+    let consultation = f.as_ref().map(|f| f.consultation_id.clone()).unwrap_or_default();
+    let result = async {
+        let SignedIn(user) = user?;
+        user.staff_agency()?;
+        limits.submit(Some(&user))?;
+        let f = f?;
+        let disposition = Disposition::from_field(&f.disposition)?;
+        store::dispose(&page.st.db, &user, &[comment], disposition, &f.reason).await?;
+        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
+    }
+    .await;
+    let path = match consultation.parse::<i64>() {
+        Ok(c) => format!("/staff/consultations/{c}"),
+        Err(_) => "/staff".into(),
+    };
+    page.settle(result, &path, form.fields).await
+}
+
+/// Fields of one answer for many comments: the ticked `ids` (repeated), or the filter's selection
+/// (`scope` "selection" or "group-…") of `expected` comments.
+struct BulkAnswer {
+    scope: String,
+    ticked: Vec<String>,
+    expected: Option<String>,
+    filter: QueueFilter,
+    disposition: String,
+    reason: String,
+}
+
+impl BulkAnswer {
+    fn from_pairs(pairs: &[(String, String)]) -> BulkAnswer {
+        let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        BulkAnswer {
+            scope: value("scope").unwrap_or_default(),
+            ticked: pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v.clone()).collect(),
+            expected: value("expected"),
+            filter: QueueFilter::from_fields(value),
+            disposition: value("disposition").unwrap_or_default(),
+            reason: value("reason").unwrap_or_default(),
+        }
+    }
+
+    fn by_filter(&self) -> bool {
+        self.scope == "selection" || self.scope.starts_with("group-")
+    }
+
+    /// What a re-rendered queue shows in the bulk form.
+    fn echo(&self) -> HashMap<String, String> {
+        let bulk = if self.by_filter() { self.scope.clone() } else { "ticked".into() };
+        HashMap::from([
+            ("bulk".to_string(), bulk),
+            ("ids".to_string(), self.ticked.join(",")),
+            ("disposition".to_string(), self.disposition.clone()),
+            ("reason".to_string(), self.reason.clone()),
+        ])
+    }
+}
+
+/// POST /staff/consultations/{id}/dispose: one answer for many comments. `scope` says which: the
+/// ticked ones (`ids`, repeated), or every published comment the filter fields select (the whole
+/// selection, or one near-duplicate group) — refused if that is no longer the `expected` number.
+pub async fn dispose_many(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    Path(consultation): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let b = BulkAnswer::from_pairs(&pairs);
+    let result = async {
+        let SignedIn(user) = user?;
+        user.staff_agency()?;
+        limits.submit(Some(&user))?;
+        let disposition = Disposition::from_field(&b.disposition)?;
+        let ids: Vec<i64> = if !b.by_filter() {
+            let ids: Vec<i64> = b.ticked.iter().filter_map(|i| i.parse().ok()).collect();
+            if ids.is_empty() {
+                return Err(AppError::field("ids", "请先勾选要答复的意见"));
+            }
+            ids
+        } else {
+            let ids = queue::answerable(&page.st, &user, consultation, &b.filter).await?;
+            if Some(ids.len().to_string()) != b.expected {
+                return Err(AppError::field("expected", &format!("筛选出的意见已变为{}条，请核对后再提交", ids.len())));
+            }
+            ids
+        };
+        let changed = store::dispose(&page.st.db, &user, &ids, disposition, &b.reason).await?;
+        let back = QueueFilter { group: None, page: None, ..b.filter.clone() };
+        let mut to = queue_href(consultation, &back, None);
+        to.push(if to.contains('?') { '&' } else { '?' });
+        Ok::<_, AppError>(see_other(&format!("{to}done={}", changed.max(1))))
+    }
+    .await;
+    let page_filter = if b.scope.starts_with("group-") { QueueFilter::default() } else { b.filter.clone() };
+    let path = queue_href(consultation, &page_filter, b.filter.page);
+    page.settle(result, &path, b.echo()).await
+}
+
+/// POST /staff/comments/{id}/split: take a comment out of its near-duplicate group.
+pub async fn split(page: Page, limits: Limits, Path(comment): Path<i64>, SignedIn(user): SignedIn) -> Response {
+    let result = async {
+        limits.submit(Some(&user))?;
+        let consultation = queue::split(&page.st.db, &user, comment).await?;
+        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
+    }
+    .await;
+    result.unwrap_or_else(|e| crate::respond::error_response(&page.headers, e))
+}
+
+/// Fields of the adoption report (`action=publish` publishes it; anything else saves the draft).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct ReportForm {
+    summary: String,
+    unanswered_reason: String,
+    revised_text: String,
+    action: String,
+}
+
+/// POST /staff/consultations/{id}/report: save the report's draft (`action=save`), or publish it.
+pub async fn report(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    Path(consultation): Path<i64>,
+    mut form: FormPost<ReportForm>,
+) -> Response {
+    let path = format!("/staff/consultations/{consultation}/report");
+    let result = async {
+        let SignedIn(user) = user?;
+        user.staff_agency()?;
+        limits.submit(Some(&user))?;
+        let f = form.input()?;
+        let text = report::ReportText {
+            summary: f.summary,
+            unanswered_reason: f.unanswered_reason,
+            revised_text: f.revised_text,
+        };
+        let st = &page.st;
+        if f.action == "publish" {
+            report::publish(&st.db, &user, consultation, &text, st.mail_enabled, &st.public_url).await?;
+            Ok::<_, AppError>(see_other(&format!("/consultations/{consultation}/report")))
+        } else {
+            report::save(&st.db, &user, consultation, &text).await?;
+            Ok(see_other(&path))
+        }
+    }
+    .await;
+    page.settle(result, &path, form.fields).await
+}
+
+/// GET /consultations/{id}/report.csv: the published report's comments and answers.
+pub async fn report_csv(
+    State(st): State<app::state::AppState>,
+    Path(consultation): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    use futures_util::stream::{self, StreamExt};
+    use report::{csv_chunk, csv_head};
+    match csv_head(&st.db, consultation).await {
+        Ok(head) => {
+            // Written as it is read, a few hundred lines at a time: however many comments, the
+            // download never sits whole in memory.
+            let db = st.db.clone();
+            let rest = stream::unfold(Some(None), move |cursor| {
+                let db = db.clone();
+                async move {
+                    match csv_chunk(&db, consultation, cursor?).await {
+                        Ok(Some((lines, last))) => Some((Ok(lines), Some(Some(last)))),
+                        Ok(None) => None,
+                        // The status is already sent: the download is cut short (logged where it failed).
+                        Err(_) => Some((Err(std::io::Error::other("report CSV cut short")), None)),
+                    }
+                }
+            });
+            let csv = Body::from_stream(stream::once(async { Ok::<_, std::io::Error>(head) }).chain(rest));
+            let disposition = format!("attachment; filename=\"report-{consultation}.csv\"");
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+                    ),
+                ],
+                csv,
+            )
+                .into_response()
+        }
+        Err(e) => crate::respond::error_response(&headers, e),
+    }
+}

@@ -1,0 +1,11 @@
+//! Form posts from the pages, one module per feature (as `app/src/<feature>/`): each extracts what
+//! it needs, calls the domain, then redirects or re-renders the page with what was typed.
+pub mod accounts;
+pub mod admin;
+pub mod cases;
+pub mod comments;
+pub mod common;
+pub mod consultations;
+pub mod feedback;
+pub mod inbox;
+pub mod upload;
