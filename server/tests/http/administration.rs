@@ -260,10 +260,7 @@ async fn checking_the_record_writes_nothing_and_does_not_restart_an_emptied_reco
     app.account("市信访局", Role::PetitionOfficer, &["legal_channel"]).await;
     tamper(
         &app,
-        &[
-            "DELETE FROM admin_events",
-            &format!("UPDATE admin_chain SET seq = 0, hash = '{}'", app::ledger::GENESIS),
-        ],
+        &["DELETE FROM admin_events", &format!("UPDATE admin_chain SET seq = 0, hash = '{}'", app::ledger::GENESIS)],
     )
     .await;
     let (passed, said) = verify_record(&app, None);

@@ -879,10 +879,7 @@ async fn the_record_check_finds_swapped_identities_and_entries_cut_off_or_all_de
     // Everything deleted.
     tamper(
         &app,
-        &[
-            "DELETE FROM case_events",
-            &format!("UPDATE case_chain SET seq = 0, hash = '{}'", app::ledger::GENESIS),
-        ],
+        &["DELETE FROM case_events", &format!("UPDATE case_chain SET seq = 0, hash = '{}'", app::ledger::GENESIS)],
     )
     .await;
     let (passed, said) = verify_record(&app, None);
