@@ -1,4 +1,6 @@
 //! The server: configuration, database, HTTP application, demo data; `main.rs` is the CLI.
+// `unwrap` only in tests: a failure in the running service is an error with a message, never a panic.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 pub mod api;
 pub mod case_actions;
 pub mod config;
