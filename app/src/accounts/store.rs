@@ -3,7 +3,7 @@ use super::user::{CurrentUser, Role};
 use crate::error::{AppError, AppResult, FieldError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use rand::RngCore;
+use rand::seq::SliceRandom;
 use sqlx::AnyPool;
 
 /// Sessions last 14 days.
@@ -148,9 +148,9 @@ pub(crate) async fn insert_user(
 /// A readable one-time password (no 0/O/1/l confusion).
 pub fn one_time_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut buf = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    buf.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+    // Each character drawn uniformly (a byte modulo 55 would favour the first letters).
+    let mut rng = rand::rngs::OsRng;
+    (0..16).map(|_| char::from(*ALPHABET.choose(&mut rng).unwrap_or(&b'a'))).collect()
 }
 
 /// On first start: create the administrator if there is none, returning its one-time password.
