@@ -7,6 +7,8 @@ pub mod chain;
 #[cfg(feature = "ssr")]
 pub mod config;
 pub mod deadlines;
+#[cfg(feature = "ssr")]
+pub mod files;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod screen;
@@ -15,7 +17,11 @@ pub mod scrub;
 #[cfg(feature = "ssr")]
 pub mod seal;
 #[cfg(feature = "ssr")]
+pub mod sniff;
+#[cfg(feature = "ssr")]
 pub mod stats;
+#[cfg(feature = "ssr")]
+pub mod storage;
 #[cfg(feature = "ssr")]
 pub mod store;
 

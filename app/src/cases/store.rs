@@ -236,7 +236,7 @@ struct WrittenFiles<'a> {
 impl Drop for WrittenFiles<'_> {
     fn drop(&mut self) {
         for id in &self.ids {
-            super::attachments::discard(self.dir, id);
+            super::storage::discard(self.dir, id);
         }
         if !self.ids.is_empty() {
             tracing::warn!(files = self.ids.len(), "a filing failed after its attachments were written; removed them");
@@ -359,7 +359,7 @@ pub async fn file(
     let mut stored = Vec::new();
     let mut written = WrittenFiles { dir: &cfg.attachments, ids: Vec::new() };
     for (file_name, bytes) in files {
-        let s = super::attachments::store(&cfg.attachments, file_name, bytes).await.map_err(|e| {
+        let s = super::storage::store(&cfg.attachments, file_name, bytes).await.map_err(|e| {
             tracing::error!(error = %e, "could not store an attachment");
             AppError::Unavailable
         })?;
@@ -1446,7 +1446,7 @@ pub async fn attachment(
     user: &CurrentUser,
     id: i64,
     file: &str,
-) -> AppResult<(super::attachments::FileKind, String, Vec<u8>)> {
+) -> AppResult<(super::files::FileKind, String, Vec<u8>)> {
     let mut conn = db.acquire().await?;
     visible(&mut conn, user, id).await?;
     let row: Option<(String, String)> =
@@ -1456,8 +1456,8 @@ pub async fn attachment(
             .fetch_optional(&mut *conn)
             .await?;
     let (kind, name) = row.ok_or(AppError::NotFound)?;
-    let kind = super::attachments::FileKind::parse(&kind).ok_or(AppError::Internal)?;
-    let bytes = super::attachments::read(&cfg.attachments, file).await.map_err(|e| {
+    let kind = super::files::FileKind::parse(&kind).ok_or(AppError::Internal)?;
+    let bytes = super::storage::read(&cfg.attachments, file).await.map_err(|e| {
         tracing::error!(error = %e, case = id, "attachment unreadable");
         AppError::Internal
     })?;
