@@ -1,10 +1,11 @@
-//! (Over 500 lines: one seeded generator suite whose sample builders and mutators are shared by
-//! every property; split, the halves would import each other.)
 //! Seeded property tests: random, truncated and corrupted bytes thrown at the sniffer, the
 //! metadata stripping and the name handling. Never a panic; the same answer twice; nothing
 //! accepted as a kind its first bytes do not claim; a truncated document never accepted; a
 //! stripped image never larger than the file it came from; hostile declared lengths answered
 //! at once.
+//!
+//! Over 500 lines: one seeded generator suite whose sample builders and mutators are shared by
+//! every property; split, the halves would import each other.
 use super::*;
 use crate::cases::files::FileKind::*;
 use crate::cases::sniff::{sniff, END_OF_CHAIN, FREE_SECTOR};
