@@ -3,11 +3,31 @@
 #[cfg(feature = "ssr")]
 pub mod attachments;
 #[cfg(feature = "ssr")]
+mod calendar;
+#[cfg(feature = "ssr")]
+mod case;
+#[cfg(feature = "ssr")]
 pub mod chain;
 #[cfg(feature = "ssr")]
 pub mod config;
 pub mod deadlines;
+#[cfg(feature = "ssr")]
+mod details;
+mod figures;
+#[cfg(feature = "ssr")]
+mod filer;
+#[cfg(feature = "ssr")]
+pub mod files;
+#[cfg(feature = "ssr")]
+mod filing;
+pub mod grants;
+#[cfg(feature = "ssr")]
+mod identity;
 pub mod pages;
+#[cfg(feature = "ssr")]
+mod policy;
+#[cfg(feature = "ssr")]
+mod rows;
 #[cfg(feature = "ssr")]
 pub mod screen;
 #[cfg(feature = "ssr")]
@@ -15,10 +35,22 @@ pub mod scrub;
 #[cfg(feature = "ssr")]
 pub mod seal;
 #[cfg(feature = "ssr")]
+pub mod sniff;
+#[cfg(feature = "ssr")]
+mod staff_views;
+#[cfg(feature = "ssr")]
 pub mod stats;
 #[cfg(feature = "ssr")]
+pub mod storage;
+#[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+mod triage;
+#[cfg(feature = "ssr")]
+mod workflow;
 
+pub use figures::{StatPage, StatRow, UnitLoad};
+pub use grants::{grant_label, Grant, GRANTS};
 use serde::{Deserialize, Serialize};
 
 /// The bodies of the legal channel (涉法涉诉 cases are routed to one of them).
@@ -28,18 +60,6 @@ pub const LEGAL_BODIES: [(&str, &str); 4] = [
     ("public_security", "公安机关"),
     ("justice_bureau", "司法行政机关"),
 ];
-
-/// The powers an administrator can grant staff accounts, with their names for people.
-pub const GRANTS: [(&str, &str); 3] = [
-    ("legal_channel", "办理涉法涉诉件"),
-    ("discipline_channel", "办理纪检监察件"),
-    ("reveal_identity", "查看提出人身份"),
-];
-
-/// The name for people of a power in [`GRANTS`], if it is one.
-pub fn grant_label(grant: &str) -> Option<&'static str> {
-    GRANTS.iter().find(|g| g.0 == grant).map(|g| g.1)
-}
 
 /// What kind of case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,6 +228,32 @@ impl CaseStatus {
                 | CaseStatus::Legal
                 | CaseStatus::Discipline
         )
+    }
+}
+
+/// Which line of handling a case is in: the petition office's ordinary one, or one of the two
+/// special channels held only by those granted them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Ordinary,
+    /// Litigation-related (涉法涉诉).
+    Legal,
+    /// Reports against officials (纪检监察).
+    Discipline,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Ordinary => "ordinary",
+            Channel::Legal => "legal",
+            Channel::Discipline => "discipline",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        [Channel::Ordinary, Channel::Legal, Channel::Discipline].into_iter().find(|c| c.as_str() == s)
     }
 }
 
@@ -401,6 +447,7 @@ pub struct StaffStep {
 
 /// An attachment's description (the file itself is downloaded separately).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AttachmentInfo {
     pub id: String,
     pub kind: String,
@@ -417,7 +464,7 @@ pub struct StaffCase {
     pub concerned: Option<String>,
     pub document: Option<String>,
     pub anonymous: bool,
-    pub channel: String,
+    pub channel: Channel,
     pub routing: Option<String>,
     pub decision: Option<Decision>,
     pub attachments: Vec<AttachmentInfo>,
@@ -429,40 +476,4 @@ pub struct StaffCase {
     pub may_terminate: bool,
     pub may_reveal: bool,
     pub may_supervise: bool,
-}
-
-/// How one unit stands: cases it owes a step on, overdue, due within 3 days, supervised, rated low.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitLoad {
-    pub unit: String,
-    pub open: u64,
-    pub overdue: u64,
-    pub due_soon: u64,
-    pub supervised: u64,
-    pub low_ratings: u64,
-}
-
-/// One row of the public statistics: a unit's cases received in one month (aggregates only).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StatRow {
-    /// `YYYY-MM`, Beijing time, of receipt.
-    pub month: String,
-    pub unit: String,
-    pub received: u64,
-    pub accepted: u64,
-    pub decided_on_time: u64,
-    pub decided_late: u64,
-    /// Still owing a step past its deadline.
-    pub overdue: u64,
-    pub rated: u64,
-    /// Average satisfaction (1–5) of the rated ones.
-    pub satisfaction: Option<f64>,
-}
-
-/// One page of the public statistics: a run of months, newest first, and where it stands.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StatPage {
-    pub rows: Vec<StatRow>,
-    pub page: u32,
-    pub pages: u32,
 }

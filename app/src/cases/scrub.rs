@@ -4,7 +4,7 @@
 //! is not exactly understood is refused, never stored as it came. The pixels are not re-encoded:
 //! the colour profile is kept, and a phone photo's orientation is carried over in a fresh EXIF
 //! block holding nothing else, so it is not shown sideways.
-use super::attachments::FileKind;
+use super::files::FileKind;
 
 /// Why a photo could not be cleaned with certainty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,7 +307,8 @@ fn sub_blocks_end(b: &[u8], mut i: usize) -> Result<usize, Unclear> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::attachments::{sniff, FileKind};
+    use crate::cases::files::FileKind;
+    use crate::cases::sniff::sniff;
 
     const GPS: &[u8] = b"GPS 31.2304N 121.4737E tel 13900001111";
 
