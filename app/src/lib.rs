@@ -21,6 +21,8 @@ pub mod forms;
 pub mod inbox;
 #[cfg(feature = "ssr")]
 pub mod ledger;
+#[cfg(feature = "ssr")]
+pub mod near_duplicates;
 pub mod paging;
 pub mod search;
 #[cfg(feature = "ssr")]

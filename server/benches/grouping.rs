@@ -1,4 +1,4 @@
-//! Near-duplicate grouping benchmark: wall time and memory of `app::feedback::groups::group` on a
+//! Near-duplicate grouping benchmark: wall time and memory of `app::near_duplicates::group` on a
 //! deterministic corpus of comments on a draft regulation, and a check that every campaign letter's
 //! copies end up in one group while no individual comment is swept into a campaign.
 //!
@@ -12,7 +12,7 @@
 //! Memory: the workspace forbids `unsafe`, which rules out a counting `#[global_allocator]`. Instead the
 //! process's peak resident set (VmHWM) is reset through `/proc/self/clear_refs` just before grouping, and
 //! its growth over the resident set at that moment is what the grouping needed (Linux only).
-use app::feedback::groups::group;
+use app::near_duplicates::group;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 

@@ -151,17 +151,24 @@ fn ascii_fallback(kind: FileKind, file: &str) -> String {
     }
 }
 
+/// Everything but RFC 5987's `attr-char`s.
+const NOT_ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
 /// RFC 5987 `attr-char` percent-encoding of UTF-8.
 fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(s, NOT_ATTR_CHAR).to_string()
 }
 
 /// An image without its metadata (see `scrub`): `Err` when it cannot be cleaned with certainty,

@@ -251,7 +251,7 @@ async fn earlier_in_progress(conn: &mut AnyConnection, tag: &str, c: &Checked) -
 
 /// Similar matters: the same text once normalised, or near-duplicates as the comment grouping sees them.
 fn same_matter(a: &str, b: &str) -> bool {
-    crate::feedback::groups::group(&[(1, a), (2, b)]) == vec![1, 1]
+    crate::near_duplicates::group(&[(1, a), (2, b)]) == vec![1, 1]
 }
 
 /// The stored attachments' rows, for the case.

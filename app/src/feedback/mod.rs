@@ -1,8 +1,6 @@
 //! Adoption feedback: the drafting agency's answer to each comment (adopted or not, and why), its
 //! review queue, and the adoption report built from the answers.
 pub mod diff;
-#[cfg(feature = "ssr")]
-pub mod groups;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queue;

@@ -1,5 +1,4 @@
 //! The drafting agency's review queue: near-duplicate grouping, selection by filter, counts, pages.
-use super::groups::{self, BURST_SIZE, BURST_WINDOW};
 use super::{
     ArticleCount, Disposition, DispositionChange, QueueCounts, QueueEntry, QueueFilter, QueuedComment, ReviewQueue,
     QUEUE_PAGE,
@@ -7,6 +6,7 @@ use super::{
 use crate::accounts::user::CurrentUser;
 use crate::comments::status::CommentStatus;
 use crate::error::{AppError, AppResult};
+use crate::near_duplicates::{self as groups, BURST_SIZE, BURST_WINDOW};
 use crate::state::AppState;
 use sqlx::AnyPool;
 use std::collections::{HashMap, HashSet};

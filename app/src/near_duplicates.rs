@@ -1,4 +1,6 @@
-//! Near-duplicate grouping of comments, to spot campaign letters and machine-generated floods.
+//! Near-duplicate grouping of texts: comments (to spot campaign letters and machine-generated
+//! floods) and case filings (repeat filings of one matter) both use it, so it is a text utility
+//! below both features.
 //!
 //! Each comment is normalised (lowercase letters, digits and CJK characters only, so spacing and
 //! punctuation do not matter) and cut into overlapping 3-character shingles; two comments are
