@@ -2,7 +2,9 @@
 //! metadata stripping and the name handling. Never a panic; the same answer twice; nothing
 //! accepted as a kind its first bytes do not claim; a truncated document never accepted; a
 //! stripped image never larger than the file it came from; hostile declared lengths answered
-//! at once.
+//! at once. One file of about 900 lines on purpose: every test here draws from the same seeded
+//! generators of hostile bytes, and splitting it would mean sharing them through a module of test
+//! helpers that only this file uses.
 //!
 //! Over 500 lines: one seeded generator suite whose sample builders and mutators are shared by
 //! every property; split, the halves would import each other.
