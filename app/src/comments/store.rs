@@ -132,41 +132,45 @@ pub async fn public(
         .collect())
 }
 
-type OwnRow = (
-    String,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-);
+/// A comment as its author sees it, with its consultation and article, and the agency's answer
+/// once the report is published.
+#[derive(sqlx::FromRow)]
+struct OwnRow {
+    receipt: String,
+    consultation_id: i64,
+    consultation_title: String,
+    article_anchor: Option<String>,
+    article_label: Option<String>,
+    body: String,
+    status: String,
+    moderation_reason: Option<String>,
+    created_at: i64,
+    author_id: Option<i64>,
+    disposition: Option<String>,
+    disposition_reason: Option<String>,
+}
 
-/// The answer is shown once the agency's report is published (until then it may still change).
-const OWN_SQL: &str = "SELECT m.receipt, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.moderation_reason, m.created_at, m.author_id,
-            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition END,
-            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition_reason END
+const OWN_SQL: &str =
+    "SELECT m.receipt, c.id AS consultation_id, c.title AS consultation_title, ar.anchor AS article_anchor,
+            ar.label AS article_label, m.body, m.status, m.moderation_reason, m.created_at, m.author_id,
+            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition END AS disposition,
+            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition_reason END AS disposition_reason
      FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
      LEFT JOIN adoption_reports r ON r.consultation_id = c.id";
 
 fn own(r: OwnRow) -> AppResult<OwnComment> {
     Ok(OwnComment {
-        receipt: r.0,
-        consultation_id: r.1,
-        consultation_title: r.2,
-        article_anchor: r.3,
-        article_label: r.4,
-        body: r.5,
-        status: CommentStatus::stored(&r.6)?,
-        moderation_reason: r.7,
-        created_at: r.8,
-        disposition: crate::comments::status::Disposition::stored(r.10.as_deref())?,
-        disposition_reason: r.11,
+        status: CommentStatus::stored(&r.status)?,
+        disposition: crate::comments::status::Disposition::stored(r.disposition.as_deref())?,
+        receipt: r.receipt,
+        consultation_id: r.consultation_id,
+        consultation_title: r.consultation_title,
+        article_anchor: r.article_anchor,
+        article_label: r.article_label,
+        body: r.body,
+        moderation_reason: r.moderation_reason,
+        created_at: r.created_at,
+        disposition_reason: r.disposition_reason,
     })
 }
 
@@ -179,7 +183,7 @@ pub async fn by_receipt(db: &AnyPool, receipt: &str, viewer: Option<&CurrentUser
     let row: Option<OwnRow> =
         sqlx::query_as(&format!("{OWN_SQL} WHERE m.receipt = $1")).bind(&receipt).fetch_optional(db).await?;
     let row = row.ok_or(AppError::NotFound)?;
-    match (row.9, viewer) {
+    match (row.author_id, viewer) {
         (None, _) => own(row),
         (Some(author), Some(v)) if author == v.id => own(row),
         (Some(_), None) => Err(AppError::Unauthorized),

@@ -334,13 +334,23 @@ async fn bodies(db: &AnyPool, ids: &[i64]) -> AppResult<Vec<QueuedComment>> {
         return Ok(vec![]);
     }
     let sql = format!(
-        "SELECT m.id, ar.anchor, ar.label, m.body, m.status, m.moderation_reason, m.created_at, m.disposition,
-                m.disposition_reason
+        "SELECT m.id, ar.anchor AS article_anchor, ar.label AS article_label, m.body, m.status, m.moderation_reason,
+                m.created_at, m.disposition, m.disposition_reason
          FROM comments m LEFT JOIN articles ar ON ar.id = m.article_id WHERE m.id IN ({})",
         placeholders(ids.len())
     );
-    type Row =
-        (i64, Option<String>, Option<String>, String, String, Option<String>, i64, Option<String>, Option<String>);
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        article_anchor: Option<String>,
+        article_label: Option<String>,
+        body: String,
+        status: String,
+        moderation_reason: Option<String>,
+        created_at: i64,
+        disposition: Option<String>,
+        disposition_reason: Option<String>,
+    }
     let mut q = sqlx::query_as::<_, Row>(&sql);
     for id in ids {
         q = q.bind(*id);
@@ -351,16 +361,16 @@ async fn bodies(db: &AnyPool, ids: &[i64]) -> AppResult<Vec<QueuedComment>> {
         .into_iter()
         .map(|r| {
             Ok(QueuedComment {
-                history: history.remove(&r.0).unwrap_or_default(),
-                id: r.0,
-                article_anchor: r.1,
-                article_label: r.2,
-                body: r.3,
-                status: CommentStatus::stored(&r.4)?,
-                moderation_reason: r.5,
-                created_at: r.6,
-                disposition: Disposition::stored(r.7.as_deref())?,
-                disposition_reason: r.8,
+                history: history.remove(&r.id).unwrap_or_default(),
+                status: CommentStatus::stored(&r.status)?,
+                disposition: Disposition::stored(r.disposition.as_deref())?,
+                id: r.id,
+                article_anchor: r.article_anchor,
+                article_label: r.article_label,
+                body: r.body,
+                moderation_reason: r.moderation_reason,
+                created_at: r.created_at,
+                disposition_reason: r.disposition_reason,
             })
         })
         .collect()

@@ -29,14 +29,26 @@ pub async fn replacement(db: &AnyPool, f: &Fields, entity: &str, id: i64) -> Res
 
 /// A comment with what its document needs from its consultation and article, and the agency's
 /// answer once its report is published.
-pub type CommentRow =
-    (i64, i64, i64, String, Option<String>, Option<String>, String, String, i64, Option<String>, Option<String>);
+#[derive(sqlx::FromRow)]
+pub struct CommentRow {
+    pub id: i64,
+    agency_id: i64,
+    consultation_id: i64,
+    title: String,
+    anchor: Option<String>,
+    label: Option<String>,
+    body: String,
+    status: String,
+    created_at: i64,
+    disposition: Option<String>,
+    reason: Option<String>,
+}
 
 /// Select comment rows; callers append a `WHERE`/`ORDER BY`.
 pub const COMMENT_SQL: &str =
-    "SELECT m.id, c.agency_id, c.id, c.title, ar.anchor, ar.label, m.body, m.status, m.created_at,
-            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition END,
-            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition_reason END
+    "SELECT m.id, c.agency_id, c.id AS consultation_id, c.title, ar.anchor, ar.label, m.body, m.status, m.created_at,
+            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition END AS disposition,
+            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition_reason END AS reason
      FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
      LEFT JOIN adoption_reports r ON r.consultation_id = c.id";
 
@@ -48,7 +60,19 @@ async fn comment(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocu
 
 /// The search document of a comment row.
 pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
-    let (id, agency, cid, title, anchor, label, body, status, created_at, disposition, reason) = row;
+    let CommentRow {
+        id,
+        agency_id: agency,
+        consultation_id: cid,
+        title,
+        anchor,
+        label,
+        body,
+        status,
+        created_at,
+        disposition,
+        reason,
+    } = row;
     let title = format!("{title} · {}", label.unwrap_or_else(|| "全文".into()));
     // A published answer is searchable with the comment, reason included.
     let body = match disposition.as_deref().and_then(crate::comments::status::Disposition::parse) {

@@ -301,7 +301,7 @@ pub async fn rebuild(db: &AnyPool, root: &Path, mut progress: impl FnMut(u64, u6
                 .fetch_all(db)
                 .await?;
         let Some(last_row) = rows.last() else { break };
-        after = last_row.0;
+        after = last_row.id;
         done += rows.len() as u64;
         let target = idx.clone();
         blocking(move || {
