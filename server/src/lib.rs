@@ -13,7 +13,6 @@ pub mod health;
 pub mod jobs;
 pub mod listen;
 pub mod mail;
-pub mod render;
 pub mod respond;
 pub mod secret;
 pub mod session;

@@ -26,10 +26,17 @@ pub async fn attach_viewer(st: &AppState, req: &mut Request<Body>) {
     }
 }
 
+/// A request for a page (rendered by Leptos), not a form post, the API, a static file or health.
+fn is_page(req: &Request) -> bool {
+    let path = req.uri().path();
+    matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD)
+        && !["/api/", "/pkg/", "/healthz"].iter().any(|p| path.starts_with(p))
+}
+
 /// Look up the signed-in user once per page request, before anything renders. Form posts and the
 /// API look the user up themselves, once.
 pub async fn look_up_viewer(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
-    if crate::render::is_page(&req) {
+    if is_page(&req) {
         attach_viewer(&st, &mut req).await;
     }
     next.run(req).await

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::forms::{accounts, admin, cases, comments, consultations, feedback, inbox, upload};
 use crate::guard::{self, Limiters};
-use crate::{api, health, render, session};
+use crate::{api, health, session};
 use app::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -83,7 +83,6 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .layer(deadline(cfg.http.request_timeout_secs))
         .merge(uploads)
         .layer(middleware::from_fn_with_state(state.clone(), session::look_up_viewer))
-        .layer(middleware::from_fn(render::retry_stalled_pages))
         .layer(Extension(limiters))
         .layer(middleware::from_fn(guard::same_origin_only))
         // Inside the header layers, so the error envelope it makes gets the security headers too.

@@ -51,8 +51,7 @@ impl Page {
             }
         }
         crate::session::attach_viewer(&self.st, &mut req).await;
-        let (parts, _) = req.into_parts();
-        let mut res = crate::render::render_patiently(parts, crate::render::RENDER_STALL, &handler).await;
+        let mut res = handler(req).await;
         if res.status() == StatusCode::OK {
             *res.status_mut() = status;
         }

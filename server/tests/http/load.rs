@@ -1,8 +1,9 @@
-//! Pages keep answering under load: a stalled render is rendered again, never left hanging.
+//! Pages keep answering under load: no render is left hanging (leptos#4773; see `web::page_routes`).
 use crate::harness::TestApp;
 
 /// A thousand page loads one after another, beside the rest of the suite, each answered.
-/// Before renders were retried, about one run in four left one of these without an answer.
+/// While each test server worked the route list out again, about one run in four left one of these
+/// without an answer.
 #[tokio::test]
 async fn every_page_load_is_answered() {
     let app = TestApp::spawn().await;
