@@ -38,6 +38,7 @@ impl Modify for SessionCookie {
 #[derive(ToSchema)]
 #[expect(dead_code, reason = "schema only: `crate::respond::ApiError` writes this shape")]
 pub struct Error {
+    #[schema(inline)]
     error: ErrorDetail,
 }
 
