@@ -13,23 +13,77 @@ pub fn check_lookup(limits: &Limits) -> Result<(), AppError> {
     limits.submit(None)
 }
 
-/// One staff action on a case; `action` names it, the other fields are its own.
-#[derive(Debug, Default, Deserialize)]
+/// One staff action; see the operation's description for the fields each action reads
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CaseAction {
+    #[schema(inline, value_type = ActionName)]
     pub action: String,
+    /// transfer, assign: the agency id of the unit
     pub unit: Option<i64>,
+    /// assign: the deadline, YYYY-MM-DD, after today
+    #[schema(format = Date)]
     pub due_on: Option<String>,
+    /// transfer, assign, legal, discipline: internal note; supervise, answer_supervision: required (≤ 2000)
     pub note: String,
+    /// not_accept, object, extend, terminate (≤ 2000); reveal (≤ 500)
     pub reason: String,
+    /// not_accept: the proper channel for the matter
+    #[schema(max_length = 500)]
     pub channel: String,
+    /// legal: the body of the legal procedure
+    #[schema(inline, value_type = LegalBody)]
     pub body: String,
+    /// extend: days added
+    #[schema(minimum = 1, maximum = 30)]
     pub days: Option<u32>,
+    /// decide, decide_review
+    #[schema(inline, value_type = crate::api::schema::cases::Decision)]
     pub decision: String,
+    /// decide, decide_review: the written decision
+    #[schema(max_length = 10000)]
     pub text: String,
+    /// decide, decide_review: the legal or policy basis
+    #[schema(max_length = 2000)]
     pub basis: String,
-    /// The completion report of an assigned (交办) case, with `decide`.
+    /// With decide: the completion report (办结报告) to the petition office; required for assigned
+    /// (交办) cases; internal, not shown to the filer
+    #[schema(max_length = 5000)]
     pub report: String,
+}
+
+/// The actions `perform` knows (schema only).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "schema only")]
+enum ActionName {
+    Transfer,
+    Route,
+    Assign,
+    NotAccept,
+    Legal,
+    Discipline,
+    Concerns,
+    Accept,
+    Object,
+    Extend,
+    Decide,
+    DecideReview,
+    Terminate,
+    Supervise,
+    AnswerSupervision,
+    Reveal,
+}
+
+/// The bodies of a legal procedure (schema only).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "schema only")]
+enum LegalBody {
+    Court,
+    Procuratorate,
+    PublicSecurity,
+    JusticeBureau,
 }
 
 /// What a staff action gave back: the filer's identity (`reveal`), or only that it was done. As

@@ -51,6 +51,8 @@ enum Command {
         #[arg(value_name = "power")]
         power: String,
     },
+    /// print the JSON API's OpenAPI document (generated from the code), then exit
+    Openapi,
     /// keep the holiday calendar case deadlines count with
     Holiday {
         #[arg(value_name = "YYYY-MM-DD")]
@@ -67,6 +69,16 @@ enum Command {
 fn main() -> ExitCode {
     // A wrong flag, a missing value or an unknown command: message and exit code 2, before anything runs.
     let cli = Cli::parse();
+    // The document needs no configuration, data folder or database.
+    if matches!(cli.command, Some(Command::Openapi)) {
+        return match print_openapi() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let cfg = match Config::load(cli.config) {
         Ok(c) => c,
         Err(e) => {
@@ -92,12 +104,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// The JSON API's OpenAPI document on standard output.
+fn print_openapi() -> Result<(), String> {
+    let json = server::api::document().to_pretty_json().map_err(|e| format!("OpenAPI document: {e}"))?;
+    println!("{json}");
+    Ok(())
+}
+
 async fn run(cfg: Config, command: Command) -> Result<(), String> {
     server::config::create_private_dir(&cfg.data_dir)
         .map_err(|e| format!("cannot create data folder {}: {e}", cfg.data_dir.display()))?;
     let db = server::db::connect(&cfg.database_url()).await.map_err(|e| format!("database: {e}"))?;
     match command {
         Command::Migrate => Ok(()),
+        Command::Openapi => print_openapi(),
         Command::CreateAdmin { login } => {
             let key = cfg.case_key()?;
             let pw = app::admin::staff::reset_admin(&db, &key, &login).await.map_err(|e| e.to_string())?;

@@ -14,6 +14,7 @@ pub const MAX_CHARS: usize = 5000;
 
 /// A published comment as the public sees it: no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PublicComment {
     pub id: i64,
     pub article_anchor: Option<String>,
@@ -24,6 +25,7 @@ pub struct PublicComment {
 
 /// A comment as its own author sees it, found by receipt number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OwnComment {
     pub receipt: String,
     pub consultation_id: i64,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Moderation state of a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CommentStatus {
     Pending,
@@ -45,6 +46,7 @@ impl CommentStatus {
 
 /// What became of a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Disposition {
     Adopted,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// What is being consulted on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Regulation,
@@ -55,6 +56,7 @@ impl Kind {
 
 /// Where a consultation stands, decided by the server clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Upcoming,
@@ -86,6 +88,7 @@ impl Status {
 
 /// A consultation in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub id: i64,
     pub kind: Kind,
@@ -99,6 +102,7 @@ pub struct Summary {
 
 /// One article (or kept text block) with its public comment counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Article {
     pub anchor: String,
     pub is_article: bool,
@@ -115,6 +119,7 @@ pub struct Article {
 
 /// A consultation with its full structured text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Detail {
     pub summary: Summary,
     pub agency_id: i64,

@@ -23,6 +23,7 @@ const PAIR_THRESHOLD: u32 = 500;
 
 /// One run of a character diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Piece {
     Same(String),
@@ -222,6 +223,7 @@ fn slide(prev: &mut String, edit: &mut String, next: &mut String) {
 
 /// What happened to one article between the consulted draft and the revised draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     Unchanged,
@@ -232,6 +234,7 @@ pub enum Change {
 
 /// One article of the revised draft set against its counterpart in the consulted draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ArticleRevision {
     pub change: Change,
     /// The article in the draft consulted on (anchor like "a12"), None for an added article.

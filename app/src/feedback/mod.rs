@@ -164,6 +164,7 @@ pub async fn load_review_queue(consultation_id: i64, filter: QueueFilter) -> Res
 
 /// How many comments got each disposition, and how many none.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Tally {
     /// Published comments, and the people who wrote them.
     pub comments: u64,
@@ -186,6 +187,7 @@ impl Tally {
 
 /// The tally of one article (`anchor` None: the draft as a whole).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ArticleTally {
     pub anchor: Option<String>,
     pub label: String,
@@ -194,6 +196,7 @@ pub struct ArticleTally {
 
 /// A published comment in the report, with the agency's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReportComment {
     pub id: i64,
     pub article_anchor: Option<String>,
@@ -207,6 +210,7 @@ pub struct ReportComment {
 /// An article of the revised draft compared with the draft consulted on, and the comments adopted
 /// (wholly or partly) on that article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RevisedArticle {
     pub revision: diff::ArticleRevision,
     pub adopted: Vec<i64>,
@@ -214,6 +218,7 @@ pub struct RevisedArticle {
 
 /// The adoption report (意见采纳情况说明) of one consultation, published or in preview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Report {
     pub consultation_id: i64,
     pub title: String,

@@ -23,6 +23,7 @@ pub const PER_PAGE: u32 = 20;
 
 /// What someone searches for: words, filters, order and page (all optional but the words).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct SearchParams {
     #[serde(default)]
     pub q: String,
@@ -46,6 +47,7 @@ pub struct SearchParams {
 
 /// A piece of a snippet; `hit` pieces matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Segment {
     pub text: String,
     pub hit: bool,
@@ -53,6 +55,7 @@ pub struct Segment {
 
 /// One result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Hit {
     pub kind: String,
     pub title: String,
@@ -65,6 +68,7 @@ pub struct Hit {
 
 /// How many matches have one value of a facet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     pub value: String,
     pub label: String,
@@ -73,6 +77,7 @@ pub struct FacetCount {
 
 /// A page of results with facet counts over all matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,

@@ -9,21 +9,43 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+/// A login (phone number or e-mail address) and its password.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Credentials {
     login: String,
+    #[schema(format = Password)]
     password: String,
 }
 
 /// Who signed in.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SignedInAs {
     id: i64,
     display_name: String,
     role: Role,
 }
 
-/// POST /api/v1/session
+/// Sign in; sets the session cookie
+#[utoipa::path(
+    post,
+    path = "/api/v1/session",
+    operation_id = "signIn",
+    tag = "accounts",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in", body = SignedInAs,
+            headers(("Set-Cookie" = String, description = "The session cookie canyu_sid"))),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn sign_in(
     State(st): State<AppState>,
     limits: Limits,

@@ -1,4 +1,5 @@
 //! Cases in the JSON API: filing and following a case, and the staff actions.
+use crate::api::schema::cases as doc;
 use crate::case_actions::{check_lookup, perform, CaseAction, Performed};
 use crate::extract::{Limits, Refusal, SignedIn, Viewer};
 use crate::respond::ApiError;
@@ -11,7 +12,29 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-/// POST /api/v1/cases: file a case (text only; attachments go with the form).
+/// File a case: a complaint or report (投诉举报), a petition (信访) or an objection-review application (规范性文件异议审查申请)
+///
+/// Only complaints (kind=complaint) and accusation petitions (kind=petition, petition_kind=accusation) may be filed anonymously (anonymous=true: no session needed, no name or contact details required, and the case is linked to no account). Everything else is filed by a signed-in citizen under their account: the session cookie is required (401 without it, 403 for a staff account), with a name and a phone number or e-mail address. The filer's identity and contact details are sealed apart from the case; staff never see them unless granted reveal_identity (see the reveal action). Attachments cannot be sent here: file with attachments through the HTML form POST /cases/new/{kind} (multipart/form-data, file field attachments; at most 5 files, 10 MB each, 30 MB in all; PDF, images and office documents). The case is durably stored before this answers. The query code appears only in this response (it is stored hashed and cannot be shown again): with the number it is the key for following the case, rating it and asking for a review. A citizen's new filing of the same matter as an earlier case of theirs still in progress is accepted and linked to it (repeats); one of a matter whose re-review (复核) is decided is refused (409). Rate limited like every submission (429).
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    operation_id = "fileCase",
+    tag = "cases",
+    request_body = doc::Filing,
+    responses(
+        (status = 201, description = "Filed and durably stored", body = doc::Filed),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 409, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn file(
     State(st): State<AppState>,
     user: Result<Viewer, Refusal>,
@@ -26,13 +49,38 @@ pub async fn file(
 
 /// A case number and its query code: the key to a case, so it travels in a body, never in a URL
 /// (URLs end up in logs, browser history and proxies).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Lookup {
+    /// The case number given on filing; letters in any case
+    #[schema(example = "XF-2026-000042")]
     number: String,
+    /// The query code given on filing
+    #[schema(example = "K7M2-X9QD")]
     code: String,
 }
 
-/// POST /api/v1/cases/progress
+/// Follow a case by its number and query code
+///
+/// The number and the query code together are the key: a wrong code answers 404 exactly like an unknown number. The code is read case-insensitively, ignoring hyphens and spaces (O reads as 0, I and L as 1). Lookups are rate limited per address (429). The number and code travel in the body, never in the URL. Only the public steps are shown, and never who filed it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/progress",
+    operation_id = "getCaseProgress",
+    tag = "cases",
+    request_body = Lookup,
+    responses(
+        (status = 200, description = "The case's progress and what the filer may do now", body = doc::Progress),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn progress(
     State(st): State<AppState>,
     limits: Limits,
@@ -42,15 +90,43 @@ pub async fn progress(
     Ok(Json(store::progress(&st.db, &st.cases, &l.number, &l.code).await?))
 }
 
-#[derive(Deserialize)]
+/// A rating of how a case was handled.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Rating {
+    /// The query code
     code: String,
+    /// 1 很不满意, 2 不满意, 3 基本满意, 4 满意, 5 非常满意
+    #[schema(minimum = 1, maximum = 5)]
     score: i64,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     comment: String,
 }
 
-/// POST /api/v1/cases/{number}/rating
+/// Rate how the case was handled (1–5), once, after a written decision
+///
+/// Allowed once the case has a written decision and has not been rated (Progress.may_rate); otherwise 409. A rating of 1 or 2 is flagged to the petition office. A wrong number or code answers 404. The rating becomes a public step of the case.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{number}/rating",
+    operation_id = "rateCase",
+    tag = "cases",
+    params(("number" = String, Path, description = "The case number given on filing; letters in any case", example = "XF-2026-000042")),
+    request_body = Rating,
+    responses(
+        (status = 200, description = "The case's progress, with the rating", body = doc::Progress),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 409, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn rate(
     State(st): State<AppState>,
     limits: Limits,
@@ -62,14 +138,41 @@ pub async fn rate(
     Ok(Json(store::progress(&st.db, &st.cases, &number, &r.code).await?))
 }
 
-#[derive(Deserialize)]
+/// A request for a review (复查) or re-review (复核).
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReviewRequest {
+    /// The query code
     code: String,
+    /// Why the decision should be reviewed
     #[serde(default)]
+    #[schema(max_length = 2000)]
     reason: String,
 }
 
-/// POST /api/v1/cases/{number}/review
+/// Ask for a review (复查) of the written decision, or a re-review (复核) of the review decision
+///
+/// After the first decision (stage first) this asks for a review (复查), within 30 days of the decision (Progress.may_request_review); after the review decision (stage review) it asks for a re-review (复核), within 30 days of that decision (Progress.may_request_rereview). The case goes to status under_review and is decided within 30 days. The re-review decision is final: it cannot be reviewed again, and the same matter is not accepted again. 409 when the case has no decision yet, is already under review, the period has passed or the re-review is decided; 422 without a reason; a wrong number or code answers 404.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{number}/review",
+    operation_id = "requestCaseReview",
+    tag = "cases",
+    params(("number" = String, Path, description = "The case number given on filing; letters in any case", example = "XF-2026-000042")),
+    request_body = ReviewRequest,
+    responses(
+        (status = 200, description = "The case's progress, now under review", body = doc::Progress),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 409, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn review(
     State(st): State<AppState>,
     limits: Limits,
@@ -81,15 +184,50 @@ pub async fn review(
     Ok(Json(store::progress(&st.db, &st.cases, &number, &r.code).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueName {
     #[serde(default)]
+    #[param(inline, value_type = Option<QueueChoice>, default = "ordinary")]
     queue: String,
+    /// Search within the queue: cases whose number is q, or whose matter, facts or request contain
+    /// it (at most 100 characters, else 422). A search never finds a case outside the caller's queue.
     #[serde(default)]
+    #[param(max_length = 100)]
     q: Option<String>,
 }
 
-/// GET /api/v1/staff/cases
+/// The queues (schema only; `Queue::named` reads the name).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "schema only")]
+enum QueueChoice {
+    Ordinary,
+    Legal,
+    Discipline,
+    Unit,
+}
+
+/// A staff queue of cases, most urgent first
+///
+/// queue=ordinary (the default): the ordinary channel, for petition officers. queue=legal: litigation-related cases (涉法涉诉), for accounts granted legal_channel. queue=discipline: reports sent to the discipline/supervision channel, for accounts granted discipline_channel. queue=unit: ordinary-channel cases routed to the caller's own unit, for staff of that unit — never a report about that unit itself. The newest 500 cases of the queue: those still owing a step first, fewest days left first (overdue ones lead), then the rest, newest first. No filer's identity appears. 401 without a session; 403 for a queue the caller may not see; 422 for an unknown queue name or a search over 100 characters.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/cases",
+    operation_id = "listStaffCases",
+    tag = "staff",
+    params(QueueName),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Cases", body = Vec<doc::CaseSummary>),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn queue(
     State(st): State<AppState>,
     Query(q): Query<QueueName>,
@@ -99,7 +237,26 @@ pub async fn queue(
     Ok(Json(store::queue(&st.db, &user, which, q.q.as_deref()).await?))
 }
 
-/// GET /api/v1/staff/cases/{id}
+/// One case as the staff who may see it see it: everything but who filed it
+///
+/// Who may see a case: petition officers, the cases of the ordinary channel; staff of the unit a case is routed to, unless it is a report (a complaint or an accusation petition) about that unit; accounts granted legal_channel or discipline_channel, the cases of that channel. Anyone else gets 404, as for a case that does not exist. Every recorded step is shown, internal ones too; attachments are downloaded at /staff/cases/{id}/files/{file} with the same session. The filer's identity is never included (see the reveal action).
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/cases/{id}",
+    operation_id = "getStaffCase",
+    tag = "staff",
+    params(("id" = i64, Path, description = "The case's id (CaseSummary.id)")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The case", body = doc::StaffCase),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn view(
     State(st): State<AppState>,
     Path(id): Path<i64>,
@@ -108,7 +265,48 @@ pub async fn view(
     Ok(Json(store::staff_view(&st.db, &user, id).await?))
 }
 
-/// POST /api/v1/staff/cases/{id}/actions: one staff action; `action` names it.
+/// Act on a case: triage, handle, decide, supervise, terminate, reveal the filer
+///
+/// One staff action on a case. `action` names it; each action reads only its own fields:
+///
+/// - `transfer` (转送) or `assign` (交办), petition officers, on a received or objected-to case: `unit` (agency id), `note` (optional, internal). `assign` also needs `due_on` (YYYY-MM-DD, after today), the unit's deadline; after `transfer` the unit must accept within 15 days. A report is never routed to the unit it is about (422). `route` is a synonym of `transfer`.
+/// - `not_accept` (不予受理), petition officers, on a received or objected-to case: `reason` (≤ 2000) and `channel` (≤ 500), the proper channel; both are told to the filer.
+/// - `legal` (涉法涉诉), petition officers, on a received or objected-to case: `body` (court | procuratorate | public_security | justice_bureau), `note`. The case leaves the ordinary queue for the legal channel.
+/// - `discipline`, petition officers, on a received or objected-to report (complaint or accusation petition) only (else 409): `note`. The case goes to the discipline/supervision channel.
+/// - `accept`, staff of the unit the case is routed to: no fields. Handling is due 60 days later (an objection-review application: 30 days from receipt).
+/// - `object` (异议), staff of the unit, before accepting and within 5 working days of routing (else 409): `reason` (≤ 2000). The case goes back to the petition office to be routed again.
+/// - `extend` (延期), staff of the unit, while handling, once only (else 409): `days` (1–30), `reason` (≤ 2000), told to the filer.
+/// - `decide` (出具处理意见), staff of the unit, while handling: `decision` (support | explain | not_support), `text` (≤ 10000), `basis` (≤ 2000, the legal or policy basis).
+/// - `decide_review`, petition officers (for the level above), on a case under review (复查 or 复核): the same fields as `decide`.
+/// - `terminate` (依法终结), accounts granted legal_channel, on a case in the legal channel: `reason` (≤ 2000).
+/// - `supervise` (督办), petition officers, on an ordinary-channel case still in progress: `note` (≤ 2000). The unit must answer.
+/// - `answer_supervision`, staff of the unit, on a supervised case: `note` (≤ 2000).
+/// - `reveal`, accounts granted reveal_identity, on a case they may see: `reason` (≤ 500). Returns the filer's identity and contact details (empty for an anonymous filing); every reveal is recorded with who, when and why.
+///
+/// Errors: 401 without a session; 403 when the caller's role or grants do not allow the action; 404 when the case does not exist or the caller may not see it (a unit never sees a report about itself); 409 when the case is not in a state that allows the action, or its deadline has passed; 422 for a missing or invalid field (`fields` names it) or an unknown action; 429 when rate limited.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/cases/{id}/actions",
+    operation_id = "actOnCase",
+    tag = "staff",
+    params(("id" = i64, Path, description = "The case's id (CaseSummary.id)")),
+    request_body = CaseAction,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Done and recorded in the case's hash-chained record: {\"ok\": true}, or for reveal {\"identity\": …}", body = doc::Performed),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 409, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn act(
     State(st): State<AppState>,
     user: Result<SignedIn, Refusal>,

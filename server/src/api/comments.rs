@@ -9,14 +9,33 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ArticleFilter {
+    /// Article anchor such as a12 or a10-1; empty string for comments on the whole draft
     article: Option<String>,
+    /// 100 comments a page, oldest first; 1 to 1000; outside it 422 invalid_input.
     #[serde(default, deserialize_with = "app::paging::lenient")]
+    #[param(minimum = 1, maximum = 1000)]
     page: Option<u32>,
 }
 
-/// GET /api/v1/consultations/{id}/comments
+/// Published (approved) comments, optionally of one article
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations/{id}/comments",
+    operation_id = "listComments",
+    tag = "comments",
+    params(("id" = i64, Path), ArticleFilter),
+    responses(
+        (status = 200, description = "Comments", body = Vec<PublicComment>),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn public(
     State(st): State<AppState>,
     Path(id): Path<i64>,
@@ -26,14 +45,39 @@ pub async fn public(
     Ok(Json(store::public(&st.db, id, q.article.as_deref(), q.page).await?))
 }
 
-#[derive(Deserialize)]
+/// A comment on the whole draft or one article.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewComment {
+    /// Article anchor; omit or empty for the whole draft
     #[serde(default)]
     article: Option<String>,
+    #[schema(max_length = 5000)]
     body: String,
 }
 
-/// POST /api/v1/consultations/{id}/comments
+/// Submit a comment on the whole draft or one article
+#[utoipa::path(
+    post,
+    path = "/api/v1/consultations/{id}/comments",
+    operation_id = "submitComment",
+    tag = "comments",
+    params(("id" = i64, Path)),
+    request_body = NewComment,
+    responses(
+        (status = 201, description = "Accepted and durably stored; the receipt number identifies it", body = OwnComment),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 409, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn submit(
     State(st): State<AppState>,
     user: Result<Viewer, Refusal>,
@@ -48,13 +92,38 @@ pub async fn submit(
     Ok((StatusCode::CREATED, Json(own)).into_response())
 }
 
-#[derive(Deserialize)]
+/// A receipt number.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReceiptLookup {
+    /// The receipt number given on submitting; letters in any case
+    #[schema(max_length = 64, example = "YJ-2026-7KQ3-M9XD-2PWE")]
     receipt: String,
 }
 
-/// POST /api/v1/comments/receipt: one's own comment by its receipt number, which travels in the
-/// body (never in a URL or a log).
+/// Look up one's own comment by receipt number
+///
+/// The receipt number travels in the body, never in the URL (it is the only key to an anonymous
+/// comment). A comment made from an account is shown only to that account (401 signed out, 404 to
+/// another account).
+#[utoipa::path(
+    post,
+    path = "/api/v1/comments/receipt",
+    operation_id = "getCommentByReceipt",
+    tag = "comments",
+    request_body = ReceiptLookup,
+    responses(
+        (status = 200, description = "The comment and its moderation status", body = OwnComment),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn by_receipt(
     State(st): State<AppState>,
     user: Result<Viewer, Refusal>,

@@ -9,23 +9,49 @@ use axum::http::HeaderMap;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+/// The agency's answer to one comment.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewDisposition {
+    #[schema(value_type = Disposition)]
     disposition: String,
+    /// Required for every disposition except adopted
     #[serde(default)]
+    #[schema(max_length = 2000)]
     reason: String,
 }
 
 /// The answer given to a comment.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Answered {
     id: i64,
     disposition: Disposition,
     reason: Option<String>,
 }
 
-/// PUT /api/v1/comments/{id}/disposition: the drafting agency answers one comment (staff of its
-/// agency only).
+/// The drafting agency answers one comment (staff of the consultation's agency only)
+#[utoipa::path(
+    put,
+    path = "/api/v1/comments/{id}/disposition",
+    operation_id = "disposeComment",
+    tag = "feedback",
+    params(("id" = i64, Path)),
+    request_body = NewDisposition,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The answer as stored; each change is recorded (who, when, old → new)", body = Answered),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 409, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn dispose(
     State(st): State<AppState>,
     user: Result<SignedIn, Refusal>,
@@ -42,16 +68,36 @@ pub async fn dispose(
     Ok(Json(Answered { id, disposition, reason }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
+    /// 1 to 1000; outside it 422 invalid_input.
     #[serde(default, deserialize_with = "app::paging::lenient")]
+    #[param(minimum = 1, maximum = 1000)]
     page: Option<u32>,
+    /// The draft, for staff of the consultation's agency
     #[serde(default)]
     preview: bool,
 }
 
-/// GET /api/v1/consultations/{id}/report: the published adoption report (`preview=true`: the
-/// draft, for staff of the agency).
+/// The published adoption report, 100 comments per page (preview=true: the draft, for staff of the consultation's agency)
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations/{id}/report",
+    operation_id = "getReport",
+    tag = "feedback",
+    params(("id" = i64, Path), ReportQuery),
+    responses(
+        (status = 200, description = "The report", body = Report),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn read_report(
     State(st): State<AppState>,
     Path(id): Path<i64>,
@@ -66,20 +112,48 @@ pub async fn read_report(
     Ok(Json(report::load(&st.db, id, page, false, staff.as_ref()).await?))
 }
 
-#[derive(Deserialize)]
+/// The adoption report's text, and whether to publish it.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReportInput {
     #[serde(default)]
+    #[schema(max_length = 20000)]
     summary: String,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     unanswered_reason: String,
+    /// The revised draft's full text, compared article by article
     #[serde(default)]
+    #[schema(max_length = 200000)]
     revised_text: String,
     #[serde(default)]
+    #[schema(default = false)]
     publish: bool,
 }
 
-/// PUT /api/v1/consultations/{id}/report: save the report's draft, or publish it (staff of the
-/// consultation's agency).
+/// Save the adoption report's draft, or publish it (staff of the consultation's agency). Publishing is refused before the window closes (409), without a summary (422), and while comments are unanswered or unmoderated unless unanswered_reason says why (422); afterwards answers are final (409) and commenters are notified.
+#[utoipa::path(
+    put,
+    path = "/api/v1/consultations/{id}/report",
+    operation_id = "writeReport",
+    tag = "feedback",
+    params(("id" = i64, Path)),
+    request_body = ReportInput,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The report as it now stands", body = Report),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 409, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn write_report(
     State(st): State<AppState>,
     user: Result<SignedIn, Refusal>,

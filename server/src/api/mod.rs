@@ -1,41 +1,69 @@
-//! The JSON API under `/api/v1`, described by `openapi.json`: one module per feature.
+//! The JSON API under `/api/v1`: one module per feature. Each handler carries its own OpenAPI
+//! description (`#[utoipa::path]`); the router and the document are built from the one list below,
+//! so a route cannot be served without being described.
 pub mod accounts;
 pub mod cases;
 pub mod comments;
 pub mod consultations;
 pub mod feedback;
+pub mod schema;
 pub mod search;
 
+use crate::respond::ApiError;
+use app::error::AppError;
 use app::state::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// The OpenAPI 3 document.
-pub const OPENAPI: &str = include_str!("openapi.json");
+/// Routes of API version 1, each with its description.
+fn described() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(schema::ApiDoc::openapi())
+        .routes(routes!(consultations::list))
+        .routes(routes!(consultations::read))
+        .routes(routes!(comments::public, comments::submit))
+        .routes(routes!(comments::by_receipt))
+        .routes(routes!(feedback::dispose))
+        .routes(routes!(accounts::sign_in))
+        .routes(routes!(openapi))
+        .routes(routes!(search::search))
+        .routes(routes!(feedback::read_report, feedback::write_report))
+        .routes(routes!(cases::file))
+        .routes(routes!(cases::progress))
+        .routes(routes!(cases::rate))
+        .routes(routes!(cases::review))
+        .routes(routes!(cases::queue))
+        .routes(routes!(cases::view))
+        .routes(routes!(cases::act))
+}
 
 /// Routes of API version 1.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/consultations", get(consultations::list))
-        .route("/api/v1/consultations/{id}", get(consultations::read))
-        .route("/api/v1/consultations/{id}/comments", get(comments::public).post(comments::submit))
-        .route("/api/v1/comments/receipt", post(comments::by_receipt))
-        .route("/api/v1/comments/{id}/disposition", put(feedback::dispose))
-        .route("/api/v1/consultations/{id}/report", get(feedback::read_report).put(feedback::write_report))
-        .route("/api/v1/session", post(accounts::sign_in))
-        .route("/api/v1/search", get(search::search))
-        .route("/api/v1/cases", post(cases::file))
-        .route("/api/v1/cases/progress", post(cases::progress))
-        .route("/api/v1/cases/{number}/rating", post(cases::rate))
-        .route("/api/v1/cases/{number}/review", post(cases::review))
-        .route("/api/v1/staff/cases", get(cases::queue))
-        .route("/api/v1/staff/cases/{id}", get(cases::view))
-        .route("/api/v1/staff/cases/{id}/actions", post(cases::act))
+    described().split_for_parts().0
 }
 
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+/// The OpenAPI 3 document of API version 1.
+pub fn document() -> utoipa::openapi::OpenApi {
+    described().into_openapi()
+}
+
+/// This document
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    operation_id = "openapi",
+    responses(
+        (status = 200, description = "OpenAPI 3 document", body = Object, content_type = "application/json"),
+        (status = "default", response = schema::Refusal),
+    )
+)]
+async fn openapi() -> Result<Response, ApiError> {
+    let json = document().to_pretty_json().map_err(|e| {
+        tracing::error!(error = %e, "the OpenAPI document does not serialise");
+        AppError::Internal
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }

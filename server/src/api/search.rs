@@ -6,7 +6,21 @@ use app::state::AppState;
 use axum::extract::{Query, State};
 use axum::Json;
 
-/// GET /api/v1/search
+/// Full-text search (Chinese-aware) over consultations, articles and comments the caller may see
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    operation_id = "search",
+    tag = "search",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "A page of hits with facet counts", body = SearchResults),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
 pub async fn search(
     State(st): State<AppState>,
     Query(p): Query<SearchParams>,
