@@ -38,7 +38,7 @@ pub struct CaseAction {
     #[schema(minimum = 1, maximum = 30)]
     pub days: Option<u32>,
     /// decide, decide_review
-    #[schema(inline, value_type = crate::api::schema::cases::Decision)]
+    #[schema(inline, value_type = app::cases::Decision)]
     pub decision: String,
     /// decide, decide_review: the written decision
     #[schema(max_length = 10000)]
@@ -88,7 +88,7 @@ enum LegalBody {
 
 /// What a staff action gave back: the filer's identity (`reveal`), or only that it was done. As
 /// JSON: `{"identity": {…}}` or `{"ok": true}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum Performed {
     Revealed { identity: Identity },

@@ -8,6 +8,7 @@ use serde_json::Value;
 /// How a case was sent to its unit (also the `cases.routing` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Routing {
     /// 转送: the unit handles it within the ordinary periods.
     #[default]

@@ -12,6 +12,7 @@ use sqlx::AnyPool;
 
 /// The filer's identity and contact details, sealed apart from the case.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = CaseIdentity))]
 pub struct Identity {
     pub name: String,
     pub phone: String,

@@ -64,6 +64,7 @@ pub const LEGAL_BODIES: [(&str, &str); 4] = [
 /// What kind of case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum CaseKind {
     /// 投诉举报: a complaint or report about an illegal administrative act.
     Complaint,
@@ -109,6 +110,7 @@ impl CaseKind {
 /// The kind of a petition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum PetitionKind {
     /// 建议意见
     Suggestion,
@@ -145,6 +147,7 @@ impl PetitionKind {
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum CaseStatus {
     /// Filed; the petition office registers it and decides where it goes.
     Received,
@@ -235,6 +238,7 @@ impl CaseStatus {
 /// special channels held only by those granted them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Channel {
     Ordinary,
     /// Litigation-related (涉法涉诉).
@@ -260,6 +264,7 @@ impl Channel {
 /// The written decision on a petition (信访处理意见书).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Decision {
     /// 支持
     Support,
@@ -296,6 +301,7 @@ impl Decision {
 /// Which round of handling a case is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Stage {
     First,
     /// 复查
@@ -333,6 +339,7 @@ impl Stage {
 
 /// A step of a case as its filer sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PublicStep {
     pub at: i64,
     pub action: String,
@@ -342,6 +349,7 @@ pub struct PublicStep {
 
 /// A case as its filer (or whoever holds the number and query code) sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Progress {
     pub number: String,
     pub kind: CaseKind,
@@ -366,9 +374,12 @@ pub struct Progress {
 
 /// What a citizen files.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Filing {
+    #[cfg_attr(feature = "ssr", schema(value_type = CaseKind))]
     pub kind: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<PetitionKind>))]
     pub petition_kind: Option<String>,
     pub matter: String,
     pub facts: String,
@@ -398,6 +409,7 @@ pub struct Filing {
 
 /// What filing returns, once the case is durably stored: the pair that shows its progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Filed {
     pub number: String,
     pub query_code: String,
@@ -408,6 +420,7 @@ pub struct Filed {
 
 /// A case in a staff queue, with its clock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     pub id: i64,
     pub number: String,
@@ -436,6 +449,7 @@ impl CaseSummary {
 
 /// A recorded step as staff see it (internal steps too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StaffStep {
     pub seq: i64,
     pub at: i64,
@@ -448,6 +462,7 @@ pub struct StaffStep {
 /// An attachment's description (the file itself is downloaded separately).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttachmentInfo {
     pub id: String,
     pub kind: String,
@@ -457,6 +472,7 @@ pub struct AttachmentInfo {
 
 /// A case as the staff who may see it see it: everything but who filed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StaffCase {
     pub summary: CaseSummary,
     pub facts: String,
@@ -465,6 +481,7 @@ pub struct StaffCase {
     pub document: Option<String>,
     pub anonymous: bool,
     pub channel: Channel,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<details::Routing>))]
     pub routing: Option<String>,
     pub decision: Option<Decision>,
     pub attachments: Vec<AttachmentInfo>,

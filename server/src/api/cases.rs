@@ -1,5 +1,4 @@
 //! Cases in the JSON API: filing and following a case, and the staff actions.
-use crate::api::schema::cases as doc;
 use crate::case_actions::{check_lookup, perform, CaseAction, Performed};
 use crate::extract::{Limits, Refusal, SignedIn, Viewer};
 use crate::respond::ApiError;
@@ -20,9 +19,9 @@ use serde::Deserialize;
     path = "/api/v1/cases",
     operation_id = "fileCase",
     tag = "cases",
-    request_body = doc::Filing,
+    request_body = Filing,
     responses(
-        (status = 201, description = "Filed and durably stored", body = doc::Filed),
+        (status = 201, description = "Filed and durably stored", body = Filed),
         (status = 400, response = crate::api::schema::Refusal),
         (status = 401, response = crate::api::schema::Refusal),
         (status = 403, response = crate::api::schema::Refusal),
@@ -69,7 +68,7 @@ pub struct Lookup {
     tag = "cases",
     request_body = Lookup,
     responses(
-        (status = 200, description = "The case's progress and what the filer may do now", body = doc::Progress),
+        (status = 200, description = "The case's progress and what the filer may do now", body = Progress),
         (status = 400, response = crate::api::schema::Refusal),
         (status = 403, response = crate::api::schema::Refusal),
         (status = 404, response = crate::api::schema::Refusal),
@@ -114,7 +113,7 @@ pub struct Rating {
     params(("number" = String, Path, description = "The case number given on filing; letters in any case", example = "XF-2026-000042")),
     request_body = Rating,
     responses(
-        (status = 200, description = "The case's progress, with the rating", body = doc::Progress),
+        (status = 200, description = "The case's progress, with the rating", body = Progress),
         (status = 400, response = crate::api::schema::Refusal),
         (status = 403, response = crate::api::schema::Refusal),
         (status = 404, response = crate::api::schema::Refusal),
@@ -160,7 +159,7 @@ pub struct ReviewRequest {
     params(("number" = String, Path, description = "The case number given on filing; letters in any case", example = "XF-2026-000042")),
     request_body = ReviewRequest,
     responses(
-        (status = 200, description = "The case's progress, now under review", body = doc::Progress),
+        (status = 200, description = "The case's progress, now under review", body = Progress),
         (status = 400, response = crate::api::schema::Refusal),
         (status = 403, response = crate::api::schema::Refusal),
         (status = 404, response = crate::api::schema::Refusal),
@@ -219,7 +218,7 @@ enum QueueChoice {
     params(QueueName),
     security(("session" = [])),
     responses(
-        (status = 200, description = "Cases", body = Vec<doc::CaseSummary>),
+        (status = 200, description = "Cases", body = Vec<CaseSummary>),
         (status = 400, response = crate::api::schema::Refusal),
         (status = 401, response = crate::api::schema::Refusal),
         (status = 403, response = crate::api::schema::Refusal),
@@ -248,7 +247,7 @@ pub async fn queue(
     params(("id" = i64, Path, description = "The case's id (CaseSummary.id)")),
     security(("session" = [])),
     responses(
-        (status = 200, description = "The case", body = doc::StaffCase),
+        (status = 200, description = "The case", body = StaffCase),
         (status = 400, response = crate::api::schema::Refusal),
         (status = 401, response = crate::api::schema::Refusal),
         (status = 403, response = crate::api::schema::Refusal),
@@ -293,7 +292,7 @@ pub async fn view(
     request_body = CaseAction,
     security(("session" = [])),
     responses(
-        (status = 200, description = "Done and recorded in the case's hash-chained record: {\"ok\": true}, or for reveal {\"identity\": …}", body = doc::Performed),
+        (status = 200, description = "Done and recorded in the case's hash-chained record: {\"ok\": true}, or for reveal {\"identity\": …}", body = crate::case_actions::Performed),
         (status = 400, response = crate::api::schema::Refusal),
         (status = 401, response = crate::api::schema::Refusal),
         (status = 403, response = crate::api::schema::Refusal),

@@ -1,6 +1,5 @@
 //! What the OpenAPI document says beyond the handlers: its info, the one error shape, the session
-//! cookie, and schemas of types this crate cannot derive on (`cases`).
-pub mod cases;
+//! cookie. Every body type derives its schema where it is defined (app types behind `ssr`).
 
 use app::error::AppError;
 use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
