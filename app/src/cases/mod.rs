@@ -493,4 +493,6 @@ pub struct StaffCase {
     pub may_terminate: bool,
     pub may_reveal: bool,
     pub may_supervise: bool,
+    /// answer the petition office's supervision (督办)
+    pub may_answer_supervision: bool,
 }

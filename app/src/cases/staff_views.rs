@@ -185,6 +185,7 @@ pub async fn staff_view(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult<
         may_terminate: may(Act::Terminate),
         may_reveal: may(Act::Reveal),
         may_supervise: may(Act::Supervise),
+        may_answer_supervision: may(Act::AnswerSupervision),
     })
 }
 

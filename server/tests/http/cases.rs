@@ -937,3 +937,38 @@ async fn an_officer_is_never_shown_a_wrong_status_for_a_corrupt_case_row() {
     let res = officer.get(app.url("/api/v1/staff/cases")).send().await.unwrap();
     assert_eq!(res.status(), 500, "nor listed as one");
 }
+
+#[tokio::test]
+async fn a_unit_under_supervision_is_offered_the_answer_and_others_are_not() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006071").await;
+    let filed = file(&app, &citizen, claim("路灯长期不亮")).await;
+    let id = id_of(&app, filed["number"].as_str().unwrap()).await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (unit, unit_id) = app.staff("市城管局").await;
+    let (other, _) = app.staff("市水务局").await;
+    ok(&app, &officer, id, json!({"action": "transfer", "unit": unit_id, "note": "请依法处理"})).await;
+    ok(&app, &unit, id, json!({"action": "accept"})).await;
+    let view = |c: &Client| {
+        let url = app.url(&format!("/api/v1/staff/cases/{id}"));
+        let c = c.clone();
+        async move { c.get(url).send().await.unwrap() }
+    };
+    assert_eq!(
+        view(&unit).await.json::<Value>().await.unwrap()["may_answer_supervision"],
+        false,
+        "nothing to answer yet"
+    );
+
+    ok(&app, &officer, id, json!({"action": "supervise", "note": "请加快办理"})).await;
+    let seen: Value = view(&unit).await.json().await.unwrap();
+    assert_eq!(seen["may_answer_supervision"], true, "the handling unit may answer the supervision");
+    let page = unit.get(app.url(&format!("/staff/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("value=\"answer_supervision\""), "and the page offers it");
+    assert_eq!(view(&other).await.status(), 404, "another unit does not even see the case");
+    assert_eq!(act(&app, &other, id, json!({"action": "answer_supervision", "note": "x"})).await.status(), 404);
+
+    ok(&app, &unit, id, json!({"action": "answer_supervision", "note": "已安排维修，本周内完成"})).await;
+    let steps = view(&unit).await.json::<Value>().await.unwrap()["steps"].to_string();
+    assert!(steps.contains("已安排维修，本周内完成"), "the answer is on the record: {steps}");
+}

@@ -265,7 +265,7 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
                 <button type="submit" name="action" value="supervise" class="secondary">"督办"</button>
             </form>
         })}
-        {(c.summary.supervised && c.may_handle).then(|| view! {
+        {c.may_answer_supervision.then(|| view! {
             <form method="post" action=action.clone() class="stacked">
                 <label for="answer-note">"回复督办"</label>
                 <input id="answer-note" name="note" />
