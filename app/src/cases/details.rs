@@ -55,11 +55,27 @@ pub struct FileRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Filed {
     pub kind: CaseKind,
-    #[serde(default)]
+    /// The files stored with the filing. The first release recorded only their count: such an
+    /// entry reads back with none listed (its hash covers the text as stored, so it still verifies).
+    #[serde(default, deserialize_with = "files_or_count")]
     pub attachments: Vec<FileRef>,
     /// The number of the earlier case in progress this one repeats.
     #[serde(default)]
     pub repeats: Option<String>,
+}
+
+/// The files of a filed entry: a list, or (first release) only how many there were.
+fn files_or_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<FileRef>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Files {
+        Listed(Vec<FileRef>),
+        Counted(u64),
+    }
+    Ok(match Files::deserialize(d)? {
+        Files::Listed(files) => files,
+        Files::Counted(_) => Vec::new(),
+    })
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -288,6 +304,18 @@ pub fn describe_for_staff(action: &str, detail: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Filings the first release recorded (attachments as a count) keep their wording and the
+    /// link to the case they repeat.
+    #[test]
+    fn a_filing_recorded_by_the_first_release_still_reads_with_its_repeat_link() {
+        let old = r#"{"attachments":2,"kind":"petition","repeats":"XF-2026-000007"}"#;
+        let Some(Detail::Filed(f)) = Detail::read("filed", old) else { panic!("the old filed entry did not read") };
+        assert_eq!(
+            (f.kind, f.repeats.as_deref(), f.attachments.len()),
+            (CaseKind::Petition, Some("XF-2026-000007"), 0)
+        );
+    }
 
     /// The JSON the typed details record is the JSON recorded before they were typed (same
     /// keys, values and order), so records already hashed still verify and read the same.
