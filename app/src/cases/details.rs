@@ -70,7 +70,7 @@ fn files_or_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<FileRef>
     #[serde(untagged)]
     enum Files {
         Listed(Vec<FileRef>),
-        Counted(u64),
+        Counted(#[allow(dead_code, reason = "only told apart from a list")] u64),
     }
     Ok(match Files::deserialize(d)? {
         Files::Listed(files) => files,
