@@ -149,7 +149,7 @@ pub async fn track(page: Page, limits: Limits, mut form: FormPost<Track>) -> Res
     let (f, readable) = track_fields(&mut form);
     match check_lookup(&limits).and(readable) {
         Ok(()) => track_page(&page, &f, None, None).await,
-        Err(e) => track_page(&page, &Track::default(), None, Some(e)).await,
+        Err(e) => track_page(&page, &f, None, Some(e)).await,
     }
 }
 

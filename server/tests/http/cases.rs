@@ -4,6 +4,7 @@ use crate::harness::*;
 use app::accounts::Role;
 use reqwest::Client;
 use serde_json::{json, Value};
+use server::config::Limits;
 
 async fn file(app: &TestApp, c: &Client, body: Value) -> Value {
     let res = c.post(app.url("/api/v1/cases")).json(&body).send().await.unwrap();
@@ -971,4 +972,42 @@ async fn a_unit_under_supervision_is_offered_the_answer_and_others_are_not() {
     ok(&app, &unit, id, json!({"action": "answer_supervision", "note": "已安排维修，本周内完成"})).await;
     let steps = view(&unit).await.json::<Value>().await.unwrap()["steps"].to_string();
     assert!(steps.contains("已安排维修，本周内完成"), "the answer is on the record: {steps}");
+}
+
+#[tokio::test]
+async fn a_rate_limited_progress_lookup_keeps_what_was_typed_and_answers_nothing() {
+    let app = TestApp::spawn_with(Limits { submit_per_minute: 3, ..relaxed() }).await;
+    let citizen = app.citizen("13900006081").await;
+    let filed = file(&app, &citizen, claim("桥下积水无人处理")).await;
+    let (number, code) = (filed["number"].as_str().unwrap(), filed["query_code"].as_str().unwrap());
+    let anyone = app.client();
+    let lookup = [("look", "1"), ("number", number), ("code", code)];
+    let mut refused = None;
+    for _ in 0..10 {
+        let res = anyone.post(app.url("/cases/track")).form(&lookup).send().await.unwrap();
+        let (status, page) = (res.status(), res.text().await.unwrap());
+        if status == 429 {
+            refused = Some(page);
+            break;
+        }
+        assert!(page.contains("桥下积水无人处理"), "an allowed lookup shows the case");
+    }
+    let page = refused.expect("the lookups were never limited");
+    assert!(
+        page.contains(&format!("value=\"{number}\"")) && page.contains(&format!("value=\"{code}\"")),
+        "number and code kept"
+    );
+    assert!(!page.contains("桥下积水无人处理"), "a refused lookup does not show the case");
+
+    // Nor does a refused rating or review request, which carries the same number and code.
+    for (path, extra) in [("/cases/rating", ("score", "5")), ("/cases/review", ("reason", "不服"))] {
+        let res = anyone.post(app.url(path)).form(&[lookup[1], lookup[2], extra]).send().await.unwrap();
+        assert_eq!(res.status(), 429, "{path}");
+        let page = res.text().await.unwrap();
+        assert!(
+            !page.contains("桥下积水无人处理"),
+            "{path}: a refused request does not answer the lookup it was refused"
+        );
+        assert!(page.contains(&format!("value=\"{code}\"")), "{path}: the code typed is kept");
+    }
 }

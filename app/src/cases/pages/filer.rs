@@ -280,10 +280,13 @@ pub fn TrackPage() -> impl IntoView {
     let echo = use_echo();
     let number = echo.value("number");
     let code = echo.value("code");
+    // A refused request (rate limited, unreadable, a wrong code) keeps what was typed in the form
+    // but looks nothing up: the refusal must not answer the question it refused.
+    let refused = echo.error("form").is_some();
     let data = Resource::new(
         move || (number.clone(), code.clone()),
-        |(number, code)| async move {
-            if number.is_empty() || code.is_empty() {
+        move |(number, code)| async move {
+            if refused || number.is_empty() || code.is_empty() {
                 Ok(None)
             } else {
                 case_progress(number, code).await.map(Some)
