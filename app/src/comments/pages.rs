@@ -99,8 +99,13 @@ pub fn CommentFormPage() -> impl IntoView {
                     };
                     // After a rejected post the form comes back with what was typed, whatever the reason.
                     match gate.filter(|_| echo.values.is_empty()) {
-                        Some(e) => view! { <CommentGate d e /> }.into_any(),
-                        None => view! { <CommentForm d selected echo anonymous=u.is_none() /> }.into_any(),
+                        Some(e) => view! { <CommentGate d e selected /> }.into_any(),
+                        None => {
+                            // Only where the consultation takes anonymous comments is a signed-out
+                            // visitor told so (a session that ran out is not an invitation).
+                            let anonymous = u.is_none() && d.allow_anonymous;
+                            view! { <CommentForm d selected echo anonymous /> }.into_any()
+                        }
                     }
                 })
             }}
@@ -109,18 +114,24 @@ pub fn CommentFormPage() -> impl IntoView {
 }
 
 #[component]
-fn CommentGate(d: Detail, e: AppError) -> impl IntoView {
+fn CommentGate(d: Detail, e: AppError, selected: String) -> impl IntoView {
     let back = format!("/consultations/{}", d.summary.id);
     let login = matches!(e, AppError::Unauthorized);
+    // Back to this form, on the same article, after signing in or registering.
+    let here = match selected.as_str() {
+        "" => format!("/consultations/{}/comment", d.summary.id),
+        a => format!("/consultations/{}/comment?article={}", d.summary.id, crate::ui::encode_query(a)),
+    };
+    let next = crate::ui::encode_query(&here);
     view! {
         <Title text="提出意见" />
         <h1>"提出意见：" {d.summary.title}</h1>
         <div class="alert alert-error" role="alert">{e.to_string()}</div>
-        {login.then(|| {
-            let next = crate::ui::encode_query(&format!("/consultations/{}/comment", d.summary.id));
-            view! {
-                <p><a class="button" href=format!("/login?next={next}")>"登录"</a>" 或 "<a href="/register">"注册"</a>" 后即可提出意见。"</p>
-            }
+        {login.then(|| view! {
+            <p>
+                <a class="button" href=format!("/login?next={next}")>"登录"</a>" 或 "
+                <a href=format!("/register?next={next}")>"注册"</a>" 后即可提出意见。"
+            </p>
         })}
         <p><a href=back>"返回草案"</a></p>
     }

@@ -233,3 +233,26 @@ async fn a_commenters_receipt_number_never_travels_in_a_url() {
     let res = app.get(&author, &format!("/receipts?no={receipt}")).await.text().await.unwrap();
     assert!(!res.contains("收据编号不进网址"), "a number in the URL is not looked up");
 }
+
+#[tokio::test]
+async fn a_signed_out_reader_commenting_on_an_article_comes_back_to_that_article_and_is_not_told_anonymity_is_allowed()
+{
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let anon = app.client();
+    let gate = app.get(&anon, &format!("/consultations/{id}/comment?article=a2")).await.text().await.unwrap();
+    let next = format!("next=%2Fconsultations%2F{id}%2Fcomment%3Farticle%3Da2");
+    assert!(gate.contains(&format!("/login?{next}")), "signing in returns to the same article");
+    assert!(gate.contains(&format!("/register?{next}")), "and so does registering");
+
+    // A session that ran out mid-comment: the form comes back with the text, and says what is true.
+    let res = comment(&app, &anon, id, "a2", "第二条的意见").await;
+    assert_eq!(res.status(), 401);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("第二条的意见"), "the text is kept");
+    assert!(!page.contains("本项目允许匿名提交"), "a consultation that needs an account does not claim otherwise");
+    sqlx::query("UPDATE consultations SET allow_anonymous = 1 WHERE id = $1").bind(id).execute(&app.db).await.unwrap();
+    let open = app.get(&anon, &format!("/consultations/{id}/comment")).await.text().await.unwrap();
+    assert!(open.contains("本项目允许匿名提交"), "where it is allowed, it says so");
+}
