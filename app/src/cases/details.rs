@@ -258,7 +258,11 @@ pub fn describe(action: &str, detail: &str) -> String {
 fn in_words(d: &Detail) -> Option<String> {
     Some(match d {
         Detail::Filed(_) => "已收到，等待登记".into(),
-        Detail::NotAccepted(d) => format!("不予受理。理由：{}。请通过以下途径反映：{}", d.reason, d.channel),
+        Detail::NotAccepted(d) => {
+            // The officer's reason often ends with its own full stop: one is enough.
+            let reason = d.reason.trim_end().trim_end_matches(['。', '.']);
+            format!("不予受理。理由：{reason}。请通过以下途径反映：{}", d.channel)
+        }
         Detail::Legal(d) => format!("属于涉法涉诉事项，已导入法律程序处理（{}）", d.body_label),
         Detail::Discipline(_) => "已转纪检监察机关处理".into(),
         Detail::ConcernedSet(d) => format!("确定被举报单位：{}", d.unit),
@@ -392,5 +396,10 @@ mod tests {
         assert_eq!(describe("supervised", r#"{"note":"快办"}"#), "supervised");
         assert_eq!(describe_for_staff("supervised", r#"{"note":"快办"}"#), "督办：快办");
         assert_eq!(describe("not_accepted", "not json"), "不予受理。理由：。请通过以下途径反映：");
+        let ended = r#"{"reason":"不属于本机关职权范围。","channel":"向市场监管部门反映"}"#;
+        assert_eq!(
+            describe("not_accepted", ended),
+            "不予受理。理由：不属于本机关职权范围。请通过以下途径反映：向市场监管部门反映"
+        );
     }
 }

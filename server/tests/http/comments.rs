@@ -256,3 +256,19 @@ async fn a_signed_out_reader_commenting_on_an_article_comes_back_to_that_article
     let open = app.get(&anon, &format!("/consultations/{id}/comment")).await.text().await.unwrap();
     assert!(open.contains("本项目允许匿名提交"), "where it is allowed, it says so");
 }
+
+#[tokio::test]
+async fn a_receipt_typed_without_its_dashes_still_finds_the_comment() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let citizen = app.citizen("13900007011").await;
+    let res = comment(&app, &citizen, id, "a1", "关于第一条的意见").await;
+    assert_eq!(res.status(), 303);
+    let receipt = receipt_of(&res);
+    let typed = receipt.replace('-', "").to_lowercase();
+    let page = app.post_form(&citizen, "/receipts", &[("no", &typed)]).await.text().await.unwrap();
+    assert!(page.contains("关于第一条的意见"), "{typed} finds {receipt}");
+    let wrong = app.post_form(&citizen, "/receipts", &[("no", "yj2026000000000000")]).await.text().await.unwrap();
+    assert!(!wrong.contains("关于第一条的意见"), "another number finds nothing");
+}
