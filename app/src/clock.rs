@@ -125,6 +125,16 @@ pub fn format_date(ts: i64) -> String {
     format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
 }
 
+/// "2026年12月3日": a date the way people read it on a page.
+pub fn long_date(d: Date) -> String {
+    format!("{}年{}月{}日", d.year, d.month, d.day)
+}
+
+/// "2026年12月3日" in Beijing time, of an instant.
+pub fn format_long_date(ts: i64) -> String {
+    long_date(date_of(ts))
+}
+
 /// Parse "YYYY-MM-DD" as a calendar date.
 pub fn parse_date(s: &str) -> Option<Date> {
     let mut parts = s.trim().splitn(3, '-');

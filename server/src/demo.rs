@@ -55,7 +55,7 @@ pub async fn load(db: &AnyPool, cases: &app::cases::config::CaseConfig) -> AppRe
     // The parking decision's window is already over: move it into the past.
     let (o, c) = (clock::start_of_day(today) - 70 * 86_400, clock::start_of_day(today) - 30 * 86_400);
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE consultations SET opens_at = $1, closes_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE consultations SET opens_at = $1, closes_at = $2, published_at = $1 WHERE id = $3")
         .bind(o)
         .bind(c)
         .bind(parking)
@@ -160,7 +160,9 @@ async fn create(
     reason: &str,
 ) -> AppResult<i64> {
     let (explanation, full_text) = text.split_once("\n===\n").unwrap_or(("", text));
-    consultations::create(
+    // Published on the morning the window opens (the demo's drafts opened days ago).
+    let published_at = clock::parse_date(opens).map_or_else(clock::now, |d| clock::start_of_day(d) + 9 * 3600);
+    consultations::create_published_at(
         db,
         staff,
         &NewConsultation {
@@ -173,6 +175,7 @@ async fn create(
             short_window_reason: reason.into(),
             allow_anonymous: None,
         },
+        published_at.min(clock::now()),
     )
     .await
 }

@@ -126,6 +126,8 @@ pub struct Detail {
     pub explanation: String,
     pub short_window_reason: Option<String>,
     pub allow_anonymous: bool,
+    /// When the public could first see the draft; the window never starts before it.
+    pub published_at: i64,
     pub articles: Vec<Article>,
     pub whole_approved: i64,
     pub whole_received: i64,

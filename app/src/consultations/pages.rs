@@ -1,6 +1,6 @@
 //! Consultation pages: the public list, a draft with its articles, and the staff's own list and form.
 use super::{agency_consultations, get_consultation, list_consultations, Article, Detail, Kind, Summary};
-use crate::clock::format_date;
+use crate::clock::format_long_date;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormMessage};
 use crate::ui::{ErrorView, Loading, StatusBadge, TextArea};
@@ -48,7 +48,7 @@ fn ConsultationList(items: Vec<Summary>, #[prop(optional)] staff: bool) -> impl 
                         <span class="kind">{s.kind.label()}</span>
                         <h2><a href=href>{s.title}</a></h2>
                         <p class="meta">
-                            {s.agency_name}" · 征求意见期 "{format_date(s.opens_at)}" 至 "{format_date(s.closes_at - 1)}
+                            {s.agency_name}" · 征求意见期 "{format_long_date(s.opens_at)}"至"{format_long_date(s.closes_at - 1)}
                             " · 已公开意见 "{s.approved_comments}" 条"
                         </p>
                     </li>
@@ -94,8 +94,9 @@ fn DraftView(d: Detail) -> impl IntoView {
                 <span class="kind">{s.kind.label()}</span>
                 <h1>{s.title.clone()}</h1>
                 <p class="meta">"起草单位："{s.agency_name.clone()}</p>
-                <p class="meta">
-                    {format!("征求意见期：{} 至 {}（共{days}日，截止日24时止）", format_date(s.opens_at), format_date(s.closes_at - 1))}
+                <p class="meta">{format!("发布日期：{}", format_long_date(d.published_at))}</p>
+                <p class="meta window">
+                    {format!("征求意见期：{}至{}（共{days}日，截止日24时止）", format_long_date(s.opens_at), format_long_date(s.closes_at - 1))}
                 </p>
                 {d.short_window_reason.clone().map(|r| view! {
                     <p class="short-window"><strong>"征求意见期少于30日的理由："</strong>{r}</p>
@@ -110,7 +111,7 @@ fn DraftView(d: Detail) -> impl IntoView {
                 {d.report_published_at.map(|at| view! {
                     <p class="report-link">
                         <a class="button" href=format!("/consultations/{id}/report")>"意见采纳情况说明"</a>
-                        " " {format!("{}发布", format_date(at))}
+                        " " {format!("{}发布", format_long_date(at))}
                     </p>
                 })}
             </header>
@@ -218,7 +219,7 @@ pub fn NewConsultationPage() -> impl IntoView {
 fn NewConsultationForm(echo: crate::forms::FormEcho) -> impl IntoView {
     let kind = echo.value("kind");
     let today = crate::clock::format_date(crate::clock::now());
-    let opens = Some(echo.value("opens_on")).filter(|v| !v.is_empty()).unwrap_or(today);
+    let opens = Some(echo.value("opens_on")).filter(|v| !v.is_empty()).unwrap_or_else(|| today.clone());
     view! {
         <h1>"发布征求意见"</h1>
         <FormMessage echo=echo.clone() />
@@ -240,8 +241,8 @@ fn NewConsultationForm(echo: crate::forms::FormEcho) -> impl IntoView {
             <FieldMessage echo=echo.clone() name="full_text" />
             <div class="row">
                 <div>
-                    <label for="opens_on">"开始日期"</label>
-                    <input id="opens_on" name="opens_on" type="date" required value=opens />
+                    <label for="opens_on">"开始日期（不早于发布之日）"</label>
+                    <input id="opens_on" name="opens_on" type="date" required min=today.clone() value=opens />
                     <FieldMessage echo=echo.clone() name="opens_on" />
                 </div>
                 <div>

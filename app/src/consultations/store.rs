@@ -13,7 +13,7 @@ pub struct NewConsultation {
     pub title: String,
     pub explanation: String,
     pub full_text: String,
-    /// First day of the window, "YYYY-MM-DD", Beijing time.
+    /// First day of the window, "YYYY-MM-DD", Beijing time: the day of publication or later.
     pub opens_on: String,
     /// Last day of the window (inclusive).
     pub closes_on: String,
@@ -34,7 +34,9 @@ fn err(field: &str, message: &str) -> FieldError {
     FieldError { field: field.into(), message: message.into() }
 }
 
-fn check(input: &NewConsultation) -> AppResult<Checked> {
+/// Check a consultation to be published on `published_on`: the window may not start before the
+/// public can see the draft, and its days (the 30-day minimum) count from then.
+fn check(input: &NewConsultation, published_on: clock::Date) -> AppResult<Checked> {
     let mut errors = Vec::new();
     let kind = Kind::parse(&input.kind);
     if kind.is_none() {
@@ -61,10 +63,10 @@ fn check(input: &NewConsultation) -> AppResult<Checked> {
     let reason = input.short_window_reason.trim().to_string();
     let mut window = None;
     if let (Some(o), Some(c)) = (opens, closes) {
-        if c < o {
+        if o < published_on {
+            errors.push(err("opens_on", &format!("开始日期不能早于发布之日（{}）", clock::long_date(published_on))));
+        } else if c < o {
             errors.push(err("closes_on", "截止日期不能早于开始日期"));
-        } else if c < clock::today() {
-            errors.push(err("closes_on", "截止日期不能早于今天"));
         } else {
             let opens_at = clock::start_of_day(o);
             let closes_at = clock::start_of_day(c.next_day());
@@ -83,16 +85,27 @@ fn check(input: &NewConsultation) -> AppResult<Checked> {
     }
 }
 
-/// Create a consultation for the staff member's own agency; returns its id.
+/// Create and publish a consultation for the staff member's own agency now; returns its id.
 pub async fn create(db: &AnyPool, staff: &CurrentUser, input: &NewConsultation) -> AppResult<i64> {
+    create_published_at(db, staff, input, clock::now()).await
+}
+
+/// Create a consultation published at `published_at` (the demo's, and imports of consultations
+/// published before; the web forms publish now).
+pub async fn create_published_at(
+    db: &AnyPool,
+    staff: &CurrentUser,
+    input: &NewConsultation,
+    published_at: i64,
+) -> AppResult<i64> {
     let agency = staff.staff_agency()?;
-    let c = check(input)?;
+    let c = check(input, clock::date_of(published_at))?;
     let parsed = parse_draft(&input.full_text);
     let mut tx = db.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO consultations (agency_id, kind, title, explanation, full_text, opens_at, closes_at,
-            short_window_reason, allow_anonymous, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            short_window_reason, allow_anonymous, created_by, created_at, published_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
     )
     .bind(agency)
     .bind(c.kind.as_str())
@@ -104,7 +117,7 @@ pub async fn create(db: &AnyPool, staff: &CurrentUser, input: &NewConsultation) 
     .bind(c.reason)
     .bind(i64::from(input.allow_anonymous.is_some()))
     .bind(staff.id)
-    .bind(clock::now())
+    .bind(published_at)
     .fetch_one(&mut *tx)
     .await?;
     for (pos, b) in parsed.blocks.iter().enumerate() {
@@ -187,13 +200,20 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
     let row: Option<SummaryRow> =
         sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_optional(db).await?;
     let s = summary(row.ok_or(AppError::NotFound)?, now)?;
-    let (agency_id, explanation, short_window_reason, allow_anonymous): (i64, String, Option<String>, i64) =
-        sqlx::query_as(
-            "SELECT agency_id, explanation, short_window_reason, allow_anonymous FROM consultations WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(db)
-        .await?;
+    let opens_at = s.opens_at;
+    let (agency_id, explanation, short_window_reason, allow_anonymous, published_at): (
+        i64,
+        String,
+        Option<String>,
+        i64,
+        Option<i64>,
+    ) = sqlx::query_as(
+        "SELECT agency_id, explanation, short_window_reason, allow_anonymous, COALESCE(published_at, created_at)
+         FROM consultations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
     let rows: Vec<ArticleRow> = sqlx::query_as(
         "SELECT ar.anchor, ar.is_article, ar.label, ar.part, ar.chapter, ar.section, ar.body,
             COUNT(CASE WHEN m.status = 'approved' THEN 1 END), COUNT(m.id)
@@ -234,6 +254,7 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
         explanation,
         short_window_reason,
         allow_anonymous: allow_anonymous != 0,
+        published_at: published_at.unwrap_or(opens_at),
         articles,
         whole_approved,
         whole_received,

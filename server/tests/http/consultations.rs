@@ -35,6 +35,33 @@ async fn thirty_days_needs_no_reason_and_normative_documents_set_their_own_windo
 }
 
 #[tokio::test]
+async fn the_public_gets_its_thirty_days_from_publication_not_from_a_start_date_in_the_past() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    // The case: published today as "from a month ago to two days from now" — 33 days on
+    // paper, two in fact. Refused, with the reason next to the start date and the text kept.
+    let res = app.publish(&staff, "regulation", -31, 33, "").await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    let today = app::clock::long_date(app::clock::today());
+    assert!(page.contains(&format!("开始日期不能早于发布之日（{today}）")), "{page}");
+    assert!(page.contains("重点管理区内禁止饲养烈性犬"), "the full text is still in the form");
+    // Even a start only yesterday is refused, with a reason for a short window given or not.
+    assert_eq!(app.publish(&staff, "decision", -1, 40, "情况紧急").await.status(), 422);
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consultations").fetch_one(&app.db).await.unwrap();
+    assert_eq!(n, 0, "nothing was published");
+    // Starting today, the page says when it was published and counts the days from then.
+    let res = app.publish(&staff, "regulation", 0, 30, "").await;
+    assert_eq!(res.status(), 303);
+    let public = app.get(&app.client(), &format!("/consultations/{}", location_id(&res))).await.text().await.unwrap();
+    assert!(public.contains(&format!("发布日期：{today}")), "{public}");
+    assert!(
+        public.contains(&format!("征求意见期：{today}至")) && public.contains("（共30日，截止日24时止）"),
+        "{public}"
+    );
+}
+
+#[tokio::test]
 async fn the_draft_page_shows_chapters_articles_and_insertions_with_anchors() {
     let app = TestApp::spawn().await;
     let (staff, _) = app.staff("市公安局").await;
