@@ -135,8 +135,10 @@ async fn run(cfg: Config, command: Command) -> Result<(), String> {
         }
         Command::Holiday { day, kind, name } => {
             let kind = (kind != "remove").then(|| (kind.as_str(), name.as_deref().unwrap_or("")));
-            app::cases::store::set_calendar_day(&db, &day, kind).await.map_err(|e| e.to_string())?;
-            println!("节假日日历已更新：{day}");
+            let cases = cfg.case_config()?;
+            let moved =
+                app::cases::store::set_calendar_day(&db, &cases, &day, kind).await.map_err(|e| e.to_string())?;
+            println!("节假日日历已更新：{day}；{moved}件办理中案件的期限已按新日历重新计算");
             Ok(())
         }
         Command::Grant { login, power } => grant(&cfg, &db, &login, &power).await,

@@ -64,6 +64,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/cases/{id}/actions", post(cases::act))
         .route("/staff/cases/{id}/files/{file}", get(cases::attachment))
         .route("/admin/agencies", post(admin::create_agency))
+        .route("/admin/calendar", post(admin::save_calendar))
         .route("/admin/agencies/parent", post(admin::set_parent))
         .route("/admin/staff", post(admin::create_staff))
         .route("/admin/staff/setup-code", post(admin::reissue_setup_code))

@@ -1,5 +1,6 @@
 //! Administration: agencies, staff accounts and their first passwords, powers under four eyes,
 //! and the record of it all.
+pub mod holidays;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod powers;

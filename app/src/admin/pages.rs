@@ -29,6 +29,8 @@ pub fn AdminPage() -> impl IntoView {
                     let parents = agencies.clone();
                     view! {
                         <h1>"系统管理"</h1>
+                        <super::holidays::CalendarWarning />
+                        <p class="meta"><a href="/admin/calendar">"节假日安排"</a></p>
                         <FormMessage echo=echo.clone() />
                         <h2>"单位"</h2>
                         <ul>{agencies.into_iter().map(|a| view! { <li>{a.name} "（" {a.staff} "名工作人员）"</li> }).collect_view()}</ul>

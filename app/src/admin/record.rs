@@ -49,6 +49,8 @@ pub enum Action {
     AdminCreated,
     /// An administrator or a holder of a power changed their password.
     PasswordChanged,
+    /// A year of the holiday calendar set (running deadlines counted again).
+    CalendarChanged,
 }
 
 impl Action {
@@ -68,6 +70,7 @@ impl Action {
             Action::Revoked => "revoked",
             Action::AdminCreated => "admin_created",
             Action::PasswordChanged => "password_changed",
+            Action::CalendarChanged => "calendar_changed",
         }
     }
 
@@ -92,11 +95,12 @@ impl Action {
             Action::Revoked => "撤销权限",
             Action::AdminCreated => "设置管理员账号（运维）",
             Action::PasswordChanged => "修改密码",
+            Action::CalendarChanged => "修改节假日安排",
         }
     }
 }
 
-const ALL: [Action; 14] = [
+const ALL: [Action; 15] = [
     Action::RecordStarted,
     Action::AgencyCreated,
     Action::ParentSet,
@@ -111,6 +115,7 @@ const ALL: [Action; 14] = [
     Action::Revoked,
     Action::AdminCreated,
     Action::PasswordChanged,
+    Action::CalendarChanged,
 ];
 
 /// A digest of who may do what now: every power held (account and power), and the accounts that

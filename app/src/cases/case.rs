@@ -3,6 +3,7 @@
 //! filing, the staff workflow and the filer's view.
 use super::chain::{self, Step};
 use super::config::CaseConfig;
+use super::deadlines::Due;
 use super::details::Detail;
 use super::grants::{self, Grants};
 use super::policy::{self, Act, Facts, Refused, Who};
@@ -11,7 +12,7 @@ use super::screen::Screen;
 use super::seal::{to_hex, CaseKey};
 use super::CaseStatus;
 use crate::accounts::CurrentUser;
-use crate::clock::{self, Date};
+use crate::clock;
 use crate::error::{AppError, AppResult};
 use sqlx::AnyConnection;
 
@@ -154,19 +155,24 @@ pub(super) struct Move {
     pub status: CaseStatus,
     pub public: bool,
     pub detail: Detail,
-    pub due_on: Option<Date>,
+    pub due_on: Option<Due>,
 }
 
 /// Move a case to the step's status, count it for the statistics, and record it in the chain.
 pub(super) async fn step(conn: &mut AnyConnection, cfg: &CaseConfig, case: &Case, m: Move) -> AppResult<()> {
     let now = clock::now();
-    sqlx::query("UPDATE cases SET status = $1, due_on = $2, updated_at = $3 WHERE id = $4")
-        .bind(m.status.as_str())
-        .bind(m.due_on.map(|d| d.to_string()))
-        .bind(now)
-        .bind(case.id)
-        .execute(&mut *conn)
-        .await?;
+    let counted = m.due_on.and_then(|d| d.counted);
+    sqlx::query(
+        "UPDATE cases SET status = $1, due_on = $2, due_from = $3, due_period = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(m.status.as_str())
+    .bind(m.due_on.map(|d| d.on.to_string()))
+    .bind(counted.map(|(event, _)| event.to_string()))
+    .bind(counted.map(|(_, period)| period.stored()))
+    .bind(now)
+    .bind(case.id)
+    .execute(&mut *conn)
+    .await?;
     let action = m.detail.action();
     super::stats::step(conn, case.id, case.received_at, action, &m.detail.to_json()).await?;
     record(conn, cfg, case.id, m.actor, m.status, m.public, &m.detail).await?;

@@ -59,50 +59,6 @@ impl Calendar {
     }
 }
 
-/// Holiday spans of 2026 (name, first day off, last day off) as published by the State Council.
-const HOLIDAYS_2026: [(&str, (u32, u32), (u32, u32)); 7] = [
-    ("元旦", (1, 1), (1, 3)),
-    ("春节", (2, 15), (2, 23)),
-    ("清明节", (4, 4), (4, 6)),
-    ("劳动节", (5, 1), (5, 5)),
-    ("端午节", (6, 19), (6, 21)),
-    ("中秋节", (9, 25), (9, 27)),
-    ("国庆节", (10, 1), (10, 7)),
-];
-
-/// Swapped working days of 2026 (name of the holiday they pay for, date).
-const WORKDAYS_2026: [(&str, (u32, u32)); 6] = [
-    ("元旦", (1, 4)),
-    ("春节", (2, 14)),
-    ("春节", (2, 28)),
-    ("劳动节", (5, 9)),
-    ("国庆节", (9, 20)),
-    ("国庆节", (10, 10)),
-];
-
-/// The 2026 calendar as the State Council published it (2025-11-04). Migration 0007 seeds the
-/// database with the same days; a test checks that they agree.
-pub fn calendar_2026() -> Vec<CalendarDay> {
-    let date = |(month, day): (u32, u32)| Date { year: 2026, month, day };
-    let mut days = Vec::new();
-    for (name, first, last) in HOLIDAYS_2026 {
-        let (first, last) = (date(first), date(last));
-        let span = first.day_number()..=last.day_number();
-        days.extend(span.map(|n| CalendarDay {
-            date: Date::from_day_number(n),
-            kind: DayKind::Holiday,
-            name: name.to_owned(),
-        }));
-    }
-    days.extend(WORKDAYS_2026.map(|(name, d)| CalendarDay {
-        date: date(d),
-        kind: DayKind::Workday,
-        name: name.to_owned(),
-    }));
-    days.sort_by_key(|d| d.date);
-    days
-}
-
 /// End of a calendar-day period: the event day is not counted, and a last day that is a holiday or
 /// rest day moves to the first working day after it.
 pub fn calendar_days_after(cal: &Calendar, event: Date, n: u32) -> Date {
@@ -154,6 +110,57 @@ impl Period {
         match self.unit {
             Unit::CalendarDays => calendar_days_after(cal, event, self.days),
             Unit::WorkingDays => working_days_after(cal, event, self.days),
+        }
+    }
+}
+
+impl Period {
+    /// The deadline started by an event on `event`, with what it was counted from (so a change to
+    /// the holiday calendar can count it again).
+    pub fn due_from(&self, cal: &Calendar, event: Date) -> Due {
+        Due { on: self.due(cal, event), counted: Some((event, *self)) }
+    }
+
+    /// Stored form: "calendar_days:60", "working_days:15".
+    pub fn stored(&self) -> String {
+        let unit = match self.unit {
+            Unit::CalendarDays => "calendar_days",
+            Unit::WorkingDays => "working_days",
+        };
+        format!("{unit}:{}", self.days)
+    }
+
+    /// Read the stored form back.
+    pub fn from_stored(s: &str) -> Option<Period> {
+        let (unit, days) = s.split_once(':')?;
+        let days = days.parse().ok()?;
+        match unit {
+            "calendar_days" => Some(Period::calendar(days)),
+            "working_days" => Some(Period::working(days)),
+            _ => None,
+        }
+    }
+}
+
+/// A step's deadline and, when a statutory period gave it, the event date and period it was
+/// counted from; `None` for a date set by hand (an assigning officer's), which no calendar moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    pub on: Date,
+    pub counted: Option<(Date, Period)>,
+}
+
+impl Due {
+    /// A date set by hand.
+    pub fn fixed(on: Date) -> Due {
+        Due { on, counted: None }
+    }
+
+    /// The deadline counted again on `cal`; a date set by hand stays.
+    pub fn recounted(&self, cal: &Calendar) -> Date {
+        match self.counted {
+            Some((event, period)) => period.due(cal, event),
+            None => self.on,
         }
     }
 }
@@ -262,6 +269,7 @@ impl Periods {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cases::holidays::calendar_2026;
     use crate::clock::parse_date;
 
     fn d(s: &str) -> Date {

@@ -187,6 +187,15 @@ pub struct SupervisionAnswered {
     pub unit: String,
 }
 
+/// A running deadline counted again because the holiday calendar changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeadlineRecounted {
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+}
+
 /// Each kind of step with the action name it is recorded under.
 macro_rules! details {
     ($($variant:ident($ty:ty) = $action:literal,)*) => {
@@ -245,6 +254,7 @@ details! {
     IdentityRevealed(Reason) = "identity_revealed",
     Supervised(Note) = "supervised",
     SupervisionAnswered(SupervisionAnswered) = "supervision_answered",
+    DeadlineRecounted(DeadlineRecounted) = "deadline_recounted",
 }
 
 /// A recorded step in words, for the filer.
@@ -280,6 +290,7 @@ fn in_words(d: &Detail) -> Option<String> {
         },
         Detail::Rated(d) => format!("满意度评价：{}", d.label),
         Detail::Terminated(d) => format!("依法终结：{}", d.reason),
+        Detail::DeadlineRecounted(d) => format!("因{}，期限由{}改为{}", d.reason, d.from, d.to),
         _ => return None,
     })
 }

@@ -156,11 +156,11 @@ pub async fn request_review(db: &AnyPool, cfg: &CaseConfig, number: &str, code: 
         .bind(case.id)
         .execute(&mut *tx)
         .await?;
-    let due = decision_period.due(&cal, clock::today());
+    let due = decision_period.due_from(&cal, clock::today());
     let detail = Detail::ReviewRequested(ReviewRequested {
         reason,
         stage_label: next.label().into(),
-        due_on: due.to_string(),
+        due_on: due.on.to_string(),
         reviewer: above.as_ref().map(|a| a.1.clone()),
         reviewer_id: above.as_ref().map(|a| a.0),
     });

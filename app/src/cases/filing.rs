@@ -156,12 +156,14 @@ pub async fn file(
         None => None,
     };
     let code = new_query_code();
-    let due = cfg.periods.register.due(&cal, clock::date_of(now));
+    let received_on = clock::date_of(now);
+    let due = cfg.periods.register.due(&cal, received_on);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (number, query_code_hash, kind, petition_kind, matter, facts, request, concerned_agency_id,
              concerned_unit, document_title, document_number, anonymous, status, due_on, step_started_at,
-             duplicate_of, received_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14, $15, $14, $14) RETURNING id",
+             duplicate_of, received_at, updated_at, due_from, due_period)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14, $15, $14, $14, $16, $17)
+         RETURNING id",
     )
     .bind(format!("pending-{}", code_hash(&cfg.key, &code)))
     .bind(code_hash(&cfg.key, &code))
@@ -178,6 +180,8 @@ pub async fn file(
     .bind(due.to_string())
     .bind(now)
     .bind(repeats.as_ref().map(|r| r.0))
+    .bind(received_on.to_string())
+    .bind(cfg.periods.register.stored())
     .fetch_one(&mut *tx)
     .await?;
     let number = format!("{}-{}-{id:06}", c.kind.prefix(), clock::date_of(now).year);

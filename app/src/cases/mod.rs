@@ -21,6 +21,7 @@ pub mod files;
 #[cfg(feature = "ssr")]
 mod filing;
 pub mod grants;
+pub mod holidays;
 #[cfg(feature = "ssr")]
 mod identity;
 pub mod pages;

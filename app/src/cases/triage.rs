@@ -4,7 +4,7 @@
 use super::calendar::calendar;
 use super::case::{allow, record, step, text, visible, who, Move};
 use super::config::CaseConfig;
-use super::deadlines::Calendar;
+use super::deadlines::{Calendar, Due};
 use super::details::{Detail, Legal, NotAccepted, Note, Routed, Routing, UnitNamed};
 use super::policy::Act;
 use super::rows::Case;
@@ -94,7 +94,7 @@ async fn route(
     routing: Routing,
     due_on: Option<&str>,
     note: String,
-) -> AppResult<(Routed, clock::Date)> {
+) -> AppResult<(Routed, Due)> {
     let name: Option<String> =
         sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(unit).fetch_optional(&mut *conn).await?;
     let name = name.ok_or_else(|| AppError::field("unit", "请选择责任单位"))?;
@@ -114,9 +114,9 @@ async fn route(
             if d <= today {
                 return Err(AppError::field("due_on", "办结期限须晚于今天"));
             }
-            d
+            Due::fixed(d)
         }
-        Routing::Transfer => cfg.periods.unit_accept.due(cal, today),
+        Routing::Transfer => cfg.periods.unit_accept.due_from(cal, today),
     };
     sqlx::query("UPDATE cases SET unit_id = $1, routing = $2, step_started_at = $3 WHERE id = $4")
         .bind(unit)
@@ -125,7 +125,7 @@ async fn route(
         .bind(case.id)
         .execute(&mut *conn)
         .await?;
-    Ok((Routed { unit: name, unit_id: unit, routing, note, due_on: due.to_string() }, due))
+    Ok((Routed { unit: name, unit_id: unit, routing, note, due_on: due.on.to_string() }, due))
 }
 
 /// Name the listed unit a report concerns, when the filer named it only in words.

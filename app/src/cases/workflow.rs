@@ -4,7 +4,7 @@
 use super::calendar::calendar;
 use super::case::{allow, record, step, text, visible, who, Move};
 use super::config::CaseConfig;
-use super::deadlines::{self, Calendar, ExtensionError, Period};
+use super::deadlines::{self, Calendar, Due, ExtensionError, Period};
 use super::details::{
     CompletionReport, Decided, Detail, Extended, Note, Objected, Reason, SupervisionAnswered, UnitAccepted,
 };
@@ -63,7 +63,7 @@ pub async fn unit_act(
         sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(agency).fetch_one(&mut *tx).await?;
     let today = clock::today();
     let actor = Some(staff.id);
-    let moved = |detail: Detail, status: CaseStatus, public, due: Date| Move {
+    let moved = |detail: Detail, status: CaseStatus, public, due: Due| Move {
         actor,
         status,
         public,
@@ -79,7 +79,7 @@ pub async fn unit_act(
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let detail = Detail::UnitAccepted(UnitAccepted { unit, due_on: due.to_string() });
+            let detail = Detail::UnitAccepted(UnitAccepted { unit, due_on: due.on.to_string() });
             step(&mut tx, cfg, &case, moved(detail, CaseStatus::Handling, true, due)).await?;
         }
         UnitAction::Object { reason } => {
@@ -91,7 +91,7 @@ pub async fn unit_act(
                 return Err(AppError::Conflict(format!("提出异议的期限已于{last}届满")));
             }
             sqlx::query("UPDATE cases SET unit_id = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            let due = cfg.periods.register.due(&cal, today);
+            let due = cfg.periods.register.due_from(&cal, today);
             let detail = Detail::Objected(Objected { unit, reason });
             step(&mut tx, cfg, &case, moved(detail, CaseStatus::Objected, false, due)).await?;
         }
@@ -106,7 +106,7 @@ pub async fn unit_act(
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let detail = Detail::Extended(Extended { days, reason, due_on: due.to_string() });
+            let detail = Detail::Extended(Extended { days, reason, due_on: due.on.to_string() });
             step(&mut tx, cfg, &case, moved(detail, CaseStatus::Handling, true, due)).await?;
         }
         UnitAction::Decide { decision, text: t, basis, report } => {
@@ -134,17 +134,20 @@ fn handling_due(
     case: &Case,
     accepted: Date,
     extra: u32,
-) -> Result<Date, ExtensionError> {
+) -> Result<Due, ExtensionError> {
     if extra > 0 {
         // Checks the one extension's length the same way for every kind.
         cfg.periods.extended_handling(cal, accepted, extra)?;
     }
     let lengthened = |p: Period| Period { days: p.days + extra, unit: p.unit };
     Ok(match (case.kind, case.assigned().then_some(case.due_on).flatten()) {
-        (CaseKind::Objection, _) => lengthened(cfg.periods.objection_review).due(cal, clock::date_of(case.received_at)),
-        (_, Some(deadline)) if extra == 0 => deadline,
-        (_, Some(deadline)) => deadlines::calendar_days_after(cal, deadline, extra),
-        _ => lengthened(cfg.periods.handling).due(cal, accepted),
+        (CaseKind::Objection, _) => {
+            lengthened(cfg.periods.objection_review).due_from(cal, clock::date_of(case.received_at))
+        }
+        // The assigning officer's date stays as set; an extension counts from it.
+        (_, Some(deadline)) if extra == 0 => Due::fixed(deadline),
+        (_, Some(deadline)) => Period::calendar(extra).due_from(cal, deadline),
+        _ => lengthened(cfg.periods.handling).due_from(cal, accepted),
     })
 }
 
@@ -173,7 +176,7 @@ async fn decide(
         Stage::Review => (Some(cfg.periods.rereview_request), "复查意见"),
         Stage::Rereview => (None, "复核意见"),
     };
-    let due = window.map(|p| p.due(cal, clock::date_of(now)));
+    let due = window.map(|p| p.due_from(cal, clock::date_of(now)));
     // Whether the step's deadline was met, for the statistics.
     let on_time = case.due_on.is_none_or(|d| now < deadlines::due_instant(d));
     let detail = Detail::Decided(Decided {

@@ -239,3 +239,41 @@ pub async fn reissue_setup_code(
         Err(e) => page.rejected("/admin", form.fields, e).await,
     }
 }
+
+/// A year of the holiday calendar, as typed.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct CalendarForm {
+    #[serde(deserialize_with = "lenient")]
+    year: Option<i64>,
+    days: String,
+}
+
+/// POST /admin/calendar: set a year of the holiday calendar; running deadlines are counted again.
+pub async fn save_calendar(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    mut form: FormPost<CalendarForm>,
+) -> Response {
+    let year = form.fields.get("year").cloned().unwrap_or_default();
+    let back = format!("/admin/calendar?year={}", year.trim().parse::<i64>().unwrap_or(0).clamp(2000, 2100));
+    let result = async {
+        let user = admin(user, &limits)?;
+        let f = form.input()?;
+        let year = f.year.ok_or_else(|| AppError::field("year", "请选择年份"))?;
+        let saved = app::admin::holidays::save_year(&page.st.db, &page.st.cases, &user, year, &f.days).await?;
+        Ok((year, saved))
+    }
+    .await;
+    match result {
+        Ok((year, s)) => {
+            let notice = format!(
+                "已保存{year}年节假日安排：放假{}天，调休上班{}天；{}件仍在期限内的案件已按新安排重新计算期限。",
+                s.holidays, s.workdays, s.recounted
+            );
+            page.saying(&back, notice).await
+        }
+        Err(e) => page.rejected(&back, form.fields, e).await,
+    }
+}

@@ -479,7 +479,7 @@ async fn the_database_starts_with_the_published_2026_calendar() {
     let mut seeded: Vec<(String, String)> =
         sqlx::query_as("SELECT day, kind FROM calendar_days WHERE day LIKE '2026-%'").fetch_all(&app.db).await.unwrap();
     seeded.sort();
-    let mut published: Vec<(String, String)> = app::cases::deadlines::calendar_2026()
+    let mut published: Vec<(String, String)> = app::cases::holidays::calendar_2026()
         .into_iter()
         .map(|d| {
             (

@@ -3,6 +3,7 @@ mod accounts;
 mod administration;
 mod api;
 mod binary;
+mod calendar;
 mod cases;
 mod comments;
 mod consultations;

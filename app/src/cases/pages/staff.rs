@@ -17,6 +17,7 @@ pub fn PetitionOfficePage() -> impl IntoView {
     view! {
         <Title text="信访工作台" />
         <h1>"信访工作台"</h1>
+        <crate::admin::holidays::CalendarWarning />
         <p class="meta"><a href="/petition/legal">"涉法涉诉件"</a> " · " <a href="/petition/discipline">"纪检监察件"</a>
             " · " <a href="/cases/stats">"公开统计"</a></p>
         <Suspense fallback=Loading>
