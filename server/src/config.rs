@@ -485,6 +485,10 @@ mod tests {
         std::fs::write(&path, "[limits]\nlogin_per_minutes = 3\n").unwrap();
         let err = Config::load(Some(path.clone())).unwrap_err().to_string();
         assert!(err.contains("login_per_minutes"), "{err}");
+        // The single budget of earlier releases: its replacements are named, its value not ignored.
+        std::fs::write(&path, "[limits]\nsubmit_per_minute = 1000\n").unwrap();
+        let err = Config::load(Some(path.clone())).unwrap_err().to_string();
+        assert!(err.contains("submit_per_minute") && err.contains("comments_per_minute"), "{err}");
         std::fs::write(&path, "[smtp]\nrelais = \"127.0.0.1:25\"\n").unwrap();
         assert!(Config::load(Some(path.clone())).unwrap_err().to_string().contains("relais"));
         std::fs::write(&path, "[periods]\nhandlin = { days = 60, unit = \"calendar_days\" }\n").unwrap();

@@ -71,7 +71,7 @@ pub async fn client_ip(trust_forwarded: bool, mut req: Request, next: Next) -> R
     next.run(req).await
 }
 
-/// Keyed limiters for signing in and registering (keys "ip:…" or "user-…"), and the submission
+/// Keyed limiters for signing in and registering (keys "ip:…" or "acct:…"), and the submission
 /// budgets by kind.
 pub struct Limiters {
     login: DefaultKeyedRateLimiter<String>,
