@@ -44,12 +44,7 @@ async fn run(postgres: Option<&str>, nodes: usize, clients: usize, seconds: u64)
         let cfg = Config {
             data_dir: temp.path().join(format!("node{node}")),
             database_url: url.clone(),
-            limits: Limits {
-                login_per_minute: 1_000_000,
-                register_per_hour: 1_000_000,
-                submit_per_minute: 1_000_000,
-                anonymous_upload_mb_per_hour: 1_000_000,
-            },
+            limits: Limits::uniform(1_000_000),
             ..Config::default()
         };
         let db = server::db::connect(&url).await.expect("database");

@@ -1,16 +1,20 @@
 //! What the case form and the case API share: a staff action on a case, carried out the same way
 //! from both, and the rate limit on looking a case up by number and query code.
-use crate::extract::Limits;
+use crate::budgets::Kind;
+use crate::extract::{Limits, Refusal, Viewer};
 use app::accounts::CurrentUser;
 use app::cases::store::{self, Identity, Triage, UnitAction};
 use app::error::AppError;
 use app::state::AppState;
 use serde::{Deserialize, Serialize};
 
-/// Case numbers with query codes are tried no faster than submissions are made, per address (not
-/// per case: counting per case would let anyone use up the filer's own allowance).
-pub fn check_lookup(limits: &Limits) -> Result<(), AppError> {
-    limits.submit(None)
+/// Case numbers with query codes are tried no faster than the lookup budget allows: the account's
+/// own when signed in, else the address's (never per case: counting per case would let anyone use
+/// up the filer's own allowance). Lookups have a budget of their own, so a flood of comments or
+/// filings from an address does not stop people there following their cases.
+pub fn check_lookup(limits: &Limits, viewer: Result<Viewer, Refusal>) -> Result<(), AppError> {
+    let Viewer(user) = viewer?;
+    limits.spend(Kind::Lookup, user.as_ref())
 }
 
 /// One staff action; see the operation's description for the fields each action reads

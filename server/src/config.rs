@@ -12,10 +12,41 @@ pub struct Limits {
     pub login_per_minute: u32,
     /// Registrations per hour per client IP.
     pub register_per_hour: u32,
-    /// Submissions (comments, forms that create things) per minute, per client IP and per account.
-    pub submit_per_minute: u32,
+    /// Comments and other feedback citizens give a consultation, per minute: per account when
+    /// signed in, else per client address. Each kind below has a budget of its own, so a flood of
+    /// one kind from an address does not hold back another.
+    pub comments_per_minute: u32,
+    /// Case filings (complaints, petitions, objection reviews) per minute: per account when signed
+    /// in, else per client address.
+    pub filings_per_minute: u32,
+    /// Progress lookups by case number and query code, and ratings and review requests made by
+    /// code, per minute: per account when signed in, else per client address.
+    pub lookups_per_minute: u32,
+    /// Staff and administrator work (moderation, answers, case actions, publishing, administration)
+    /// per minute, per account only: staff are not held back by citizens or colleagues at their address.
+    pub staff_work_per_minute: u32,
+    /// Signed-in comments, filings or lookups (each kind apart) per minute from one client address,
+    /// all accounts together: far above one account's budget, so a kiosk or a carrier's shared
+    /// address serves many people, yet one address cannot flood by registering many accounts.
+    pub signed_in_per_address_per_minute: u32,
     /// Megabytes of attachments filed without an account per hour, from all addresses together.
     pub anonymous_upload_mb_per_hour: u32,
+}
+
+impl Limits {
+    /// Every limit at `n`: for benchmarks and tests that must not meet one unless they mean to.
+    pub fn uniform(n: u32) -> Limits {
+        Limits {
+            login_per_minute: n,
+            register_per_hour: n,
+            comments_per_minute: n,
+            filings_per_minute: n,
+            lookups_per_minute: n,
+            staff_work_per_minute: n,
+            signed_in_per_address_per_minute: n,
+            anonymous_upload_mb_per_hour: n,
+        }
+    }
 }
 
 impl Default for Limits {
@@ -23,7 +54,11 @@ impl Default for Limits {
         Limits {
             login_per_minute: 10,
             register_per_hour: 20,
-            submit_per_minute: 10,
+            comments_per_minute: 10,
+            filings_per_minute: 10,
+            lookups_per_minute: 30,
+            staff_work_per_minute: 120,
+            signed_in_per_address_per_minute: 300,
             anonymous_upload_mb_per_hour: 1024,
         }
     }
@@ -280,8 +315,28 @@ impl Config {
         if let Some(n) = number("CANYU_REGISTER_PER_HOUR")? {
             self.limits.register_per_hour = n;
         }
-        if let Some(n) = number("CANYU_SUBMIT_PER_MINUTE")? {
-            self.limits.submit_per_minute = n;
+        if var("CANYU_SUBMIT_PER_MINUTE").is_some() {
+            // Silently ignored, a setting meant to lift the limits would leave them low.
+            return Err(ConfigError::Invalid(
+                "CANYU_SUBMIT_PER_MINUTE",
+                "replaced by CANYU_COMMENTS_PER_MINUTE, CANYU_FILINGS_PER_MINUTE, CANYU_LOOKUPS_PER_MINUTE, \
+                 CANYU_STAFF_WORK_PER_MINUTE and CANYU_SIGNED_IN_PER_ADDRESS_PER_MINUTE",
+            ));
+        }
+        if let Some(n) = number("CANYU_COMMENTS_PER_MINUTE")? {
+            self.limits.comments_per_minute = n;
+        }
+        if let Some(n) = number("CANYU_FILINGS_PER_MINUTE")? {
+            self.limits.filings_per_minute = n;
+        }
+        if let Some(n) = number("CANYU_LOOKUPS_PER_MINUTE")? {
+            self.limits.lookups_per_minute = n;
+        }
+        if let Some(n) = number("CANYU_STAFF_WORK_PER_MINUTE")? {
+            self.limits.staff_work_per_minute = n;
+        }
+        if let Some(n) = number("CANYU_SIGNED_IN_PER_ADDRESS_PER_MINUTE")? {
+            self.limits.signed_in_per_address_per_minute = n;
         }
         if let Some(n) = number("CANYU_ANONYMOUS_UPLOAD_MB_PER_HOUR")? {
             self.limits.anonymous_upload_mb_per_hour = n;
@@ -380,12 +435,13 @@ mod tests {
     fn a_config_file_sets_values_and_unset_keys_keep_their_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("canyu.toml");
-        std::fs::write(&path, "listen = \"0.0.0.0:8080\"\nsecure_cookies = true\n[limits]\nsubmit_per_minute = 3\n")
+        std::fs::write(&path, "listen = \"0.0.0.0:8080\"\nsecure_cookies = true\n[limits]\ncomments_per_minute = 3\n")
             .unwrap();
         let cfg = Config::load(Some(path)).unwrap();
         assert_eq!(cfg.listen, "0.0.0.0:8080");
         assert!(cfg.secure_cookies);
-        assert_eq!(cfg.limits.submit_per_minute, 3);
+        assert_eq!(cfg.limits.comments_per_minute, 3);
+        assert_eq!(cfg.limits.lookups_per_minute, 30);
         assert_eq!(cfg.limits.login_per_minute, 10);
         assert_eq!(cfg.database_url(), "sqlite://data/canyu.db");
     }
@@ -429,6 +485,10 @@ mod tests {
         std::fs::write(&path, "[limits]\nlogin_per_minutes = 3\n").unwrap();
         let err = Config::load(Some(path.clone())).unwrap_err().to_string();
         assert!(err.contains("login_per_minutes"), "{err}");
+        // The single budget of earlier releases: its replacements are named, its value not ignored.
+        std::fs::write(&path, "[limits]\nsubmit_per_minute = 1000\n").unwrap();
+        let err = Config::load(Some(path.clone())).unwrap_err().to_string();
+        assert!(err.contains("submit_per_minute") && err.contains("comments_per_minute"), "{err}");
         std::fs::write(&path, "[smtp]\nrelais = \"127.0.0.1:25\"\n").unwrap();
         assert!(Config::load(Some(path.clone())).unwrap_err().to_string().contains("relais"));
         std::fs::write(&path, "[periods]\nhandlin = { days = 60, unit = \"calendar_days\" }\n").unwrap();

@@ -1,5 +1,6 @@
 //! Axum extractors for what handlers share: who is asking (optional or required), the client's
 //! address and rate limits, and a urlencoded form read leniently into a typed struct.
+use crate::budgets::Kind;
 use crate::guard::{keys, Action, ClientIp, Limiters};
 use crate::respond::{self, ApiError};
 use app::accounts::CurrentUser;
@@ -100,9 +101,10 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Count one submission for the address, and for the account when there is one.
-    pub fn submit(&self, user: Option<&CurrentUser>) -> Result<(), AppError> {
-        self.check(Action::Submit, user.map(|u| u.id.to_string()))
+    /// Count one submission of `kind`: against the account's own budget when signed in (and the
+    /// address's ceiling for signed-in requests), else against the address's budget.
+    pub fn spend(&self, kind: Kind, user: Option<&CurrentUser>) -> Result<(), AppError> {
+        self.limiters.spend(kind, self.ip, user.map(|u| u.id))
     }
 
     /// Count one request of `action` for the address, and for `account` when given.

@@ -1,4 +1,5 @@
 //! Request guards: cross-origin refusal for unsafe methods, client IP, and rate limits.
+use crate::budgets::{Budgets, Kind};
 use crate::config;
 use app::error::AppError;
 use axum::extract::{ConnectInfo, Request};
@@ -70,11 +71,12 @@ pub async fn client_ip(trust_forwarded: bool, mut req: Request, next: Next) -> R
     next.run(req).await
 }
 
-/// Keyed limiters for each kind of action; keys are "ip:…" or "user:…".
+/// Keyed limiters for signing in and registering (keys "ip:…" or "acct:…"), and the submission
+/// budgets by kind.
 pub struct Limiters {
     login: DefaultKeyedRateLimiter<String>,
     register: DefaultKeyedRateLimiter<String>,
-    submit: DefaultKeyedRateLimiter<String>,
+    budgets: Budgets,
     /// Megabytes of attachments filed without an account, from all addresses together: per-address
     /// limits do not hold back someone with many addresses from filling the disk. Text-only
     /// filings do not count, so nobody can shut anonymous reporting off with empty posts.
@@ -100,12 +102,11 @@ impl Drop for UploadSlot {
     }
 }
 
-/// Which limit applies.
+/// Which limit applies to an account action (submissions spend a [`Kind`]'s budget instead).
 #[derive(Debug, Clone, Copy)]
 pub enum Action {
     Login,
     Register,
-    Submit,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -118,7 +119,7 @@ impl Limiters {
         Arc::new(Limiters {
             login: RateLimiter::keyed(Quota::per_minute(nz(l.login_per_minute))),
             register: RateLimiter::keyed(Quota::per_hour(nz(l.register_per_hour))),
-            submit: RateLimiter::keyed(Quota::per_minute(nz(l.submit_per_minute))),
+            budgets: Budgets::new(l),
             anonymous_uploads: RateLimiter::direct(Quota::per_hour(nz(l.anonymous_upload_mb_per_hour))),
             upload_slots: Arc::new(tokio::sync::Semaphore::new(http.concurrent_uploads.max(1) as usize)),
             uploading: Arc::default(),
@@ -131,7 +132,6 @@ impl Limiters {
         let limiter = match action {
             Action::Login => &self.login,
             Action::Register => &self.register,
-            Action::Submit => &self.submit,
         };
         for key in keys {
             if let Err(not_until) = limiter.check_key(key) {
@@ -141,6 +141,11 @@ impl Limiters {
             }
         }
         Ok(())
+    }
+
+    /// Count one submission of `kind` from `ip`, by `account` when signed in (see [`crate::budgets`]).
+    pub fn spend(&self, kind: Kind, ip: ClientIp, account: Option<i64>) -> Result<(), AppError> {
+        self.budgets.spend(kind, crate::listen::client_key(ip.0), account)
     }
 
     /// Count `bytes` of attachments filed without an account against the budget they all share.
@@ -178,7 +183,7 @@ impl Limiters {
     pub fn prune(&self) {
         self.login.retain_recent();
         self.register.retain_recent();
-        self.submit.retain_recent();
+        self.budgets.prune();
     }
 }
 

@@ -2,6 +2,7 @@
 // `unwrap` only in tests: a failure in the running service is an error with a message, never a panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 pub mod api;
+pub mod budgets;
 pub mod case_actions;
 pub mod config;
 pub mod db;

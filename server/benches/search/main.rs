@@ -45,12 +45,7 @@ async fn main() {
     let vocabulary = Vocabulary::new();
     let cfg = Config {
         data_dir: data_dir.clone(),
-        limits: Limits {
-            login_per_minute: 100_000,
-            register_per_hour: 100_000,
-            submit_per_minute: 100_000,
-            anonymous_upload_mb_per_hour: 100_000,
-        },
+        limits: Limits::uniform(100_000),
         search_interval_ms: 1000,
         ..Config::default()
     };

@@ -1,4 +1,5 @@
 //! Cases in the JSON API: filing and following a case, and the staff actions.
+use crate::budgets::Kind;
 use crate::case_actions::{check_lookup, perform, CaseAction, Performed};
 use crate::extract::{Limits, Refusal, SignedIn, Viewer};
 use crate::respond::ApiError;
@@ -41,7 +42,7 @@ pub async fn file(
     Json(f): Json<Filing>,
 ) -> Result<Response, ApiError> {
     let Viewer(user) = user?;
-    limits.submit(user.as_ref())?;
+    limits.spend(Kind::Filing, user.as_ref())?;
     let filed: Filed = store::file(&st.db, &st.cases, user.as_ref(), &f, &[]).await?;
     Ok((StatusCode::CREATED, Json(filed)).into_response())
 }
@@ -60,7 +61,7 @@ pub struct Lookup {
 
 /// Follow a case by its number and query code
 ///
-/// The number and the query code together are the key: a wrong code answers 404 exactly like an unknown number. The code is read case-insensitively, ignoring hyphens and spaces (O reads as 0, I and L as 1). Lookups are rate limited per address (429). The number and code travel in the body, never in the URL. Only the public steps are shown, and never who filed it.
+/// The number and the query code together are the key: a wrong code answers 404 exactly like an unknown number. The code is read case-insensitively, ignoring hyphens and spaces (O reads as 0, I and L as 1). Lookups have a rate limit of their own (429): per account when signed in, else per address. The number and code travel in the body, never in the URL. Only the public steps are shown, and never who filed it.
 #[utoipa::path(
     post,
     path = "/api/v1/cases/progress",
@@ -82,10 +83,11 @@ pub struct Lookup {
 )]
 pub async fn progress(
     State(st): State<AppState>,
+    viewer: Result<Viewer, Refusal>,
     limits: Limits,
     Json(l): Json<Lookup>,
 ) -> Result<Json<Progress>, ApiError> {
-    check_lookup(&limits)?;
+    check_lookup(&limits, viewer)?;
     Ok(Json(store::progress(&st.db, &st.cases, &l.number, &l.code).await?))
 }
 
@@ -128,11 +130,12 @@ pub struct Rating {
 )]
 pub async fn rate(
     State(st): State<AppState>,
+    viewer: Result<Viewer, Refusal>,
     limits: Limits,
     Path(number): Path<String>,
     Json(r): Json<Rating>,
 ) -> Result<Json<Progress>, ApiError> {
-    check_lookup(&limits)?;
+    check_lookup(&limits, viewer)?;
     store::rate(&st.db, &st.cases, &number, &r.code, r.score, &r.comment).await?;
     Ok(Json(store::progress(&st.db, &st.cases, &number, &r.code).await?))
 }
@@ -174,11 +177,12 @@ pub struct ReviewRequest {
 )]
 pub async fn review(
     State(st): State<AppState>,
+    viewer: Result<Viewer, Refusal>,
     limits: Limits,
     Path(number): Path<String>,
     Json(r): Json<ReviewRequest>,
 ) -> Result<Json<Progress>, ApiError> {
-    check_lookup(&limits)?;
+    check_lookup(&limits, viewer)?;
     store::request_review(&st.db, &st.cases, &number, &r.code, &r.reason).await?;
     Ok(Json(store::progress(&st.db, &st.cases, &number, &r.code).await?))
 }
@@ -314,6 +318,6 @@ pub async fn act(
     Json(a): Json<CaseAction>,
 ) -> Result<Json<Performed>, ApiError> {
     let SignedIn(user) = user?;
-    limits.submit(Some(&user))?;
+    limits.spend(Kind::Work, Some(&user))?;
     Ok(Json(perform(&st, &user, id, a).await?))
 }

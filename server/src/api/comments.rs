@@ -1,4 +1,5 @@
 //! Comments in the JSON API: the published ones, commenting, and one's own by receipt.
+use crate::budgets::Kind;
 use crate::extract::{Limits, Refusal, Viewer};
 use crate::respond::ApiError;
 use app::comments::{store, OwnComment, PublicComment};
@@ -86,7 +87,7 @@ pub async fn submit(
     Json(c): Json<NewComment>,
 ) -> Result<Response, ApiError> {
     let Viewer(user) = user?;
-    limits.submit(user.as_ref())?;
+    limits.spend(Kind::Comment, user.as_ref())?;
     let receipt = store::submit(&st.db, user.as_ref(), id, c.article.as_deref(), &c.body).await?;
     let own = store::by_receipt(&st.db, &receipt, user.as_ref()).await?;
     Ok((StatusCode::CREATED, Json(own)).into_response())

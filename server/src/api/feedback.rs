@@ -1,4 +1,5 @@
 //! Feedback in the JSON API: the agency's answer to a comment, and the adoption report.
+use crate::budgets::Kind;
 use crate::extract::{Limits, Refusal, SignedIn};
 use crate::respond::ApiError;
 use app::error::AppError;
@@ -61,7 +62,7 @@ pub async fn dispose(
 ) -> Result<Json<Answered>, ApiError> {
     let SignedIn(user) = user?;
     user.staff_agency()?;
-    limits.submit(Some(&user))?;
+    limits.spend(Kind::Work, Some(&user))?;
     let disposition = Disposition::from_field(&d.disposition)?;
     app::feedback::store::dispose(&st.db, &user, &[id], disposition, &d.reason).await?;
     let reason = Some(d.reason.trim().to_string()).filter(|r| !r.is_empty());
@@ -163,7 +164,7 @@ pub async fn write_report(
 ) -> Result<Json<Report>, ApiError> {
     let SignedIn(user) = user?;
     user.staff_agency()?;
-    limits.submit(Some(&user))?;
+    limits.spend(Kind::Work, Some(&user))?;
     let text =
         report::ReportText { summary: r.summary, unanswered_reason: r.unanswered_reason, revised_text: r.revised_text };
     if r.publish {

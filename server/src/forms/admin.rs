@@ -1,6 +1,7 @@
 //! Form posts of the administration: agencies, staff accounts and their setup codes, and powers
 //! (given, proposed, decided, taken back). The domain checks the administrator in every one.
 use super::common::{see_other, Page};
+use crate::budgets::Kind;
 use crate::extract::{lenient, FormPost, Limits, Refusal, SignedIn};
 use app::accounts::{CurrentUser, Role};
 use app::admin::{powers, staff, store};
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 fn admin(user: Result<SignedIn, Refusal>, limits: &Limits) -> Result<CurrentUser, AppError> {
     let SignedIn(user) = user?;
     user.require(Role::Admin)?;
-    limits.submit(Some(&user))?;
+    limits.spend(Kind::Work, Some(&user))?;
     Ok(user)
 }
 
@@ -35,7 +36,7 @@ pub async fn create_agency(
 ) -> Response {
     let result = async {
         let SignedIn(user) = user?;
-        limits.submit(Some(&user))?;
+        limits.spend(Kind::Work, Some(&user))?;
         let f = form.input()?;
         store::create_agency(&page.st.db, &page.st.cases.key, &user, &f.name).await?;
         Ok(see_other("/admin"))
@@ -63,7 +64,7 @@ pub async fn set_parent(
 ) -> Response {
     let result = async {
         let SignedIn(user) = user?;
-        limits.submit(Some(&user))?;
+        limits.spend(Kind::Work, Some(&user))?;
         let f = form.input()?;
         let agency = f.agency_id.ok_or_else(|| AppError::field("agency_id", "请选择单位"))?;
         store::set_parent(&page.st.db, &page.st.cases.key, &user, agency, f.parent_id).await?;

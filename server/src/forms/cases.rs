@@ -3,6 +3,7 @@
 //! re-renders the page.
 use super::common::{see_other, Page};
 use super::upload::read_multipart;
+use crate::budgets::Kind;
 use crate::case_actions::{check_lookup, perform, CaseAction, Performed};
 use crate::extract::{lenient, typed, FormPost, Limits, Refusal, SignedIn, Viewer};
 use app::cases::Filing;
@@ -69,7 +70,7 @@ pub async fn file(
     let mut fields = HashMap::new();
     let result = async {
         let Viewer(user) = user?;
-        limits.submit(user.as_ref())?;
+        limits.spend(Kind::Filing, user.as_ref())?;
         if page.st.disk_low() {
             tracing::error!("case filing refused: the data folder is below its free-space floor");
             return Err(AppError::Unavailable);
@@ -145,19 +146,19 @@ fn track_fields(form: &mut FormPost<Track>) -> (Track, Result<(), AppError>) {
 }
 
 /// POST /cases/track: show a case's progress (the code never goes into a URL).
-pub async fn track(page: Page, limits: Limits, mut form: FormPost<Track>) -> Response {
+pub async fn track(page: Page, viewer: Result<Viewer, Refusal>, limits: Limits, mut form: FormPost<Track>) -> Response {
     let (f, readable) = track_fields(&mut form);
-    match check_lookup(&limits).and(readable) {
+    match check_lookup(&limits, viewer).and(readable) {
         Ok(()) => track_page(&page, &f, None, None).await,
         Err(e) => track_page(&page, &f, None, Some(e)).await,
     }
 }
 
 /// POST /cases/rating: the filer rates the handling.
-pub async fn rate(page: Page, limits: Limits, mut form: FormPost<Track>) -> Response {
+pub async fn rate(page: Page, viewer: Result<Viewer, Refusal>, limits: Limits, mut form: FormPost<Track>) -> Response {
     let (f, readable) = track_fields(&mut form);
     let result = async {
-        check_lookup(&limits)?;
+        check_lookup(&limits, viewer)?;
         readable?;
         let score = f.score.ok_or_else(|| AppError::field("score", "请选择1至5分"))?;
         app::cases::store::rate(&page.st.db, &page.st.cases, &f.number, &f.code, score, &f.comment).await
@@ -167,10 +168,15 @@ pub async fn rate(page: Page, limits: Limits, mut form: FormPost<Track>) -> Resp
 }
 
 /// POST /cases/review: the filer asks for a review (复查) or re-review (复核).
-pub async fn review(page: Page, limits: Limits, mut form: FormPost<Track>) -> Response {
+pub async fn review(
+    page: Page,
+    viewer: Result<Viewer, Refusal>,
+    limits: Limits,
+    mut form: FormPost<Track>,
+) -> Response {
     let (f, readable) = track_fields(&mut form);
     let result = async {
-        check_lookup(&limits)?;
+        check_lookup(&limits, viewer)?;
         readable?;
         app::cases::store::request_review(&page.st.db, &page.st.cases, &f.number, &f.code, &f.reason).await
     }
@@ -243,7 +249,7 @@ pub async fn act(
     let path = format!("/staff/cases/{id}");
     let result = async {
         let SignedIn(user) = user?;
-        limits.submit(Some(&user))?;
+        limits.spend(Kind::Work, Some(&user))?;
         let action = CaseAction::from(form.input()?);
         perform(&page.st, &user, id, action).await
     }

@@ -1,5 +1,6 @@
 //! Form posts of comments: commenting on a consultation, looking up a receipt, and moderation.
 use super::common::{see_other, Page};
+use crate::budgets::Kind;
 use crate::extract::{FormPost, Limits, Refusal, SignedIn, Viewer};
 use app::error::AppError;
 use app::forms::FormEcho;
@@ -28,7 +29,7 @@ pub async fn comment(
 ) -> Response {
     let result = async {
         let Viewer(user) = user?;
-        limits.submit(user.as_ref())?;
+        limits.spend(Kind::Comment, user.as_ref())?;
         let f = form.input()?;
         let receipt = app::comments::store::submit(&page.st.db, user.as_ref(), id, Some(&f.article), &f.body).await?;
         // The receipt page gets the number in a cookie for itself alone, never in the URL.
@@ -85,7 +86,7 @@ pub async fn moderate(
     let result = async {
         let SignedIn(user) = user?;
         user.staff_agency()?;
-        limits.submit(Some(&user))?;
+        limits.spend(Kind::Work, Some(&user))?;
         let approve = d.decision == "approve";
         let consultation = app::comments::store::moderate(&page.st.db, &user, comment, approve, &d.reason).await?;
         Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))

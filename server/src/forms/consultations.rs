@@ -1,5 +1,6 @@
 //! Form posts of consultations: staff open a new one.
 use super::common::{see_other, Page};
+use crate::budgets::Kind;
 use crate::extract::{FormPost, Limits, Refusal, SignedIn};
 use app::consultations::store::{self, NewConsultation};
 use app::error::AppError;
@@ -30,7 +31,7 @@ pub async fn new_consultation(
     let result = async {
         let SignedIn(user) = user?;
         user.staff_agency()?;
-        limits.submit(Some(&user))?;
+        limits.spend(Kind::Work, Some(&user))?;
         let f = form.input()?;
         let input = NewConsultation {
             kind: f.kind,

@@ -1,6 +1,7 @@
 //! Form posts of feedback: the agency's answers to comments (one, or many at once), taking a
 //! comment out of its near-duplicate group, the adoption report, and the report's CSV.
 use super::common::{see_other, Page};
+use crate::budgets::Kind;
 use crate::extract::{FormPost, Limits, Refusal, SignedIn};
 use app::error::AppError;
 use app::feedback::{pages::queue_href, queue, report, store, Disposition, QueueFilter};
@@ -36,7 +37,7 @@ pub async fn dispose(
     let result = async {
         let SignedIn(user) = user?;
         user.staff_agency()?;
-        limits.submit(Some(&user))?;
+        limits.spend(Kind::Work, Some(&user))?;
         let f = f?;
         let disposition = Disposition::from_field(&f.disposition)?;
         store::dispose(&page.st.db, &user, &[comment], disposition, &f.reason).await?;
@@ -104,7 +105,7 @@ pub async fn dispose_many(
     let result = async {
         let SignedIn(user) = user?;
         user.staff_agency()?;
-        limits.submit(Some(&user))?;
+        limits.spend(Kind::Work, Some(&user))?;
         let disposition = Disposition::from_field(&b.disposition)?;
         let ids: Vec<i64> = if !b.by_filter() {
             let ids: Vec<i64> = b.ticked.iter().filter_map(|i| i.parse().ok()).collect();
@@ -134,7 +135,7 @@ pub async fn dispose_many(
 /// POST /staff/comments/{id}/split: take a comment out of its near-duplicate group.
 pub async fn split(page: Page, limits: Limits, Path(comment): Path<i64>, SignedIn(user): SignedIn) -> Response {
     let result = async {
-        limits.submit(Some(&user))?;
+        limits.spend(Kind::Work, Some(&user))?;
         let consultation = queue::split(&page.st.db, &user, comment).await?;
         Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
     }
@@ -164,7 +165,7 @@ pub async fn report(
     let result = async {
         let SignedIn(user) = user?;
         user.staff_agency()?;
-        limits.submit(Some(&user))?;
+        limits.spend(Kind::Work, Some(&user))?;
         let f = form.input()?;
         let text = report::ReportText {
             summary: f.summary,

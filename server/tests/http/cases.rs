@@ -976,7 +976,7 @@ async fn a_unit_under_supervision_is_offered_the_answer_and_others_are_not() {
 
 #[tokio::test]
 async fn a_rate_limited_progress_lookup_keeps_what_was_typed_and_answers_nothing() {
-    let app = TestApp::spawn_with(Limits { submit_per_minute: 3, ..relaxed() }).await;
+    let app = TestApp::spawn_with(Limits { lookups_per_minute: 3, ..relaxed() }).await;
     let citizen = app.citizen("13900006081").await;
     let filed = file(&app, &citizen, claim("桥下积水无人处理")).await;
     let (number, code) = (filed["number"].as_str().unwrap(), filed["query_code"].as_str().unwrap());

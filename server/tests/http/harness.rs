@@ -28,12 +28,7 @@ pub async fn database_url(dir: &std::path::Path) -> String {
 
 /// Limits high enough that only the rate-limit tests meet them.
 pub fn relaxed() -> Limits {
-    Limits {
-        login_per_minute: 1000,
-        register_per_hour: 1000,
-        submit_per_minute: 1000,
-        anonymous_upload_mb_per_hour: 1000,
-    }
+    Limits::uniform(1000)
 }
 
 /// Every test's server runs on one runtime, as in production. Leptos's rendering assumes one
