@@ -1,7 +1,7 @@
 //! The administrator's page: agencies, staff accounts, powers (with proposals waiting for a second
 //! administrator) and the administration log.
 use super::{admin_grants, admin_log, admin_overview};
-use crate::forms::{use_echo, FieldMessage, FormMessage};
+use crate::forms::{use_echo, FieldMessage, FormMessage, PostForm};
 use crate::ui::{query, ErrorView, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,37 +34,44 @@ pub fn AdminPage() -> impl IntoView {
                         <FormMessage echo=echo.clone() />
                         <h2>"单位"</h2>
                         <ul>{agencies.into_iter().map(|a| view! { <li>{a.name} "（" {a.staff} "名工作人员）"</li> }).collect_view()}</ul>
-                        <form method="post" action="/admin/agencies" class="stacked narrow">
+                        <PostForm name="agency" action="/admin/agencies" echo=echo.clone() class="stacked narrow" let:echo>
                             <label for="name">"新增单位名称"</label>
                             <input id="name" name="name" value=echo.value("name") />
                             <FieldMessage echo=echo.clone() name="name" />
                             <button type="submit">"新增单位"</button>
-                        </form>
-                        <form method="post" action="/admin/agencies/parent" class="stacked narrow">
+                        </PostForm>
+                        <PostForm name="parent" action="/admin/agencies/parent" echo=echo.clone() class="stacked narrow" let:echo>
                             <label for="parent-agency">"单位"</label>
                             <select id="parent-agency" name="agency_id">
-                                {parents.clone().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                                {parents.clone().into_iter().map(|a| {
+                                    let id = a.id.to_string();
+                                    view! { <option selected=echo.value("agency_id") == id value=id>{a.name}</option> }
+                                }).collect_view()}
                             </select>
+                            <FieldMessage echo=echo.clone() name="agency_id" />
                             <label for="parent_id">"上级单位（复查、复核其信访处理意见）"</label>
                             <select id="parent_id" name="parent_id">
                                 <option value="">"（无，由信访部门复查）"</option>
-                                {parents.into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                                {parents.into_iter().map(|a| {
+                                    let id = a.id.to_string();
+                                    view! { <option selected=echo.value("parent_id") == id value=id>{a.name}</option> }
+                                }).collect_view()}
                             </select>
                             <FieldMessage echo=echo.clone() name="parent_id" />
                             <button type="submit">"设置上级单位"</button>
-                        </form>
+                        </PostForm>
                         <h2>"工作人员账号"</h2>
                         <ul class="staff">{staff.into_iter().map(|s| view! {
                             <li>
                                 {s.display_name} " · " {s.role.label()} " · " {s.agency_name} " · "
                                 {if s.set_up { "已由本人设置密码" } else { "尚未设置密码" }}
-                                <form method="post" action="/admin/staff/setup-code" class="inline">
+                                <PostForm name=format!("setup-code-{}", s.id) action="/admin/staff/setup-code" echo=echo.clone() class="inline" let:_echo>
                                     <input type="hidden" name="user_id" value=s.id.to_string() />
                                     <button type="submit" class="link">"重新签发设置码"</button>
-                                </form>
+                                </PostForm>
                             </li>
                         }).collect_view()}</ul>
-                        <form method="post" action="/admin/staff" class="stacked narrow">
+                        <PostForm name="staff" action="/admin/staff" echo=echo.clone() class="stacked narrow" let:echo>
                             <label for="login">"手机号码或电子邮箱"</label>
                             <input id="login" name="login" value=echo.value("login") />
                             <FieldMessage echo=echo.clone() name="login" />
@@ -74,16 +81,19 @@ pub fn AdminPage() -> impl IntoView {
                             <label for="role">"角色"</label>
                             <select id="role" name="role">
                                 <option value="staff">"起草单位工作人员"</option>
-                                <option value="petition_officer">"信访工作人员"</option>
+                                <option value="petition_officer" selected=echo.value("role") == "petition_officer">"信访工作人员"</option>
                             </select>
                             <FieldMessage echo=echo.clone() name="role" />
                             <label for="agency_id">"所属单位"</label>
                             <select id="agency_id" name="agency_id">
-                                {options.into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                                {options.into_iter().map(|a| {
+                                    let id = a.id.to_string();
+                                    view! { <option selected=echo.value("agency_id") == id value=id>{a.name}</option> }
+                                }).collect_view()}
                             </select>
                             <FieldMessage echo=echo.clone() name="agency_id" />
                             <button type="submit">"创建账号（签发一次性设置码）"</button>
-                        </form>
+                        </PostForm>
                         <p class="hint">"管理员不设置、也看不到工作人员的密码：账号由本人用一次性设置码（72小时内有效）在“设置账号密码”页设置密码。登录名为电子邮箱且已配置邮件时，设置码直接发到本人邮箱；否则只向您显示一次，请当面交给本人。"</p>
                         <h2>"专项权限"</h2>
                         <p class="hint">"涉法涉诉件、纪检监察件只有被授权的人员可见；查看信访投诉提出人的身份须另行授权，每次查看都有记录。查看提出人身份、办理纪检监察件两项权限须由一名管理员提出、另一名管理员批准后生效。"</p>
@@ -98,20 +108,19 @@ pub fn AdminPage() -> impl IntoView {
                                         <li>
                                             {format!("{}（{}）：{} · 由{}于{}提出，{}前有效", p.display_name, p.login, label, p.proposer, crate::clock::format_date(p.proposed_at), crate::clock::format_date(p.expires_at))}
                                             {(!own).then(|| view! {
-                                                <form method="post" action="/admin/grants/approve" class="inline">
+                                                <PostForm name=format!("approve-{}", p.id) action="/admin/grants/approve" echo=echo.clone() class="inline" clone:id let:_echo>
                                                     <input type="hidden" name="proposal" value=id.clone() />
                                                     <button type="submit" class="link">"批准"</button>
-                                                </form>
+                                                </PostForm>
                                             })}
-                                            <form method="post" action="/admin/grants/refuse" class="inline">
-                                                <input type="hidden" name="proposal" value=id />
+                                            <PostForm name=format!("refuse-{}", p.id) action="/admin/grants/refuse" echo=echo.clone() class="inline" clone:id let:_echo>
+                                                <input type="hidden" name="proposal" value=id.clone() />
                                                 <button type="submit" class="link">{if own { "撤回" } else { "拒绝" }}</button>
-                                            </form>
+                                            </PostForm>
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
-                            <FieldMessage echo=echo.clone() name="proposal" />
                         })}
                         {(!granted.is_empty()).then(|| view! {
                             <ul class="grants">
@@ -120,27 +129,27 @@ pub fn AdminPage() -> impl IntoView {
                                     view! {
                                         <li>
                                             {format!("{}（{}）：{} · {}起", g.display_name, g.login, label, crate::clock::format_date(g.granted_at))}
-                                            <form method="post" action="/admin/grants/revoke" class="inline">
+                                            <PostForm name=format!("revoke-{}-{}", g.login, g.grant) action="/admin/grants/revoke" echo=echo.clone() class="inline" let:_echo>
                                                 <input type="hidden" name="login" value=g.login.clone() />
                                                 <input type="hidden" name="grant" value=g.grant.clone() />
                                                 <button type="submit" class="link">"撤销"</button>
-                                            </form>
+                                            </PostForm>
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
                         })}
-                        <form method="post" action="/admin/grants" class="stacked narrow">
+                        <PostForm name="grant" action="/admin/grants" echo=echo.clone() class="stacked narrow" let:echo>
                             <label for="grant-login">"工作人员账号（手机号码或电子邮箱）"</label>
-                            <input id="grant-login" name="login" value=echo.value("grant_login") />
+                            <input id="grant-login" name="login" value=echo.value("login") />
                             <FieldMessage echo=echo.clone() name="login" />
                             <label for="grant">"权限"</label>
                             <select id="grant" name="grant">
-                                {crate::cases::GRANTS.into_iter().map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
+                                {crate::cases::GRANTS.into_iter().map(|(k, l)| view! { <option value=k selected=echo.value("grant") == k>{l}</option> }).collect_view()}
                             </select>
                             <FieldMessage echo=echo.clone() name="grant" />
                             <button type="submit">"授权（须另一名管理员批准的，提出申请）"</button>
-                        </form>
+                        </PostForm>
                         <h2 id="log">"操作记录"</h2>
                         <p class="hint">"管理员和运维人员的每项操作都记入防篡改记录（与案件记录同样以密钥做哈希链），由 canyu verify-record 校验。"</p>
                         <table class="log">

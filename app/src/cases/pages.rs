@@ -6,4 +6,4 @@ mod staff;
 
 pub use calls::{case_dashboard, case_queue, case_statistics, case_units, load_staff_case, my_case, my_cases};
 pub use filer::{FileCasePage, MyCasesPage, NewCasePage, StatsPage, TrackPage};
-pub use staff::{CaseQueuePage, PetitionOfficePage, StaffCasePage};
+pub use staff::{staff_form, CaseQueuePage, PetitionOfficePage, StaffCasePage};

@@ -9,7 +9,6 @@ use app::error::AppError;
 use axum::extract::MatchedPath;
 use axum::response::Response;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 /// The signed-in administrator, within the submission limit. The domain checks the role again;
 /// this early return keeps a non-administrator from using up the submission limit.
@@ -103,7 +102,7 @@ pub async fn grant(
             let notice = format!("已提出授权申请：{login}。须由另一名管理员批准后生效（7天内有效）。");
             page.saying("/admin", notice).await
         }
-        Err(e) => page.rejected("/admin", HashMap::from([("grant_login".to_string(), login)]), e).await,
+        Err(e) => page.rejected("/admin", form.fields, e).await,
     }
 }
 

@@ -8,7 +8,7 @@ use crate::case_actions::{check_lookup, perform, CaseAction, Performed};
 use crate::extract::{lenient, typed, FormPost, Limits, Refusal, SignedIn, Viewer};
 use app::cases::Filing;
 use app::error::AppError;
-use app::forms::FormEcho;
+use app::forms::{FormEcho, FORM_FIELD};
 use axum::extract::{Multipart, Path};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -121,7 +121,7 @@ async fn track_page(page: &Page, f: &Track, notice: Option<String>, err: Option<
         .map(|e| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST))
         .unwrap_or(StatusCode::OK);
     let errors = err.as_ref().map(|e| e.field_errors()).unwrap_or_default();
-    let echo = FormEcho { values, errors, notice };
+    let echo = FormEcho { values, errors, notice, ..Default::default() };
     let mut res = page.rerender("/cases/track", echo, status).await;
     if let Some(e) = &err {
         crate::respond::add_retry_after(e, res.headers_mut());
@@ -247,6 +247,9 @@ pub async fn act(
     mut form: FormPost<ActForm>,
 ) -> Response {
     let path = format!("/staff/cases/{id}");
+    // The action names its form (several forms on the page post here), whatever `_form` says.
+    let sent = form.fields.get("action").map(|a| app::cases::pages::staff_form(a)).unwrap_or_default();
+    form.fields.insert(FORM_FIELD.to_string(), sent.to_string());
     let result = async {
         let SignedIn(user) = user?;
         limits.spend(Kind::Work, Some(&user))?;

@@ -1,7 +1,7 @@
 //! What every form post answers with: a redirect (PRG), or the same page re-rendered with what was
 //! typed and the errors, so nothing is lost with or without JavaScript.
 use app::error::AppError;
-use app::forms::FormEcho;
+use app::forms::{FormEcho, FORM_FIELD};
 use app::state::AppState;
 use axum::body::Body;
 use axum::extract::FromRequestParts;
@@ -18,24 +18,33 @@ const MAX_ECHO_BYTES: usize = 1024 * 1024;
 /// Fields never echoed back: secrets.
 const SECRETS: [&str; 4] = ["password", "current", "new", "setup_code"];
 
-/// The page a form post answers with: the state, and the request's headers (cookie, host,
-/// language) to render it for the same viewer.
+/// The longest form name taken from a post (`_form`); page forms' names are far shorter.
+const MAX_FORM_NAME: usize = 100;
+
+/// The page a form post answers with: the state, the request's headers (cookie, host, language)
+/// to render it for the same viewer, and the path posted to (which form was sent, when the post
+/// does not name one).
 pub struct Page {
     pub st: AppState,
     pub headers: HeaderMap,
+    pub posted: String,
 }
 
 impl FromRequestParts<AppState> for Page {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Infallible> {
-        Ok(Page { st: st.clone(), headers: parts.headers.clone() })
+        Ok(Page { st: st.clone(), headers: parts.headers.clone(), posted: parts.uri.path().to_string() })
     }
 }
 
 impl Page {
-    /// Render the page at `path` for this request's viewer, with the form echo, at `status`.
-    pub async fn rerender(&self, path: &str, echo: FormEcho, status: StatusCode) -> Response {
+    /// Render the page at `path` for this request's viewer, with the form echo, at `status`. An
+    /// echo that names no form was sent by the form posting to this request's path.
+    pub async fn rerender(&self, path: &str, mut echo: FormEcho, status: StatusCode) -> Response {
+        if echo.form.is_none() {
+            echo.form = Some(self.posted.clone());
+        }
         let (st, opts) = (self.st.clone(), self.st.leptos_options.clone());
         let handler = leptos_axum::render_app_async_with_context(
             move || {
@@ -67,9 +76,10 @@ impl Page {
     /// Re-render `path` showing `err`, keeping the submitted fields except secrets.
     pub async fn rejected(&self, path: &str, fields: HashMap<String, String>, err: AppError) -> Response {
         // Secrets are never echoed; nor is a value larger than any field takes (it was refused for it).
+        let form = fields.get(FORM_FIELD).filter(|f| !f.is_empty() && f.len() <= MAX_FORM_NAME).cloned();
         let values =
             fields.into_iter().filter(|(k, v)| !SECRETS.contains(&k.as_str()) && v.len() <= MAX_ECHO_BYTES).collect();
-        let echo = FormEcho { values, errors: err.field_errors(), notice: None };
+        let echo = FormEcho { values, errors: err.field_errors(), form, ..Default::default() };
         let mut res = self.rerender(path, echo, crate::respond::status(&err)).await;
         crate::respond::add_retry_after(&err, res.headers_mut());
         res

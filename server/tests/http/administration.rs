@@ -1,7 +1,7 @@
 //! The administration under four eyes and on the record: the powers that expose filers take two
 //! administrators, and who did what cannot be rewritten unnoticed.
 use crate::cases::verify_record;
-use crate::harness::TestApp;
+use crate::harness::{form_html, rejected_page, TestApp};
 use app::accounts::Role;
 
 async fn holds(app: &TestApp, login: &str, grant: &str) -> bool {
@@ -327,4 +327,44 @@ async fn only_an_administrator_gives_decides_or_takes_back_a_power_however_the_d
         app.post_form(&staff, "/admin/grants/revoke", &[("login", &officer_login), ("grant", "legal_channel")]).await;
     assert_eq!(res.status(), 403);
     assert!(holds(&app, &officer_login, "legal_channel").await);
+}
+
+#[tokio::test]
+async fn an_administrator_whose_grant_names_no_such_account_sees_why_at_the_grant_form_and_not_at_the_new_account_form()
+{
+    let app = TestApp::spawn().await;
+    let (_, agency) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let admin = app.admin_client().await;
+    let page = app.get(&admin, "/admin").await.text().await.unwrap();
+    for form in ["grant", "staff"] {
+        assert!(form_html(&page, form).contains(r#"name="login""#), "both forms have a login field");
+    }
+
+    let form = [("_form", "grant"), ("login", "nobody@gov.example"), ("grant", "legal_channel")];
+    let page = rejected_page(app.post_form(&admin, "/admin/grants", &form).await, 422).await;
+    let (grant, staff) = (form_html(&page, "grant"), form_html(&page, "staff"));
+    assert!(grant.contains("没有这个账号") && grant.contains("nobody@gov.example"), "{grant}");
+    assert!(!staff.contains("没有这个账号") && !staff.contains("nobody@gov.example"), "{staff}");
+    assert_eq!(page.matches("没有这个账号").count(), 1);
+
+    let agency = agency.to_string();
+    let form = [
+        ("_form", "staff"),
+        ("login", "not-a-login"),
+        ("display_name", "张三"),
+        ("role", "staff"),
+        ("agency_id", &agency),
+    ];
+    let page = rejected_page(app.post_form(&admin, "/admin/staff", &form).await, 422).await;
+    let (grant, staff) = (form_html(&page, "grant"), form_html(&page, "staff"));
+    assert!(staff.contains("请填写正确的手机号码或电子邮箱") && staff.contains("not-a-login"), "{staff}");
+    assert!(!grant.contains("请填写正确的手机号码或电子邮箱") && !grant.contains("not-a-login"), "{grant}");
+
+    // A unit that does not exist, chosen in the superior-unit form: said there, not under the new
+    // account's unit (both fields are called agency_id). Without the form's name, its path says.
+    let page =
+        rejected_page(app.post_form(&admin, "/admin/agencies/parent", &[("agency_id", "99999")]).await, 422).await;
+    let (parent, staff) = (form_html(&page, "parent"), form_html(&page, "staff"));
+    assert!(parent.contains("所选单位不存在"), "{parent}");
+    assert!(!staff.contains("所选单位不存在"), "{staff}");
 }

@@ -1011,3 +1011,81 @@ async fn a_rate_limited_progress_lookup_keeps_what_was_typed_and_answers_nothing
         assert!(page.contains(&format!("value=\"{code}\"")), "{path}: the code typed is kept");
     }
 }
+
+/// The staff case page's form post, as a browser sends it.
+async fn post_action(app: &TestApp, staff: &Client, id: i64, form: &[(&str, &str)]) -> reqwest::Response {
+    app.post_form(staff, &format!("/staff/cases/{id}/actions"), form).await
+}
+
+#[tokio::test]
+async fn a_unit_officer_who_leaves_the_extension_reason_empty_sees_why_next_to_that_form_and_nowhere_else() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006091").await;
+    let id = id_of(&app, file(&app, &citizen, claim("小区路面塌陷")).await["number"].as_str().unwrap()).await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (unit, unit_id) = app.staff("市住建局").await;
+    ok(&app, &officer, id, json!({"action": "transfer", "unit": unit_id})).await;
+    ok(&app, &unit, id, json!({"action": "accept"})).await;
+
+    let form = [("_form", "extend"), ("action", "extend"), ("days", "12"), ("reason", "")];
+    let page = rejected_page(post_action(&app, &unit, id, &form).await, 422).await;
+    let (extend, decide) = (form_html(&page, "extend"), form_html(&page, "decide"));
+    assert!(extend.contains("请填写延期理由"), "the reason is asked for at the extension: {extend}");
+    assert_eq!(page.matches("请填写延期理由").count(), 1, "and nowhere else");
+    assert!(extend.contains(r#"value="12""#), "the days typed are kept");
+    assert!(!decide.contains("field-error") && !decide.contains("alert"), "the decision form is untouched");
+
+    // Too many days: said at the days, with the reason typed kept in that form only.
+    let form = [("_form", "extend"), ("action", "extend"), ("days", "45"), ("reason", "需要补充现场勘验材料")];
+    let page = rejected_page(post_action(&app, &unit, id, &form).await, 422).await;
+    let extend = form_html(&page, "extend");
+    assert!(extend.contains("days-error"), "the days are refused next to them: {extend}");
+    assert!(extend.contains("需要补充现场勘验材料"));
+    assert_eq!(page.matches("需要补充现场勘验材料").count(), 1, "the reason goes back into its own form only");
+
+    // And the other way round: a decision without its basis keeps its text, in its own form.
+    let form = [("_form", "decide"), ("action", "decide"), ("decision", "support"), ("text", "已安排维修路面。")];
+    let page = rejected_page(post_action(&app, &unit, id, &form).await, 422).await;
+    let (extend, decide) = (form_html(&page, "extend"), form_html(&page, "decide"));
+    assert!(decide.contains("请填写法律、政策依据") && decide.contains("已安排维修路面。"), "{decide}");
+    assert!(!extend.contains("请填写法律、政策依据") && !extend.contains("field-error"), "{extend}");
+}
+
+#[tokio::test]
+async fn a_unit_officer_who_objects_without_a_reason_sees_why_at_the_objection() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006092").await;
+    let id = id_of(&app, file(&app, &citizen, claim("学校门口交通拥堵")).await["number"].as_str().unwrap()).await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let (unit, unit_id) = app.staff("市教育局").await;
+    ok(&app, &officer, id, json!({"action": "transfer", "unit": unit_id})).await;
+
+    // Sent without the form's name (a client that drops hidden fields): the action names it.
+    let page = rejected_page(post_action(&app, &unit, id, &[("action", "object"), ("reason", " ")]).await, 422).await;
+    let object = form_html(&page, "object");
+    assert!(object.contains("请填写异议理由"), "the reason is asked for at the objection: {object}");
+    assert_eq!(page.matches("请填写异议理由").count(), 1);
+}
+
+#[tokio::test]
+async fn a_petition_officer_who_looks_up_a_filer_without_a_reason_sees_why_at_that_form_and_not_at_the_refusal() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006093").await;
+    let id = id_of(&app, file(&app, &citizen, claim("农贸市场噪音")).await["number"].as_str().unwrap()).await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &["reveal_identity"]).await;
+    let page = app.get(&officer, &format!("/staff/cases/{id}")).await.text().await.unwrap();
+    assert!(form_html(&page, "not_accept").contains(r#"name="reason""#), "both forms ask for a reason");
+
+    let page = rejected_page(post_action(&app, &officer, id, &[("action", "reveal"), ("reason", "")]).await, 422).await;
+    let (reveal, refusal) = (form_html(&page, "reveal"), form_html(&page, "not_accept"));
+    assert!(reveal.contains("请填写查看理由"), "{reveal}");
+    assert!(!refusal.contains("请填写查看理由") && !refusal.contains("field-error"), "{refusal}");
+    assert_eq!(page.matches("请填写查看理由").count(), 1);
+    assert!(page.contains("<details open"), "the refused look stays open");
+
+    let form = [("_form", "not_accept"), ("action", "not_accept"), ("reason", "属于诉讼事项"), ("channel", "")];
+    let page = rejected_page(post_action(&app, &officer, id, &form).await, 422).await;
+    let (reveal, refusal) = (form_html(&page, "reveal"), form_html(&page, "not_accept"));
+    assert!(refusal.contains("请填写应当通过的途径") && refusal.contains("属于诉讼事项"), "{refusal}");
+    assert!(!reveal.contains("属于诉讼事项"), "the reason typed is not put into the other reason box");
+}

@@ -308,3 +308,21 @@ pub fn receipt_of(res: &Response) -> String {
         .unwrap_or_else(|| panic!("no receipt cookie on {loc}"))
         .to_string()
 }
+
+/// The HTML of the form named `name` (its hidden `_form` field) on a page, from `<form` to
+/// `</form>`: what a person sees at that form.
+pub fn form_html<'a>(page: &'a str, name: &str) -> &'a str {
+    let mark = format!(r#"name="_form" value="{name}""#);
+    let at = page.find(&mark).unwrap_or_else(|| panic!("no form {name} on the page: {page}"));
+    let start = page[..at].rfind("<form").expect("the form's tag");
+    let end = at + page[at..].find("</form>").expect("the form's end") + "</form>".len();
+    &page[start..end]
+}
+
+/// A rejected form post: re-rendered as HTML with `status`; returns the page.
+pub async fn rejected_page(res: Response, status: u16) -> String {
+    assert_eq!(res.status(), status);
+    let kind = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(kind.starts_with("text/html"), "the page again, not {kind}");
+    res.text().await.expect("page")
+}

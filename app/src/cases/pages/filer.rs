@@ -5,7 +5,7 @@ use super::calls::*;
 use crate::cases::{CaseKind, PetitionKind, Progress};
 use crate::clock::{format_date, format_datetime};
 use crate::error::AppError;
-use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
+use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage, PostForm};
 use crate::ui::{ErrorView, Loading, TextArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -311,14 +311,18 @@ pub fn TrackPage() -> impl IntoView {
                             }.into_any(),
                             Err(e) => view! { <ErrorView err=e /> }.into_any(),
                         }}
-                        <form method="post" action="/cases/track" class="stacked narrow">
+                        // The number and code are the page's subject, shown again after rating or
+                        // review too; the lookup's own errors stay with it.
+                        <PostForm name="track" action="/cases/track" echo=echo.clone() class="stacked narrow" clone:echo let:mine>
                             <input type="hidden" name="look" value="1" />
                             <label for="number">"编号"</label>
                             <input id="number" name="number" placeholder="XF-2026-000001" value=echo.value("number") />
+                            <FieldMessage echo=mine.clone() name="number" />
                             <label for="code">"查询码"</label>
                             <input id="code" name="code" autocomplete="off" value=echo.value("code") />
+                            <FieldMessage echo=mine.clone() name="code" />
                             <button type="submit">"查询"</button>
-                        </form>
+                        </PostForm>
                     }
                 })
             }}
@@ -356,7 +360,7 @@ fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
                 }).collect_view()}
             </ol>
             {(p.may_rate && has_code).then(|| view! {
-                <form method="post" action="/cases/rating" class="stacked narrow">
+                <PostForm name="rating" action="/cases/rating" echo=echo.clone() class="stacked narrow" let:echo>
                     {rate_fields}
                     <fieldset>
                         <legend>"对办理结果的满意度"</legend>
@@ -369,19 +373,20 @@ fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
                     <FieldMessage echo=echo.clone() name="score" />
                     <label for="comment">"评价意见（选填）"</label>
                     <TextArea id="comment" name="comment" rows=2 value=echo.value("comment") />
+                    <FieldMessage echo=echo.clone() name="comment" />
                     <button type="submit">"提交评价"</button>
-                </form>
+                </PostForm>
             })}
             {((p.may_request_review || p.may_request_rereview) && has_code).then(|| {
                 let which = if p.may_request_review { "复查" } else { "复核" };
                 view! {
-                    <form method="post" action="/cases/review" class="stacked narrow">
+                    <PostForm name="review" action="/cases/review" echo=echo.clone() class="stacked narrow" let:echo>
                         {review_fields}
                         <label for="reason">{format!("不服处理意见的，可申请{which}（收到意见之日起30日内）：理由")}</label>
                         <TextArea id="reason" name="reason" rows=3 value=echo.value("reason") />
                         <FieldMessage echo=echo.clone() name="reason" />
                         <button type="submit" class="secondary">{format!("申请{which}")}</button>
-                    </form>
+                    </PostForm>
                 }
             })}
         </section>

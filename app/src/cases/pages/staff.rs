@@ -4,7 +4,7 @@ use super::calls::*;
 use crate::cases::{CaseStatus, CaseSummary, Decision, StaffCase};
 use crate::clock::{format_date, format_datetime};
 use crate::error::AppError;
-use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
+use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage, PostForm};
 use crate::ui::{ErrorView, Loading, TextArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -154,7 +154,6 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
     let unit_options = move || {
         units.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()
     };
-    let f = |name: &'static str| view! { <FieldMessage echo=echo.clone() name /> };
     view! {
         <Title text=format!("{} {}", s.number, s.matter) />
         <h1>{format!("{} · {}", s.number, s.matter)}</h1>
@@ -183,44 +182,46 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
         {(c.may_triage && s.is_report()).then(|| view! {
             <h2>"被举报单位"</h2>
             <p class="hint">"举报件须确定被举报单位后才能转送或交办；不会转交被举报单位及其上下级单位，相关人员也看不到本件。"</p>
-            <form method="post" action=action.clone() class="stacked">
+            <PostForm name=staff_form("concerns") action=action.clone() echo=echo.clone() class="stacked" clone:unit_options let:echo>
                 <label for="concerned-unit">"被举报单位"</label>
                 <select id="concerned-unit" name="unit">{unit_options()}</select>
-                {f("concerned_agency_id")}
+                <FieldMessage echo=echo.clone() name="concerned_agency_id" />
                 <button type="submit" name="action" value="concerns" class="secondary">"确定被举报单位"</button>
-            </form>
+            </PostForm>
         })}
         {c.may_triage.then(|| view! {
             <h2>"登记分流"</h2>
-            <form method="post" action=action.clone() class="stacked">
+            <PostForm name=staff_form("transfer") action=action.clone() echo=echo.clone() class="stacked" clone:unit_options let:echo>
                 <label for="unit">"责任单位"</label>
                 <select id="unit" name="unit">{unit_options()}</select>
-                {f("unit")}
+                <FieldMessage echo=echo.clone() name="unit" />
                 <label for="due_on">"交办的办结期限（交办时填写）"</label>
                 <input id="due_on" name="due_on" type="date" value=echo.value("due_on") />
-                {f("due_on")}
+                <FieldMessage echo=echo.clone() name="due_on" />
                 <label for="note">"转办意见"</label>
                 <input id="note" name="note" value=echo.value("note") />
+                <FieldMessage echo=echo.clone() name="note" />
                 <button type="submit" name="action" value="transfer">"转送"</button>
                 <button type="submit" name="action" value="assign" class="secondary">"交办"</button>
-            </form>
-            <form method="post" action=action.clone() class="stacked">
+            </PostForm>
+            <PostForm name=staff_form("not_accept") action=action.clone() echo=echo.clone() class="stacked" let:echo>
                 <label for="reason">"不予受理的理由"</label>
                 <TextArea id="reason" name="reason" rows=2 value=echo.value("reason") />
-                {f("reason")}
+                <FieldMessage echo=echo.clone() name="reason" />
                 <label for="channel">"告知应当通过的途径"</label>
                 <input id="channel" name="channel" value=echo.value("channel") />
-                {f("channel")}
+                <FieldMessage echo=echo.clone() name="channel" />
                 <button type="submit" name="action" value="not_accept" class="secondary">"不予受理"</button>
-            </form>
-            <form method="post" action=action.clone() class="stacked">
+            </PostForm>
+            <PostForm name=staff_form("legal") action=action.clone() echo=echo.clone() class="stacked" let:echo>
                 <label for="body">"涉法涉诉：导入法律程序（受理机关）"</label>
                 <select id="body" name="body">
                     {crate::cases::LEGAL_BODIES.into_iter().map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
                 </select>
+                <FieldMessage echo=echo.clone() name="body" />
                 <button type="submit" name="action" value="legal" class="secondary">"导入法律程序"</button>
                 <button type="submit" name="action" value="discipline" class="secondary">"转纪检监察机关"</button>
-            </form>
+            </PostForm>
         })}
         {c.may_handle.then(|| {
             let routed = s.status == CaseStatus::Routed;
@@ -228,22 +229,24 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
             view! {
                 <h2>"办理"</h2>
                 {routed.then(|| view! {
-                    <form method="post" action=action.clone() class="stacked">
+                    <PostForm name=staff_form("object") action=action.clone() echo=echo.clone() class="stacked" let:echo>
                         <button type="submit" name="action" value="accept">"受理"</button>
                         <label for="object-reason">"不属于本单位职责的，5个工作日内提出异议：理由"</label>
-                        <TextArea id="object-reason" name="reason" rows=2 value={String::new()} />
+                        <TextArea id="object-reason" name="reason" rows=2 value=echo.value("reason") />
+                        <FieldMessage echo=echo.clone() name="reason" />
                         <button type="submit" name="action" value="object" class="secondary">"提出异议"</button>
-                    </form>
+                    </PostForm>
                 })}
                 {(!routed).then(|| view! {
-                    <form method="post" action=action.clone() class="stacked">
+                    <PostForm name=staff_form("extend") action=action.clone() echo=echo.clone() class="stacked" let:echo>
                         <label for="days">"延长办理期限（天，最多30日，只能延长一次）"</label>
                         <input id="days" name="days" type="number" min="1" max="30" value=echo.value("days") />
-                        {f("days")}
+                        <FieldMessage echo=echo.clone() name="days" />
                         <label for="extend-reason">"延期理由（将告知提出人）"</label>
                         <input id="extend-reason" name="reason" value=echo.value("reason") />
+                        <FieldMessage echo=echo.clone() name="reason" />
                         <button type="submit" name="action" value="extend" class="secondary">"延期"</button>
-                    </form>
+                    </PostForm>
                     <DecisionForm action=action.clone() value="decide" echo=echo.clone() report=assigned />
                 })}
             }
@@ -253,35 +256,43 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
             <DecisionForm action=action.clone() value="decide_review" echo=echo.clone() report=false />
         })}
         {c.may_terminate.then(|| view! {
-            <form method="post" action=action.clone() class="stacked">
+            <PostForm name=staff_form("terminate") action=action.clone() echo=echo.clone() class="stacked" let:echo>
                 <label for="terminate-reason">"依法终结的理由（法律程序已经穷尽）"</label>
-                <TextArea id="terminate-reason" name="reason" rows=2 value={String::new()} />
+                <TextArea id="terminate-reason" name="reason" rows=2 value=echo.value("reason") />
+                <FieldMessage echo=echo.clone() name="reason" />
                 <button type="submit" name="action" value="terminate">"依法终结"</button>
-            </form>
+            </PostForm>
         })}
         {c.may_supervise.then(|| view! {
-            <form method="post" action=action.clone() class="stacked">
+            <PostForm name=staff_form("supervise") action=action.clone() echo=echo.clone() class="stacked" let:echo>
                 <label for="supervise-note">"督办意见"</label>
-                <input id="supervise-note" name="note" />
+                <input id="supervise-note" name="note" value=echo.value("note") />
+                <FieldMessage echo=echo.clone() name="note" />
                 <button type="submit" name="action" value="supervise" class="secondary">"督办"</button>
-            </form>
+            </PostForm>
         })}
         {c.may_answer_supervision.then(|| view! {
-            <form method="post" action=action.clone() class="stacked">
+            <PostForm name=staff_form("answer_supervision") action=action.clone() echo=echo.clone() class="stacked" let:echo>
                 <label for="answer-note">"回复督办"</label>
-                <input id="answer-note" name="note" />
+                <input id="answer-note" name="note" value=echo.value("note") />
+                <FieldMessage echo=echo.clone() name="note" />
                 <button type="submit" name="action" value="answer_supervision">"回复"</button>
-            </form>
+            </PostForm>
         })}
-        {c.may_reveal.then(|| view! {
-            <details>
-                <summary>"查看提出人身份（将被记录）"</summary>
-                <form method="post" action=action.clone() class="stacked">
-                    <label for="reveal-reason">"查看理由"</label>
-                    <input id="reveal-reason" name="reason" />
-                    <button type="submit" name="action" value="reveal" class="secondary">"查看"</button>
-                </form>
-            </details>
+        {c.may_reveal.then(|| {
+            // A refused look stays open, so its reason is seen without opening it again.
+            let open = echo.sent_by(staff_form("reveal"), &action);
+            view! {
+                <details open=open>
+                    <summary>"查看提出人身份（将被记录）"</summary>
+                    <PostForm name=staff_form("reveal") action=action.clone() echo=echo.clone() class="stacked" let:echo>
+                        <label for="reveal-reason">"查看理由"</label>
+                        <input id="reveal-reason" name="reason" value=echo.value("reason") />
+                        <FieldMessage echo=echo.clone() name="reason" />
+                        <button type="submit" name="action" value="reveal" class="secondary">"查看"</button>
+                    </PostForm>
+                </details>
+            }
         })}
         <h2>"全过程记录"</h2>
         <ol class="steps">
@@ -297,14 +308,39 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
     .into_any()
 }
 
+/// The form of a staff action (`action`) on the case page: the forms' names, so the page and the
+/// server agree which form a rejected action is shown in. Buttons of one form share its name.
+pub fn staff_form(action: &str) -> &'static str {
+    match action {
+        "route" | "transfer" | "assign" => "transfer",
+        "not_accept" => "not_accept",
+        "legal" | "discipline" => "legal",
+        "concerns" => "concerns",
+        "accept" | "object" => "object",
+        "extend" => "extend",
+        "decide" => "decide",
+        "decide_review" => "decide_review",
+        "terminate" => "terminate",
+        "supervise" => "supervise",
+        "answer_supervision" => "answer_supervision",
+        "reveal" => "reveal",
+        // No form on the page: the page itself shows the error.
+        _ => "unknown",
+    }
+}
+
 #[component]
 fn DecisionForm(action: String, value: &'static str, echo: FormEcho, report: bool) -> impl IntoView {
     view! {
-        <form method="post" action=action class="stacked">
+        <PostForm name=staff_form(value) action echo class="stacked" let:echo>
             <label for="decision">"处理意见"</label>
             <select id="decision" name="decision">
-                {Decision::ALL.into_iter().map(|d| view! { <option value=d.as_str()>{d.label()}</option> }).collect_view()}
+                {Decision::ALL.into_iter().map(|d| {
+                    let selected = echo.value("decision") == d.as_str();
+                    view! { <option value=d.as_str() selected=selected>{d.label()}</option> }
+                }).collect_view()}
             </select>
+            <FieldMessage echo=echo.clone() name="decision" />
             <label for="text">"处理意见书正文"</label>
             <TextArea id="text" name="text" rows=5 value=echo.value("text") />
             <FieldMessage echo=echo.clone() name="text" />
@@ -317,6 +353,6 @@ fn DecisionForm(action: String, value: &'static str, echo: FormEcho, report: boo
                 <FieldMessage echo=echo.clone() name="report" />
             })}
             <button type="submit" name="action" value=value>"出具处理意见"</button>
-        </form>
+        </PostForm>
     }
 }
