@@ -6,6 +6,7 @@ use super::upload::read_multipart;
 use crate::budgets::Kind;
 use crate::case_actions::{check_lookup, perform, CaseAction, Performed};
 use crate::extract::{lenient, typed, FormPost, Limits, Refusal, SignedIn, Viewer};
+use crate::session::{check_credentials, session_cookie};
 use app::cases::Filing;
 use app::error::AppError;
 use app::forms::{FormEcho, FORM_FIELD};
@@ -68,8 +69,10 @@ pub async fn file(
 ) -> Response {
     let path = format!("/cases/new/{kind}");
     let mut fields = HashMap::new();
+    // A session started by signing in on the form itself, to set on whatever the answer is.
+    let mut started: Option<String> = None;
     let result = async {
-        let Viewer(user) = user?;
+        let Viewer(mut user) = user?;
         limits.spend(Kind::Filing, user.as_ref())?;
         if page.st.disk_low() {
             tracing::error!("case filing refused: the data folder is below its free-space floor");
@@ -77,14 +80,48 @@ pub async fn file(
         }
         let _slot = limits.limiters.upload_slot(limits.ip)?;
         let files = read_multipart(form, &mut fields, limits.limiters.min_upload_rate).await?;
+        // Signed out, with the account typed into the form: sign in and file in one step, so
+        // nothing typed (attachments included) is lost to a trip through the sign-in page.
+        let account = fields.get("account_login").map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
+        if let (None, Some(login)) = (&user, account) {
+            let password = fields.get("account_password").cloned().unwrap_or_default();
+            let signed = check_credentials(&page.st, &limits.limiters, limits.ip, &login, &password).await;
+            let signed = signed.map_err(|e| match e {
+                AppError::BadCredentials => AppError::field("account_password", "账号或密码不正确"),
+                other => other,
+            })?;
+            started = Some(app::accounts::store::start_session(&page.st.db, signed.id).await?);
+            user = Some(signed);
+        }
         if user.is_none() {
             limits.limiters.check_anonymous_upload(files.iter().map(|f| f.1.len()).sum())?;
         }
         let filing = typed::<FilingForm>(&fields)?.into_filing(kind.clone());
-        app::cases::store::file(&page.st.db, &page.st.cases, user.as_ref(), &filing, &files).await
+        app::cases::store::file(&page.st.db, &page.st.cases, user.as_ref(), &filing, &files).await.map_err(|e| match e {
+            // Not a trip to the sign-in page with everything lost: the same form, kept, saying so.
+            AppError::Unauthorized => AppError::field(
+                "account_login",
+                "提出该类事项须以本人账号提出：请在表单末尾登录后再提交（没有账号的，可在新窗口注册）。已填写的内容已保留，附件请重新选择。",
+            ),
+            other => other,
+        })
     }
     .await;
-    match result {
+    // Signed in on the form: the answer is rendered for the account now signed in.
+    let signed_in_page;
+    let page = match &started {
+        Some(token) => {
+            let mut headers = page.headers.clone();
+            let cookie = format!("{}={token}", app::state::SESSION_COOKIE);
+            if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+                headers.insert(axum::http::header::COOKIE, v);
+            }
+            signed_in_page = Page { st: page.st.clone(), headers, posted: page.posted.clone() };
+            &signed_in_page
+        }
+        None => &page,
+    };
+    let mut res = match result {
         Ok(filed) => {
             let values = vec![
                 ("filed_number".to_string(), filed.number),
@@ -93,9 +130,13 @@ pub async fn file(
             ];
             page.rerender(&path, FormEcho { values, ..Default::default() }, StatusCode::CREATED).await
         }
-        Err(AppError::Unauthorized) => see_other(&format!("/login?next={}", app::ui::encode_query(&path))),
         Err(e) => page.rejected(&path, fields, e).await,
+    };
+    if let Some(token) = started {
+        let cookie = session_cookie(&page.st, &token, app::accounts::store::SESSION_SECONDS);
+        res.headers_mut().insert(axum::http::header::SET_COOKIE, cookie);
     }
+    res
 }
 
 /// A case's number and query code, and what the filer typed with them.

@@ -7,8 +7,10 @@ use axum::extract::Multipart;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-/// The largest filing body read: the attachments' total limit and room for the text fields.
-pub const MAX_FILING_BYTES: usize = MAX_TOTAL_BYTES + 2 * 1024 * 1024;
+/// The largest filing body read: twice the attachments' total limit and room for the text fields.
+/// Files past their limits are read to the end and dropped (never kept in memory), so the browser
+/// finishes sending and gets the form back with every field, instead of a connection cut mid-upload.
+pub const MAX_FILING_BYTES: usize = 2 * MAX_TOTAL_BYTES + 2 * 1024 * 1024;
 
 /// The most one text field of a filing may hold: the longest field (事实和理由, 10,000 characters)
 /// with room to spare. A larger one is refused without being read further or echoed back.
@@ -67,6 +69,9 @@ pub async fn read_multipart(
 ) -> Result<Vec<(String, Vec<u8>)>, AppError> {
     let mut files = Vec::new();
     let (mut total, mut parts) = (0usize, 0usize);
+    // The first file refused for its size: the rest of the body is still read (files dropped), so
+    // the fields after it are kept and the browser is answered after it has sent everything.
+    let mut refused: Option<AppError> = None;
     let mut pace = Pace { started: Instant::now(), received: 0, min_rate };
     while let Some(mut part) = within_stall(form.next_field()).await? {
         parts += 1;
@@ -77,8 +82,12 @@ pub async fn read_multipart(
         let file_name = part.file_name().map(str::to_string);
         let limit = if file_name.is_some() { MAX_FILE_BYTES.min(MAX_TOTAL_BYTES - total) } else { MAX_TEXT_PART };
         let mut bytes = Vec::new();
+        let mut dropped = refused.is_some() && file_name.is_some();
         while let Some(chunk) = within_stall(part.chunk()).await? {
             pace.add(chunk.len())?;
+            if dropped {
+                continue;
+            }
             if bytes.len() + chunk.len() > limit {
                 let message = match &file_name {
                     None => return Err(AppError::field(&name, "内容过长，未能接收")),
@@ -87,9 +96,15 @@ pub async fn read_multipart(
                     }
                     Some(_) => format!("附件合计不能超过{}MB", MAX_TOTAL_BYTES >> 20),
                 };
-                return Err(AppError::field("attachments", &message));
+                refused = Some(AppError::field("attachments", &message));
+                dropped = true;
+                bytes = Vec::new();
+                continue;
             }
             bytes.extend_from_slice(&chunk);
+        }
+        if dropped {
+            continue;
         }
         match file_name {
             // A file input left empty sends a part with no name and no bytes.
@@ -104,5 +119,8 @@ pub async fn read_multipart(
             }
         }
     }
-    Ok(files)
+    match refused {
+        Some(e) => Err(e),
+        None => Ok(files),
+    }
 }

@@ -1089,3 +1089,107 @@ async fn a_petition_officer_who_looks_up_a_filer_without_a_reason_sees_why_at_th
     assert!(refusal.contains("请填写应当通过的途径") && refusal.contains("属于诉讼事项"), "{refusal}");
     assert!(!reveal.contains("属于诉讼事项"), "the reason typed is not put into the other reason box");
 }
+
+#[tokio::test]
+async fn a_signed_out_citizen_is_told_at_the_top_of_the_form_and_signs_in_on_it_losing_nothing() {
+    let app = TestApp::spawn().await;
+    app.citizen("13900006101").await; // the account exists; this browser is signed out
+    let c = app.client();
+    let page = app.get(&c, "/cases/new/petition").await.text().await.unwrap();
+    let note = page.find("须以本人账号提出").expect("told before typing anything");
+    assert!(note < page.find("name=\"matter\"").unwrap(), "the note comes before the form");
+    assert!(page.contains("name=\"account_login\"") && page.contains("/register?next=%2Fcases%2Fnew%2Fpetition"));
+    let objection = app.get(&c, "/cases/new/objection").await.text().await.unwrap();
+    assert!(objection.contains("异议审查申请须以本人账号提出"));
+    let complaint = app.get(&c, "/cases/new/complaint").await.text().await.unwrap();
+    assert!(!complaint.contains("须以本人账号提出"), "complaints may be anonymous");
+
+    let pdf = || {
+        reqwest::multipart::Part::bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec())
+            .file_name("证明.pdf")
+    };
+    let form = |login: &str, password: &str| {
+        reqwest::multipart::Form::new()
+            .text("petition_kind", "claim")
+            .text("matter", "小区电梯长期停运")
+            .text("facts", "小区3号楼电梯停运三个月，老人上下楼困难。")
+            .text("request", "请督促物业修复。")
+            .text("name", "钱八")
+            .text("phone", "13900006101")
+            .text("account_login", login.to_string())
+            .text("account_password", password.to_string())
+            .part("attachments", pdf())
+    };
+    // Submitted without signing in: the same form again, everything typed kept, saying why — not
+    // a trip to the sign-in page.
+    let res = c.post(app.url("/cases/new/petition")).multipart(form("", "")).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("请在表单末尾登录后再提交") && page.contains("小区3号楼电梯停运三个月"), "{page}");
+    // A wrong password: told so next to it, the rest kept, the password never echoed.
+    let res = c.post(app.url("/cases/new/petition")).multipart(form("13900006101", "wrong pass")).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("账号或密码不正确") && page.contains("小区电梯长期停运") && !page.contains("wrong pass"));
+    // Account and password on the form: signed in and filed in one step, attachment and all.
+    let res =
+        c.post(app.url("/cases/new/petition")).multipart(form("13900006101", "correct horse")).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    assert!(res.headers().get("set-cookie").is_some(), "the browser is signed in");
+    let page = res.text().await.unwrap();
+    assert!(page.contains("id=\"case-number\""), "{page}");
+    let (attachments, tagged): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM case_attachments), (SELECT COUNT(*) FROM case_parties WHERE filer_tag IS NOT NULL)",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((attachments, tagged), (1, 1), "filed with its attachment, under the account");
+    let mine = app.get(&c, "/me/cases").await.text().await.unwrap();
+    assert!(mine.contains("小区电梯长期停运"), "the case is in 我的信访: {mine}");
+}
+
+#[tokio::test]
+async fn attachments_over_the_total_limit_come_back_with_every_field_kept() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900006102").await;
+    // As a browser sends the form: the fields in page order, the attachments last.
+    let mut form = reqwest::multipart::Form::new()
+        .text("petition_kind", "claim")
+        .text("matter", "路面塌陷无人修")
+        .text("facts", "某路口路面塌陷一个月，多次反映无果。")
+        .text("request", "请尽快修复。")
+        .text("concerned_unit", "区市政工程处")
+        .text("name", "李九")
+        .text("phone", "13900006102")
+        .text("email", "lijiu@example.com")
+        .text("address", "某市某区某路1号");
+    let page_order = app.get(&citizen, "/cases/new/petition").await.text().await.unwrap();
+    assert!(
+        page_order.find("name=\"address\"").unwrap() < page_order.find("name=\"attachments\"").unwrap(),
+        "the attachments come after every text field, so a refused upload cannot cut any off"
+    );
+    let mut pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    pdf.resize(9 * 1024 * 1024, b' ');
+    for i in 0..4 {
+        form = form.part("attachments", reqwest::multipart::Part::bytes(pdf.clone()).file_name(format!("照片{i}.pdf")));
+    }
+    let res = citizen.post(app.url("/cases/new/petition")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("附件合计不能超过30MB"), "{}", &page[page.len().saturating_sub(3000)..]);
+    for kept in [
+        "路面塌陷无人修",
+        "某路口路面塌陷一个月",
+        "请尽快修复。",
+        "区市政工程处",
+        "李九",
+        "13900006102",
+        "lijiu@example.com",
+        "某市某区某路1号",
+    ] {
+        assert!(page.contains(kept), "{kept} was lost");
+    }
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&app.db).await.unwrap();
+    assert_eq!(n, 0);
+}

@@ -149,6 +149,7 @@ pub fn FileCasePage() -> impl IntoView {
     let kind = move || params.read().get("kind").and_then(|k| CaseKind::parse(&k));
     let echo = use_echo();
     let units = Resource::new(|| (), |_| case_units());
+    let viewer = crate::ui::viewer_resource();
     view! {
         <Suspense fallback=Loading>
             {move || {
@@ -156,10 +157,11 @@ pub fn FileCasePage() -> impl IntoView {
                 Suspend::new(async move {
                     let Some(kind) = kind() else { return view! { <ErrorView err=AppError::NotFound /> }.into_any() };
                     let units = units.await.unwrap_or_default();
+                    let signed_in = matches!(viewer.await, Ok(Some(_)));
                     if let Some(number) = echo.values.iter().find(|(k, _)| k == "filed_number").map(|(_, v)| v.clone()) {
                         return view! { <Filed number code=echo.value("filed_code") repeats=echo.value("filed_repeats") /> }.into_any();
                     }
-                    view! { <FileForm kind units echo /> }.into_any()
+                    view! { <FileForm kind units echo signed_in /> }.into_any()
                 })
             }}
         </Suspense>
@@ -185,13 +187,26 @@ fn Filed(number: String, code: String, repeats: String) -> impl IntoView {
 }
 
 #[component]
-fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho) -> impl IntoView {
+fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho, signed_in: bool) -> impl IntoView {
     let v = |k: &str| echo.value(k);
     let report_possible = kind != CaseKind::Objection;
     let chosen_unit = v("concerned_agency_id");
+    let register = format!("/register?next={}", crate::ui::encode_query(&format!("/cases/new/{}", kind.as_str())));
+    // Signed out: said before anything is typed, not after the first submission.
+    let account_note = match kind {
+        _ if signed_in => None,
+        CaseKind::Petition => Some("建议意见、申诉求决须以本人账号提出：请在表单末尾填写账号和密码，登录和提交一步完成，填写的内容和附件不会丢失。检举控告可以匿名提出，无须登录。"),
+        CaseKind::Objection => Some("异议审查申请须以本人账号提出：请在表单末尾填写账号和密码，登录和提交一步完成，填写的内容和附件不会丢失。"),
+        CaseKind::Complaint => None,
+    };
     view! {
         <Title text=kind.label() />
         <h1>{kind.label()}</h1>
+        {account_note.map(|note| view! {
+            <div class="alert alert-info account-needed" role="note">
+                {note} " " <a href=register.clone() target="_blank" rel="noopener">"没有账号？注册（新窗口）"</a>
+            </div>
+        })}
         <FormMessage echo=echo.clone() />
         <form method="post" action=format!("/cases/new/{}", kind.as_str()) enctype="multipart/form-data" class="stacked">
             {(kind == CaseKind::Petition).then(|| {
@@ -236,19 +251,6 @@ fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho) -> impl I
             <label for="concerned_unit">"或填写单位名称"</label>
             <input id="concerned_unit" name="concerned_unit" value=v("concerned_unit") />
             <fieldset>
-                <legend>"附件（选填）"</legend>
-                <label for="attachments">"PDF、图片（JPG、PNG、GIF、WebP）或Office文档，最多5个，每个不超过10MB"</label>
-                <input id="attachments" name="attachments" type="file" multiple
-                    accept=".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods" />
-                <p class="hint" id="attachments-privacy">
-                    "照片中的拍摄位置、时间、设备等信息会在保存前去除（无法确认去除的图片不予接收）。"
-                    "PDF和Office文档中的“作者”“单位”“最后修改人”等属性不会被改动，可能暴露您的身份；"
-                    "匿名举报的，请先在文档属性中删除这些信息，或把内容打印成PDF、截图后再上传。"
-                </p>
-                <FieldMessage echo=echo.clone() name="attachments" />
-                {echo.error("attachments").map(|_| view! { <p class="hint">"其余内容已保留，请重新选择附件后再提交。"</p> })}
-            </fieldset>
-            <fieldset>
                 <legend>"提出人"</legend>
                 {report_possible.then(|| view! {
                     <label class="check">
@@ -268,6 +270,38 @@ fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho) -> impl I
                 <label for="address">"通讯地址"</label>
                 <input id="address" name="address" autocomplete="street-address" value=v("address") />
                 <p class="hint">"身份和联系方式加密保存，只有经授权的工作人员在必要时可以查看，每次查看都有记录。"</p>
+            </fieldset>
+            {(!signed_in).then(|| view! {
+                <fieldset class="account">
+                    <legend>{if kind == CaseKind::Complaint { "登录后提交（选填）" } else { "登录并提交" }}</legend>
+                    <p class="hint">
+                        {if kind == CaseKind::Complaint {
+                            "登录后提交的，可在“我的信访”中查看办理进度；匿名的，不要填写。"
+                        } else {
+                            "已有账号的，填写账号和密码，提交时一并登录；检举控告选择匿名的，不要填写。"
+                        }}
+                        " " <a href=register target="_blank" rel="noopener">"没有账号？注册（新窗口，注册后回到本页提交即可）"</a>
+                    </p>
+                    <label for="account_login">"账号（手机号码或电子邮箱）"</label>
+                    <input id="account_login" name="account_login" autocomplete="username" value=v("account_login") />
+                    <FieldMessage echo=echo.clone() name="account_login" />
+                    <label for="account_password">"密码"</label>
+                    <input id="account_password" name="account_password" type="password" autocomplete="current-password" />
+                    <FieldMessage echo=echo.clone() name="account_password" />
+                </fieldset>
+            })}
+            <fieldset>
+                <legend>"附件（选填）"</legend>
+                <label for="attachments">"PDF、图片（JPG、PNG、GIF、WebP）或Office文档，最多5个，每个不超过10MB"</label>
+                <input id="attachments" name="attachments" type="file" multiple
+                    accept=".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods" />
+                <p class="hint" id="attachments-privacy">
+                    "照片中的拍摄位置、时间、设备等信息会在保存前去除（无法确认去除的图片不予接收）。"
+                    "PDF和Office文档中的“作者”“单位”“最后修改人”等属性不会被改动，可能暴露您的身份；"
+                    "匿名举报的，请先在文档属性中删除这些信息，或把内容打印成PDF、截图后再上传。"
+                </p>
+                <FieldMessage echo=echo.clone() name="attachments" />
+                {echo.error("attachments").map(|_| view! { <p class="hint">"其余内容已保留，请重新选择附件后再提交。"</p> })}
             </fieldset>
             <button type="submit">"提交"</button>
         </form>
