@@ -29,6 +29,7 @@ pub mod search;
 pub mod state;
 #[cfg(all(test, feature = "ssr"))]
 mod test_rng;
+pub mod text;
 pub mod ui;
 
 use leptos::prelude::*;

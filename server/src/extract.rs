@@ -142,9 +142,43 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormPost<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state).await?;
-        let fields: HashMap<String, String> = pairs.into_iter().collect();
+        let fields: HashMap<String, String> = pairs.into_iter().map(|(k, v)| neutralised(k, v)).collect();
         let input = typed(&fields).ok();
         Ok(FormPost { fields, input })
+    }
+}
+
+/// A form field with its text made inert (`app::text`): secrets stay exactly as typed.
+pub fn neutralised(name: String, value: String) -> (String, String) {
+    let name = app::text::neutralise(&name).into_owned();
+    if app::text::SECRETS.contains(&name.as_str()) {
+        return (name, value);
+    }
+    let value = match app::text::neutralise(&value) {
+        std::borrow::Cow::Borrowed(_) => value,
+        std::borrow::Cow::Owned(clean) => clean,
+    };
+    (name, value)
+}
+
+/// A JSON body as `T`, every string in it made inert first (`app::text`); rejected exactly as
+/// axum's `Json` rejects. Answers are axum's `Json` too.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = axum::extract::rejection::JsonRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        app::text::neutralise_json(&mut value);
+        let bytes = serde_json::to_vec(&value).unwrap_or_default();
+        axum::Json::<T>::from_bytes(&bytes).map(|axum::Json(t)| Json(t))
+    }
+}
+
+impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
     }
 }
 

@@ -1,4 +1,5 @@
 //! Accounts in the JSON API: signing in for a session cookie.
+use crate::extract::Json;
 use crate::extract::Limits;
 use crate::respond::ApiError;
 use app::accounts::{store, Role};
@@ -6,7 +7,6 @@ use app::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::{Deserialize, Serialize};
 
 /// A login (phone number or e-mail address) and its password.

@@ -1,6 +1,7 @@
 //! Cases in the JSON API: filing and following a case, and the staff actions.
 use crate::budgets::Kind;
 use crate::case_actions::{check_lookup, perform, CaseAction, Performed};
+use crate::extract::Json;
 use crate::extract::{Limits, Refusal, SignedIn, Viewer};
 use crate::respond::ApiError;
 use app::cases::store::{self, Queue};
@@ -9,7 +10,6 @@ use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 
 /// File a case: a complaint or report (投诉举报), a petition (信访) or an objection-review application (规范性文件异议审查申请)

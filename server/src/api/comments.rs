@@ -1,5 +1,6 @@
 //! Comments in the JSON API: the published ones, commenting, and one's own by receipt.
 use crate::budgets::Kind;
+use crate::extract::Json;
 use crate::extract::{Limits, Refusal, Viewer};
 use crate::respond::ApiError;
 use app::comments::{store, OwnComment, PublicComment};
@@ -7,7 +8,6 @@ use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -1,9 +1,9 @@
 //! Consultations in the JSON API: the list and one consultation.
+use crate::extract::Json;
 use crate::respond::ApiError;
 use app::consultations::{store, Detail, Summary};
 use app::state::AppState;
 use axum::extract::{Path, State};
-use axum::Json;
 
 /// List consultations (open first)
 #[utoipa::path(

@@ -1,5 +1,6 @@
 //! Feedback in the JSON API: the agency's answer to a comment, and the adoption report.
 use crate::budgets::Kind;
+use crate::extract::Json;
 use crate::extract::{Limits, Refusal, SignedIn};
 use crate::respond::ApiError;
 use app::error::AppError;
@@ -7,7 +8,6 @@ use app::feedback::{report, Disposition, Report};
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 
 /// The agency's answer to one comment.

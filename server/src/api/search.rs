@@ -1,10 +1,10 @@
 //! Search in the JSON API: what the asker may see.
+use crate::extract::Json;
 use crate::extract::Viewer;
 use crate::respond::ApiError;
 use app::search::{SearchParams, SearchResults};
 use app::state::AppState;
 use axum::extract::{Query, State};
-use axum::Json;
 
 /// Full-text search (Chinese-aware) over consultations, articles and comments the caller may see
 #[utoipa::path(

@@ -16,7 +16,7 @@ use std::convert::Infallible;
 const MAX_ECHO_BYTES: usize = 1024 * 1024;
 
 /// Fields never echoed back: secrets.
-const SECRETS: [&str; 5] = ["password", "current", "new", "setup_code", "account_password"];
+use app::text::SECRETS;
 
 /// The longest form name taken from a post (`_form`); page forms' names are far shorter.
 const MAX_FORM_NAME: usize = 100;

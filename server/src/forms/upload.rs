@@ -115,6 +115,7 @@ pub async fn read_multipart(
             }
             None => {
                 let text = String::from_utf8(bytes).map_err(|_| unreadable())?;
+                let (name, text) = crate::extract::neutralised(name, text);
                 fields.insert(name, text);
             }
         }

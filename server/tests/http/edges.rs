@@ -326,3 +326,35 @@ async fn an_api_client_asking_for_a_page_beyond_any_number_gets_the_usual_422() 
     let res = app.get(&app.client(), "/api/v1/search?q=x&page=99999999999").await;
     assert_eq!(res.status(), 422);
 }
+
+#[tokio::test]
+async fn a_reader_never_sees_a_comment_reversed_or_cut_by_invisible_characters_typed_into_any_field() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900005151").await;
+    // Through the page's form: a right-to-left override, NUL, escape and a carriage return.
+    let res = comment(&app, &c, id, "a1", "同意\u{202E}第三条\u{202C}的规定\u{0}，\u{1b}建议\r\n细化。").await;
+    assert_eq!(res.status(), 303);
+    // Through the JSON API, in the body and any other string.
+    let res = c
+        .post(app.url(&format!("/api/v1/consultations/{id}/comments")))
+        .json(&serde_json::json!({"article": "a2", "body": "反对\u{2067}隔离\u{2069}条款\u{0}"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM comments ORDER BY id").fetch_all(&app.db).await.unwrap();
+    assert_eq!(bodies, ["同意第三条的规定，建议\n细化。", "反对隔离条款"]);
+    // A filing's multipart text fields too (anonymous complaint, so no account is needed).
+    let form = reqwest::multipart::Form::new()
+        .text("matter", "井盖\u{202E}缺失")
+        .text("facts", "路口井盖缺失\u{0}，夜间危险。")
+        .text("anonymous", "1");
+    let res = app.client().post(app.url("/cases/new/complaint")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let (matter, facts): (String, String) =
+        sqlx::query_as("SELECT matter, facts FROM cases").fetch_one(&app.db).await.unwrap();
+    assert_eq!((matter.as_str(), facts.as_str()), ("井盖缺失", "路口井盖缺失，夜间危险。"));
+}
