@@ -2,6 +2,7 @@
 //! (days off and swapped working days, typed as the State Council publishes them); saving it counts
 //! every deadline still running again, records the change, and the administrator and the petition
 //! office are warned while this year or the next has no calendar.
+#[cfg(feature = "ssr")]
 use crate::accounts::user::Role;
 use crate::cases::deadlines::{CalendarDay, DayKind};
 use crate::error::AppError;
@@ -12,6 +13,7 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 /// Years the page keeps (a typo like 20277 is refused before anything is read).
+#[cfg(feature = "ssr")]
 const YEARS: std::ops::RangeInclusive<i64> = 2000..=2100;
 
 /// One year of the calendar as the page shows it.

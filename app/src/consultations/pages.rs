@@ -1,4 +1,5 @@
 //! Consultation pages: the public list, a draft with its articles, and the staff's own list and form.
+use super::structure::{is_title_block, BlockKind};
 use super::{agency_consultations, get_consultation, list_consultations, Article, Detail, Kind, Summary};
 use crate::clock::format_long_date;
 use crate::error::AppError;
@@ -123,26 +124,84 @@ fn DraftView(d: Detail) -> impl IntoView {
             })}
             <section class="articles">
                 <h2>"草案全文"</h2>
+                <Contents chapters=chapters(&d.articles) />
                 {articles_with_headings(d.articles, id, open)}
             </section>
         </article>
     }
 }
 
+/// The chapters (with their part) in order, each with the anchor its heading gets on the page.
+fn chapters(articles: &[Article]) -> Vec<(String, String, usize)> {
+    let mut out: Vec<(String, String, usize)> = Vec::new();
+    let mut last: Option<&String> = None;
+    for a in articles {
+        if let Some(ch) = &a.chapter {
+            if last != Some(ch) {
+                let title = match &a.part {
+                    Some(p) => format!("{p} · {ch}"),
+                    None => ch.clone(),
+                };
+                out.push((format!("ch{}", out.len() + 1), title, 0));
+            }
+            if a.is_article {
+                if let Some(c) = out.last_mut() {
+                    c.2 += 1;
+                }
+            }
+        }
+        last = a.chapter.as_ref();
+    }
+    out
+}
+
+/// A table of contents by chapter, for a draft of more than one chapter.
+#[component]
+fn Contents(chapters: Vec<(String, String, usize)>) -> impl IntoView {
+    (chapters.len() > 1).then(|| {
+        view! {
+            <nav class="toc" aria-label="目录">
+                <details open>
+                    <summary>"目录"</summary>
+                    <ol>
+                        {chapters.into_iter().map(|(anchor, title, n)| view! {
+                            <li><a href=format!("#{anchor}")>{title}</a> <span class="count">{format!("（{n}条）")}</span></li>
+                        }).collect_view()}
+                    </ol>
+                </details>
+            </nav>
+        }
+    })
+}
+
 fn articles_with_headings(articles: Vec<Article>, id: i64, open: bool) -> impl IntoView {
     let mut last: (Option<String>, Option<String>, Option<String>) = (None, None, None);
+    let mut chapter_no = 0;
     articles
         .into_iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(position, a)| {
             let part = (a.part != last.0).then(|| a.part.clone()).flatten();
             let chapter = (a.chapter != last.1).then(|| a.chapter.clone()).flatten();
             let section = (a.section != last.2).then(|| a.section.clone()).flatten();
             last = (a.part.clone(), a.chapter.clone(), a.section.clone());
+            let chapter = chapter.map(|h| {
+                chapter_no += 1;
+                (format!("ch{chapter_no}"), h)
+            });
+            let headed = a.part.is_some() || a.chapter.is_some() || a.section.is_some();
+            let kind = if a.is_article { BlockKind::Article } else { BlockKind::Text };
+            let title = is_title_block(position, kind, headed, &a.body);
             view! {
                 {part.map(|h| view! { <h3 class="part">{h}</h3> })}
-                {chapter.map(|h| view! { <h3 class="chapter">{h}</h3> })}
+                {chapter.map(|(anchor, h)| view! { <h3 class="chapter" id=anchor>{h}</h3> })}
                 {section.map(|h| view! { <h4 class="section">{h}</h4> })}
-                <ArticleView a id open />
+                {if title {
+                    // The draft's own title line (drafts published before it was taken out).
+                    view! { <p class="draft-title">{a.body.replace('\n', " ")}</p> }.into_any()
+                } else {
+                    view! { <ArticleView a id open /> }.into_any()
+                }}
             }
         })
         .collect_view()

@@ -1,5 +1,5 @@
 //! Consultation storage: creation with structure parsing and the 30-day rule, listing, reading.
-use super::structure::{parse_draft, BlockKind};
+use super::structure::{parse_draft, without_title, BlockKind};
 use super::{Article, Detail, Kind, Status, Summary};
 use crate::accounts::user::CurrentUser;
 use crate::clock;
@@ -100,7 +100,7 @@ pub async fn create_published_at(
 ) -> AppResult<i64> {
     let agency = staff.staff_agency()?;
     let c = check(input, clock::date_of(published_at))?;
-    let parsed = parse_draft(&input.full_text);
+    let parsed = without_title(parse_draft(&input.full_text));
     let mut tx = db.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO consultations (agency_id, kind, title, explanation, full_text, opens_at, closes_at,

@@ -342,6 +342,44 @@ impl Parser {
     }
 }
 
+/// Whether a line reads as part of a draft's title rather than text to comment on: short, and no
+/// sentence in it ("某市电动自行车管理条例（草案）", "（征求意见稿）").
+pub fn is_title_line(line: &str) -> bool {
+    let line = line.trim();
+    let ends_a_sentence = line.ends_with(['。', '；', '：', '，', '！', '？', ';', ':', ',', '!', '?']);
+    !line.is_empty() && line.chars().count() <= 100 && !ends_a_sentence && !line.contains(['。', '；'])
+}
+
+/// Whether the block is the draft's own title: the text before any heading or article, every line
+/// of it a title line. It is shown as the title, never offered for comment.
+pub fn is_title_block(position: usize, kind: BlockKind, headed: bool, body: &str) -> bool {
+    position == 0 && kind == BlockKind::Text && !headed && body.lines().all(is_title_line)
+}
+
+/// The draft without its title lines (the consultation has its own title): the lines that open the
+/// text before any heading or article and read as a title, no longer a block to comment on nor
+/// reported as unrecognised. What follows them (a preamble) stays.
+pub fn without_title(mut draft: ParsedDraft) -> ParsedDraft {
+    let has_articles = draft.blocks.iter().any(|b| b.kind == BlockKind::Article);
+    let Some(first) = draft.blocks.first_mut() else { return draft };
+    let headed = first.part.is_some() || first.chapter.is_some() || first.section.is_some();
+    if !has_articles || first.kind != BlockKind::Text || headed {
+        return draft;
+    }
+    let title_lines = first.body.lines().take_while(|l| is_title_line(l)).count();
+    if title_lines == 0 {
+        return draft;
+    }
+    let rest: Vec<&str> = first.body.lines().skip(title_lines).collect();
+    if rest.is_empty() {
+        draft.blocks.remove(0);
+    } else {
+        first.body = rest.join("\n");
+    }
+    draft.unrecognised.drain(..title_lines.min(draft.unrecognised.len()));
+    draft
+}
+
 /// Fallback when no article was found: one text block holding every non-blank line.
 fn unstructured(text: &str) -> ParsedDraft {
     let unrecognised: Vec<UnrecognisedLine> =

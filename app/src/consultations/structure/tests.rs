@@ -335,3 +335,21 @@ fn numeral_value_rejects_what_is_not_a_numeral() {
         assert_eq!(numeral_value(text), None, "{text}");
     }
 }
+
+#[test]
+fn the_drafts_own_title_is_not_offered_for_comment() {
+    let parsed = without_title(parse_draft(DRAFT));
+    assert_eq!(anchors(&parsed), ["a1", "a2", "a3", "a4", "a5", "a6"]);
+    assert!(unrecognised(&parsed).iter().all(|(_, text)| !text.contains("管理条例（草案）")));
+    // A preamble that says something stays, to be commented on.
+    let preamble = "为了规范管理，根据有关法律，结合本市实际，制定本条例。\n第一条 本条例适用于本市。";
+    assert_eq!(anchors(&without_title(parse_draft(preamble))), ["t1", "a1"]);
+    // A title followed by a preamble: the title goes, the preamble stays.
+    let both =
+        without_title(parse_draft("某市养犬管理条例（草案）\n为了规范养犬，制定本条例。\n第一条 本条例适用于本市。"));
+    assert_eq!((anchors(&both), both.blocks[0].body.as_str()), (vec!["t1", "a1"], "为了规范养犬，制定本条例。"));
+    assert_eq!(unrecognised(&both), [(2, "为了规范养犬，制定本条例。")]);
+    // Text with no article at all is never emptied.
+    let notice = "关于征求意见的通知\n第一章 总则\n";
+    assert_eq!(anchors(&without_title(parse_draft(notice))), ["t1"]);
+}
