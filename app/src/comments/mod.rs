@@ -39,6 +39,12 @@ pub struct OwnComment {
     /// The agency's answer, once its adoption report is published.
     pub disposition: Option<crate::comments::status::Disposition>,
     pub disposition_reason: Option<String>,
+    /// Where the comment stands in the answering; null while it is not published (see `status`).
+    pub answer: Option<status::AnswerStatus>,
+    /// The reason the agency published for leaving comments unanswered, when `answer` is `unanswered`.
+    pub unanswered_reason: Option<String>,
+    /// The published adoption report's page, `/consultations/{id}/report`, once there is one.
+    pub report: Option<String>,
 }
 
 /// Published comments of a consultation, optionally of one article.

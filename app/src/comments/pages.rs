@@ -2,7 +2,7 @@
 use super::{lookup_receipt, my_comments, public_comments, OwnComment, MAX_CHARS};
 use crate::accounts::user::Role;
 use crate::clock::format_datetime;
-use crate::comments::status::Disposition;
+use crate::comments::status::AnswerStatus;
 use crate::consultations::{get_consultation, pages::route_id, Detail, Status};
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
@@ -273,6 +273,7 @@ pub fn ReceiptPage() -> impl IntoView {
 
 #[component]
 fn ReceiptView(c: OwnComment, fresh: bool) -> impl IntoView {
+    let answer = c.clone();
     let target = c.article_label.clone().unwrap_or_else(|| "全文".into());
     let href = format!("/consultations/{}#{}", c.consultation_id, c.article_anchor.clone().unwrap_or_default());
     view! {
@@ -287,24 +288,41 @@ fn ReceiptView(c: OwnComment, fresh: bool) -> impl IntoView {
                 <dt>"状态"</dt><dd class="status">{c.status.label()}</dd>
                 {c.moderation_reason.map(|r| view! { <dt>"说明"</dt><dd>{r}</dd> })}
                 <dt>"意见内容"</dt><dd class="body">{c.body}</dd>
-                <Answer disposition=c.disposition reason=c.disposition_reason consultation=c.consultation_id />
+                <Answer c=answer />
             </dl>
         </section>
     }
 }
 
-/// The agency's answer to a comment, once its adoption report is published.
+/// The agency's answer to a comment, once its adoption report is published: the disposition and
+/// its reason, or, for a comment the report leaves unanswered, that truth and the agency's
+/// published reason; either way with the link to the report.
 #[component]
-fn Answer(disposition: Option<Disposition>, reason: Option<String>, consultation: i64) -> impl IntoView {
-    disposition.map(|d| {
+fn Answer(c: OwnComment) -> impl IntoView {
+    let report = c.report.clone().unwrap_or_else(|| format!("/consultations/{}/report", c.consultation_id));
+    let link = move || {
         view! {
+            <dt>"采纳情况说明"</dt>
+            <dd><a class="report-link" href=report.clone()>"查看起草单位的意见采纳情况说明"</a></dd>
+        }
+    };
+    match (c.answer, c.disposition) {
+        (Some(AnswerStatus::Answered), Some(d)) => view! {
             <dt>"采纳情况"</dt>
             <dd class="answer"><strong class=format!("disposition {}", d.as_str())>{d.label()}</strong></dd>
-            {reason.map(|r| view! { <dt>"理由"</dt><dd class="answer-reason">{r}</dd> })}
-            <dt>"采纳情况说明"</dt>
-            <dd><a href=format!("/consultations/{consultation}/report")>"查看起草单位的意见采纳情况说明"</a></dd>
+            {c.disposition_reason.map(|r| view! { <dt>"理由"</dt><dd class="answer-reason">{r}</dd> })}
+            {link()}
         }
-    })
+        .into_any(),
+        (Some(AnswerStatus::Unanswered), _) => view! {
+            <dt>"答复情况"</dt>
+            <dd class="unanswered"><strong>{AnswerStatus::Unanswered.label()}</strong></dd>
+            {c.unanswered_reason.map(|r| view! { <dt>"未逐条答复的原因"</dt><dd class="unanswered-reason">{r}</dd> })}
+            {link()}
+        }
+        .into_any(),
+        _ => ().into_any(),
+    }
 }
 
 /// A citizen's own comments with their receipts and answers.
@@ -320,7 +338,9 @@ pub fn MyCommentsPage() -> impl IntoView {
                     Ok(items) if items.is_empty() => view! { <p>"您还没有提交过意见。"</p> }.into_any(),
                     Ok(items) => view! {
                         <ul class="cards">
-                            {items.into_iter().map(|c| view! {
+                            {items.into_iter().map(|c| {
+                                let answer = c.clone();
+                                view! {
                                 <li class="card">
                                     <p class="meta">
                                         <form method="post" action="/receipts" class="inline">
@@ -332,10 +352,10 @@ pub fn MyCommentsPage() -> impl IntoView {
                                     <p>{c.consultation_title} " · " {c.article_label.unwrap_or_else(|| "全文".into())}</p>
                                     <p class="body">{c.body}</p>
                                     <dl>
-                                        <Answer disposition=c.disposition reason=c.disposition_reason consultation=c.consultation_id />
+                                        <Answer c=answer />
                                     </dl>
                                 </li>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </ul>
                     }.into_any(),
                     Err(e) => view! { <ErrorView err=e /> }.into_any(),

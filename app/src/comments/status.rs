@@ -110,3 +110,69 @@ impl Disposition {
         self != Disposition::Adopted
     }
 }
+
+/// Where a published comment stands in the agency's answering, as its author is told it. Decided
+/// in one place ([`AnswerStatus::of`]) for the receipt, 我的意见 and the API alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerStatus {
+    /// The adoption report is not published yet.
+    Awaiting,
+    /// Answered one by one in the published report (see `disposition`).
+    Answered,
+    /// The report is published without an answer to this comment; the report's reason says why.
+    Unanswered,
+}
+
+impl AnswerStatus {
+    /// What to tell the author of a comment in `status`, its report published or not, with the
+    /// agency's answer if any. None for a comment not published (pending or rejected): moderation
+    /// is what its author is told about.
+    pub fn of(status: CommentStatus, report_published: bool, disposition: Option<Disposition>) -> Option<AnswerStatus> {
+        match (status, report_published, disposition) {
+            (CommentStatus::Pending | CommentStatus::Rejected, _, _) => None,
+            (CommentStatus::Approved, false, _) => Some(AnswerStatus::Awaiting),
+            (CommentStatus::Approved, true, Some(_)) => Some(AnswerStatus::Answered),
+            (CommentStatus::Approved, true, None) => Some(AnswerStatus::Unanswered),
+        }
+    }
+
+    /// Name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            AnswerStatus::Awaiting => "待答复",
+            AnswerStatus::Answered => "已答复",
+            AnswerStatus::Unanswered => "已发布采纳情况说明（未逐条答复）",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AnswerStatus, CommentStatus, Disposition};
+
+    #[test]
+    fn a_commenter_is_told_answered_only_when_the_published_report_answers_the_comment() {
+        use AnswerStatus::*;
+        use CommentStatus::*;
+        let answer = Some(Disposition::NotAdopted);
+        let table = [
+            (Pending, false, None, None),
+            (Pending, true, None, None),
+            (Rejected, true, None, None),
+            (Approved, false, None, Some(Awaiting)),
+            (Approved, false, answer, Some(Awaiting)),
+            (Approved, true, answer, Some(Answered)),
+            (Approved, true, None, Some(Unanswered)),
+        ];
+        for (status, published, disposition, told) in table {
+            assert_eq!(
+                AnswerStatus::of(status, published, disposition),
+                told,
+                "{status:?} {published} {disposition:?}"
+            );
+        }
+        assert!(!Unanswered.label().contains("已有答复") && Unanswered.label().contains("未逐条答复"));
+    }
+}

@@ -1,4 +1,5 @@
 //! Comment storage: the window check, receipts, moderation in the agency's own scope.
+use super::status::{AnswerStatus, Disposition};
 use super::{CommentStatus, OwnComment, PublicComment, MAX_CHARS};
 use crate::accounts::user::{CurrentUser, Role};
 use crate::changes::record_change;
@@ -148,20 +149,32 @@ struct OwnRow {
     author_id: Option<i64>,
     disposition: Option<String>,
     disposition_reason: Option<String>,
+    report_published_at: Option<i64>,
+    unanswered_reason: Option<String>,
 }
 
 const OWN_SQL: &str =
     "SELECT m.receipt, c.id AS consultation_id, c.title AS consultation_title, ar.anchor AS article_anchor,
             ar.label AS article_label, m.body, m.status, m.moderation_reason, m.created_at, m.author_id,
             CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition END AS disposition,
-            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition_reason END AS disposition_reason
+            CASE WHEN r.published_at IS NULL THEN NULL ELSE m.disposition_reason END AS disposition_reason,
+            r.published_at AS report_published_at,
+            CASE WHEN r.published_at IS NULL THEN NULL ELSE r.unanswered_reason END AS unanswered_reason
      FROM comments m JOIN consultations c ON c.id = m.consultation_id LEFT JOIN articles ar ON ar.id = m.article_id
      LEFT JOIN adoption_reports r ON r.consultation_id = c.id";
 
 fn own(r: OwnRow) -> AppResult<OwnComment> {
+    let status = CommentStatus::stored(&r.status)?;
+    let disposition = Disposition::stored(r.disposition.as_deref())?;
+    let published = r.report_published_at.is_some();
+    let answer = AnswerStatus::of(status, published, disposition);
     Ok(OwnComment {
-        status: CommentStatus::stored(&r.status)?,
-        disposition: crate::comments::status::Disposition::stored(r.disposition.as_deref())?,
+        status,
+        disposition,
+        answer,
+        // The published reason, told only to those it is about.
+        unanswered_reason: r.unanswered_reason.filter(|_| answer == Some(AnswerStatus::Unanswered)),
+        report: published.then(|| format!("/consultations/{}/report", r.consultation_id)),
         receipt: r.receipt,
         consultation_id: r.consultation_id,
         consultation_title: r.consultation_title,

@@ -1,6 +1,8 @@
 //! Adoption feedback: the drafting agency's answer to each comment (adopted or not, and why), its
 //! review queue, and the adoption report built from the answers.
 pub mod diff;
+#[cfg(feature = "ssr")]
+pub mod notify;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queue;

@@ -107,9 +107,10 @@ async fn upsert(
 
 /// Publish the report. Refused before the comment window closes, without a summary, and while
 /// comments are unanswered (or not yet moderated) unless the agency says why. From then on the
-/// answers are final, every commenter with an account finds a message in their inbox, and the
-/// answers become public (and searchable). With `mail` (an SMTP relay is configured), those whose
-/// login is an e-mail address are also sent an e-mail, its link under `public_url`.
+/// answers are final, every commenter with an account finds a message in their inbox (saying
+/// whether their comments were answered, see [`super::notify`]), and the answers become public
+/// (and searchable). With `mail` (an SMTP relay is configured), those whose login is an e-mail
+/// address are also sent an e-mail, its link under `public_url`.
 pub async fn publish(
     db: &AnyPool,
     staff: &CurrentUser,
@@ -160,39 +161,10 @@ pub async fn publish(
     if let Some(revisions) = &revisions {
         revised::keep(&mut tx, consultation, revisions).await?;
     }
-    let subject = format!("您对《{title}》提出的意见已有答复");
-    let link = format!("/consultations/{consultation}/report");
-    let notified = sqlx::query(
-        "INSERT INTO notifications (user_id, title, link, created_at)
-         SELECT DISTINCT author_id, $1, $2, $3 FROM comments WHERE consultation_id = $4 AND author_id IS NOT NULL",
-    )
-    .bind(&subject)
-    .bind(&link)
-    .bind(now)
-    .bind(consultation)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    // Queued in the publication's transaction: the mail goes out if and only if the report did.
-    let mut mailed = 0;
-    if mail {
-        let body = format!(
-            "您好：\n\n您对《{title}》提出的意见，起草单位已在意见采纳情况说明中作出答复。\n\n\
-             查看答复：{public_url}{link}\n\n本邮件由公众参与平台自动发送，请勿直接回复。\n"
-        );
-        mailed = sqlx::query(
-            "INSERT INTO mail_outbox (recipient, subject, body, created_at, next_attempt_at)
-             SELECT DISTINCT u.login, $1, $2, $3, $3 FROM comments m JOIN users u ON u.id = m.author_id
-             WHERE m.consultation_id = $4 AND u.login LIKE '%@%'",
-        )
-        .bind(&subject)
-        .bind(body)
-        .bind(now)
-        .bind(consultation)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    }
+    // Queued in the publication's transaction: the messages go out if and only if the report did.
+    let reason = some(&text.unanswered_reason);
+    let (notified, mailed) =
+        super::notify::commenters(&mut tx, consultation, &title, reason, mail, public_url, now).await?;
     // The answers are public from now on: the search documents of the comments and of the
     // consultation (which now has a report) are rebuilt.
     let ids: Vec<i64> =

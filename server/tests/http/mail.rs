@@ -133,7 +133,7 @@ async fn commented(app: &TestApp) -> (Client, i64) {
 
 /// Publish the report, leaving the (unmoderated) comments unanswered with a reason.
 async fn publish_report(app: &TestApp, staff: &Client, c: i64) {
-    let form = [("summary", "共收到意见3条。"), ("unanswered_reason", "意见仍在研究。"), ("action", "publish")];
+    let form = [("summary", "共收到意见3条。"), ("unanswered_reason", "意见仍在研究<b>。</b>"), ("action", "publish")];
     let res = app.post_form(staff, &format!("/staff/consultations/{c}/report"), &form).await;
     assert_eq!(res.status(), 303, "{}", res.text().await.unwrap_or_default());
 }
@@ -178,7 +178,12 @@ async fn publishing_the_report_mails_the_commenter_who_signed_up_by_e_mail() {
     assert!(mail.data.contains("\r\nTo: zhang.san@example.cn\r\n") && mail.data.contains("\r\nMessage-ID: <"));
     assert!(mail.data.contains("\r\nAuto-Submitted: auto-generated\r\n"), "auto-responders stay quiet");
     let (subject, body) = decode(&mail.data);
-    assert_eq!(subject, "您对《某市养犬管理条例（草案）》提出的意见已有答复");
+    // Both comments were left unanswered (unmoderated): the mail says so, never "已有答复", and
+    // carries the agency's reason as plain text.
+    assert_eq!(subject, "《某市养犬管理条例（草案）》的意见采纳情况说明已发布：您的意见未逐条答复");
+    assert!(mail.data.contains("Content-Type: text/plain"), "text, never HTML");
+    assert!(body.contains("未对您的意见逐条答复") && !body.contains("已有答复"), "{body}");
+    assert!(body.contains("起草单位说明的原因：\r\n意见仍在研究<b>。</b>\r\n"), "{body}");
     assert!(body.contains(&format!("https://canyu.example.gov.cn/consultations/{c}/report\r\n")), "{body}");
     until_outbox(&app, |rows| rows.iter().all(|r| r.2)).await;
     assert_eq!(outbox(&app).await.len(), 1, "two comments, one mail");

@@ -16,6 +16,7 @@ mod mail;
 mod nodes;
 mod record_role;
 mod report;
+mod report_receipts;
 mod search;
 mod security;
 mod statistics;

@@ -5,7 +5,7 @@ use crate::search::until_hits;
 use reqwest::Client;
 
 /// End the comment window now (the test's stand-in for waiting thirty days).
-async fn close(app: &TestApp, consultation: i64) {
+pub(crate) async fn close(app: &TestApp, consultation: i64) {
     sqlx::query("UPDATE consultations SET opens_at = opens_at - 3456000, closes_at = $1 WHERE id = $2")
         .bind(app::clock::now() - 60)
         .bind(consultation)
@@ -14,22 +14,29 @@ async fn close(app: &TestApp, consultation: i64) {
         .unwrap();
 }
 
-async fn id_of(app: &TestApp, body: &str) -> i64 {
+pub(crate) async fn id_of(app: &TestApp, body: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM comments WHERE body = $1").bind(body).fetch_one(&app.db).await.unwrap()
 }
 
-async fn approve(app: &TestApp, staff: &Client, id: i64) {
+pub(crate) async fn approve(app: &TestApp, staff: &Client, id: i64) {
     let res = app.post_form(staff, &format!("/staff/comments/{id}/moderate"), &[("decision", "approve")]).await;
     assert_eq!(res.status(), 303);
 }
 
-async fn answer(app: &TestApp, staff: &Client, c: i64, id: i64, disposition: &str, reason: &str) -> reqwest::Response {
+pub(crate) async fn answer(
+    app: &TestApp,
+    staff: &Client,
+    c: i64,
+    id: i64,
+    disposition: &str,
+    reason: &str,
+) -> reqwest::Response {
     let cid = c.to_string();
     let form = [("consultation_id", cid.as_str()), ("disposition", disposition), ("reason", reason)];
     app.post_form(staff, &format!("/staff/comments/{id}/dispose"), &form).await
 }
 
-async fn publish(app: &TestApp, staff: &Client, c: i64, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn publish(app: &TestApp, staff: &Client, c: i64, fields: &[(&str, &str)]) -> reqwest::Response {
     let mut form = fields.to_vec();
     form.push(("action", "publish"));
     app.post_form(staff, &format!("/staff/consultations/{c}/report"), &form).await
