@@ -112,6 +112,17 @@ fn print_openapi() -> Result<(), String> {
 }
 
 async fn run(cfg: Config, command: Command) -> Result<(), String> {
+    // The port first, before anything is created, loaded or printed: a first start on a taken
+    // port must not load the demo or make an administrator's password and then stop.
+    let listener = match command {
+        Command::Serve { .. } => Some(tokio::net::TcpListener::bind(&cfg.listen).await.map_err(|e| {
+            format!(
+                "无法在 {} 上启动：{e}。该端口可能已被另一个程序（或另一个本平台进程）占用；请先停止它，或在配置文件中改用其他地址（listen，或环境变量 CANYU_LISTEN）。未做任何改动。\ncannot listen on {}: {e}",
+                cfg.listen, cfg.listen
+            )
+        })?),
+        _ => None,
+    };
     server::config::create_private_dir(&cfg.data_dir)
         .map_err(|e| format!("cannot create data folder {}: {e}", cfg.data_dir.display()))?;
     let db = server::db::connect(&cfg.database_url()).await.map_err(|e| format!("database: {e}"))?;
@@ -142,7 +153,10 @@ async fn run(cfg: Config, command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Grant { login, power } => grant(&cfg, &db, &login, &power).await,
-        Command::Serve { demo } => serve(cfg, db, demo).await,
+        Command::Serve { demo } => match listener {
+            Some(listener) => serve(cfg, db, demo, listener).await,
+            None => Err("no listener".into()),
+        },
     }
 }
 
@@ -229,7 +243,7 @@ async fn reindex(cfg: &Config, db: &sqlx::AnyPool) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(cfg: Config, db: sqlx::AnyPool, demo: bool) -> Result<(), String> {
+async fn serve(cfg: Config, db: sqlx::AnyPool, demo: bool, listener: tokio::net::TcpListener) -> Result<(), String> {
     let key = cfg.case_key()?;
     if let Some(pw) = app::admin::staff::ensure_admin(&db, &key, &cfg.admin_login).await.map_err(|e| e.to_string())? {
         // Into a file only the owner reads, never onto the console: under a supervisor the console
@@ -248,9 +262,6 @@ async fn serve(cfg: Config, db: sqlx::AnyPool, demo: bool) -> Result<(), String>
         server::demo::load(&db, &cfg.case_config()?).await.map_err(|e| e.to_string())?;
     }
     let shutdown = shutdown_signal();
-    let listener = tokio::net::TcpListener::bind(&cfg.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, "listening");
     println!("公众参与平台已启动：http://{addr}");

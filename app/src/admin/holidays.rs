@@ -109,7 +109,7 @@ pub fn CalendarWarning() -> impl IntoView {
                 (!years.is_empty()).then(|| {
                     let list = years.iter().map(|y| format!("{y}年")).collect::<Vec<_>>().join("、");
                     view! {
-                        <div class="alert alert-warn calendar-warning" role="status">
+                        <div class="alert alert-warn calendar-warning">
                             {format!("尚未录入{list}节假日安排：跨入该年的期限只按周末计算，可能少算假期。")}
                             " " <a href="/admin/calendar">"系统管理 › 节假日安排"</a>
                         </div>
@@ -152,7 +152,7 @@ pub fn CalendarPage() -> impl IntoView {
                         {(!y.missing.is_empty()).then(|| {
                             let list = y.missing.iter().map(|y| format!("{y}年")).collect::<Vec<_>>().join("、");
                             view! {
-                                <div class="alert alert-warn calendar-warning" role="status">
+                                <div class="alert alert-warn calendar-warning">
                                     {format!("尚未录入{list}节假日安排：跨入该年的期限只按周末计算，可能少算假期。国务院办公厅公布次年安排后，请及时录入。")}
                                 </div>
                             }

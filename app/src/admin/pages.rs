@@ -151,7 +151,7 @@ pub fn AdminPage() -> impl IntoView {
                             <button type="submit">"授权（须另一名管理员批准的，提出申请）"</button>
                         </PostForm>
                         <h2 id="log">"操作记录"</h2>
-                        <p class="hint">"管理员和运维人员的每项操作都记入防篡改记录（与案件记录同样以密钥做哈希链），由 canyu verify-record 校验。"</p>
+                        <p class="hint">"管理员和运维人员的每项操作都记入防篡改记录（与案件记录同样以密钥做哈希链），运维人员可在服务器上运行校验命令（canyu verify-record）核对记录是否完整、未被改动。"</p>
                         <table class="log">
                             <thead><tr><th>"时间"</th><th>"操作人"</th><th>"操作"</th><th>"对象"</th><th>"内容"</th></tr></thead>
                             <tbody>

@@ -220,6 +220,18 @@ impl CaseStatus {
         }
     }
 
+    /// The label at a stage of the case: "复查中" during a review, "复核中" during a re-review, and
+    /// the decision named after the stage that gave it.
+    pub fn label_at(self, stage: Stage) -> &'static str {
+        match (self, stage) {
+            (CaseStatus::UnderReview, Stage::Review) => "复查中",
+            (CaseStatus::UnderReview, Stage::Rereview) => "复核中",
+            (CaseStatus::Decided, Stage::Review) => "已出具复查意见",
+            (CaseStatus::Decided, Stage::Rereview) => "已出具复核意见",
+            _ => self.label(),
+        }
+    }
+
     /// Accepted somewhere and not yet at an end: a new filing of the same matter repeats it.
     pub fn in_progress(self) -> bool {
         matches!(

@@ -284,3 +284,18 @@ fn an_unknown_flag_or_a_config_without_its_file_is_refused_before_anything_start
     }
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "no database was made");
 }
+
+#[tokio::test]
+async fn a_first_start_on_a_taken_port_says_so_at_once_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = canyu(&data).args(["serve", "--demo"]).env("CANYU_LISTEN", &addr).output().expect("run canyu");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("无法在 {addr} 上启动")) && stderr.contains("未做任何改动"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("一次性密码") && !stdout.contains("demo"), "nothing was loaded or printed: {stdout}");
+    assert!(!data.exists(), "no data folder, database or password file was made");
+}

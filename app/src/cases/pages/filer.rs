@@ -380,7 +380,7 @@ fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
             <h2 id="progress-title">{format!("{} · {}", p.number, p.matter)}</h2>
             <dl>
                 <dt>"类型"</dt><dd>{p.kind.label()} {p.petition_kind.map(|k| format!("（{}）", k.label()))}</dd>
-                <dt>"状态"</dt><dd class="status" id="case-status">{p.status.label()}</dd>
+                <dt>"状态"</dt><dd class="status" id="case-status">{p.status.label_at(p.stage)}</dd>
                 {p.unit.clone().map(|u| view! { <dt>"办理单位"</dt><dd>{u}</dd> })}
                 {p.due_on.clone().filter(|_| p.status.in_progress()).map(|d| view! { <dt>"本环节期限"</dt><dd>{d}</dd> })}
                 {p.decision.map(|d| view! { <dt>"处理意见"</dt><dd class="decision"><strong>{d.label()}</strong></dd> })}

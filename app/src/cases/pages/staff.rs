@@ -106,12 +106,12 @@ fn CaseTable(items: Vec<CaseSummary>) -> impl IntoView {
                         if c.satisfaction.is_some_and(|s| s <= 2) { flags.push(format!("不满意（{}分）", c.satisfaction.unwrap_or(0))); }
                         view! {
                             <tr class=class>
-                                <td><a href=format!("/staff/cases/{}", c.id)>{c.number.clone()}</a></td>
-                                <td>{c.matter.clone()}</td>
-                                <td>{c.status.label()}</td>
-                                <td>{c.unit.clone().unwrap_or_default()}</td>
-                                <td>{c.due_on.clone().unwrap_or_default()} " " {left}</td>
-                                <td>{flags.join("、")}</td>
+                                <td data-label="编号" class="number"><a href=format!("/staff/cases/{}", c.id)>{c.number.clone()}</a></td>
+                                <td data-label="事项">{c.matter.clone()}</td>
+                                <td data-label="状态">{c.status.label_at(c.stage)}</td>
+                                <td data-label="办理单位">{c.unit.clone().unwrap_or_default()}</td>
+                                <td data-label="期限">{c.due_on.clone().unwrap_or_default()} " " {left}</td>
+                                <td data-label="提示">{flags.join("、")}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -160,7 +160,7 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
         <FormMessage echo=echo.clone() />
         <dl class="case-facts">
             <dt>"类型"</dt><dd>{s.kind.label()} {s.petition_kind.map(|k| format!("（{}）", k.label()))}</dd>
-            <dt>"状态"</dt><dd id="case-status">{s.status.label()} {(s.stage != crate::cases::Stage::First).then(|| format!("（{}）", s.stage.label()))}</dd>
+            <dt>"状态"</dt><dd id="case-status">{s.status.label_at(s.stage)}</dd>
             <dt>"期限"</dt><dd>{s.due_on.clone().unwrap_or_default()} " " {left}</dd>
             {s.unit.clone().map(|u| view! { <dt>"办理单位"</dt><dd>{u}</dd> })}
             {c.concerned.clone().map(|u| view! { <dt>"涉及单位"</dt><dd>{u}</dd> })}
