@@ -189,13 +189,20 @@ pub async fn reset_admin(db: &AnyPool, login: &str) -> AppResult<String> {
 /// Check credentials; one uniform error whether the account exists or not.
 pub async fn authenticate(db: &AnyPool, login: &str, password: &str) -> AppResult<i64> {
     let login = normalise_login(login).unwrap_or_else(|| login.trim().to_string());
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1").bind(&login).fetch_optional(db).await?;
-    let (id, hash) = match row {
-        Some((id, h)) => (Some(id), Some(h)),
-        None => (None, None),
+    let row: Option<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, password_hash, disabled_at FROM users WHERE login = $1")
+            .bind(&login)
+            .fetch_optional(db)
+            .await?;
+    let (id, hash, disabled) = match row {
+        Some((id, h, d)) => (Some(id), Some(h), d.is_some()),
+        None => (None, None, false),
     };
     if verify_password(password.to_string(), hash).await {
+        // Said only to whoever knows the password: a stopped account is not otherwise told apart.
+        if disabled {
+            return Err(AppError::field("login", "该账号已被系统管理员停用，请联系系统管理员"));
+        }
         id.ok_or(AppError::BadCredentials)
     } else {
         Err(AppError::BadCredentials)
@@ -255,7 +262,7 @@ pub async fn session_user(db: &AnyPool, token: &str) -> AppResult<Option<Current
         "SELECT u.id, u.display_name, u.role, u.agency_id, a.name, u.must_change_password,
                 (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL)
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN agencies a ON a.id = u.agency_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
     )
     .bind(sha256_hex(token))
     .bind(crate::clock::now())

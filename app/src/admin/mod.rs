@@ -32,6 +32,31 @@ pub struct StaffAccount {
     pub agency_name: String,
     /// The holder has set a password of their own (with a setup code).
     pub set_up: bool,
+    /// Stopped by an administrator: cannot sign in.
+    pub disabled: bool,
+}
+
+/// Entries per page of the identity-reveal log.
+pub const REVEAL_PAGE: i64 = 50;
+
+/// One look at a filer's identity, for the administrator (never the identity itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevealLine {
+    pub at: i64,
+    pub staff: String,
+    pub agency: String,
+    pub case_number: String,
+    pub reason: String,
+}
+
+/// One page of the identity-reveal log, newest first, and how many entries there are.
+#[server(endpoint = "admin_reveals")]
+pub async fn admin_reveals(page: u32) -> Result<(Vec<RevealLine>, i64), AppError> {
+    let user = crate::state::require_viewer().await?;
+    user.require(crate::accounts::user::Role::Admin)?;
+    let page = crate::paging::check(Some(page))?;
+    let st = crate::state::state()?;
+    store::reveals(&st.db, page).await
 }
 
 /// A power granted to a staff account (see `crate::cases::GRANTS`).

@@ -1,6 +1,6 @@
 //! The administrator's page: agencies, staff accounts, powers (with proposals waiting for a second
 //! administrator) and the administration log.
-use super::{admin_grants, admin_log, admin_overview};
+use super::{admin_grants, admin_log, admin_overview, admin_reveals};
 use crate::forms::{use_echo, FieldMessage, FormMessage, PostForm};
 use crate::ui::{query, ErrorView, Loading};
 use leptos::prelude::*;
@@ -10,10 +10,22 @@ use leptos_meta::Title;
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let log_page = query("log");
-    let data = Resource::new(log_page, |log_page| async move {
-        let page = crate::paging::from_query(log_page.as_deref()).unwrap_or(1);
-        Ok::<_, crate::error::AppError>((admin_overview().await?, admin_grants().await?, admin_log(page).await?, page))
-    });
+    let reveal_page = query("reveals");
+    let data = Resource::new(
+        move || (log_page(), reveal_page()),
+        |(log_page, reveal_page)| async move {
+            let page = crate::paging::from_query(log_page.as_deref()).unwrap_or(1);
+            let reveal_page = crate::paging::from_query(reveal_page.as_deref()).unwrap_or(1);
+            let reveals = admin_reveals(reveal_page).await?;
+            Ok::<_, crate::error::AppError>((
+                admin_overview().await?,
+                admin_grants().await?,
+                admin_log(page).await?,
+                page,
+                (reveals, reveal_page),
+            ))
+        },
+    );
     let echo = use_echo();
     view! {
         <Title text="系统管理" />
@@ -21,7 +33,7 @@ pub fn AdminPage() -> impl IntoView {
             {move || {
                 let echo = echo.clone();
                 Suspend::new(async move {
-                    let ((agencies, staff), (granted, proposals, me), (log, log_total), log_page) = match data.await {
+                    let ((agencies, staff), (granted, proposals, me), (log, log_total), log_page, ((reveals, reveal_total), reveal_page)) = match data.await {
                         Ok(d) => d,
                         Err(e) => return view! { <ErrorView err=e /> }.into_any(),
                     };
@@ -62,13 +74,39 @@ pub fn AdminPage() -> impl IntoView {
                         </PostForm>
                         <h2>"工作人员账号"</h2>
                         <ul class="staff">{staff.into_iter().map(|s| view! {
-                            <li>
+                            <li class=if s.disabled { "disabled" } else { "" }>
                                 {s.display_name} " · " {s.role.label()} " · " {s.agency_name} " · "
-                                {if s.set_up { "已由本人设置密码" } else { "尚未设置密码" }}
+                                {if s.disabled { "已停用" } else if s.set_up { "已由本人设置密码" } else { "尚未设置密码" }}
                                 <PostForm name=format!("setup-code-{}", s.id) action="/admin/staff/setup-code" echo=echo.clone() class="inline" let:_echo>
                                     <input type="hidden" name="user_id" value=s.id.to_string() />
                                     <button type="submit" class="link">"重新签发设置码"</button>
                                 </PostForm>
+                                <PostForm name=format!("reset-{}", s.id) action="/admin/staff/reset-password" echo=echo.clone() class="inline" let:_echo>
+                                    <input type="hidden" name="user_id" value=s.id.to_string() />
+                                    <button type="submit" class="link">"重置密码（原密码作废）"</button>
+                                </PostForm>
+                                {if s.disabled {
+                                    view! {
+                                        <PostForm name=format!("enable-{}", s.id) action="/admin/staff/enable" echo=echo.clone() class="inline" let:_echo>
+                                            <input type="hidden" name="user_id" value=s.id.to_string() />
+                                            <button type="submit" class="link">"恢复账号"</button>
+                                        </PostForm>
+                                    }.into_any()
+                                } else {
+                                    let reason_id = format!("disable-reason-{}", s.id);
+                                    view! {
+                                        <details class="inline-action">
+                                            <summary>"停用账号"</summary>
+                                            <PostForm name=format!("disable-{}", s.id) action="/admin/staff/disable" echo=echo.clone() class="stacked narrow" let:echo>
+                                                <input type="hidden" name="user_id" value=s.id.to_string() />
+                                                <label for=reason_id.clone()>"停用理由（记入操作记录）"</label>
+                                                <input id=reason_id name="reason" maxlength="500" value=echo.value("reason") />
+                                                <FieldMessage echo=echo.clone() name="reason" />
+                                                <button type="submit">"停用（不能再登录，已登录的会话立即结束）"</button>
+                                            </PostForm>
+                                        </details>
+                                    }.into_any()
+                                }}
                             </li>
                         }).collect_view()}</ul>
                         <PostForm name="staff" action="/admin/staff" echo=echo.clone() class="stacked narrow" let:echo>
@@ -150,6 +188,37 @@ pub fn AdminPage() -> impl IntoView {
                             <FieldMessage echo=echo.clone() name="grant" />
                             <button type="submit">"授权（须另一名管理员批准的，提出申请）"</button>
                         </PostForm>
+                        <h2 id="reveals">"查看提出人身份记录"</h2>
+                        <p class="hint">"经授权的工作人员每次查看信访、举报提出人的身份，都记录查看人、案件和理由。这里只列记录，不显示身份本身。"</p>
+                        {reveals.is_empty().then(|| view! { <p>"暂无查看记录。"</p> })}
+                        {(!reveals.is_empty()).then(|| view! {
+                            <div class="table-scroll">
+                                <table class="log reveals">
+                                    <thead><tr><th>"时间"</th><th>"查看人"</th><th>"所属单位"</th><th>"案件编号"</th><th>"理由"</th></tr></thead>
+                                    <tbody>
+                                        {reveals.into_iter().map(|r| view! {
+                                            <tr>
+                                                <td>{crate::clock::format_datetime(r.at)}</td>
+                                                <td>{r.staff}</td>
+                                                <td>{r.agency}</td>
+                                                <td>{r.case_number}</td>
+                                                <td>{r.reason}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        })}
+                        {
+                            let pages = ((reveal_total + super::REVEAL_PAGE - 1) / super::REVEAL_PAGE).max(1) as u32;
+                            (pages > 1).then(|| view! {
+                                <nav class="pager" aria-label="查看记录分页">
+                                    {(reveal_page > 1).then(|| view! { <a href=format!("/admin?reveals={}#reveals", reveal_page - 1) rel="prev">"较新"</a> })}
+                                    <span>{format!("第{}页，共{}页", reveal_page, pages)}</span>
+                                    {(reveal_page < pages).then(|| view! { <a href=format!("/admin?reveals={}#reveals", reveal_page + 1) rel="next">"较早"</a> })}
+                                </nav>
+                            })
+                        }
                         <h2 id="log">"操作记录"</h2>
                         <p class="hint">"管理员和运维人员的每项操作都记入防篡改记录（与案件记录同样以密钥做哈希链），运维人员可在服务器上运行校验命令（canyu verify-record）核对记录是否完整、未被改动。"</p>
                         <table class="log">

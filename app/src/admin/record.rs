@@ -51,6 +51,12 @@ pub enum Action {
     PasswordChanged,
     /// A year of the holiday calendar set (running deadlines counted again).
     CalendarChanged,
+    /// A staff account stopped (it cannot sign in; its sessions ended), with the reason.
+    StaffDisabled,
+    /// A stopped staff account allowed to sign in again.
+    StaffEnabled,
+    /// A staff account's password made void and a setup code issued for a new one.
+    PasswordReset,
 }
 
 impl Action {
@@ -71,6 +77,9 @@ impl Action {
             Action::AdminCreated => "admin_created",
             Action::PasswordChanged => "password_changed",
             Action::CalendarChanged => "calendar_changed",
+            Action::StaffDisabled => "staff_disabled",
+            Action::StaffEnabled => "staff_enabled",
+            Action::PasswordReset => "password_reset",
         }
     }
 
@@ -96,11 +105,14 @@ impl Action {
             Action::AdminCreated => "设置管理员账号（运维）",
             Action::PasswordChanged => "修改密码",
             Action::CalendarChanged => "修改节假日安排",
+            Action::StaffDisabled => "停用工作人员账号",
+            Action::StaffEnabled => "恢复工作人员账号",
+            Action::PasswordReset => "重置工作人员密码",
         }
     }
 }
 
-const ALL: [Action; 15] = [
+const ALL: [Action; 18] = [
     Action::RecordStarted,
     Action::AgencyCreated,
     Action::ParentSet,
@@ -116,6 +128,9 @@ const ALL: [Action; 15] = [
     Action::AdminCreated,
     Action::PasswordChanged,
     Action::CalendarChanged,
+    Action::StaffDisabled,
+    Action::StaffEnabled,
+    Action::PasswordReset,
 ];
 
 /// A digest of who may do what now: every power held (account and power), and the accounts that

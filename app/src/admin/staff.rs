@@ -247,3 +247,82 @@ pub async fn change_password(
     let step = Step::new(Some(user.id), Action::PasswordChanged, Some(user.id), serde_json::json!({}));
     record::note_if_changed(db, key, step).await
 }
+
+/// A staff account (not an administrator, never one's own) the administrator may stop or reset.
+async fn staff_account(conn: &mut AnyConnection, admin: &CurrentUser, user: i64) -> AppResult<String> {
+    admin.require(Role::Admin)?;
+    if user == admin.id {
+        return Err(AppError::Conflict("不能停用或重置自己的账号".into()));
+    }
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT login, role FROM users WHERE id = $1").bind(user).fetch_optional(&mut *conn).await?;
+    match row {
+        Some((login, role)) if matches!(role.as_str(), "staff" | "petition_officer") => Ok(login),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Stop a staff account (with the reason, on record): it cannot sign in and every session of it
+/// ends at once; or, with `reason` `None`, let it sign in again.
+pub async fn set_disabled(
+    db: &AnyPool,
+    key: &CaseKey,
+    admin: &CurrentUser,
+    user: i64,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    let mut tx = crate::db::begin_write(db).await?;
+    staff_account(&mut tx, admin, user).await?;
+    match reason {
+        Some(reason) => {
+            let reason = reason.trim();
+            if reason.is_empty() || reason.chars().count() > 500 {
+                return Err(AppError::field("reason", "请说明停用理由（500字以内）"));
+            }
+            sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
+                .bind(clock::now())
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+            let detail = serde_json::json!({ "reason": reason });
+            record::append(&mut tx, key, Step::new(Some(admin.id), Action::StaffDisabled, Some(user), detail)).await?;
+        }
+        None => {
+            sqlx::query("UPDATE users SET disabled_at = NULL WHERE id = $1").bind(user).execute(&mut *tx).await?;
+            let detail = serde_json::json!({});
+            record::append(&mut tx, key, Step::new(Some(admin.id), Action::StaffEnabled, Some(user), detail)).await?;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(user, disabled = reason.is_some(), "staff account stopped or allowed again");
+    Ok(())
+}
+
+/// Reset a staff account's password: the current one stops working and every session ends at
+/// once, and a setup code is issued for the holder to set a new one (as [`reissue`] does, powers
+/// that take two people are taken away with it).
+pub async fn reset_password(
+    db: &AnyPool,
+    key: &CaseKey,
+    mail: Mail<'_>,
+    admin: &CurrentUser,
+    user: i64,
+) -> AppResult<(Delivery, Vec<String>)> {
+    {
+        // A hash of a secret nobody keeps: no password verifies, and checking one costs as usual.
+        let void = hash_password(random_hex(32)).await?;
+        let mut tx = crate::db::begin_write(db).await?;
+        staff_account(&mut tx, admin, user).await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2")
+            .bind(void)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+        let detail = serde_json::json!({});
+        record::append(&mut tx, key, Step::new(Some(admin.id), Action::PasswordReset, Some(user), detail)).await?;
+        tx.commit().await?;
+    }
+    reissue(db, key, mail, admin, user).await
+}

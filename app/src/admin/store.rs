@@ -1,6 +1,6 @@
 //! Agency and staff listing and creation.
 use super::record::{self, Action, Step};
-use super::{Agency, StaffAccount};
+use super::{Agency, RevealLine, StaffAccount, REVEAL_PAGE};
 use crate::accounts::user::{CurrentUser, Role};
 use crate::cases::seal::CaseKey;
 use crate::error::{AppError, AppResult};
@@ -18,18 +18,51 @@ pub async fn agencies(db: &AnyPool) -> AppResult<Vec<Agency>> {
 
 /// All staff accounts.
 pub async fn staff(db: &AnyPool) -> AppResult<Vec<StaffAccount>> {
-    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.role, a.name, u.must_change_password
+    let rows: Vec<(i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.role, a.name, u.must_change_password, u.disabled_at
          FROM users u JOIN agencies a ON a.id = u.agency_id ORDER BY a.name, u.id",
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, display_name, role, agency_name, must_change)| {
-            Some(StaffAccount { id, display_name, role: Role::parse(&role)?, agency_name, set_up: must_change == 0 })
+        .filter_map(|(id, display_name, role, agency_name, must_change, disabled_at)| {
+            Some(StaffAccount {
+                id,
+                display_name,
+                role: Role::parse(&role)?,
+                agency_name,
+                set_up: must_change == 0,
+                disabled: disabled_at.is_some(),
+            })
         })
         .collect())
+}
+
+/// One page of the identity-reveal log, newest first, and the number of entries.
+pub async fn reveals(db: &AnyPool, page: u32) -> AppResult<(Vec<RevealLine>, i64)> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM identity_reveals").fetch_one(db).await?;
+    let rows: Vec<(i64, String, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT r.revealed_at, u.display_name, a.name, c.number, r.reason
+         FROM identity_reveals r JOIN users u ON u.id = r.user_id JOIN cases c ON c.id = r.case_id
+         LEFT JOIN agencies a ON a.id = u.agency_id
+         ORDER BY r.id DESC LIMIT $1 OFFSET $2",
+    )
+    .bind(REVEAL_PAGE)
+    .bind((i64::from(page) - 1) * REVEAL_PAGE)
+    .fetch_all(db)
+    .await?;
+    let lines = rows
+        .into_iter()
+        .map(|(at, staff, agency, case_number, reason)| RevealLine {
+            at,
+            staff,
+            agency: agency.unwrap_or_default(),
+            case_number,
+            reason,
+        })
+        .collect();
+    Ok((lines, total))
 }
 
 /// Create an agency (administrators only).

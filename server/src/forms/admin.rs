@@ -240,6 +240,83 @@ pub async fn reissue_setup_code(
     }
 }
 
+/// A staff account to stop (with the reason), allow again, or reset.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct AccountAction {
+    #[serde(deserialize_with = "lenient")]
+    user_id: Option<i64>,
+    reason: String,
+}
+
+/// POST /admin/staff/disable: stop a staff account (sessions end at once).
+pub async fn disable_staff(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    mut form: FormPost<AccountAction>,
+) -> Response {
+    let result = async {
+        let user = admin(user, &limits)?;
+        let f = form.input()?;
+        let target = f.user_id.ok_or(AppError::NotFound)?;
+        staff::set_disabled(&page.st.db, &page.st.cases.key, &user, target, Some(&f.reason)).await
+    }
+    .await;
+    match result {
+        Ok(()) => page.saying("/admin", "已停用该账号：不能再登录，已登录的会话已全部结束。".into()).await,
+        Err(e) => page.rejected("/admin", form.fields, e).await,
+    }
+}
+
+/// POST /admin/staff/enable: let a stopped staff account sign in again.
+pub async fn enable_staff(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    mut form: FormPost<AccountAction>,
+) -> Response {
+    let result = async {
+        let user = admin(user, &limits)?;
+        let target = form.input()?.user_id.ok_or(AppError::NotFound)?;
+        staff::set_disabled(&page.st.db, &page.st.cases.key, &user, target, None).await
+    }
+    .await;
+    match result {
+        Ok(()) => page.saying("/admin", "已恢复该账号，可以重新登录。".into()).await,
+        Err(e) => page.rejected("/admin", form.fields, e).await,
+    }
+}
+
+/// POST /admin/staff/reset-password: void the password, end the sessions, issue a setup code.
+pub async fn reset_staff_password(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    mut form: FormPost<AccountAction>,
+) -> Response {
+    let result = async {
+        let user = admin(user, &limits)?;
+        let target = form.input()?.user_id.ok_or(AppError::NotFound)?;
+        staff::reset_password(&page.st.db, &page.st.cases.key, mail_of(&page), &user, target).await
+    }
+    .await;
+    match result {
+        Ok((delivery, dropped)) => {
+            let dropped: Vec<&str> = dropped.iter().filter_map(|g| app::cases::grant_label(g)).collect();
+            let mut what = "原密码已作废，该账号的会话已全部结束。".to_string();
+            if !dropped.is_empty() {
+                what.push_str(&format!(
+                    "须两名管理员批准的权限（{}）已收回，待本人设置密码后须重新提出、批准。",
+                    dropped.join("、")
+                ));
+            }
+            page.saying("/admin", setup_notice(&what, delivery)).await
+        }
+        Err(e) => page.rejected("/admin", form.fields, e).await,
+    }
+}
+
 /// A year of the holiday calendar, as typed.
 #[derive(Default, Deserialize)]
 #[serde(default)]

@@ -19,4 +19,5 @@ mod report;
 mod report_receipts;
 mod search;
 mod security;
+mod staff_accounts;
 mod statistics;
