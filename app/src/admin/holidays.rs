@@ -98,9 +98,10 @@ pub async fn save_year(
     Ok(Saved { holidays, workdays, recounted })
 }
 
-/// The warning shown to the administrator and the petition office while a year has no calendar.
+/// The warning shown to the administrator and the petition office while a year has no calendar
+/// (with the way to the calendar page for the administrator, `keeper`).
 #[component]
-pub fn CalendarWarning() -> impl IntoView {
+pub fn CalendarWarning(#[prop(optional)] keeper: bool) -> impl IntoView {
     let missing = Resource::new(|| (), |_| calendar_warning());
     view! {
         <Suspense fallback=|| ()>
@@ -111,7 +112,11 @@ pub fn CalendarWarning() -> impl IntoView {
                     view! {
                         <div class="alert alert-warn calendar-warning">
                             {format!("尚未录入{list}节假日安排：跨入该年的期限只按周末计算，可能少算假期。")}
-                            " " <a href="/admin/calendar">"系统管理 › 节假日安排"</a>
+                            {if keeper {
+                                view! { " " <a href="/admin/calendar">"录入节假日安排"</a> }.into_any()
+                            } else {
+                                view! { "请联系系统管理员录入。" }.into_any()
+                            }}
                         </div>
                     }
                 })

@@ -41,7 +41,7 @@ pub fn AdminPage() -> impl IntoView {
                     let parents = agencies.clone();
                     view! {
                         <h1>"系统管理"</h1>
-                        <super::holidays::CalendarWarning />
+                        <super::holidays::CalendarWarning keeper=true />
                         <p class="meta"><a href="/admin/calendar">"节假日安排"</a></p>
                         <FormMessage echo=echo.clone() />
                         <h2>"单位"</h2>
