@@ -125,3 +125,12 @@ pub async fn admin_overview() -> Result<(Vec<Agency>, Vec<StaffAccount>), AppErr
     let st = crate::state::state()?;
     Ok((store::agencies(&st.db).await?, store::staff(&st.db).await?))
 }
+
+/// Open cases nobody can act on (administrators only): to give a power or make an account.
+#[server(endpoint = "admin_unattended")]
+pub async fn admin_unattended() -> Result<Vec<crate::cases::Unattended>, AppError> {
+    let user = crate::state::require_viewer().await?;
+    user.require(crate::accounts::user::Role::Admin)?;
+    let st = crate::state::state()?;
+    crate::cases::unattended::unattended(&st.db).await
+}

@@ -1,6 +1,6 @@
 //! The administrator's page: agencies, staff accounts, powers (with proposals waiting for a second
 //! administrator) and the administration log.
-use super::{admin_grants, admin_log, admin_overview, admin_reveals};
+use super::{admin_grants, admin_log, admin_overview, admin_reveals, admin_unattended};
 use crate::forms::{use_echo, FieldMessage, FormMessage, PostForm};
 use crate::ui::{query, ErrorView, Loading};
 use leptos::prelude::*;
@@ -17,12 +17,14 @@ pub fn AdminPage() -> impl IntoView {
             let page = crate::paging::from_query(log_page.as_deref()).unwrap_or(1);
             let reveal_page = crate::paging::from_query(reveal_page.as_deref()).unwrap_or(1);
             let reveals = admin_reveals(reveal_page).await?;
+            let unattended = admin_unattended().await?;
             Ok::<_, crate::error::AppError>((
                 admin_overview().await?,
                 admin_grants().await?,
                 admin_log(page).await?,
                 page,
                 (reveals, reveal_page),
+                unattended,
             ))
         },
     );
@@ -33,7 +35,7 @@ pub fn AdminPage() -> impl IntoView {
             {move || {
                 let echo = echo.clone();
                 Suspend::new(async move {
-                    let ((agencies, staff), (granted, proposals, me), (log, log_total), log_page, ((reveals, reveal_total), reveal_page)) = match data.await {
+                    let ((agencies, staff), (granted, proposals, me), (log, log_total), log_page, ((reveals, reveal_total), reveal_page), unattended) = match data.await {
                         Ok(d) => d,
                         Err(e) => return view! { <ErrorView err=e /> }.into_any(),
                     };
@@ -42,6 +44,17 @@ pub fn AdminPage() -> impl IntoView {
                     view! {
                         <h1>"系统管理"</h1>
                         <super::holidays::CalendarWarning keeper=true />
+                        {(!unattended.is_empty()).then(|| view! {
+                            <section class="alert alert-error unattended" aria-labelledby="unattended-title">
+                                <h2 id="unattended-title">"无人可以办理的案件"</h2>
+                                <p>"以下案件的下一步没有任何账号能够办理，期限仍在计算。请为不属于相关单位的工作人员授予权限，或创建账号。"</p>
+                                <ul>
+                                    {unattended.into_iter().map(|u| view! {
+                                        <li>{format!("{}：{}件", u.why, u.count)} " " <span class="numbers">{u.numbers.join("、")}</span></li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        })}
                         <p class="meta"><a href="/admin/calendar">"节假日安排"</a></p>
                         <FormMessage echo=echo.clone() />
                         <h2>"单位"</h2>

@@ -48,9 +48,21 @@ pub mod store;
 #[cfg(feature = "ssr")]
 mod triage;
 #[cfg(feature = "ssr")]
+pub mod unattended;
+#[cfg(feature = "ssr")]
 mod workflow;
 
 pub use figures::{StatPage, StatRow, UnitLoad};
+
+/// A kind of open case nobody can act on (see `unattended`), with how many there are and a few of
+/// their numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unattended {
+    /// Who should act, and why nobody can.
+    pub why: String,
+    pub count: i64,
+    pub numbers: Vec<String>,
+}
 pub use grants::{grant_label, Grant, GRANTS};
 use serde::{Deserialize, Serialize};
 

@@ -114,3 +114,49 @@ async fn the_administrator_sees_who_looked_up_a_filer_and_why_but_never_who_the_
     assert!(log.contains(number) && log.contains("需当面核实线索&lt;b&gt;") && log.contains("市信访局"), "{log}");
     assert!(!page.contains("举报人乙") && !page.contains("13912345678"), "the identity itself is never shown here");
 }
+
+#[tokio::test]
+async fn a_complaint_about_the_petition_office_reaches_someone_who_can_act_and_the_administrator_sees_any_case_nobody_can(
+) {
+    let app = TestApp::spawn().await;
+    let (officer, office) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    let filed: Value = app
+        .client()
+        .post(app.url("/api/v1/cases"))
+        .json(
+            &json!({"kind": "complaint", "matter": "信访局工作人员推诿", "facts": "多次来访，信访局工作人员拒不登记。",
+                      "concerned_agency_id": office, "anonymous": true}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let number = filed["number"].as_str().unwrap().to_string();
+    let (status,): (String,) =
+        sqlx::query_as("SELECT status FROM cases WHERE number = $1").bind(&number).fetch_one(&app.db).await.unwrap();
+    assert_eq!(status, "discipline", "not left with the office it is about");
+    let ordinary: Vec<Value> =
+        officer.get(app.url("/api/v1/staff/cases?queue=ordinary")).send().await.unwrap().json().await.unwrap();
+    assert!(ordinary.iter().all(|c| c["number"] != number.as_str()));
+
+    // Nobody holds the discipline power: the administrator is told, with the case's number.
+    let admin = app.admin_client().await;
+    let page = app.get(&admin, "/admin").await.text().await.unwrap();
+    assert!(page.contains("无人可以办理的案件") && page.contains(&number), "{page}");
+    // A discipline officer of the office itself never sees it: still nobody.
+    let (_, _) = app.account("市信访局督查室", Role::Staff, &[]).await;
+    let officer_login: String =
+        sqlx::query_scalar("SELECT login FROM users WHERE role = 'petition_officer'").fetch_one(&app.db).await.unwrap();
+    app.grant(&officer_login, "discipline_channel").await;
+    let admin = app.admin_client().await;
+    assert!(app.get(&admin, "/admin").await.text().await.unwrap().contains(&number), "the office is screened");
+    // Someone outside it with the power: the list is clear, and that person has the case.
+    let (discipline, _) = app.account("市纪委监委派驻纪检监察组", Role::Staff, &["discipline_channel"]).await;
+    let admin = app.admin_client().await;
+    assert!(!app.get(&admin, "/admin").await.text().await.unwrap().contains("无人可以办理的案件"));
+    let queue: Vec<Value> =
+        discipline.get(app.url("/api/v1/staff/cases?queue=discipline")).send().await.unwrap().json().await.unwrap();
+    assert!(queue.iter().any(|c| c["number"] == number.as_str()), "{queue:?}");
+}
