@@ -384,6 +384,7 @@ impl Config {
             key: self.case_key()?,
             periods: self.periods.clone(),
             attachments: self.attachments_dir(),
+            mail_url: self.smtp.enabled().then(|| self.public_url.trim_end_matches('/').to_string()),
         })
     }
 
