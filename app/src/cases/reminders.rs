@@ -3,7 +3,7 @@
 //! likes, and a deadline moved by an extension or a new step is told again. Each case is told and
 //! marked in its own transaction, so a run cut short leaves the rest to the next run.
 use super::handlers::{self, Work};
-use super::rows;
+use super::CaseStatus;
 use crate::clock::{self, Date};
 use crate::error::AppResult;
 use sqlx::AnyPool;
@@ -19,17 +19,22 @@ const BATCH: i64 = 1_000;
 struct Coming {
     id: i64,
     due_on: String,
-    status: String,
 }
 
 /// Tell the staff who owe a step falling due from `today` to [`DAYS_AHEAD`] days later (not yet
-/// told); returns how many cases were told of.
+/// told); returns how many cases were told of. Err only when the cases could not be read.
 pub async fn remind_deadlines(db: &AnyPool, today: Date) -> AppResult<usize> {
-    let coming: Vec<Coming> = sqlx::query_as(
-        "SELECT id, due_on, status FROM cases
+    // Only a step someone still owes: a decided case's date is the filer's (the period to ask for
+    // a review), not staff's.
+    let owed: Vec<String> =
+        CaseStatus::ALL.iter().filter(|s| s.in_progress()).map(|s| format!("'{}'", s.as_str())).collect();
+    let coming: Vec<Coming> = sqlx::query_as(&format!(
+        "SELECT id, due_on FROM cases
          WHERE due_on >= $1 AND due_on <= $2 AND (reminded_due_on IS NULL OR reminded_due_on <> due_on)
+           AND status IN ({})
          ORDER BY due_on, id LIMIT $3",
-    )
+        owed.join(", ")
+    ))
     .bind(today.to_string())
     .bind(today.add_days(DAYS_AHEAD).to_string())
     .bind(BATCH)
@@ -37,26 +42,38 @@ pub async fn remind_deadlines(db: &AnyPool, today: Date) -> AppResult<usize> {
     .await?;
     let mut told = 0;
     for c in coming {
-        // A decided case's date is the filer's (the period to ask for a review), not staff's.
-        if !rows::status(&c.status)?.in_progress() {
-            continue;
+        // One case that cannot be told (logged) does not hold up the others; it is tried again
+        // next run, since it is not marked.
+        match remind(db, &c).await {
+            Ok(true) => told += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(case = c.id, error = %e, "could not tell of a deadline coming; tried again next run")
+            }
         }
-        let mut tx = crate::db::begin_write(db).await?;
-        // Marked only if the deadline is still the one read: a step since may have moved it.
-        let marked = sqlx::query(
-            "UPDATE cases SET reminded_due_on = due_on
-             WHERE id = $1 AND due_on = $2 AND (reminded_due_on IS NULL OR reminded_due_on <> due_on)",
-        )
-        .bind(c.id)
-        .bind(&c.due_on)
-        .execute(&mut *tx)
-        .await?;
-        if marked.rows_affected() == 1 {
-            let staff = handlers::tell(&mut tx, c.id, Work::Deadline, clock::parse_date(&c.due_on)).await?;
-            tracing::info!(case = c.id, staff, "told of a deadline coming");
-            told += 1;
-        }
-        tx.commit().await?;
     }
     Ok(told)
+}
+
+/// Tell of one case's deadline and mark it told, in one transaction; false if there was nothing to
+/// tell (the deadline moved since it was read). A step that ended the case meanwhile leaves nobody
+/// owing it: marked, nobody told.
+async fn remind(db: &AnyPool, c: &Coming) -> AppResult<bool> {
+    let mut tx = crate::db::begin_write(db).await?;
+    // Marked only if the deadline is still the one read: a step since may have moved it.
+    let marked = sqlx::query(
+        "UPDATE cases SET reminded_due_on = due_on
+         WHERE id = $1 AND due_on = $2 AND (reminded_due_on IS NULL OR reminded_due_on <> due_on)",
+    )
+    .bind(c.id)
+    .bind(&c.due_on)
+    .execute(&mut *tx)
+    .await?;
+    if marked.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let staff = handlers::tell(&mut tx, c.id, Work::Deadline, clock::parse_date(&c.due_on)).await?;
+    tx.commit().await?;
+    tracing::info!(case = c.id, staff, "told of a deadline coming");
+    Ok(true)
 }

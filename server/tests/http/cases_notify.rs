@@ -299,4 +299,12 @@ async fn a_unit_hears_of_work_routed_to_it_and_of_a_deadline_three_days_away_onc
     let told = reminders(login_of(office)).await;
     assert!(told.len() == 1 && told[0].0.contains(&waiting), "{told:?}");
     assert_eq!(reminders(login_of(unit_id)).await.len(), 2, "the unit is not told of the office's work");
+
+    // Once decided, the date is the filer's (the period to ask for a review): staff owe nothing.
+    let decided = json!({"action": "decide", "decision": "support", "text": "已清理。", "basis": "《城市市容和环境卫生管理条例》",
+                         "report": "已清理占道摊点。"});
+    ok(&app, &unit, id, decided).await;
+    set_due(2).await;
+    assert_eq!(app::cases::store::remind_deadlines(&app.db, today).await.unwrap(), 0, "a decided case is not told");
+    assert_eq!(reminders(login_of(unit_id)).await.len(), 2);
 }
