@@ -380,7 +380,7 @@ pub struct Progress {
     pub may_request_review: bool,
     pub may_request_rereview: bool,
     /// The last day to ask for the next round (复查 after the decision, 复核 after the review),
-    /// once decided; none after the re-review.
+    /// once a petition is decided; none after the re-review, nor for the other kinds.
     pub review_until: Option<String>,
 }
 

@@ -10,7 +10,7 @@ use super::details::{in_words, Detail, Routing};
 use super::handlers::{self, Work};
 use super::identity::Identity;
 use super::rows::Case;
-use super::Stage;
+use super::{CaseKind, Stage};
 use crate::clock::{self, Date};
 use crate::error::AppResult;
 use sqlx::AnyConnection;
@@ -70,7 +70,8 @@ fn for_filer(cfg: &CaseConfig, case: &Case, detail: &Detail, due: Option<Date>) 
         Detail::UnitAccepted(_) => ("已受理".into(), words),
         Detail::Extended(_) => ("办理期限延长".into(), words),
         Detail::Decided(d) => {
-            (format!("已出具{}", d.stage_label), format!("{words}\n\n{}", next_round(cfg, case, due)))
+            let next = next_round(cfg, case, due).map(|n| format!("\n\n{n}")).unwrap_or_default();
+            (format!("已出具{}", d.stage_label), format!("{words}{next}"))
         }
         Detail::ReviewRequested(r) => {
             (format!("已收到{}申请", r.stage_label), format!("{words}。将于{}前出具{}意见", r.due_on, r.stage_label))
@@ -81,20 +82,24 @@ fn for_filer(cfg: &CaseConfig, case: &Case, detail: &Detail, due: Option<Date>) 
     Some(Notice { headline, text })
 }
 
-/// What the filer may do after a decision, and until when: review (复查) after the first
-/// decision, re-review (复核) after the review; the re-review is final.
-fn next_round(cfg: &CaseConfig, case: &Case, due: Option<Date>) -> String {
+/// What a petition's filer may do after a decision, and until when: review (复查) after the first
+/// decision, re-review (复核) after the review; the re-review is final. None for the other kinds,
+/// which have no such round here.
+fn next_round(cfg: &CaseConfig, case: &Case, due: Option<Date>) -> Option<String> {
+    if case.kind != CaseKind::Petition {
+        return None;
+    }
     let (period, next) = match case.stage {
         Stage::First => (cfg.periods.review_request, Stage::Review),
         Stage::Review => (cfg.periods.rereview_request, Stage::Rereview),
-        Stage::Rereview => return "复核意见为最终意见，同一事项不再受理。".into(),
+        Stage::Rereview => return Some("复核意见为最终意见，同一事项不再受理。".into()),
     };
     let until = due.map(|d| format!("，即{d}前")).unwrap_or_default();
-    format!(
+    Some(format!(
         "不服的，可以自收到之日起{}日内{until}申请{}（凭编号和查询码在“办理进度查询”中提出）。",
         period.days,
         next.label()
-    )
+    ))
 }
 
 /// Tell the filer: a message to their account, an e-mail to the address they left.

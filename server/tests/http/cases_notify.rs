@@ -205,6 +205,7 @@ async fn an_anonymous_reporter_is_told_only_on_the_progress_page_and_nobody_else
     let p = progress(&app, &number, &code).await;
     let steps = p["steps"].to_string();
     assert!(steps.contains("需要现场核查") && steps.contains("经查属实"), "the progress page tells them: {steps}");
+    assert!(p["review_until"].is_null(), "a complaint has no review round to offer: {p}");
 
     // A report about the petition office goes to the discipline channel: its holders elsewhere are
     // told, and nobody of the office (its officers, or a discipline holder there) is.
