@@ -45,6 +45,27 @@ pub async fn maintenance(db: &AnyPool) {
     }
 }
 
+/// How often the coming deadlines are checked (seconds). Each deadline is told once however often
+/// this runs, so checking hourly rather than daily only means a deadline set during the day, or a
+/// run that failed, is caught up within the hour.
+pub const DEADLINE_CHECK: i64 = 3600;
+
+/// Tell the staff who owe a case's step of its deadline coming within three days (one node per
+/// turn). A failed run is logged and taken up again at the next turn: the cases already told are
+/// marked, the rest are told then.
+pub async fn deadline_reminders(db: &AnyPool) {
+    match claim(db, "case_deadlines", DEADLINE_CHECK).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => return tracing::warn!(error = %e, "could not claim the deadline reminder job"),
+    }
+    match app::cases::store::remind_deadlines(db, app::clock::today()).await {
+        Ok(0) => {}
+        Ok(cases) => tracing::info!(cases, "told staff of deadlines coming"),
+        Err(e) => tracing::warn!(error = %e, "deadline reminders stopped; the rest are told next turn"),
+    }
+}
+
 /// Hand the mail outbox to the SMTP relay every `interval` (each node tries; one wins each turn).
 /// Only started when a relay is configured.
 pub async fn mail(db: AnyPool, smtp: crate::mail::Smtp, interval: Duration) {
@@ -62,10 +83,12 @@ pub async fn mail(db: AnyPool, smtp: crate::mail::Smtp, interval: Duration) {
     }
 }
 
-/// Run `maintenance` every `interval` (each node tries; one wins each turn).
+/// Run `maintenance` and the deadline reminders every `interval` (each node tries; one wins each
+/// turn of each).
 pub async fn run(db: AnyPool, interval: Duration) {
     loop {
         tokio::time::sleep(interval).await;
         maintenance(&db).await;
+        deadline_reminders(&db).await;
     }
 }

@@ -86,7 +86,7 @@ pub(super) async fn who(conn: &mut AnyConnection, user: &CurrentUser, case: &Cas
 }
 
 /// Who decides the review under way: the unit above (its id), or the petition office (None).
-async fn reviewing_unit(conn: &mut AnyConnection, case: i64) -> AppResult<Option<i64>> {
+pub(super) async fn reviewing_unit(conn: &mut AnyConnection, case: i64) -> AppResult<Option<i64>> {
     let detail: Option<String> = sqlx::query_scalar(
         "SELECT detail FROM case_events WHERE case_id = $1 AND action = 'review_requested' ORDER BY seq DESC LIMIT 1",
     )
@@ -158,7 +158,8 @@ pub(super) struct Move {
     pub due_on: Option<Due>,
 }
 
-/// Move a case to the step's status, count it for the statistics, and record it in the chain.
+/// Move a case to the step's status, count it for the statistics, record it in the chain, and tell
+/// the filer and the staff who owe the next step (`notify.rs`), all in the caller's transaction.
 pub(super) async fn step(conn: &mut AnyConnection, cfg: &CaseConfig, case: &Case, m: Move) -> AppResult<()> {
     let now = clock::now();
     let counted = m.due_on.and_then(|d| d.counted);
@@ -176,6 +177,7 @@ pub(super) async fn step(conn: &mut AnyConnection, cfg: &CaseConfig, case: &Case
     let action = m.detail.action();
     super::stats::step(conn, case.id, case.received_at, action, &m.detail.to_json()).await?;
     record(conn, cfg, case.id, m.actor, m.status, m.public, &m.detail).await?;
+    super::notify::after_step(conn, cfg, case, &m.detail, m.due_on.map(|d| d.on)).await?;
     tracing::info!(case = case.id, action, status = m.status.as_str(), "case step");
     Ok(())
 }

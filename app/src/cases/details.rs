@@ -265,7 +265,7 @@ pub fn describe(action: &str, detail: &str) -> String {
     }
 }
 
-fn in_words(d: &Detail) -> Option<String> {
+pub(super) fn in_words(d: &Detail) -> Option<String> {
     Some(match d {
         Detail::Filed(_) => "已收到，等待登记".into(),
         Detail::NotAccepted(d) => {

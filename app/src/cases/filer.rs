@@ -96,6 +96,10 @@ async fn progress_of(conn: &mut AnyConnection, cfg: &CaseConfig, case: &Case) ->
         may_rate: policy::may(Act::Rate, &filer, &facts),
         may_request_review: policy::may(Act::RequestReview, &filer, &facts),
         may_request_rereview: policy::may(Act::RequestRereview, &filer, &facts),
+        review_until: (case.status == CaseStatus::Decided && case.kind == CaseKind::Petition)
+            .then(|| window_closes(cfg, &cal, case))
+            .flatten()
+            .map(|d| d.to_string()),
     })
 }
 

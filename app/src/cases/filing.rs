@@ -204,6 +204,7 @@ pub async fn file(
     if report {
         to_discipline_if_about_an_office(&mut tx, cfg, id, concerned_agency_id).await?;
     }
+    super::notify::filed(&mut tx, id, due).await?;
     tx.commit().await?;
     written.ids.clear();
     tracing::info!(

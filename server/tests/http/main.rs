@@ -5,6 +5,7 @@ mod api;
 mod binary;
 mod calendar;
 mod cases;
+mod cases_notify;
 mod comments;
 mod consultations;
 mod diskfull;

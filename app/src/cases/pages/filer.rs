@@ -265,7 +265,7 @@ fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho, signed_in
                 <label for="phone">"联系电话"</label>
                 <input id="phone" name="phone" type="tel" autocomplete="tel" value=v("phone") />
                 <FieldMessage echo=echo.clone() name="phone" />
-                <label for="email">"电子邮箱"</label>
+                <label for="email">"电子邮箱（留下的，受理、延期、处理意见等进度也发邮件告知）"</label>
                 <input id="email" name="email" type="email" autocomplete="email" value=v("email") />
                 <label for="address">"通讯地址"</label>
                 <input id="address" name="address" autocomplete="street-address" value=v("address") />
@@ -383,6 +383,10 @@ fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
                 <dt>"状态"</dt><dd class="status" id="case-status">{p.status.label_at(p.stage)}</dd>
                 {p.unit.clone().map(|u| view! { <dt>"办理单位"</dt><dd>{u}</dd> })}
                 {p.due_on.clone().filter(|_| p.status.in_progress()).map(|d| view! { <dt>"本环节期限"</dt><dd>{d}</dd> })}
+                {p.review_until.clone().map(|d| {
+                    let next = if p.stage == crate::cases::Stage::First { "复查" } else { "复核" };
+                    view! { <dt>{format!("申请{next}期限")}</dt><dd>{format!("{d}前（不服处理意见的）")}</dd> }
+                })}
                 {p.decision.map(|d| view! { <dt>"处理意见"</dt><dd class="decision"><strong>{d.label()}</strong></dd> })}
                 {p.satisfaction.map(|s| view! { <dt>"满意度评价"</dt><dd>{format!("{s}分")}</dd> })}
                 <dt>"提交时间"</dt><dd>{format_datetime(p.received_at)}</dd>
