@@ -18,5 +18,6 @@ mod record_role;
 mod report;
 mod report_receipts;
 mod search;
+mod search_page;
 mod security;
 mod statistics;
