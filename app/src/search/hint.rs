@@ -3,6 +3,7 @@
 //! public contains them); it says where they are looked up instead. Shared with the browser, so
 //! that the live search never writes such a number into the address bar.
 use crate::cases::CaseKind;
+use crate::numbers;
 use serde::{Deserialize, Serialize};
 
 /// What kind of private number was typed.
@@ -34,47 +35,28 @@ pub const RECEIPTS: &str = "/receipts";
 /// The case progress page's path.
 pub const CASE_TRACK: &str = "/cases/track";
 
-/// Full-width letters, digits and dashes (common in Chinese typing) as ASCII, upper case.
-fn fold(c: char) -> char {
-    let c = match c as u32 {
-        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
-    };
-    c.to_ascii_uppercase()
-}
-
-/// Letters and digits of what was typed, folded; dashes, spaces and the like dropped.
-fn bare(typed: &str) -> String {
-    typed.chars().map(fold).filter(char::is_ascii_alphanumeric).collect()
-}
-
-/// Crockford base-32 as typed: the look-alike letters I, L and O are read as 1, 1 and 0.
-fn is_crockford(c: char) -> bool {
-    c.is_ascii_digit() || (c.is_ascii_uppercase() && c != 'U')
-}
-
-/// A receipt (`YJ` year, three groups of four) or a case number (prefix, year, six digits), with
-/// or without dashes, in any case.
-fn kind_of(bare: &str) -> Option<HintKind> {
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if let Some(rest) = bare.strip_prefix("YJ") {
-        if rest.len() == 16 && digits(&rest[..4]) && rest[4..].chars().all(is_crockford) {
-            return Some(HintKind::Receipt);
-        }
+/// Whether a typed piece is a receipt, or a case number of one of the kinds of case.
+fn kind_of(typed: &str) -> Option<(HintKind, String)> {
+    if let Some(n) = numbers::receipt_number(typed) {
+        return Some((HintKind::Receipt, n));
     }
-    let case = CaseKind::ALL.iter().any(|k| bare.strip_prefix(k.prefix()).is_some_and(|r| r.len() == 10 && digits(r)));
-    case.then_some(HintKind::Case)
+    let n = numbers::case_number(typed)?;
+    CaseKind::ALL.iter().any(|k| n.starts_with(k.prefix())).then_some((HintKind::Case, n))
 }
 
-/// The private number in a search, if the whole search or one of its words is one.
+/// The private number in a search, if the whole search or one of its words is one, in its written
+/// form (`XF-2026-000007`).
 pub fn recognise(q: &str) -> Option<(HintKind, String)> {
-    std::iter::once(q).chain(q.split_whitespace()).map(bare).find_map(|b| kind_of(&b).map(|k| (k, b)))
+    std::iter::once(q).chain(q.split_whitespace()).find_map(kind_of)
 }
 
 /// Whether a search may be a private number still being typed (a number's prefix and then a
 /// digit), so that the live search keeps it out of the address bar.
 pub fn may_be_private(q: &str) -> bool {
     let prefixes = || std::iter::once("YJ").chain(CaseKind::ALL.iter().map(|k| k.prefix()));
+    let bare = |s: &str| -> String {
+        s.chars().map(|c| numbers::half_width(c).to_ascii_uppercase()).filter(char::is_ascii_alphanumeric).collect()
+    };
     std::iter::once(q).chain(q.split_whitespace()).map(bare).any(|b| {
         prefixes().any(|p| b.strip_prefix(p).and_then(|r| r.chars().next()).is_some_and(|c| c.is_ascii_digit()))
     })
@@ -82,7 +64,7 @@ pub fn may_be_private(q: &str) -> bool {
 
 /// The hint for a search, if it is a private number.
 pub fn for_query(q: &str) -> Option<SearchHint> {
-    let (kind, bare) = recognise(q)?;
+    let (kind, number) = recognise(q)?;
     Some(match kind {
         HintKind::Receipt => SearchHint {
             kind,
@@ -91,7 +73,7 @@ pub fn for_query(q: &str) -> Option<SearchHint> {
             link_text: "回执查询".into(),
         },
         HintKind::Case => {
-            let label = CaseKind::ALL.iter().find(|k| bare.starts_with(k.prefix())).map_or("案件", |k| k.label());
+            let label = CaseKind::ALL.iter().find(|k| number.starts_with(k.prefix())).map_or("案件", |k| k.label());
             SearchHint {
                 kind,
                 message: format!("这是{label}编号，请凭编号和查询码查询办理进度"),

@@ -180,3 +180,25 @@ async fn a_case_number_typed_into_search_points_to_the_progress_page() {
     assert!(schemas["SearchHint"]["properties"].get("link_text").is_some(), "{}", schemas["SearchHint"]);
     assert!(schemas.get("HintKind").is_some());
 }
+
+#[tokio::test]
+async fn a_filer_sent_to_the_progress_page_finds_the_case_however_the_number_was_typed() {
+    let app = TestApp::spawn().await;
+    let citizen = app.citizen("13900008484").await;
+    let case = serde_json::json!({
+        "kind": "petition", "petition_kind": "claim", "matter": "楼下餐馆噪音扰民",
+        "facts": "小区楼下餐馆噪音扰民已经两年。", "request": "请依法处理。",
+        "name": "王五", "phone": "13900008484"
+    });
+    let filed: serde_json::Value =
+        citizen.post(app.url("/api/v1/cases")).json(&case).send().await.unwrap().json().await.unwrap();
+    let (number, code) = (filed["number"].as_str().unwrap(), filed["query_code"].as_str().unwrap());
+    let bare: String = number.chars().filter(|c| *c != '-').collect::<String>().to_lowercase();
+    let wide: String = number.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
+    for typed in [number.to_string(), bare, wide] {
+        assert_eq!(search(&app, &app.client(), &typed).await["hint"]["href"], "/cases/track", "{typed}");
+        let lookup = serde_json::json!({"number": typed, "code": code});
+        let res = app.client().post(app.url("/api/v1/cases/progress")).json(&lookup).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{typed}");
+    }
+}
