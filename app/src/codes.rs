@@ -46,19 +46,8 @@ pub fn crockford_groups(groups: usize) -> String {
     chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
-/// Normalise what someone typed as a receipt number.
-pub fn normalise_receipt(raw: &str) -> String {
-    let typed = raw.trim().to_uppercase().replace(['O'], "0").replace(['I', 'L'], "1");
-    // A comment receipt (YJ-2026-K7M2-X9QD-3PWE) typed without its dashes, or with spaces or
-    // other dashes between the groups, is still that receipt.
-    let bare: String = typed.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    match (bare.strip_prefix("YJ"), bare.len()) {
-        (Some(rest), 18) if rest[..4].bytes().all(|b| b.is_ascii_digit()) => {
-            format!("YJ-{}-{}-{}-{}", &rest[..4], &rest[4..8], &rest[8..12], &rest[12..])
-        }
-        _ => typed,
-    }
-}
+/// Receipt numbers as typed are read in `numbers`, shared with the browser.
+pub use crate::numbers::normalise_receipt;
 
 #[cfg(test)]
 mod tests {
@@ -83,17 +72,5 @@ mod tests {
         let code = crockford_groups(3);
         assert_eq!(code.len(), 14);
         assert!(code.chars().all(|c| c == '-' || CROCKFORD.contains(&(c as u8))), "{code}");
-    }
-
-    #[test]
-    fn a_receipt_typed_without_dashes_or_with_look_alike_letters_is_the_same_receipt() {
-        let canonical = "YJ-2026-K7M2-X9QD-3PWE";
-        for typed in
-            ["YJ-2026-K7M2-X9QD-3PWE", "yj2026k7m2x9qd3pwe", " YJ 2026 K7M2 X9QD 3PWE ", "YJ—2026—K7M2—X9QD—3PWE"]
-        {
-            assert_eq!(normalise_receipt(typed), canonical, "{typed:?}");
-        }
-        assert_eq!(normalise_receipt("yj-2026-k7m2-x9qd-3pwo"), "YJ-2026-K7M2-X9QD-3PW0", "O is read as zero");
-        assert_eq!(normalise_receipt("not a receipt"), "N0T A RECE1PT", "anything else is only cleaned up");
     }
 }

@@ -23,6 +23,7 @@ pub mod inbox;
 pub mod ledger;
 #[cfg(feature = "ssr")]
 pub mod near_duplicates;
+pub mod numbers;
 pub mod paging;
 pub mod search;
 #[cfg(feature = "ssr")]

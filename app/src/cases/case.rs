@@ -52,7 +52,7 @@ pub(super) async fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Case> {
 
 /// The case a number and query code name (the pair is the key: a wrong code looks like no case).
 pub(super) async fn by_code(conn: &mut AnyConnection, cfg: &CaseConfig, number: &str, code: &str) -> AppResult<Case> {
-    let number = number.trim().to_uppercase();
+    let number = crate::numbers::normalise_case_number(number);
     let id: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE number = $1 AND query_code_hash = $2")
         .bind(&number)
         .bind(code_hash(&cfg.key, code))

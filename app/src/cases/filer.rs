@@ -33,7 +33,7 @@ pub async fn progress_for_filer(
     let id: Option<i64> = sqlx::query_scalar(
         "SELECT c.id FROM cases c JOIN case_parties p ON p.case_id = c.id WHERE c.number = $1 AND p.filer_tag = $2",
     )
-    .bind(number.trim().to_uppercase())
+    .bind(crate::numbers::normalise_case_number(number))
     .bind(cfg.key.filer_tag(user.id))
     .fetch_optional(&mut *conn)
     .await?;

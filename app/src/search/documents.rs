@@ -116,25 +116,8 @@ async fn consultation(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDo
         f.title => title.clone(),
         f.text => explanation,
     )];
-    let report: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT summary, published_at FROM adoption_reports WHERE consultation_id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
-    if let Some((summary, Some(published_at))) = report {
-        docs.push(doc!(
-            f.key => format!("report:{id}"),
-            f.owner => owner.clone(),
-            f.kind => "report",
-            f.agency_id => agency as u64,
-            f.consultation_id => id as u64,
-            f.public => 1u64,
-            f.created_at => published_at,
-            f.grams => summary.clone(),
-            f.words => summary.clone(),
-            f.title => format!("{title} · 意见采纳情况说明"),
-            f.text => summary,
-        ));
+    if let Some(d) = report(db, f, id, agency, &title).await? {
+        docs.push(d);
     }
     let articles: Vec<(i64, String, String, String)> =
         sqlx::query_as("SELECT id, anchor, label, body FROM articles WHERE consultation_id = $1 ORDER BY position")
@@ -158,4 +141,56 @@ async fn consultation(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDo
         ));
     }
     Ok(docs)
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    summary: String,
+    unanswered_reason: Option<String>,
+    published_at: Option<i64>,
+}
+
+/// The published adoption report of a consultation, found by its own name (《…》意见采纳情况说明),
+/// its summary and the agency's reason for comments left unanswered. None until it is published.
+async fn report(
+    db: &AnyPool,
+    f: &Fields,
+    id: i64,
+    agency: i64,
+    title: &str,
+) -> Result<Option<TantivyDocument>, sqlx::Error> {
+    let row: Option<ReportRow> = sqlx::query_as(
+        "SELECT summary, unanswered_reason, published_at FROM adoption_reports
+         WHERE consultation_id = $1 AND published_at IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some(ReportRow { summary, unanswered_reason, published_at: Some(published_at) }) = row else {
+        return Ok(None);
+    };
+    let name = report_name(title);
+    let text = match unanswered_reason.filter(|r| !r.trim().is_empty()) {
+        Some(r) => format!("{summary}\n【未逐条答复的原因】{r}"),
+        None => summary,
+    };
+    let searchable = format!("{name}\n{text}");
+    Ok(Some(doc!(
+        f.key => format!("report:{id}"),
+        f.owner => format!("consultation:{id}"),
+        f.kind => "report",
+        f.agency_id => agency as u64,
+        f.consultation_id => id as u64,
+        f.public => 1u64,
+        f.created_at => published_at,
+        f.grams => searchable.clone(),
+        f.words => searchable,
+        f.title => name,
+        f.text => text,
+    )))
+}
+
+/// A report's name as its page heads it.
+pub fn report_name(consultation_title: &str) -> String {
+    format!("《{consultation_title}》意见采纳情况说明")
 }

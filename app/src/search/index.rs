@@ -9,8 +9,9 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-/// Bump when the schema or analyzers change: the index is then rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 4;
+/// Bump when the schema, the analyzers or what a document holds change: the index is then rebuilt
+/// on start. 5: reports are found by their name and their reason for comments left unanswered.
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Fields of the schema.
 #[derive(Clone, Copy)]

@@ -1,7 +1,8 @@
-//! Full-text search in Chinese over consultations, articles and comments, kept in step with the
-//! database through change records (see `indexer`).
+//! Full-text search in Chinese over consultations, articles, comments and published adoption
+//! reports, kept in step with the database through change records (see `indexer`).
 #[cfg(feature = "ssr")]
 pub mod documents;
+pub mod hint;
 #[cfg(feature = "ssr")]
 pub mod index;
 #[cfg(feature = "ssr")]
@@ -15,6 +16,7 @@ pub mod query;
 pub mod tokens;
 
 use crate::error::AppError;
+pub use hint::{HintKind, SearchHint};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +87,9 @@ pub struct SearchResults {
     pub agencies: Vec<FacetCount>,
     pub page: u32,
     pub per_page: u32,
+    /// Set when the search is a receipt or case number: it is not looked up here (no hits), and
+    /// this says where it is.
+    pub hint: Option<SearchHint>,
 }
 
 /// Name of a kind of item.
@@ -93,7 +98,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "consultation" => "征求意见项目",
         "article" => "条文",
         "comment" => "意见",
-        "report" => "采纳情况说明",
+        "report" => "意见采纳情况说明",
         _ => "其他",
     }
 }
@@ -119,6 +124,19 @@ pub async fn search_for(
         return Err(AppError::field("q", "搜索词不能超过200字"));
     }
     let params = &SearchParams { page: Some(crate::paging::check(params.page)?), ..params.clone() };
+    if let Some(hint) = hint::for_query(&params.q) {
+        let page = params.page.unwrap_or(1);
+        let none = SearchResults {
+            total: 0,
+            hits: vec![],
+            kinds: vec![],
+            agencies: vec![],
+            page,
+            per_page: PER_PAGE,
+            hint: Some(hint),
+        };
+        return Ok(none);
+    }
     let who = match viewer {
         Some(u) if u.require(Role::Admin).is_ok() => Audience::Everything,
         Some(u) => u.staff_agency().map(Audience::Agency).unwrap_or(Audience::Public),

@@ -163,7 +163,7 @@ pub fn execute(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::R
         let doc: TantivyDocument = searcher.doc(addr)?;
         hits.push(hit(idx, &doc, &p.q));
     }
-    Ok(SearchResults { total, hits, kinds, agencies, page, per_page: PER_PAGE })
+    Ok(SearchResults { total, hits, kinds, agencies, page, per_page: PER_PAGE, hint: None })
 }
 
 /// The ids of every comment matching `p` for `who` (to narrow the review queue by words).

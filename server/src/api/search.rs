@@ -6,7 +6,8 @@ use app::search::{SearchParams, SearchResults};
 use app::state::AppState;
 use axum::extract::{Query, State};
 
-/// Full-text search (Chinese-aware) over consultations, articles and comments the caller may see
+/// Full-text search (Chinese-aware) over consultations, articles, comments and published reports the
+/// caller may see; a receipt or case number is not searched but answered with a `hint`
 #[utoipa::path(
     get,
     path = "/api/v1/search",
@@ -14,7 +15,7 @@ use axum::extract::{Query, State};
     tag = "search",
     params(SearchParams),
     responses(
-        (status = 200, description = "A page of hits with facet counts", body = SearchResults),
+        (status = 200, description = "A page of hits with facet counts, or a hint for a receipt or case number", body = SearchResults),
         (status = 400, response = crate::api::schema::Refusal),
         (status = 422, response = crate::api::schema::Refusal),
         (status = 503, response = crate::api::schema::Refusal),

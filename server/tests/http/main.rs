@@ -19,6 +19,7 @@ mod record_role;
 mod report;
 mod report_receipts;
 mod search;
+mod search_page;
 mod security;
 mod staff_accounts;
 mod statistics;
