@@ -30,15 +30,33 @@ pub async fn progress_for_filer(
     number: &str,
 ) -> AppResult<Progress> {
     let mut conn = db.acquire().await?;
-    let id: Option<i64> = sqlx::query_scalar(
-        "SELECT c.id FROM cases c JOIN case_parties p ON p.case_id = c.id WHERE c.number = $1 AND p.filer_tag = $2",
-    )
-    .bind(crate::numbers::normalise_case_number(number))
-    .bind(cfg.key.filer_tag(user.id))
-    .fetch_optional(&mut *conn)
-    .await?;
-    let case = load(&mut conn, id.ok_or(AppError::NotFound)?).await?;
+    let case = proven(&mut conn, cfg, Proof::Account { user, number }).await?;
     progress_of(&mut conn, cfg, &case).await
+}
+
+/// How the filer shows the case is theirs: its number with the query code, or (signed in) the
+/// account they filed it under.
+#[derive(Clone, Copy)]
+pub enum Proof<'a> {
+    Code { number: &'a str, code: &'a str },
+    Account { user: &'a CurrentUser, number: &'a str },
+}
+
+/// The case the proof names (a wrong code, or a case not filed under the account, looks like no case).
+async fn proven(conn: &mut AnyConnection, cfg: &CaseConfig, proof: Proof<'_>) -> AppResult<Case> {
+    match proof {
+        Proof::Code { number, code } => by_code(conn, cfg, number, code).await,
+        Proof::Account { user, number } => {
+            let id: Option<i64> = sqlx::query_scalar(
+                "SELECT c.id FROM cases c JOIN case_parties p ON p.case_id = c.id WHERE c.number = $1 AND p.filer_tag = $2",
+            )
+            .bind(crate::numbers::normalise_case_number(number))
+            .bind(cfg.key.filer_tag(user.id))
+            .fetch_optional(&mut *conn)
+            .await?;
+            load(conn, id.ok_or(AppError::NotFound)?).await
+        }
+    }
 }
 
 /// What the filer sees beyond the rules' columns.
@@ -120,11 +138,11 @@ fn window_open(cfg: &CaseConfig, cal: &Calendar, case: &Case) -> bool {
 
 /// The filer asks for a review (复查) of the decision, or a re-review (复核) of the review, within
 /// the period after it.
-pub async fn request_review(db: &AnyPool, cfg: &CaseConfig, number: &str, code: &str, reason: &str) -> AppResult<()> {
+pub async fn request_review(db: &AnyPool, cfg: &CaseConfig, proof: Proof<'_>, reason: &str) -> AppResult<()> {
     let reason = text("reason", reason, "申请理由", 2_000, true)?;
     let cal = calendar(db).await?;
     let mut tx = crate::db::begin_write(db).await?;
-    let case = by_code(&mut tx, cfg, number, code).await?;
+    let case = proven(&mut tx, cfg, proof).await?;
     let (act, next, decision_period) = match case.stage {
         Stage::First => (Act::RequestReview, Stage::Review, cfg.periods.review_decision),
         _ => (Act::RequestRereview, Stage::Rereview, cfg.periods.rereview_decision),
@@ -176,20 +194,13 @@ pub async fn request_review(db: &AnyPool, cfg: &CaseConfig, number: &str, code: 
 
 /// The filer rates how the case was handled (1–5), once, after the decision. A low rating (1 or 2)
 /// is flagged to the petition office.
-pub async fn rate(
-    db: &AnyPool,
-    cfg: &CaseConfig,
-    number: &str,
-    code: &str,
-    score: i64,
-    comment: &str,
-) -> AppResult<()> {
+pub async fn rate(db: &AnyPool, cfg: &CaseConfig, proof: Proof<'_>, score: i64, comment: &str) -> AppResult<()> {
     if !(1..=5).contains(&score) {
         return Err(AppError::field("score", "请选择1至5分"));
     }
     let comment = text("comment", comment, "评价意见", 1_000, false)?;
     let mut tx = crate::db::begin_write(db).await?;
-    let case = by_code(&mut tx, cfg, number, code).await?;
+    let case = proven(&mut tx, cfg, proof).await?;
     allow(Act::Rate, &Who::filer(), &case)?;
     sqlx::query("UPDATE cases SET satisfaction = $1 WHERE id = $2").bind(score).bind(case.id).execute(&mut *tx).await?;
     let label = ["", "很不满意", "不满意", "基本满意", "满意", "非常满意"][score as usize];

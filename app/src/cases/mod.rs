@@ -53,9 +53,9 @@ pub mod storage;
 pub mod store;
 #[cfg(feature = "ssr")]
 mod triage;
-mod views;
 #[cfg(feature = "ssr")]
 pub mod unattended;
+mod views;
 #[cfg(feature = "ssr")]
 mod workflow;
 

@@ -136,7 +136,7 @@ pub async fn rate(
     Json(r): Json<Rating>,
 ) -> Result<Json<Progress>, ApiError> {
     check_lookup(&limits, viewer)?;
-    store::rate(&st.db, &st.cases, &number, &r.code, r.score, &r.comment).await?;
+    store::rate(&st.db, &st.cases, store::Proof::Code { number: &number, code: &r.code }, r.score, &r.comment).await?;
     Ok(Json(store::progress(&st.db, &st.cases, &number, &r.code).await?))
 }
 
@@ -183,7 +183,7 @@ pub async fn review(
     Json(r): Json<ReviewRequest>,
 ) -> Result<Json<Progress>, ApiError> {
     check_lookup(&limits, viewer)?;
-    store::request_review(&st.db, &st.cases, &number, &r.code, &r.reason).await?;
+    store::request_review(&st.db, &st.cases, store::Proof::Code { number: &number, code: &r.code }, &r.reason).await?;
     Ok(Json(store::progress(&st.db, &st.cases, &number, &r.code).await?))
 }
 

@@ -195,17 +195,48 @@ pub async fn track(page: Page, viewer: Result<Viewer, Refusal>, limits: Limits, 
     }
 }
 
+/// Who is asking: with the query code, anyone holding it; without it, the signed-in citizen the
+/// case was filed under (their own cases, from 我的信访).
+fn proof<'a>(f: &'a Track, viewer: &'a Option<app::accounts::CurrentUser>) -> app::cases::store::Proof<'a> {
+    use app::cases::store::Proof;
+    match viewer {
+        Some(user) if f.code.trim().is_empty() => Proof::Account { user, number: &f.number },
+        _ => Proof::Code { number: &f.number, code: &f.code },
+    }
+}
+
+/// The page after a filer's rating or review request: the progress page for a code, 我的信访 for
+/// the account's own case.
+async fn settle_filer(page: &Page, f: &Track, by_account: bool, result: Result<(), AppError>, done: &str) -> Response {
+    if !by_account {
+        return settle_track(page, f, result, done).await;
+    }
+    let mut values = vec![("number".to_string(), f.number.clone())];
+    let (notice, errors, status) = match result {
+        Ok(()) => (Some(done.to_string()), vec![], StatusCode::OK),
+        Err(e) => {
+            values.extend([("comment".to_string(), f.comment.clone()), ("reason".to_string(), f.reason.clone())]);
+            (None, e.field_errors(), StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST))
+        }
+    };
+    let form = page.posted.clone();
+    let echo = FormEcho { values, errors, notice, form: Some(form), ..Default::default() };
+    page.rerender("/me/cases", echo, status).await
+}
+
 /// POST /cases/rating: the filer rates the handling.
 pub async fn rate(page: Page, viewer: Result<Viewer, Refusal>, limits: Limits, mut form: FormPost<Track>) -> Response {
     let (f, readable) = track_fields(&mut form);
+    let user = viewer.as_ref().ok().and_then(|v| v.0.clone());
+    let by_account = user.is_some() && f.code.trim().is_empty();
     let result = async {
         check_lookup(&limits, viewer)?;
         readable?;
         let score = f.score.ok_or_else(|| AppError::field("score", "请选择1至5分"))?;
-        app::cases::store::rate(&page.st.db, &page.st.cases, &f.number, &f.code, score, &f.comment).await
+        app::cases::store::rate(&page.st.db, &page.st.cases, proof(&f, &user), score, &f.comment).await
     }
     .await;
-    settle_track(&page, &f, result, "感谢您的评价。").await
+    settle_filer(&page, &f, by_account, result, "感谢您的评价。").await
 }
 
 /// POST /cases/review: the filer asks for a review (复查) or re-review (复核).
@@ -216,13 +247,15 @@ pub async fn review(
     mut form: FormPost<Track>,
 ) -> Response {
     let (f, readable) = track_fields(&mut form);
+    let user = viewer.as_ref().ok().and_then(|v| v.0.clone());
+    let by_account = user.is_some() && f.code.trim().is_empty();
     let result = async {
         check_lookup(&limits, viewer)?;
         readable?;
-        app::cases::store::request_review(&page.st.db, &page.st.cases, &f.number, &f.code, &f.reason).await
+        app::cases::store::request_review(&page.st.db, &page.st.cases, proof(&f, &user), &f.reason).await
     }
     .await;
-    settle_track(&page, &f, result, "申请已提交。").await
+    settle_filer(&page, &f, by_account, result, "申请已提交。").await
 }
 
 /// The case number typed into the "my cases" form.

@@ -14,6 +14,7 @@ mod feedback;
 mod harness;
 mod load;
 mod mail;
+mod my_cases;
 mod nodes;
 mod record_role;
 mod report;

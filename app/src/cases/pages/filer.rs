@@ -92,8 +92,8 @@ pub fn MyCasesPage() -> impl IntoView {
                     match data.await {
                         Ok((_, Some(p))) => view! {
                             <p class="crumbs"><a href="/me/cases">"← 全部"</a></p>
-                            <ProgressView p code=String::new() echo />
-                            <p class="hint">"评价或申请复查（复核）请凭编号和查询码在“办理进度查询”中办理。"</p>
+                            <FormMessage echo=echo.clone() />
+                            <ProgressView p code=String::new() echo own=true />
                         }.into_any(),
                         Ok((list, None)) if list.is_empty() => view! { <p>"您还没有以本账号提出过信访投诉。"</p> }.into_any(),
                         Ok((list, None)) => view! {
@@ -365,9 +365,16 @@ pub fn TrackPage() -> impl IntoView {
 }
 
 #[component]
-fn ProgressView(p: Progress, code: String, echo: FormEcho) -> impl IntoView {
+fn ProgressView(
+    p: Progress,
+    code: String,
+    echo: FormEcho,
+    /// Shown to the signed-in filer it was filed under: no code needed.
+    #[prop(optional)]
+    own: bool,
+) -> impl IntoView {
     let number = p.number.clone();
-    let has_code = !code.is_empty();
+    let has_code = !code.is_empty() || own;
     let hidden = move || {
         view! {
             <input type="hidden" name="number" value=number.clone() />
