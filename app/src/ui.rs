@@ -132,6 +132,7 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
         Status::Open => "badge badge-open",
         Status::Upcoming => "badge badge-upcoming",
         Status::Closed => "badge badge-closed",
+        Status::Withdrawn => "badge badge-closed",
     };
     view! { <span class=class>{status.label()}</span> }
 }

@@ -22,21 +22,24 @@ pub async fn submit(
     anchor: Option<&str>,
     body: &str,
 ) -> AppResult<String> {
-    let row: Option<(i64, i64, i64)> =
-        sqlx::query_as("SELECT opens_at, closes_at, allow_anonymous FROM consultations WHERE id = $1")
+    let row: Option<(i64, i64, i64, Option<i64>)> =
+        sqlx::query_as("SELECT opens_at, closes_at, allow_anonymous, withdrawn_at FROM consultations WHERE id = $1")
             .bind(consultation_id)
             .fetch_optional(db)
             .await?;
-    let (opens_at, closes_at, allow_anonymous) = row.ok_or(AppError::NotFound)?;
+    let (opens_at, closes_at, allow_anonymous, withdrawn_at) = row.ok_or(AppError::NotFound)?;
     match author {
         None if allow_anonymous == 0 => return Err(AppError::Unauthorized),
         Some(u) if u.role != Role::Citizen => return Err(AppError::Forbidden),
         _ => {}
     }
     let now = clock::now();
+    if withdrawn_at.is_some() {
+        return Err(AppError::Conflict("该征求意见已由起草单位撤回，不再接收意见".into()));
+    }
     match Status::at(now, opens_at, closes_at) {
         Status::Upcoming => return Err(AppError::NotOpenYet),
-        Status::Closed => return Err(AppError::Closed),
+        Status::Closed | Status::Withdrawn => return Err(AppError::Closed),
         Status::Open => {}
     }
     let body = body.trim();

@@ -1,4 +1,6 @@
 //! Consultations: drafts and decisions published for comment, their structure and comment window.
+#[cfg(feature = "ssr")]
+pub mod amend;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -62,6 +64,8 @@ pub enum Status {
     Upcoming,
     Open,
     Closed,
+    /// Withdrawn by its agency, with a public reason: no comments are taken.
+    Withdrawn,
 }
 
 impl Status {
@@ -82,6 +86,7 @@ impl Status {
             Status::Upcoming => "即将开始",
             Status::Open => "征求意见中",
             Status::Closed => "已截止",
+            Status::Withdrawn => "已撤回",
         }
     }
 }
@@ -128,11 +133,26 @@ pub struct Detail {
     pub allow_anonymous: bool,
     /// When the public could first see the draft; the window never starts before it.
     pub published_at: i64,
+    /// Extensions and a withdrawal, oldest first, as the public page shows them.
+    pub changes: Vec<Change>,
     pub articles: Vec<Article>,
     pub whole_approved: i64,
     pub whole_received: i64,
     /// When the agency published its adoption report (意见采纳情况说明), if it has.
     pub report_published_at: Option<i64>,
+}
+
+/// A change to a published consultation, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Change {
+    /// "extended" or "withdrawn".
+    pub kind: String,
+    pub note: String,
+    /// For an extension: the last day before and after (exclusive ends, UTC seconds).
+    pub from_closes_at: Option<i64>,
+    pub to_closes_at: Option<i64>,
+    pub at: i64,
 }
 
 impl Detail {

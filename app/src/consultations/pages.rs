@@ -3,7 +3,7 @@ use super::structure::{is_title_block, BlockKind};
 use super::{agency_consultations, get_consultation, list_consultations, Article, Detail, Kind, Summary};
 use crate::clock::format_long_date;
 use crate::error::AppError;
-use crate::forms::{use_echo, FieldMessage, FormMessage};
+use crate::forms::{use_echo, FieldMessage, FormMessage, PostForm};
 use crate::ui::{ErrorView, Loading, StatusBadge, TextArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -99,6 +99,18 @@ fn DraftView(d: Detail) -> impl IntoView {
                 <p class="meta window">
                     {format!("征求意见期：{}至{}（共{days}日，截止日24时止）", format_long_date(s.opens_at), format_long_date(s.closes_at - 1))}
                 </p>
+                {d.changes.iter().map(|c| {
+                    let text = match (c.kind.as_str(), c.to_closes_at) {
+                        ("extended", Some(to)) => format!(
+                            "{}：征求意见期延长至{}。理由：{}",
+                            format_long_date(c.at),
+                            format_long_date(to - 1),
+                            c.note
+                        ),
+                        _ => format!("{}：起草单位撤回本次征求意见。理由：{}", format_long_date(c.at), c.note),
+                    };
+                    view! { <p class="alert alert-warn change" role="note">{text}</p> }
+                }).collect_view()}
                 {d.short_window_reason.clone().map(|r| view! {
                     <p class="short-window"><strong>"征求意见期少于30日的理由："</strong>{r}</p>
                 })}
@@ -333,4 +345,61 @@ pub fn ParseReport(lines: Vec<(i64, String)>) -> impl IntoView {
             </section>
         }
     })
+}
+
+/// `/staff/consultations/:id/window`: the agency extends the window or withdraws the consultation,
+/// each with a public reason.
+#[component]
+pub fn WindowPage() -> impl IntoView {
+    let id = route_id();
+    let echo = use_echo();
+    let data = Resource::new(id, |id| async move { get_consultation(id.ok_or(AppError::NotFound)?).await });
+    view! {
+        <Title text="征求意见期与撤回" />
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    let d = match data.await {
+                        Ok(d) => d,
+                        Err(e) => return view! { <ErrorView err=e /> }.into_any(),
+                    };
+                    let cid = d.summary.id;
+                    let live = matches!(d.summary.status, super::Status::Open | super::Status::Upcoming);
+                    view! {
+                        <p class="crumbs"><a href=format!("/staff/consultations/{cid}")>"← 意见处理"</a></p>
+                        <h1>{d.summary.title.clone()}</h1>
+                        <FormMessage echo=echo.clone() />
+                        <p class="meta">{format!(
+                            "征求意见期：{}至{}（{}）",
+                            format_long_date(d.summary.opens_at),
+                            format_long_date(d.summary.closes_at - 1),
+                            d.summary.status.label()
+                        )}</p>
+                        {(!live).then(|| view! { <p>"征求意见期已经结束或已撤回，不能再延长或撤回。"</p> })}
+                        {live.then(|| view! {
+                            <h2>"延长征求意见期"</h2>
+                            <PostForm name="extend" action=format!("/staff/consultations/{cid}/extend") echo=echo.clone() class="stacked narrow" let:echo>
+                                <label for="closes_on">"新的截止日期（含当日）"</label>
+                                <input id="closes_on" name="closes_on" type="date" required value=echo.value("closes_on") />
+                                <FieldMessage echo=echo.clone() name="closes_on" />
+                                <label for="extend-reason">"延长理由（公开）"</label>
+                                <input id="extend-reason" name="reason" maxlength="500" value=echo.value("reason") />
+                                <FieldMessage echo=echo.clone() name="reason" />
+                                <button type="submit">"延长"</button>
+                            </PostForm>
+                            <h2>"撤回本次征求意见"</h2>
+                            <p class="hint">"撤回后不再接收意见；草案页面保留并注明撤回及理由。已收到的意见不会删除。"</p>
+                            <PostForm name="withdraw" action=format!("/staff/consultations/{cid}/withdraw") echo=echo.clone() class="stacked narrow" let:echo>
+                                <label for="withdraw-reason">"撤回理由（公开）"</label>
+                                <input id="withdraw-reason" name="reason" maxlength="500" value=echo.value("reason") />
+                                <FieldMessage echo=echo.clone() name="reason" />
+                                <button type="submit" class="secondary">"撤回"</button>
+                            </PostForm>
+                        })}
+                    }.into_any()
+                })
+            }}
+        </Suspense>
+    }
 }

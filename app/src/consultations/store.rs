@@ -151,10 +151,10 @@ pub async fn create_published_at(
     Ok(id)
 }
 
-type SummaryRow = (i64, String, String, String, i64, i64, i64);
+type SummaryRow = (i64, String, String, String, i64, i64, i64, Option<i64>);
 
 fn summary(row: SummaryRow, now: i64) -> AppResult<Summary> {
-    let (id, kind, title, agency_name, opens_at, closes_at, approved_comments) = row;
+    let (id, kind, title, agency_name, opens_at, closes_at, approved_comments, withdrawn_at) = row;
     Ok(Summary {
         id,
         kind: AppError::stored(Kind::parse(&kind), "consultation kind", &kind)?,
@@ -162,13 +162,13 @@ fn summary(row: SummaryRow, now: i64) -> AppResult<Summary> {
         agency_name,
         opens_at,
         closes_at,
-        status: Status::at(now, opens_at, closes_at),
+        status: if withdrawn_at.is_some() { Status::Withdrawn } else { Status::at(now, opens_at, closes_at) },
         approved_comments,
     })
 }
 
 const SUMMARY_SQL: &str = "SELECT c.id, c.kind, c.title, a.name, c.opens_at, c.closes_at,
-        (SELECT COUNT(*) FROM comments m WHERE m.consultation_id = c.id AND m.status = 'approved')
+        (SELECT COUNT(*) FROM comments m WHERE m.consultation_id = c.id AND m.status = 'approved'), c.withdrawn_at
      FROM consultations c JOIN agencies a ON a.id = c.agency_id";
 
 /// All consultations (or one agency's): open first, then upcoming, then closed, newest first.
@@ -188,6 +188,7 @@ pub async fn list(db: &AnyPool, agency: Option<i64>) -> AppResult<Vec<Summary>> 
         Status::Open => 0,
         Status::Upcoming => 1,
         Status::Closed => 2,
+        Status::Withdrawn => 3,
     });
     Ok(list)
 }
@@ -255,6 +256,7 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
         short_window_reason,
         allow_anonymous: allow_anonymous != 0,
         published_at: published_at.unwrap_or(opens_at),
+        changes: super::amend::changes(db, id).await?,
         articles,
         whole_approved,
         whole_received,

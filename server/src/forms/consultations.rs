@@ -49,3 +49,37 @@ pub async fn new_consultation(
     .await;
     page.settle(result, "/staff/consultations/new", form.fields).await
 }
+
+/// A change to the window: the new last day (extension) and the public reason.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct WindowForm {
+    closes_on: String,
+    reason: String,
+}
+
+/// POST /staff/consultations/{id}/extend and /withdraw: the agency extends the window or withdraws
+/// the consultation, each with a public reason.
+pub async fn change_window(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    axum::extract::Path((id, what)): axum::extract::Path<(i64, String)>,
+    mut form: FormPost<WindowForm>,
+) -> Response {
+    let back = format!("/staff/consultations/{id}/window");
+    let result = async {
+        let SignedIn(user) = user?;
+        user.staff_agency()?;
+        limits.spend(Kind::Work, Some(&user))?;
+        let f = form.input()?;
+        match what.as_str() {
+            "extend" => app::consultations::amend::extend(&page.st.db, &user, id, &f.closes_on, &f.reason).await?,
+            "withdraw" => app::consultations::amend::withdraw(&page.st.db, &user, id, &f.reason).await?,
+            _ => return Err(AppError::NotFound),
+        }
+        Ok::<_, AppError>(see_other(&format!("/consultations/{id}")))
+    }
+    .await;
+    page.settle(result, &back, form.fields).await
+}

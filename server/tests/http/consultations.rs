@@ -135,3 +135,70 @@ async fn a_missing_consultation_is_a_404_page_in_chinese() {
     assert!(res.text().await.unwrap().contains("页面不存在"));
     assert_eq!(app.get(&app.client(), "/no/such/page").await.status(), 404);
 }
+
+#[tokio::test]
+async fn an_agency_extends_the_window_or_withdraws_with_a_public_reason_and_a_withdrawn_draft_takes_no_comments() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let (other, _) = app.staff("市民政局").await;
+    let id = app.open_consultation(&staff).await;
+    let closes = app::clock::start_of_day(app::clock::today()) + 30 * 86_400;
+    let later = app::clock::format_date(closes + 9 * 86_400);
+    let earlier = app::clock::format_date(closes - 5 * 86_400);
+    let window = format!("/staff/consultations/{id}/window");
+    assert!(app.get(&staff, &window).await.text().await.unwrap().contains("延长征求意见期"));
+    // No reason, or an earlier date: told at that form, nothing changed.
+    let res = app
+        .post_form(
+            &staff,
+            &format!("/staff/consultations/{id}/extend"),
+            &[("_form", "extend"), ("closes_on", &later), ("reason", "")],
+        )
+        .await;
+    assert!(form_html(&rejected_page(res, 422).await, "extend").contains("请说明理由"));
+    let res = app
+        .post_form(
+            &staff,
+            &format!("/staff/consultations/{id}/extend"),
+            &[("_form", "extend"), ("closes_on", &earlier), ("reason", "意见较多")],
+        )
+        .await;
+    assert!(form_html(&rejected_page(res, 422).await, "extend").contains("须晚于原截止日期"));
+    // Another agency cannot touch it.
+    let res = app.post_form(&other, &format!("/staff/consultations/{id}/withdraw"), &[("reason", "冒名撤回")]).await;
+    assert_eq!(res.status(), 404);
+
+    let res = app
+        .post_form(
+            &staff,
+            &format!("/staff/consultations/{id}/extend"),
+            &[("closes_on", &later), ("reason", "社会关注度高，意见较多<b>")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = app.get(&app.client(), &format!("/consultations/{id}")).await.text().await.unwrap();
+    let last_day = app::clock::long_date(app::clock::date_of(closes + 9 * 86_400));
+    assert!(page.contains(&format!("征求意见期延长至{last_day}。理由：社会关注度高，意见较多&lt;b&gt;")), "{page}");
+    assert!(page.contains("（共40日，截止日24时止）"), "{page}");
+
+    let res = app
+        .post_form(&staff, &format!("/staff/consultations/{id}/withdraw"), &[("reason", "上位法修改，草案需重新起草")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = app.get(&app.client(), &format!("/consultations/{id}")).await.text().await.unwrap();
+    assert!(
+        page.contains("已撤回") && page.contains("起草单位撤回本次征求意见。理由：上位法修改，草案需重新起草"),
+        "{page}"
+    );
+    assert!(!page.contains("对本条提出意见"), "no comment links on a withdrawn draft");
+    let citizen = app.citizen("13900009001").await;
+    let res = comment(&app, &citizen, id, "a1", "还能提意见吗？").await;
+    assert_eq!(res.status(), 409);
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&app.db).await.unwrap();
+    assert_eq!(n, 0);
+    // Withdrawn is final: no extension after it.
+    let res = app
+        .post_form(&staff, &format!("/staff/consultations/{id}/extend"), &[("closes_on", &later), ("reason", "再延长")])
+        .await;
+    assert_eq!(res.status(), 409);
+}
