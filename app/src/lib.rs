@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=accounts::account_pages::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/account/forgot") view=accounts::account_pages::ForgotPage ssr=SsrMode::Async />
                     <Route path=path!("/account/reset") view=accounts::account_pages::ResetPage />
+                    <Route path=path!("/account/deleted") view=accounts::account_pages::DeletedPage />
                     <Route path=path!("/privacy") view=accounts::privacy::PrivacyPage />
                     <Route path=path!("/staff") view=consultations::pages::StaffHomePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/new") view=consultations::pages::NewConsultationPage ssr=SsrMode::Async />

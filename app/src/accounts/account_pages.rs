@@ -226,3 +226,15 @@ pub fn ResetPage() -> impl IntoView {
         <p><a href="/account/forgot">"重新申请重置码"</a></p>
     }
 }
+
+/// `/account/deleted`: where the browser lands after deleting its account.
+#[component]
+pub fn DeletedPage() -> impl IntoView {
+    view! {
+        <Title text="账号已注销" />
+        <h1>"您的账号已注销"</h1>
+        <p>"账号信息、站内消息和登记的邮箱已经删除，此浏览器已退出登录。"</p>
+        <p>"已公开的意见仍作为公开记录保留，不再与任何账号关联；意见回执可凭回执编号在" <a href="/receipts">"回执查询"</a> "中查看；信访、投诉等事项可凭受理编号和查询码" <a href="/cases/track">"查询办理进度"</a> "。"</p>
+        <p><a href="/">"返回首页"</a></p>
+    }
+}

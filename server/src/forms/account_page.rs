@@ -99,7 +99,7 @@ pub struct Delete {
 }
 
 /// POST /account/delete: with the password (a sign-in attempt in all but name, so limited as
-/// one); the browser is signed out and shown the home page with a word that it is done.
+/// one); the browser is signed out and sent to a page saying what became of what it left.
 pub async fn delete(
     page: Page,
     user: Result<SignedIn, Refusal>,
@@ -112,8 +112,7 @@ pub async fn delete(
         let f = form.input()?;
         deletion::delete(&page.st.db, &page.st.cases.key, &user, &f.password).await?;
         tracing::info!(user = user.id, "citizen deleted their account");
-        let mut res =
-            page.saying("/", "您的账号已注销。已公开的意见仍作为公开记录保留，不再与任何账号关联。".to_string()).await;
+        let mut res = see_other("/account/deleted");
         res.headers_mut().insert(header::SET_COOKIE, session_cookie(&page.st, "", 0));
         Ok(res)
     }

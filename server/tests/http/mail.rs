@@ -11,14 +11,14 @@ use tokio::sync::mpsc;
 
 /// One message the relay accepted: the envelope and the data as sent (dot-stuffing undone).
 #[derive(Debug)]
-struct Received {
-    from: String,
-    to: Vec<String>,
-    data: String,
+pub(crate) struct Received {
+    pub(crate) from: String,
+    pub(crate) to: Vec<String>,
+    pub(crate) data: String,
 }
 
 /// A relay that accepts every message and hands it to the test.
-fn relay(listener: TcpListener) -> mpsc::UnboundedReceiver<Received> {
+pub(crate) fn relay(listener: TcpListener) -> mpsc::UnboundedReceiver<Received> {
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
@@ -80,7 +80,7 @@ fn base64_decode(s: &str) -> Vec<u8> {
 }
 
 /// The decoded subject and body of a message (UTF-8 encoded-words, base64 body).
-fn decode(data: &str) -> (String, String) {
+pub(crate) fn decode(data: &str) -> (String, String) {
     let (head, body) = data.split_once("\r\n\r\n").expect("headers, blank line, body");
     let unfolded = head.replace("\r\n ", " ");
     let subject = unfolded.lines().find_map(|l| l.strip_prefix("Subject: ")).expect("a subject");
@@ -96,7 +96,7 @@ fn decode(data: &str) -> (String, String) {
     (subject, String::from_utf8(base64_decode(body)).expect("UTF-8 body"))
 }
 
-fn mail_config(relay: &str) -> Config {
+pub(crate) fn mail_config(relay: &str) -> Config {
     Config {
         limits: relaxed(),
         search_interval_ms: 50,
@@ -159,7 +159,7 @@ async fn until_outbox(app: &TestApp, done: impl Fn(&[(String, i64, bool, Option<
     panic!("outbox never got there: {:?}", outbox(app).await);
 }
 
-async fn next_mail(inbox: &mut mpsc::UnboundedReceiver<Received>) -> Received {
+pub(crate) async fn next_mail(inbox: &mut mpsc::UnboundedReceiver<Received>) -> Received {
     tokio::time::timeout(Duration::from_secs(20), inbox.recv()).await.expect("a mail within 20 s").expect("relay runs")
 }
 
