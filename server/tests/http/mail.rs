@@ -262,3 +262,29 @@ async fn a_new_staff_member_gets_the_setup_code_by_mail_and_the_administrator_ne
     let res = app.post_form(&app.client(), "/account/setup", &setup).await;
     assert_eq!(res.status(), 303, "the mailed code sets the password");
 }
+
+#[tokio::test]
+async fn a_phone_citizen_with_a_proven_address_is_mailed_the_report_there() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let mut inbox = relay(listener);
+    let app = TestApp::spawn_in(tempfile::tempdir().unwrap(), mail_config(&address)).await;
+    let (staff, _) = app.staff("市场监督管理局").await;
+    let c = app.open_consultation(&staff).await;
+    let by_phone = app.citizen("13900006666").await;
+    assert_eq!(comment(&app, &by_phone, c, "a2", "应包括农村地区。").await.status(), 303);
+    // Proven on the account page (`accounts_recovery` covers the code); an unproven one is never here.
+    sqlx::query("UPDATE users SET email = 'qian@example.cn' WHERE login = '13900006666'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE consultations SET opens_at = opens_at - 3456000, closes_at = $1 WHERE id = $2")
+        .bind(app::clock::now() - 60)
+        .bind(c)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    publish_report(&app, &staff, c).await;
+    let mail = next_mail(&mut inbox).await;
+    assert_eq!(mail.to, ["<qian@example.cn>"]);
+}
