@@ -106,3 +106,18 @@ pub async fn prune(db: &sqlx::AnyPool) -> AppResult<u64> {
         .await?;
     Ok(done.rows_affected())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{new_code, normalise};
+
+    #[test]
+    fn a_code_is_four_groups_of_unambiguous_characters_and_survives_pasting() {
+        let code = new_code();
+        assert_eq!(code.len(), 19);
+        assert!(code.split('-').all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_alphanumeric())));
+        assert!(!code.chars().any(|c| "0O1l".contains(c)), "{code}");
+        assert_eq!(normalise(&format!(" {code}\n")), code);
+        assert_ne!(new_code(), code);
+    }
+}
