@@ -24,6 +24,8 @@ pub mod ledger;
 #[cfg(feature = "ssr")]
 pub mod near_duplicates;
 pub mod numbers;
+#[cfg(feature = "ssr")]
+pub mod outbox;
 pub mod paging;
 pub mod search;
 #[cfg(feature = "ssr")]
@@ -86,6 +88,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=accounts::pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=accounts::pages::PasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/account/setup") view=accounts::pages::SetupPage />
+                    <Route path=path!("/account") view=accounts::account_pages::AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/forgot") view=accounts::account_pages::ForgotPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/reset") view=accounts::account_pages::ResetPage />
+                    <Route path=path!("/account/deleted") view=accounts::account_pages::DeletedPage />
+                    <Route path=path!("/privacy") view=accounts::privacy::PrivacyPage />
                     <Route path=path!("/staff") view=consultations::pages::StaffHomePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/new") view=consultations::pages::NewConsultationPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/:id") view=feedback::pages::ReviewPage ssr=SsrMode::Async />
@@ -106,7 +113,7 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>"公众参与平台 · 开源软件 · 提交的意见经审核后公开，个人信息不予公开"</p>
+                <p>"公众参与平台 · 开源软件 · 提交的意见经审核后公开，个人信息不予公开 · " <a href="/privacy">"隐私说明"</a></p>
             </footer>
         </Router>
     }

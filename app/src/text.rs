@@ -20,7 +20,8 @@ pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Fields never changed: secrets are compared exactly as typed (and never shown to anyone).
-pub const SECRETS: [&str; 5] = ["password", "current", "new", "setup_code", "account_password"];
+pub const SECRETS: [&str; 7] =
+    ["password", "current", "new", "setup_code", "account_password", "reset_code", "email_code"];
 
 /// Every string in a JSON document (keys too), neutralised in place, except the values of
 /// [`SECRETS`].

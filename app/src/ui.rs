@@ -60,6 +60,7 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
     };
     view! {
         {role_link}
+        <a href="/account">"我的账号"</a>
         <span class="who">{user.display_name}</span>
         <form method="post" action="/logout" class="inline">
             <button type="submit" class="link">"退出"</button>

@@ -11,6 +11,7 @@ test('a citizen files a petition, gets the query code and later sees the decisio
   await page.getByLabel('手机号码或电子邮箱').fill(phone);
   await page.getByLabel('密码（至少8位）').fill('a-strong-password');
   await page.getByLabel('昵称').fill('信访测试市民');
+  await page.getByLabel('我已阅读并同意隐私说明').check();
   await page.getByRole('button', { name: '注册' }).click();
   await expect(page.getByText('信访测试市民')).toBeVisible();
 

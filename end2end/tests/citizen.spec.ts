@@ -23,6 +23,7 @@ test('citizen registers, comments on an article and gets a receipt', async ({ pa
   await page.getByLabel('手机号码或电子邮箱').fill(phone);
   await page.getByLabel('密码（至少8位）').fill('a-strong-password');
   await page.getByLabel('昵称').fill('测试市民');
+  await page.getByLabel('我已阅读并同意隐私说明').check();
   await page.getByRole('button', { name: '注册' }).click();
   await expect(page.getByText('测试市民')).toBeVisible();
 
@@ -72,6 +73,7 @@ test('staff member approves a comment and the public sees it', async ({ page, br
   await page.getByLabel('手机号码或电子邮箱').fill(uniquePhone());
   await page.getByLabel('密码（至少8位）').fill('a-strong-password');
   await page.getByLabel('昵称').fill('另一位市民');
+  await page.getByLabel('我已阅读并同意隐私说明').check();
   await page.getByRole('button', { name: '注册' }).click();
   await page.goto('/consultations/1/comment?article=a8');
   await ready(page, js);

@@ -150,6 +150,7 @@ test('a hostile consultation, comment and answer are shown as exact, inert text'
   await page.getByLabel('手机号码或电子邮箱').fill(uniquePhone());
   await page.getByLabel('密码（至少8位）').fill('a-strong-password');
   await page.getByLabel('昵称').fill(nickname);
+  await page.getByLabel('我已阅读并同意隐私说明').check();
   await page.getByRole('button', { name: '注册' }).click();
   await expect(page.locator('.site-header .who')).toBeVisible();
   expect(await textOf(page.locator('.site-header .who'))).toBe(nickname);

@@ -12,6 +12,9 @@ pub struct Limits {
     pub login_per_minute: u32,
     /// Registrations per hour per client IP.
     pub register_per_hour: u32,
+    /// Mails asked for per hour (password reset codes, e-mail verification codes), per client IP
+    /// and per account: nobody can flood an inbox through the platform.
+    pub recovery_mails_per_hour: u32,
     /// Comments and other feedback citizens give a consultation, per minute: per account when
     /// signed in, else per client address. Each kind below has a budget of its own, so a flood of
     /// one kind from an address does not hold back another.
@@ -39,6 +42,7 @@ impl Limits {
         Limits {
             login_per_minute: n,
             register_per_hour: n,
+            recovery_mails_per_hour: n,
             comments_per_minute: n,
             filings_per_minute: n,
             lookups_per_minute: n,
@@ -54,6 +58,7 @@ impl Default for Limits {
         Limits {
             login_per_minute: 10,
             register_per_hour: 20,
+            recovery_mails_per_hour: 5,
             comments_per_minute: 10,
             filings_per_minute: 10,
             lookups_per_minute: 30,

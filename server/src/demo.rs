@@ -140,6 +140,8 @@ async fn citizen(db: &AnyPool, login: &str, name: &str) -> AppResult<CurrentUser
             password: "demo-password".into(),
             display_name: name.into(),
             real_name: String::new(),
+            // Made-up people of the demonstration data, registered as if through the page.
+            consent: true,
         },
     )
     .await?;

@@ -76,6 +76,7 @@ pub async fn client_ip(trust_forwarded: bool, mut req: Request, next: Next) -> R
 pub struct Limiters {
     login: DefaultKeyedRateLimiter<String>,
     register: DefaultKeyedRateLimiter<String>,
+    recovery_mail: DefaultKeyedRateLimiter<String>,
     budgets: Budgets,
     /// Megabytes of attachments filed without an account, from all addresses together: per-address
     /// limits do not hold back someone with many addresses from filling the disk. Text-only
@@ -107,6 +108,8 @@ impl Drop for UploadSlot {
 pub enum Action {
     Login,
     Register,
+    /// Asking for a mailed code (password reset, e-mail verification).
+    RecoveryMail,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -119,6 +122,7 @@ impl Limiters {
         Arc::new(Limiters {
             login: RateLimiter::keyed(Quota::per_minute(nz(l.login_per_minute))),
             register: RateLimiter::keyed(Quota::per_hour(nz(l.register_per_hour))),
+            recovery_mail: RateLimiter::keyed(Quota::per_hour(nz(l.recovery_mails_per_hour))),
             budgets: Budgets::new(l),
             anonymous_uploads: RateLimiter::direct(Quota::per_hour(nz(l.anonymous_upload_mb_per_hour))),
             upload_slots: Arc::new(tokio::sync::Semaphore::new(http.concurrent_uploads.max(1) as usize)),
@@ -132,6 +136,7 @@ impl Limiters {
         let limiter = match action {
             Action::Login => &self.login,
             Action::Register => &self.register,
+            Action::RecoveryMail => &self.recovery_mail,
         };
         for key in keys {
             if let Err(not_until) = limiter.check_key(key) {

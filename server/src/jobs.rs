@@ -38,6 +38,9 @@ pub async fn maintenance(db: &AnyPool) {
     if let Err(e) = app::accounts::lockout::prune(db).await {
         tracing::warn!(error = %e, "could not prune sign-in failures");
     }
+    if let Err(e) = app::accounts::onetime::prune(db).await {
+        tracing::warn!(error = %e, "could not prune spent account codes");
+    }
     match app::search::indexer::prune_changes(db, app::clock::now() - CHANGE_RETENTION).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(records = n, "pruned search change records past retention"),

@@ -1,7 +1,7 @@
 //! The HTTP application assembled: pages, form posts, the JSON API, static files, health, and the
 //! layers every request passes (guards, deadlines, headers, logging).
 use crate::config::Config;
-use crate::forms::{accounts, admin, cases, comments, consultations, feedback, inbox, upload};
+use crate::forms::{account_page, accounts, admin, cases, comments, consultations, feedback, inbox, recovery, upload};
 use crate::guard::{self, Limiters};
 use crate::{api, health, session};
 use app::state::AppState;
@@ -47,6 +47,13 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/logout", post(accounts::logout))
         .route("/account/password", post(accounts::change_password))
         .route("/account/setup", post(accounts::setup_account))
+        .route("/account/forgot", post(recovery::forgot))
+        .route("/account/reset", post(recovery::reset))
+        .route("/account/name", post(account_page::rename))
+        .route("/account/email", post(account_page::request_email))
+        .route("/account/email/confirm", post(account_page::confirm_email))
+        .route("/account/email/remove", post(account_page::remove_email))
+        .route("/account/delete", post(account_page::delete))
         .route("/consultations/{id}/comment", post(comments::comment))
         .route("/receipts", post(comments::receipt_lookup))
         .route("/staff/comments/{id}/moderate", post(comments::moderate))

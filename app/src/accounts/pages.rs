@@ -35,6 +35,12 @@ pub fn RegisterPage() -> impl IntoView {
             <label for="real_name">"真实姓名（选填，不会公开）"</label>
             <input id="real_name" name="real_name" maxlength="30" value=echo.value("real_name") />
             <FieldMessage echo=echo.clone() name="real_name" />
+            <p class="hint">"注册前请阅读" <a href="/privacy" target="_blank" rel="noopener">"隐私说明（新窗口）"</a> "：意见经审核后公开（不显示昵称和账号）；手机号码、邮箱和真实姓名不会公开；可以随时注销账号。"</p>
+            <label class="check">
+                <input id="consent" type="checkbox" name="consent" value="1" required checked=echo.checked("consent") />
+                "我已阅读并同意隐私说明"
+            </label>
+            <FieldMessage echo=echo.clone() name="consent" />
             <button type="submit">"注册"</button>
         </form>
         <p>"已有账号？" <a href="/login">"登录"</a></p>
@@ -71,6 +77,7 @@ fn LoginForm(echo: FormEcho, next: String) -> impl IntoView {
             <input id="password" name="password" type="password" autocomplete="current-password" required />
             <button type="submit">"登录"</button>
         </form>
+        <p><a href="/account/forgot">"忘记密码？"</a></p>
     }
 }
 

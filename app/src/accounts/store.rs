@@ -70,6 +70,8 @@ pub struct Registration {
     pub password: String,
     pub display_name: String,
     pub real_name: String,
+    /// The privacy notice was agreed to (the box ticked).
+    pub consent: bool,
 }
 
 fn check_password(password: &str, errors: &mut Vec<FieldError>) {
@@ -96,17 +98,30 @@ fn validate(r: &Registration) -> AppResult<(String, String, Option<String>)> {
     if real.chars().count() > 30 {
         errors.push(FieldError { field: "real_name".into(), message: "姓名不能超过30个字".into() });
     }
+    if !r.consent {
+        errors.push(FieldError {
+            field: "consent".into(), message: "请阅读隐私说明，勾选同意后再注册".into()
+        });
+    }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
     Ok((login.unwrap_or_default(), name, (!real.is_empty()).then_some(real)))
 }
 
-/// Register a citizen account.
+/// Register a citizen account, with the time its holder agreed to the privacy notice.
 pub async fn register(db: &AnyPool, r: Registration) -> AppResult<i64> {
     let (login, name, real) = validate(&r)?;
     let hash = hash_password(r.password).await?;
-    insert_user(db, &login, &hash, &name, real.as_deref(), Role::Citizen, None, false).await
+    let mut tx = crate::db::begin_write(db).await?;
+    let id = insert_user(&mut *tx, &login, &hash, &name, real.as_deref(), Role::Citizen, None, false).await?;
+    sqlx::query("UPDATE users SET privacy_consent_at = $1 WHERE id = $2")
+        .bind(crate::clock::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Insert an account; a login already taken is a field error.

@@ -95,8 +95,8 @@ pub async fn commenters(
     let bodies = Told::ALL.map(|t| t.body(title, reason, &url));
     let mailed = sqlx::query(&format!(
         "INSERT INTO mail_outbox (recipient, subject, body, created_at, next_attempt_at)
-         SELECT u.login, {}, {}, $8, $8 FROM ({TOLD_SQL}) t JOIN users u ON u.id = t.author_id
-         WHERE u.login LIKE '%@%'",
+         SELECT COALESCE(u.email, u.login), {}, {}, $8, $8 FROM ({TOLD_SQL}) t JOIN users u ON u.id = t.author_id
+         WHERE u.email IS NOT NULL OR u.login LIKE '%@%'",
         pick(2),
         pick(5)
     ))

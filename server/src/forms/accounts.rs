@@ -13,7 +13,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 /// Start a fresh session (ending any old one: the id rotates at every sign-in).
-async fn sign_in(page: &Page, user_id: i64, to: &str) -> Result<Response, AppError> {
+pub(crate) async fn sign_in(page: &Page, user_id: i64, to: &str) -> Result<Response, AppError> {
     if let Some(old) = session_token(&page.headers) {
         accounts::end_session(&page.st.db, &old).await?;
     }
@@ -44,6 +44,7 @@ pub struct NewAccount {
     password: String,
     display_name: String,
     real_name: String,
+    consent: String,
     next: String,
 }
 
@@ -57,6 +58,7 @@ pub async fn register(page: Page, limits: Limits, mut form: FormPost<NewAccount>
             password: f.password,
             display_name: f.display_name,
             real_name: f.real_name,
+            consent: !f.consent.is_empty(),
         };
         let id = accounts::register(&page.st.db, reg).await?;
         tracing::info!(user = id, "citizen registered");

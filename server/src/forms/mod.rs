@@ -1,5 +1,6 @@
 //! Form posts from the pages, one module per feature (as `app/src/<feature>/`): each extracts what
 //! it needs, calls the domain, then redirects or re-renders the page with what was typed.
+pub mod account_page;
 pub mod accounts;
 pub mod admin;
 pub mod cases;
@@ -8,4 +9,5 @@ pub mod common;
 pub mod consultations;
 pub mod feedback;
 pub mod inbox;
+pub mod recovery;
 pub mod upload;

@@ -14,6 +14,7 @@ async fn citizen_registers_and_is_signed_in_with_a_safe_cookie() {
                 ("password", "correct horse"),
                 ("display_name", "小王"),
                 ("real_name", "王某某"),
+                ("consent", "1"),
             ],
         )
         .await;
@@ -39,6 +40,7 @@ async fn registration_with_a_taken_login_keeps_what_was_typed_except_the_passwor
                 ("password", "secret-pass-1"),
                 ("display_name", "重名者"),
                 ("real_name", ""),
+                ("consent", "1"),
             ],
         )
         .await;
@@ -221,6 +223,7 @@ async fn after_signing_in_the_citizen_returns_to_the_page_they_came_from_but_nev
                 ("password", "correct horse"),
                 ("display_name", "甲"),
                 ("next", "/consultations/1/comment"),
+                ("consent", "1"),
             ],
         )
         .await;

@@ -143,7 +143,13 @@ impl TestApp {
             .post_form(
                 &c,
                 "/register",
-                &[("login", login), ("password", "correct horse"), ("display_name", "市民"), ("real_name", "")],
+                &[
+                    ("login", login),
+                    ("password", "correct horse"),
+                    ("display_name", "市民"),
+                    ("real_name", ""),
+                    ("consent", "1"),
+                ],
             )
             .await;
         assert_eq!(res.status(), 303, "registration should redirect");

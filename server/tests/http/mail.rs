@@ -11,14 +11,14 @@ use tokio::sync::mpsc;
 
 /// One message the relay accepted: the envelope and the data as sent (dot-stuffing undone).
 #[derive(Debug)]
-struct Received {
-    from: String,
-    to: Vec<String>,
-    data: String,
+pub(crate) struct Received {
+    pub(crate) from: String,
+    pub(crate) to: Vec<String>,
+    pub(crate) data: String,
 }
 
 /// A relay that accepts every message and hands it to the test.
-fn relay(listener: TcpListener) -> mpsc::UnboundedReceiver<Received> {
+pub(crate) fn relay(listener: TcpListener) -> mpsc::UnboundedReceiver<Received> {
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
@@ -80,7 +80,7 @@ fn base64_decode(s: &str) -> Vec<u8> {
 }
 
 /// The decoded subject and body of a message (UTF-8 encoded-words, base64 body).
-fn decode(data: &str) -> (String, String) {
+pub(crate) fn decode(data: &str) -> (String, String) {
     let (head, body) = data.split_once("\r\n\r\n").expect("headers, blank line, body");
     let unfolded = head.replace("\r\n ", " ");
     let subject = unfolded.lines().find_map(|l| l.strip_prefix("Subject: ")).expect("a subject");
@@ -96,7 +96,7 @@ fn decode(data: &str) -> (String, String) {
     (subject, String::from_utf8(base64_decode(body)).expect("UTF-8 body"))
 }
 
-fn mail_config(relay: &str) -> Config {
+pub(crate) fn mail_config(relay: &str) -> Config {
     Config {
         limits: relaxed(),
         search_interval_ms: 50,
@@ -159,7 +159,7 @@ async fn until_outbox(app: &TestApp, done: impl Fn(&[(String, i64, bool, Option<
     panic!("outbox never got there: {:?}", outbox(app).await);
 }
 
-async fn next_mail(inbox: &mut mpsc::UnboundedReceiver<Received>) -> Received {
+pub(crate) async fn next_mail(inbox: &mut mpsc::UnboundedReceiver<Received>) -> Received {
     tokio::time::timeout(Duration::from_secs(20), inbox.recv()).await.expect("a mail within 20 s").expect("relay runs")
 }
 
@@ -261,4 +261,30 @@ async fn a_new_staff_member_gets_the_setup_code_by_mail_and_the_administrator_ne
     let setup = [("login", "new.staff@gov.example"), ("setup_code", code.as_str()), ("password", "sun-password-1")];
     let res = app.post_form(&app.client(), "/account/setup", &setup).await;
     assert_eq!(res.status(), 303, "the mailed code sets the password");
+}
+
+#[tokio::test]
+async fn a_phone_citizen_with_a_proven_address_is_mailed_the_report_there() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let mut inbox = relay(listener);
+    let app = TestApp::spawn_in(tempfile::tempdir().unwrap(), mail_config(&address)).await;
+    let (staff, _) = app.staff("市场监督管理局").await;
+    let c = app.open_consultation(&staff).await;
+    let by_phone = app.citizen("13900006666").await;
+    assert_eq!(comment(&app, &by_phone, c, "a2", "应包括农村地区。").await.status(), 303);
+    // Proven on the account page (`accounts_recovery` covers the code); an unproven one is never here.
+    sqlx::query("UPDATE users SET email = 'qian@example.cn' WHERE login = '13900006666'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE consultations SET opens_at = opens_at - 3456000, closes_at = $1 WHERE id = $2")
+        .bind(app::clock::now() - 60)
+        .bind(c)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    publish_report(&app, &staff, c).await;
+    let mail = next_mail(&mut inbox).await;
+    assert_eq!(mail.to, ["<qian@example.cn>"]);
 }

@@ -1,5 +1,7 @@
 //! Integration tests: the real server on 127.0.0.1 with a fresh SQLite file per test, over HTTP.
 mod accounts;
+mod accounts_own;
+mod accounts_recovery;
 mod administration;
 mod api;
 mod binary;

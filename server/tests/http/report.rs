@@ -177,8 +177,13 @@ async fn the_public_never_sees_rejected_or_unpublished_comments_or_who_wrote_the
     let (staff, _) = app.staff("市场监管局").await;
     let c = app.open_consultation(&staff).await;
     let citizen = app.client();
-    let form =
-        [("login", "13912345678"), ("password", "correct horse"), ("display_name", "张小明"), ("real_name", "张明明")];
+    let form = [
+        ("login", "13912345678"),
+        ("password", "correct horse"),
+        ("display_name", "张小明"),
+        ("real_name", "张明明"),
+        ("consent", "1"),
+    ];
     assert_eq!(app.post_form(&citizen, "/register", &form).await.status(), 303);
     for body in ["公开的意见：第三条很好。", "被拒绝的意见：含有电话13912345678。", "未审核的意见：尚待处理。"]
     {

@@ -7,7 +7,7 @@ use server::config::Limits;
 async fn a_form_post_from_another_site_is_refused() {
     let app = TestApp::spawn().await;
     let c = app.client();
-    let form = [("login", "13900002020"), ("password", "correct horse"), ("display_name", "x")];
+    let form = [("login", "13900002020"), ("password", "correct horse"), ("display_name", "x"), ("consent", "1")];
     let res = c.post(app.url("/register")).header("origin", "http://evil.example").form(&form).send().await.unwrap();
     assert_eq!(res.status(), 403);
     let res = c.post(app.url("/register")).header("sec-fetch-site", "cross-site").form(&form).send().await.unwrap();
