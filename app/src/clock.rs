@@ -135,6 +135,11 @@ pub fn format_long_date(ts: i64) -> String {
     long_date(date_of(ts))
 }
 
+/// A stored "YYYY-MM-DD" as people read it ("2026年12月3日"); anything else as it is.
+pub fn long_iso(s: &str) -> String {
+    parse_date(s).map(long_date).unwrap_or_else(|| s.to_string())
+}
+
 /// Parse "YYYY-MM-DD" as a calendar date.
 pub fn parse_date(s: &str) -> Option<Date> {
     let mut parts = s.trim().splitn(3, '-');

@@ -2,6 +2,7 @@
 //! filer and for staff. The JSON is in the hash-chained record: the field names and their order
 //! are what is already stored and hashed (`chain.rs`), so they must never be renamed or reordered.
 use super::{CaseKind, Decision};
+use crate::clock::long_iso;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -279,8 +280,8 @@ pub(super) fn in_words(d: &Detail) -> Option<String> {
         Detail::Routed(d) => {
             format!("已{}至{}", if d.routing == Routing::Assign { "交办" } else { "转送" }, d.unit)
         }
-        Detail::UnitAccepted(d) => format!("{}已受理，将于{}前出具处理意见", d.unit, d.due_on),
-        Detail::Extended(d) => format!("办理期限延长{}日至{}。理由：{}", d.days, d.due_on, d.reason),
+        Detail::UnitAccepted(d) => format!("{}已受理，将于{}前出具处理意见", d.unit, long_iso(&d.due_on)),
+        Detail::Extended(d) => format!("办理期限延长{}日至{}。理由：{}", d.days, long_iso(&d.due_on), d.reason),
         Detail::Decided(d) => {
             format!("出具{}：{}。{}（依据：{}）", d.stage_label, d.decision_label, d.text, d.basis)
         }
@@ -290,7 +291,9 @@ pub(super) fn in_words(d: &Detail) -> Option<String> {
         },
         Detail::Rated(d) => format!("满意度评价：{}", d.label),
         Detail::Terminated(d) => format!("依法终结：{}", d.reason),
-        Detail::DeadlineRecounted(d) => format!("因{}，期限由{}改为{}", d.reason, d.from, d.to),
+        Detail::DeadlineRecounted(d) => {
+            format!("因{}，期限由{}改为{}", d.reason, long_iso(&d.from), long_iso(&d.to))
+        }
         _ => return None,
     })
 }

@@ -73,9 +73,10 @@ fn for_filer(cfg: &CaseConfig, case: &Case, detail: &Detail, due: Option<Date>) 
             let next = next_round(cfg, case, due).map(|n| format!("\n\n{n}")).unwrap_or_default();
             (format!("已出具{}", d.stage_label), format!("{words}{next}"))
         }
-        Detail::ReviewRequested(r) => {
-            (format!("已收到{}申请", r.stage_label), format!("{words}。将于{}前出具{}意见", r.due_on, r.stage_label))
-        }
+        Detail::ReviewRequested(r) => (
+            format!("已收到{}申请", r.stage_label),
+            format!("{words}。将于{}前出具{}意见", crate::clock::long_iso(&r.due_on), r.stage_label),
+        ),
         Detail::Terminated(_) => ("依法终结".into(), words),
         _ => return None,
     };
@@ -94,7 +95,7 @@ fn next_round(cfg: &CaseConfig, case: &Case, due: Option<Date>) -> Option<String
         Stage::Review => (cfg.periods.rereview_request, Stage::Rereview),
         Stage::Rereview => return Some("复核意见为最终意见，同一事项不再受理。".into()),
     };
-    let until = due.map(|d| format!("，即{d}前")).unwrap_or_default();
+    let until = due.map(|d| format!("，即{}前", crate::clock::long_date(d))).unwrap_or_default();
     Some(format!(
         "不服的，可以自收到之日起{}日内{until}申请{}（凭编号和查询码在“办理进度查询”中提出）。",
         period.days,

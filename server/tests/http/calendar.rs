@@ -61,8 +61,10 @@ async fn a_holiday_the_administrator_adds_moves_running_deadlines_and_the_filer_
         .await
         .unwrap();
     assert_eq!(p["due_on"], moved.as_str());
-    let told =
-        p["steps"].as_array().unwrap().iter().any(|s| s["text"] == format!("因节假日安排调整，期限由{due}改为{moved}"));
+    let told = p["steps"].as_array().unwrap().iter().any(|s| {
+        s["text"]
+            == format!("因节假日安排调整，期限由{}改为{}", app::clock::long_date(due), app::clock::long_iso(&moved))
+    });
     assert!(told, "{p}");
     // The petition office sees the same in the case record, and the record still verifies.
     let id: i64 =

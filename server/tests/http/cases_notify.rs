@@ -127,7 +127,7 @@ async fn a_filer_with_an_account_and_an_email_hears_of_acceptance_extension_with
     assert!(mails.iter().all(|m| m.2.contains("https://canyu.example.gov.cn/me/cases")), "{mails:?}");
     assert!(mails[2].1.contains("办理期限延长") && mails[2].2.contains("需要委托第三方检测电梯安全"), "{:?}", mails[2]);
     assert!(mails[3].2.contains("已责令物业十日内修复") && mails[3].2.contains("30日内"), "{:?}", mails[3]);
-    assert!(mails[3].2.contains(&format!("即{until}前申请复查")), "{until}: {:?}", mails[3]);
+    assert!(mails[3].2.contains(&format!("即{}前申请复查", app::clock::long_iso(&until))), "{until}: {:?}", mails[3]);
 
     // The progress page says the same, the extension's reason included.
     let texts = p["steps"].to_string();
@@ -135,7 +135,7 @@ async fn a_filer_with_an_account_and_an_email_hears_of_acceptance_extension_with
     let page =
         app.post_form(&app.client(), "/cases/track", &[("look", "1"), ("number", &number), ("code", &code)]).await;
     let page = page.text().await.unwrap();
-    assert!(page.contains("申请复查期限") && page.contains(&until), "the page shows until when");
+    assert!(page.contains("申请复查期限") && page.contains(&app::clock::long_iso(&until)), "the page shows until when");
 
     // Nobody else heard of it: not another citizen, not another unit.
     assert!(messages(&app, "13900007002").await.is_empty());

@@ -389,10 +389,10 @@ fn ProgressView(
                 <dt>"类型"</dt><dd>{p.kind.label()} {p.petition_kind.map(|k| format!("（{}）", k.label()))}</dd>
                 <dt>"状态"</dt><dd class="status" id="case-status">{p.status.label_at(p.stage)}</dd>
                 {p.unit.clone().map(|u| view! { <dt>"办理单位"</dt><dd>{u}</dd> })}
-                {p.due_on.clone().filter(|_| p.status.in_progress()).map(|d| view! { <dt>"本环节期限"</dt><dd>{d}</dd> })}
+                {p.due_on.clone().filter(|_| p.status.in_progress()).map(|d| view! { <dt>"本环节期限"</dt><dd>{crate::clock::long_iso(&d)}</dd> })}
                 {p.review_until.clone().map(|d| {
                     let next = if p.stage == crate::cases::Stage::First { "复查" } else { "复核" };
-                    view! { <dt>{format!("申请{next}期限")}</dt><dd>{format!("{d}前（不服处理意见的）")}</dd> }
+                    view! { <dt>{format!("申请{next}期限")}</dt><dd>{format!("{}前（不服处理意见的）", crate::clock::long_iso(&d))}</dd> }
                 })}
                 {p.decision.map(|d| view! { <dt>"处理意见"</dt><dd class="decision"><strong>{d.label()}</strong></dd> })}
                 {p.satisfaction.map(|s| view! { <dt>"满意度评价"</dt><dd>{format!("{s}分")}</dd> })}
