@@ -134,6 +134,7 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
         Status::Upcoming => "badge badge-upcoming",
         Status::Closed => "badge badge-closed",
         Status::Withdrawn => "badge badge-closed",
+        Status::Draft => "badge badge-upcoming",
     };
     view! { <span class=class>{status.label()}</span> }
 }

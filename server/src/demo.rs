@@ -176,6 +176,7 @@ async fn create(
             closes_on: closes.into(),
             short_window_reason: reason.into(),
             allow_anonymous: None,
+            draft: None,
         },
         published_at.min(clock::now()),
     )

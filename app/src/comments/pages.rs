@@ -93,6 +93,7 @@ pub fn CommentFormPage() -> impl IntoView {
                     let gate = match (&u, d.summary.status) {
                         (_, Status::Upcoming) => Some(AppError::NotOpenYet),
                         (_, Status::Closed) => Some(AppError::Closed),
+                        (_, Status::Draft) => Some(AppError::NotFound),
                         (_, Status::Withdrawn) => Some(AppError::Conflict("该征求意见已由起草单位撤回，不再接收意见".into())),
                         (None, _) if !d.allow_anonymous => Some(AppError::Unauthorized),
                         (Some(u), _) if u.role != Role::Citizen => Some(AppError::Forbidden),

@@ -22,11 +22,13 @@ pub async fn submit(
     anchor: Option<&str>,
     body: &str,
 ) -> AppResult<String> {
-    let row: Option<(i64, i64, i64, Option<i64>)> =
-        sqlx::query_as("SELECT opens_at, closes_at, allow_anonymous, withdrawn_at FROM consultations WHERE id = $1")
-            .bind(consultation_id)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT opens_at, closes_at, allow_anonymous, withdrawn_at FROM consultations
+         WHERE id = $1 AND published_at IS NOT NULL",
+    )
+    .bind(consultation_id)
+    .fetch_optional(db)
+    .await?;
     let (opens_at, closes_at, allow_anonymous, withdrawn_at) = row.ok_or(AppError::NotFound)?;
     match author {
         None if allow_anonymous == 0 => return Err(AppError::Unauthorized),
@@ -39,7 +41,7 @@ pub async fn submit(
     }
     match Status::at(now, opens_at, closes_at) {
         Status::Upcoming => return Err(AppError::NotOpenYet),
-        Status::Closed | Status::Withdrawn => return Err(AppError::Closed),
+        Status::Closed | Status::Withdrawn | Status::Draft => return Err(AppError::Closed),
         Status::Open => {}
     }
     let body = body.trim();

@@ -66,6 +66,8 @@ pub enum Status {
     Closed,
     /// Withdrawn by its agency, with a public reason: no comments are taken.
     Withdrawn,
+    /// Saved by its agency and not yet published: only the agency's staff see it (a preview).
+    Draft,
 }
 
 impl Status {
@@ -87,6 +89,7 @@ impl Status {
             Status::Open => "征求意见中",
             Status::Closed => "已截止",
             Status::Withdrawn => "已撤回",
+            Status::Draft => "草稿（未发布）",
         }
     }
 }
@@ -173,7 +176,8 @@ pub async fn list_consultations() -> Result<Vec<Summary>, AppError> {
 #[server(endpoint = "consultation")]
 pub async fn get_consultation(id: i64) -> Result<Detail, AppError> {
     let st = crate::state::state()?;
-    store::detail(&st.db, id).await
+    let viewer = crate::state::viewer().await?;
+    store::detail_for(&st.db, id, viewer.as_ref()).await
 }
 
 /// The signed-in staff member's agency's consultations.

@@ -63,6 +63,7 @@ fn ConsultationList(items: Vec<Summary>, #[prop(optional)] staff: bool) -> impl 
 #[component]
 pub fn ConsultationPage() -> impl IntoView {
     let id = route_id();
+    let echo = use_echo();
     let detail = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_consultation(id).await,
@@ -71,13 +72,63 @@ pub fn ConsultationPage() -> impl IntoView {
     });
     view! {
         <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <DraftView d /> }.into_any(),
-                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
-                }
-            })}
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) if d.summary.status == super::Status::Draft => view! {
+                            <Preview d=d.clone() echo />
+                            <DraftView d />
+                        }.into_any(),
+                        Ok(d) => view! { <DraftView d /> }.into_any(),
+                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
+    }
+}
+
+/// Above a draft's preview (its agency's staff only): what it is, and the form to publish it with
+/// the window confirmed now.
+#[component]
+fn Preview(d: Detail, echo: crate::forms::FormEcho) -> impl IntoView {
+    let id = d.summary.id;
+    let today = crate::clock::format_date(crate::clock::now());
+    let opens = crate::clock::format_date(d.summary.opens_at.max(crate::clock::start_of_day(crate::clock::today())));
+    let closes = crate::clock::format_date(d.summary.closes_at - 1);
+    view! {
+        <section class="alert alert-warn preview" aria-labelledby="preview-title">
+            <h2 id="preview-title">"草稿预览：公众尚看不到本页"</h2>
+            <p>"请核对下面的标题、起草说明和逐条识别的条文。确认无误后发布；征求意见期自发布之日起计算，开始日期不能早于发布之日。"</p>
+            <PostForm name="publish" action=format!("/staff/consultations/{id}/publish") echo class="stacked narrow" let:echo>
+                <div class="row">
+                    <div>
+                        <label for="opens_on">"开始日期（不早于发布之日）"</label>
+                        <input id="opens_on" name="opens_on" type="date" required min=today value={
+                            let typed = echo.value("opens_on");
+                            if typed.is_empty() { opens } else { typed }
+                        } />
+                        <FieldMessage echo=echo.clone() name="opens_on" />
+                    </div>
+                    <div>
+                        <label for="closes_on">"截止日期（含当日）"</label>
+                        <input id="closes_on" name="closes_on" type="date" required value={
+                            let typed = echo.value("closes_on");
+                            if typed.is_empty() { closes } else { typed }
+                        } />
+                        <FieldMessage echo=echo.clone() name="closes_on" />
+                    </div>
+                </div>
+                <label for="short_window_reason">"征求意见期少于30日的理由（如有，将公开）"</label>
+                <TextArea id="short_window_reason" name="short_window_reason" rows=2 value={
+                    let typed = echo.value("short_window_reason");
+                    if typed.is_empty() { d.short_window_reason.clone().unwrap_or_default() } else { typed }
+                } />
+                <FieldMessage echo=echo.clone() name="short_window_reason" />
+                <button type="submit">"发布"</button>
+            </PostForm>
+        </section>
     }
 }
 
@@ -329,7 +380,11 @@ fn NewConsultationForm(echo: crate::forms::FormEcho) -> impl IntoView {
                 <input type="checkbox" name="allow_anonymous" value="1" checked=echo.checked("allow_anonymous") />
                 "允许未登录的公众匿名提交意见"
             </label>
-            <button type="submit">"发布"</button>
+            <label class="check">
+                <input type="checkbox" name="draft" value="1" checked=echo.checked("draft") />
+                "先保存为草稿：预览无误后再发布（发布前公众看不到）"
+            </label>
+            <button type="submit">"发布（或保存草稿）"</button>
         </form>
     }
 }

@@ -21,6 +21,9 @@ pub struct NewConsultation {
     pub short_window_reason: String,
     #[serde(default)]
     pub allow_anonymous: Option<String>,
+    /// Saved as a draft for the agency to preview, published later (a ticked box).
+    #[serde(default)]
+    pub draft: Option<String>,
 }
 
 struct Checked {
@@ -85,9 +88,45 @@ fn check(input: &NewConsultation, published_on: clock::Date) -> AppResult<Checke
     }
 }
 
-/// Create and publish a consultation for the staff member's own agency now; returns its id.
+/// Create a consultation for the staff member's own agency: published now, or (`draft`) saved
+/// for the agency to preview and publish later. Returns its id.
 pub async fn create(db: &AnyPool, staff: &CurrentUser, input: &NewConsultation) -> AppResult<i64> {
     create_published_at(db, staff, input, clock::now()).await
+}
+
+/// Publish a draft of the staff member's agency now, with the window as confirmed at publication
+/// (checked as at creation: not starting before today, the 30 days counted from then).
+pub async fn publish(db: &AnyPool, staff: &CurrentUser, id: i64, window: &NewConsultation) -> AppResult<()> {
+    let agency = staff.staff_agency()?;
+    let row: Option<(String, String, Option<i64>)> =
+        sqlx::query_as("SELECT kind, title, published_at FROM consultations WHERE id = $1 AND agency_id = $2")
+            .bind(id)
+            .bind(agency)
+            .fetch_optional(db)
+            .await?;
+    let (kind, title, published) = row.ok_or(AppError::NotFound)?;
+    if published.is_some() {
+        return Err(AppError::Conflict("已经发布".into()));
+    }
+    let input = NewConsultation { kind, title, full_text: "-".into(), ..window.clone() };
+    let now = clock::now();
+    let c = check(&input, clock::date_of(now))?;
+    let mut tx = crate::db::begin_write(db).await?;
+    sqlx::query(
+        "UPDATE consultations SET opens_at = $1, closes_at = $2, short_window_reason = $3, published_at = $4
+         WHERE id = $5 AND published_at IS NULL",
+    )
+    .bind(c.opens_at)
+    .bind(c.closes_at)
+    .bind(c.reason)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    crate::changes::record_change(&mut tx, "consultation", id).await?;
+    tx.commit().await?;
+    tracing::info!(consultation = id, "draft consultation published");
+    Ok(())
 }
 
 /// Create a consultation published at `published_at` (the demo's, and imports of consultations
@@ -105,7 +144,7 @@ pub async fn create_published_at(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO consultations (agency_id, kind, title, explanation, full_text, opens_at, closes_at,
             short_window_reason, allow_anonymous, created_by, created_at, published_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(agency)
     .bind(c.kind.as_str())
@@ -118,6 +157,8 @@ pub async fn create_published_at(
     .bind(i64::from(input.allow_anonymous.is_some()))
     .bind(staff.id)
     .bind(published_at)
+    // A draft is kept unpublished: nobody but its agency sees it until it is published.
+    .bind(input.draft.is_none().then_some(published_at))
     .fetch_one(&mut *tx)
     .await?;
     for (pos, b) in parsed.blocks.iter().enumerate() {
@@ -151,10 +192,10 @@ pub async fn create_published_at(
     Ok(id)
 }
 
-type SummaryRow = (i64, String, String, String, i64, i64, i64, Option<i64>);
+type SummaryRow = (i64, String, String, String, i64, i64, i64, Option<i64>, Option<i64>);
 
 fn summary(row: SummaryRow, now: i64) -> AppResult<Summary> {
-    let (id, kind, title, agency_name, opens_at, closes_at, approved_comments, withdrawn_at) = row;
+    let (id, kind, title, agency_name, opens_at, closes_at, approved_comments, withdrawn_at, published_at) = row;
     Ok(Summary {
         id,
         kind: AppError::stored(Kind::parse(&kind), "consultation kind", &kind)?,
@@ -162,13 +203,18 @@ fn summary(row: SummaryRow, now: i64) -> AppResult<Summary> {
         agency_name,
         opens_at,
         closes_at,
-        status: if withdrawn_at.is_some() { Status::Withdrawn } else { Status::at(now, opens_at, closes_at) },
+        status: match (published_at, withdrawn_at) {
+            (None, _) => Status::Draft,
+            (_, Some(_)) => Status::Withdrawn,
+            _ => Status::at(now, opens_at, closes_at),
+        },
         approved_comments,
     })
 }
 
 const SUMMARY_SQL: &str = "SELECT c.id, c.kind, c.title, a.name, c.opens_at, c.closes_at,
-        (SELECT COUNT(*) FROM comments m WHERE m.consultation_id = c.id AND m.status = 'approved'), c.withdrawn_at
+        (SELECT COUNT(*) FROM comments m WHERE m.consultation_id = c.id AND m.status = 'approved'), c.withdrawn_at,
+        c.published_at
      FROM consultations c JOIN agencies a ON a.id = c.agency_id";
 
 /// All consultations (or one agency's): open first, then upcoming, then closed, newest first.
@@ -181,7 +227,11 @@ pub async fn list(db: &AnyPool, agency: Option<i64>) -> AppResult<Vec<Summary>> 
                 .fetch_all(db)
                 .await?
         }
-        None => sqlx::query_as(&format!("{SUMMARY_SQL} ORDER BY c.opens_at DESC")).fetch_all(db).await?,
+        None => {
+            sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.published_at IS NOT NULL ORDER BY c.opens_at DESC"))
+                .fetch_all(db)
+                .await?
+        }
     };
     let mut list: Vec<Summary> = rows.into_iter().map(|r| summary(r, now)).collect::<AppResult<_>>()?;
     list.sort_by_key(|s| match s.status {
@@ -189,14 +239,30 @@ pub async fn list(db: &AnyPool, agency: Option<i64>) -> AppResult<Vec<Summary>> 
         Status::Upcoming => 1,
         Status::Closed => 2,
         Status::Withdrawn => 3,
+        Status::Draft => 4,
     });
     Ok(list)
 }
 
 type ArticleRow = (String, i64, String, Option<String>, Option<String>, Option<String>, String, i64, i64);
 
-/// One consultation with articles and per-article comment counts.
+/// One published consultation, for anyone.
 pub async fn detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
+    detail_for(db, id, None).await
+}
+
+/// One consultation for `viewer`: a draft only for its own agency's staff (as a preview).
+pub async fn detail_for(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> AppResult<Detail> {
+    let d = full_detail(db, id).await?;
+    let own = viewer.and_then(|v| v.staff_agency().ok()) == Some(d.agency_id);
+    if d.summary.status == Status::Draft && !own {
+        return Err(AppError::NotFound);
+    }
+    Ok(d)
+}
+
+/// One consultation with articles and per-article comment counts.
+async fn full_detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
     let now = clock::now();
     let row: Option<SummaryRow> =
         sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_optional(db).await?;

@@ -342,12 +342,34 @@ impl Parser {
     }
 }
 
-/// Whether a line reads as part of a draft's title rather than text to comment on: short, and no
-/// sentence in it ("某市电动自行车管理条例（草案）", "（征求意见稿）").
+/// Words a draft's title line names its kind of document with.
+const TITLE_WORDS: [&str; 14] = [
+    "条例",
+    "办法",
+    "规定",
+    "决定",
+    "细则",
+    "规则",
+    "方案",
+    "意见",
+    "草案",
+    "征求意见稿",
+    "送审稿",
+    "修正案",
+    "规划",
+    "措施",
+];
+
+/// Whether a line reads as part of a draft's title rather than text to comment on: short, no
+/// sentence in it, and naming a kind of document ("某市电动自行车管理条例（草案）", "（征求意见稿）").
 pub fn is_title_line(line: &str) -> bool {
     let line = line.trim();
     let ends_a_sentence = line.ends_with(['。', '；', '：', '，', '！', '？', ';', ':', ',', '!', '?']);
-    !line.is_empty() && line.chars().count() <= 100 && !ends_a_sentence && !line.contains(['。', '；'])
+    !line.is_empty()
+        && line.chars().count() <= 100
+        && !ends_a_sentence
+        && !line.contains(['。', '；'])
+        && TITLE_WORDS.iter().any(|w| line.contains(w))
 }
 
 /// Whether the block is the draft's own title: the text before any heading or article, every line

@@ -97,7 +97,10 @@ pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
 
 async fn consultation(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocument>, sqlx::Error> {
     let row: Option<(i64, String, String, i64)> =
-        sqlx::query_as("SELECT agency_id, title, explanation, opens_at FROM consultations WHERE id = $1")
+        // A draft is nobody's to find: its documents come when it is published.
+        sqlx::query_as(
+            "SELECT agency_id, title, explanation, opens_at FROM consultations WHERE id = $1 AND published_at IS NOT NULL",
+        )
             .bind(id)
             .fetch_optional(db)
             .await?;

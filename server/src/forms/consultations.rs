@@ -19,6 +19,7 @@ pub struct ConsultationForm {
     closes_on: String,
     short_window_reason: String,
     allow_anonymous: Option<String>,
+    draft: Option<String>,
 }
 
 /// POST /staff/consultations/new
@@ -42,20 +43,27 @@ pub async fn new_consultation(
             closes_on: f.closes_on,
             short_window_reason: f.short_window_reason,
             allow_anonymous: f.allow_anonymous,
+            draft: f.draft,
         };
         let id = store::create(&page.st.db, &user, &input).await?;
-        Ok::<_, AppError>(see_other(&format!("/staff/consultations/{id}")))
+        // A draft opens as its preview, with the form to publish it.
+        let to =
+            if input.draft.is_some() { format!("/consultations/{id}") } else { format!("/staff/consultations/{id}") };
+        Ok::<_, AppError>(see_other(&to))
     }
     .await;
     page.settle(result, "/staff/consultations/new", form.fields).await
 }
 
-/// A change to the window: the new last day (extension) and the public reason.
+/// A change to the window: the new last day (extension) and the public reason; or, publishing a
+/// draft, its window as confirmed then.
 #[derive(Default, Deserialize)]
 #[serde(default)]
 pub struct WindowForm {
+    opens_on: String,
     closes_on: String,
     reason: String,
+    short_window_reason: String,
 }
 
 /// POST /staff/consultations/{id}/extend and /withdraw: the agency extends the window or withdraws
@@ -67,13 +75,24 @@ pub async fn change_window(
     axum::extract::Path((id, what)): axum::extract::Path<(i64, String)>,
     mut form: FormPost<WindowForm>,
 ) -> Response {
-    let back = format!("/staff/consultations/{id}/window");
+    let back =
+        if what == "publish" { format!("/consultations/{id}") } else { format!("/staff/consultations/{id}/window") };
     let result = async {
         let SignedIn(user) = user?;
         user.staff_agency()?;
         limits.spend(Kind::Work, Some(&user))?;
         let f = form.input()?;
         match what.as_str() {
+            "publish" => {
+                let window = NewConsultation {
+                    opens_on: f.opens_on.clone(),
+                    closes_on: f.closes_on.clone(),
+                    short_window_reason: f.short_window_reason.clone(),
+                    ..Default::default()
+                };
+                store::publish(&page.st.db, &user, id, &window).await?;
+                return Ok::<_, AppError>(see_other(&format!("/consultations/{id}")));
+            }
             "extend" => app::consultations::amend::extend(&page.st.db, &user, id, &f.closes_on, &f.reason).await?,
             "withdraw" => app::consultations::amend::withdraw(&page.st.db, &user, id, &f.reason).await?,
             _ => return Err(AppError::NotFound),

@@ -202,3 +202,70 @@ async fn an_agency_extends_the_window_or_withdraws_with_a_public_reason_and_a_wi
         .await;
     assert_eq!(res.status(), 409);
 }
+
+#[tokio::test]
+async fn an_agency_previews_a_draft_nobody_else_can_see_and_publishes_it_with_the_window_counted_from_then() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let (other, _) = app.staff("市民政局").await;
+    let today = app::clock::format_date(app::clock::now());
+    let closes = app::clock::format_date(app::clock::now() + 40 * 86_400);
+    let form = [
+        ("kind", "regulation"),
+        ("title", "某市犬只收容管理办法（草稿）"),
+        ("full_text", DRAFT),
+        ("opens_on", today.as_str()),
+        ("closes_on", closes.as_str()),
+        ("draft", "1"),
+    ];
+    let res = app.post_form(&staff, "/staff/consultations/new", &form).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), format!("/consultations/{}", location_id(&res)));
+    let id = location_id(&res);
+    let page = format!("/consultations/{id}");
+    let preview = app.get(&staff, &page).await.text().await.unwrap();
+    assert!(preview.contains("草稿预览：公众尚看不到本页") && preview.contains("重点管理区内禁止饲养烈性犬"));
+    assert!(!preview.contains("对本条提出意见"), "a draft takes no comments");
+    // Nobody else sees it anywhere: not the public, not another agency, not the API or the list.
+    assert_eq!(app.get(&app.client(), &page).await.status(), 404);
+    assert_eq!(app.get(&other, &page).await.status(), 404);
+    assert_eq!(app.get(&app.client(), &format!("/api/v1/consultations/{id}")).await.status(), 404);
+    assert!(!app.get(&app.client(), "/").await.text().await.unwrap().contains("犬只收容管理办法"));
+    let citizen = app.citizen("13900009101").await;
+    assert_eq!(comment(&app, &citizen, id, "a1", "抢先提意见").await.status(), 404);
+
+    // Published with a start already past: refused at the publish form, still a draft.
+    let yesterday = app::clock::format_date(app::clock::now() - 86_400);
+    let res = app
+        .post_form(
+            &staff,
+            &format!("/staff/consultations/{id}/publish"),
+            &[("_form", "publish"), ("opens_on", &yesterday), ("closes_on", &closes)],
+        )
+        .await;
+    let refused = rejected_page(res, 422).await;
+    assert!(form_html(&refused, "publish").contains("开始日期不能早于发布之日"), "{refused}");
+    assert_eq!(app.get(&app.client(), &page).await.status(), 404);
+    // Another agency cannot publish it.
+    let res = app
+        .post_form(
+            &other,
+            &format!("/staff/consultations/{id}/publish"),
+            &[("opens_on", &today), ("closes_on", &closes)],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+
+    let res = app
+        .post_form(
+            &staff,
+            &format!("/staff/consultations/{id}/publish"),
+            &[("opens_on", &today), ("closes_on", &closes)],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let public = app.get(&app.client(), &page).await.text().await.unwrap();
+    assert!(public.contains(&format!("发布日期：{}", app::clock::long_date(app::clock::today()))), "{public}");
+    assert!(!public.contains("草稿预览"));
+    assert_eq!(comment(&app, &citizen, id, "a1", "发布后提意见").await.status(), 303);
+}

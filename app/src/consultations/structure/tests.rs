@@ -349,6 +349,9 @@ fn the_drafts_own_title_is_not_offered_for_comment() {
         without_title(parse_draft("某市养犬管理条例（草案）\n为了规范养犬，制定本条例。\n第一条 本条例适用于本市。"));
     assert_eq!((anchors(&both), both.blocks[0].body.as_str()), (vec!["t1", "a1"], "为了规范养犬，制定本条例。"));
     assert_eq!(unrecognised(&both), [(2, "为了规范养犬，制定本条例。")]);
+    // A short line that names no kind of document is not taken for the title.
+    let odd = without_title(parse_draft("【F1】备注\n第一条 本条例适用于本市。"));
+    assert_eq!(anchors(&odd), ["t1", "a1"]);
     // Text with no article at all is never emptied.
     let notice = "关于征求意见的通知\n第一章 总则\n";
     assert_eq!(anchors(&without_title(parse_draft(notice))), ["t1"]);
