@@ -7,7 +7,8 @@ use super::deadlines::Due;
 use super::details::Detail;
 use super::grants::{self, Grants};
 use super::policy::{self, Act, Facts, Refused, Who};
-use super::rows::{Case, CaseRow, CASE_SQL};
+use super::rows::Case;
+pub(super) use super::rows::{load, reviewing_unit};
 use super::screen::Screen;
 use super::seal::{to_hex, CaseKey};
 use super::CaseStatus;
@@ -39,15 +40,6 @@ pub(super) fn code_hash(key: &CaseKey, code: &str) -> String {
     // Read the way receipt numbers are (case, O/0, I/L/1), hyphens and spaces ignored.
     let code: String = crate::codes::normalise_receipt(code).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     to_hex(&key.mac(format!("query-code:{code}").as_bytes()))
-}
-
-/// A case, locked for the rest of the transaction on PostgreSQL (SQLite's write transactions
-/// already run one at a time), so two steps cannot both pass the same status check.
-pub(super) async fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Case> {
-    let lock = if conn.backend_name() == "PostgreSQL" { " FOR UPDATE" } else { "" };
-    let row: Option<CaseRow> =
-        sqlx::query_as(&format!("{CASE_SQL} WHERE id = $1{lock}")).bind(id).fetch_optional(&mut *conn).await?;
-    Case::try_from(row.ok_or(AppError::NotFound)?)
 }
 
 /// The case a number and query code name (the pair is the key: a wrong code looks like no case).
@@ -83,20 +75,6 @@ pub(super) async fn who(conn: &mut AnyConnection, user: &CurrentUser, case: &Cas
         _ => None,
     };
     Ok(Who::staff(user, grants, case.unit_id, reviewing))
-}
-
-/// Who decides the review under way: the unit above (its id), or the petition office (None).
-pub(super) async fn reviewing_unit(conn: &mut AnyConnection, case: i64) -> AppResult<Option<i64>> {
-    let detail: Option<String> = sqlx::query_scalar(
-        "SELECT detail FROM case_events WHERE case_id = $1 AND action = 'review_requested' ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(case)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(match detail.and_then(|d| Detail::read("review_requested", &d)) {
-        Some(Detail::ReviewRequested(r)) => r.reviewer_id,
-        _ => None,
-    })
 }
 
 /// What the policy looks at in a case; `window_open` only matters to the filer's requests.

@@ -4,9 +4,8 @@
 //! the holders of the channel's power in the legal and discipline channels. Nobody of a unit a
 //! report must be kept from is told (`screen.rs`), and a message names the case by number and
 //! kind only: never what it is about, so a report says nothing of itself even in a title.
-use super::case::{load, reviewing_unit};
 use super::grants::Grant;
-use super::rows::Case;
+use super::rows::{load, reviewing_unit, Case};
 use super::screen::Units;
 use super::{CaseStatus, Channel};
 use crate::clock::{self, Date};

@@ -10,16 +10,7 @@ use crate::clock;
 use crate::error::{AppError, AppResult};
 use sqlx::AnyPool;
 
-/// The filer's identity and contact details, sealed apart from the case.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = CaseIdentity))]
-pub struct Identity {
-    pub name: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
-    pub user_id: Option<i64>,
-}
+pub use super::party::Identity;
 
 /// Re-seal identities sealed before they were bound to their case, bound to the case whose row
 /// holds them (run at start; a no-op once done). Returns how many were re-sealed.

@@ -30,6 +30,8 @@ mod identity;
 mod notify;
 pub mod pages;
 #[cfg(feature = "ssr")]
+mod party;
+#[cfg(feature = "ssr")]
 mod policy;
 #[cfg(feature = "ssr")]
 mod reminders;

@@ -8,7 +8,7 @@
 use super::config::CaseConfig;
 use super::details::{in_words, Detail, Routing};
 use super::handlers::{self, Work};
-use super::identity::Identity;
+use super::party::Identity;
 use super::rows::Case;
 use super::{CaseKind, Stage};
 use crate::clock::{self, Date};

@@ -1,9 +1,10 @@
 //! Case rows as read from the database, into named structs; each stored code is parsed into its
 //! enum, and a code this version does not know is an error (`AppError::stored`), never a default.
-use super::details::Routing;
+use super::details::{Detail, Routing};
 use super::{CaseKind, CaseStatus, CaseSummary, Channel, PetitionKind, Stage};
 use crate::clock::{self, Date};
 use crate::error::{AppError, AppResult};
+use sqlx::AnyConnection;
 
 /// The columns of a case the rules need (`WHERE` and a lock are added by the caller).
 pub(super) const CASE_SQL: &str = "SELECT id, number, kind, petition_kind, concerned_agency_id, status, channel,
@@ -177,4 +178,27 @@ impl SummaryRow {
             received_at: self.received_at,
         })
     }
+}
+
+/// A case, locked for the rest of the transaction on PostgreSQL (SQLite's write transactions
+/// already run one at a time), so two steps cannot both pass the same status check.
+pub(super) async fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Case> {
+    let lock = if conn.backend_name() == "PostgreSQL" { " FOR UPDATE" } else { "" };
+    let row: Option<CaseRow> =
+        sqlx::query_as(&format!("{CASE_SQL} WHERE id = $1{lock}")).bind(id).fetch_optional(&mut *conn).await?;
+    Case::try_from(row.ok_or(AppError::NotFound)?)
+}
+
+/// Who decides the review under way: the unit above (its id), or the petition office (None).
+pub(super) async fn reviewing_unit(conn: &mut AnyConnection, case: i64) -> AppResult<Option<i64>> {
+    let detail: Option<String> = sqlx::query_scalar(
+        "SELECT detail FROM case_events WHERE case_id = $1 AND action = 'review_requested' ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(case)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match detail.and_then(|d| Detail::read("review_requested", &d)) {
+        Some(Detail::ReviewRequested(r)) => r.reviewer_id,
+        _ => None,
+    })
 }
