@@ -130,6 +130,8 @@ fn Preview(d: Detail, echo: crate::forms::FormEcho) -> impl IntoView {
             </PostForm>
         </section>
     }
+    // Erased: the page's type would otherwise nest past the compiler's depth limit.
+    .into_any()
 }
 
 #[component]
@@ -192,6 +194,7 @@ fn DraftView(d: Detail) -> impl IntoView {
             </section>
         </article>
     }
+    .into_any()
 }
 
 /// The chapters (with their part) in order, each with the anchor its heading gets on the page.
