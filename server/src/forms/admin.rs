@@ -254,19 +254,9 @@ pub async fn disable_staff(
     page: Page,
     user: Result<SignedIn, Refusal>,
     limits: Limits,
-    mut form: FormPost<AccountAction>,
+    form: FormPost<AccountAction>,
 ) -> Response {
-    let result = async {
-        let user = admin(user, &limits)?;
-        let f = form.input()?;
-        let target = f.user_id.ok_or(AppError::NotFound)?;
-        staff::set_disabled(&page.st.db, &page.st.cases.key, &user, target, Some(&f.reason)).await
-    }
-    .await;
-    match result {
-        Ok(()) => page.saying("/admin", "已停用该账号：不能再登录，已登录的会话已全部结束。".into()).await,
-        Err(e) => page.rejected("/admin", form.fields, e).await,
-    }
+    staff_access(page, user, limits, form, true).await
 }
 
 /// POST /admin/staff/enable: let a stopped staff account sign in again.
@@ -274,16 +264,34 @@ pub async fn enable_staff(
     page: Page,
     user: Result<SignedIn, Refusal>,
     limits: Limits,
+    form: FormPost<AccountAction>,
+) -> Response {
+    staff_access(page, user, limits, form, false).await
+}
+
+/// Stop a staff account (`stop`, with the reason) or let it sign in again.
+async fn staff_access(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
     mut form: FormPost<AccountAction>,
+    stop: bool,
 ) -> Response {
     let result = async {
         let user = admin(user, &limits)?;
-        let target = form.input()?.user_id.ok_or(AppError::NotFound)?;
-        staff::set_disabled(&page.st.db, &page.st.cases.key, &user, target, None).await
+        let f = form.input()?;
+        let target = f.user_id.ok_or(AppError::NotFound)?;
+        let reason = stop.then_some(f.reason.as_str());
+        staff::set_disabled(&page.st.db, &page.st.cases.key, &user, target, reason).await
     }
     .await;
+    let done = if stop {
+        "已停用该账号：不能再登录，已登录的会话已全部结束。"
+    } else {
+        "已恢复该账号，可以重新登录。"
+    };
     match result {
-        Ok(()) => page.saying("/admin", "已恢复该账号，可以重新登录。".into()).await,
+        Ok(()) => page.saying("/admin", done.into()).await,
         Err(e) => page.rejected("/admin", form.fields, e).await,
     }
 }
