@@ -22,7 +22,7 @@ pub struct Limits {
     /// Case filings (complaints, petitions, objection reviews) per minute: per account when signed
     /// in, else per client address.
     pub filings_per_minute: u32,
-    /// Progress lookups by case number and query code, and ratings and review requests made by
+    /// Progress lookups by case number and query code, comment receipt lookups, and ratings and review requests made by
     /// code, per minute: per account when signed in, else per client address.
     pub lookups_per_minute: u32,
     /// Staff and administrator work (moderation, answers, case actions, publishing, administration)

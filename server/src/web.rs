@@ -8,6 +8,7 @@ use app::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use leptos::prelude::provide_context;
@@ -94,6 +95,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .layer(middleware::from_fn(|req, next| refuse_announced_over(BODY_LIMIT, req, next)))
         .layer(deadline(cfg.http.request_timeout_secs))
         .merge(uploads)
+        .layer(middleware::from_fn_with_state(state.clone(), receipt_lookups_are_budgeted))
         .layer(middleware::from_fn_with_state(state.clone(), session::look_up_viewer))
         .layer(Extension(limiters))
         .layer(middleware::from_fn(guard::same_origin_only))
@@ -130,6 +132,27 @@ async fn refuse_announced_over(
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > limit as u64) {
         return crate::respond::error_response(req.headers(), app::error::AppError::TooLarge);
+    }
+    next.run(req).await
+}
+
+/// The receipt server function (the page's lookup with JavaScript) counts against the lookup
+/// budget like the form post and the API do: an anonymous comment's receipt is its only key.
+async fn receipt_lookups_are_budgeted(
+    limits: crate::extract::Limits,
+    viewer: Result<crate::extract::Viewer, crate::extract::Refusal>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    if req.uri().path() == "/api/receipt" {
+        if let Err(e) = crate::case_actions::check_lookup(&limits, viewer) {
+            // Encoded as the server function's own error, so the page shows it as any other.
+            let body = serde_json::to_string(&e).unwrap_or_default();
+            let mut res =
+                (crate::respond::status(&e), [(header::CONTENT_TYPE, "application/json")], body).into_response();
+            crate::respond::add_retry_after(&e, res.headers_mut());
+            return res;
+        }
     }
     next.run(req).await
 }

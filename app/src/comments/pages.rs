@@ -219,7 +219,10 @@ pub fn ReceiptPage() -> impl IntoView {
     let flashed = || use_context::<axum::http::request::Parts>().and_then(|p| crate::state::fresh_receipt(&p.headers));
     #[cfg(not(feature = "ssr"))]
     let flashed = || None::<String>;
-    let no = if !typed.trim().is_empty() {
+    // A lookup refused (too many tries) keeps the number typed and looks nothing up.
+    let no = if !echo.errors.is_empty() {
+        None
+    } else if !typed.trim().is_empty() {
         Some(typed.clone())
     } else if fresh().is_some() {
         flashed()

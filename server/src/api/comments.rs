@@ -121,6 +121,7 @@ pub struct ReceiptLookup {
         (status = 413, response = crate::api::schema::Refusal),
         (status = 415, response = crate::api::schema::Refusal),
         (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
         (status = 503, response = crate::api::schema::Refusal),
         (status = "default", response = crate::api::schema::Refusal),
     )
@@ -128,8 +129,10 @@ pub struct ReceiptLookup {
 pub async fn by_receipt(
     State(st): State<AppState>,
     user: Result<Viewer, Refusal>,
+    limits: Limits,
     Json(r): Json<ReceiptLookup>,
 ) -> Result<Json<OwnComment>, ApiError> {
     let Viewer(user) = user?;
+    limits.spend(Kind::Lookup, user.as_ref())?;
     Ok(Json(store::by_receipt(&st.db, &r.receipt, user.as_ref()).await?))
 }

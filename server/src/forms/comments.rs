@@ -59,8 +59,18 @@ pub struct ReceiptNo {
 /// out of URLs, history and logs); the receipt page is rendered with it.
 ///
 /// Not rate limited, like the GET it replaces: receipt numbers carry about 60 random bits.
-pub async fn receipt_lookup(page: Page, mut form: FormPost<ReceiptNo>) -> Response {
+/// Receipts are tried no faster than the lookup budget allows (an anonymous comment's receipt is
+/// its only key); a lookup refused for it comes back with the number kept and nothing looked up.
+pub async fn receipt_lookup(
+    page: Page,
+    viewer: Result<Viewer, Refusal>,
+    limits: Limits,
+    mut form: FormPost<ReceiptNo>,
+) -> Response {
     let no: String = form.input().map(|f| f.no).unwrap_or_default().chars().take(64).collect();
+    if let Err(e) = crate::case_actions::check_lookup(&limits, viewer) {
+        return page.rejected("/receipts", HashMap::from([("no".to_string(), no)]), e).await;
+    }
     let echo = FormEcho { values: vec![("no".into(), no)], ..Default::default() };
     page.rerender("/receipts", echo, StatusCode::OK).await
 }

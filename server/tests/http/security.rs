@@ -261,3 +261,33 @@ async fn staff_at_one_office_address_are_held_back_by_neither_citizens_there_nor
     }
     assert_eq!(app.publish(&second, "regulation", 0, 30, "").await.status(), 429, "each within their own budget");
 }
+
+#[tokio::test]
+async fn an_anonymous_commenters_receipt_cannot_be_guessed_faster_than_the_lookup_budget_by_any_door() {
+    // The receipt is the only key to an anonymous comment: the lookup form, the page's own call
+    // (with JavaScript) and the API all count against one lookup budget.
+    let app = TestApp::spawn_with(Limits { lookups_per_minute: 3, ..relaxed() }).await;
+    let guesser = app.client();
+    let guess = "YJ-2026-AAAA-BBBB-CCCC";
+    for _ in 0..3 {
+        let res = guesser.post(app.url("/receipts")).form(&[("no", guess)]).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.text().await.unwrap().contains("未找到该回执编号"), "an allowed guess is answered");
+    }
+    let res = guesser.post(app.url("/receipts")).form(&[("no", guess)]).send().await.unwrap();
+    assert_eq!(res.status(), 429, "the form");
+    let page = res.text().await.unwrap();
+    assert!(page.contains(&format!("value=\"{guess}\"")), "the number typed is kept");
+    assert!(!page.contains("未找到该回执编号"), "a refused lookup looks nothing up");
+    let res = guesser.post(app.url("/api/receipt")).form(&[("receipt", guess)]).send().await.unwrap();
+    assert_eq!(res.status(), 429, "the page's own call");
+    assert!(res.headers().contains_key("retry-after"));
+    let res = guesser
+        .post(app.url("/api/v1/comments/receipt"))
+        .json(&serde_json::json!({ "receipt": guess }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429, "the API");
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["error"]["code"], "rate_limited");
+}
