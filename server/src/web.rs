@@ -63,6 +63,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/consultations/{id}/dispose", post(feedback::dispose_many))
         .route("/staff/comments/{id}/split", post(feedback::split))
         .route("/staff/consultations/{id}/report", post(feedback::report))
+        .route("/staff/consultations/{id}/correct", post(consultations::correct))
         .route("/staff/consultations/{id}/{what}", post(consultations::change_window))
         .route("/consultations/{id}/report.csv", get(feedback::report_csv))
         .route("/inbox/read", post(inbox::read_all))

@@ -10,21 +10,29 @@ use sqlx::AnyPool;
 
 /// The changes of a consultation, oldest first.
 pub async fn changes(db: &AnyPool, consultation: i64) -> AppResult<Vec<Change>> {
-    let rows: Vec<(String, String, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT kind, note, from_closes_at, to_closes_at, changed_at FROM consultation_changes
+    let rows: Vec<(String, String, Option<i64>, Option<i64>, i64, Option<String>)> = sqlx::query_as(
+        "SELECT kind, note, from_closes_at, to_closes_at, changed_at, detail FROM consultation_changes
          WHERE consultation_id = $1 ORDER BY id",
     )
     .bind(consultation)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(kind, note, from_closes_at, to_closes_at, at)| Change { kind, note, from_closes_at, to_closes_at, at })
-        .collect())
+    rows.into_iter()
+        .map(|(kind, note, from_closes_at, to_closes_at, at, detail)| {
+            let corrected = match detail {
+                Some(json) => serde_json::from_str(&json).map_err(|e| {
+                    tracing::error!(consultation, error = %e, "a correction's record does not read back");
+                    AppError::Internal
+                })?,
+                None => vec![],
+            };
+            Ok(Change { kind, note, from_closes_at, to_closes_at, at, corrected })
+        })
+        .collect()
 }
 
 /// The reason given for a change: required, at most 500 characters.
-fn reason(text: &str) -> AppResult<String> {
+pub(super) fn reason(text: &str) -> AppResult<String> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > 500 {
         return Err(AppError::field("reason", "请说明理由（500字以内），理由将公开"));

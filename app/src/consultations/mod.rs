@@ -1,6 +1,10 @@
 //! Consultations: drafts and decisions published for comment, their structure and comment window.
 #[cfg(feature = "ssr")]
 pub mod amend;
+pub mod change_notes;
+#[cfg(feature = "ssr")]
+pub mod correct;
+pub mod correct_page;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -149,13 +153,37 @@ pub struct Detail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Change {
-    /// "extended" or "withdrawn".
+    /// "extended", "withdrawn" or "corrected".
     pub kind: String,
     pub note: String,
     /// For an extension: the last day before and after (exclusive ends, UTC seconds).
     pub from_closes_at: Option<i64>,
     pub to_closes_at: Option<i64>,
     pub at: i64,
+    /// For a correction: each part corrected, its text before and after.
+    #[serde(default)]
+    pub corrected: Vec<Corrected>,
+}
+
+/// One part of a published draft that a correction changed (标题, 起草说明, or an article), with the
+/// difference between its text before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Corrected {
+    /// "标题", "起草说明", or the article's label ("第五条").
+    pub part: String,
+    /// The article's anchor on the draft's page, for an article.
+    pub anchor: Option<String>,
+    pub pieces: Vec<crate::feedback::diff::Piece>,
+}
+
+/// A draft's own text as its agency typed it, for the correction form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub title: String,
+    pub explanation: String,
+    pub full_text: String,
+    pub status: Status,
 }
 
 impl Detail {
@@ -196,4 +224,12 @@ pub async fn parse_report(id: i64) -> Result<Vec<(i64, String)>, AppError> {
     let agency = user.staff_agency()?;
     let st = crate::state::state()?;
     store::unrecognised_lines(&st.db, id, agency).await
+}
+
+/// A draft's text for its own agency's correction form.
+#[server(endpoint = "consultation_source")]
+pub async fn consultation_source(id: i64) -> Result<Source, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    correct::source(&st.db, &user, id).await
 }

@@ -101,6 +101,7 @@ fn Preview(d: Detail, echo: crate::forms::FormEcho) -> impl IntoView {
         <section class="alert alert-warn preview" aria-labelledby="preview-title">
             <h2 id="preview-title">"草稿预览：公众尚看不到本页"</h2>
             <p>"请核对下面的标题、起草说明和逐条识别的条文。确认无误后发布；征求意见期自发布之日起计算，开始日期不能早于发布之日。"</p>
+            <p><a href=format!("/staff/consultations/{id}/correct")>"修改草稿"</a></p>
             <PostForm name="publish" action=format!("/staff/consultations/{id}/publish") echo class="stacked narrow" let:echo>
                 <div class="row">
                     <div>
@@ -152,18 +153,7 @@ fn DraftView(d: Detail) -> impl IntoView {
                 <p class="meta window">
                     {format!("征求意见期：{}至{}（共{days}日，截止日24时止）", format_long_date(s.opens_at), format_long_date(s.closes_at - 1))}
                 </p>
-                {d.changes.iter().map(|c| {
-                    let text = match (c.kind.as_str(), c.to_closes_at) {
-                        ("extended", Some(to)) => format!(
-                            "{}：征求意见期延长至{}。理由：{}",
-                            format_long_date(c.at),
-                            format_long_date(to - 1),
-                            c.note
-                        ),
-                        _ => format!("{}：起草单位撤回本次征求意见。理由：{}", format_long_date(c.at), c.note),
-                    };
-                    view! { <p class="alert alert-warn change" role="note">{text}</p> }
-                }).collect_view()}
+                <super::change_notes::ChangeNotes id changes=d.changes.clone() />
                 {d.short_window_reason.clone().map(|r| view! {
                     <p class="short-window"><strong>"征求意见期少于30日的理由："</strong>{r}</p>
                 })}
@@ -361,6 +351,7 @@ fn NewConsultationForm(echo: crate::forms::FormEcho) -> impl IntoView {
             <FieldMessage echo=echo.clone() name="title" />
             <label for="explanation">"起草说明"</label>
             <TextArea id="explanation" name="explanation" rows=6 value=echo.value("explanation") />
+            <FieldMessage echo=echo.clone() name="explanation" />
             <label for="full_text">"草案全文（按“第一章”“第一条”等分章分条，系统自动识别）"</label>
             <TextArea id="full_text" name="full_text" rows=16 required=true value=echo.value("full_text") />
             <FieldMessage echo=echo.clone() name="full_text" />
@@ -405,8 +396,8 @@ pub fn ParseReport(lines: Vec<(i64, String)>) -> impl IntoView {
     })
 }
 
-/// `/staff/consultations/:id/window`: the agency extends the window or withdraws the consultation,
-/// each with a public reason.
+/// `/staff/consultations/:id/window`: the agency corrects the draft, extends the window or withdraws
+/// the consultation, each with a public reason.
 #[component]
 pub fn WindowPage() -> impl IntoView {
     let id = route_id();
@@ -436,6 +427,11 @@ pub fn WindowPage() -> impl IntoView {
                         )}</p>
                         {(!live).then(|| view! { <p>"征求意见期已经结束或已撤回，不能再延长或撤回。"</p> })}
                         {live.then(|| view! {
+                            <h2>"更正草案"</h2>
+                            <p>
+                                "发现错字、漏字或表述错误，可以更正草案文字，更正说明和改动之处将公开。 "
+                                <a href=format!("/staff/consultations/{cid}/correct")>"更正草案"</a>
+                            </p>
                             <h2>"延长征求意见期"</h2>
                             <PostForm name="extend" action=format!("/staff/consultations/{cid}/extend") echo=echo.clone() class="stacked narrow" let:echo>
                                 <label for="closes_on">"新的截止日期（含当日）"</label>

@@ -1,5 +1,5 @@
 //! Consultation storage: creation with structure parsing and the 30-day rule, listing, reading.
-use super::structure::{parse_draft, without_title, BlockKind};
+use super::structure::{parse_draft, without_title, BlockKind, ParsedDraft};
 use super::{Article, Detail, Kind, Status, Summary};
 use crate::accounts::user::CurrentUser;
 use crate::clock;
@@ -37,23 +37,35 @@ fn err(field: &str, message: &str) -> FieldError {
     FieldError { field: field.into(), message: message.into() }
 }
 
-/// Check a consultation to be published on `published_on`: the window may not start before the
-/// public can see the draft, and its days (the 30-day minimum) count from then.
-fn check(input: &NewConsultation, published_on: clock::Date) -> AppResult<Checked> {
+/// The longest explanation (起草说明) a draft carries.
+pub const MAX_EXPLANATION: usize = 20_000;
+
+/// What is wrong with a title, an explanation and a full text, as typed (none when all are fine).
+pub(super) fn text_errors(title: &str, explanation: &str, full_text: &str) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let kind = Kind::parse(&input.kind);
-    if kind.is_none() {
-        errors.push(err("kind", "请选择类型"));
-    }
-    let title_len = input.title.trim().chars().count();
+    let title_len = title.trim().chars().count();
     if title_len == 0 || title_len > 200 {
         errors.push(err("title", "标题应为1至200个字"));
     }
-    if input.full_text.trim().is_empty() {
+    if explanation.chars().count() > MAX_EXPLANATION {
+        errors.push(err("explanation", "起草说明不能超过2万字"));
+    }
+    if full_text.trim().is_empty() {
         errors.push(err("full_text", "请填写草案全文"));
     }
-    if input.full_text.chars().count() > 200_000 {
+    if full_text.chars().count() > 200_000 {
         errors.push(err("full_text", "全文不能超过20万字"));
+    }
+    errors
+}
+
+/// Check a consultation to be published on `published_on`: the window may not start before the
+/// public can see the draft, and its days (the 30-day minimum) count from then.
+fn check(input: &NewConsultation, published_on: clock::Date) -> AppResult<Checked> {
+    let mut errors = text_errors(&input.title, &input.explanation, &input.full_text);
+    let kind = Kind::parse(&input.kind);
+    if kind.is_none() {
+        errors.insert(0, err("kind", "请选择类型"));
     }
     let opens = clock::parse_date(&input.opens_on);
     let closes = clock::parse_date(&input.closes_on);
@@ -161,6 +173,15 @@ pub async fn create_published_at(
     .bind(input.draft.is_none().then_some(published_at))
     .fetch_one(&mut *tx)
     .await?;
+    insert_structure(&mut tx, id, &parsed).await?;
+    crate::changes::record_change(&mut tx, "consultation", id).await?;
+    tx.commit().await?;
+    tracing::info!(consultation = id, agency, articles = parsed.blocks.len(), "consultation created");
+    Ok(id)
+}
+
+/// Store a parsed draft's articles and unrecognised lines for consultation `id` (which has none).
+pub(super) async fn insert_structure(conn: &mut sqlx::AnyConnection, id: i64, parsed: &ParsedDraft) -> AppResult<()> {
     for (pos, b) in parsed.blocks.iter().enumerate() {
         sqlx::query(
             "INSERT INTO articles (consultation_id, position, anchor, is_article, label, part, chapter, section, body)
@@ -175,21 +196,27 @@ pub async fn create_published_at(
         .bind(&b.chapter)
         .bind(&b.section)
         .bind(&b.body)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
+    insert_unrecognised(conn, id, parsed).await
+}
+
+/// Store a parsed draft's unrecognised lines for consultation `id` (which has none).
+pub(super) async fn insert_unrecognised(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    parsed: &ParsedDraft,
+) -> AppResult<()> {
     for line in &parsed.unrecognised {
         sqlx::query("INSERT INTO unrecognised_lines (consultation_id, line, text) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(line.line as i64)
             .bind(&line.text)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
-    crate::changes::record_change(&mut tx, "consultation", id).await?;
-    tx.commit().await?;
-    tracing::info!(consultation = id, agency, articles = parsed.blocks.len(), "consultation created");
-    Ok(id)
+    Ok(())
 }
 
 type SummaryRow = (i64, String, String, String, i64, i64, i64, Option<i64>, Option<i64>);

@@ -102,3 +102,24 @@ pub async fn change_window(
     .await;
     page.settle(result, &back, form.fields).await
 }
+
+/// POST /staff/consultations/{id}/correct: the agency rewrites its unpublished draft, or corrects a
+/// published one's wording with a public note.
+pub async fn correct(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    mut form: FormPost<app::consultations::correct::Correction>,
+) -> Response {
+    let result = async {
+        let SignedIn(user) = user?;
+        user.staff_agency()?;
+        limits.spend(Kind::Work, Some(&user))?;
+        let c = form.input()?;
+        app::consultations::correct::correct(&page.st.db, &user, id, &c).await?;
+        Ok::<_, AppError>(see_other(&format!("/consultations/{id}")))
+    }
+    .await;
+    page.settle(result, &format!("/staff/consultations/{id}/correct"), form.fields).await
+}
