@@ -157,7 +157,7 @@ pub fn AdminPage() -> impl IntoView {
                                     let id = p.id.to_string();
                                     view! {
                                         <li>
-                                            {format!("{}（{}）：{} · 由{}于{}提出，{}前有效", p.display_name, p.login, label, p.proposer, crate::clock::format_date(p.proposed_at), crate::clock::format_date(p.expires_at))}
+                                            {format!("{}（{}）：{} · 由{}于{}提出，{}前有效", p.display_name, p.login, label, p.proposer, crate::clock::format_long_date(p.proposed_at), crate::clock::format_long_date(p.expires_at))}
                                             {(!own).then(|| view! {
                                                 <PostForm name=format!("approve-{}", p.id) action="/admin/grants/approve" echo=echo.clone() class="inline" clone:id let:_echo>
                                                     <input type="hidden" name="proposal" value=id.clone() />
@@ -179,7 +179,7 @@ pub fn AdminPage() -> impl IntoView {
                                     let label = crate::cases::grant_label(&g.grant).unwrap_or("");
                                     view! {
                                         <li>
-                                            {format!("{}（{}）：{} · {}起", g.display_name, g.login, label, crate::clock::format_date(g.granted_at))}
+                                            {format!("{}（{}）：{} · {}起", g.display_name, g.login, label, crate::clock::format_long_date(g.granted_at))}
                                             <PostForm name=format!("revoke-{}-{}", g.login, g.grant) action="/admin/grants/revoke" echo=echo.clone() class="inline" let:_echo>
                                                 <input type="hidden" name="login" value=g.login.clone() />
                                                 <input type="hidden" name="grant" value=g.grant.clone() />

@@ -2,7 +2,7 @@
 //! with its tallies, chart, article table and revisions.
 use super::diff::{Change, Piece};
 use super::{adoption_report, Disposition, Report, Tally};
-use crate::clock::{format_date, format_datetime};
+use crate::clock::{format_datetime, format_long_date};
 use crate::consultations::pages::route_id;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
@@ -126,7 +126,7 @@ fn ReportView(r: Report, print: bool) -> impl IntoView {
     let t = r.overall.clone();
     let published = r
         .published_at
-        .map(|at| format!("{} · {}发布", r.agency, format_date(at)))
+        .map(|at| format!("{} · {}发布", r.agency, format_long_date(at)))
         .unwrap_or_else(|| format!("{} · 尚未发布", r.agency));
     let paragraphs =
         r.summary.lines().filter(|l| !l.trim().is_empty()).map(|l| view! { <p>{l.to_string()}</p> }).collect_view();
@@ -179,7 +179,7 @@ fn ReportView(r: Report, print: bool) -> impl IntoView {
                 <ol class="report-comments">
                     {r.comments.into_iter().map(|c| view! {
                         <li id=format!("c{}", c.id)>
-                            <p class="meta">{format!("第{}号 · {} · {}", c.id, c.article_label.unwrap_or_else(|| "全文".into()), format_date(c.created_at))}</p>
+                            <p class="meta">{format!("第{}号 · {} · {}", c.id, c.article_label.unwrap_or_else(|| "全文".into()), format_long_date(c.created_at))}</p>
                             <p class="body">{c.body}</p>
                             <p class="answer">
                                 {match c.disposition {

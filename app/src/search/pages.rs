@@ -1,6 +1,6 @@
 //! The search page: a plain GET form, facet links, highlighted snippets, paging.
 use super::{hint, kind_label, run_search, FacetCount, Hit, SearchHint, SearchParams, SearchResults};
-use crate::clock::format_date;
+use crate::clock::format_long_date;
 use crate::error::AppError;
 use crate::ui::{encode_query, ErrorView, Loading};
 use leptos::prelude::*;
@@ -239,7 +239,7 @@ fn HitView(h: Hit) -> impl IntoView {
         <li class="hit">
             <p class="meta">
                 <span class="kind">{kind_label(&h.kind)}</span>
-                " · " {format_date(h.created_at)}
+                " · " {format_long_date(h.created_at)}
                 {status.map(|s| view! { " · " <span class="status">{s}</span> })}
             </p>
             <a class="hit-title" href=h.url>{h.title}</a>

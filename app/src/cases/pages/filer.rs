@@ -3,7 +3,7 @@
 //! statistics.
 use super::calls::*;
 use crate::cases::{CaseKind, PetitionKind, Progress};
-use crate::clock::{format_date, format_datetime};
+use crate::clock::{format_datetime, format_long_date};
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage, PostForm};
 use crate::ui::{ErrorView, Loading, TextArea};
@@ -103,7 +103,7 @@ pub fn MyCasesPage() -> impl IntoView {
                                         <form method="post" action="/me/cases" class="meta">
                                             <input type="hidden" name="number" value=number.clone() />
                                             <button type="submit" class="link">{number.clone()}</button>
-                                            " · " {kind.label()} " · " {format_date(at)}
+                                            " · " {kind.label()} " · " {format_long_date(at)}
                                         </form>
                                         <p>{matter} " · " <span class="status">{status.label()}</span></p>
                                     </li>

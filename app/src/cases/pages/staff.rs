@@ -2,7 +2,7 @@
 //! with the forms for what the policy lets this viewer do.
 use super::calls::*;
 use crate::cases::{CaseStatus, CaseSummary, Decision, StaffCase};
-use crate::clock::{format_date, format_datetime};
+use crate::clock::{format_datetime, format_long_date};
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage, PostForm};
 use crate::ui::{ErrorView, Loading, TextArea};
@@ -303,7 +303,7 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
                 </li>
             }).collect_view()}
         </ol>
-        <p class="meta">{format!("收到于{}", format_date(s.received_at))}</p>
+        <p class="meta">{format!("收到于{}", format_long_date(s.received_at))}</p>
     }
     .into_any()
 }
