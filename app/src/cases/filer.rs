@@ -43,17 +43,19 @@ pub enum Proof<'a> {
 }
 
 /// The case the proof names (a wrong code, or a case not filed under the account, looks like no case).
+/// The cases filed from one account (`$1`: its filer tag), the one way an account is tied to its
+/// cases (the tag, never the account id, is what a case keeps).
+const FILED_BY: &str = "FROM cases c JOIN case_parties p ON p.case_id = c.id WHERE p.filer_tag = $1";
+
 async fn proven(conn: &mut AnyConnection, cfg: &CaseConfig, proof: Proof<'_>) -> AppResult<Case> {
     match proof {
         Proof::Code { number, code } => by_code(conn, cfg, number, code).await,
         Proof::Account { user, number } => {
-            let id: Option<i64> = sqlx::query_scalar(
-                "SELECT c.id FROM cases c JOIN case_parties p ON p.case_id = c.id WHERE c.number = $1 AND p.filer_tag = $2",
-            )
-            .bind(crate::numbers::normalise_case_number(number))
-            .bind(cfg.key.filer_tag(user.id))
-            .fetch_optional(&mut *conn)
-            .await?;
+            let id: Option<i64> = sqlx::query_scalar(&format!("SELECT c.id {FILED_BY} AND c.number = $2"))
+                .bind(cfg.key.filer_tag(user.id))
+                .bind(crate::numbers::normalise_case_number(number))
+                .fetch_optional(&mut *conn)
+                .await?;
             load(conn, id.ok_or(AppError::NotFound)?).await
         }
     }
@@ -226,10 +228,9 @@ pub async fn mine(
     cfg: &CaseConfig,
     user: &CurrentUser,
 ) -> AppResult<Vec<(String, CaseKind, String, CaseStatus, i64)>> {
-    let rows: Vec<MineRow> = sqlx::query_as(
-        "SELECT c.number, c.kind, c.matter, c.status, c.received_at FROM cases c
-         JOIN case_parties p ON p.case_id = c.id WHERE p.filer_tag = $1 ORDER BY c.id DESC",
-    )
+    let rows: Vec<MineRow> = sqlx::query_as(&format!(
+        "SELECT c.number, c.kind, c.matter, c.status, c.received_at {FILED_BY} ORDER BY c.id DESC"
+    ))
     .bind(cfg.key.filer_tag(user.id))
     .fetch_all(db)
     .await?;

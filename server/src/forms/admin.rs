@@ -225,19 +225,20 @@ pub async fn reissue_setup_code(
     .await;
     match result {
         Ok((delivery, dropped)) => {
-            let dropped: Vec<&str> = dropped.iter().filter_map(|g| app::cases::grant_label(g)).collect();
-            let what = if dropped.is_empty() {
-                "已重新签发。".to_string()
-            } else {
-                format!(
-                    "已重新签发，并已收回须两名管理员批准的权限（{}），待本人设置密码后须重新提出、批准。",
-                    dropped.join("、")
-                )
-            };
+            let what = format!("已重新签发。{}", powers_taken(&dropped));
             page.saying("/admin", setup_notice(&what, delivery)).await
         }
         Err(e) => page.rejected("/admin", form.fields, e).await,
     }
+}
+
+/// What the administrator is told of the two-person powers a new setup code took away (none: nothing).
+fn powers_taken(dropped: &[String]) -> String {
+    let labels: Vec<&str> = dropped.iter().filter_map(|g| app::cases::grant_label(g)).collect();
+    if labels.is_empty() {
+        return String::new();
+    }
+    format!("须两名管理员批准的权限（{}）已收回，待本人设置密码后须重新提出、批准。", labels.join("、"))
 }
 
 /// A staff account to stop (with the reason), allow again, or reset.
@@ -311,14 +312,7 @@ pub async fn reset_staff_password(
     .await;
     match result {
         Ok((delivery, dropped)) => {
-            let dropped: Vec<&str> = dropped.iter().filter_map(|g| app::cases::grant_label(g)).collect();
-            let mut what = "原密码已作废，该账号的会话已全部结束。".to_string();
-            if !dropped.is_empty() {
-                what.push_str(&format!(
-                    "须两名管理员批准的权限（{}）已收回，待本人设置密码后须重新提出、批准。",
-                    dropped.join("、")
-                ));
-            }
+            let what = format!("原密码已作废，该账号的会话已全部结束。{}", powers_taken(&dropped));
             page.saying("/admin", setup_notice(&what, delivery)).await
         }
         Err(e) => page.rejected("/admin", form.fields, e).await,
