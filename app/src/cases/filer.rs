@@ -42,11 +42,11 @@ pub enum Proof<'a> {
     Account { user: &'a CurrentUser, number: &'a str },
 }
 
-/// The case the proof names (a wrong code, or a case not filed under the account, looks like no case).
 /// The cases filed from one account (`$1`: its filer tag), the one way an account is tied to its
 /// cases (the tag, never the account id, is what a case keeps).
 const FILED_BY: &str = "FROM cases c JOIN case_parties p ON p.case_id = c.id WHERE p.filer_tag = $1";
 
+/// The case the proof names (a wrong code, or a case not filed under the account, looks like no case).
 async fn proven(conn: &mut AnyConnection, cfg: &CaseConfig, proof: Proof<'_>) -> AppResult<Case> {
     match proof {
         Proof::Code { number, code } => by_code(conn, cfg, number, code).await,
