@@ -11,3 +11,12 @@ pub async fn begin_write(db: &AnyPool) -> Result<Transaction<'static, Any>, sqlx
         db.begin().await
     }
 }
+
+/// `$from, $from+1, …`: `n` numbered placeholders, for an `IN (…)` list after `from - 1` others.
+pub fn placeholders_from(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Ids bound at most this many to one statement: well inside both databases' limits on bound
+/// values (SQLite 32,766; PostgreSQL 65,535), yet few statements for a hundred thousand rows.
+pub const IDS_PER_STATEMENT: usize = 1_000;

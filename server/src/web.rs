@@ -1,7 +1,9 @@
 //! The HTTP application assembled: pages, form posts, the JSON API, static files, health, and the
 //! layers every request passes (guards, deadlines, headers, logging).
 use crate::config::Config;
-use crate::forms::{account_page, accounts, admin, cases, comments, consultations, feedback, inbox, recovery, upload};
+use crate::forms::{
+    account_page, accounts, admin, bulk, cases, comments, consultations, feedback, inbox, recovery, upload,
+};
 use crate::guard::{self, Limiters};
 use crate::{api, health, session};
 use app::state::AppState;
@@ -60,7 +62,8 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/comments/{id}/moderate", post(comments::moderate))
         .route("/staff/consultations/new", post(consultations::new_consultation))
         .route("/staff/comments/{id}/dispose", post(feedback::dispose))
-        .route("/staff/consultations/{id}/dispose", post(feedback::dispose_many))
+        .route("/staff/consultations/{id}/dispose", post(bulk::dispose_many))
+        .route("/staff/consultations/{id}/moderate", post(bulk::moderate_many))
         .route("/staff/comments/{id}/split", post(feedback::split))
         .route("/staff/consultations/{id}/report", post(feedback::report))
         .route("/staff/consultations/{id}/correct", post(consultations::correct))

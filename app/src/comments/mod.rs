@@ -1,4 +1,6 @@
 //! Comments on a draft or one of its articles: submission with receipts, moderation, publication.
+#[cfg(feature = "ssr")]
+pub mod bulk;
 pub mod pages;
 pub mod status;
 #[cfg(feature = "ssr")]

@@ -229,13 +229,7 @@ pub async fn moderate(
     reason: &str,
 ) -> AppResult<i64> {
     let agency = staff.staff_agency()?;
-    let reason = reason.trim();
-    if !approve && reason.is_empty() {
-        return Err(AppError::field("reason", "不予公开的，须填写理由"));
-    }
-    if reason.chars().count() > 500 {
-        return Err(AppError::field("reason", "理由不能超过500字"));
-    }
+    let reason = super::bulk::decision_reason(approve, reason)?;
     let status = if approve { CommentStatus::Approved } else { CommentStatus::Rejected };
     // The agency check is in the statement itself, so another agency's comment is simply not found.
     let mut tx = db.begin().await?;
@@ -246,7 +240,7 @@ pub async fn moderate(
          RETURNING consultation_id",
     )
     .bind(status.as_str())
-    .bind((!reason.is_empty()).then_some(reason))
+    .bind(reason)
     .bind(staff.id)
     .bind(clock::now())
     .bind(comment_id)

@@ -1,5 +1,6 @@
 //! Adoption feedback: the drafting agency's answer to each comment (adopted or not, and why), its
 //! review queue, and the adoption report built from the answers.
+pub mod bulk_pages;
 pub mod diff;
 #[cfg(feature = "ssr")]
 pub mod notify;
@@ -114,6 +115,8 @@ pub struct QueueEntry {
     /// Published members, and those of them still without an answer.
     pub published: u64,
     pub unanswered: u64,
+    /// Members awaiting moderation.
+    pub pending: u64,
     /// Many near-identical comments within seconds: possibly machine-generated.
     pub burst: bool,
 }
@@ -150,6 +153,8 @@ pub struct ReviewQueue {
     /// Comments in the current selection, and how many of them are published (so can be answered).
     pub selected: u64,
     pub answerable: u64,
+    /// Comments in the current selection awaiting moderation.
+    pub moderatable: u64,
     /// Entries of this page, in article order.
     pub entries: Vec<QueueEntry>,
     pub page: u32,

@@ -1,12 +1,16 @@
 //! The agency's review queue: each comment with its answer form, bulk answers, groups of alike
 //! comments. The report's pages are in `report_pages`.
+use super::bulk_pages::{
+    DispositionFields, GroupForm, GroupModerationForm, ModerationSelectionForm, ModerationTickedForm, SelectionForm,
+    TickedForm,
+};
 use super::{load_review_queue, Disposition, QueueEntry, QueueFilter, QueuedComment, ReviewQueue};
 use crate::clock::format_datetime;
 use crate::comments::status::CommentStatus;
 use crate::consultations::pages::route_id;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
-use crate::ui::{encode_query, query, ErrorView, Loading, TextArea};
+use crate::ui::{encode_query, query, ErrorView, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -159,6 +163,10 @@ fn QueueView(
             }
         })}
         <h2>{format!("意见审核与答复（筛选出{}条，其中已公开{}条）", queue.selected, queue.answerable)}</h2>
+        {(queue.moderatable > 0).then(|| view! {
+            <ModerationSelectionForm cid filter=filter.clone() pending=queue.moderatable echo=echo.clone() />
+            <ModerationTickedForm cid filter=filter.clone() echo=echo.clone() />
+        })}
         {(!locked && queue.answerable > 0).then(|| view! {
             <SelectionForm cid filter=filter.clone() answerable=queue.answerable echo=echo.clone() />
             <TickedForm cid filter=filter.clone() echo=echo.clone() />
@@ -200,10 +208,14 @@ fn EntryView(e: QueueEntry, cid: i64, echo: FormEcho, locked: bool, in_group: bo
     let group_form = (e.size > 1 && !in_group && !locked && e.published > 0).then(|| {
         view! { <GroupForm cid group=e.group published=e.published echo=echo.clone() /> }
     });
+    let group_moderation = (e.size > 1 && !in_group && e.pending > 0).then(|| {
+        view! { <GroupModerationForm cid group=e.group pending=e.pending echo=echo.clone() /> }
+    });
     view! {
         <article class="comment" id=format!("c{}", c.id)>
             {group_info}
             <CommentView c=c.clone() cid echo=echo.clone() locked />
+            {group_moderation}
             {group_form}
             {(in_group && e.size > 1).then(|| view! {
                 <form method="post" action=format!("/staff/comments/{}/split", c.id) class="inline">
@@ -224,6 +236,12 @@ fn CommentView(c: QueuedComment, cid: i64, echo: FormEcho, locked: bool) -> impl
         {(c.status == CommentStatus::Approved && !locked).then(|| view! {
             <label class="select">
                 <input type="checkbox" name="ids" value=c.id.to_string() form="bulk" checked=ticked />
+                "选择"
+            </label>
+        })}
+        {(c.status == CommentStatus::Pending).then(|| view! {
+            <label class="select">
+                <input type="checkbox" name="ids" value=c.id.to_string() form="bulk-moderate" checked=ticked />
                 "选择"
             </label>
         })}
@@ -298,105 +316,5 @@ fn DispositionForm(c: QueuedComment, cid: i64, echo: FormEcho) -> impl IntoView 
             {mine.then(|| view! { <FieldMessage echo=echo.clone() name="reason" /> })}
             <button type="submit">"保存答复"</button>
         </form>
-    }
-}
-
-/// Which bulk form a re-rendered page's messages belong to.
-fn bulk_echo(echo: &FormEcho, which: &str) -> (bool, Option<Disposition>, String) {
-    let mine = echo.value("bulk") == which;
-    let chosen = if mine { Disposition::parse(&echo.value("disposition")) } else { None };
-    (mine, chosen, if mine { echo.value("reason") } else { String::new() })
-}
-
-/// Hidden fields carrying a filter through a form.
-#[allow(non_snake_case)]
-fn FilterFields(filter: &QueueFilter) -> impl IntoView {
-    filter.pairs().into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v /> }).collect_view()
-}
-
-/// One answer for every ticked comment (the checkboxes belong to this form through `form="bulk"`).
-#[component]
-fn TickedForm(cid: i64, filter: QueueFilter, echo: FormEcho) -> impl IntoView {
-    let (mine, chosen, reason) = bulk_echo(&echo, "ticked");
-    view! {
-        <details class="bulk" open=mine>
-            <summary>"答复勾选的意见"</summary>
-            <form id="bulk" method="post" action=format!("/staff/consultations/{cid}/dispose") class="dispose">
-                <input type="hidden" name="scope" value="ticked" />
-                {FilterFields(&filter)}
-                <DispositionFields select_id="bulk-disposition".into() reason_id="bulk-reason".into() chosen reason />
-                {mine.then(|| view! {
-                    <FieldMessage echo=echo.clone() name="ids" />
-                    <FieldMessage echo=echo.clone() name="reason" />
-                })}
-                <button type="submit">"答复所选意见"</button>
-            </form>
-        </details>
-    }
-}
-
-/// One answer for every published comment the current filter selects, on every page.
-#[component]
-fn SelectionForm(cid: i64, filter: QueueFilter, answerable: u64, echo: FormEcho) -> impl IntoView {
-    let (mine, chosen, reason) = bulk_echo(&echo, "selection");
-    view! {
-        <details class="bulk" open=mine>
-            <summary>{format!("统一答复当前筛选出的全部{answerable}条已公开意见")}</summary>
-            <form method="post" action=format!("/staff/consultations/{cid}/dispose") class="dispose">
-                <input type="hidden" name="scope" value="selection" />
-                <input type="hidden" name="expected" value=answerable.to_string() />
-                {FilterFields(&filter)}
-                <DispositionFields select_id="selection-disposition".into() reason_id="selection-reason".into() chosen reason />
-                {mine.then(|| view! {
-                    <FieldMessage echo=echo.clone() name="expected" />
-                    <FieldMessage echo=echo.clone() name="reason" />
-                })}
-                <button type="submit">{format!("答复这{answerable}条意见")}</button>
-            </form>
-        </details>
-    }
-}
-
-/// One answer for every published member of a near-duplicate group.
-#[component]
-fn GroupForm(cid: i64, group: i64, published: u64, echo: FormEcho) -> impl IntoView {
-    let which = format!("group-{group}");
-    let (mine, chosen, reason) = bulk_echo(&echo, &which);
-    let filter = QueueFilter { group: Some(group), ..Default::default() };
-    view! {
-        <details class="bulk" open=mine>
-            <summary>{format!("统一答复这组{published}条已公开的相似意见")}</summary>
-            <form method="post" action=format!("/staff/consultations/{cid}/dispose") class="dispose">
-                <input type="hidden" name="scope" value=which />
-                <input type="hidden" name="expected" value=published.to_string() />
-                {FilterFields(&filter)}
-                <DispositionFields select_id=format!("group-disposition-{group}") reason_id=format!("group-reason-{group}") chosen reason />
-                {mine.then(|| view! {
-                    <FieldMessage echo=echo.clone() name="expected" />
-                    <FieldMessage echo=echo.clone() name="reason" />
-                })}
-                <button type="submit">"答复整组意见"</button>
-            </form>
-        </details>
-    }
-}
-
-/// The disposition choice and its reason, shared by every answer form.
-#[component]
-fn DispositionFields(
-    select_id: String,
-    reason_id: String,
-    chosen: Option<Disposition>,
-    reason: String,
-) -> impl IntoView {
-    view! {
-        <label for=select_id.clone()>"采纳情况"</label>
-        <select id=select_id name="disposition">
-            {Disposition::ALL.into_iter().map(|d| view! {
-                <option value=d.as_str() selected=chosen == Some(d)>{d.label()}</option>
-            }).collect_view()}
-        </select>
-        <label for=reason_id.clone()>"理由（采纳的可不填）"</label>
-        <TextArea id=reason_id name="reason" rows=2 value=reason />
     }
 }

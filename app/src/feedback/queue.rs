@@ -183,6 +183,18 @@ pub async fn answerable(
     Ok(selected.into_iter().filter(|c| c.status == CommentStatus::Approved).map(|c| c.id).collect())
 }
 
+/// The pending comments `filter` selects: what a bulk moderation over the selection decides.
+pub async fn moderatable(
+    st: &AppState,
+    staff: &CurrentUser,
+    consultation: i64,
+    filter: &QueueFilter,
+) -> AppResult<Vec<i64>> {
+    own_consultation(&st.db, staff, consultation).await?;
+    let (selected, _, _) = select(st, staff, consultation, filter).await?;
+    Ok(selected.into_iter().filter(|c| c.status == CommentStatus::Pending).map(|c| c.id).collect())
+}
+
 /// The published members of a near-duplicate group of the staff member's agency.
 pub async fn group_members(db: &AnyPool, staff: &CurrentUser, group: i64) -> AppResult<Vec<i64>> {
     let agency = staff.staff_agency()?;
@@ -243,8 +255,8 @@ pub async fn page(
 
     let mut counts = QueueCounts { total: all.len() as u64, ..Default::default() };
     let mut per_article: HashMap<Option<i64>, (u64, u64)> = HashMap::new();
-    // Per group: size, published, unanswered, submission instants.
-    let mut groups: HashMap<i64, (u64, u64, u64, Vec<i64>)> = HashMap::new();
+    // Per group: size, published, unanswered, submission instants, pending.
+    let mut groups: HashMap<i64, (u64, u64, u64, Vec<i64>, u64)> = HashMap::new();
     for c in &all {
         match c.status {
             CommentStatus::Pending => counts.pending += 1,
@@ -260,6 +272,7 @@ pub async fn page(
         g.1 += u64::from(c.status == CommentStatus::Approved);
         g.2 += u64::from(c.unanswered());
         g.3.push(c.created_at);
+        g.4 += u64::from(c.status == CommentStatus::Pending);
     }
     let mut articles = Vec::new();
     if let Some((total, unanswered)) = per_article.get(&None) {
@@ -301,7 +314,7 @@ pub async fn page(
         .into_iter()
         .filter_map(|(id, selected, group)| {
             let comment = comments.iter().find(|c| c.id == id)?.clone();
-            let (size, published, unanswered, times) = groups.get(&group)?;
+            let (size, published, unanswered, times, pending) = groups.get(&group)?;
             Some(QueueEntry {
                 comment,
                 group,
@@ -309,6 +322,7 @@ pub async fn page(
                 size: *size,
                 published: *published,
                 unanswered: *unanswered,
+                pending: *pending,
                 burst: *size as usize >= BURST_SIZE && groups::densest(times, BURST_WINDOW) >= BURST_SIZE,
             })
         })
@@ -322,6 +336,7 @@ pub async fn page(
         articles,
         selected: selected.len() as u64,
         answerable: selected.iter().filter(|c| c.status == CommentStatus::Approved).count() as u64,
+        moderatable: selected.iter().filter(|c| c.status == CommentStatus::Pending).count() as u64,
         entries,
         page,
         pages,
@@ -404,5 +419,5 @@ async fn changes(db: &AnyPool, ids: &[i64]) -> AppResult<HashMap<i64, Vec<Dispos
 
 /// `$1, $2, …, $n`, for an `IN (…)` list of `n` values.
 fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    crate::db::placeholders_from(1, n)
 }

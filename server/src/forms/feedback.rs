@@ -1,17 +1,15 @@
-//! Form posts of feedback: the agency's answers to comments (one, or many at once), taking a
+//! Form posts of feedback: the agency's answer to a comment (many at once: `bulk`), taking a
 //! comment out of its near-duplicate group, the adoption report, and the report's CSV.
 use super::common::{see_other, Page};
 use crate::budgets::Kind;
 use crate::extract::{FormPost, Limits, Refusal, SignedIn};
 use app::error::AppError;
-use app::feedback::{pages::queue_href, queue, report, store, Disposition, QueueFilter};
+use app::feedback::{queue, report, store, Disposition};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 /// Fields of one answer.
 #[derive(Default, Deserialize)]
@@ -49,87 +47,6 @@ pub async fn dispose(
         Err(_) => "/staff".into(),
     };
     page.settle(result, &path, form.fields).await
-}
-
-/// Fields of one answer for many comments: the ticked `ids` (repeated), or the filter's selection
-/// (`scope` "selection" or "group-…") of `expected` comments.
-struct BulkAnswer {
-    scope: String,
-    ticked: Vec<String>,
-    expected: Option<String>,
-    filter: QueueFilter,
-    disposition: String,
-    reason: String,
-}
-
-impl BulkAnswer {
-    fn from_pairs(pairs: &[(String, String)]) -> BulkAnswer {
-        let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-        BulkAnswer {
-            scope: value("scope").unwrap_or_default(),
-            ticked: pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v.clone()).collect(),
-            expected: value("expected"),
-            filter: QueueFilter::from_fields(value),
-            disposition: value("disposition").unwrap_or_default(),
-            reason: value("reason").unwrap_or_default(),
-        }
-    }
-
-    fn by_filter(&self) -> bool {
-        self.scope == "selection" || self.scope.starts_with("group-")
-    }
-
-    /// What a re-rendered queue shows in the bulk form.
-    fn echo(&self) -> HashMap<String, String> {
-        let bulk = if self.by_filter() { self.scope.clone() } else { "ticked".into() };
-        HashMap::from([
-            ("bulk".to_string(), bulk),
-            ("ids".to_string(), self.ticked.join(",")),
-            ("disposition".to_string(), self.disposition.clone()),
-            ("reason".to_string(), self.reason.clone()),
-        ])
-    }
-}
-
-/// POST /staff/consultations/{id}/dispose: one answer for many comments. `scope` says which: the
-/// ticked ones (`ids`, repeated), or every published comment the filter fields select (the whole
-/// selection, or one near-duplicate group) — refused if that is no longer the `expected` number.
-pub async fn dispose_many(
-    page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
-    Path(consultation): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let b = BulkAnswer::from_pairs(&pairs);
-    let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
-        let disposition = Disposition::from_field(&b.disposition)?;
-        let ids: Vec<i64> = if !b.by_filter() {
-            let ids: Vec<i64> = b.ticked.iter().filter_map(|i| i.parse().ok()).collect();
-            if ids.is_empty() {
-                return Err(AppError::field("ids", "请先勾选要答复的意见"));
-            }
-            ids
-        } else {
-            let ids = queue::answerable(&page.st, &user, consultation, &b.filter).await?;
-            if Some(ids.len().to_string()) != b.expected {
-                return Err(AppError::field("expected", &format!("筛选出的意见已变为{}条，请核对后再提交", ids.len())));
-            }
-            ids
-        };
-        let changed = store::dispose(&page.st.db, &user, &ids, disposition, &b.reason).await?;
-        let back = QueueFilter { group: None, page: None, ..b.filter.clone() };
-        let mut to = queue_href(consultation, &back, None);
-        to.push(if to.contains('?') { '&' } else { '?' });
-        Ok::<_, AppError>(see_other(&format!("{to}done={}", changed.max(1))))
-    }
-    .await;
-    let page_filter = if b.scope.starts_with("group-") { QueueFilter::default() } else { b.filter.clone() };
-    let path = queue_href(consultation, &page_filter, b.filter.page);
-    page.settle(result, &path, b.echo()).await
 }
 
 /// POST /staff/comments/{id}/split: take a comment out of its near-duplicate group.

@@ -3,6 +3,7 @@
 pub mod account_page;
 pub mod accounts;
 pub mod admin;
+pub mod bulk;
 pub mod cases;
 pub mod comments;
 pub mod common;

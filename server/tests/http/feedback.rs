@@ -198,7 +198,7 @@ async fn the_review_queue_counts_and_filters_what_is_still_unanswered() {
 const LETTER: &str = "我们坚决反对第三条关于犬只登记费用的规定。登记费用过高，加重了普通养犬家庭的负担，也不利于引导养犬人主动登记。建议取消登记费用，或者对老年人、低收入家庭免收费用，同时简化登记手续，允许网上办理。";
 
 /// One copy of a campaign letter, with the small edits people (or scripts) make.
-fn campaign_copy(i: usize) -> String {
+pub fn campaign_copy(i: usize) -> String {
     let district = ["东城区", "西城区", "南山区", "北湖区", "江北区"][i % 5];
     let letter = if i.is_multiple_of(3) { LETTER.replace("坚决", "强烈") } else { LETTER.to_string() };
     format!("我是{district}居民。{letter}{}", if i.is_multiple_of(7) { "谢谢！" } else { "" })
@@ -206,6 +206,11 @@ fn campaign_copy(i: usize) -> String {
 
 /// Store `bodies` as published comments on 第三条, all sent within the same few seconds.
 async fn published_comments(app: &TestApp, c: i64, bodies: &[String]) {
+    stored_comments(app, c, bodies, "approved").await
+}
+
+/// Store `bodies` as comments on 第三条 in `status`, all sent within the same few seconds.
+pub async fn stored_comments(app: &TestApp, c: i64, bodies: &[String], status: &str) {
     let article: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = 'a3'")
         .bind(c)
         .fetch_one(&app.db)
@@ -216,13 +221,14 @@ async fn published_comments(app: &TestApp, c: i64, bodies: &[String]) {
     for (i, body) in bodies.iter().enumerate() {
         sqlx::query(
             "INSERT INTO comments (receipt, consultation_id, article_id, body, status, created_at)
-             VALUES ($1, $2, $3, $4, 'approved', $5)",
+             VALUES ($1, $2, $3, $4, $6, $5)",
         )
         .bind(format!("YJ-TEST-{c}-{i}"))
         .bind(c)
         .bind(article)
         .bind(body)
         .bind(now - (i % 5) as i64)
+        .bind(status)
         .execute(&mut *tx)
         .await
         .unwrap();

@@ -17,6 +17,7 @@ mod feedback;
 mod harness;
 mod load;
 mod mail;
+mod moderation;
 mod my_cases;
 mod nodes;
 mod record_role;
