@@ -1,6 +1,9 @@
 //! Consultations: drafts and decisions published for comment, their structure and comment window.
 #[cfg(feature = "ssr")]
 pub mod amend;
+pub mod attachments;
+#[cfg(feature = "ssr")]
+pub mod attachments_store;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -138,6 +141,8 @@ pub struct Detail {
     pub published_at: i64,
     /// Extensions and a withdrawal, oldest first, as the public page shows them.
     pub changes: Vec<Change>,
+    /// Files attached by the agency (起草说明, 对照表, other material), oldest first.
+    pub attachments: Vec<attachments::Attachment>,
     pub articles: Vec<Article>,
     pub whole_approved: i64,
     pub whole_received: i64,

@@ -253,12 +253,30 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
 
 /// One consultation for `viewer`: a draft only for its own agency's staff (as a preview).
 pub async fn detail_for(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> AppResult<Detail> {
-    let d = full_detail(db, id).await?;
+    let mut d = full_detail(db, id).await?;
     let own = viewer.and_then(|v| v.staff_agency().ok()) == Some(d.agency_id);
     if d.summary.status == Status::Draft && !own {
         return Err(AppError::NotFound);
     }
+    if own {
+        d.attachments = super::attachments_store::list(db, id, true).await?;
+    }
     Ok(d)
+}
+
+/// Whether consultation `id` may be seen by `viewer`: published, or a draft of their own agency.
+pub async fn visible(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> AppResult<()> {
+    let row: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT agency_id, published_at FROM consultations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    let (agency, published) = row.ok_or(AppError::NotFound)?;
+    let own = viewer.and_then(|v| v.staff_agency().ok()) == Some(agency);
+    if published.is_none() && !own {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }
 
 /// One consultation with articles and per-article comment counts.
@@ -323,6 +341,7 @@ async fn full_detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
         allow_anonymous: allow_anonymous != 0,
         published_at: published_at.unwrap_or(opens_at),
         changes: super::amend::changes(db, id).await?,
+        attachments: super::attachments_store::list(db, id, false).await?,
         articles,
         whole_approved,
         whole_received,

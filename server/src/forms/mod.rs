@@ -6,6 +6,7 @@ pub mod admin;
 pub mod cases;
 pub mod comments;
 pub mod common;
+pub mod consultation_files;
 pub mod consultations;
 pub mod feedback;
 pub mod inbox;

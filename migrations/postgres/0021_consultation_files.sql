@@ -1,0 +1,16 @@
+-- Files an agency attaches to its consultation (起草说明, 对照表, other material). The file itself
+-- is stored under `id` (random) in the attachments folder, written before this row is committed.
+CREATE TABLE consultation_files (
+    id TEXT PRIMARY KEY,
+    consultation_id BIGINT NOT NULL REFERENCES consultations (id),
+    kind TEXT NOT NULL CHECK (kind IN ('explanation', 'comparison', 'other')),
+    title TEXT NOT NULL,
+    file_kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    added_by BIGINT NOT NULL REFERENCES users (id),
+    added_at BIGINT NOT NULL,
+    after_publication BIGINT NOT NULL
+);
+CREATE INDEX consultation_files_in_order ON consultation_files (consultation_id, added_at);
