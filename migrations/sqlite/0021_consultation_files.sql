@@ -1,7 +1,8 @@
 -- Files an agency attaches to its consultation (起草说明, 对照表, other material). The file itself
--- is stored under `id` (random) in the attachments folder, written before this row is committed.
+-- is stored under `file_id` (random) in the attachments folder, written before this row is committed.
 CREATE TABLE consultation_files (
-    id TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    file_id TEXT NOT NULL UNIQUE,
     consultation_id INTEGER NOT NULL REFERENCES consultations (id),
     kind TEXT NOT NULL CHECK (kind IN ('explanation', 'comparison', 'other')),
     title TEXT NOT NULL,
@@ -13,4 +14,4 @@ CREATE TABLE consultation_files (
     added_at INTEGER NOT NULL,
     after_publication INTEGER NOT NULL
 );
-CREATE INDEX consultation_files_in_order ON consultation_files (consultation_id, added_at);
+CREATE INDEX consultation_files_in_order ON consultation_files (consultation_id, id);

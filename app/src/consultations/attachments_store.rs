@@ -55,7 +55,8 @@ fn check(input: &NewAttachment, file: Option<&(String, Vec<u8>)>) -> AppResult<(
     if kind.is_none() {
         errors.push(FieldError { field: "kind".into(), message: "请选择附件类别".into() });
     }
-    let title = input.title.trim();
+    // One line: a title is shown in a list and saved as a file name.
+    let title = input.title.split_whitespace().collect::<Vec<_>>().join(" ");
     let len = title.chars().count();
     if len == 0 || len > MAX_TITLE_CHARS {
         let message = format!("请填写附件标题（{MAX_TITLE_CHARS}字以内）");
@@ -70,7 +71,7 @@ fn check(input: &NewAttachment, file: Option<&(String, Vec<u8>)>) -> AppResult<(
         }
     }
     match kind {
-        Some(kind) if errors.is_empty() => Ok((kind, title.to_string())),
+        Some(kind) if errors.is_empty() => Ok((kind, title)),
         _ => Err(AppError::Invalid(errors)),
     }
 }
@@ -117,7 +118,7 @@ pub async fn attach(
     let c = own(&mut tx, staff, id).await?;
     room_for_one(&mut tx, &c, id).await?;
     sqlx::query(
-        "INSERT INTO consultation_files (id, consultation_id, kind, title, file_kind, name, size, sha256, added_by,
+        "INSERT INTO consultation_files (file_id, consultation_id, kind, title, file_kind, name, size, sha256, added_by,
             added_at, after_publication)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
@@ -148,7 +149,7 @@ pub async fn remove(db: &AnyPool, dir: &Path, staff: &CurrentUser, id: i64, file
     if c.published {
         return Err(AppError::Conflict("已发布的征求意见，其附件作为公开记录保留，不能删除".into()));
     }
-    let gone = sqlx::query("DELETE FROM consultation_files WHERE id = $1 AND consultation_id = $2")
+    let gone = sqlx::query("DELETE FROM consultation_files WHERE file_id = $1 AND consultation_id = $2")
         .bind(file)
         .bind(id)
         .execute(&mut *tx)
@@ -165,7 +166,7 @@ pub async fn remove(db: &AnyPool, dir: &Path, staff: &CurrentUser, id: i64, file
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: String,
+    file_id: String,
     kind: String,
     title: String,
     file_kind: String,
@@ -180,8 +181,8 @@ struct Row {
 /// the names the files were uploaded under.
 pub async fn list(db: &AnyPool, id: i64, own: bool) -> AppResult<Vec<Attachment>> {
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, kind, title, file_kind, name, size, added_at, after_publication FROM consultation_files
-         WHERE consultation_id = $1 ORDER BY added_at, id",
+        "SELECT file_id, kind, title, file_kind, name, size, added_at, after_publication FROM consultation_files
+         WHERE consultation_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(db)
@@ -190,8 +191,8 @@ pub async fn list(db: &AnyPool, id: i64, own: bool) -> AppResult<Vec<Attachment>
         .map(|r| {
             let file_kind = AppError::stored(FileKind::parse(&r.file_kind), "attachment file kind", &r.file_kind)?;
             Ok(Attachment {
-                url: format!("/consultations/{id}/files/{}", r.id),
-                id: r.id,
+                url: format!("/consultations/{id}/files/{}", r.file_id),
+                id: r.file_id,
                 kind: AppError::stored(AttachmentKind::parse(&r.kind), "attachment kind", &r.kind)?,
                 title: r.title,
                 file_type: file_kind.label().to_string(),
@@ -217,7 +218,7 @@ pub async fn download(
     // Whether the consultation may be seen at all: the same rule as its page.
     super::store::visible(db, id, viewer).await?;
     let row: Option<(String, String)> =
-        sqlx::query_as("SELECT file_kind, title FROM consultation_files WHERE id = $1 AND consultation_id = $2")
+        sqlx::query_as("SELECT file_kind, title FROM consultation_files WHERE file_id = $1 AND consultation_id = $2")
             .bind(file)
             .bind(id)
             .fetch_optional(db)

@@ -9,6 +9,7 @@ mod calendar;
 mod cases;
 mod cases_notify;
 mod comments;
+mod consultation_files;
 mod consultations;
 mod diskfull;
 mod edges;
