@@ -216,7 +216,7 @@ pub async fn download(
     file: &str,
 ) -> AppResult<(FileKind, String, Vec<u8>)> {
     // Whether the consultation may be seen at all: the same rule as its page.
-    super::store::visible(db, id, viewer).await?;
+    visible(db, id, viewer).await?;
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT file_kind, title FROM consultation_files WHERE file_id = $1 AND consultation_id = $2")
             .bind(file)
@@ -231,4 +231,19 @@ pub async fn download(
     })?;
     // Saved under its public title, as listed; the uploaded file's own name is the agency's.
     Ok((kind, title, bytes))
+}
+
+/// Whether consultation `id` may be seen by `viewer`: published, or a draft of their own agency.
+pub async fn visible(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> AppResult<()> {
+    let row: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT agency_id, published_at FROM consultations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    let (agency, published) = row.ok_or(AppError::NotFound)?;
+    let own = viewer.and_then(|v| v.staff_agency().ok()) == Some(agency);
+    if published.is_none() && !own {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }

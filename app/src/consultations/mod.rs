@@ -1,6 +1,7 @@
 //! Consultations: drafts and decisions published for comment, their structure and comment window.
 #[cfg(feature = "ssr")]
 pub mod amend;
+pub mod attachment_pages;
 pub mod attachments;
 #[cfg(feature = "ssr")]
 pub mod attachments_store;

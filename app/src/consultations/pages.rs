@@ -1,5 +1,5 @@
 //! Consultation pages: the public list, a draft with its articles, and the staff's own list and form.
-use super::attachments::AttachmentList;
+use super::attachment_pages::AttachmentList;
 use super::structure::{is_title_block, BlockKind};
 use super::{agency_consultations, get_consultation, list_consultations, Article, Detail, Kind, Summary};
 use crate::clock::format_long_date;

@@ -264,21 +264,6 @@ pub async fn detail_for(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> 
     Ok(d)
 }
 
-/// Whether consultation `id` may be seen by `viewer`: published, or a draft of their own agency.
-pub async fn visible(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> AppResult<()> {
-    let row: Option<(i64, Option<i64>)> =
-        sqlx::query_as("SELECT agency_id, published_at FROM consultations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
-    let (agency, published) = row.ok_or(AppError::NotFound)?;
-    let own = viewer.and_then(|v| v.staff_agency().ok()) == Some(agency);
-    if published.is_none() && !own {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
-}
-
 /// One consultation with articles and per-article comment counts.
 async fn full_detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
     let now = clock::now();
