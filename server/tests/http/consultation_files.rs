@@ -252,3 +252,20 @@ async fn a_reader_is_safe_from_a_hostile_file_name_and_title_on_the_page_and_in_
     assert!(!disposition.contains(['<', '>', '\r', '\n', '\u{202E}']), "{disposition}");
     assert!(disposition.ends_with(".pdf"), "saved with the sniffed kind's extension: {disposition}");
 }
+
+#[tokio::test]
+async fn an_agency_whose_file_cannot_be_written_is_told_to_try_again_and_nothing_half_made_stays() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市交通运输局").await;
+    let id = draft(&app, &staff).await;
+    // The attachments folder replaced by a plain file: no write under it can succeed.
+    let folder = app.dir.path().join("attachments");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::write(&folder, b"not a folder").unwrap();
+    let res = upload(&app, &staff, id, "explanation", "起草说明", "说明.pdf", PDF).await;
+    assert_eq!(res.status(), 503);
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consultation_files").fetch_one(&app.db).await.unwrap();
+    assert_eq!(n, 0, "no row for a file that was not written");
+    let preview = app.get(&staff, &format!("/consultations/{id}")).await.text().await.unwrap();
+    assert!(file_links(&preview, id).is_empty());
+}
