@@ -233,8 +233,16 @@ pub async fn download(
     Ok((kind, title, bytes))
 }
 
-/// Whether consultation `id` may be seen by `viewer`: published, or a draft of their own agency.
-pub async fn visible(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> AppResult<()> {
+/// The attachments of consultation `id` for `viewer`: a draft's only for its own agency's staff,
+/// who also see the names the files were uploaded under.
+pub async fn list_for(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> AppResult<Vec<Attachment>> {
+    let own = visible(db, id, viewer).await?;
+    list(db, id, own).await
+}
+
+/// Whether consultation `id` may be seen by `viewer` (published, or a draft of their own agency),
+/// and whether it is their own agency's.
+async fn visible(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> AppResult<bool> {
     let row: Option<(i64, Option<i64>)> =
         sqlx::query_as("SELECT agency_id, published_at FROM consultations WHERE id = $1")
             .bind(id)
@@ -245,5 +253,5 @@ pub async fn visible(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> App
     if published.is_none() && !own {
         return Err(AppError::NotFound);
     }
-    Ok(())
+    Ok(own)
 }

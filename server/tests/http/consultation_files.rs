@@ -88,6 +88,13 @@ async fn an_agency_attaches_its_drafting_explanation_to_a_draft_that_only_it_can
     assert_eq!(app.get(&app.client(), &links[0]).await.status(), 404);
     assert_eq!(app.get(&other, &links[0]).await.status(), 404);
     assert_eq!(app.get(&app.client(), &format!("/api/v1/consultations/{id}")).await.status(), 404);
+    // The agency's staff list them through the API too, with the names they uploaded; nobody else.
+    let api = format!("/api/v1/consultations/{id}/attachments");
+    let own: serde_json::Value = app.get(&staff, &api).await.json().await.unwrap();
+    assert_eq!(own.as_array().map(Vec::len), Some(2), "{own}");
+    assert_eq!(own[0]["uploaded_as"].as_str(), Some("起草说明.pdf"));
+    assert_eq!(app.get(&app.client(), &api).await.status(), 404);
+    assert_eq!(app.get(&other, &api).await.status(), 404);
 
     // While it is a draft, the agency removes one; its file goes too.
     assert_eq!(stored_files(&app), 2);
