@@ -276,3 +276,24 @@ async fn an_agency_whose_file_cannot_be_written_is_told_to_try_again_and_nothing
     let preview = app.get(&staff, &format!("/consultations/{id}")).await.text().await.unwrap();
     assert!(file_links(&preview, id).is_empty());
 }
+
+#[tokio::test]
+async fn the_server_refuses_an_upload_announced_over_its_limit_before_reading_it() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市交通运输局").await;
+    let id = draft(&app, &staff).await;
+    // Sent by hand: a client still sending a large body when the refusal comes may see the
+    // connection close. 60 MB is past the route's limit (twice the file limit and the fields).
+    let mut raw = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
+    let head = format!(
+        "POST /staff/consultations/{id}/files HTTP/1.1\r\nHost: x\r\n\
+         Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 62914560\r\n\r\n"
+    );
+    raw.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let wait = std::time::Duration::from_secs(10);
+    let n = tokio::time::timeout(wait, raw.read(&mut answer)).await.unwrap().unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}
