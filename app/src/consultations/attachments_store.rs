@@ -76,11 +76,24 @@ fn check(input: &NewAttachment, file: Option<&(String, Vec<u8>)>) -> AppResult<(
     }
 }
 
-/// Refused when the consultation is withdrawn or already has its most files.
-async fn room_for_one(conn: &mut AnyConnection, c: &Own, id: i64) -> AppResult<()> {
+/// Whether `staff` may attach files to consultation `id` at all (its own agency's, not withdrawn):
+/// asked before an upload's body is read, so nobody else gets to send one.
+pub async fn may_attach(db: &AnyPool, staff: &CurrentUser, id: i64) -> AppResult<()> {
+    let mut conn = db.acquire().await?;
+    let c = own(&mut conn, staff, id).await?;
+    live(&c)
+}
+
+fn live(c: &Own) -> AppResult<()> {
     if c.withdrawn {
         return Err(AppError::Conflict("该征求意见已撤回，不能再添加附件".into()));
     }
+    Ok(())
+}
+
+/// Refused when the consultation is withdrawn or already has its most files.
+async fn room_for_one(conn: &mut AnyConnection, c: &Own, id: i64) -> AppResult<()> {
+    live(c)?;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consultation_files WHERE consultation_id = $1")
         .bind(id)
         .fetch_one(&mut *conn)

@@ -33,6 +33,7 @@ pub async fn attach(
         let SignedIn(user) = user?;
         user.staff_agency()?;
         limits.spend(Kind::Work, Some(&user))?;
+        store::may_attach(&page.st.db, &user, id).await?;
         if page.st.disk_low() {
             tracing::error!("consultation attachment refused: the data folder is below its free-space floor");
             return Err(AppError::Unavailable);
