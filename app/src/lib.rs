@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/consultations/:id/report") view=feedback::report_pages::ReportEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/:id/window") view=consultations::pages::WindowPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/:id/correct") view=consultations::correct_page::CorrectionPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/consultations/:id/files") view=consultations::attachment_pages::AttachmentsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/calendar") view=admin::holidays::CalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/cases/new") view=cases::pages::NewCasePage ssr=SsrMode::Async />

@@ -122,3 +122,14 @@ pub async fn api_errors(req: axum::extract::Request, next: axum::middleware::Nex
     }
     res
 }
+
+/// A stored file handed back: always a download (see `app::cases::attachments::download_headers`).
+pub fn download(kind: app::cases::files::FileKind, name: &str, bytes: Vec<u8>) -> Response {
+    let mut res = bytes.into_response();
+    for (k, v) in app::cases::attachments::download_headers(kind, name) {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            res.headers_mut().insert(k, v);
+        }
+    }
+    res
+}

@@ -2,7 +2,8 @@
 //! layers every request passes (guards, deadlines, headers, logging).
 use crate::config::Config;
 use crate::forms::{
-    account_page, accounts, admin, bulk, cases, comments, consultations, feedback, inbox, recovery, upload,
+    account_page, accounts, admin, bulk, cases, comments, consultation_files, consultations, feedback, inbox, recovery,
+    upload,
 };
 use crate::guard::{self, Limiters};
 use crate::{api, health, session};
@@ -39,9 +40,18 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
     // with attachments get longer, and only a few are received at once.
     let deadline =
         |secs: u64| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(secs.max(1)));
+    // Each upload route refuses a body announced over its own limit before reading any of it.
+    let limited = |limit: usize| {
+        (DefaultBodyLimit::max(limit), middleware::from_fn(move |req, next| refuse_announced_over(limit, req, next)))
+    };
+    let (filing_body, filing_announced) = limited(upload::MAX_FILING_BYTES);
+    let (files_body, files_announced) = limited(consultation_files::UPLOAD.body_limit());
     let uploads = Router::new()
-        .route("/cases/new/{kind}", post(cases::file).layer(DefaultBodyLimit::max(upload::MAX_FILING_BYTES)))
-        .layer(middleware::from_fn(|req, next| refuse_announced_over(upload::MAX_FILING_BYTES, req, next)))
+        .route("/cases/new/{kind}", post(cases::file).layer(filing_body).layer(filing_announced))
+        .route(
+            "/staff/consultations/{id}/files",
+            post(consultation_files::attach).layer(files_body).layer(files_announced),
+        )
         .layer(deadline(cfg.http.upload_timeout_secs));
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -68,6 +78,8 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/consultations/{id}/report", post(feedback::report))
         .route("/staff/consultations/{id}/correct", post(consultations::correct))
         .route("/staff/consultations/{id}/{what}", post(consultations::change_window))
+        .route("/staff/consultations/{id}/files/{file}/remove", post(consultation_files::remove))
+        .route("/consultations/{id}/files/{file}", get(consultation_files::download))
         .route("/consultations/{id}/report.csv", get(feedback::report_csv))
         .route("/inbox/read", post(inbox::read_all))
         .route("/me/cases", post(cases::my_case))

@@ -33,13 +33,19 @@ const MIB: usize = 1024 * 1024;
 
 /// Check one attachment, with a message naming it if it is refused.
 pub fn check(name: &str, bytes: &[u8]) -> Result<FileKind, AppError> {
+    check_file(name, bytes, MAX_FILE_BYTES, FIELD)
+}
+
+/// Check one file of at most `max_bytes` by its content, the message (on `field`) naming it if it
+/// is refused; a photo is refused when its metadata cannot be removed with certainty.
+pub fn check_file(name: &str, bytes: &[u8], max_bytes: usize, field: &str) -> Result<FileKind, AppError> {
     let shown = sanitise_name(name);
-    let refuse = |message: String| AppError::field(FIELD, &message);
+    let refuse = |message: String| AppError::field(field, &message);
     if bytes.is_empty() {
         return Err(refuse(format!("“{shown}”是空文件，未能接收")));
     }
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(refuse(format!("“{shown}”超过{}MB，未能接收", MAX_FILE_BYTES / MIB)));
+    if bytes.len() > max_bytes {
+        return Err(refuse(format!("“{shown}”超过{}MB，未能接收", max_bytes / MIB)));
     }
     let kind = classify(bytes).map_err(|why| {
         refuse(match why {

@@ -8,30 +8,13 @@ use super::config::CaseConfig;
 use super::details::{Detail, FileRef, Filed as FiledDetail};
 use super::identity::Identity;
 use super::rows::{self, is_report};
-use super::storage::{self, Stored};
+use super::storage::{self, Stored, Uncommitted};
 use super::triage::to_discipline_if_about_an_office;
 use super::{CaseKind, CaseStatus, Filed, Filing, PetitionKind, Stage};
 use crate::accounts::{CurrentUser, Role};
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError};
 use sqlx::{AnyConnection, AnyPool};
-
-/// Attachments written for a filing not yet committed; dropped with ids left, they are removed.
-struct WrittenFiles<'a> {
-    dir: &'a std::path::Path,
-    ids: Vec<String>,
-}
-
-impl Drop for WrittenFiles<'_> {
-    fn drop(&mut self) {
-        for id in &self.ids {
-            storage::discard(self.dir, id);
-        }
-        if !self.ids.is_empty() {
-            tracing::warn!(files = self.ids.len(), "a filing failed after its attachments were written; removed them");
-        }
-    }
-}
 
 /// A filing's fields once checked and trimmed.
 struct Checked {
@@ -137,7 +120,7 @@ pub async fn file(
     // Files first: once the case exists, they must too. Should the filing then fail, the guard
     // removes them again, so a failed filing leaves nothing on the disk.
     let mut stored = Vec::new();
-    let mut written = WrittenFiles { dir: &cfg.attachments, ids: Vec::new() };
+    let mut written = Uncommitted { dir: &cfg.attachments, ids: Vec::new() };
     for (file_name, bytes) in files {
         let s = storage::store(&cfg.attachments, file_name, bytes).await.map_err(|e| {
             tracing::error!(error = %e, "could not store an attachment");

@@ -19,12 +19,35 @@ pub struct Stored {
     pub name: String,
 }
 
+/// Files written for a change not yet committed; dropped with ids left, they are removed, so a
+/// change that fails after writing them leaves nothing on the disk. Cleared once the row commits.
+pub struct Uncommitted<'a> {
+    pub dir: &'a Path,
+    pub ids: Vec<String>,
+}
+
+impl Drop for Uncommitted<'_> {
+    fn drop(&mut self) {
+        for id in &self.ids {
+            discard(self.dir, id);
+        }
+        if !self.ids.is_empty() {
+            tracing::warn!(files = self.ids.len(), "a change failed after its files were written; removed them");
+        }
+    }
+}
+
 /// Write an attachment under `dir` (which must be outside the web root); durable when this returns.
 ///
 /// Refuses (`InvalidInput`) anything [`check`] would refuse, so nothing unchecked reaches the disk.
 pub async fn store(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<Stored> {
+    store_within(dir, name, bytes, MAX_FILE_BYTES).await
+}
+
+/// [`store`] for files of at most `max_bytes` (an agency's documents are larger than a filer's).
+pub async fn store_within(dir: &Path, name: &str, bytes: &[u8], max_bytes: usize) -> io::Result<Stored> {
     let kind = match classify(bytes) {
-        Ok(kind) if !bytes.is_empty() && bytes.len() <= MAX_FILE_BYTES => kind,
+        Ok(kind) if !bytes.is_empty() && bytes.len() <= max_bytes => kind,
         _ => return Err(io::Error::new(io::ErrorKind::InvalidInput, "not an acceptable attachment")),
     };
     let id = new_id();

@@ -1,6 +1,10 @@
 //! Consultations: drafts and decisions published for comment, their structure and comment window.
 #[cfg(feature = "ssr")]
 pub mod amend;
+pub mod attachment_pages;
+pub mod attachments;
+#[cfg(feature = "ssr")]
+pub mod attachments_store;
 pub mod change_notes;
 #[cfg(feature = "ssr")]
 pub mod correct;
@@ -142,6 +146,8 @@ pub struct Detail {
     pub published_at: i64,
     /// Extensions and a withdrawal, oldest first, as the public page shows them.
     pub changes: Vec<Change>,
+    /// Files attached by the agency (起草说明, 对照表, other material), oldest first.
+    pub attachments: Vec<attachments::Attachment>,
     pub articles: Vec<Article>,
     pub whole_approved: i64,
     pub whole_received: i64,

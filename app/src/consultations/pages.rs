@@ -1,4 +1,5 @@
 //! Consultation pages: the public list, a draft with its articles, and the staff's own list and form.
+use super::attachment_pages::AttachmentList;
 use super::structure::{is_title_block, BlockKind};
 use super::{agency_consultations, get_consultation, list_consultations, Article, Detail, Kind, Summary};
 use crate::clock::format_long_date;
@@ -102,6 +103,7 @@ fn Preview(d: Detail, echo: crate::forms::FormEcho) -> impl IntoView {
             <h2 id="preview-title">"草稿预览：公众尚看不到本页"</h2>
             <p>"请核对下面的标题、起草说明和逐条识别的条文。确认无误后发布；征求意见期自发布之日起计算，开始日期不能早于发布之日。"</p>
             <p><a href=format!("/staff/consultations/{id}/correct")>"修改草稿"</a></p>
+            <p><a href=format!("/staff/consultations/{id}/files")>"添加或删除附件（起草说明、对照表等）"</a></p>
             <PostForm name="publish" action=format!("/staff/consultations/{id}/publish") echo class="stacked narrow" let:echo>
                 <div class="row">
                     <div>
@@ -177,6 +179,7 @@ fn DraftView(d: Detail) -> impl IntoView {
                     {d.explanation.split('\n').map(|p| view! { <p>{p.to_string()}</p> }).collect_view()}
                 </section>
             })}
+            <AttachmentList attachments=d.attachments.clone() />
             <section class="articles">
                 <h2>"草案全文"</h2>
                 <Contents chapters=chapters(&d.articles) />

@@ -280,10 +280,13 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
 
 /// One consultation for `viewer`: a draft only for its own agency's staff (as a preview).
 pub async fn detail_for(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> AppResult<Detail> {
-    let d = full_detail(db, id).await?;
+    let mut d = full_detail(db, id).await?;
     let own = viewer.and_then(|v| v.staff_agency().ok()) == Some(d.agency_id);
     if d.summary.status == Status::Draft && !own {
         return Err(AppError::NotFound);
+    }
+    if own {
+        d.attachments = super::attachments_store::list(db, id, true).await?;
     }
     Ok(d)
 }
@@ -350,6 +353,7 @@ async fn full_detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
         allow_anonymous: allow_anonymous != 0,
         published_at: published_at.unwrap_or(opens_at),
         changes: super::amend::changes(db, id).await?,
+        attachments: super::attachments_store::list(db, id, false).await?,
         articles,
         whole_approved,
         whole_received,

@@ -128,7 +128,8 @@ fn QueueView(
         <p class="meta">
             <a href=format!("/consultations/{cid}")>"查看公开页面"</a> " · "
             <a href=format!("/staff/consultations/{cid}/report")>"意见采纳情况说明"</a> " · "
-            <a href=format!("/staff/consultations/{cid}/window")>"延长征求意见期或撤回"</a>
+            <a href=format!("/staff/consultations/{cid}/window")>"延长征求意见期或撤回"</a> " · "
+            <a href=format!("/staff/consultations/{cid}/files")>"附件"</a>
         </p>
         {locked.then(|| view! {
             <div class="alert alert-ok" role="status">"意见采纳情况说明已发布，答复不能再修改。"</div>

@@ -24,6 +24,7 @@ fn described() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(schema::ApiDoc::openapi())
         .routes(routes!(consultations::list))
         .routes(routes!(consultations::read))
+        .routes(routes!(consultations::attachments))
         .routes(routes!(comments::public, comments::submit))
         .routes(routes!(comments::by_receipt))
         .routes(routes!(feedback::dispose))

@@ -11,8 +11,8 @@ use app::cases::Filing;
 use app::error::AppError;
 use app::forms::{FormEcho, FORM_FIELD};
 use axum::extract::{Multipart, Path};
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -79,7 +79,7 @@ pub async fn file(
             return Err(AppError::Unavailable);
         }
         let _slot = limits.limiters.upload_slot(limits.ip)?;
-        let files = read_multipart(form, &mut fields, limits.limiters.min_upload_rate).await?;
+        let files = read_multipart(form, &mut fields, limits.limiters.min_upload_rate, super::upload::FILING).await?;
         // Signed out, with the account typed into the form: sign in and file in one step, so
         // nothing typed (attachments included) is lost to a trip through the sign-in page.
         let account = fields.get("account_login").map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
@@ -352,15 +352,7 @@ pub async fn act(
 /// download, never shown inline.
 pub async fn attachment(page: Page, Path((id, file)): Path<(i64, String)>, SignedIn(user): SignedIn) -> Response {
     match app::cases::store::attachment(&page.st.db, &page.st.cases, &user, id, &file).await {
-        Ok((kind, name, bytes)) => {
-            let mut res = bytes.into_response();
-            for (k, v) in app::cases::attachments::download_headers(kind, &name) {
-                if let Ok(v) = HeaderValue::from_str(&v) {
-                    res.headers_mut().insert(k, v);
-                }
-            }
-            res
-        }
+        Ok((kind, name, bytes)) => crate::respond::download(kind, &name, bytes),
         Err(e) => crate::respond::error_response(&page.headers, e),
     }
 }

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod cases;
 pub mod comments;
 pub mod common;
+pub mod consultation_files;
 pub mod consultations;
 pub mod feedback;
 pub mod inbox;

@@ -10,6 +10,7 @@ mod cases;
 mod cases_notify;
 mod comments;
 mod consultation_corrections;
+mod consultation_files;
 mod consultations;
 mod diskfull;
 mod edges;
