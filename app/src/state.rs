@@ -29,6 +29,8 @@ pub struct AppState {
     /// counts as full: the health check fails and uploads are refused before they are read.
     pub data_dir: std::path::PathBuf,
     pub min_free_bytes: u64,
+    /// The process's comment writer (concurrent submissions share commits).
+    pub comments: crate::comments::writer::Writer,
 }
 
 impl AppState {

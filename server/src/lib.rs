@@ -77,6 +77,7 @@ pub async fn serve(
     let interval = Duration::from_millis(cfg.search_interval_ms.max(10));
     let indexer = tokio::spawn(app::search::indexer::run(search.clone(), db.clone(), interval));
     let state = AppState {
+        comments: app::comments::writer::Writer::start(db.clone()),
         db,
         leptos_options: leptos_options(&cfg, addr),
         secure_cookies: cfg.secure_cookies,

@@ -5,6 +5,8 @@ pub mod pages;
 pub mod status;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod writer;
 
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -14,9 +14,11 @@ pub fn new_receipt(now: i64) -> String {
     format!("YJ-{year}-{}", crate::codes::crockford_groups(3))
 }
 
-/// Submit a comment; it is committed before the receipt is returned.
+/// Submit a comment; it is committed (by the process's writer, sharing a commit with whatever
+/// else arrived meanwhile) before the receipt is returned.
 pub async fn submit(
     db: &AnyPool,
+    writer: &super::writer::Writer,
     author: Option<&CurrentUser>,
     consultation_id: i64,
     anchor: Option<&str>,
@@ -63,45 +65,14 @@ pub async fn submit(
             Some(found.ok_or_else(|| AppError::field("article", "所选条文不存在"))?.0)
         }
     };
-    insert(db, consultation_id, article_id, author.map(|u| u.id), body, now).await
-}
-
-async fn insert(
-    db: &AnyPool,
-    consultation: i64,
-    article: Option<i64>,
-    author: Option<i64>,
-    body: &str,
-    now: i64,
-) -> AppResult<String> {
-    // A receipt collision is astronomically unlikely; retry a few times rather than fail.
-    for _ in 0..3 {
-        let receipt = new_receipt(now);
-        let mut tx = db.begin().await?;
-        let res = sqlx::query_scalar(
-            "INSERT INTO comments (receipt, consultation_id, article_id, author_id, body, status, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
-        )
-        .bind(&receipt)
-        .bind(consultation)
-        .bind(article)
-        .bind(author)
-        .bind(body)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await;
-        match res {
-            Ok(id) => {
-                record_change(&mut tx, "comment", id).await?;
-                tx.commit().await?;
-                tracing::info!(consultation, article, "comment received");
-                return Ok(receipt);
-            }
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(AppError::Internal)
+    let comment = super::writer::NewComment {
+        consultation: consultation_id,
+        article: article_id,
+        author: author.map(|u| u.id),
+        body: body.to_string(),
+        at: now,
+    };
+    writer.write(comment).await
 }
 
 /// One page of the published comments of a consultation, optionally of one article (anchor "" =

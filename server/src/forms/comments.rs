@@ -31,7 +31,9 @@ pub async fn comment(
         let Viewer(user) = user?;
         limits.spend(Kind::Comment, user.as_ref())?;
         let f = form.input()?;
-        let receipt = app::comments::store::submit(&page.st.db, user.as_ref(), id, Some(&f.article), &f.body).await?;
+        let receipt =
+            app::comments::store::submit(&page.st.db, &page.st.comments, user.as_ref(), id, Some(&f.article), &f.body)
+                .await?;
         // The receipt page gets the number in a cookie for itself alone, never in the URL.
         let mut res = see_other("/receipts?new=1");
         let secure = if page.st.secure_cookies { "; Secure" } else { "" };

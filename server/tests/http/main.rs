@@ -29,3 +29,4 @@ mod search_page;
 mod security;
 mod staff_accounts;
 mod statistics;
+mod submissions;
