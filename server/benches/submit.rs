@@ -114,6 +114,42 @@ async fn run(postgres: Option<&str>, nodes: usize, clients: usize, seconds: u64)
     Run { accepted: ms.len(), failed, seconds: elapsed, p50: pct(&ms, 0.5), p99: pct(&ms, 0.99) }
 }
 
+/// The disk's own limit, measured beside the server: comment rows (with their search change)
+/// inserted straight into a fresh database with the server's settings by one connection, `per`
+/// rows per transaction, for `seconds`. Rows per second.
+async fn raw_limit(postgres: Option<&str>, per: usize, seconds: u64) -> f64 {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let url = fresh_database(temp.path(), postgres).await;
+    let db = server::db::connect(&url).await.expect("database");
+    let cases = Config { data_dir: temp.path().to_path_buf(), ..Config::default() }.case_config().expect("case key");
+    server::demo::load(&db, &cases).await.expect("demo data");
+    let mut conn = db.acquire().await.unwrap();
+    let started = Instant::now();
+    let mut rows = 0usize;
+    while started.elapsed() < Duration::from_secs(seconds) {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+        for _ in 0..per {
+            rows += 1;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO comments (receipt, consultation_id, body, status, created_at)
+                 VALUES ($1, 1, $2, 'pending', 0) RETURNING id",
+            )
+            .bind(format!("RAW-{per}-{rows}"))
+            .bind("基准测试意见：建议增设电动自行车充电设施")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+            sqlx::query("INSERT INTO search_changes (entity, entity_id, created_at) VALUES ('comment', $1, 0)")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    rows as f64 / started.elapsed().as_secs_f64()
+}
+
 #[tokio::main]
 async fn main() {
     let seconds: u64 = arg("--seconds").and_then(|v| v.parse().ok()).unwrap_or(10);
@@ -124,22 +160,33 @@ async fn main() {
     if let Some(pg) = postgres.as_deref() {
         backends.push(("PostgreSQL", Some(pg)));
     }
+    let mut limits = Vec::new();
     for (name, url) in backends {
+        eprintln!("{name}: the disk's own limit, one row and 50 rows per commit…");
+        let limit = (raw_limit(url, 1, seconds.min(5)).await, raw_limit(url, 50, seconds.min(5)).await);
+        limits.push((name, limit));
         for nodes in [1, 2] {
             eprintln!("{name}, {nodes} node(s), {clients} clients, {seconds} s…");
-            rows.push((name, nodes, run(url, nodes, clients, seconds).await));
+            rows.push((name, nodes, run(url, nodes, clients, seconds).await, limit.0));
         }
     }
     println!(
         "\nsubmission benchmark: {clients} concurrent clients for {seconds} s, {} cores",
         std::thread::available_parallelism().map(|c| c.get()).unwrap_or(1)
     );
-    println!("| database | nodes | submissions/s | p50 | p99 | refused |");
-    println!("|---|---|---|---|---|---|");
-    for (name, nodes, r) in rows {
+    println!("| database | limit: 1 row per commit | limit: 50 rows per commit |");
+    println!("|---|---|---|");
+    for (name, (one, fifty)) in limits {
+        println!("| {name} | {one:.0} rows/s | {fifty:.0} rows/s |");
+    }
+    println!();
+    println!("| database | nodes | submissions/s | against 1 row per commit | p50 | p99 | refused |");
+    println!("|---|---|---|---|---|---|---|");
+    for (name, nodes, r, one) in rows {
+        let rate = r.accepted as f64 / r.seconds;
         println!(
-            "| {name} | {nodes} | {:.0} | {:.1} ms | {:.1} ms | {} |",
-            r.accepted as f64 / r.seconds,
+            "| {name} | {nodes} | {rate:.0} | {:.2}× | {:.1} ms | {:.1} ms | {} |",
+            rate / one,
             r.p50,
             r.p99,
             r.failed

@@ -227,11 +227,15 @@ pub async fn mine(
     db: &AnyPool,
     cfg: &CaseConfig,
     user: &CurrentUser,
+    page: Option<u32>,
 ) -> AppResult<Vec<(String, CaseKind, String, CaseStatus, i64)>> {
+    let page = crate::paging::check(page)?;
     let rows: Vec<MineRow> = sqlx::query_as(&format!(
-        "SELECT c.number, c.kind, c.matter, c.status, c.received_at {FILED_BY} ORDER BY c.id DESC"
+        "SELECT c.number, c.kind, c.matter, c.status, c.received_at {FILED_BY} ORDER BY c.id DESC LIMIT $2 OFFSET $3"
     ))
     .bind(cfg.key.filer_tag(user.id))
+    .bind(super::MINE_PAGE)
+    .bind((i64::from(page) - 1) * super::MINE_PAGE)
     .fetch_all(db)
     .await?;
     rows.into_iter()

@@ -76,6 +76,9 @@ pub use grants::{grant_label, Grant, GRANTS};
 use serde::{Deserialize, Serialize};
 pub use views::{AttachmentInfo, CaseSummary, StaffCase, StaffStep};
 
+/// An account's own cases shown per page (我的信访).
+pub const MINE_PAGE: i64 = 50;
+
 /// The bodies of the legal channel (涉法涉诉 cases are routed to one of them).
 pub const LEGAL_BODIES: [(&str, &str); 4] = [
     ("court", "人民法院"),

@@ -73,10 +73,13 @@ pub async fn lookup_receipt(receipt: String) -> Result<OwnComment, AppError> {
     store::by_receipt(&st.db, &receipt, viewer.as_ref()).await
 }
 
-/// The signed-in citizen's own comments.
+/// A citizen's own comments shown per page (`/me`).
+pub const OWN_PAGE: i64 = 50;
+
+/// One page of the signed-in citizen's own comments, newest first.
 #[server(endpoint = "my_comments")]
-pub async fn my_comments() -> Result<Vec<OwnComment>, AppError> {
+pub async fn my_comments(page: Option<u32>) -> Result<Vec<OwnComment>, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
-    store::by_author(&st.db, &user).await
+    store::by_author(&st.db, &user, page).await
 }

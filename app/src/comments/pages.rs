@@ -333,15 +333,28 @@ fn Answer(c: OwnComment) -> impl IntoView {
 /// A citizen's own comments with their receipts and answers.
 #[component]
 pub fn MyCommentsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| my_comments());
+    let page = query("page");
+    let list = Resource::new(page, |page| async move {
+        let page = crate::paging::check(crate::paging::from_query(page.as_deref()))?;
+        my_comments(Some(page)).await.map(|items| (page, items))
+    });
     view! {
         <Title text="我的意见" />
         <h1>"我的意见"</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(items) if items.is_empty() => view! { <p>"您还没有提交过意见。"</p> }.into_any(),
-                    Ok(items) => view! {
+                    Ok((1, items)) if items.is_empty() => view! { <p>"您还没有提交过意见。"</p> }.into_any(),
+                    Ok((page, items)) => {
+                        let more = items.len() as i64 == super::OWN_PAGE;
+                        let pager = (page > 1 || more).then(|| view! {
+                            <nav class="pager" aria-label="分页">
+                                {(page > 1).then(|| view! { <a href=format!("/me?page={}", page - 1) rel="prev">"上一页"</a> })}
+                                " " <span>{format!("第{page}页")}</span> " "
+                                {more.then(|| view! { <a href=format!("/me?page={}", page + 1) rel="next">"下一页"</a> })}
+                            </nav>
+                        });
+                        view! {
                         <ul class="cards">
                             {items.into_iter().map(|c| {
                                 let answer = c.clone();
@@ -362,7 +375,9 @@ pub fn MyCommentsPage() -> impl IntoView {
                                 </li>
                             }}).collect_view()}
                         </ul>
-                    }.into_any(),
+                        {pager}
+                    }.into_any()
+                    }
                     Err(e) => view! { <ErrorView err=e /> }.into_any(),
                 }
             })}

@@ -181,11 +181,14 @@ pub async fn by_receipt(db: &AnyPool, receipt: &str, viewer: Option<&CurrentUser
     }
 }
 
-/// All of a citizen's own comments, newest first.
-pub async fn by_author(db: &AnyPool, user: &CurrentUser) -> AppResult<Vec<OwnComment>> {
+/// One page of a citizen's own comments, newest first ([`super::OWN_PAGE`] a page).
+pub async fn by_author(db: &AnyPool, user: &CurrentUser, page: Option<u32>) -> AppResult<Vec<OwnComment>> {
+    let page = crate::paging::check(page)?;
     let rows: Vec<OwnRow> =
-        sqlx::query_as(&format!("{OWN_SQL} WHERE m.author_id = $1 ORDER BY m.created_at DESC, m.id DESC"))
+        sqlx::query_as(&format!("{OWN_SQL} WHERE m.author_id = $1 ORDER BY m.id DESC LIMIT $2 OFFSET $3"))
             .bind(user.id)
+            .bind(super::OWN_PAGE)
+            .bind((i64::from(page) - 1) * super::OWN_PAGE)
             .fetch_all(db)
             .await?;
     rows.into_iter().map(own).collect()

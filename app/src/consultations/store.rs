@@ -239,9 +239,9 @@ fn summary(row: SummaryRow, now: i64) -> AppResult<Summary> {
     })
 }
 
-const SUMMARY_SQL: &str = "SELECT c.id, c.kind, c.title, a.name, c.opens_at, c.closes_at,
-        (SELECT COUNT(*) FROM comments m WHERE m.consultation_id = c.id AND m.status = 'approved'), c.withdrawn_at,
-        c.published_at
+// Counts are kept by the database beside what they count (migration 0023), never counted here.
+const SUMMARY_SQL: &str = "SELECT c.id, c.kind, c.title, a.name, c.opens_at, c.closes_at, c.approved_total,
+        c.withdrawn_at, c.published_at
      FROM consultations c JOIN agencies a ON a.id = c.agency_id";
 
 /// All consultations (or one agency's): open first, then upcoming, then closed, newest first.
@@ -312,10 +312,8 @@ async fn full_detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
     .fetch_one(db)
     .await?;
     let rows: Vec<ArticleRow> = sqlx::query_as(
-        "SELECT ar.anchor, ar.is_article, ar.label, ar.part, ar.chapter, ar.section, ar.body,
-            COUNT(CASE WHEN m.status = 'approved' THEN 1 END), COUNT(m.id)
-         FROM articles ar LEFT JOIN comments m ON m.article_id = ar.id
-         WHERE ar.consultation_id = $1 GROUP BY ar.id ORDER BY ar.position",
+        "SELECT anchor, is_article, label, part, chapter, section, body, approved, received
+         FROM articles WHERE consultation_id = $1 ORDER BY position",
     )
     .bind(id)
     .fetch_all(db)
@@ -334,12 +332,11 @@ async fn full_detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
             received,
         })
         .collect();
-    let (whole_approved, whole_received): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(CASE WHEN status = 'approved' THEN 1 END), COUNT(*) FROM comments WHERE consultation_id = $1 AND article_id IS NULL",
-    )
-    .bind(id)
-    .fetch_one(db)
-    .await?;
+    let (whole_approved, whole_received): (i64, i64) =
+        sqlx::query_as("SELECT whole_approved, whole_received FROM consultations WHERE id = $1")
+            .bind(id)
+            .fetch_one(db)
+            .await?;
     let report_published_at: Option<Option<i64>> =
         sqlx::query_scalar("SELECT published_at FROM adoption_reports WHERE consultation_id = $1")
             .bind(id)

@@ -110,3 +110,38 @@ async fn everything_a_filter_selects_is_published_at_once() {
     let s: Vec<String> = statuses(&app).await.into_iter().map(|(s, _)| s).collect();
     assert_eq!(s, ["approved", "approved", "pending"], "exactly the selection");
 }
+
+#[tokio::test]
+async fn a_reader_sees_true_counts_as_comments_arrive_and_are_published_one_at_a_time_or_together() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("住房城乡建设局").await;
+    let c = app.open_consultation(&staff).await;
+    let citizen = app.citizen("13900007803").await;
+    for body in ["一", "二", "三"] {
+        assert_eq!(comment(&app, &citizen, c, "a3", &format!("第三条意见{body}")).await.status(), 303);
+    }
+    assert_eq!(comment(&app, &citizen, c, "", "对全文的意见").await.status(), 303);
+    let counts = |page: &str| {
+        let at = page.find(r#"id="a3""#).expect("article 3");
+        let rest = &page[at..];
+        let shown = rest.find("已公开意见").map(|i| rest[i..i + 120].to_string()).unwrap_or_default();
+        ["<span class=\"count\">", "</span>", "<span class=\"received\">", "</a>", "<!>"]
+            .iter()
+            .fold(shown, |s, tag| s.replace(tag, ""))
+    };
+    let read = |page: String| page.replace("<!>", "");
+    let page = read(app.get(&app.client(), &format!("/consultations/{c}")).await.text().await.unwrap());
+    assert!(counts(&page).starts_with("已公开意见 0 条 · 共收到 3 条"), "{}", counts(&page));
+    assert!(page.contains("对全文的意见：已公开 0 条 / 共收到 1 条"), "{page}");
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM comments ORDER BY id").fetch_all(&app.db).await.unwrap();
+    let one = app.post_form(&staff, &format!("/staff/comments/{}/moderate", ids[0]), &[("decision", "approve")]).await;
+    assert_eq!(one.status(), 303);
+    let (b, whole) = (ids[1].to_string(), ids[3].to_string());
+    let together = [("scope", "ticked"), ("ids", b.as_str()), ("ids", whole.as_str()), ("decision", "approve")];
+    assert_eq!(app.post_form(&staff, &format!("/staff/consultations/{c}/moderate"), &together).await.status(), 303);
+    let page = read(app.get(&app.client(), &format!("/consultations/{c}")).await.text().await.unwrap());
+    assert!(counts(&page).starts_with("已公开意见 2 条 · 共收到 3 条"), "{}", counts(&page));
+    assert!(page.contains("对全文的意见：已公开 1 条 / 共收到 1 条"));
+    let home = read(app.get(&app.client(), "/").await.text().await.unwrap());
+    assert!(home.contains("已公开意见 3 条"), "the list counts every published comment");
+}

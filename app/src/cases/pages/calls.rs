@@ -59,12 +59,12 @@ pub async fn case_statistics(page: u32) -> Result<crate::cases::StatPage, AppErr
     crate::cases::stats::page(&st.db, page).await
 }
 
-/// A signed-in citizen's own cases.
+/// One page of a signed-in citizen's own cases, newest first.
 #[server(endpoint = "my_cases")]
-pub async fn my_cases() -> Result<Vec<(String, CaseKind, String, CaseStatus, i64)>, AppError> {
+pub async fn my_cases(page: Option<u32>) -> Result<Vec<(String, CaseKind, String, CaseStatus, i64)>, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
-    crate::cases::store::mine(&st.db, &st.cases, &user).await
+    crate::cases::store::mine(&st.db, &st.cases, &user, page).await
 }
 
 /// One of the signed-in citizen's own cases.

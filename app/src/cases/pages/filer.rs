@@ -73,12 +73,14 @@ fn StatsPager(page: u32, pages: u32) -> impl IntoView {
 pub fn MyCasesPage() -> impl IntoView {
     let echo = use_echo();
     let chosen = Some(echo.value("number")).filter(|n| !n.trim().is_empty());
+    let page = crate::ui::query("page");
     let data = Resource::new(
-        move || chosen.clone(),
-        |number| async move {
+        move || (chosen.clone(), page()),
+        |(number, page)| async move {
+            let page = crate::paging::check(crate::paging::from_query(page.as_deref()))?;
             match number {
-                Some(n) => my_case(n).await.map(|p| (vec![], Some(p))),
-                None => my_cases().await.map(|l| (l, None)),
+                Some(n) => my_case(n).await.map(|p| (vec![], Some(p), page)),
+                None => my_cases(Some(page)).await.map(|l| (l, None, page)),
             }
         },
     );
@@ -90,13 +92,22 @@ pub fn MyCasesPage() -> impl IntoView {
                 let echo = echo.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok((_, Some(p))) => view! {
+                        Ok((_, Some(p), _)) => view! {
                             <p class="crumbs"><a href="/me/cases">"← 全部"</a></p>
                             <FormMessage echo=echo.clone() />
                             <ProgressView p code=String::new() echo own=true />
                         }.into_any(),
-                        Ok((list, None)) if list.is_empty() => view! { <p>"您还没有以本账号提出过信访投诉。"</p> }.into_any(),
-                        Ok((list, None)) => view! {
+                        Ok((list, None, 1)) if list.is_empty() => view! { <p>"您还没有以本账号提出过信访投诉。"</p> }.into_any(),
+                        Ok((list, None, page)) => {
+                            let more = list.len() as i64 == crate::cases::MINE_PAGE;
+                            let pager = (page > 1 || more).then(|| view! {
+                                <nav class="pager" aria-label="分页">
+                                    {(page > 1).then(|| view! { <a href=format!("/me/cases?page={}", page - 1) rel="prev">"上一页"</a> })}
+                                    " " <span>{format!("第{page}页")}</span> " "
+                                    {more.then(|| view! { <a href=format!("/me/cases?page={}", page + 1) rel="next">"下一页"</a> })}
+                                </nav>
+                            });
+                            view! {
                             <ul class="cards">
                                 {list.into_iter().map(|(number, kind, matter, status, at)| view! {
                                     <li class="card">
@@ -109,7 +120,9 @@ pub fn MyCasesPage() -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
-                        }.into_any(),
+                            {pager}
+                        }.into_any()
+                        }
                         Err(e) => view! { <ErrorView err=e /> }.into_any(),
                     }
                 })
