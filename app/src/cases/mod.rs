@@ -79,6 +79,9 @@ pub use views::{AttachmentInfo, CaseSummary, StaffCase, StaffStep};
 /// An account's own cases shown per page (我的信访).
 pub const MINE_PAGE: i64 = 50;
 
+/// Cases a staff queue shows per page.
+pub const QUEUE_PAGE: i64 = 100;
+
 /// The bodies of the legal channel (涉法涉诉 cases are routed to one of them).
 pub const LEGAL_BODIES: [(&str, &str); 4] = [
     ("court", "人民法院"),

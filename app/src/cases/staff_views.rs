@@ -8,7 +8,7 @@ use super::grants::{self, Grant};
 use super::policy::{self, Act};
 use super::rows::{SummaryRow, SUMMARY_SQL};
 use super::screen::Screen;
-use super::{AttachmentInfo, CaseSummary, Decision, StaffCase, StaffStep, UnitLoad};
+use super::{AttachmentInfo, CaseStatus, CaseSummary, Decision, StaffCase, StaffStep, UnitLoad};
 use crate::accounts::{CurrentUser, Role};
 use crate::clock;
 use crate::error::{AppError, AppResult};
@@ -45,10 +45,18 @@ impl Queue {
     }
 }
 
-/// A staff queue: the cases in it still owing a step, most urgent first, then the rest, newest first.
-/// `q` narrows it to cases whose number is `q` or whose matter, facts or request contain it (the
-/// same permissions apply: a search never finds a case outside the viewer's queue).
-pub async fn queue(db: &AnyPool, user: &CurrentUser, which: Queue, q: Option<&str>) -> AppResult<Vec<CaseSummary>> {
+/// One page of a staff queue: the cases in it still owing a step, most urgent first (by due date,
+/// overdue first), then the rest, newest first. `q` narrows it to cases whose number is `q` or whose
+/// matter, facts or request contain it (the same permissions apply: a search never finds a case
+/// outside the viewer's queue).
+pub async fn queue(
+    db: &AnyPool,
+    user: &CurrentUser,
+    which: Queue,
+    q: Option<&str>,
+    page: Option<u32>,
+) -> AppResult<Vec<CaseSummary>> {
+    let page = crate::paging::check(page)?;
     // An account still on its one-time password holds no powers until it has set its own.
     if user.must_change_password {
         return Err(AppError::PasswordChangeRequired);
@@ -78,7 +86,20 @@ pub async fn queue(db: &AnyPool, user: &CurrentUser, which: Queue, q: Option<&st
                    OR c.request LIKE {like} ESCAPE '\\')"
         ),
     };
-    let sql = format!("{SUMMARY_SQL} WHERE {filter}{search} ORDER BY c.id DESC LIMIT 500");
+    // The order is the database's, so a page is a page: cases owing a step by due date, then the
+    // rest newest first (a page may show fewer when some are screened out below).
+    let running: Vec<String> =
+        CaseStatus::ALL.iter().filter(|s| s.in_progress()).map(|s| format!("'{}'", s.as_str())).collect();
+    let sql = format!(
+        "{SUMMARY_SQL} WHERE {filter}{search}
+         ORDER BY CASE WHEN c.due_on IS NOT NULL AND c.status IN ({}) THEN 0 ELSE 1 END,
+                  CASE WHEN c.status IN ({}) THEN c.due_on END, c.id DESC
+         LIMIT {} OFFSET {}",
+        running.join(", "),
+        running.join(", "),
+        super::QUEUE_PAGE,
+        (i64::from(page) - 1) * super::QUEUE_PAGE
+    );
     let mut q = sqlx::query_as::<_, SummaryRow>(&sql);
     if let Some(b) = bind {
         q = q.bind(b);
@@ -89,14 +110,13 @@ pub async fn queue(db: &AnyPool, user: &CurrentUser, which: Queue, q: Option<&st
     let now = clock::now();
     let mut conn = db.acquire().await?;
     let screen = Screen::for_viewer(&mut conn, user).await?;
-    let mut list: Vec<CaseSummary> = q
+    let list: Vec<CaseSummary> = q
         .fetch_all(&mut *conn)
         .await?
         .iter()
         .filter(|r| shown(&screen, r))
         .map(|r| r.summary(now))
         .collect::<AppResult<_>>()?;
-    list.sort_by_key(|c| (c.days_left.is_none(), c.days_left.unwrap_or(0)));
     Ok(list)
 }
 

@@ -198,6 +198,10 @@ pub struct QueueName {
     #[serde(default)]
     #[param(max_length = 100)]
     q: Option<String>,
+    /// Page of 100 cases, from 1 (at most 1000)
+    #[serde(default, deserialize_with = "app::paging::lenient")]
+    #[param(minimum = 1, maximum = 1000)]
+    page: Option<u32>,
 }
 
 /// The queues (schema only; `Queue::named` reads the name).
@@ -213,7 +217,7 @@ enum QueueChoice {
 
 /// A staff queue of cases, most urgent first
 ///
-/// queue=ordinary (the default): the ordinary channel, for petition officers. queue=legal: litigation-related cases (涉法涉诉), for accounts granted legal_channel. queue=discipline: reports sent to the discipline/supervision channel, for accounts granted discipline_channel. queue=unit: ordinary-channel cases routed to the caller's own unit, for staff of that unit — never a report about that unit itself. The newest 500 cases of the queue: those still owing a step first, fewest days left first (overdue ones lead), then the rest, newest first. No filer's identity appears. 401 without a session; 403 for a queue the caller may not see; 422 for an unknown queue name or a search over 100 characters.
+/// queue=ordinary (the default): the ordinary channel, for petition officers. queue=legal: litigation-related cases (涉法涉诉), for accounts granted legal_channel. queue=discipline: reports sent to the discipline/supervision channel, for accounts granted discipline_channel. queue=unit: ordinary-channel cases routed to the caller's own unit, for staff of that unit — never a report about that unit itself. A page of 100 cases (`page`, from 1): those still owing a step first, earliest due first (overdue ones lead), then the rest, newest first. No filer's identity appears. 401 without a session; 403 for a queue the caller may not see; 422 for an unknown queue name or a search over 100 characters.
 #[utoipa::path(
     get,
     path = "/api/v1/staff/cases",
@@ -237,7 +241,7 @@ pub async fn queue(
     SignedIn(user): SignedIn,
 ) -> Result<Json<Vec<CaseSummary>>, ApiError> {
     let which = Queue::named(&q.queue)?;
-    Ok(Json(store::queue(&st.db, &user, which, q.q.as_deref()).await?))
+    Ok(Json(store::queue(&st.db, &user, which, q.q.as_deref(), q.page).await?))
 }
 
 /// One case as the staff who may see it see it: everything but who filed it

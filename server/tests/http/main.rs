@@ -6,6 +6,7 @@ mod administration;
 mod api;
 mod binary;
 mod calendar;
+mod case_queue;
 mod cases;
 mod cases_notify;
 mod comments;

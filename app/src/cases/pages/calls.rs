@@ -29,11 +29,11 @@ pub(super) async fn case_progress(number: String, code: String) -> Result<Progre
 
 /// A staff queue.
 #[server(endpoint = "case_queue")]
-pub async fn case_queue(queue: String, q: Option<String>) -> Result<Vec<CaseSummary>, AppError> {
+pub async fn case_queue(queue: String, q: Option<String>, page: Option<u32>) -> Result<Vec<CaseSummary>, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
     let which = crate::cases::store::Queue::named(&queue)?;
-    crate::cases::store::queue(&st.db, &user, which, q.as_deref()).await
+    crate::cases::store::queue(&st.db, &user, which, q.as_deref(), page).await
 }
 
 /// One case for staff.

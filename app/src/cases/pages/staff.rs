@@ -62,7 +62,14 @@ pub fn PetitionOfficePage() -> impl IntoView {
 #[component]
 pub fn CaseQueuePage(queue: &'static str, title: &'static str) -> impl IntoView {
     let q = crate::ui::query("q");
-    let list = Resource::new(q, move |q| case_queue(queue.to_string(), q));
+    let page = crate::ui::query("page");
+    let list = Resource::new(
+        move || (q(), page()),
+        move |(q, page)| async move {
+            let page = crate::paging::check(crate::paging::from_query(page.as_deref()))?;
+            case_queue(queue.to_string(), q, Some(page)).await.map(|items| (page, items))
+        },
+    );
     view! {
         {(!title.is_empty()).then(|| view! { <Title text=title /> <h1>{title}</h1> })}
         <form method="get" class="inline-form" role="search">
@@ -73,8 +80,23 @@ pub fn CaseQueuePage(queue: &'static str, title: &'static str) -> impl IntoView 
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(items) if items.is_empty() => view! { <p>"暂无来件。"</p> }.into_any(),
-                    Ok(items) => view! { <CaseTable items /> }.into_any(),
+                    Ok((1, items)) if items.is_empty() => view! { <p>"暂无来件。"</p> }.into_any(),
+                    Ok((page, items)) => {
+                        let more = items.len() as i64 >= crate::cases::QUEUE_PAGE;
+                        let q = q().unwrap_or_default();
+                        let link = move |p: u32| {
+                            let query = if q.is_empty() { String::new() } else { format!("q={}&", crate::ui::encode_query(&q)) };
+                            format!("?{query}page={p}")
+                        };
+                        let pager = (page > 1 || more).then(|| view! {
+                            <nav class="pager" aria-label="分页">
+                                {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"上一页"</a> })}
+                                " " <span>{format!("第{page}页")}</span> " "
+                                {more.then(|| view! { <a href=link(page + 1) rel="next">"下一页"</a> })}
+                            </nav>
+                        });
+                        view! { <CaseTable items /> {pager} }.into_any()
+                    }
                     Err(e) => view! { <ErrorView err=e /> }.into_any(),
                 }
             })}
