@@ -1,0 +1,327 @@
+//! The "national consultation" benchmark: one draft with hundreds of thousands of comments, most of
+//! them copies from five campaigns, taken through a node the way the agency and the public would.
+//!
+//! `cargo bench -p server --bench national -- [--comments 500000] [--seconds 5] [--clients 16]`
+//!
+//! Printed side by side, each against a limit measured in the same run on the same server:
+//! - the restart with every comment's search change still pending (time to the first answer, and
+//!   to the index having caught up in the background);
+//! - moderating everything at once (one post: every pending comment the filter selects), answering
+//!   everything at once, publishing the report;
+//! - page rates of the draft page, published comments, the agency's review queue, the report and
+//!   its CSV, against the home page and a static file of the CSV's size served by the same server;
+//! - the process's peak memory (VmHWM; the server runs in this process).
+use server::config::{Config, Limits};
+use std::time::{Duration, Instant};
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+const TOPICS: [&str; 12] = [
+    "电动自行车登记",
+    "养犬牵绳",
+    "占道经营处罚",
+    "垃圾分类投放时间",
+    "夜间施工噪声",
+    "停车收费标准",
+    "老旧小区加装电梯",
+    "共享单车停放",
+    "公共场所禁烟",
+    "学校周边交通",
+    "河道保护范围",
+    "社区养老设施",
+];
+const VIEWS: [&str; 8] = [
+    "规定过于严格，群众难以做到",
+    "应当进一步细化，便于执行",
+    "建议增加过渡期",
+    "罚款幅度偏高，建议降低",
+    "应当听取社区居民意见",
+    "建议明确监管部门职责",
+    "应当考虑老年人的实际困难",
+    "建议与周边城市的做法保持一致",
+];
+const CAMPAIGNS: [&str; 5] = [
+    "我们坚决反对第三条关于犬只登记费用的规定。登记费用过高，加重了普通养犬家庭的负担，建议取消登记费用，同时简化手续，允许网上办理。",
+    "强烈要求删除草案第十二条中关于限制电动自行车通行的规定，这一规定将严重影响外卖骑手和快递员的生计，请立法机关慎重考虑。",
+    "支持草案关于公共场所全面禁烟的规定，建议进一步扩大到室外公交站台和儿童游乐场所，并加大执法力度，保护未成年人健康。",
+    "反对在居民区周边设置夜市摊点的条款，夜间噪声和油烟严重影响居民休息，建议在草案中明确夜市与居民楼的最小距离。",
+    "建议在第二十条增加老旧小区加装电梯的财政补贴规定，明确补贴标准和申请程序，减轻低楼层居民与高楼层居民之间的分歧。",
+];
+/// Shares of the campaign copies among the five campaigns (20,000–100,000 each at 500,000).
+const SHARES: [f64; 5] = [0.5, 0.2, 0.12, 0.1, 0.08];
+
+/// A small deterministic generator (no dependency needed).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// The draft: 60 articles in 6 chapters.
+fn draft() -> String {
+    let mut text = String::new();
+    for chapter in 0..6 {
+        text.push_str(&format!("第{}章　第{}部分\n", chapter + 1, chapter + 1));
+        for n in 1..=10 {
+            let a = chapter * 10 + n;
+            text.push_str(&format!("第{a}条　关于{}的规定，由有关部门依法执行。\n", TOPICS[a % TOPICS.len()]));
+        }
+    }
+    text
+}
+
+/// Comment `i` of `n`: the first 40% copies of the campaigns (a name and a district changed), the
+/// rest individual comments.
+fn body(i: usize, n: usize, rng: &mut Rng) -> String {
+    let copies = n * 2 / 5;
+    if i < copies {
+        let mut at = 0.0;
+        let share = i as f64 / copies as f64;
+        let campaign = SHARES.iter().position(|s| {
+            at += s;
+            share < at
+        });
+        let letter = CAMPAIGNS[campaign.unwrap_or(4)];
+        let district = ["东城区", "西城区", "南山区", "北湖区", "江北区"][rng.below(5)];
+        return format!("我是{district}居民。{letter}");
+    }
+    let (t, v) = (TOPICS[rng.below(TOPICS.len())], VIEWS[rng.below(VIEWS.len())]);
+    format!("关于{t}，{v}。第{}号意见：{}", i, VIEWS[rng.below(VIEWS.len())])
+}
+
+/// Store `n` pending comments on consultation `id` (spread over its articles, a tenth on the whole
+/// draft) with their search changes, 1,000 to a transaction.
+async fn generate(db: &sqlx::AnyPool, id: i64, n: usize) {
+    let articles: Vec<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 ORDER BY position")
+        .bind(id)
+        .fetch_all(db)
+        .await
+        .unwrap();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let now = app::clock::now();
+    for start in (0..n).step_by(1000) {
+        let mut tx = db.begin().await.unwrap();
+        for i in start..(start + 1000).min(n) {
+            let article = (rng.below(10) > 0).then(|| articles[rng.below(articles.len())]);
+            let cid: i64 = sqlx::query_scalar(
+                "INSERT INTO comments (receipt, consultation_id, article_id, body, status, created_at)
+                 VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
+            )
+            .bind(format!("YJ-BENCH-{i}"))
+            .bind(id)
+            .bind(article)
+            .bind(body(i, n, &mut rng))
+            .bind(now - (n - i) as i64 / 100)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+            app::changes::record_change(&mut tx, "comment", cid).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+}
+
+/// Requests per second of GET `path` from `clients` connections for `seconds`; and the size of one answer.
+async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, seconds: u64) -> (f64, usize, u16) {
+    let first = client.get(format!("{base}{path}")).send().await.unwrap();
+    let status = first.status().as_u16();
+    let size = first.bytes().await.unwrap().len();
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..clients)
+        .map(|_| {
+            let (c, url) = (client.clone(), format!("{base}{path}"));
+            tokio::spawn(async move {
+                let mut n = 0usize;
+                while Instant::now() < deadline {
+                    if c.get(&url).send().await.and_then(|r| r.error_for_status()).is_ok() {
+                        n += 1;
+                    }
+                }
+                n
+            })
+        })
+        .collect();
+    let mut done = 0;
+    for w in workers {
+        done += w.await.unwrap();
+    }
+    (done as f64 / started.elapsed().as_secs_f64(), size, status)
+}
+
+fn peak_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+async fn post(c: &reqwest::Client, url: &str, form: &[(&str, String)]) -> (Duration, u16) {
+    let t = Instant::now();
+    let res = c.post(url).form(form).send().await.unwrap();
+    (t.elapsed(), res.status().as_u16())
+}
+
+#[tokio::main]
+async fn main() {
+    let n: usize = arg("--comments").and_then(|v| v.parse().ok()).unwrap_or(500_000);
+    let seconds: u64 = arg("--seconds").and_then(|v| v.parse().ok()).unwrap_or(5);
+    let clients: usize = arg("--clients").and_then(|v| v.parse().ok()).unwrap_or(16);
+    let temp = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", temp.path().join("canyu.db").display());
+    let db = server::db::connect(&url).await.expect("database");
+    let cases = Config { data_dir: temp.path().to_path_buf(), ..Config::default() }.case_config().expect("case key");
+    server::demo::load(&db, &cases).await.expect("demo data");
+    // The transport bureau's staff member, with a password of our own.
+    let hash = app::accounts::hash_password("bench-password".into()).await.unwrap();
+    let staff_id: i64 = sqlx::query_scalar(
+        "UPDATE users SET password_hash = $1, must_change_password = 0 WHERE login = 'jiaotong@demo.example' RETURNING id",
+    )
+    .bind(hash)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let staff = app::accounts::user(&db, staff_id).await.unwrap();
+    let today = app::clock::format_date(app::clock::now());
+    let last = app::clock::format_date(app::clock::now() + 40 * 86_400);
+    let input = app::consultations::store::NewConsultation {
+        kind: "regulation".into(),
+        title: "某市城市管理综合条例（草案）".into(),
+        explanation: "全国性征求意见规模的基准测试。".into(),
+        full_text: draft(),
+        opens_on: today,
+        closes_on: last,
+        ..Default::default()
+    };
+    let id = app::consultations::store::create(&db, &staff, &input).await.unwrap();
+    eprintln!("generating {n} comments…");
+    let t = Instant::now();
+    generate(&db, id, n).await;
+    let generated = t.elapsed();
+
+    // A static file the size of the report's CSV is made once the CSV's size is known; the site
+    // root is ours.
+    let site = temp.path().join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let cfg = Config {
+        data_dir: temp.path().join("node"),
+        database_url: url.clone(),
+        site_root: site.clone(),
+        limits: Limits::uniform(1_000_000),
+        ..Config::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let started = Instant::now();
+    let server = tokio::spawn(server::serve(cfg, db.clone(), listener, async {
+        let _ = stopped.await;
+    }));
+    let anyone = reqwest::Client::new();
+    while anyone.get(format!("{base}/healthz")).send().await.is_err() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let first_answer = started.elapsed();
+    loop {
+        let h: serde_json::Value = anyone.get(format!("{base}/healthz")).send().await.unwrap().json().await.unwrap();
+        if !h["search"]["caught_up_at"].is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let caught_up = started.elapsed();
+
+    let agency = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let res = agency
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"login": "jiaotong@demo.example", "password": "bench-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "staff sign-in: {}", res.status());
+    let n_s = n.to_string();
+    let (moderated, status) = post(
+        &agency,
+        &format!("{base}/staff/consultations/{id}/moderate"),
+        &[("scope", "selection".into()), ("show", "pending".into()), ("expected", n_s.clone()), ("decision", "approve".into())],
+    )
+    .await;
+    assert_eq!(status, 303, "moderating everything");
+    let (answered, status) = post(
+        &agency,
+        &format!("{base}/staff/consultations/{id}/dispose"),
+        &[
+            ("scope", "selection".into()),
+            ("show", "unanswered".into()),
+            ("expected", n_s),
+            ("disposition", "partly_adopted".into()),
+            ("reason", "已在修改稿中统筹考虑。".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "answering everything");
+    sqlx::query("UPDATE consultations SET closes_at = $1 WHERE id = $2")
+        .bind(app::clock::now() - 1)
+        .bind(id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let (reported, status) = post(
+        &agency,
+        &format!("{base}/staff/consultations/{id}/report"),
+        &[("summary", "共收到意见，已逐条研究。".into()), ("action", "publish".into())],
+    )
+    .await;
+    assert_eq!(status, 303, "publishing the report");
+
+    let csv = anyone.get(format!("{base}/consultations/{id}/report.csv")).send().await.unwrap().bytes().await.unwrap();
+    std::fs::write(site.join("pkg/same-size.bin"), vec![b'x'; csv.len()]).unwrap();
+    let pages = [
+        ("home page (limit)", "/".to_string(), &anyone),
+        ("draft page", format!("/consultations/{id}"), &anyone),
+        ("published comments, an article", format!("/consultations/{id}/comments?article=a3"), &anyone),
+        ("report", format!("/consultations/{id}/report"), &anyone),
+        ("report CSV", format!("/consultations/{id}/report.csv"), &anyone),
+        ("static file of the CSV's size (limit)", "/pkg/same-size.bin".to_string(), &anyone),
+        ("review queue (staff)", format!("/staff/consultations/{id}"), &agency),
+    ];
+    let mut rows = Vec::new();
+    for (name, path, client) in pages {
+        eprintln!("{name}…");
+        rows.push((name, rate(&base, &path, client, clients, seconds).await));
+    }
+    let _ = stop.send(());
+    let _ = server.await;
+
+    println!("\nnational consultation benchmark: {n} comments (40% copies of 5 campaigns) on one draft, {} cores", std::thread::available_parallelism().map(|c| c.get()).unwrap_or(1));
+    println!("| step | time |");
+    println!("|---|---|");
+    println!("| generate the comments straight into the database (the disk's pace) | {:.1} s |", generated.as_secs_f64());
+    println!("| restart with {n} search changes pending: first answer | {:.2} s |", first_answer.as_secs_f64());
+    println!("| … index caught up, in the background | {:.1} s |", caught_up.as_secs_f64());
+    println!("| moderate all {n} at once (one post) | {:.1} s |", moderated.as_secs_f64());
+    println!("| answer all {n} at once (one post) | {:.1} s |", answered.as_secs_f64());
+    println!("| publish the report | {:.1} s |", reported.as_secs_f64());
+    println!();
+    let home = rows[0].1 .0;
+    println!("| page ({clients} clients, {seconds} s each) | status | bytes | pages/s | against the home page |");
+    println!("|---|---|---|---|---|");
+    for (name, (per_s, size, status)) in &rows {
+        println!("| {name} | {status} | {size} | {per_s:.0} | {:.2}× |", per_s / home);
+    }
+    println!("\npeak memory of the process (server and clients): {:.0} MB", peak_mb());
+}
