@@ -25,4 +25,5 @@ mod search;
 mod search_page;
 mod security;
 mod staff_accounts;
+mod static_files;
 mod statistics;
