@@ -44,6 +44,8 @@ pub async fn public_pages(req: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::from(body));
     };
     parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Pages are compressed on the way out (`web::compression`), and a 304 names the same `Vary`.
+    parts.headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     let current = asked.is_some_and(|list| matches_any(&list, &tag));
     parts.headers.insert(header::ETAG, tag);
     let res = Response::from_parts(parts, Body::from(body));

@@ -53,6 +53,7 @@ async fn a_returning_reader_revalidates_the_home_page_and_gets_304_without_a_bod
     let again = get_with(&app, "/", &[(IF_NONE_MATCH, &tag)]).await;
     assert_eq!(again.status(), 304);
     assert_eq!(header(again.headers(), "etag"), tag);
+    assert_eq!(header(again.headers(), "vary"), "accept-encoding");
     assert_eq!(header(again.headers(), "x-content-type-options"), "nosniff");
     // The stored page keeps its own policy: a fresh nonce would block its scripts.
     assert!(again.headers().get("content-security-policy").is_none());
@@ -177,4 +178,8 @@ async fn pages_are_compressed_for_browsers_that_accept_it_and_still_revalidate()
     assert!(html.contains("公众参与平台"));
     let again = get_with(&app, "/", &[(ACCEPT_ENCODING, "gzip"), (IF_NONE_MATCH, &tag)]).await;
     assert_eq!(again.status(), 304);
+    // Brotli is for the files, made once at build time; a page is gzipped or sent as it is.
+    let br = get_with(&app, "/", &[(ACCEPT_ENCODING, "br")]).await;
+    assert!(br.headers().get("content-encoding").is_none());
+    assert!(br.text().await.unwrap().contains("公众参与平台"));
 }
