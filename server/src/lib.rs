@@ -15,6 +15,7 @@ pub mod health;
 pub mod jobs;
 pub mod listen;
 pub mod mail;
+pub mod private;
 pub mod respond;
 pub mod revalidate;
 pub mod secret;

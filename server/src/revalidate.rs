@@ -1,5 +1,5 @@
 //! Conditional requests for public pages: a page rendered for someone without a session, on a path
-//! that is not private (see `web::private_request`), is the same for everyone who asks at that
+//! that is not private (see `private::private_request`), is the same for everyone who asks at that
 //! moment, so it carries a weak `ETag` over its body and `Cache-Control: no-cache`: a browser (or a
 //! shared cache) may keep it but asks each time, and gets 304 without the body when the page has
 //! not changed. Every request is still rendered: the tag is the rendered body's, so a 304 is only
@@ -26,7 +26,7 @@ const MAX_TAGGED: usize = 8 * 1024 * 1024;
 /// that it sees the final headers of the page.
 pub async fn public_pages(req: Request, next: Next) -> Response {
     let public = req.method() == Method::GET
-        && !crate::web::private_request(&req)
+        && !crate::private::private_request(&req)
         && !req.headers().contains_key(header::AUTHORIZATION);
     let asked = req.headers().get(header::IF_NONE_MATCH).cloned();
     let res = next.run(req).await;

@@ -170,7 +170,7 @@ async fn private_responses_are_not_stored(
     next: middleware::Next,
 ) -> axum::response::Response {
     let path = req.uri().path();
-    let private = private_request(&req);
+    let private = crate::private::private_request(&req);
     // The receipt page hands over a just-given receipt once: the cookie that carried it is cleared.
     let flashed = path == "/receipts" && app::state::fresh_receipt(req.headers()).is_some();
     let mut res = next.run(req).await;
@@ -184,19 +184,6 @@ async fn private_responses_are_not_stored(
         }
     }
     res
-}
-
-/// Whether the answer to `req` is one person's own: made with a session, to anything but a GET or
-/// HEAD, or on a private path. A case's progress, read with its number and query code, is as
-/// private as a session's pages; so is a receipt (the page after commenting, a lookup, the API's
-/// answer to a comment), and the answer to any post.
-pub fn private_request(req: &axum::extract::Request) -> bool {
-    let path = req.uri().path();
-    app::state::session_token(req.headers()).is_some()
-        || req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD
-        || ["/api/v1/cases", "/cases/", "/receipts", "/api/v1/comments", "/api/receipt"]
-            .iter()
-            .any(|p| path.starts_with(p))
 }
 
 /// The fallback: a file of the site folder (`assets`) when one matches the path, else the app
