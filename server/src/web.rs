@@ -215,10 +215,7 @@ fn compression() -> CompressionLayer<impl Predicate> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| ["text/html", "application/json", "text/csv"].iter().any(|d| t.starts_with(d)))
     };
-    CompressionLayer::new()
-        .no_br()
-        .quality(CompressionLevel::Precise(4))
-        .compress_when(DefaultPredicate::new().and(dynamic))
+    CompressionLayer::new().quality(CompressionLevel::Precise(4)).compress_when(DefaultPredicate::new().and(dynamic))
 }
 
 /// One log line per request: method, route, status, time. The route is the template
