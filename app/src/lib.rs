@@ -36,7 +36,7 @@ pub mod text;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -48,6 +48,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                // `canyu.css`, or `canyu.<hash>.css` when the site was built with fingerprinted names
+                // (the server's `leptos_options`); the scripts likewise.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
@@ -65,7 +68,6 @@ pub fn App() -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
     view! {
-        <Stylesheet id="leptos" href="/pkg/canyu.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="description" content="政府立法和重大行政决策公开征求意见、意见采纳情况反馈" />
         // Every page's title passes through here. leptos_meta 0.8 writes the title into `<head>`

@@ -2,6 +2,7 @@
 // `unwrap` only in tests: a failure in the running service is an error with a message, never a panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 pub mod api;
+pub mod assets;
 pub mod budgets;
 pub mod case_actions;
 pub mod config;
@@ -14,7 +15,9 @@ pub mod health;
 pub mod jobs;
 pub mod listen;
 pub mod mail;
+pub mod private;
 pub mod respond;
+pub mod revalidate;
 pub mod secret;
 pub mod session;
 pub mod web;
@@ -27,13 +30,21 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
-/// Leptos options from our configuration (the site folder and the bundle's name).
+/// Leptos options from our configuration (the site folder and the bundle's name). When the site
+/// was built with fingerprinted names (`.ci/site.sh` writes `hash.txt` into the site folder), the
+/// pages link `canyu.<hash>.js`/`.wasm`/`.css`; otherwise the plain names.
 pub fn leptos_options(cfg: &config::Config, addr: SocketAddr) -> LeptosOptions {
+    let hashes = cfg.site_root.join(assets::HASH_FILE);
+    // Leptos looks for the hash file relative to the server binary's folder; an absolute path
+    // replaces that folder (`Path::join`), so the file is found beside the site it describes.
+    let hashes = std::path::absolute(&hashes).unwrap_or(hashes);
     LeptosOptions::builder()
         .output_name("canyu")
         .site_root(cfg.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(addr)
+        .hash_files(hashes.is_file())
+        .hash_file(std::sync::Arc::from(hashes.to_string_lossy().as_ref()))
         .build()
 }
 

@@ -58,6 +58,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        if let Err(e) = prepare(&stream) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
         let Some(slot) = per_address.enter(peer.ip()) else {
             tracing::warn!("connection refused: too many from one address");
             continue;
@@ -84,6 +87,14 @@ pub async fn serve(
         );
     }
     Ok(())
+}
+
+/// Set up an accepted connection: `TCP_NODELAY`, so a response written in more than one piece
+/// (headers, then a file's body) leaves at once. With Nagle's algorithm on, the second piece
+/// waits for the client's delayed ACK of the first: about 40 ms per request on a kept-alive
+/// connection, whatever the file's size.
+pub fn prepare(stream: &tokio::net::TcpStream) -> std::io::Result<()> {
+    stream.set_nodelay(true)
 }
 
 /// The part of an address that one client controls: the address for IPv4, the /64 for IPv6 (one
@@ -186,6 +197,17 @@ mod tests {
         assert!(per.enter("192.0.2.2".parse().unwrap()).is_some(), "another client is not affected");
         drop(a);
         assert!(per.enter(ip).is_some());
+    }
+
+    #[tokio::test]
+    async fn accepted_connections_send_without_waiting_for_acks() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (accepted, _) = listener.accept().await.unwrap();
+        assert!(!accepted.nodelay().unwrap(), "the kernel's default is Nagle's algorithm on");
+        prepare(&accepted).unwrap();
+        assert!(accepted.nodelay().unwrap());
     }
 
     #[test]

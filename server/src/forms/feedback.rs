@@ -126,7 +126,9 @@ pub async fn report_csv(
                     }
                 }
             });
-            let csv = Body::from_stream(stream::once(async { Ok::<_, std::io::Error>(head) }).chain(rest));
+            // Fused: the gzip encoder (`web::compression`) polls once more after the end, and an
+            // `unfold` panics when polled past its end.
+            let csv = Body::from_stream(stream::once(async { Ok::<_, std::io::Error>(head) }).chain(rest.fuse()));
             let disposition = format!("attachment; filename=\"report-{consultation}.csv\"");
             (
                 [

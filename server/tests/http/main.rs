@@ -29,5 +29,6 @@ mod search;
 mod search_page;
 mod security;
 mod staff_accounts;
+mod static_files;
 mod statistics;
 mod submissions;

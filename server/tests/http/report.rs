@@ -121,6 +121,22 @@ async fn a_full_cycle_ends_with_the_commenter_reading_the_answer() {
     let csv = res.text().await.unwrap();
     assert!(csv.contains(&format!("{declined},第一条,立法目的应写明保障公共安全。,")));
     assert!(csv.contains("未采纳,第一条已涵盖公共安全，无需重复。"));
+    // Gzipped on the way for a browser that accepts it, whole to the last line.
+    let gzipped = app
+        .client()
+        .get(app.url(&format!("/consultations/{c}/report.csv")))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&gzipped.bytes().await.unwrap()[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert_eq!(unzipped, csv);
     let print = app.get(&app.client(), &format!("/consultations/{c}/report?print=1")).await.text().await.unwrap();
     assert!(print.contains("report printable") && print.contains("建议登记费用减半收取。"));
 
