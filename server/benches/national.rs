@@ -187,7 +187,7 @@ async fn main() {
     let cases = Config { data_dir: temp.path().to_path_buf(), ..Config::default() }.case_config().expect("case key");
     server::demo::load(&db, &cases).await.expect("demo data");
     // The transport bureau's staff member, with a password of our own.
-    let hash = app::accounts::hash_password("bench-password".into()).await.unwrap();
+    let hash = app::accounts::store::hash_password("bench-password".into()).await.unwrap();
     let staff_id: i64 = sqlx::query_scalar(
         "UPDATE users SET password_hash = $1, must_change_password = 0 WHERE login = 'jiaotong@demo.example' RETURNING id",
     )
@@ -195,7 +195,7 @@ async fn main() {
     .fetch_one(&db)
     .await
     .unwrap();
-    let staff = app::accounts::user(&db, staff_id).await.unwrap();
+    let staff = app::accounts::store::user(&db, staff_id).await.unwrap();
     let today = app::clock::format_date(app::clock::now());
     let last = app::clock::format_date(app::clock::now() + 40 * 86_400);
     let input = app::consultations::store::NewConsultation {
