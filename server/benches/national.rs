@@ -257,7 +257,12 @@ async fn main() {
     let (moderated, status) = post(
         &agency,
         &format!("{base}/staff/consultations/{id}/moderate"),
-        &[("scope", "selection".into()), ("show", "pending".into()), ("expected", n_s.clone()), ("decision", "approve".into())],
+        &[
+            ("scope", "selection".into()),
+            ("show", "pending".into()),
+            ("expected", n_s.clone()),
+            ("decision", "approve".into()),
+        ],
     )
     .await;
     assert_eq!(status, 303, "moderating everything");
@@ -307,10 +312,16 @@ async fn main() {
     let _ = stop.send(());
     let _ = server.await;
 
-    println!("\nnational consultation benchmark: {n} comments (40% copies of 5 campaigns) on one draft, {} cores", std::thread::available_parallelism().map(|c| c.get()).unwrap_or(1));
+    println!(
+        "\nnational consultation benchmark: {n} comments (40% copies of 5 campaigns) on one draft, {} cores",
+        std::thread::available_parallelism().map(|c| c.get()).unwrap_or(1)
+    );
     println!("| step | time |");
     println!("|---|---|");
-    println!("| generate the comments straight into the database (the disk's pace) | {:.1} s |", generated.as_secs_f64());
+    println!(
+        "| generate the comments straight into the database (the disk's pace) | {:.1} s |",
+        generated.as_secs_f64()
+    );
     println!("| restart with {n} search changes pending: first answer | {:.2} s |", first_answer.as_secs_f64());
     println!("| … index caught up, in the background | {:.1} s |", caught_up.as_secs_f64());
     println!("| moderate all {n} at once (one post) | {:.1} s |", moderated.as_secs_f64());

@@ -201,7 +201,7 @@ async fn insert_comment(
         "INSERT INTO comments (receipt, consultation_id, article_id, author_id, body, status, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(app::comments::store::new_receipt(now))
+    .bind(app::comments::writer::new_receipt(now))
     .bind(consultation)
     .bind(article.map(|a| a.0))
     .bind(who.id)
@@ -256,7 +256,7 @@ async fn answer_parking(
             .bind(format!("%{text}%"))
             .fetch_all(db)
             .await?;
-        dispose(db, staff, &ids, disposition, reason).await?;
+        dispose(db, staff, None, &ids, disposition, reason).await?;
     }
     let text = report::ReportText {
         summary: "征求意见期间共收到公众意见5条。经逐条研究，采纳1条、部分采纳1条，其余意见均作了说明。\n\

@@ -84,6 +84,22 @@ impl Screen {
         Ok(Screen { blocked })
     }
 
+    /// The same rule as [`Screen::hides`] as a condition on `cases c` (empty when nothing is
+    /// hidden), so a list screened in the query is paged after screening.
+    pub fn sql(&self) -> String {
+        if self.blocked.is_empty() {
+            return String::new();
+        }
+        let mut units: Vec<i64> = self.blocked.iter().copied().collect();
+        units.sort_unstable();
+        let units: Vec<String> = units.iter().map(i64::to_string).collect();
+        format!(
+            " AND NOT ((c.kind = 'complaint' OR COALESCE(c.petition_kind, '') = 'accusation')
+                      AND c.concerned_agency_id IS NOT NULL AND c.concerned_agency_id IN ({}))",
+            units.join(", ")
+        )
+    }
+
     /// Whether a case is hidden from this viewer: a report concerning a unit of the viewer's chain.
     pub fn hides(&self, is_report: bool, concerned: Option<i64>) -> bool {
         is_report && concerned.is_some_and(|c| self.blocked.contains(&c))

@@ -86,15 +86,18 @@ pub async fn queue(
                    OR c.request LIKE {like} ESCAPE '\\')"
         ),
     };
-    // The order is the database's, so a page is a page: cases owing a step by due date, then the
-    // rest newest first (a page may show fewer when some are screened out below).
+    // The screen is applied in the query, so a page is a full page of what the viewer may see; the
+    // order is the database's: cases owing a step by due date, then the rest newest first.
+    let mut conn = db.acquire().await?;
+    let screen = Screen::for_viewer(&mut conn, user).await?;
     let running: Vec<String> =
         CaseStatus::ALL.iter().filter(|s| s.in_progress()).map(|s| format!("'{}'", s.as_str())).collect();
     let sql = format!(
-        "{SUMMARY_SQL} WHERE {filter}{search}
+        "{SUMMARY_SQL} WHERE {filter}{search}{}
          ORDER BY CASE WHEN c.due_on IS NOT NULL AND c.status IN ({}) THEN 0 ELSE 1 END,
                   CASE WHEN c.status IN ({}) THEN c.due_on END, c.id DESC
          LIMIT {} OFFSET {}",
+        screen.sql(),
         running.join(", "),
         running.join(", "),
         super::QUEUE_PAGE,
@@ -108,8 +111,6 @@ pub async fn queue(
         q = q.bind(format!("%{}%", escape_like(w))).bind(w.to_uppercase());
     }
     let now = clock::now();
-    let mut conn = db.acquire().await?;
-    let screen = Screen::for_viewer(&mut conn, user).await?;
     let list: Vec<CaseSummary> = q
         .fetch_all(&mut *conn)
         .await?

@@ -8,12 +8,6 @@ use crate::consultations::Status;
 use crate::error::{AppError, AppResult};
 use sqlx::AnyPool;
 
-/// A fresh receipt number, e.g. `YJ-2026-7KQ3-M9XD-2PWE` (60 random bits).
-pub fn new_receipt(now: i64) -> String {
-    let year = &clock::format_date(now)[..4];
-    format!("YJ-{year}-{}", crate::codes::crockford_groups(3))
-}
-
 /// Submit a comment; it is committed (by the process's writer, sharing a commit with whatever
 /// else arrived meanwhile) before the receipt is returned.
 pub async fn submit(

@@ -8,6 +8,12 @@ use crate::error::{AppError, AppResult};
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
+/// A fresh receipt number, e.g. `YJ-2026-7KQ3-M9XD-2PWE` (60 random bits).
+pub fn new_receipt(now: i64) -> String {
+    let year = &crate::clock::format_date(now)[..4];
+    format!("YJ-{year}-{}", crate::codes::crockford_groups(3))
+}
+
 /// The most comments one commit takes: enough to carry a burst, small enough that a commit stays
 /// short for the readers and writers waiting on it.
 pub const MAX_BATCH: usize = 512;
@@ -70,6 +76,12 @@ async fn run(db: AnyPool, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        // A submitter who has gone (the request was cut off or timed out) gets no receipt, so their
+        // comment is not stored either: nobody would ever hold its receipt.
+        batch.retain(|j| !j.reply.is_closed());
+        if batch.is_empty() {
+            continue;
+        }
         let comments: Vec<&NewComment> = batch.iter().map(|j| &j.comment).collect();
         match commit(&db, &comments).await {
             Ok(receipts) => {
@@ -103,7 +115,7 @@ async fn commit(db: &AnyPool, comments: &[&NewComment]) -> AppResult<Vec<String>
         // A receipt collision is astronomically unlikely; another number is drawn rather than fail
         // (without aborting the transaction the others share).
         for _ in 0..3 {
-            let receipt = super::store::new_receipt(c.at);
+            let receipt = new_receipt(c.at);
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO comments (receipt, consultation_id, article_id, author_id, body, status, created_at)
                  VALUES ($1, $2, $3, $4, $5, 'pending', $6) ON CONFLICT (receipt) DO NOTHING RETURNING id",

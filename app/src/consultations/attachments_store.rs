@@ -230,6 +230,10 @@ pub async fn download(
 ) -> AppResult<(FileKind, String, Vec<u8>)> {
     // Whether the consultation may be seen at all: the same rule as its page.
     visible(db, id, viewer).await?;
+    // File ids are 32 hexadecimal digits; anything else names no file (and goes to no query).
+    if file.len() != 32 || !file.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT file_kind, title FROM consultation_files WHERE file_id = $1 AND consultation_id = $2")
             .bind(file)

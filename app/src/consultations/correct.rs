@@ -24,6 +24,22 @@ pub struct Correction {
     pub explanation: String,
     pub full_text: String,
     pub note: String,
+    /// The version of the text the form was filled from ([`Source::version`]); when given, a
+    /// correction of a text changed since is refused instead of overwriting it.
+    pub seen: String,
+}
+
+/// A short fingerprint of a draft's text as stored: what the correction form was filled from.
+fn version(title: &str, explanation: &str, full_text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(title)
+        .chain_update([0])
+        .chain_update(explanation)
+        .chain_update([0])
+        .chain_update(full_text)
+        .finalize();
+    crate::codes::to_hex(&digest[..8])
 }
 
 /// The draft's own text, for its agency's correction form.
@@ -37,7 +53,8 @@ pub async fn source(db: &AnyPool, staff: &CurrentUser, id: i64) -> AppResult<Sou
             .await?;
     let (title, explanation, full_text) = row.ok_or(AppError::NotFound)?;
     let status = super::store::detail_for(db, id, Some(staff)).await?.summary.status;
-    Ok(Source { title, explanation, full_text, status })
+    let version = version(&title, &explanation, &full_text);
+    Ok(Source { title, explanation, full_text, status, version })
 }
 
 /// The stored state a correction starts from.
@@ -50,16 +67,17 @@ struct Current {
     withdrawn: bool,
 }
 
-async fn current(conn: &mut sqlx::AnyConnection, agency: i64, id: i64) -> AppResult<Current> {
+/// The consultation as stored; `lock`: inside a write transaction, held until it ends (PostgreSQL
+/// row lock; SQLite's write transaction holds the whole database already).
+async fn current(conn: &mut sqlx::AnyConnection, agency: i64, id: i64, lock: bool) -> AppResult<Current> {
     type Row = (String, String, String, Option<i64>, i64, Option<i64>);
-    let row: Option<Row> = sqlx::query_as(
+    let postgres = conn.backend_name() == "PostgreSQL";
+    let sql = format!(
         "SELECT title, explanation, full_text, published_at, closes_at, withdrawn_at FROM consultations
-         WHERE id = $1 AND agency_id = $2",
-    )
-    .bind(id)
-    .bind(agency)
-    .fetch_optional(&mut *conn)
-    .await?;
+         WHERE id = $1 AND agency_id = $2{}",
+        if lock && postgres { " FOR UPDATE" } else { "" }
+    );
+    let row: Option<Row> = sqlx::query_as(&sql).bind(id).bind(agency).fetch_optional(&mut *conn).await?;
     let (title, explanation, full_text, published, closes_at, withdrawn) = row.ok_or(AppError::NotFound)?;
     Ok(Current {
         title,
@@ -90,10 +108,13 @@ pub async fn correct(db: &AnyPool, staff: &CurrentUser, id: i64, c: &Correction)
     let mut errors = text_errors(&c.title, &c.explanation, &c.full_text);
     let parsed = without_title(parse_draft(&c.full_text));
     let mut conn = db.acquire().await?;
-    let before = current(&mut conn, agency, id).await?;
+    let before = current(&mut conn, agency, id, false).await?;
     drop(conn);
     if before.withdrawn {
         return Err(AppError::Conflict("该征求意见已撤回，不能再更正".into()));
+    }
+    if !c.seen.is_empty() && c.seen != version(&before.title, &before.explanation, &before.full_text) {
+        return Err(AppError::Conflict("草案刚被其他人更正过，请重新打开本页核对后再提交".into()));
     }
     if !before.published {
         if !errors.is_empty() {
@@ -130,8 +151,16 @@ pub async fn correct(db: &AnyPool, staff: &CurrentUser, id: i64, c: &Correction)
         AppError::Internal
     })?;
     let mut tx = crate::db::begin_write(db).await?;
-    // Nobody else's correction came in between: the text compared is still the text stored.
-    if current(&mut tx, agency, id).await?.full_text != before.full_text {
+    // Nobody else's correction, withdrawal or closing came in between: what was compared is still
+    // what is stored, and the draft still takes corrections.
+    let now = current(&mut tx, agency, id, true).await?;
+    if now.withdrawn {
+        return Err(AppError::Conflict("该征求意见已撤回，不能再更正".into()));
+    }
+    if clock::now() >= now.closes_at {
+        return Err(AppError::Conflict("征求意见期已经结束，草案不能再更正".into()));
+    }
+    if (&now.title, &now.explanation, &now.full_text) != (&before.title, &before.explanation, &before.full_text) {
         return Err(AppError::Conflict("草案刚被其他人更正过，请重新打开本页核对后再提交".into()));
     }
     sqlx::query("UPDATE consultations SET title = $1, explanation = $2, full_text = $3 WHERE id = $4")
@@ -188,7 +217,7 @@ async fn rewrite_draft(
     parsed: &ParsedDraft,
 ) -> AppResult<()> {
     let mut tx = crate::db::begin_write(db).await?;
-    let now = current(&mut tx, agency, id).await?;
+    let now = current(&mut tx, agency, id, true).await?;
     if now.published || now.full_text != was {
         return Err(AppError::Conflict("草稿刚被发布或修改过，请重新打开本页核对后再提交".into()));
     }
@@ -217,7 +246,16 @@ fn structure_changed(stored: &[Stored], blocks: &[Block]) -> Option<String> {
         Some((s, b)) => Some(format!("{ADVICE}（原为{}，更正稿此处为{}）", s.label, b.label)),
         None if stored.len() > blocks.len() => Some(format!("{ADVICE}（更正稿缺少{}）", stored[blocks.len()].label)),
         None if blocks.len() > stored.len() => Some(format!("{ADVICE}（更正稿多出{}）", blocks[stored.len()].label)),
-        None => None,
+        // The same blocks; the same chapters too? A heading may be reworded, not moved.
+        None => {
+            let starts = |heads: Vec<[&Option<String>; 3]>| -> Vec<[bool; 3]> {
+                heads.windows(2).map(|w| [0, 1, 2].map(|k| w[0][k] != w[1][k])).collect()
+            };
+            let old = starts(stored.iter().map(|s| [&s.part, &s.chapter, &s.section]).collect());
+            let new = starts(blocks.iter().map(|b| [&b.part, &b.chapter, &b.section]).collect());
+            let moved = old.iter().zip(&new).position(|(o, n)| o != n)?;
+            Some(format!("{ADVICE}（{}处的编、章、节划分有变动）", stored[moved + 1].label))
+        }
     }
 }
 

@@ -54,6 +54,7 @@ pub fn CorrectionPage() -> impl IntoView {
                         })}
                         {live.then(|| view! {
                             <PostForm name="correct" action=format!("/staff/consultations/{cid}/correct") echo=echo.clone() class="stacked" let:echo>
+                                <input type="hidden" name="seen" value=s.version.clone() />
                                 <label for="title">"标题"</label>
                                 <input id="title" name="title" required maxlength="200" value=typed_or(&echo, "title", &s.title) />
                                 <FieldMessage echo=echo.clone() name="title" />

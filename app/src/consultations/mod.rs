@@ -190,6 +190,8 @@ pub struct Source {
     pub explanation: String,
     pub full_text: String,
     pub status: Status,
+    /// A fingerprint of the text as stored, sent back with a correction.
+    pub version: String,
 }
 
 impl Detail {

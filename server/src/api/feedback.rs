@@ -64,7 +64,7 @@ pub async fn dispose(
     user.staff_agency()?;
     limits.spend(Kind::Work, Some(&user))?;
     let disposition = Disposition::from_field(&d.disposition)?;
-    app::feedback::store::dispose(&st.db, &user, &[id], disposition, &d.reason).await?;
+    app::feedback::store::dispose(&st.db, &user, None, &[id], disposition, &d.reason).await?;
     let reason = Some(d.reason.trim().to_string()).filter(|r| !r.is_empty());
     Ok(Json(Answered { id, disposition, reason }))
 }

@@ -23,8 +23,14 @@ struct Bulk {
     reason: String,
 }
 
+/// The most comments one ticked selection names (a page shows 50 groups; a filter or a group
+/// selects any number on the server side instead).
+const MAX_TICKED: usize = 5_000;
+
 impl Bulk {
-    fn from_pairs(pairs: &[(String, String)]) -> Bulk {
+    /// The form's fields, control characters and direction overrides removed as from every form.
+    fn from_pairs(pairs: Vec<(String, String)>) -> Bulk {
+        let pairs: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| crate::extract::neutralised(k, v)).collect();
         let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
         Bulk {
             scope: value("scope").unwrap_or_default(),
@@ -44,9 +50,22 @@ impl Bulk {
     /// The comments meant: the ticked ones, or those `selection` finds, if still as many as shown.
     fn ids(&self, selection: Vec<i64>, none_ticked: &str) -> Result<Vec<i64>, AppError> {
         if !self.by_filter() {
-            let ids: Vec<i64> = self.ticked.iter().filter_map(|i| i.parse().ok()).collect();
+            // One unreadable id refuses the whole selection: all or none.
+            let mut ids: Vec<i64> = self
+                .ticked
+                .iter()
+                .map(|i| i.trim().parse().map_err(|_| AppError::field("ids", "所选意见的编号有误，请刷新后重新勾选")))
+                .collect::<Result<_, _>>()?;
+            ids.sort_unstable();
+            ids.dedup();
             if ids.is_empty() {
                 return Err(AppError::field("ids", none_ticked));
+            }
+            if ids.len() > MAX_TICKED {
+                return Err(AppError::field(
+                    "ids",
+                    &format!("一次最多勾选{MAX_TICKED}条；更多的请用筛选或相似意见组统一处理"),
+                ));
             }
             return Ok(ids);
         }
@@ -91,7 +110,7 @@ pub async fn dispose_many(
     Path(consultation): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let b = Bulk::from_pairs(&pairs);
+    let b = Bulk::from_pairs(pairs);
     let result = async {
         let SignedIn(user) = user?;
         user.staff_agency()?;
@@ -102,7 +121,7 @@ pub async fn dispose_many(
             false => vec![],
         };
         let ids = b.ids(selection, "请先勾选要答复的意见")?;
-        let changed = store::dispose(&page.st.db, &user, &ids, disposition, &b.reason).await?;
+        let changed = store::dispose(&page.st.db, &user, Some(consultation), &ids, disposition, &b.reason).await?;
         Ok::<_, AppError>(b.done(consultation, changed))
     }
     .await;
@@ -121,7 +140,7 @@ pub async fn moderate_many(
     Path(consultation): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let b = Bulk::from_pairs(&pairs);
+    let b = Bulk::from_pairs(pairs);
     let result = async {
         let SignedIn(user) = user?;
         user.staff_agency()?;

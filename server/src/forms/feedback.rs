@@ -38,7 +38,7 @@ pub async fn dispose(
         limits.spend(Kind::Work, Some(&user))?;
         let f = f?;
         let disposition = Disposition::from_field(&f.disposition)?;
-        store::dispose(&page.st.db, &user, &[comment], disposition, &f.reason).await?;
+        store::dispose(&page.st.db, &user, None, &[comment], disposition, &f.reason).await?;
         Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
     }
     .await;

@@ -16,6 +16,7 @@ mod consultations;
 mod diskfull;
 mod edges;
 mod feedback;
+mod found_from_outside;
 mod harness;
 mod load;
 mod mail;
