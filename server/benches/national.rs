@@ -224,6 +224,7 @@ async fn main() {
         limits: Limits::uniform(1_000_000),
         ..Config::default()
     };
+    std::fs::create_dir_all(&cfg.data_dir).expect("the node's data folder");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -47,6 +47,7 @@ async fn run(postgres: Option<&str>, nodes: usize, clients: usize, seconds: u64)
             limits: Limits::uniform(1_000_000),
             ..Config::default()
         };
+        std::fs::create_dir_all(&cfg.data_dir).expect("the node's data folder");
         let db = server::db::connect(&url).await.expect("database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         bases.push(format!("http://{}", listener.local_addr().unwrap()));
@@ -58,6 +59,16 @@ async fn run(postgres: Option<&str>, nodes: usize, clients: usize, seconds: u64)
             })),
         ));
     }
+    // A node that could not start says why, instead of a refused connection later.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut running = Vec::new();
+    for (stop, node) in stops {
+        if node.is_finished() {
+            panic!("a node stopped at start: {:?}", node.await);
+        }
+        running.push((stop, node));
+    }
+    let stops = running;
     // Two demo citizens, each signed in once; sessions are shared by every node.
     let mut sessions = Vec::new();
     for login in ["13800000001", "13800000002"] {
