@@ -246,7 +246,8 @@ async fn main() {
     }
     let caught_up = started.elapsed();
 
-    let agency = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let agency =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let res = agency
         .post(format!("{base}/api/v1/session"))
         .json(&serde_json::json!({"login": "jiaotong@demo.example", "password": "bench-password"}))
