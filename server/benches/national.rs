@@ -144,8 +144,11 @@ async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, 
             tokio::spawn(async move {
                 let mut n = 0usize;
                 while Instant::now() < deadline {
-                    if c.get(&url).send().await.and_then(|r| r.error_for_status()).is_ok() {
-                        n += 1;
+                    // A page counts once it has been read whole.
+                    if let Ok(r) = c.get(&url).send().await.and_then(|r| r.error_for_status()) {
+                        if r.bytes().await.is_ok() {
+                            n += 1;
+                        }
                     }
                 }
                 n
