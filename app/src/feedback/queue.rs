@@ -171,28 +171,18 @@ async fn matching(st: &AppState, staff: &CurrentUser, consultation: i64, q: &str
     })
 }
 
-/// The published comments `filter` selects: what a bulk answer over the selection answers.
-pub async fn answerable(
+/// The comments in `status` that `filter` selects: what a bulk action over the selection acts on
+/// (published ones for an answer, pending ones for a moderation decision).
+pub async fn selected_in(
     st: &AppState,
     staff: &CurrentUser,
     consultation: i64,
     filter: &QueueFilter,
+    status: CommentStatus,
 ) -> AppResult<Vec<i64>> {
     own_consultation(&st.db, staff, consultation).await?;
     let (selected, _, _) = select(st, staff, consultation, filter).await?;
-    Ok(selected.into_iter().filter(|c| c.status == CommentStatus::Approved).map(|c| c.id).collect())
-}
-
-/// The pending comments `filter` selects: what a bulk moderation over the selection decides.
-pub async fn moderatable(
-    st: &AppState,
-    staff: &CurrentUser,
-    consultation: i64,
-    filter: &QueueFilter,
-) -> AppResult<Vec<i64>> {
-    own_consultation(&st.db, staff, consultation).await?;
-    let (selected, _, _) = select(st, staff, consultation, filter).await?;
-    Ok(selected.into_iter().filter(|c| c.status == CommentStatus::Pending).map(|c| c.id).collect())
+    Ok(selected.into_iter().filter(|c| c.status == status).map(|c| c.id).collect())
 }
 
 /// The published members of a near-duplicate group of the staff member's agency.

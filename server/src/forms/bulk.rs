@@ -4,6 +4,7 @@
 use super::common::{see_other, Page};
 use crate::budgets::Kind;
 use crate::extract::{Limits, Refusal, SignedIn};
+use app::comments::CommentStatus;
 use app::error::AppError;
 use app::feedback::{pages::queue_href, queue, store, Disposition, QueueFilter};
 use axum::extract::Path;
@@ -117,7 +118,7 @@ pub async fn dispose_many(
         limits.spend(Kind::Work, Some(&user))?;
         let disposition = Disposition::from_field(&b.disposition)?;
         let selection = match b.by_filter() {
-            true => queue::answerable(&page.st, &user, consultation, &b.filter).await?,
+            true => queue::selected_in(&page.st, &user, consultation, &b.filter, CommentStatus::Approved).await?,
             false => vec![],
         };
         let ids = b.ids(selection, "请先勾选要答复的意见")?;
@@ -153,7 +154,7 @@ pub async fn moderate_many(
         // The reason is checked before the selection is counted (a cheap refusal first).
         app::comments::bulk::decision_reason(approve, &b.reason)?;
         let selection = match b.by_filter() {
-            true => queue::moderatable(&page.st, &user, consultation, &b.filter).await?,
+            true => queue::selected_in(&page.st, &user, consultation, &b.filter, CommentStatus::Pending).await?,
             false => vec![],
         };
         let ids = b.ids(selection, "请先勾选要审核的意见")?;
