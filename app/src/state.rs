@@ -31,6 +31,8 @@ pub struct AppState {
     pub min_free_bytes: u64,
     /// The process's comment writer (concurrent submissions share commits).
     pub comments: crate::comments::writer::Writer,
+    /// The process's background grouping of large consultations' comments.
+    pub grouping: crate::feedback::grouping::Grouper,
 }
 
 impl AppState {

@@ -98,6 +98,7 @@ pub async fn serve(
         cases,
         data_dir: cfg.data_dir.clone(),
         min_free_bytes: cfg.min_free_disk_mb.saturating_mul(1024 * 1024),
+        grouping: Default::default(),
     };
     let limiters = guard::Limiters::new(&cfg.limits, &cfg.http);
     let pruner = limiters.clone();

@@ -3,10 +3,14 @@
 pub mod bulk_pages;
 pub mod diff;
 #[cfg(feature = "ssr")]
+pub mod grouping;
+#[cfg(feature = "ssr")]
 pub mod notify;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queue;
+#[cfg(feature = "ssr")]
+mod queue_entries;
 #[cfg(feature = "ssr")]
 pub mod report;
 pub mod report_pages;
@@ -155,6 +159,9 @@ pub struct ReviewQueue {
     pub answerable: u64,
     /// Comments in the current selection awaiting moderation.
     pub moderatable: u64,
+    /// New comments not yet grouped (a large consultation is grouped in the background): each is
+    /// shown alone until then.
+    pub ungrouped: u64,
     /// Entries of this page, in article order.
     pub entries: Vec<QueueEntry>,
     pub page: u32,

@@ -163,6 +163,11 @@ fn QueueView(
                     " " <a href=queue_href(cid, &out, None)>"返回全部意见"</a></p>
             }
         })}
+        {(queue.ungrouped > 0).then(|| view! {
+            <p class="alert alert-info" role="status">
+                {format!("另有{}条新收到的意见正在后台归入相似意见组，归组前单独列出；稍后刷新即可看到归组结果。", queue.ungrouped)}
+            </p>
+        })}
         <h2>{format!("意见审核与答复（筛选出{}条，其中已公开{}条）", queue.selected, queue.answerable)}</h2>
         {(queue.moderatable > 0).then(|| view! {
             <ModerationSelectionForm cid filter=filter.clone() pending=queue.moderatable echo=echo.clone() />

@@ -1,12 +1,12 @@
-//! The drafting agency's review queue: near-duplicate grouping, selection by filter, counts, pages.
-use super::{
-    ArticleCount, Disposition, DispositionChange, QueueCounts, QueueEntry, QueueFilter, QueuedComment, ReviewQueue,
-    QUEUE_PAGE,
-};
+//! The drafting agency's review queue: selection by filter, counts, pages. The figures come from
+//! the counts kept beside the comments (`comment_groups`, `comment_tallies`) and each page is read
+//! through an index, so a page costs the same at 100 comments as at 500,000; only a word search
+//! reads the consultation's comments whole (ids and states, no bodies).
+use super::queue_entries::{self as entries, Show};
+use super::{ArticleCount, Disposition, DispositionChange, QueueCounts, QueueFilter, QueuedComment, ReviewQueue};
 use crate::accounts::user::CurrentUser;
 use crate::comments::status::CommentStatus;
 use crate::error::{AppError, AppResult};
-use crate::near_duplicates::{self as groups, BURST_SIZE, BURST_WINDOW};
 use crate::state::AppState;
 use sqlx::AnyPool;
 use std::collections::{HashMap, HashSet};
@@ -22,12 +22,6 @@ pub struct Light {
     pub created_at: i64,
 }
 
-impl Light {
-    fn unanswered(&self) -> bool {
-        self.status == CommentStatus::Approved && self.disposition.is_none()
-    }
-}
-
 /// The consultation (title, closing instant) if it belongs to the staff member's agency.
 async fn own_consultation(db: &AnyPool, staff: &CurrentUser, consultation: i64) -> AppResult<(String, i64)> {
     let agency = staff.staff_agency()?;
@@ -40,51 +34,8 @@ async fn own_consultation(db: &AnyPool, staff: &CurrentUser, consultation: i64) 
     row.ok_or(AppError::NotFound)
 }
 
-/// Group the consultation's comments that are not yet in a group (new ones, or the members of a
-/// group a comment was split from). All comments are regrouped together so groups stay the same
-/// however the comments arrived; a split-off comment stays alone.
-pub async fn ensure_grouped(db: &AnyPool, consultation: i64) -> AppResult<()> {
-    let waiting: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE consultation_id = $1 AND group_id IS NULL")
-            .bind(consultation)
-            .fetch_one(db)
-            .await?;
-    if waiting == 0 {
-        return Ok(());
-    }
-    let rows: Vec<(i64, String, i64, Option<i64>)> =
-        sqlx::query_as("SELECT id, body, split_off, group_id FROM comments WHERE consultation_id = $1 ORDER BY id")
-            .bind(consultation)
-            .fetch_all(db)
-            .await?;
-    // Grouping 100,000 comments takes about a second of CPU: off the async threads.
-    let (rows, mut of) = tokio::task::spawn_blocking(move || {
-        let grouped: Vec<(i64, &str)> = rows.iter().filter(|r| r.2 == 0).map(|r| (r.0, r.1.as_str())).collect();
-        let of: HashMap<i64, i64> = grouped.iter().map(|g| g.0).zip(groups::group(&grouped)).collect();
-        (rows, of)
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
-    for r in rows.iter().filter(|r| r.2 != 0) {
-        of.insert(r.0, r.0);
-    }
-    let mut tx = crate::db::begin_write(db).await?;
-    let mut changed = 0;
-    for (id, _, _, old) in &rows {
-        let new = of[id];
-        if *old != Some(new) {
-            sqlx::query("UPDATE comments SET group_id = $1 WHERE id = $2").bind(new).bind(id).execute(&mut *tx).await?;
-            changed += 1;
-        }
-    }
-    tx.commit().await?;
-    tracing::info!(consultation, comments = rows.len(), changed, "comments grouped");
-    Ok(())
-}
-
-/// Every comment of the consultation, grouped, in id order.
+/// Every comment of the consultation, as grouped so far, in id order.
 async fn lights(db: &AnyPool, consultation: i64) -> AppResult<Vec<Light>> {
-    ensure_grouped(db, consultation).await?;
     type Row = (i64, Option<i64>, String, Option<String>, Option<i64>, i64);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, article_id, status, disposition, group_id, created_at FROM comments
@@ -108,47 +59,47 @@ async fn lights(db: &AnyPool, consultation: i64) -> AppResult<Vec<Light>> {
 }
 
 /// The articles of a consultation: (id, anchor, label), in order.
-async fn articles(db: &AnyPool, consultation: i64) -> AppResult<Vec<(i64, String, String)>> {
+pub(super) async fn articles(db: &AnyPool, consultation: i64) -> AppResult<Vec<(i64, String, String)>> {
     Ok(sqlx::query_as("SELECT id, anchor, label FROM articles WHERE consultation_id = $1 ORDER BY position")
         .bind(consultation)
         .fetch_all(db)
         .await?)
 }
 
-/// The comments of the staff member's consultation that `filter` selects, with the consultation's
-/// comments all (for counts and groups) and its articles.
-async fn select(
+/// The article a filter names: None for every article, Some(None) for the draft as a whole.
+fn named_article(filter: &QueueFilter, arts: &[(i64, String, String)]) -> AppResult<Option<Option<i64>>> {
+    Ok(match filter.article.as_deref() {
+        None => None,
+        Some("whole") => Some(None),
+        Some(anchor) => Some(Some(arts.iter().find(|a| a.1 == anchor).ok_or(AppError::NotFound)?.0)),
+    })
+}
+
+/// The comments of the staff member's consultation that `filter` selects (reading the
+/// consultation's comments whole: for a word search, and for a bulk action over a selection).
+pub(super) async fn select(
     st: &AppState,
     staff: &CurrentUser,
     consultation: i64,
     filter: &QueueFilter,
-) -> AppResult<(Vec<Light>, Vec<Light>, Vec<(i64, String, String)>)> {
+    arts: &[(i64, String, String)],
+) -> AppResult<Vec<Light>> {
     let all = lights(&st.db, consultation).await?;
-    let arts = articles(&st.db, consultation).await?;
-    let article = match filter.article.as_deref() {
-        None => None,
-        Some("whole") => Some(None),
-        Some(anchor) => Some(Some(arts.iter().find(|a| a.1 == anchor).ok_or(AppError::NotFound)?.0)),
-    };
+    let article = named_article(filter, arts)?;
+    let show = Show::of(filter.show.as_deref());
     let found: Option<HashSet<i64>> = match filter.q.as_deref() {
         Some(q) => Some(matching(st, staff, consultation, q).await?.into_iter().collect()),
         None => None,
     };
     let selected = all
         .iter()
-        .filter(|c| match filter.show.as_deref() {
-            Some("pending") => c.status == CommentStatus::Pending,
-            Some("unanswered") => c.unanswered(),
-            Some("answered") => c.disposition.is_some(),
-            Some("rejected") => c.status == CommentStatus::Rejected,
-            _ => true,
-        })
+        .filter(|c| show.keeps(c))
         .filter(|c| article.is_none_or(|a| c.article == a))
         .filter(|c| filter.group.is_none_or(|g| c.group == g))
         .filter(|c| found.as_ref().is_none_or(|f| f.contains(&c.id)))
         .cloned()
         .collect();
-    Ok((selected, all, arts))
+    Ok(selected)
 }
 
 /// Comment ids of the consultation that the platform's search finds for `q`, as this staff member.
@@ -181,56 +132,14 @@ pub async fn selected_in(
     status: CommentStatus,
 ) -> AppResult<Vec<i64>> {
     own_consultation(&st.db, staff, consultation).await?;
-    let (selected, _, _) = select(st, staff, consultation, filter).await?;
+    let arts = articles(&st.db, consultation).await?;
+    let selected = select(st, staff, consultation, filter, &arts).await?;
     Ok(selected.into_iter().filter(|c| c.status == status).map(|c| c.id).collect())
 }
 
-/// The published members of a near-duplicate group of the staff member's agency.
-pub async fn group_members(db: &AnyPool, staff: &CurrentUser, group: i64) -> AppResult<Vec<i64>> {
-    let agency = staff.staff_agency()?;
-    Ok(sqlx::query_scalar(
-        "SELECT m.id FROM comments m JOIN consultations c ON c.id = m.consultation_id
-         WHERE m.group_id = $1 AND c.agency_id = $2 AND m.status = 'approved' ORDER BY m.id",
-    )
-    .bind(group)
-    .bind(agency)
-    .fetch_all(db)
-    .await?)
-}
-
-/// Take a comment out of its group: it stays alone, and the rest are regrouped without it.
-/// Returns the consultation.
-pub async fn split(db: &AnyPool, staff: &CurrentUser, comment: i64) -> AppResult<i64> {
-    let agency = staff.staff_agency()?;
-    let mut tx = crate::db::begin_write(db).await?;
-    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT m.consultation_id, m.group_id FROM comments m JOIN consultations c ON c.id = m.consultation_id
-         WHERE m.id = $1 AND c.agency_id = $2",
-    )
-    .bind(comment)
-    .bind(agency)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (consultation, group) = row.ok_or(AppError::NotFound)?;
-    sqlx::query("UPDATE comments SET split_off = 1, group_id = id WHERE id = $1")
-        .bind(comment)
-        .execute(&mut *tx)
-        .await?;
-    if let Some(g) = group {
-        sqlx::query("UPDATE comments SET group_id = NULL WHERE consultation_id = $1 AND group_id = $2 AND id <> $3")
-            .bind(consultation)
-            .bind(g)
-            .bind(comment)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    tracing::info!(comment, consultation, "comment split off its group");
-    Ok(consultation)
-}
-
 /// One page of the review queue: entries (one per near-duplicate group, or per comment inside one
-/// group) in article order, with the counts.
+/// group) in article order, with the counts. Says how many new comments still wait to be grouped
+/// (see [`super::grouping`]).
 pub async fn page(
     st: &AppState,
     staff: &CurrentUser,
@@ -239,84 +148,51 @@ pub async fn page(
 ) -> AppResult<ReviewQueue> {
     crate::paging::check(filter.page)?;
     let (title, closes_at) = own_consultation(&st.db, staff, consultation).await?;
-    let (selected, all, arts) = select(st, staff, consultation, filter).await?;
-    let position: HashMap<i64, usize> = arts.iter().enumerate().map(|(i, a)| (a.0, i + 1)).collect();
-    let at = |c: &Light| c.article.and_then(|a| position.get(&a).copied()).unwrap_or(0);
-
-    let mut counts = QueueCounts { total: all.len() as u64, ..Default::default() };
-    let mut per_article: HashMap<Option<i64>, (u64, u64)> = HashMap::new();
-    // Per group: size, published, unanswered, submission instants, pending.
-    let mut groups: HashMap<i64, (u64, u64, u64, Vec<i64>, u64)> = HashMap::new();
-    for c in &all {
-        match c.status {
-            CommentStatus::Pending => counts.pending += 1,
-            CommentStatus::Rejected => counts.rejected += 1,
-            CommentStatus::Approved if c.disposition.is_some() => counts.answered += 1,
-            CommentStatus::Approved => counts.unanswered += 1,
-        }
-        let a = per_article.entry(c.article).or_default();
-        a.0 += 1;
-        a.1 += u64::from(c.unanswered());
-        let g = groups.entry(c.group).or_default();
-        g.0 += 1;
-        g.1 += u64::from(c.status == CommentStatus::Approved);
-        g.2 += u64::from(c.unanswered());
-        g.3.push(c.created_at);
-        g.4 += u64::from(c.status == CommentStatus::Pending);
+    let ungrouped = super::grouping::ensure_grouped(&st.db, &st.grouping, consultation).await?;
+    let arts = articles(&st.db, consultation).await?;
+    let tallies = entries::tallies(&st.db, consultation).await?;
+    let mut counts = QueueCounts::default();
+    for t in tallies.values() {
+        counts.add(t);
     }
-    let mut articles = Vec::new();
-    if let Some((total, unanswered)) = per_article.get(&None) {
-        articles.push(ArticleCount { anchor: None, label: "全文".into(), total: *total, unanswered: *unanswered });
-    }
-    for (id, anchor, label) in &arts {
-        if let Some((total, unanswered)) = per_article.get(&Some(*id)) {
-            articles.push(ArticleCount {
+    let whole = tallies.get(&0).filter(|t| t.total() > 0).map(|t| ArticleCount {
+        anchor: None,
+        label: "全文".into(),
+        total: t.total(),
+        unanswered: t.unanswered.max(0) as u64,
+    });
+    let articles = whole
+        .into_iter()
+        .chain(arts.iter().filter_map(|(id, anchor, label)| {
+            let t = tallies.get(id).filter(|t| t.total() > 0)?;
+            Some(ArticleCount {
                 anchor: Some(anchor.clone()),
                 label: label.clone(),
-                total: *total,
-                unanswered: *unanswered,
-            });
-        }
-    }
-
-    // One entry per group (the first of its selected members in article order), or, when looking
-    // inside one group, one per comment.
-    let mut order: Vec<&Light> = selected.iter().collect();
-    order.sort_by_key(|c| (at(c), c.group, c.id));
-    let mut entries: Vec<(i64, u64, i64)> = Vec::new();
-    let mut seen: HashMap<i64, usize> = HashMap::new();
-    for c in order {
-        if filter.group.is_some() {
-            entries.push((c.id, 1, c.group));
-        } else if let Some(&i) = seen.get(&c.group) {
-            entries[i].1 += 1;
-        } else {
-            seen.insert(c.group, entries.len());
-            entries.push((c.id, 1, c.group));
-        }
-    }
-    let pages = entries.len().div_ceil(QUEUE_PAGE).max(1) as u32;
-    let page = filter.page.unwrap_or(1).clamp(1, pages);
-    let shown: Vec<(i64, u64, i64)> =
-        entries.into_iter().skip((page as usize - 1) * QUEUE_PAGE).take(QUEUE_PAGE).collect();
-    let comments = bodies(&st.db, &shown.iter().map(|e| e.0).collect::<Vec<_>>()).await?;
-    let entries = shown
-        .into_iter()
-        .filter_map(|(id, selected, group)| {
-            let comment = comments.iter().find(|c| c.id == id)?.clone();
-            let (size, published, unanswered, times, pending) = groups.get(&group)?;
-            Some(QueueEntry {
-                comment,
-                group,
-                selected,
-                size: *size,
-                published: *published,
-                unanswered: *unanswered,
-                pending: *pending,
-                burst: *size as usize >= BURST_SIZE && groups::densest(times, BURST_WINDOW) >= BURST_SIZE,
+                total: t.total(),
+                unanswered: t.unanswered.max(0) as u64,
             })
-        })
+        }))
         .collect();
+    let show = Show::of(filter.show.as_deref());
+    let article = named_article(filter, &arts)?;
+    let requested = filter.page.unwrap_or(1);
+    let (selection, found) = if filter.q.is_some() {
+        let selected = select(st, staff, consultation, filter, &arts).await?;
+        (entries::Selection::of(&selected), entries::searched(&selected, &arts, filter.group.is_some(), requested))
+    } else if let Some(group) = filter.group {
+        entries::in_group(&st.db, consultation, group, article, show, requested).await?
+    } else if let Some(article) = article {
+        let t = tallies.get(&article.unwrap_or(0)).cloned().unwrap_or_default();
+        (show.selection(&t), entries::in_article(&st.db, consultation, article, show, requested).await?)
+    } else {
+        let mut all = entries::StateCounts::default();
+        for t in tallies.values() {
+            all.add(t);
+        }
+        (show.selection(&all), entries::by_group(&st.db, consultation, show, requested).await?)
+    };
+    let comments = bodies(&st.db, &found.entries.iter().map(|e| e.0).collect::<Vec<_>>()).await?;
+    let entries = entries::with_groups(&st.db, found.entries, comments).await?;
     Ok(ReviewQueue {
         consultation_id: consultation,
         title,
@@ -324,12 +200,13 @@ pub async fn page(
         report_published: super::report::published(&st.db, consultation).await?.is_some(),
         counts,
         articles,
-        selected: selected.len() as u64,
-        answerable: selected.iter().filter(|c| c.status == CommentStatus::Approved).count() as u64,
-        moderatable: selected.iter().filter(|c| c.status == CommentStatus::Pending).count() as u64,
+        selected: selection.selected,
+        answerable: selection.answerable,
+        moderatable: selection.moderatable,
+        ungrouped,
         entries,
-        page,
-        pages,
+        page: found.page,
+        pages: found.pages,
     })
 }
 

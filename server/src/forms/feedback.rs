@@ -4,7 +4,7 @@ use super::common::{see_other, Page};
 use crate::budgets::Kind;
 use crate::extract::{FormPost, Limits, Refusal, SignedIn};
 use app::error::AppError;
-use app::feedback::{queue, report, store, Disposition};
+use app::feedback::{grouping, report, store, Disposition};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -53,7 +53,7 @@ pub async fn dispose(
 pub async fn split(page: Page, limits: Limits, Path(comment): Path<i64>, SignedIn(user): SignedIn) -> Response {
     let result = async {
         limits.spend(Kind::Work, Some(&user))?;
-        let consultation = queue::split(&page.st.db, &user, comment).await?;
+        let consultation = grouping::split(&page.st.db, &user, comment).await?;
         Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
     }
     .await;

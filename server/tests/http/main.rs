@@ -26,6 +26,7 @@ mod nodes;
 mod record_role;
 mod report;
 mod report_receipts;
+mod review_queue;
 mod search;
 mod search_page;
 mod security;

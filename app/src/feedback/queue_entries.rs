@@ -1,0 +1,353 @@
+//! The entries of one review-queue page, read through indexes: one per near-duplicate group (the
+//! groups in the order of the articles their first comments are on), or one per comment inside a
+//! group. Figures come from the counts triggers keep (migration 0025), never from counting every
+//! comment of the consultation.
+use super::queue::Light;
+use super::{QueueCounts, QueueEntry, QueuedComment, QUEUE_PAGE};
+use crate::comments::status::CommentStatus;
+use crate::error::AppResult;
+use sqlx::AnyPool;
+use std::collections::HashMap;
+
+/// Comments by state, as kept for one article (or the draft as a whole) in `comment_tallies`.
+#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
+pub struct StateCounts {
+    pub pending: i64,
+    pub rejected: i64,
+    pub unanswered: i64,
+    pub answered: i64,
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+impl StateCounts {
+    pub fn total(&self) -> u64 {
+        count(self.pending + self.rejected + self.unanswered + self.answered)
+    }
+    pub fn add(&mut self, other: &StateCounts) {
+        self.pending += other.pending;
+        self.rejected += other.rejected;
+        self.unanswered += other.unanswered;
+        self.answered += other.answered;
+    }
+}
+
+impl QueueCounts {
+    pub fn add(&mut self, t: &StateCounts) {
+        self.total += t.total();
+        self.pending += count(t.pending);
+        self.rejected += count(t.rejected);
+        self.unanswered += count(t.unanswered);
+        self.answered += count(t.answered);
+    }
+}
+
+/// The kept counts of a consultation per article id (0: the draft as a whole).
+pub async fn tallies(db: &AnyPool, consultation: i64) -> AppResult<HashMap<i64, StateCounts>> {
+    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT article_key, pending, rejected, unanswered, answered FROM comment_tallies WHERE consultation_id = $1",
+    )
+    .bind(consultation)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(article, pending, rejected, unanswered, answered)| {
+            (article, StateCounts { pending, rejected, unanswered, answered })
+        })
+        .collect())
+}
+
+/// Which comments the queue's state filter (`show`) keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    All,
+    Pending,
+    Unanswered,
+    Answered,
+    Rejected,
+}
+
+impl Show {
+    /// The filter a page's `show` names; anything else shows every comment.
+    pub fn of(show: Option<&str>) -> Show {
+        match show {
+            Some("pending") => Show::Pending,
+            Some("unanswered") => Show::Unanswered,
+            Some("answered") => Show::Answered,
+            Some("rejected") => Show::Rejected,
+            _ => Show::All,
+        }
+    }
+
+    pub fn keeps(self, c: &Light) -> bool {
+        let approved = c.status == CommentStatus::Approved;
+        match self {
+            Show::All => true,
+            Show::Pending => c.status == CommentStatus::Pending,
+            Show::Unanswered => approved && c.disposition.is_none(),
+            Show::Answered => approved && c.disposition.is_some(),
+            Show::Rejected => c.status == CommentStatus::Rejected,
+        }
+    }
+
+    /// The condition on a comment `m`.
+    fn sql(self) -> &'static str {
+        match self {
+            Show::All => "1 = 1",
+            Show::Pending => "m.status = 'pending'",
+            Show::Unanswered => "m.status = 'approved' AND m.disposition IS NULL",
+            Show::Answered => "m.status = 'approved' AND m.disposition IS NOT NULL",
+            Show::Rejected => "m.status = 'rejected'",
+        }
+    }
+
+    /// The kept column of `comment_groups` that counts a group's members this filter keeps.
+    fn column(self) -> &'static str {
+        match self {
+            Show::All => "size",
+            Show::Pending => "pending",
+            Show::Unanswered => "unanswered",
+            Show::Answered => "answered",
+            Show::Rejected => "rejected",
+        }
+    }
+
+    /// The selection this filter makes of comments counted `t`.
+    pub fn selection(self, t: &StateCounts) -> Selection {
+        let (p, r, u, a) = (count(t.pending), count(t.rejected), count(t.unanswered), count(t.answered));
+        let (selected, answerable, moderatable) = match self {
+            Show::All => (p + r + u + a, u + a, p),
+            Show::Pending => (p, 0, p),
+            Show::Unanswered => (u, u, 0),
+            Show::Answered => (a, a, 0),
+            Show::Rejected => (r, 0, 0),
+        };
+        Selection { selected, answerable, moderatable }
+    }
+}
+
+/// The comments a filter selects: how many, how many of them are published (can be answered) and
+/// how many await moderation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Selection {
+    pub selected: u64,
+    pub answerable: u64,
+    pub moderatable: u64,
+}
+
+impl Selection {
+    pub fn of(selected: &[Light]) -> Selection {
+        Selection {
+            selected: selected.len() as u64,
+            answerable: selected.iter().filter(|c| c.status == CommentStatus::Approved).count() as u64,
+            moderatable: selected.iter().filter(|c| c.status == CommentStatus::Pending).count() as u64,
+        }
+    }
+}
+
+/// One page of entries: (comment shown, members selected, group), the page (the one asked for, or
+/// the last) and the number of pages.
+pub struct Found {
+    pub entries: Vec<(i64, u64, i64)>,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// The page shown for `requested` among `entries` entries, the number of pages, and the offset.
+fn place(entries: i64, requested: u32) -> (u32, u32, i64) {
+    let pages = u32::try_from(count(entries).div_ceil(QUEUE_PAGE as u64).max(1)).unwrap_or(u32::MAX);
+    let page = requested.clamp(1, pages);
+    (page, pages, (i64::from(page) - 1) * QUEUE_PAGE as i64)
+}
+
+/// The condition for an article (`$2`), or the draft as a whole.
+fn on_article(article: Option<i64>) -> &'static str {
+    match article {
+        Some(_) => "m.article_id = $2",
+        None => "m.article_id IS NULL",
+    }
+}
+
+/// Every group with a member the filter keeps, in the order of the articles their first comments
+/// are on; each shown by its first member the filter keeps.
+pub async fn by_group(db: &AnyPool, consultation: i64, show: Show, requested: u32) -> AppResult<Found> {
+    let column = show.column();
+    let n: i64 =
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM comment_groups WHERE consultation_id = $1 AND {column} > 0"))
+            .bind(consultation)
+            .fetch_one(db)
+            .await?;
+    let (page, pages, offset) = place(n, requested);
+    let groups: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT group_key, {column} FROM comment_groups WHERE consultation_id = $1 AND {column} > 0
+         ORDER BY home, group_key LIMIT $2 OFFSET $3"
+    ))
+    .bind(consultation)
+    .bind(QUEUE_PAGE as i64)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    let mut entries = Vec::with_capacity(groups.len());
+    for (group, selected) in groups {
+        // A group's key is its first member; with a state filter, the first member in that state.
+        let shown = match show {
+            Show::All => Some(group),
+            _ => {
+                sqlx::query_scalar(&format!(
+                    "SELECT MIN(m.id) FROM comments m WHERE m.consultation_id = $1
+                 AND (m.group_id = $2 OR (m.group_id IS NULL AND m.id = $2)) AND {}",
+                    show.sql()
+                ))
+                .bind(consultation)
+                .bind(group)
+                .fetch_one(db)
+                .await?
+            }
+        };
+        if let Some(id) = shown {
+            entries.push((id, count(selected), group));
+        }
+    }
+    Ok(Found { entries, page, pages })
+}
+
+/// The groups with a member on one article (None: on the draft as a whole) that the filter keeps,
+/// in group order, each shown by its first such member.
+pub async fn in_article(
+    db: &AnyPool,
+    consultation: i64,
+    article: Option<i64>,
+    show: Show,
+    requested: u32,
+) -> AppResult<Found> {
+    let cond = format!("m.consultation_id = $1 AND {} AND {}", on_article(article), show.sql());
+    let bind_article = |n: usize| if article.is_some() { n } else { n - 1 };
+    let counted = format!("SELECT COUNT(DISTINCT COALESCE(m.group_id, m.id)) FROM comments m WHERE {cond}");
+    let mut q = sqlx::query_scalar::<_, i64>(&counted).bind(consultation);
+    if let Some(a) = article {
+        q = q.bind(a);
+    }
+    let n = q.fetch_one(db).await?;
+    let (page, pages, offset) = place(n, requested);
+    let sql = format!(
+        "SELECT COALESCE(m.group_id, m.id) AS g, COUNT(*), MIN(m.id) FROM comments m WHERE {cond}
+         GROUP BY COALESCE(m.group_id, m.id) ORDER BY g LIMIT ${} OFFSET ${}",
+        bind_article(3),
+        bind_article(4)
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql).bind(consultation);
+    if let Some(a) = article {
+        q = q.bind(a);
+    }
+    let rows = q.bind(QUEUE_PAGE as i64).bind(offset).fetch_all(db).await?;
+    Ok(Found { entries: rows.into_iter().map(|(g, n, id)| (id, count(n), g)).collect(), page, pages })
+}
+
+/// The members of one group (on one article, when given) that the filter keeps, one entry each, in
+/// id order, with the selection they make.
+pub async fn in_group(
+    db: &AnyPool,
+    consultation: i64,
+    group: i64,
+    article: Option<Option<i64>>,
+    show: Show,
+    requested: u32,
+) -> AppResult<(Selection, Found)> {
+    let mut cond = format!(
+        "m.consultation_id = $1 AND (m.group_id = $2 OR (m.group_id IS NULL AND m.id = $2)) AND {}",
+        show.sql()
+    );
+    match article {
+        Some(Some(_)) => cond.push_str(" AND m.article_id = $3"),
+        Some(None) => cond.push_str(" AND m.article_id IS NULL"),
+        None => {}
+    }
+    let next = if matches!(article, Some(Some(_))) { 4 } else { 3 };
+    let counted = format!(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN m.status = 'approved' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN m.status = 'pending' THEN 1 ELSE 0 END), 0)
+         FROM comments m WHERE {cond}"
+    );
+    let listed = format!("SELECT m.id FROM comments m WHERE {cond} ORDER BY m.id LIMIT ${next} OFFSET ${}", next + 1);
+    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&counted).bind(consultation).bind(group);
+    if let Some(Some(a)) = article {
+        q = q.bind(a);
+    }
+    let (n, approved, pending) = q.fetch_one(db).await?;
+    let (page, pages, offset) = place(n, requested);
+    let mut q = sqlx::query_scalar::<_, i64>(&listed).bind(consultation).bind(group);
+    if let Some(Some(a)) = article {
+        q = q.bind(a);
+    }
+    let ids = q.bind(QUEUE_PAGE as i64).bind(offset).fetch_all(db).await?;
+    let selection = Selection { selected: count(n), answerable: count(approved), moderatable: count(pending) };
+    Ok((selection, Found { entries: ids.into_iter().map(|id| (id, 1, group)).collect(), page, pages }))
+}
+
+/// The entries of a word search's `selected` comments: one per group (or, inside one group, per
+/// comment), in article order.
+pub fn searched(selected: &[Light], arts: &[(i64, String, String)], inside_group: bool, requested: u32) -> Found {
+    let position: HashMap<i64, usize> = arts.iter().enumerate().map(|(i, a)| (a.0, i + 1)).collect();
+    let at = |c: &Light| c.article.and_then(|a| position.get(&a).copied()).unwrap_or(0);
+    let mut order: Vec<&Light> = selected.iter().collect();
+    order.sort_by_key(|c| (at(c), c.group, c.id));
+    let mut entries: Vec<(i64, u64, i64)> = Vec::new();
+    let mut seen: HashMap<i64, usize> = HashMap::new();
+    for c in order {
+        if inside_group {
+            entries.push((c.id, 1, c.group));
+        } else if let Some(&i) = seen.get(&c.group) {
+            entries[i].1 += 1;
+        } else {
+            seen.insert(c.group, entries.len());
+            entries.push((c.id, 1, c.group));
+        }
+    }
+    let (page, pages, offset) = place(entries.len() as i64, requested);
+    let entries = entries.into_iter().skip(offset as usize).take(QUEUE_PAGE).collect();
+    Found { entries, page, pages }
+}
+
+/// The page's entries with their comments and their groups' kept figures.
+pub async fn with_groups(
+    db: &AnyPool,
+    found: Vec<(i64, u64, i64)>,
+    comments: Vec<QueuedComment>,
+) -> AppResult<Vec<QueueEntry>> {
+    let keys: Vec<i64> = found.iter().map(|e| e.2).collect();
+    let mut kept: HashMap<i64, (i64, i64, i64, i64, i64)> = HashMap::new();
+    if !keys.is_empty() {
+        let sql = format!(
+            "SELECT group_key, size, unanswered, answered, pending, burst FROM comment_groups WHERE group_key IN ({})",
+            crate::db::placeholders_from(1, keys.len())
+        );
+        let mut q = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64)>(&sql);
+        for k in &keys {
+            q = q.bind(*k);
+        }
+        for (key, size, unanswered, answered, pending, burst) in q.fetch_all(db).await? {
+            kept.insert(key, (size, unanswered, answered, pending, burst));
+        }
+    }
+    let mut comments: HashMap<i64, QueuedComment> = comments.into_iter().map(|c| (c.id, c)).collect();
+    Ok(found
+        .into_iter()
+        .filter_map(|(id, selected, group)| {
+            let comment = comments.remove(&id)?;
+            let (size, unanswered, answered, pending, burst) = kept.get(&group).copied().unwrap_or((1, 0, 0, 0, 0));
+            Some(QueueEntry {
+                comment,
+                group,
+                selected,
+                size: count(size),
+                published: count(unanswered + answered),
+                unanswered: count(unanswered),
+                pending: count(pending),
+                burst: burst != 0,
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,186 @@
+//! The review queue's figures are kept beside the comments, so an agency's queue costs the same at
+//! 500,000 comments as at 100: they must stay true whatever changes a comment, and a large
+//! consultation's queue must answer at once while its new comments are grouped in the background.
+use crate::feedback::{campaign_copy, stored_comments};
+use crate::harness::*;
+
+type Figures = Vec<(i64, i64, i64, i64, i64, i64, i64)>;
+
+/// The kept figures per group and per article, and the same counted afresh from the comments.
+async fn kept_and_counted(app: &TestApp) -> ((Figures, Figures), (Figures, Figures)) {
+    let count = |state: &str| format!("SUM(CASE WHEN {state} THEN 1 ELSE 0 END)");
+    let states = [
+        count("m.status = 'pending'") + " AS p",
+        count("m.status = 'rejected'") + " AS r",
+        count("m.status = 'approved' AND m.disposition IS NULL") + " AS u",
+        count("m.status = 'approved' AND m.disposition IS NOT NULL") + " AS a",
+    ]
+    .join(", ");
+    let groups_kept: Figures = sqlx::query_as(
+        "SELECT group_key, consultation_id, home, pending, rejected, unanswered, answered FROM comment_groups
+         ORDER BY group_key",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let groups_counted: Figures = sqlx::query_as(&format!(
+        "SELECT g.k, g.c, COALESCE((SELECT a.position FROM comments x JOIN articles a ON a.id = x.article_id
+                                    WHERE x.id = g.k), -1), g.p, g.r, g.u, g.a
+         FROM (SELECT COALESCE(m.group_id, m.id) AS k, MIN(m.consultation_id) AS c, {states}
+               FROM comments m GROUP BY COALESCE(m.group_id, m.id)) g ORDER BY g.k"
+    ))
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let tallies_kept: Figures = sqlx::query_as(
+        "SELECT consultation_id, article_key, 0, pending, rejected, unanswered, answered FROM comment_tallies
+         WHERE pending + rejected + unanswered + answered > 0 ORDER BY 1, 2",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let tallies_counted: Figures = sqlx::query_as(&format!(
+        "SELECT m.consultation_id, COALESCE(m.article_id, 0), 0, {states}
+         FROM comments m GROUP BY m.consultation_id, COALESCE(m.article_id, 0) ORDER BY 1, 2"
+    ))
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    ((groups_kept, groups_counted), (tallies_kept, tallies_counted))
+}
+
+async fn assert_figures_true(app: &TestApp, after: &str) {
+    let ((gk, gc), (tk, tc)) = kept_and_counted(app).await;
+    assert_eq!(gk, gc, "group figures after {after}");
+    assert_eq!(tk, tc, "article figures after {after}");
+    let sizes: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM comment_groups")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let comments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&app.db).await.unwrap();
+    assert_eq!(sizes, comments, "every comment is in exactly one group after {after}");
+}
+
+#[tokio::test]
+async fn a_moderator_sees_true_figures_in_the_queue_whatever_changed_the_comments() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("城市管理局").await;
+    let c = app.open_consultation(&staff).await;
+    let mut bodies: Vec<String> = (0..60).map(campaign_copy).collect();
+    bodies
+        .extend((0..8).map(|i| format!("第{i}位市民：建议在第三条增加社区代办的规定，方便老年人。").repeat(1 + i % 2)));
+    stored_comments(&app, c, &bodies, "pending").await;
+    let citizen = app.citizen("13900007001").await;
+    for (article, body) in [("a1", "第一条的立法目的应写明保障行人安全。"), ("", "整部草案应当增加听证程序。")]
+    {
+        let res = citizen
+            .post(app.url(&format!("/api/v1/consultations/{c}/comments")))
+            .json(&serde_json::json!({"article": article, "body": body}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+    assert_figures_true(&app, "comments arrived").await;
+
+    // Viewing the queue groups the campaign.
+    let page = app.get(&staff, &format!("/staff/consultations/{c}")).await.text().await.unwrap();
+    assert!(page.contains("相似意见共60条"), "the campaign is one group");
+    assert!(page.contains("意见审核与答复（筛选出70条，其中已公开0条）"), "{page}");
+    assert_figures_true(&app, "grouping").await;
+
+    // The whole campaign published in one decision, one other comment kept from publication.
+    let group: i64 = sqlx::query_scalar("SELECT group_id FROM comments WHERE body LIKE '我是%' LIMIT 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let (g, scope) = (group.to_string(), format!("group-{group}"));
+    let form = [("scope", scope.as_str()), ("group", g.as_str()), ("expected", "60"), ("decision", "approve")];
+    let res = app.post_form(&staff, &format!("/staff/consultations/{c}/moderate"), &form).await;
+    assert_eq!(res.status(), 303);
+    let one: i64 =
+        sqlx::query_scalar("SELECT id FROM comments WHERE body LIKE '第1位%'").fetch_one(&app.db).await.unwrap();
+    let form = [("decision", "reject"), ("reason", "与本条无关")];
+    let res = app.post_form(&staff, &format!("/staff/comments/{one}/moderate"), &form).await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_figures_true(&app, "moderation").await;
+
+    // Half the campaign answered, then its first member split off.
+    let form = [("scope", scope.as_str()), ("group", g.as_str()), ("expected", "60"), ("disposition", "adopted")];
+    let res = app.post_form(&staff, &format!("/staff/consultations/{c}/dispose"), &form).await;
+    assert_eq!(res.status(), 303);
+    sqlx::query("UPDATE comments SET disposition = NULL WHERE group_id = $1 AND id % 2 = 0")
+        .bind(group)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_figures_true(&app, "answers").await;
+    let res = app.post_form(&staff, &format!("/staff/comments/{group}/split"), &[]).await;
+    assert_eq!(res.status(), 303);
+    assert_figures_true(&app, "a split").await;
+    let page = app.get(&staff, &format!("/staff/consultations/{c}?show=unanswered")).await.text().await.unwrap();
+    assert_figures_true(&app, "regrouping after the split").await;
+    let unanswered: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM comments WHERE consultation_id = $1 AND status = 'approved' AND disposition IS NULL",
+    )
+    .bind(c)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(page.contains(&format!("筛选出{unanswered}条")), "the filter's count is the true one: {unanswered}");
+    assert!(page.contains("相似意见共59条"), "the group lost the member split off");
+
+    // Inside the group, one entry per member; on one article, only its comments.
+    let inside = app.get(&staff, &format!("/staff/consultations/{c}?group={}", group + 1)).await.text().await.unwrap();
+    assert!(inside.contains("筛选出59条"), "every member is listed inside the group");
+    let first = app.get(&staff, &format!("/staff/consultations/{c}?article=a1")).await.text().await.unwrap();
+    assert!(first.contains("筛选出1条") && first.contains("保障行人安全") && !first.contains("我是"));
+    let whole = app.get(&staff, &format!("/staff/consultations/{c}?article=whole")).await.text().await.unwrap();
+    assert!(whole.contains("筛选出1条") && whole.contains("听证程序"));
+}
+
+#[tokio::test]
+async fn a_moderator_of_a_national_consultation_gets_the_queue_at_once_while_new_comments_are_grouped_behind() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("司法局").await;
+    let c = app.open_consultation(&staff).await;
+    let n = app::feedback::grouping::WAIT_FOR_AT_MOST + 500;
+    // Three letters copied over and over, stored straight into the database a thousand at a time
+    // (as the comment writer commits them, in batches).
+    for from in (0..n).step_by(1000) {
+        sqlx::query(
+            "WITH RECURSIVE seq(i) AS (SELECT $2 + 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $3)
+             INSERT INTO comments (receipt, consultation_id, body, status, created_at)
+             SELECT 'YJ-BULK-' || CAST(i AS TEXT), $1,
+                    CASE i % 3 WHEN 0 THEN '我们坚决反对提高电动自行车登记费用，请立法机关倾听群众呼声。'
+                               WHEN 1 THEN '建议在老旧小区增设集中充电设施，从源头上减少楼道充电带来的火灾隐患。'
+                               ELSE '外卖骑手每天骑行上百公里，条例应当对平台企业规定安全培训义务。' END,
+                    'pending', 1700000000 + i
+             FROM seq",
+        )
+        .bind(c)
+        .bind(from)
+        .bind((from + 1000).min(n))
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let page = app.get(&staff, &format!("/staff/consultations/{c}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("另有{n}条新收到的意见正在后台归入相似意见组")), "the wait is said, not made");
+    assert!(page.contains(&format!("筛选出{n}条")), "and the counts are already true");
+    let mut grouped = String::new();
+    for _ in 0..600 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        grouped = app.get(&staff, &format!("/staff/consultations/{c}")).await.text().await.unwrap();
+        if !grouped.contains("正在后台归入相似意见组") {
+            break;
+        }
+    }
+    assert!(!grouped.contains("正在后台归入相似意见组"), "the background grouping finished");
+    for size in [n / 3, n / 3 + 1] {
+        let text = format!("相似意见共{size}条");
+        assert!(grouped.contains(&text), "each letter's copies are one group: {text}");
+    }
+    assert!(!grouped.contains("第2页"), "three groups make one page");
+    assert_figures_true(&app, "background grouping").await;
+}
