@@ -19,7 +19,6 @@ pub struct Light {
     pub status: CommentStatus,
     pub disposition: Option<Disposition>,
     pub group: i64,
-    pub created_at: i64,
 }
 
 /// The consultation (title, closing instant) if it belongs to the staff member's agency.
@@ -34,25 +33,39 @@ async fn own_consultation(db: &AnyPool, staff: &CurrentUser, consultation: i64) 
     row.ok_or(AppError::NotFound)
 }
 
-/// Every comment of the consultation, as grouped so far, in id order.
-async fn lights(db: &AnyPool, consultation: i64) -> AppResult<Vec<Light>> {
-    type Row = (i64, Option<i64>, String, Option<String>, Option<i64>, i64);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, article_id, status, disposition, group_id, created_at FROM comments
-         WHERE consultation_id = $1 ORDER BY id",
-    )
-    .bind(consultation)
-    .fetch_all(db)
-    .await?;
+/// A word search that finds no more than this many comments reads only those; one that finds more
+/// reads the consultation's comments whole (one statement instead of many).
+const READ_FOUND_AT_MOST: usize = 20_000;
+
+/// The comments of the consultation (only those of `only`, when given), as grouped so far, in id order.
+async fn lights(db: &AnyPool, consultation: i64, only: Option<&[i64]>) -> AppResult<Vec<Light>> {
+    type Row = (i64, Option<i64>, String, Option<String>, Option<i64>);
+    const COLUMNS: &str = "SELECT id, article_id, status, disposition, group_id FROM comments WHERE consultation_id = $1";
+    let rows: Vec<Row> = match only {
+        None => sqlx::query_as(&format!("{COLUMNS} ORDER BY id")).bind(consultation).fetch_all(db).await?,
+        Some(ids) => {
+            let mut ids = ids.to_vec();
+            ids.sort_unstable();
+            let mut rows = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(crate::db::IDS_PER_STATEMENT) {
+                let sql = format!("{COLUMNS} AND id IN ({}) ORDER BY id", crate::db::placeholders_from(2, chunk.len()));
+                let mut q = sqlx::query_as::<_, Row>(&sql).bind(consultation);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                rows.extend(q.fetch_all(db).await?);
+            }
+            rows
+        }
+    };
     rows.into_iter()
-        .map(|(id, article, status, disposition, group, created_at)| {
+        .map(|(id, article, status, disposition, group)| {
             Ok(Light {
                 id,
                 article,
                 status: CommentStatus::stored(&status)?,
                 disposition: Disposition::stored(disposition.as_deref())?,
                 group: group.unwrap_or(id),
-                created_at,
             })
         })
         .collect()
@@ -84,13 +97,15 @@ pub(super) async fn select(
     filter: &QueueFilter,
     arts: &[(i64, String, String)],
 ) -> AppResult<Vec<Light>> {
-    let all = lights(&st.db, consultation).await?;
     let article = named_article(filter, arts)?;
     let show = Show::of(filter.show.as_deref());
-    let found: Option<HashSet<i64>> = match filter.q.as_deref() {
-        Some(q) => Some(matching(st, staff, consultation, q).await?.into_iter().collect()),
+    let found = match filter.q.as_deref() {
+        Some(q) => Some(matching(st, staff, consultation, q).await?),
         None => None,
     };
+    let only = found.as_deref().filter(|f| f.len() <= READ_FOUND_AT_MOST);
+    let all = lights(&st.db, consultation, only).await?;
+    let found: Option<HashSet<i64>> = found.map(|f| f.into_iter().collect());
     let selected = all
         .iter()
         .filter(|c| show.keeps(c))
