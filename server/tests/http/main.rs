@@ -7,6 +7,7 @@ mod api;
 mod binary;
 mod calendar;
 mod case_queue;
+mod case_search;
 mod cases;
 mod cases_notify;
 mod comments;
