@@ -5,6 +5,7 @@ mod accounts_recovery;
 mod administration;
 mod api;
 mod binary;
+mod bulk_api;
 mod calendar;
 mod case_queue;
 mod case_search;
