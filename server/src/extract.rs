@@ -84,6 +84,22 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
+/// A member of an agency's staff, signed in, who has spent one submission of work on this request
+/// (refused with `Unauthorized`, `Forbidden` or `RateLimited`, in that order).
+pub struct StaffWork(pub CurrentUser);
+
+impl FromRequestParts<AppState> for StaffWork {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Refusal> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, st).await?;
+        let limits =
+            Limits::from_request_parts(parts, st).await.map_err(|_| Refusal::new(parts, AppError::Internal))?;
+        let allowed = user.staff_agency().and_then(|_| limits.spend(Kind::Work, Some(&user)));
+        allowed.map(|_| StaffWork(user)).map_err(|e| Refusal::new(parts, e))
+    }
+}
+
 /// The client's address, as the `guard::client_ip` middleware found it.
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = ExtensionRejection;

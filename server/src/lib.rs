@@ -19,6 +19,7 @@ pub mod private;
 pub mod respond;
 pub mod revalidate;
 pub mod secret;
+pub mod selection;
 pub mod session;
 pub mod web;
 

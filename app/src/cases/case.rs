@@ -124,6 +124,9 @@ pub(super) async fn record(
         detail: detail.to_json(),
     };
     chain::append(conn, &cfg.key, &entry).await?;
+    // Whatever moves a case (filing, routing, a channel, the unit a report concerns) is recorded
+    // here, so the queues' search index learns of it in the same transaction.
+    crate::changes::record_change(conn, "case", case_id).await?;
     Ok(())
 }
 

@@ -34,6 +34,8 @@ mod party;
 #[cfg(feature = "ssr")]
 mod policy;
 #[cfg(feature = "ssr")]
+mod queue;
+#[cfg(feature = "ssr")]
 mod reminders;
 #[cfg(feature = "ssr")]
 mod rows;

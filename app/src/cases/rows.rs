@@ -133,7 +133,7 @@ pub(super) const SUMMARY_SQL: &str =
 /// A row of [`SUMMARY_SQL`], as stored.
 #[derive(sqlx::FromRow)]
 pub(super) struct SummaryRow {
-    id: i64,
+    pub id: i64,
     number: String,
     kind: String,
     petition_kind: Option<String>,

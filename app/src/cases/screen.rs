@@ -2,7 +2,8 @@
 //! unit above or below it, sees the report, whatever their role or channel, and the report is never
 //! routed or sent for review there. Every list, count, page, file and action of the case store asks
 //! this module; nothing else decides it.
-use crate::accounts::CurrentUser;
+use super::rows::SummaryRow;
+use crate::accounts::user::CurrentUser;
 use crate::error::AppResult;
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
@@ -69,6 +70,10 @@ impl Units {
     }
 }
 
+/// Whether a row of `cases c` is a report (a complaint, or a petition accusing someone), as SQL: the
+/// screen's condition, and the search index's terms for it (`search::cases`), are built on it.
+pub const IS_REPORT_SQL: &str = "(c.kind = 'complaint' OR COALESCE(c.petition_kind, '') = 'accusation')";
+
 /// What one viewer may not see: reports about any unit of the viewer's own chain.
 pub struct Screen {
     blocked: HashSet<i64>,
@@ -84,18 +89,22 @@ impl Screen {
         Ok(Screen { blocked })
     }
 
+    /// The units about which this viewer sees no report, in order.
+    pub fn blocked(&self) -> Vec<i64> {
+        let mut units: Vec<i64> = self.blocked.iter().copied().collect();
+        units.sort_unstable();
+        units
+    }
+
     /// The same rule as [`Screen::hides`] as a condition on `cases c` (empty when nothing is
     /// hidden), so a list screened in the query is paged after screening.
     pub fn sql(&self) -> String {
         if self.blocked.is_empty() {
             return String::new();
         }
-        let mut units: Vec<i64> = self.blocked.iter().copied().collect();
-        units.sort_unstable();
-        let units: Vec<String> = units.iter().map(i64::to_string).collect();
+        let units: Vec<String> = self.blocked().iter().map(i64::to_string).collect();
         format!(
-            " AND NOT ((c.kind = 'complaint' OR COALESCE(c.petition_kind, '') = 'accusation')
-                      AND c.concerned_agency_id IS NOT NULL AND c.concerned_agency_id IN ({}))",
+            " AND NOT ({IS_REPORT_SQL} AND c.concerned_agency_id IS NOT NULL AND c.concerned_agency_id IN ({}))",
             units.join(", ")
         )
     }
@@ -103,6 +112,11 @@ impl Screen {
     /// Whether a case is hidden from this viewer: a report concerning a unit of the viewer's chain.
     pub fn hides(&self, is_report: bool, concerned: Option<i64>) -> bool {
         is_report && concerned.is_some_and(|c| self.blocked.contains(&c))
+    }
+
+    /// Whether a listed case is shown to this viewer (every list and count asks this).
+    pub(super) fn shows(&self, r: &SummaryRow) -> bool {
+        !self.hides(r.is_report(), r.concerned_agency_id)
     }
 }
 

@@ -1,125 +1,17 @@
-//! What staff see: their queues (with search), one case with its full record and the buttons
+//! What staff see besides their queues (`queue.rs`): one case with its full record and the buttons
 //! the policy allows this viewer, an attachment, and the petition office's dashboard. Every list
 //! and count is screened, so nobody of the unit a report concerns sees it.
 use super::case::{facts, visible, who};
 use super::config::CaseConfig;
 use super::details::describe_for_staff;
-use super::grants::{self, Grant};
 use super::policy::{self, Act};
 use super::rows::{SummaryRow, SUMMARY_SQL};
 use super::screen::Screen;
-use super::{AttachmentInfo, CaseStatus, CaseSummary, Decision, StaffCase, StaffStep, UnitLoad};
+use super::{AttachmentInfo, CaseSummary, Decision, StaffCase, StaffStep, UnitLoad};
 use crate::accounts::{CurrentUser, Role};
 use crate::clock;
 use crate::error::{AppError, AppResult};
 use sqlx::AnyPool;
-
-/// Whether the screen lets its viewer see a listed case (every list and count asks this).
-fn shown(screen: &Screen, r: &SummaryRow) -> bool {
-    !screen.hides(r.is_report(), r.concerned_agency_id)
-}
-
-/// Which staff queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Queue {
-    /// The petition office's ordinary queue (nothing of the legal or discipline channels).
-    Ordinary,
-    /// Litigation-related cases, for those assigned to the legal channel.
-    Legal,
-    /// Reports against officials, for those assigned to the discipline channel.
-    Discipline,
-    /// Cases routed to the viewer's own unit (never a report about that unit).
-    Unit,
-}
-
-impl Queue {
-    /// The queue a page or API request names (`ordinary` when none).
-    pub fn named(name: &str) -> AppResult<Queue> {
-        match name {
-            "" | "ordinary" => Ok(Queue::Ordinary),
-            "legal" => Ok(Queue::Legal),
-            "discipline" => Ok(Queue::Discipline),
-            "unit" => Ok(Queue::Unit),
-            _ => Err(AppError::field("queue", "queue 须为 ordinary、legal、discipline 或 unit")),
-        }
-    }
-}
-
-/// One page of a staff queue: the cases in it still owing a step, most urgent first (by due date,
-/// overdue first), then the rest, newest first. `q` narrows it to cases whose number is `q` or whose
-/// matter, facts or request contain it (the same permissions apply: a search never finds a case
-/// outside the viewer's queue).
-pub async fn queue(
-    db: &AnyPool,
-    user: &CurrentUser,
-    which: Queue,
-    q: Option<&str>,
-    page: Option<u32>,
-) -> AppResult<Vec<CaseSummary>> {
-    let page = crate::paging::check(page)?;
-    // An account still on its one-time password holds no powers until it has set its own.
-    if user.must_change_password {
-        return Err(AppError::PasswordChangeRequired);
-    }
-    let grants = grants::of_user(db, user.id).await?;
-    let (filter, bind): (&str, Option<i64>) = match which {
-        Queue::Ordinary if user.require(Role::PetitionOfficer).is_ok() => ("c.channel = 'ordinary'", None),
-        Queue::Legal if grants.has(Grant::LegalChannel) => ("c.channel = 'legal'", None),
-        Queue::Discipline if grants.has(Grant::DisciplineChannel) => ("c.channel = 'discipline'", None),
-        Queue::Unit => {
-            let agency = user.staff_agency()?;
-            // Reports about the unit's own chain are screened out below, as in every queue.
-            ("c.channel = 'ordinary' AND c.unit_id = $1", Some(agency))
-        }
-        _ => return Err(AppError::Forbidden),
-    };
-    let words = q.map(str::trim).filter(|w| !w.is_empty());
-    if words.is_some_and(|w| w.chars().count() > 100) {
-        return Err(AppError::field("q", "搜索词不能超过100字"));
-    }
-    // Placeholders: the unit (if any), then the LIKE pattern, then the number.
-    let (like, number) = if bind.is_some() { ("$2", "$3") } else { ("$1", "$2") };
-    let search = match words {
-        None => String::new(),
-        Some(_) => format!(
-            " AND (c.number = {number} OR c.matter LIKE {like} ESCAPE '\\' OR c.facts LIKE {like} ESCAPE '\\'
-                   OR c.request LIKE {like} ESCAPE '\\')"
-        ),
-    };
-    // The screen is applied in the query, so a page is a full page of what the viewer may see; the
-    // order is the database's: cases owing a step by due date, then the rest newest first.
-    let mut conn = db.acquire().await?;
-    let screen = Screen::for_viewer(&mut conn, user).await?;
-    let running: Vec<String> =
-        CaseStatus::ALL.iter().filter(|s| s.in_progress()).map(|s| format!("'{}'", s.as_str())).collect();
-    let sql = format!(
-        "{SUMMARY_SQL} WHERE {filter}{search}{}
-         ORDER BY CASE WHEN c.due_on IS NOT NULL AND c.status IN ({}) THEN 0 ELSE 1 END,
-                  CASE WHEN c.status IN ({}) THEN c.due_on END, c.id DESC
-         LIMIT {} OFFSET {}",
-        screen.sql(),
-        running.join(", "),
-        running.join(", "),
-        super::QUEUE_PAGE,
-        (i64::from(page) - 1) * super::QUEUE_PAGE
-    );
-    let mut q = sqlx::query_as::<_, SummaryRow>(&sql);
-    if let Some(b) = bind {
-        q = q.bind(b);
-    }
-    if let Some(w) = words {
-        q = q.bind(format!("%{}%", escape_like(w))).bind(w.to_uppercase());
-    }
-    let now = clock::now();
-    let list: Vec<CaseSummary> = q
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .filter(|r| shown(&screen, r))
-        .map(|r| r.summary(now))
-        .collect::<AppResult<_>>()?;
-    Ok(list)
-}
 
 /// What staff read of a case beyond its summary.
 #[derive(sqlx::FromRow)]
@@ -245,7 +137,7 @@ pub async fn dashboard(db: &AnyPool, officer: &CurrentUser) -> AppResult<(Vec<Un
             .fetch_all(&mut *conn)
             .await?;
     // Reports about the office's own chain are neither listed nor counted.
-    let rows: Vec<SummaryRow> = rows.into_iter().filter(|r| shown(&screen, r)).collect();
+    let rows: Vec<SummaryRow> = rows.into_iter().filter(|r| screen.shows(r)).collect();
     let now = clock::now();
     let mut loads: std::collections::BTreeMap<String, UnitLoad> = std::collections::BTreeMap::new();
     let mut urgent = Vec::new();
@@ -274,9 +166,4 @@ pub async fn dashboard(db: &AnyPool, officer: &CurrentUser) -> AppResult<(Vec<Un
         (b.overdue, b.due_soon, b.open).cmp(&(a.overdue, a.due_soon, a.open)).then(a.unit.cmp(&b.unit))
     });
     Ok((loads, urgent))
-}
-
-/// `%` and `_` typed in a search are literal characters, not wildcards.
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

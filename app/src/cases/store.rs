@@ -5,7 +5,8 @@ pub use super::calendar::{calendar, missing_years, recount_running, replace_year
 pub use super::filer::{mine, progress, progress_for_filer, rate, request_review, Proof};
 pub use super::filing::file;
 pub use super::identity::{bind_legacy_identities, reveal, Identity};
+pub use super::queue::{queue, Queue};
 pub use super::reminders::{remind_deadlines, DAYS_AHEAD};
-pub use super::staff_views::{attachment, dashboard, queue, staff_view, Queue};
+pub use super::staff_views::{attachment, dashboard, staff_view};
 pub use super::triage::{triage, Triage};
 pub use super::workflow::{answer_supervision, decide_review, supervise, terminate, unit_act, UnitAction};

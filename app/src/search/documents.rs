@@ -23,6 +23,11 @@ pub async fn replacement(db: &AnyPool, f: &Fields, entity: &str, id: i64) -> Res
             delete_value: format!("consultation:{id}"),
             docs: consultation(db, f, id).await?,
         })),
+        "case" => Ok(Some(Replacement {
+            delete_field: f.key,
+            delete_value: format!("case:{id}"),
+            docs: super::cases::case(db, f, id).await?.into_iter().collect(),
+        })),
         _ => Ok(None),
     }
 }

@@ -11,7 +11,12 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 /// Bump when the schema, the analyzers or what a document holds change: the index is then rebuilt
 /// on start. 5: reports are found by their name and their reason for comments left unanswered.
-pub const SCHEMA_VERSION: u32 = 5;
+/// 6: cases, for the staff queues' search, with the terms of who may see them.
+pub const SCHEMA_VERSION: u32 = 6;
+
+/// The `kind` of a case's document: found only in the staff queues (`search::cases`), never by
+/// the platform's search.
+pub const CASE_KIND: &str = "case";
 
 /// Fields of the schema.
 #[derive(Clone, Copy)]
@@ -33,6 +38,14 @@ pub struct Fields {
     pub words: Field,
     /// Character n-grams of the same; decides what matches.
     pub grams: Field,
+    /// A case's number in its one written form (`XF-2026-000042`), matched exactly.
+    pub number: Field,
+    /// A case's channel: `ordinary`, `legal` or `discipline`.
+    pub channel: Field,
+    /// The unit a case is routed to.
+    pub unit_id: Field,
+    /// The unit a report (complaint or accusation) concerns: whoever is of its chain never finds it.
+    pub report_about: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -57,6 +70,10 @@ fn schema() -> (Schema, Fields) {
         text: b.add_text_field("text", STORED),
         words: b.add_text_field("words", indexed(tokens::JIEBA)),
         grams: b.add_text_field("grams", indexed(tokens::GRAMS)),
+        number: b.add_text_field("number", STRING),
+        channel: b.add_text_field("channel", STRING),
+        unit_id: b.add_u64_field("unit_id", INDEXED),
+        report_about: b.add_u64_field("report_about", INDEXED),
     };
     (b.build(), fields)
 }

@@ -1,7 +1,8 @@
 //! Keeps the index in step with the database: applies change records in batches, idempotently,
 //! resuming from the id stored in the last commit; rebuilds a fresh generation on demand.
-use super::documents::replacement;
-use super::index::{self, SearchIndex};
+use super::cases;
+use super::documents::{self, replacement};
+use super::index::{self, Fields, SearchIndex};
 use super::position::{Position, GAP_GRACE};
 use sqlx::AnyPool;
 use std::path::{Path, PathBuf};
@@ -278,11 +279,12 @@ pub async fn rebuild(db: &AnyPool, root: &Path, mut progress: impl FnMut(u64, u6
         .fetch_one(db)
         .await?;
     let last = last.max(sqlx::query_scalar("SELECT through FROM search_pruned").fetch_one(db).await?);
-    let (consultations, comments): (i64, i64) =
-        sqlx::query_as("SELECT (SELECT COUNT(*) FROM consultations), (SELECT COUNT(*) FROM comments)")
-            .fetch_one(db)
-            .await?;
-    let total = (consultations + comments) as u64;
+    let (consultations, comments, filed): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM consultations), (SELECT COUNT(*) FROM comments), (SELECT COUNT(*) FROM cases)",
+    )
+    .fetch_one(db)
+    .await?;
+    let total = (consultations + comments + filed) as u64;
     let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM consultations ORDER BY id").fetch_all(db).await?;
     let mut docs = Vec::new();
     for (id,) in &ids {
@@ -290,27 +292,11 @@ pub async fn rebuild(db: &AnyPool, root: &Path, mut progress: impl FnMut(u64, u6
             docs.extend(r.docs);
         }
     }
-    let mut done = ids.len() as u64;
     add(&idx, docs).await?;
-    // Comments in pages by id, one query per 5,000 rows.
-    let mut after = 0i64;
-    loop {
-        let rows: Vec<super::documents::CommentRow> =
-            sqlx::query_as(&format!("{} WHERE m.id > $1 ORDER BY m.id LIMIT 5000", super::documents::COMMENT_SQL))
-                .bind(after)
-                .fetch_all(db)
-                .await?;
-        let Some(last_row) = rows.last() else { break };
-        after = last_row.id;
-        done += rows.len() as u64;
-        let target = idx.clone();
-        blocking(move || {
-            let docs = rows.into_iter().map(|r| super::documents::comment_doc(&target.fields, r)).collect();
-            target.add(docs).map_err(IndexFailure::from)
-        })
-        .await?;
-        progress(done, total);
-    }
+    let mut pages = Pages { db, idx: &idx, done: ids.len() as u64, total, progress: &mut progress };
+    pages.add(documents::COMMENT_SQL, "m.id", |r: &documents::CommentRow| r.id, documents::comment_doc).await?;
+    pages.add(&cases::case_sql(), "c.id", |r: &cases::CaseRow| r.id, cases::case_doc).await?;
+    let done = pages.done;
     let target = idx.clone();
     let position = Position { last, gaps: vec![] };
     blocking(move || target.apply(&[], vec![], &position).map_err(IndexFailure::from)).await?;
@@ -318,6 +304,47 @@ pub async fn rebuild(db: &AnyPool, root: &Path, mut progress: impl FnMut(u64, u6
     drop(idx);
     index::promote(root, &dir)?;
     Ok(dir)
+}
+
+/// Rows read and added in pages by id, one query per 5,000 rows, with the progress reported.
+struct Pages<'a, P> {
+    db: &'a AnyPool,
+    idx: &'a Arc<SearchIndex>,
+    done: u64,
+    total: u64,
+    progress: &'a mut P,
+}
+
+impl<P: FnMut(u64, u64)> Pages<'_, P> {
+    /// Every row of `sql` (a select to which a `WHERE` on `id` is appended) as documents.
+    async fn add<R>(
+        &mut self,
+        sql: &str,
+        id: &str,
+        id_of: fn(&R) -> i64,
+        to_doc: fn(&Fields, R) -> tantivy::TantivyDocument,
+    ) -> Result<(), IndexFailure>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin + 'static,
+    {
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<R> = sqlx::query_as(&format!("{sql} WHERE {id} > $1 ORDER BY {id} LIMIT 5000"))
+                .bind(after)
+                .fetch_all(self.db)
+                .await?;
+            let Some(last_row) = rows.last() else { return Ok(()) };
+            after = id_of(last_row);
+            self.done += rows.len() as u64;
+            let target = self.idx.clone();
+            blocking(move || {
+                let docs = rows.into_iter().map(|r| to_doc(&target.fields, r)).collect();
+                target.add(docs).map_err(IndexFailure::from)
+            })
+            .await?;
+            (self.progress)(self.done, self.total);
+        }
+    }
 }
 
 async fn add(idx: &Arc<SearchIndex>, docs: Vec<tantivy::TantivyDocument>) -> Result<(), IndexFailure> {

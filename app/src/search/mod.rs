@@ -1,5 +1,8 @@
 //! Full-text search in Chinese over consultations, articles, comments and published adoption
-//! reports, kept in step with the database through change records (see `indexer`).
+//! reports, kept in step with the database through change records (see `indexer`); and over cases,
+//! for the staff queues only (see `cases`).
+#[cfg(feature = "ssr")]
+pub mod cases;
 #[cfg(feature = "ssr")]
 pub mod documents;
 pub mod hint;

@@ -18,11 +18,11 @@ pub enum Audience {
     Everything,
 }
 
-fn term(field: Field, value: &str) -> Box<dyn Query> {
+pub(super) fn term(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
 }
 
-fn term_u64(field: Field, value: u64) -> Box<dyn Query> {
+pub(super) fn term_u64(field: Field, value: u64) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_u64(field, value), IndexRecordOption::Basic))
 }
 
@@ -84,24 +84,36 @@ fn word(idx: &SearchIndex, typed: &str) -> Option<Word> {
     Some(Word { required, rank_by })
 }
 
-/// The query, and whether it has words to rank by.
-///
-/// Matching (words, visibility, filters) is one conjunction that computes no scores; ranking is
-/// then layered on as one optional jieba term per level, so scoring seeks single postings lists
-/// instead of merging several. At a million comments, scoring every required term and merging
-/// optional ones took most of the time.
-fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> (Box<dyn Query>, bool) {
-    let f = &idx.fields;
-    let mut typed: Vec<&str> = p.q.split_whitespace().collect();
+/// What the typed words ask for: the clauses every match must satisfy, and the jieba terms that
+/// rank the matches (see [`word`]).
+pub(super) fn words(idx: &SearchIndex, q: &str) -> (Vec<Box<dyn Query>>, Vec<Term>) {
+    let mut typed: Vec<&str> = q.split_whitespace().collect();
     typed.sort_unstable();
     typed.dedup();
-    let words: Vec<Word> = typed.into_iter().filter_map(|w| word(idx, w)).collect();
-    let mut required: Vec<Box<dyn Query>> = Vec::new();
-    let mut rank_by = Vec::new();
-    for w in words {
+    let (mut required, mut rank_by) = (Vec::new(), Vec::new());
+    for w in typed.into_iter().filter_map(|w| word(idx, w)) {
         required.extend(w.required);
         rank_by.extend(w.rank_by);
     }
+    (required, rank_by)
+}
+
+/// Matching (words, visibility, filters) as one conjunction that computes no scores; ranking is
+/// then layered on as one optional jieba term per level, so scoring seeks single postings lists
+/// instead of merging several. At a million comments, scoring every required term and merging
+/// optional ones took most of the time.
+pub(super) fn ranked(clauses: Vec<(Occur, Box<dyn Query>)>, rank_by: Vec<Term>) -> Box<dyn Query> {
+    let mut query: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(clauses)), 0.0));
+    for term in rank_by {
+        query = Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Should, scored(term))]));
+    }
+    query
+}
+
+/// The query, and whether it has words to rank by.
+fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> (Box<dyn Query>, bool) {
+    let f = &idx.fields;
+    let (mut required, rank_by) = words(idx, &p.q);
     let has_words = !required.is_empty();
     required.extend(visibility(idx, who));
     let filters = [
@@ -122,16 +134,14 @@ fn build(idx: &SearchIndex, p: &SearchParams, who: Audience) -> (Box<dyn Query>,
         };
         required.push(Box::new(RangeQuery::new(bound(from, true), bound(to, false))));
     }
-    let mut query: Box<dyn Query> = if required.is_empty() {
-        Box::new(AllQuery)
-    } else {
-        let all = BooleanQuery::new(required.into_iter().map(|q| (Occur::Must, q)).collect());
-        Box::new(ConstScoreQuery::new(Box::new(all), 0.0))
-    };
-    for term in rank_by {
-        query = Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Should, scored(term))]));
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = required.into_iter().map(|q| (Occur::Must, q)).collect();
+    if clauses.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
     }
-    (query, has_words)
+    // Cases are found only in the staff queues, under their own rule (`search::cases`): never
+    // here, whoever searches.
+    clauses.push((Occur::MustNot, term(f.kind, super::index::CASE_KIND)));
+    (ranked(clauses, rank_by), has_words)
 }
 
 /// Run a search for an audience. Agency facet labels are ids here; the caller names them.

@@ -193,8 +193,11 @@ pub struct QueueName {
     #[serde(default)]
     #[param(inline, value_type = Option<QueueChoice>, default = "ordinary")]
     queue: String,
-    /// Search within the queue: cases whose number is q, or whose matter, facts or request contain
-    /// it (at most 100 characters, else 422). A search never finds a case outside the caller's queue.
+    /// Search within the queue, through the search index: the case whose number is q (with or
+    /// without dashes), or the cases whose matter, facts, request or document contain every word of
+    /// q, most relevant first (at most 100 characters, else 422). A search never finds a case
+    /// outside the caller's queue, nor by who filed it; a case that just moved is found by its new
+    /// unit once the index has applied the move (about a second).
     #[serde(default)]
     #[param(max_length = 100)]
     q: Option<String>,
@@ -217,7 +220,7 @@ enum QueueChoice {
 
 /// A staff queue of cases, most urgent first
 ///
-/// queue=ordinary (the default): the ordinary channel, for petition officers. queue=legal: litigation-related cases (涉法涉诉), for accounts granted legal_channel. queue=discipline: reports sent to the discipline/supervision channel, for accounts granted discipline_channel. queue=unit: ordinary-channel cases routed to the caller's own unit, for staff of that unit — never a report about that unit itself. A page of 100 cases (`page`, from 1): those still owing a step first, earliest due first (overdue ones lead), then the rest, newest first. No filer's identity appears. 401 without a session; 403 for a queue the caller may not see; 422 for an unknown queue name or a search over 100 characters.
+/// queue=ordinary (the default): the ordinary channel, for petition officers. queue=legal: litigation-related cases (涉法涉诉), for accounts granted legal_channel. queue=discipline: reports sent to the discipline/supervision channel, for accounts granted discipline_channel. queue=unit: ordinary-channel cases routed to the caller's own unit, for staff of that unit — never a report about that unit itself. A page of 100 cases (`page`, from 1): those still owing a step first, earliest due first (overdue ones lead), then the rest, newest first; with `q`, the matching cases, most relevant first, then newest first. No filer's identity appears. 401 without a session; 403 for a queue the caller may not see; 422 for an unknown queue name or a search over 100 characters.
 #[utoipa::path(
     get,
     path = "/api/v1/staff/cases",
@@ -241,7 +244,7 @@ pub async fn queue(
     SignedIn(user): SignedIn,
 ) -> Result<Json<Vec<CaseSummary>>, ApiError> {
     let which = Queue::named(&q.queue)?;
-    Ok(Json(store::queue(&st.db, &user, which, q.q.as_deref(), q.page).await?))
+    Ok(Json(store::queue(&st.db, &st.search, &user, which, q.q.as_deref(), q.page).await?))
 }
 
 /// One case as the staff who may see it see it: everything but who filed it

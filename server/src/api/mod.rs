@@ -2,6 +2,7 @@
 //! description (`#[utoipa::path]`); the router and the document are built from the one list below,
 //! so a route cannot be served without being described.
 pub mod accounts;
+pub mod bulk;
 pub mod cases;
 pub mod comments;
 pub mod consultations;
@@ -28,6 +29,9 @@ fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(comments::public, comments::submit))
         .routes(routes!(comments::by_receipt))
         .routes(routes!(feedback::dispose))
+        .routes(routes!(bulk::selection))
+        .routes(routes!(bulk::moderate))
+        .routes(routes!(bulk::answer))
         .routes(routes!(accounts::sign_in))
         .routes(routes!(openapi))
         .routes(routes!(search::search))

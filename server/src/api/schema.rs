@@ -58,6 +58,33 @@ struct ErrorDetail {
 #[expect(dead_code, reason = "schema only")]
 pub struct Refusal(Error);
 
+/// What a staff member's change can be refused with: each status in the one error shape.
+#[derive(utoipa::IntoResponses)]
+pub enum StaffChangeRefusals {
+    #[response(status = 400)]
+    BadRequest(#[ref_response] Refusal),
+    #[response(status = 401)]
+    Unauthorized(#[ref_response] Refusal),
+    #[response(status = 403)]
+    Forbidden(#[ref_response] Refusal),
+    #[response(status = 404)]
+    NotFound(#[ref_response] Refusal),
+    #[response(status = 409)]
+    Conflict(#[ref_response] Refusal),
+    #[response(status = 413)]
+    TooLarge(#[ref_response] Refusal),
+    #[response(status = 415)]
+    UnsupportedMediaType(#[ref_response] Refusal),
+    #[response(status = 422)]
+    Invalid(#[ref_response] Refusal),
+    #[response(status = 429)]
+    RateLimited(#[ref_response] Refusal),
+    #[response(status = 503)]
+    Unavailable(#[ref_response] Refusal),
+    #[response(status = "default")]
+    Other(#[ref_response] Refusal),
+}
+
 /// Every error's code, from `AppError` itself.
 fn error_codes() -> impl Into<RefOr<Schema>> {
     let codes: Vec<&str> = every_error().iter().map(AppError::code).collect();

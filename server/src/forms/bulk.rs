@@ -4,6 +4,7 @@
 use super::common::{see_other, Page};
 use crate::budgets::Kind;
 use crate::extract::{Limits, Refusal, SignedIn};
+use crate::selection::{confirmed, decision, ticked};
 use app::comments::CommentStatus;
 use app::error::AppError;
 use app::feedback::{pages::queue_href, queue, store, Disposition, QueueFilter};
@@ -23,10 +24,6 @@ struct Bulk {
     decision: String,
     reason: String,
 }
-
-/// The most comments one ticked selection names (a page shows 50 groups; a filter or a group
-/// selects any number on the server side instead).
-const MAX_TICKED: usize = 5_000;
 
 impl Bulk {
     /// The form's fields, control characters and direction overrides removed as from every form.
@@ -50,33 +47,16 @@ impl Bulk {
 
     /// The comments meant: the ticked ones, or those `selection` finds, if still as many as shown.
     fn ids(&self, selection: Vec<i64>, none_ticked: &str) -> Result<Vec<i64>, AppError> {
-        if !self.by_filter() {
-            // One unreadable id refuses the whole selection: all or none.
-            let mut ids: Vec<i64> = self
-                .ticked
-                .iter()
-                .map(|i| i.trim().parse().map_err(|_| AppError::field("ids", "所选意见的编号有误，请刷新后重新勾选")))
-                .collect::<Result<_, _>>()?;
-            ids.sort_unstable();
-            ids.dedup();
-            if ids.is_empty() {
-                return Err(AppError::field("ids", none_ticked));
-            }
-            if ids.len() > MAX_TICKED {
-                return Err(AppError::field(
-                    "ids",
-                    &format!("一次最多勾选{MAX_TICKED}条；更多的请用筛选或相似意见组统一处理"),
-                ));
-            }
-            return Ok(ids);
+        if self.by_filter() {
+            return confirmed(selection, self.expected.as_deref().and_then(|e| e.trim().parse().ok()));
         }
-        if Some(selection.len().to_string()) != self.expected {
-            return Err(AppError::field(
-                "expected",
-                &format!("筛选出的意见已变为{}条，请核对后再提交", selection.len()),
-            ));
-        }
-        Ok(selection)
+        // One unreadable id refuses the whole selection: all or none.
+        let ids = self
+            .ticked
+            .iter()
+            .map(|i| i.trim().parse().map_err(|_| AppError::field("ids", "所选意见的编号有误，请刷新后重新勾选")))
+            .collect::<Result<_, _>>()?;
+        ticked(ids, none_ticked)
     }
 
     /// Where a done bulk action returns: the queue as filtered, on its first page.
@@ -146,13 +126,7 @@ pub async fn moderate_many(
         let SignedIn(user) = user?;
         user.staff_agency()?;
         limits.spend(Kind::Work, Some(&user))?;
-        let approve = match b.decision.as_str() {
-            "approve" => true,
-            "reject" => false,
-            _ => return Err(AppError::field("decision", "请选择通过或不予公开")),
-        };
-        // The reason is checked before the selection is counted (a cheap refusal first).
-        app::comments::bulk::decision_reason(approve, &b.reason)?;
+        let approve = decision(&b.decision, &b.reason)?;
         let selection = match b.by_filter() {
             true => queue::selected_in(&page.st, &user, consultation, &b.filter, CommentStatus::Pending).await?,
             false => vec![],

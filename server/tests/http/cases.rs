@@ -413,42 +413,6 @@ async fn a_bad_attachment_is_refused_and_everything_typed_is_kept() {
 }
 
 #[tokio::test]
-async fn staff_search_their_own_queue_and_nothing_else() {
-    let app = TestApp::spawn().await;
-    let citizen = app.citizen("13900006007").await;
-    let noise = file(&app, &citizen, claim("夜间施工噪音扰民")).await;
-    let lights = file(&app, &citizen, claim("路灯不亮影响夜间出行")).await;
-    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
-    let (unit, unit_id) = app.staff("市城市管理局").await;
-    let search = |c: &Client, q: &str, which: &str| {
-        let url = app.url(&format!("/api/v1/staff/cases?queue={which}&q={}", app::ui::encode_query(q)));
-        let c = c.clone();
-        async move {
-            let list: Vec<Value> = c.get(url).send().await.unwrap().json().await.unwrap();
-            list.iter().map(|c| c["number"].as_str().unwrap().to_string()).collect::<Vec<_>>()
-        }
-    };
-    assert_eq!(search(&officer, "路灯", "ordinary").await, [lights["number"].as_str().unwrap()]);
-    assert_eq!(
-        search(&officer, noise["number"].as_str().unwrap(), "ordinary").await,
-        [noise["number"].as_str().unwrap()]
-    );
-    assert!(search(&officer, "100%", "ordinary").await.is_empty(), "% is a character, not a wildcard");
-    assert!(search(&unit, "路灯", "unit").await.is_empty(), "not routed to the unit yet");
-    ok(
-        &app,
-        &officer,
-        id_of(&app, lights["number"].as_str().unwrap()).await,
-        json!({"action": "transfer", "unit": unit_id}),
-    )
-    .await;
-    assert_eq!(search(&unit, "路灯", "unit").await, [lights["number"].as_str().unwrap()]);
-    assert!(search(&unit, "施工", "unit").await.is_empty(), "the other case is not the unit's");
-    let page = app.get(&officer, "/petition?q=路灯").await.text().await.unwrap();
-    assert!(page.contains("路灯不亮影响夜间出行") && page.contains("各单位办理情况"));
-}
-
-#[tokio::test]
 async fn the_holiday_calendar_is_data_the_administrator_keeps() {
     let app = TestApp::spawn().await;
     let canyu = |args: &[&str]| {

@@ -33,7 +33,7 @@ pub async fn case_queue(queue: String, q: Option<String>, page: Option<u32>) -> 
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
     let which = crate::cases::store::Queue::named(&queue)?;
-    crate::cases::store::queue(&st.db, &user, which, q.as_deref(), page).await
+    crate::cases::store::queue(&st.db, &st.search, &user, which, q.as_deref(), page).await
 }
 
 /// One case for staff.

@@ -80,7 +80,10 @@ pub fn CaseQueuePage(queue: &'static str, title: &'static str) -> impl IntoView 
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok((1, items)) if items.is_empty() => view! { <p>"暂无来件。"</p> }.into_any(),
+                    Ok((1, items)) if items.is_empty() => {
+                        let none = if q().is_some_and(|q| !q.trim().is_empty()) { "没有找到相符的来件。" } else { "暂无来件。" };
+                        view! { <p>{none}</p> }.into_any()
+                    }
                     Ok((page, items)) => {
                         let more = items.len() as i64 >= crate::cases::QUEUE_PAGE;
                         let q = q().unwrap_or_default();
