@@ -131,8 +131,18 @@ async fn generate(db: &sqlx::AnyPool, id: i64, n: usize) {
     }
 }
 
-/// Requests per second of GET `path` from `clients` connections for `seconds`; and the size of one answer.
-async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, seconds: u64) -> (f64, usize, u16) {
+/// What `rate` measured of one page.
+struct Measured {
+    per_s: f64,
+    size: usize,
+    status: u16,
+    p50: Duration,
+    p99: Duration,
+}
+
+/// Requests per second of GET `path` from `clients` connections for `seconds`, the latencies of
+/// the requests, and the size of one answer.
+async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, seconds: u64) -> Measured {
     let first = client.get(format!("{base}{path}")).send().await.unwrap();
     let status = first.status().as_u16();
     let size = first.bytes().await.unwrap().len();
@@ -142,24 +152,33 @@ async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, 
         .map(|_| {
             let (c, url) = (client.clone(), format!("{base}{path}"));
             tokio::spawn(async move {
-                let mut n = 0usize;
+                let mut took = Vec::new();
                 while Instant::now() < deadline {
+                    let t = Instant::now();
                     // A page counts once it has been read whole.
                     if let Ok(r) = c.get(&url).send().await.and_then(|r| r.error_for_status()) {
                         if r.bytes().await.is_ok() {
-                            n += 1;
+                            took.push(t.elapsed());
                         }
                     }
                 }
-                n
+                took
             })
         })
         .collect();
-    let mut done = 0;
+    let mut took = Vec::new();
     for w in workers {
-        done += w.await.unwrap();
+        took.extend(w.await.unwrap());
     }
-    (done as f64 / started.elapsed().as_secs_f64(), size, status)
+    took.sort_unstable();
+    let at = |q: f64| took.get(((took.len() as f64 * q) as usize).min(took.len().saturating_sub(1))).copied();
+    Measured {
+        per_s: took.len() as f64 / started.elapsed().as_secs_f64(),
+        size,
+        status,
+        p50: at(0.5).unwrap_or_default(),
+        p99: at(0.99).unwrap_or_default(),
+    }
 }
 
 fn peak_mb() -> f64 {
@@ -258,6 +277,23 @@ async fn main() {
         .await
         .unwrap();
     assert!(res.status().is_success(), "staff sign-in: {}", res.status());
+    // The agency opens its queue: a consultation this large is grouped in the background.
+    let t = Instant::now();
+    loop {
+        let page = agency.get(format!("{base}/staff/consultations/{id}")).send().await.unwrap().text().await.unwrap();
+        if !page.contains("正在后台归入相似意见组") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let grouped = t.elapsed();
+    let campaign: i64 = sqlx::query_scalar(
+        "SELECT group_key FROM comment_groups WHERE consultation_id = $1 ORDER BY size DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
     let n_s = n.to_string();
     let (moderated, status) = post(
         &agency,
@@ -308,6 +344,11 @@ async fn main() {
         ("report CSV", format!("/consultations/{id}/report.csv"), &anyone),
         ("static file of the CSV's size (limit)", "/pkg/same-size.bin".to_string(), &anyone),
         ("review queue (staff)", format!("/staff/consultations/{id}"), &agency),
+        ("review queue, page 20", format!("/staff/consultations/{id}?page=20"), &agency),
+        ("review queue, still unanswered", format!("/staff/consultations/{id}?show=unanswered"), &agency),
+        ("review queue, one article", format!("/staff/consultations/{id}?article=a3"), &agency),
+        ("review queue, inside the largest campaign", format!("/staff/consultations/{id}?group={campaign}"), &agency),
+        ("review queue, a word search", format!("/staff/consultations/{id}?q=%E5%85%85%E7%94%B5"), &agency),
     ];
     let mut rows = Vec::new();
     for (name, path, client) in pages {
@@ -329,15 +370,26 @@ async fn main() {
     );
     println!("| restart with {n} search changes pending: first answer | {:.2} s |", first_answer.as_secs_f64());
     println!("| … index caught up, in the background | {:.1} s |", caught_up.as_secs_f64());
+    println!("| group all {n} in the background (queue open meanwhile) | {:.1} s |", grouped.as_secs_f64());
     println!("| moderate all {n} at once (one post) | {:.1} s |", moderated.as_secs_f64());
     println!("| answer all {n} at once (one post) | {:.1} s |", answered.as_secs_f64());
     println!("| publish the report | {:.1} s |", reported.as_secs_f64());
     println!();
-    let home = rows[0].1 .0;
-    println!("| page ({clients} clients, {seconds} s each) | status | bytes | pages/s | against the home page |");
-    println!("|---|---|---|---|---|");
-    for (name, (per_s, size, status)) in &rows {
-        println!("| {name} | {status} | {size} | {per_s:.0} | {:.2}× |", per_s / home);
+    let home = rows[0].1.per_s;
+    println!(
+        "| page ({clients} clients, {seconds} s each) | status | bytes | pages/s | against the home page | p50 | p99 |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (name, m) in &rows {
+        println!(
+            "| {name} | {} | {} | {:.0} | {:.2}× | {:.0} ms | {:.0} ms |",
+            m.status,
+            m.size,
+            m.per_s,
+            m.per_s / home,
+            m.p50.as_secs_f64() * 1e3,
+            m.p99.as_secs_f64() * 1e3
+        );
     }
     println!("\npeak memory of the process (server and clients): {:.0} MB", peak_mb());
 }

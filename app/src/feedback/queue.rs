@@ -40,7 +40,8 @@ const READ_FOUND_AT_MOST: usize = 20_000;
 /// The comments of the consultation (only those of `only`, when given), as grouped so far, in id order.
 async fn lights(db: &AnyPool, consultation: i64, only: Option<&[i64]>) -> AppResult<Vec<Light>> {
     type Row = (i64, Option<i64>, String, Option<String>, Option<i64>);
-    const COLUMNS: &str = "SELECT id, article_id, status, disposition, group_id FROM comments WHERE consultation_id = $1";
+    const COLUMNS: &str =
+        "SELECT id, article_id, status, disposition, group_id FROM comments WHERE consultation_id = $1";
     let rows: Vec<Row> = match only {
         None => sqlx::query_as(&format!("{COLUMNS} ORDER BY id")).bind(consultation).fetch_all(db).await?,
         Some(ids) => {
@@ -152,6 +153,63 @@ pub async fn selected_in(
     Ok(selected.into_iter().filter(|c| c.status == status).map(|c| c.id).collect())
 }
 
+/// What `filter` selects, counted from the kept figures where it can be; with `entries`, also the
+/// page of entries it asks for.
+async fn chosen(
+    st: &AppState,
+    staff: &CurrentUser,
+    consultation: i64,
+    filter: &QueueFilter,
+    arts: &[(i64, String, String)],
+    tallies: &HashMap<i64, entries::StateCounts>,
+    entries: bool,
+) -> AppResult<(entries::Selection, Option<entries::Found>)> {
+    let show = Show::of(filter.show.as_deref());
+    let article = named_article(filter, arts)?;
+    let requested = filter.page.unwrap_or(1);
+    Ok(if filter.q.is_some() {
+        let selected = select(st, staff, consultation, filter, arts).await?;
+        let found = entries.then(|| entries::searched(&selected, arts, filter.group.is_some(), requested));
+        (entries::Selection::of(&selected), found)
+    } else if let Some(group) = filter.group {
+        let (selection, found) = entries::in_group(&st.db, consultation, group, article, show, requested).await?;
+        (selection, Some(found))
+    } else if let Some(article) = article {
+        let t = tallies.get(&article.unwrap_or(0)).cloned().unwrap_or_default();
+        let found = match entries {
+            true => Some(entries::in_article(&st.db, consultation, article, show, requested).await?),
+            false => None,
+        };
+        (show.selection(&t), found)
+    } else {
+        let mut all = entries::StateCounts::default();
+        for t in tallies.values() {
+            all.add(t);
+        }
+        let found = match entries {
+            true => Some(entries::by_group(&st.db, consultation, show, requested).await?),
+            false => None,
+        };
+        (show.selection(&all), found)
+    })
+}
+
+/// How many comments `filter` selects in the staff member's consultation: (awaiting moderation,
+/// published), as the queue page counts them (grouping first, as the page does).
+pub async fn selection(
+    st: &AppState,
+    staff: &CurrentUser,
+    consultation: i64,
+    filter: &QueueFilter,
+) -> AppResult<(u64, u64)> {
+    own_consultation(&st.db, staff, consultation).await?;
+    super::grouping::ensure_grouped(&st.db, &st.grouping, consultation).await?;
+    let arts = articles(&st.db, consultation).await?;
+    let tallies = entries::tallies(&st.db, consultation).await?;
+    let (selection, _) = chosen(st, staff, consultation, filter, &arts, &tallies, false).await?;
+    Ok((selection.moderatable, selection.answerable))
+}
+
 /// One page of the review queue: entries (one per near-duplicate group, or per comment inside one
 /// group) in article order, with the counts. Says how many new comments still wait to be grouped
 /// (see [`super::grouping`]).
@@ -188,24 +246,8 @@ pub async fn page(
             })
         }))
         .collect();
-    let show = Show::of(filter.show.as_deref());
-    let article = named_article(filter, &arts)?;
-    let requested = filter.page.unwrap_or(1);
-    let (selection, found) = if filter.q.is_some() {
-        let selected = select(st, staff, consultation, filter, &arts).await?;
-        (entries::Selection::of(&selected), entries::searched(&selected, &arts, filter.group.is_some(), requested))
-    } else if let Some(group) = filter.group {
-        entries::in_group(&st.db, consultation, group, article, show, requested).await?
-    } else if let Some(article) = article {
-        let t = tallies.get(&article.unwrap_or(0)).cloned().unwrap_or_default();
-        (show.selection(&t), entries::in_article(&st.db, consultation, article, show, requested).await?)
-    } else {
-        let mut all = entries::StateCounts::default();
-        for t in tallies.values() {
-            all.add(t);
-        }
-        (show.selection(&all), entries::by_group(&st.db, consultation, show, requested).await?)
-    };
+    let (selection, found) = chosen(st, staff, consultation, filter, &arts, &tallies, true).await?;
+    let found = found.ok_or(AppError::Internal)?;
     let comments = bodies(&st.db, &found.entries.iter().map(|e| e.0).collect::<Vec<_>>()).await?;
     let entries = entries::with_groups(&st.db, found.entries, comments).await?;
     Ok(ReviewQueue {

@@ -144,8 +144,8 @@ pub struct Changed {
 /// What a filter selects now: the pending comments a moderation would act on, and the published ones an answer would.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Selected {
-    pending: usize,
-    published: usize,
+    pending: u64,
+    published: u64,
 }
 
 /// Count what a review-queue filter selects (staff of the consultation's agency), to confirm it as `expected`
@@ -176,8 +176,7 @@ pub async fn selection(
     let SignedIn(user) = user?;
     user.staff_agency()?;
     let filter = f.checked()?;
-    let pending = queue::selected_in(&st, &user, id, &filter, CommentStatus::Pending).await?.len();
-    let published = queue::selected_in(&st, &user, id, &filter, CommentStatus::Approved).await?.len();
+    let (pending, published) = queue::selection(&st, &user, id, &filter).await?;
     Ok(Json(Selected { pending, published }))
 }
 
