@@ -2,7 +2,7 @@
 //! the counts kept beside the comments (`comment_groups`, `comment_tallies`) and each page is read
 //! through an index, so a page costs the same at 100 comments as at 500,000; only a word search
 //! reads the consultation's comments whole (ids and states, no bodies).
-use super::queue_entries::{self as entries, Show};
+use super::queue_entries::{self as entries, Light, Show};
 use super::{ArticleCount, Disposition, DispositionChange, QueueCounts, QueueFilter, QueuedComment, ReviewQueue};
 use crate::accounts::user::CurrentUser;
 use crate::comments::status::CommentStatus;
@@ -10,16 +10,6 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use sqlx::AnyPool;
 use std::collections::{HashMap, HashSet};
-
-/// What the queue needs of every comment to select, count and group it (no bodies).
-#[derive(Debug, Clone)]
-pub struct Light {
-    pub id: i64,
-    pub article: Option<i64>,
-    pub status: CommentStatus,
-    pub disposition: Option<Disposition>,
-    pub group: i64,
-}
 
 /// The consultation (title, closing instant) if it belongs to the staff member's agency.
 async fn own_consultation(db: &AnyPool, staff: &CurrentUser, consultation: i64) -> AppResult<(String, i64)> {

@@ -2,12 +2,22 @@
 //! groups in the order of the articles their first comments are on), or one per comment inside a
 //! group. Figures come from the counts triggers keep (migration 0025), never from counting every
 //! comment of the consultation.
-use super::queue::Light;
+use super::Disposition;
 use super::{QueueCounts, QueueEntry, QueuedComment, QUEUE_PAGE};
 use crate::comments::status::CommentStatus;
 use crate::error::AppResult;
 use sqlx::AnyPool;
 use std::collections::HashMap;
+
+/// What the queue needs of every comment to select, count and group it (no bodies).
+#[derive(Debug, Clone)]
+pub struct Light {
+    pub id: i64,
+    pub article: Option<i64>,
+    pub status: CommentStatus,
+    pub disposition: Option<Disposition>,
+    pub group: i64,
+}
 
 /// Comments by state, as kept for one article (or the draft as a whole) in `comment_tallies`.
 #[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
