@@ -108,18 +108,19 @@ pub async fn report_csv(
     Path(consultation): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
+    use app::feedback::report_csv::{CsvWalk, HEAD};
     use futures_util::stream::{self, StreamExt};
-    use report::{csv_chunk, csv_head};
-    match csv_head(&st.db, consultation).await {
-        Ok(head) => {
+    match CsvWalk::start(&st.db, consultation).await {
+        Ok(walk) => {
             // Written as it is read, a few hundred lines at a time: however many comments, the
             // download never sits whole in memory.
             let db = st.db.clone();
-            let rest = stream::unfold(Some(None), move |cursor| {
+            let rest = stream::unfold(Some(walk), move |walk| {
                 let db = db.clone();
                 async move {
-                    match csv_chunk(&db, consultation, cursor?).await {
-                        Ok(Some((lines, last))) => Some((Ok(lines), Some(Some(last)))),
+                    let mut walk = walk?;
+                    match walk.next(&db).await {
+                        Ok(Some(lines)) => Some((Ok(lines), Some(walk))),
                         Ok(None) => None,
                         // The status is already sent: the download is cut short (logged where it failed).
                         Err(_) => Some((Err(std::io::Error::other("report CSV cut short")), None)),
@@ -128,7 +129,8 @@ pub async fn report_csv(
             });
             // Fused: the gzip encoder (`web::compression`) polls once more after the end, and an
             // `unfold` panics when polled past its end.
-            let csv = Body::from_stream(stream::once(async { Ok::<_, std::io::Error>(head) }).chain(rest.fuse()));
+            let head = stream::once(async { Ok::<_, std::io::Error>(HEAD.to_string()) });
+            let csv = Body::from_stream(head.chain(rest.fuse()));
             let disposition = format!("attachment; filename=\"report-{consultation}.csv\"");
             (
                 [
