@@ -12,6 +12,29 @@ pub const HEAD: &str = "\u{feff}编号,条文,意见内容,提交时间,采纳�
 /// Lines read per step.
 const CHUNK: i64 = 500;
 
+/// Which state of a published report's CSV is current: the publication, and the count of changes to
+/// its published comments since (a pending comment approved later; kept by the database, migration
+/// 0024). The CSV is the same for as long as these are: a copy of it made for one edition serves
+/// every reader until the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edition {
+    pub published_at: i64,
+    pub version: i64,
+}
+
+/// The current edition of a consultation's published report's CSV (`NotFound` unless published).
+pub async fn edition(db: &AnyPool, consultation: i64) -> AppResult<Edition> {
+    let row: Option<(Option<i64>, i64)> =
+        sqlx::query_as("SELECT published_at, version FROM adoption_reports WHERE consultation_id = $1")
+            .bind(consultation)
+            .fetch_optional(db)
+            .await?;
+    match row {
+        Some((Some(published_at), version)) => Ok(Edition { published_at, version }),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 /// Where a reading of the CSV stands: the stretch (draft as a whole, then each article) and the last
 /// comment number written in it.
 pub struct CsvWalk {
