@@ -3,6 +3,7 @@
 //! whole even when it cannot be kept.
 use crate::harness::*;
 use crate::report::{approve, close, publish};
+use crate::report_figures::article_id;
 use reqwest::header;
 
 /// 2026-01-01 08:00 in Beijing.
@@ -10,12 +11,7 @@ const AT: i64 = 1_767_225_600;
 
 /// Store a published comment with an answer; its id.
 async fn answered(app: &TestApp, c: i64, anchor: &str, body: &str, disposition: &str, reason: Option<&str>) -> i64 {
-    let article: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = $2")
-        .bind(c)
-        .bind(anchor)
-        .fetch_optional(&app.db)
-        .await
-        .unwrap();
+    let article = article_id(app, c, anchor).await;
     sqlx::query_scalar(
         "INSERT INTO comments (receipt, consultation_id, article_id, body, status, disposition, disposition_reason, created_at)
          VALUES ($1, $2, $3, $4, 'approved', $5, $6, $7) RETURNING id",

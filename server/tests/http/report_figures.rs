@@ -105,24 +105,30 @@ async fn a_reader_of_a_published_report_is_shown_the_figures_kept_at_publication
     assert!(page.contains("提出意见4242条，公开7条"), "read from the kept figures");
 }
 
-/// Store `n` published, answered comments on `anchor` ("" for the draft as a whole).
-async fn published_comments(app: &TestApp, c: i64, anchor: &str, n: usize) {
-    let article: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = $2")
+/// The id of the consultation's article `anchor` (None for "", the draft as a whole).
+pub(crate) async fn article_id(app: &TestApp, c: i64, anchor: &str) -> Option<i64> {
+    sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = $2")
         .bind(c)
         .bind(anchor)
         .fetch_optional(&app.db)
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Store `n` published comments on `anchor` ("" for the draft as a whole), answered, as if sent
+/// through the form and moderated; the `i`-th says `body(i)`.
+pub(crate) async fn published_comments(app: &TestApp, c: i64, anchor: &str, n: usize, body: impl Fn(usize) -> String) {
+    let article = article_id(app, c, anchor).await;
     let mut tx = app.db.begin().await.unwrap();
     for i in 0..n {
         sqlx::query(
             "INSERT INTO comments (receipt, consultation_id, article_id, body, status, disposition, disposition_reason, created_at)
              VALUES ($1, $2, $3, $4, 'approved', 'not_adopted', '另行研究。', $5)",
         )
-        .bind(format!("YJ-WALK-{c}-{anchor}-{i}"))
+        .bind(format!("YJ-TEST-{c}-{anchor}-{i}"))
         .bind(c)
         .bind(article)
-        .bind(format!("分页意见{anchor}-{i:03}。"))
+        .bind(body(i))
         .bind(app::clock::now())
         .execute(&mut *tx)
         .await
@@ -131,16 +137,21 @@ async fn published_comments(app: &TestApp, c: i64, anchor: &str, n: usize) {
     tx.commit().await.unwrap();
 }
 
+/// Store `n` comments on `anchor` with bodies naming it and their number, for paging.
+async fn numbered(app: &TestApp, c: i64, anchor: &str, n: usize) {
+    published_comments(app, c, anchor, n, |i| format!("分页意见{anchor}-{i:03}。")).await;
+}
+
 #[tokio::test]
 async fn a_reader_paging_through_a_report_reads_every_comment_once_in_article_order() {
     let app = TestApp::spawn().await;
     let (staff, _) = app.staff("市民政局").await;
     let c = app.open_consultation(&staff).await;
     // Received out of article order, with an article between them left without comments.
-    published_comments(&app, c, "a3", 120).await;
-    published_comments(&app, c, "", 30).await;
-    published_comments(&app, c, "a1", 70).await;
-    published_comments(&app, c, "a3-1", 5).await;
+    numbered(&app, c, "a3", 120).await;
+    numbered(&app, c, "", 30).await;
+    numbered(&app, c, "a1", 70).await;
+    numbered(&app, c, "a3-1", 5).await;
     let expected: Vec<i64> = sqlx::query_scalar(
         "SELECT m.id FROM comments m LEFT JOIN articles ar ON ar.id = m.article_id
          WHERE m.consultation_id = $1 AND m.status = 'approved' ORDER BY COALESCE(ar.position, -1), m.id",
@@ -162,7 +173,7 @@ async fn a_reader_paging_through_a_report_reads_every_comment_once_in_article_or
     assert!(last.contains("分页意见a3-1-004。") && last.contains("第3页，共3页") && !last.contains("下一页"));
     // The staff preview of another consultation's unpublished report pages the same way.
     let d = app.open_consultation(&staff).await;
-    published_comments(&app, d, "a2", 101).await;
+    numbered(&app, d, "a2", 101).await;
     let preview = app.get(&staff, &format!("/api/v1/consultations/{d}/report?preview=true&page=2")).await;
     let preview: Value = preview.json().await.unwrap();
     assert_eq!(preview["comments"].as_array().unwrap().len(), 1);
