@@ -44,6 +44,14 @@ impl Files {
 
     /// The file at the request's path with its caching headers, or None when there is none.
     pub async fn serve(&self, method: &Method, uri: &Uri, asked: &HeaderMap) -> Option<Response> {
+        let res = self.read(method, uri, asked).await?;
+        Some(finish(uri.path(), asked, res))
+    }
+
+    /// The file at `uri`'s path as `ServeDir` answers for it (the brotli or gzip file beside it when
+    /// the reader accepts one, a range when asked), without caching headers or validators; None
+    /// when there is none.
+    pub async fn read(&self, method: &Method, uri: &Uri, asked: &HeaderMap) -> Option<Response> {
         if method != Method::GET && method != Method::HEAD {
             return None;
         }
@@ -64,7 +72,7 @@ impl Files {
         if res.status() == StatusCode::NOT_FOUND {
             return None;
         }
-        Some(finish(uri.path(), asked, res.map(Body::new)))
+        Some(res.map(Body::new))
     }
 }
 
@@ -83,6 +91,12 @@ fn finish(path: &str, asked: &HeaderMap, mut res: Response) -> Response {
     let headers = res.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    validated(asked, res)
+}
+
+/// A whole file's response with its `ETag` (from its time, size and encoding); 304 without the body
+/// when the reader's copy is current.
+pub fn validated(asked: &HeaderMap, mut res: Response) -> Response {
     if res.status() != StatusCode::OK {
         return res;
     }

@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod listen;
 pub mod mail;
 pub mod private;
+pub mod report_file;
 pub mod respond;
 pub mod revalidate;
 pub mod secret;

@@ -84,7 +84,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/consultations/{id}/{what}", post(consultations::change_window))
         .route("/staff/consultations/{id}/files/{file}/remove", post(consultation_files::remove))
         .route("/consultations/{id}/files/{file}", get(consultation_files::download))
-        .route("/consultations/{id}/report.csv", get(feedback::report_csv))
+        .route("/consultations/{id}/report.csv", get(crate::report_file::download))
         .route("/inbox/read", post(inbox::read_all))
         .route("/me/cases", post(cases::my_case))
         .route("/cases/track", post(cases::track))

@@ -51,18 +51,27 @@ pub struct OwnComment {
     pub report: Option<String>,
 }
 
-/// Published comments of a consultation, optionally of one article.
+/// One page of published comments, in the order received, and whether there are more before and
+/// after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicPage {
+    pub comments: Vec<PublicComment>,
+    pub earlier: bool,
+    pub later: bool,
+}
+
 /// Published comments shown per page (the page and the API).
 pub const PUBLIC_PAGE: i64 = 100;
 
+/// Published comments of a consultation, optionally of one article, from a page number or cursor.
 #[server(endpoint = "public_comments")]
 pub async fn public_comments(
     consultation_id: i64,
     anchor: Option<String>,
-    page: Option<u32>,
-) -> Result<Vec<PublicComment>, AppError> {
+    at: crate::paging::Cursor,
+) -> Result<PublicPage, AppError> {
     let st = crate::state::state()?;
-    store::public(&st.db, consultation_id, anchor.as_deref(), page).await
+    store::public(&st.db, consultation_id, anchor.as_deref(), at).await
 }
 
 /// Look up one's own comment by receipt number.

@@ -1,56 +1,55 @@
 //! Comment pages: write a comment, see the receipt and the answer, read published comments.
-use super::{lookup_receipt, my_comments, public_comments, OwnComment, MAX_CHARS};
+use super::{lookup_receipt, my_comments, public_comments, OwnComment, PublicPage, MAX_CHARS};
 use crate::accounts::user::Role;
 use crate::clock::format_datetime;
 use crate::comments::status::AnswerStatus;
 use crate::consultations::{get_consultation, pages::route_id, Detail, Status};
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage};
+use crate::paging::Cursor;
 use crate::ui::{query, viewer_resource, ErrorView, Loading, TextArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Published comments of a consultation, or of one article.
+/// Published comments of a consultation, or of one article, 100 a page in the order received. The
+/// pager's links carry cursors (`after=`/`before=` a comment's id), so reading on costs the same
+/// however far one has read; `page=N` still works.
 #[component]
 pub fn PublicCommentsPage() -> impl IntoView {
     let id = route_id();
     let article = query("article");
-    let page = query("page");
+    let (page, after, before) = (query("page"), query("after"), query("before"));
     let data = Resource::new(
-        move || (id(), article(), page()),
-        |(id, article, page)| async move {
+        move || (id(), article(), page(), after(), before()),
+        |(id, article, page, after, before)| async move {
             let id = id.ok_or(AppError::NotFound)?;
-            let page = crate::paging::check(crate::paging::from_query(page.as_deref()))?;
+            let at = crate::paging::cursor(
+                crate::paging::from_query(page.as_deref()),
+                crate::paging::id_from_query(after.as_deref()),
+                crate::paging::id_from_query(before.as_deref()),
+            )?;
             let detail = get_consultation(id).await?;
-            let comments = public_comments(id, Some(article.clone().unwrap_or_default()), Some(page)).await?;
-            Ok::<_, AppError>((detail, article, page, comments))
+            let comments = public_comments(id, Some(article.clone().unwrap_or_default()), at).await?;
+            Ok::<_, AppError>((detail, article, at, comments))
         },
     );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((d, article, page, comments)) => {
+                    Ok((d, article, at, list)) => {
                         let label = article_label(&d, article.as_deref());
                         let anchor = article.unwrap_or_default();
                         let back = format!("/consultations/{}#{}", d.summary.id, anchor);
                         let total = d.articles.iter().find(|a| a.anchor == anchor).map(|a| a.approved);
-                        let link = |p: u32| format!("/consultations/{}/comments?article={}&page={p}", d.summary.id, crate::ui::encode_query(&anchor));
-                        let more = comments.len() as i64 == super::PUBLIC_PAGE;
-                        let pager = view! {
-                            <nav class="pager" aria-label="分页">
-                                {(page > 1).then(|| view! { <a href=link(page - 1)>"上一页"</a> })}
-                                <span>{format!("第{page}页")}</span>
-                                {more.then(|| view! { <a href=link(page + 1)>"下一页"</a> })}
-                            </nav>
-                        };
+                        let pager = view! { <Pager consultation=d.summary.id anchor at list=list.clone() /> };
                         view! {
                             <Title text=format!("{} 已公开意见", d.summary.title) />
                             <p class="crumbs"><a href=back>"← " {d.summary.title.clone()}</a></p>
                             <h1>{label} "：已公开意见" {total.map(|n| format!("（{n}条）"))}</h1>
-                            {comments.is_empty().then(|| view! { <p>"暂无已公开的意见。"</p> })}
+                            {list.comments.is_empty().then(|| view! { <p>"暂无已公开的意见。"</p> })}
                             <ol class="comments">
-                                {comments.into_iter().map(|c| view! {
+                                {list.comments.into_iter().map(|c| view! {
                                     <li class="comment" id=format!("c{}", c.id)><p class="meta">{format_datetime(c.created_at)}</p><p class="body">{c.body}</p></li>
                                 }).collect_view()}
                             </ol>
@@ -62,6 +61,34 @@ pub fn PublicCommentsPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Links to the comments before and after the ones shown, each only where there are some.
+#[component]
+fn Pager(consultation: i64, anchor: String, at: Cursor, list: PublicPage) -> impl IntoView {
+    let base = format!("/consultations/{consultation}/comments?article={}", crate::ui::encode_query(&anchor));
+    let (first, last) = (list.comments.first().map(|c| c.id), list.comments.last().map(|c| c.id));
+    let prev = match first {
+        Some(f) => list.earlier.then(|| format!("{base}&before={f}")),
+        None => list.earlier.then(|| base.clone()),
+    };
+    let next = match last {
+        Some(l) => list.later.then(|| format!("{base}&after={l}")),
+        None => list.later.then(|| base.clone()),
+    };
+    let label = match at {
+        Cursor::Page(p) => Some(format!("第{p}页")),
+        _ => None,
+    };
+    (prev.is_some() || next.is_some() || label.is_some()).then(|| {
+        view! {
+            <nav class="pager" aria-label="分页">
+                {prev.map(|href| view! { <a href=href rel="prev">"上一页"</a> })}
+                {label.map(|l| view! { <span>{l}</span> })}
+                {next.map(|href| view! { <a href=href rel="next">"下一页"</a> })}
+            </nav>
+        }
+    })
 }
 
 fn article_label(d: &Detail, anchor: Option<&str>) -> String {

@@ -1,11 +1,12 @@
 //! Comment storage: the window check, receipts, moderation in the agency's own scope.
 use super::status::{AnswerStatus, Disposition};
-use super::{CommentStatus, OwnComment, PublicComment, MAX_CHARS};
+use super::{CommentStatus, OwnComment, PublicComment, PublicPage, MAX_CHARS};
 use crate::accounts::user::{CurrentUser, Role};
 use crate::changes::record_change;
 use crate::clock;
 use crate::consultations::Status;
 use crate::error::{AppError, AppResult};
+use crate::paging::Cursor;
 use sqlx::AnyPool;
 
 /// Submit a comment; it is committed (by the process's writer, sharing a commit with whatever
@@ -69,38 +70,125 @@ pub async fn submit(
     writer.write(comment).await
 }
 
+/// Which published comments a list shows: all of a consultation's, those on the draft as a whole,
+/// or one article's.
+enum Scope {
+    All,
+    Whole,
+    Article(i64),
+}
+
+impl Scope {
+    /// The scope an anchor names (None: every article; "": the draft as a whole); an anchor that is
+    /// no article of the consultation is not found.
+    async fn of(db: &AnyPool, consultation_id: i64, anchor: Option<&str>) -> AppResult<Scope> {
+        match anchor {
+            None => Ok(Scope::All),
+            Some("") => Ok(Scope::Whole),
+            Some(a) if a.len() > 64 => Err(AppError::NotFound),
+            Some(a) => {
+                let id: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = $2")
+                        .bind(consultation_id)
+                        .bind(a)
+                        .fetch_optional(db)
+                        .await?;
+                id.map(Scope::Article).ok_or(AppError::NotFound)
+            }
+        }
+    }
+
+    /// The condition for the scope's published comments (an index range in id order: see migration
+    /// 0024), with the values it binds from `$1`.
+    fn condition(&self, consultation_id: i64) -> (&'static str, Vec<i64>) {
+        match self {
+            Scope::All => ("m.consultation_id = $1 AND m.status = 'approved'", vec![consultation_id]),
+            Scope::Whole => {
+                ("m.consultation_id = $1 AND m.article_id IS NULL AND m.status = 'approved'", vec![consultation_id])
+            }
+            Scope::Article(a) => {
+                ("m.consultation_id = $1 AND m.article_id = $2 AND m.status = 'approved'", vec![consultation_id, *a])
+            }
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PublicRow {
+    id: i64,
+    article_anchor: Option<String>,
+    article_label: Option<String>,
+    body: String,
+    created_at: i64,
+}
+
 /// One page of the published comments of a consultation, optionally of one article (anchor "" =
-/// the draft as a whole), oldest first.
-pub async fn public(
-    db: &AnyPool,
-    consultation_id: i64,
-    anchor: Option<&str>,
-    page: Option<u32>,
-) -> AppResult<Vec<PublicComment>> {
-    let page = crate::paging::check(page)?;
-    let rows: Vec<(i64, Option<String>, Option<String>, String, i64)> = sqlx::query_as(
-        "SELECT m.id, ar.anchor, ar.label, m.body, m.created_at
+/// the draft as a whole; an unknown anchor is not found), in the order received, from `at`: a page
+/// number, or the [`super::PUBLIC_PAGE`] comments after or before an id. Read through an index
+/// from the cursor, so a page costs the same however many comments there are (a page number still
+/// walks past the pages before it, at most [`crate::paging::MAX_PAGE`] of them).
+pub async fn public(db: &AnyPool, consultation_id: i64, anchor: Option<&str>, at: Cursor) -> AppResult<PublicPage> {
+    let at = at.checked()?;
+    let scope = Scope::of(db, consultation_id, anchor).await?;
+    let (condition, values) = scope.condition(consultation_id);
+    let n = values.len() + 1;
+    let size = super::PUBLIC_PAGE;
+    let (range, descending, offset, from) = match at {
+        Cursor::Page(p) => (String::new(), false, (i64::from(p) - 1) * size, None),
+        Cursor::After(id) => (format!("AND m.id > ${n}"), false, 0, Some(id)),
+        Cursor::Before(id) => (format!("AND m.id < ${n}"), true, 0, Some(id)),
+    };
+    let sql = format!(
+        "SELECT m.id, ar.anchor AS article_anchor, ar.label AS article_label, m.body, m.created_at
          FROM comments m LEFT JOIN articles ar ON ar.id = m.article_id
-         WHERE m.consultation_id = $1 AND m.status = 'approved'
-           AND ($2 IS NULL OR ($2 = '' AND m.article_id IS NULL) OR ar.anchor = $2)
-         ORDER BY m.created_at, m.id LIMIT $3 OFFSET $4",
-    )
-    .bind(consultation_id)
-    .bind(anchor)
-    .bind(super::PUBLIC_PAGE)
-    .bind((i64::from(page) - 1) * super::PUBLIC_PAGE)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
+         WHERE {condition} {range} ORDER BY m.id {} LIMIT {} OFFSET {offset}",
+        if descending { "DESC" } else { "ASC" },
+        size + 1
+    );
+    let mut q = sqlx::query_as::<_, PublicRow>(&sql);
+    for v in &values {
+        q = q.bind(*v);
+    }
+    if let Some(from) = from {
+        q = q.bind(from);
+    }
+    let mut rows = q.fetch_all(db).await?;
+    // One more than a page was asked for: whether there is more in the direction of reading.
+    let beyond = rows.len() as i64 > size;
+    rows.truncate(size as usize);
+    if descending {
+        rows.reverse();
+    }
+    // Whether there is more the other way: one step into the index.
+    let exists = |op: &'static str, id: i64| {
+        let sql = format!("SELECT m.id FROM comments m WHERE {condition} AND m.id {op} ${n} LIMIT 1");
+        let values = values.clone();
+        async move {
+            let mut q = sqlx::query_scalar::<_, i64>(&sql);
+            for v in &values {
+                q = q.bind(*v);
+            }
+            AppResult::Ok(q.bind(id).fetch_optional(db).await?.is_some())
+        }
+    };
+    let (first, last) = (rows.first().map(|r| r.id), rows.last().map(|r| r.id));
+    let (earlier, later) = match at {
+        Cursor::Page(1) => (false, beyond),
+        Cursor::Page(_) => (exists("<", first.unwrap_or(i64::MAX)).await?, beyond),
+        Cursor::After(id) => (exists("<", first.unwrap_or(id.saturating_add(1))).await?, beyond),
+        Cursor::Before(id) => (beyond, exists(">", last.unwrap_or(id.saturating_sub(1))).await?),
+    };
+    let comments = rows
         .into_iter()
-        .map(|(id, article_anchor, article_label, body, created_at)| PublicComment {
-            id,
-            article_anchor,
-            article_label,
-            body,
-            created_at,
+        .map(|r| PublicComment {
+            id: r.id,
+            article_anchor: r.article_anchor,
+            article_label: r.article_label,
+            body: r.body,
+            created_at: r.created_at,
         })
-        .collect())
+        .collect();
+    Ok(PublicPage { comments, earlier, later })
 }
 
 /// A comment as its author sees it, with its consultation and article, and the agency's answer

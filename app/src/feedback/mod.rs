@@ -3,6 +3,8 @@
 pub mod bulk_pages;
 pub mod diff;
 #[cfg(feature = "ssr")]
+pub mod figures;
+#[cfg(feature = "ssr")]
 pub mod grouping;
 #[cfg(feature = "ssr")]
 pub mod notify;
@@ -13,7 +15,11 @@ pub mod queue;
 mod queue_entries;
 #[cfg(feature = "ssr")]
 pub mod report;
+#[cfg(feature = "ssr")]
+pub mod report_csv;
 pub mod report_pages;
+#[cfg(feature = "ssr")]
+pub mod report_walk;
 #[cfg(feature = "ssr")]
 pub mod revised;
 #[cfg(feature = "ssr")]

@@ -1,7 +1,8 @@
 //! The adoption report in the database: draft, preview, publication (then answers are final),
 //! notifications to commenters, and the report's figures, comments and revised-draft comparison.
-use super::revised;
-use super::{ArticleTally, Disposition, Report, ReportComment, Tally, PRINT_PAGE, REPORT_PAGE};
+use super::figures::{self, Figures};
+use super::{report_walk, revised};
+use super::{ArticleTally, Report, Tally, PRINT_PAGE, REPORT_PAGE};
 use crate::accounts::user::CurrentUser;
 use crate::changes::record_change;
 use crate::error::{AppError, AppResult};
@@ -129,6 +130,15 @@ pub async fn publish(
         None => None,
     };
     let mut tx = crate::db::begin_write(db).await?;
+    // On PostgreSQL, publications and answers of this consultation wait for each other here (SQLite
+    // writes one transaction at a time anyway), so the figures counted below stay true.
+    let postgres = tx.backend_name() == "PostgreSQL";
+    if postgres {
+        sqlx::query("SELECT id FROM consultations WHERE id = $1 FOR UPDATE")
+            .bind(consultation)
+            .fetch_optional(&mut *tx)
+            .await?;
+    }
     let (title, closes_at) = own_unpublished(&mut tx, staff, consultation).await?;
     let now = crate::clock::now();
     if now < closes_at {
@@ -136,6 +146,17 @@ pub async fn publish(
     }
     if some(&text.summary).is_none() {
         return Err(AppError::field("summary", "请填写意见采纳情况的总体说明"));
+    }
+    if postgres {
+        // A comment left pending may be approved later, and is then counted in by the moderation's
+        // trigger; one being approved right now is waited for (and then counted here).
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM (SELECT id FROM comments WHERE consultation_id = $1 AND status = 'pending'
+             FOR UPDATE) AS locked",
+        )
+        .bind(consultation)
+        .fetch_one(&mut *tx)
+        .await?;
     }
     let (pending, unanswered): (i64, i64) = sqlx::query_as(
         "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0),
@@ -160,7 +181,11 @@ pub async fn publish(
         .await?;
     if let Some(revisions) = &revisions {
         revised::keep(&mut tx, consultation, revisions).await?;
+        revised::keep_adopted(&mut tx, consultation).await?;
     }
+    // The figures, counted once: views read them as kept (answers are final from here on).
+    let counted = figures::count(&mut tx, consultation).await?;
+    figures::keep(&mut tx, consultation, &counted).await?;
     // Queued in the publication's transaction: the messages go out if and only if the report did.
     let reason = some(&text.unanswered_reason);
     let (notified, mailed) =
@@ -179,68 +204,6 @@ pub async fn publish(
     tx.commit().await?;
     tracing::info!(consultation, notified, mailed, unanswered, pending, "adoption report published");
     Ok(())
-}
-
-/// Approved comments of one article (None: on the draft as a whole) with one disposition, as the
-/// database counts them.
-#[derive(sqlx::FromRow)]
-struct Counted {
-    article_id: Option<i64>,
-    disposition: Option<String>,
-    comments: i64,
-    anonymous: i64,
-}
-
-/// Add a group of approved comments to a tally (people are added apart: see [`participants`]).
-fn add(t: &mut Tally, c: &Counted) -> AppResult<()> {
-    let n = u64::try_from(c.comments).unwrap_or(0);
-    t.comments += n;
-    match Disposition::stored(c.disposition.as_deref())? {
-        Some(d) => t.by_disposition[Disposition::ALL.iter().position(|x| *x == d).unwrap_or(0)] += n,
-        None => t.unanswered += n,
-    }
-    Ok(())
-}
-
-/// The tallies of a consultation's approved comments, as a whole and per article (by id), each
-/// anonymous comment counting as one person; the database does the counting, so the work per
-/// view does not grow with the comments held in memory.
-async fn tallies(db: &AnyPool, consultation: i64) -> AppResult<(Tally, HashMap<Option<i64>, Tally>)> {
-    let groups: Vec<Counted> = sqlx::query_as(
-        "SELECT article_id, disposition, COUNT(*) AS comments,
-                CAST(SUM(CASE WHEN author_id IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS anonymous
-         FROM comments WHERE consultation_id = $1 AND status = 'approved' GROUP BY article_id, disposition",
-    )
-    .bind(consultation)
-    .fetch_all(db)
-    .await?;
-    let people: Vec<(Option<i64>, i64)> = sqlx::query_as(
-        "SELECT article_id, COUNT(DISTINCT author_id) FROM comments
-         WHERE consultation_id = $1 AND status = 'approved' GROUP BY article_id",
-    )
-    .bind(consultation)
-    .fetch_all(db)
-    .await?;
-    let authors: i64 = sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT author_id) FROM comments WHERE consultation_id = $1 AND status = 'approved'",
-    )
-    .bind(consultation)
-    .fetch_one(db)
-    .await?;
-    let mut overall = Tally::default();
-    let mut by_article: HashMap<Option<i64>, Tally> = HashMap::new();
-    for g in &groups {
-        add(&mut overall, g)?;
-        let t = by_article.entry(g.article_id).or_default();
-        add(t, g)?;
-        t.participants += u64::try_from(g.anonymous).unwrap_or(0);
-        overall.participants += u64::try_from(g.anonymous).unwrap_or(0);
-    }
-    for (article, n) in people {
-        by_article.entry(article).or_default().participants += u64::try_from(n).unwrap_or(0);
-    }
-    overall.participants += u64::try_from(authors).unwrap_or(0);
-    Ok((overall, by_article))
 }
 
 /// The report of a consultation. Without `staff`, only a published one (for everyone); with
@@ -271,34 +234,25 @@ pub async fn load(
         _ => {}
     }
 
-    // Every comment received (published or not), and the people who sent them.
-    let (received, authors, anonymous): (i64, i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COUNT(DISTINCT author_id), CAST(COALESCE(SUM(CASE WHEN author_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
-         FROM comments WHERE consultation_id = $1",
-    )
-    .bind(consultation)
-    .fetch_one(db)
-    .await?;
-    let (overall, mut by_article) = tallies(db, consultation).await?;
-    let arts: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, anchor, label FROM articles WHERE consultation_id = $1 ORDER BY position")
-            .bind(consultation)
-            .fetch_all(db)
-            .await?;
+    let figures = report_figures(db, consultation, published_at.is_some()).await?;
+    let stretches = report_walk::stretches(db, consultation).await?;
+    let mut by_article: HashMap<i64, Tally> = figures.articles.into_iter().collect();
     let mut articles = Vec::new();
-    if let Some(whole) = by_article.remove(&None).filter(|t| t.comments > 0) {
-        articles.push(ArticleTally { anchor: None, label: "全文".into(), tally: whole });
+    if figures.whole.comments > 0 {
+        articles.push(ArticleTally { anchor: None, label: "全文".into(), tally: figures.whole });
     }
-    for (id, anchor, label) in arts {
-        if let Some(t) = by_article.remove(&Some(id)).filter(|t| t.comments > 0) {
-            articles.push(ArticleTally { anchor: Some(anchor), label, tally: t });
+    for s in &stretches {
+        let tally = s.article.and_then(|a| by_article.remove(&a)).filter(|t| t.comments > 0);
+        if let (Some(tally), Some(anchor), Some(label)) = (tally, &s.anchor, &s.label) {
+            articles.push(ArticleTally { anchor: Some(anchor.clone()), label: label.clone(), tally });
         }
     }
+    let overall = figures.overall;
 
     let per_page = if print { PRINT_PAGE } else { REPORT_PAGE };
     let pages = (overall.comments as usize).div_ceil(per_page).max(1) as u32;
     let page = page.min(pages);
-    let comments = report_comments(db, consultation, page, per_page).await?;
+    let comments = report_walk::page(db, consultation, &stretches, page, per_page).await?;
 
     let revisions = match revised_text.as_deref() {
         Some(text) => {
@@ -312,18 +266,17 @@ pub async fn load(
                 Some(k) => k,
                 None => revised::compare(db, consultation, text).await?,
             };
-            revised::with_adopted(db, consultation, compared).await?
+            revised::with_adopted(db, consultation, compared, published_at.is_some()).await?
         }
         None => vec![],
     };
-    let count = |n: i64| u64::try_from(n).unwrap_or(0);
     Ok(Report {
         consultation_id: consultation,
         title,
         agency,
         closes_at,
-        received: count(received),
-        participants: count(authors) + count(anonymous),
+        received: figures.received,
+        participants: figures.participants,
         overall,
         articles,
         summary: summary.unwrap_or_default(),
@@ -337,109 +290,15 @@ pub async fn load(
     })
 }
 
-/// One page of the published comments with their answers, in article order.
-async fn report_comments(db: &AnyPool, consultation: i64, page: u32, per_page: usize) -> AppResult<Vec<ReportComment>> {
-    let (limit, offset) = (per_page as i64, (i64::from(page) - 1) * per_page as i64);
-    type Row = (i64, Option<String>, Option<String>, String, i64, Option<String>, Option<String>);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT m.id, ar.anchor, ar.label, m.body, m.created_at, m.disposition, m.disposition_reason
-         FROM comments m LEFT JOIN articles ar ON ar.id = m.article_id
-         WHERE m.consultation_id = $1 AND m.status = 'approved'
-         ORDER BY COALESCE(ar.position, -1), m.id LIMIT $2 OFFSET $3",
-    )
-    .bind(consultation)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(db)
-    .await?;
-    rows.into_iter()
-        .map(|(id, article_anchor, article_label, body, created_at, disposition, reason)| {
-            Ok(ReportComment {
-                id,
-                article_anchor,
-                article_label,
-                body,
-                created_at,
-                disposition: Disposition::stored(disposition.as_deref())?,
-                reason,
-            })
-        })
-        .collect()
-}
-
-/// The CSV's first line (with the byte-order mark spreadsheets need); `NotFound` unless the
-/// consultation's report is published.
-pub async fn csv_head(db: &AnyPool, consultation: i64) -> AppResult<String> {
-    if published(db, consultation).await?.is_none() {
-        return Err(AppError::NotFound);
+/// A report's figures: as kept, for a published report; as they stand, for a preview (and, should
+/// a published report have none kept, which migration 0024 leaves none without, counted now).
+async fn report_figures(db: &AnyPool, consultation: i64, published: bool) -> AppResult<Figures> {
+    let mut conn = db.acquire().await?;
+    if published {
+        if let Some(kept) = figures::kept(&mut conn, consultation).await? {
+            return Ok(kept);
+        }
+        tracing::error!(consultation, "a published report has no kept figures; counting them now");
     }
-    Ok(String::from("\u{feff}编号,条文,意见内容,提交时间,采纳情况,理由\r\n"))
-}
-
-/// Where a CSV chunk ended: (article position, comment id) of its last line.
-pub type CsvCursor = (i64, i64);
-
-/// The next lines of the report's CSV after `after` (in article order), a few hundred at a time, so
-/// the download is written as it is read and never held whole; None when there are no more.
-pub async fn csv_chunk(
-    db: &AnyPool,
-    consultation: i64,
-    after: Option<CsvCursor>,
-) -> AppResult<Option<(String, CsvCursor)>> {
-    type Row = (i64, i64, Option<String>, String, i64, Option<String>, Option<String>);
-    let (pos, id) = after.unwrap_or((-2, 0));
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT COALESCE(ar.position, -1), m.id, ar.label, m.body, m.created_at, m.disposition, m.disposition_reason
-         FROM comments m LEFT JOIN articles ar ON ar.id = m.article_id
-         WHERE m.consultation_id = $1 AND m.status = 'approved'
-           AND (COALESCE(ar.position, -1) > $2 OR (COALESCE(ar.position, -1) = $2 AND m.id > $3))
-         ORDER BY COALESCE(ar.position, -1), m.id LIMIT 500",
-    )
-    .bind(consultation)
-    .bind(pos)
-    .bind(id)
-    .fetch_all(db)
-    .await?;
-    let Some(last) = rows.last().map(|r| (r.0, r.1)) else { return Ok(None) };
-    let mut out = String::new();
-    for (_, id, label, body, created_at, disposition, reason) in rows {
-        let disposition = Disposition::stored(disposition.as_deref())?;
-        let cells = [
-            id.to_string(),
-            label.unwrap_or_else(|| "全文".into()),
-            body,
-            crate::clock::format_datetime(created_at),
-            disposition.map(|d| d.label()).unwrap_or("未答复").to_string(),
-            reason.unwrap_or_default(),
-        ];
-        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    Ok(Some((out, last)))
-}
-
-fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) || s != s.trim() {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_cell;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_cell("同意"), "同意");
-        assert_eq!(csv_cell("一，二"), "一，二");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("他说\"好\""), "\"他说\"\"好\"\"\"");
-        assert_eq!(csv_cell("第一行\n第二行"), "\"第一行\n第二行\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("-1"), "'-1");
-    }
+    figures::count(&mut conn, consultation).await
 }

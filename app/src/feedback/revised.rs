@@ -85,26 +85,48 @@ pub async fn keep_missing(db: &AnyPool) -> AppResult<u64> {
     Ok(missing.len() as u64)
 }
 
+/// The comments adopted (wholly or partly) on each article, the first [`MAX_LINKED`] by number:
+/// `(consultation_id, article_id, comment_id)`, for consultation `$1` and at most `$2` an article.
+const ADOPTED: &str = "SELECT consultation_id, article_id, comment_id FROM (
+         SELECT m.consultation_id AS consultation_id, m.article_id AS article_id, m.id AS comment_id,
+                ROW_NUMBER() OVER (PARTITION BY m.article_id ORDER BY m.id) AS n
+         FROM comments m
+         WHERE m.consultation_id = $1 AND m.status = 'approved' AND m.article_id IS NOT NULL
+           AND m.disposition IN ('adopted', 'partly_adopted')
+     ) linked WHERE n <= $2";
+
+/// Keep the links from the revised articles to the comments adopted (inside the publication's
+/// transaction): answers are final from then on, and choosing them reads every adopted comment.
+pub async fn keep_adopted(conn: &mut AnyConnection, consultation: i64) -> AppResult<()> {
+    sqlx::query(&format!("INSERT INTO report_adopted (consultation_id, article_id, comment_id) {ADOPTED}"))
+        .bind(consultation)
+        .bind(MAX_LINKED as i64)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Each revision with the comments adopted (wholly or partly) on its article: the first
-/// [`MAX_LINKED`] by number.
+/// [`MAX_LINKED`] by number, as kept at publication (`published`) or as they stand (a preview).
 pub async fn with_adopted(
     db: &AnyPool,
     consultation: i64,
     revisions: Vec<ArticleRevision>,
+    published: bool,
 ) -> AppResult<Vec<RevisedArticle>> {
-    let adopted: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT anchor, id FROM (
-             SELECT ar.anchor AS anchor, m.id AS id,
-                    ROW_NUMBER() OVER (PARTITION BY m.article_id ORDER BY m.id) AS n
-             FROM comments m JOIN articles ar ON ar.id = m.article_id
-             WHERE m.consultation_id = $1 AND m.status = 'approved'
-               AND m.disposition IN ('adopted', 'partly_adopted')
-         ) linked WHERE n <= $2 ORDER BY id",
-    )
-    .bind(consultation)
-    .bind(MAX_LINKED as i64)
-    .fetch_all(db)
-    .await?;
+    let source = if published {
+        "SELECT consultation_id, article_id, comment_id FROM report_adopted WHERE consultation_id = $1".to_string()
+    } else {
+        ADOPTED.to_string()
+    };
+    let sql = format!(
+        "SELECT ar.anchor, k.comment_id FROM ({source}) k JOIN articles ar ON ar.id = k.article_id ORDER BY k.comment_id"
+    );
+    let mut q = sqlx::query_as::<_, (String, i64)>(&sql).bind(consultation);
+    if !published {
+        q = q.bind(MAX_LINKED as i64);
+    }
+    let adopted = q.fetch_all(db).await?;
     let mut by_anchor: HashMap<String, Vec<i64>> = HashMap::new();
     for (anchor, comment) in adopted {
         by_anchor.entry(anchor).or_default().push(comment);

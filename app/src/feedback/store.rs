@@ -35,8 +35,23 @@ pub async fn dispose(
     ids.dedup();
     let now = crate::clock::now();
     let mut tx = crate::db::begin_write(db).await?;
+    let postgres = tx.backend_name() == "PostgreSQL";
     let mut changed = 0;
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        if postgres {
+            // A publication of these comments' report in progress is waited for (it locks the same
+            // rows first), so no answer changes after the report's figures are counted.
+            let lock = format!(
+                "SELECT id FROM consultations WHERE id IN (SELECT consultation_id FROM comments WHERE id IN ({}))
+                 ORDER BY id FOR UPDATE",
+                placeholders_from(1, chunk.len())
+            );
+            let mut q = sqlx::query_scalar::<_, i64>(&lock);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *tx).await?;
+        }
         // Each must be the agency's (the consultation's), published, its report not yet published.
         let check = format!(
             "SELECT m.status, r.published_at FROM comments m JOIN consultations c ON c.id = m.consultation_id

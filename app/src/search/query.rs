@@ -328,7 +328,11 @@ fn hit(idx: &SearchIndex, doc: &TantivyDocument, q: &str) -> Hit {
     let status = text(doc, f.status);
     let id = key.rsplit(':').next().unwrap_or_default().to_string();
     let url = match kind.as_str() {
-        "comment" if status == "approved" => format!("/consultations/{cid}/comments?article={anchor}#c{id}"),
+        // The page that begins with the comment (its list is read from a cursor).
+        "comment" if status == "approved" => {
+            let before = id.parse::<i64>().map_or(0, |n| n.saturating_sub(1).max(0));
+            format!("/consultations/{cid}/comments?article={anchor}&after={before}#c{id}")
+        }
         "comment" => format!("/staff/consultations/{cid}#c{id}"),
         "article" => format!("/consultations/{cid}#{anchor}"),
         "report" => format!("/consultations/{cid}/report"),

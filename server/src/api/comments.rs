@@ -13,12 +13,24 @@ use serde::Deserialize;
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ArticleFilter {
-    /// Article anchor such as a12 or a10-1; empty string for comments on the whole draft
+    /// Article anchor such as a12 or a10-1; empty string for comments on the whole draft; absent for
+    /// every comment of the consultation. An anchor that is no article of it: 404 not_found.
     article: Option<String>,
-    /// 100 comments a page, oldest first; 1 to 1000; outside it 422 invalid_input.
+    /// 100 comments a page, in the order received (by id); 1 to 1000; outside it 422 invalid_input.
+    /// Reading on is cheaper with `after`.
     #[serde(default, deserialize_with = "app::paging::lenient")]
     #[param(minimum = 1, maximum = 1000)]
     page: Option<u32>,
+    /// The 100 comments after this id (the next page: the last id of a page); an empty or short
+    /// list means there are no more. Not a non-negative integer: 422 invalid_input.
+    #[serde(default, deserialize_with = "app::paging::lenient_id")]
+    #[param(minimum = 0)]
+    after: Option<i64>,
+    /// The 100 comments before this id (the page before: the first id of a page), still in the
+    /// order received. At most one of `page`, `after` and `before`.
+    #[serde(default, deserialize_with = "app::paging::lenient_id")]
+    #[param(minimum = 0)]
+    before: Option<i64>,
 }
 
 /// Published (approved) comments, optionally of one article
@@ -42,8 +54,9 @@ pub async fn public(
     Path(id): Path<i64>,
     Query(q): Query<ArticleFilter>,
 ) -> Result<Json<Vec<PublicComment>>, ApiError> {
+    let at = app::paging::cursor(q.page, q.after, q.before)?;
     app::consultations::store::detail(&st.db, id).await?;
-    Ok(Json(store::public(&st.db, id, q.article.as_deref(), q.page).await?))
+    Ok(Json(store::public(&st.db, id, q.article.as_deref(), at).await?.comments))
 }
 
 /// A comment on the whole draft or one article.

@@ -1,14 +1,12 @@
 //! Form posts of feedback: the agency's answer to a comment (many at once: `bulk`), taking a
-//! comment out of its near-duplicate group, the adoption report, and the report's CSV.
+//! comment out of its near-duplicate group, and the adoption report.
 use super::common::{see_other, Page};
 use crate::budgets::Kind;
 use crate::extract::{FormPost, Limits, Refusal, SignedIn};
 use app::error::AppError;
 use app::feedback::{grouping, report, store, Disposition};
-use axum::body::Body;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::extract::Path;
+use axum::response::Response;
 use serde::Deserialize;
 
 /// Fields of one answer.
@@ -100,48 +98,4 @@ pub async fn report(
     }
     .await;
     page.settle(result, &path, form.fields).await
-}
-
-/// GET /consultations/{id}/report.csv: the published report's comments and answers.
-pub async fn report_csv(
-    State(st): State<app::state::AppState>,
-    Path(consultation): Path<i64>,
-    headers: HeaderMap,
-) -> Response {
-    use futures_util::stream::{self, StreamExt};
-    use report::{csv_chunk, csv_head};
-    match csv_head(&st.db, consultation).await {
-        Ok(head) => {
-            // Written as it is read, a few hundred lines at a time: however many comments, the
-            // download never sits whole in memory.
-            let db = st.db.clone();
-            let rest = stream::unfold(Some(None), move |cursor| {
-                let db = db.clone();
-                async move {
-                    match csv_chunk(&db, consultation, cursor?).await {
-                        Ok(Some((lines, last))) => Some((Ok(lines), Some(Some(last)))),
-                        Ok(None) => None,
-                        // The status is already sent: the download is cut short (logged where it failed).
-                        Err(_) => Some((Err(std::io::Error::other("report CSV cut short")), None)),
-                    }
-                }
-            });
-            // Fused: the gzip encoder (`web::compression`) polls once more after the end, and an
-            // `unfold` panics when polled past its end.
-            let csv = Body::from_stream(stream::once(async { Ok::<_, std::io::Error>(head) }).chain(rest.fuse()));
-            let disposition = format!("attachment; filename=\"report-{consultation}.csv\"");
-            (
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-                    ),
-                ],
-                csv,
-            )
-                .into_response()
-        }
-        Err(e) => crate::respond::error_response(&headers, e),
-    }
 }

@@ -210,6 +210,50 @@ async fn a_reader_pages_through_published_comments_a_hundred_at_a_time() {
     let html =
         app.get(&app.client(), &format!("/consultations/{id}/comments?article=a1&page=2")).await.text().await.unwrap();
     assert!(html.contains("上一页") && html.contains("第104条公开意见") && !html.contains("下一页"));
+
+    // Reading on by cursor: the pager's links name the last (or first) comment shown.
+    let ids: Vec<i64> = first.iter().chain(&second).map(|c| c["id"].as_i64().unwrap()).collect();
+    let html = app.get(&app.client(), &format!("/consultations/{id}/comments?article=a1")).await.text().await.unwrap();
+    assert!(html.contains(&format!("article=a1&amp;after={}", ids[99])), "下一页 reads on after the last shown");
+    assert!(!html.contains("上一页"), "nothing comes before the first page");
+    let cursor = |q: String| reader.get(app.url(&format!("/api/v1/consultations/{id}/comments?article=a1&{q}"))).send();
+    let after: Vec<serde_json::Value> = cursor(format!("after={}", ids[99])).await.unwrap().json().await.unwrap();
+    assert_eq!(after, second, "after the hundredth: the same five as page 2");
+    let before: Vec<serde_json::Value> = cursor(format!("before={}", ids[100])).await.unwrap().json().await.unwrap();
+    assert_eq!(before, first, "before the hundred-and-first: page 1 again, oldest first");
+    let tail: Vec<serde_json::Value> = cursor(format!("after={}", ids[101])).await.unwrap().json().await.unwrap();
+    assert_eq!(tail.len(), 3);
+    let html = app
+        .get(&app.client(), &format!("/consultations/{id}/comments?article=a1&after={}", ids[101]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("第102条公开意见") && !html.contains("第101条公开意见"));
+    assert!(html.contains(&format!("before={}", ids[102])) && !html.contains("下一页"), "only earlier ones remain");
+    let html = app
+        .get(&app.client(), &format!("/consultations/{id}/comments?article=a1&before={}", ids[5]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("第4条公开意见") && !html.contains("第5条公开意见") && !html.contains("上一页"));
+    assert!(html.contains(&format!("after={}", ids[4])), "and later ones follow");
+
+    // A cursor that names no comment id is refused as a bad page is; so are two ways at once.
+    for q in ["after=abc", "after=-1", "before=99999999999999999999", "after=1.5", "page=2&after=3"] {
+        let res = cursor(q.to_string()).await.unwrap();
+        assert_eq!(res.status(), 422, "{q}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "invalid_input", "{q}");
+    }
+    let res = app.get(&app.client(), &format!("/consultations/{id}/comments?article=a1&after=x")).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("须为0或正整数的意见编号"));
+    // An article the draft does not have is not found, rather than shown as an empty list.
+    let res = reader.get(app.url(&format!("/api/v1/consultations/{id}/comments?article=a99"))).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(app.get(&app.client(), &format!("/consultations/{id}/comments?article=a99")).await.status(), 404);
 }
 
 #[tokio::test]

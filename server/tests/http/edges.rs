@@ -314,6 +314,8 @@ async fn an_api_client_asking_for_a_page_beyond_any_number_gets_the_usual_422() 
         "/api/v1/search?q=x&page=-1",
         "/api/v1/search?q=x&page=abc",
         "/api/v1/consultations/1/comments?page=99999999999",
+        "/api/v1/consultations/1/comments?after=-1",
+        "/api/v1/consultations/1/comments?before=99999999999999999999",
         "/api/v1/consultations/1/report?page=4294967296",
     ] {
         let res = app.get(&app.client(), path).await;

@@ -27,6 +27,8 @@ mod my_cases;
 mod nodes;
 mod record_role;
 mod report;
+mod report_csv;
+mod report_figures;
 mod report_receipts;
 mod review_queue;
 mod search;

@@ -1,6 +1,7 @@
 //! The adoption report over HTTP: published only when every comment is answered (or the agency says
 //! why), then public, final, and delivered to each commenter.
 use crate::harness::*;
+use crate::report_figures::published_comments;
 use crate::search::until_hits;
 use reqwest::Client;
 
@@ -266,37 +267,13 @@ async fn only_the_agency_previews_and_publishes_its_report() {
     assert_eq!(body["received"], 0);
 }
 
-/// Store `n` published comments on 第三条, answered, as if sent through the form.
-async fn answered_comments(app: &TestApp, c: i64, n: usize) {
-    let article: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = 'a3'")
-        .bind(c)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    let mut tx = app.db.begin().await.unwrap();
-    for i in 0..n {
-        sqlx::query(
-            "INSERT INTO comments (receipt, consultation_id, article_id, body, status, disposition, disposition_reason, created_at)
-             VALUES ($1, $2, $3, $4, 'approved', 'not_adopted', '另行研究。', $5)",
-        )
-        .bind(format!("YJ-PRINT-{c}-{i}"))
-        .bind(c)
-        .bind(article)
-        .bind(format!("打印测试意见{i:04}。"))
-        .bind(app::clock::now())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
-}
-
 #[tokio::test]
 async fn a_reader_printing_a_long_report_gets_it_in_parts_and_never_all_at_once() {
     let app = TestApp::spawn().await;
     let (staff, _) = app.staff("城管局").await;
     let c = app.open_consultation(&staff).await;
-    answered_comments(&app, c, app::feedback::PRINT_PAGE + 1).await;
+    let body = |i: usize| format!("打印测试意见{i:04}。");
+    published_comments(&app, c, "a3", app::feedback::PRINT_PAGE + 1, body).await;
     close(&app, c).await;
     assert_eq!(publish(&app, &staff, c, &[("summary", "意见较多，逐条答复。")]).await.status(), 303);
 

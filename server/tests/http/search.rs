@@ -45,7 +45,9 @@ async fn an_approved_comment_becomes_findable_with_a_highlighted_snippet_and_a_l
     assert_eq!(r["total"], 1, "{r}");
     let hit = &r["hits"][0];
     assert_eq!(hit["kind"], "comment");
-    assert_eq!(hit["url"].as_str().unwrap(), format!("/consultations/{id}/comments?article=a3#c1"));
+    assert_eq!(hit["url"].as_str().unwrap(), format!("/consultations/{id}/comments?article=a3&after=0#c1"));
+    let landed = app.get(&app.client(), hit["url"].as_str().unwrap()).await.text().await.unwrap();
+    assert!(landed.contains("id=\"c1\""), "the link lands on the page that holds the comment");
     let highlighted: Vec<&str> = hit["snippet"]
         .as_array()
         .unwrap()
@@ -217,4 +219,25 @@ async fn results_filter_by_date_and_sort_newest_first_across_pages() {
     let from = app::clock::format_date(today - 2 * 86_400);
     let recent: Value = c2.get(url(&format!("&from={from}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(recent["total"], 3, "the last three days: {recent}");
+}
+
+#[tokio::test]
+async fn a_reader_following_a_search_hit_beyond_the_first_hundred_comments_lands_on_the_page_that_holds_it() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let id = app.open_consultation(&staff).await;
+    let c = app.citizen("13900007072").await;
+    let url = app.url(&format!("/api/v1/consultations/{id}/comments"));
+    for i in 0..100 {
+        let body = serde_json::json!({"article": "a3", "body": format!("第{i}条普通意见")});
+        assert_eq!(c.post(&url).json(&body).send().await.unwrap().status(), 201);
+    }
+    assert_eq!(comment(&app, &c, id, "a3", "建议在城东设置宠物公园。").await.status(), 303);
+    approve_all(&app, &staff).await;
+    let r = until_hits(&app, &app.client(), "宠物公园", 1).await;
+    let link = r["hits"][0]["url"].as_str().unwrap().to_string();
+    let landed = app.get(&app.client(), &link).await.text().await.unwrap();
+    assert!(landed.contains("建议在城东设置宠物公园。"), "{link} shows the comment found");
+    let first = app.get(&app.client(), &format!("/consultations/{id}/comments?article=a3")).await.text().await;
+    assert!(!first.unwrap().contains("宠物公园"), "which the article's first page would not have");
 }

@@ -1,0 +1,131 @@
+-- Public reads that cost the same at 100 comments as at 500,000.
+
+-- The published comments of one article (or of the draft as a whole: article_id NULL), in the order
+-- of receipt, read through an index from a cursor instead of sorted per request; the
+-- consultation-wide list likewise (the index it replaces had no id, so each page was sorted).
+CREATE INDEX comments_by_article_in_order ON comments (consultation_id, article_id, status, id);
+DROP INDEX comments_by_consultation;
+CREATE INDEX comments_by_consultation ON comments (consultation_id, status, id);
+
+-- The adoption report's figures, counted once at publication (inside its transaction) and kept,
+-- instead of counted over every comment on each view: every comment received and the people who
+-- sent them (NULL until published) ...
+ALTER TABLE adoption_reports ADD COLUMN received BIGINT, ADD COLUMN participants BIGINT,
+    -- ... bumped with every change to the published comments after publication (a pending comment
+    -- approved later), so that what is built from the published report (its CSV file) knows it is
+    -- out of date ...
+    ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+
+-- ... and the published comments' tally: of them all, of those on the draft as a whole, and of each
+-- article (a row for every article, with or without comments, so a later approval always has a row
+-- to count in). Unanswered = comments less those with a disposition.
+CREATE TABLE report_tallies (
+    consultation_id BIGINT NOT NULL REFERENCES consultations (id),
+    scope TEXT NOT NULL CHECK (scope IN ('all', 'whole', 'article')),
+    article_id BIGINT REFERENCES articles (id),
+    comments BIGINT NOT NULL,
+    -- Distinct authors, each anonymous comment counting as one person.
+    participants BIGINT NOT NULL,
+    adopted BIGINT NOT NULL,
+    partly_adopted BIGINT NOT NULL,
+    not_adopted BIGINT NOT NULL,
+    already_provided BIGINT NOT NULL,
+    out_of_scope BIGINT NOT NULL,
+    CHECK ((scope = 'article') = (article_id IS NOT NULL))
+);
+CREATE UNIQUE INDEX report_tallies_once ON report_tallies (consultation_id, scope, COALESCE(article_id, 0));
+
+-- The comments adopted (wholly or partly) that the report's revised articles link to, the first 50
+-- of each article by number, chosen at publication (answers are final from then on).
+CREATE TABLE report_adopted (
+    consultation_id BIGINT NOT NULL REFERENCES consultations (id),
+    article_id BIGINT NOT NULL REFERENCES articles (id),
+    comment_id BIGINT NOT NULL REFERENCES comments (id),
+    PRIMARY KEY (consultation_id, comment_id)
+);
+
+-- Moderation goes on after publication (a comment pending then may be approved, and is then
+-- published unanswered): its comment is counted in at once, in the moderation's transaction,
+-- whatever path approves it. Only the status changes in such an update, so the row's author,
+-- article and disposition are those it had. A BEFORE trigger: it runs once the row is locked
+-- (publication locks the pending comments it leaves out, so the two never miss each other), and
+-- it sees the rows of the same statement processed before it, so an author with two comments
+-- approved in one statement is one more person, not two (nor none).
+CREATE FUNCTION report_tallies_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    by_ BIGINT := CASE WHEN NEW.status = 'approved' THEN 1 ELSE -1 END;
+BEGIN
+    UPDATE report_tallies t SET
+        comments = t.comments + by_,
+        participants = t.participants + by_ * (CASE WHEN NEW.author_id IS NULL OR NOT EXISTS (
+            SELECT 1 FROM comments o
+            WHERE o.author_id = NEW.author_id AND o.consultation_id = NEW.consultation_id
+              AND o.status = 'approved' AND o.id <> NEW.id
+              AND (t.scope = 'all' OR o.article_id IS NOT DISTINCT FROM NEW.article_id)) THEN 1 ELSE 0 END),
+        adopted = t.adopted + by_ * (CASE WHEN NEW.disposition = 'adopted' THEN 1 ELSE 0 END),
+        partly_adopted = t.partly_adopted + by_ * (CASE WHEN NEW.disposition = 'partly_adopted' THEN 1 ELSE 0 END),
+        not_adopted = t.not_adopted + by_ * (CASE WHEN NEW.disposition = 'not_adopted' THEN 1 ELSE 0 END),
+        already_provided = t.already_provided + by_ * (CASE WHEN NEW.disposition = 'already_provided' THEN 1 ELSE 0 END),
+        out_of_scope = t.out_of_scope + by_ * (CASE WHEN NEW.disposition = 'out_of_scope' THEN 1 ELSE 0 END)
+    WHERE t.consultation_id = NEW.consultation_id
+      AND (t.scope = 'all' OR (t.scope = 'whole' AND NEW.article_id IS NULL) OR t.article_id = NEW.article_id);
+    IF FOUND THEN
+        UPDATE adoption_reports SET version = version + 1 WHERE consultation_id = NEW.consultation_id;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER report_tallies_follow BEFORE UPDATE OF status ON comments FOR EACH ROW
+    WHEN ((OLD.status = 'approved') IS DISTINCT FROM (NEW.status = 'approved'))
+    EXECUTE FUNCTION report_tallies_follow();
+
+-- Reports published before this migration: their figures and links, counted now.
+UPDATE adoption_reports SET
+    received = (SELECT COUNT(*) FROM comments m WHERE m.consultation_id = adoption_reports.consultation_id),
+    participants = (SELECT COUNT(DISTINCT m.author_id) + COALESCE(SUM(CASE WHEN m.author_id IS NULL THEN 1 ELSE 0 END), 0)
+                    FROM comments m WHERE m.consultation_id = adoption_reports.consultation_id)
+WHERE published_at IS NOT NULL;
+INSERT INTO report_tallies (consultation_id, scope, article_id, comments, participants,
+                            adopted, partly_adopted, not_adopted, already_provided, out_of_scope)
+SELECT r.consultation_id, 'all', NULL, COUNT(m.id),
+       COUNT(DISTINCT m.author_id) + COALESCE(SUM(CASE WHEN m.id IS NOT NULL AND m.author_id IS NULL THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'adopted' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'partly_adopted' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'not_adopted' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'already_provided' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'out_of_scope' THEN 1 ELSE 0 END), 0)
+FROM adoption_reports r LEFT JOIN comments m ON m.consultation_id = r.consultation_id AND m.status = 'approved'
+WHERE r.published_at IS NOT NULL GROUP BY r.consultation_id;
+INSERT INTO report_tallies (consultation_id, scope, article_id, comments, participants,
+                            adopted, partly_adopted, not_adopted, already_provided, out_of_scope)
+SELECT r.consultation_id, 'whole', NULL, COUNT(m.id),
+       COUNT(DISTINCT m.author_id) + COALESCE(SUM(CASE WHEN m.id IS NOT NULL AND m.author_id IS NULL THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'adopted' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'partly_adopted' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'not_adopted' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'already_provided' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'out_of_scope' THEN 1 ELSE 0 END), 0)
+FROM adoption_reports r
+LEFT JOIN comments m ON m.consultation_id = r.consultation_id AND m.article_id IS NULL AND m.status = 'approved'
+WHERE r.published_at IS NOT NULL GROUP BY r.consultation_id;
+INSERT INTO report_tallies (consultation_id, scope, article_id, comments, participants,
+                            adopted, partly_adopted, not_adopted, already_provided, out_of_scope)
+SELECT r.consultation_id, 'article', a.id, COUNT(m.id),
+       COUNT(DISTINCT m.author_id) + COALESCE(SUM(CASE WHEN m.id IS NOT NULL AND m.author_id IS NULL THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'adopted' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'partly_adopted' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'not_adopted' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'already_provided' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN m.disposition = 'out_of_scope' THEN 1 ELSE 0 END), 0)
+FROM adoption_reports r JOIN articles a ON a.consultation_id = r.consultation_id
+LEFT JOIN comments m ON m.article_id = a.id AND m.status = 'approved'
+WHERE r.published_at IS NOT NULL GROUP BY r.consultation_id, a.id;
+INSERT INTO report_adopted (consultation_id, article_id, comment_id)
+SELECT consultation_id, article_id, id FROM (
+    SELECT m.consultation_id, m.article_id, m.id,
+           ROW_NUMBER() OVER (PARTITION BY m.article_id ORDER BY m.id) AS n
+    FROM comments m JOIN adoption_reports r ON r.consultation_id = m.consultation_id
+    WHERE r.published_at IS NOT NULL AND r.revised_text IS NOT NULL AND m.status = 'approved'
+      AND m.article_id IS NOT NULL AND m.disposition IN ('adopted', 'partly_adopted')
+) linked WHERE n <= 50;
