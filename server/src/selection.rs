@@ -35,8 +35,33 @@ pub fn decision(value: &str, reason: &str) -> Result<bool, AppError> {
 
 /// What a filter selects now, if it is the `expected` number the person confirmed.
 pub fn confirmed(selection: Vec<i64>, expected: Option<usize>) -> Result<Vec<i64>, AppError> {
+    let most = app::feedback::MAX_SELECTED;
+    if selection.len() > most {
+        return Err(AppError::field(
+            "expected",
+            &format!(
+                "筛选出{}条意见，一次最多统一处理{most}条；请按条文、状态或相似意见组缩小筛选后分批处理",
+                selection.len()
+            ),
+        ));
+    }
     if expected != Some(selection.len()) {
         return Err(AppError::field("expected", &format!("筛选出的意见已变为{}条，请核对后再提交", selection.len())));
     }
     Ok(selection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_agency_deciding_more_than_one_decision_holds_is_told_to_narrow_it_and_nothing_is_decided() {
+        let most = app::feedback::MAX_SELECTED;
+        let all: Vec<i64> = (1..=most as i64 + 1).collect();
+        let refused = confirmed(all, Some(most + 1)).unwrap_err().to_string();
+        assert!(refused.contains("分批处理") && refused.contains(&most.to_string()), "{refused}");
+        let at_most: Vec<i64> = (1..=most as i64).collect();
+        assert_eq!(confirmed(at_most, Some(most)).unwrap().len(), most, "the limit itself is decided");
+    }
 }

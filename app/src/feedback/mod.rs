@@ -96,6 +96,12 @@ impl QueueFilter {
 /// Groups (or, inside one group, comments) per page of the review queue.
 pub const QUEUE_PAGE: usize = 50;
 
+/// The most comments one bulk decision (a filter or a group) acts on. A decision is one
+/// transaction, all or none, and holds the write lock while it runs: at 100,000 comments that is a
+/// few seconds, beyond it citizens' comments would wait too long and the request would outlast its
+/// deadline. Larger selections are narrowed (by article, state or group) and decided in parts.
+pub const MAX_SELECTED: usize = 100_000;
+
 /// A comment in the drafting agency's review queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueuedComment {

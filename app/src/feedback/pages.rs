@@ -121,6 +121,7 @@ fn QueueView(
         })
         .collect_view();
     let searched = filter.q.clone().unwrap_or_default();
+    let too_many = |n: u64| n > super::MAX_SELECTED as u64;
     view! {
         <Title text=format!("意见处理：{}", queue.title) />
         <p class="crumbs"><a href="/staff">"← 工作台"</a></p>
@@ -169,12 +170,21 @@ fn QueueView(
             </p>
         })}
         <h2>{format!("意见审核与答复（筛选出{}条，其中已公开{}条）", queue.selected, queue.answerable)}</h2>
+        {(too_many(queue.moderatable) || !locked && too_many(queue.answerable)).then(|| view! {
+            <p class="alert alert-info">
+                {format!("筛选出的意见超过{}条：统一审核或答复请按条文、状态或相似意见组缩小筛选，分批处理。", super::MAX_SELECTED)}
+            </p>
+        })}
         {(queue.moderatable > 0).then(|| view! {
-            <ModerationSelectionForm cid filter=filter.clone() pending=queue.moderatable echo=echo.clone() />
+            {(!too_many(queue.moderatable)).then(|| view! {
+                <ModerationSelectionForm cid filter=filter.clone() pending=queue.moderatable echo=echo.clone() />
+            })}
             <ModerationTickedForm cid filter=filter.clone() echo=echo.clone() />
         })}
         {(!locked && queue.answerable > 0).then(|| view! {
-            <SelectionForm cid filter=filter.clone() answerable=queue.answerable echo=echo.clone() />
+            {(!too_many(queue.answerable)).then(|| view! {
+                <SelectionForm cid filter=filter.clone() answerable=queue.answerable echo=echo.clone() />
+            })}
             <TickedForm cid filter=filter.clone() echo=echo.clone() />
         })}
         {(queue.selected == 0).then(|| view! { <p>"没有符合条件的意见。"</p> })}

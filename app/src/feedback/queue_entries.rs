@@ -257,7 +257,9 @@ pub async fn in_article(
 }
 
 /// The members of one group (on one article, when given) that the filter keeps, one entry each, in
-/// id order, with the selection they make.
+/// id order, with the selection they make. Without an article, the selection is the group's kept
+/// figures; the members are read through the group index (a comment not yet grouped is a group of
+/// its own), never by scanning the consultation.
 pub async fn in_group(
     db: &AnyPool,
     consultation: i64,
@@ -266,34 +268,55 @@ pub async fn in_group(
     show: Show,
     requested: u32,
 ) -> AppResult<(Selection, Found)> {
-    let mut cond = format!(
-        "m.consultation_id = $1 AND (m.group_id = $2 OR (m.group_id IS NULL AND m.id = $2)) AND {}",
-        show.sql()
-    );
+    let grouped: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM comments WHERE consultation_id = $1 AND group_id = $2 ORDER BY id LIMIT 1")
+            .bind(consultation)
+            .bind(group)
+            .fetch_optional(db)
+            .await?;
+    let mut cond = match grouped {
+        Some(_) => format!("m.consultation_id = $1 AND m.group_id = $2 AND {}", show.sql()),
+        None => format!("m.consultation_id = $1 AND m.id = $2 AND m.group_id IS NULL AND {}", show.sql()),
+    };
     match article {
         Some(Some(_)) => cond.push_str(" AND m.article_id = $3"),
         Some(None) => cond.push_str(" AND m.article_id IS NULL"),
         None => {}
     }
+    let selection = match article {
+        None => {
+            let kept: Option<StateCounts> = sqlx::query_as(
+                "SELECT pending, rejected, unanswered, answered FROM comment_groups
+                 WHERE group_key = $1 AND consultation_id = $2",
+            )
+            .bind(group)
+            .bind(consultation)
+            .fetch_optional(db)
+            .await?;
+            show.selection(&kept.unwrap_or_default())
+        }
+        Some(a) => {
+            let counted = format!(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN m.status = 'approved' THEN 1 ELSE 0 END), 0),
+                        COALESCE(SUM(CASE WHEN m.status = 'pending' THEN 1 ELSE 0 END), 0)
+                 FROM comments m WHERE {cond}"
+            );
+            let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&counted).bind(consultation).bind(group);
+            if let Some(a) = a {
+                q = q.bind(a);
+            }
+            let (n, approved, pending) = q.fetch_one(db).await?;
+            Selection { selected: count(n), answerable: count(approved), moderatable: count(pending) }
+        }
+    };
     let next = if matches!(article, Some(Some(_))) { 4 } else { 3 };
-    let counted = format!(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN m.status = 'approved' THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN m.status = 'pending' THEN 1 ELSE 0 END), 0)
-         FROM comments m WHERE {cond}"
-    );
+    let (page, pages, offset) = place(selection.selected as i64, requested);
     let listed = format!("SELECT m.id FROM comments m WHERE {cond} ORDER BY m.id LIMIT ${next} OFFSET ${}", next + 1);
-    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&counted).bind(consultation).bind(group);
-    if let Some(Some(a)) = article {
-        q = q.bind(a);
-    }
-    let (n, approved, pending) = q.fetch_one(db).await?;
-    let (page, pages, offset) = place(n, requested);
     let mut q = sqlx::query_scalar::<_, i64>(&listed).bind(consultation).bind(group);
     if let Some(Some(a)) = article {
         q = q.bind(a);
     }
     let ids = q.bind(QUEUE_PAGE as i64).bind(offset).fetch_all(db).await?;
-    let selection = Selection { selected: count(n), answerable: count(approved), moderatable: count(pending) };
     Ok((selection, Found { entries: ids.into_iter().map(|id| (id, 1, group)).collect(), page, pages }))
 }
 
