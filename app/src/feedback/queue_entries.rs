@@ -173,12 +173,41 @@ fn place(entries: i64, requested: u32) -> (u32, u32, i64) {
     (page, pages, (i64::from(page) - 1) * QUEUE_PAGE as i64)
 }
 
-/// The condition for an article (`$2`), or the draft as a whole.
-fn on_article(article: Option<i64>) -> &'static str {
-    match article {
-        Some(_) => "m.article_id = $2",
-        None => "m.article_id IS NULL",
+/// The condition on a group's member `m` for an article (`$3` when one is named; None: the draft
+/// as a whole) and a filter, and the number of the next free placeholder (`$1` is the
+/// consultation, `$2` the group).
+fn members_where(article: Option<Option<i64>>, show: Show) -> (String, usize) {
+    let (on, next) = match article {
+        Some(Some(_)) => ("m.article_id = $3", 4),
+        Some(None) => ("m.article_id IS NULL", 3),
+        None => ("1 = 1", 3),
+    };
+    (format!("{on} AND {}", show.sql()), next)
+}
+
+/// The first member of `group` (on one article, when given: None for the draft as a whole) that
+/// the filter keeps, read through the group index in id order (a comment not yet grouped is a
+/// group of its own).
+async fn first_member(
+    db: &AnyPool,
+    consultation: i64,
+    group: i64,
+    article: Option<Option<i64>>,
+    show: Show,
+) -> AppResult<Option<i64>> {
+    let (cond, _) = members_where(article, show);
+    let sql = format!(
+        "SELECT MIN(x.id) FROM (
+             SELECT f.id FROM (SELECT m.id FROM comments m WHERE m.consultation_id = $1 AND m.group_id = $2 AND {cond}
+                               ORDER BY m.id LIMIT 1) f
+             UNION ALL
+             SELECT m.id FROM comments m WHERE m.id = $2 AND m.consultation_id = $1 AND m.group_id IS NULL AND {cond}) x"
+    );
+    let mut q = sqlx::query_scalar::<_, Option<i64>>(&sql).bind(consultation).bind(group);
+    if let Some(Some(a)) = article {
+        q = q.bind(a);
     }
+    Ok(q.fetch_one(db).await?)
 }
 
 /// Every group with a member the filter keeps, in the order of the articles their first comments
@@ -205,17 +234,7 @@ pub async fn by_group(db: &AnyPool, consultation: i64, show: Show, requested: u3
         // A group's key is its first member; with a state filter, the first member in that state.
         let shown = match show {
             Show::All => Some(group),
-            _ => {
-                sqlx::query_scalar(&format!(
-                    "SELECT MIN(m.id) FROM comments m WHERE m.consultation_id = $1
-                 AND (m.group_id = $2 OR (m.group_id IS NULL AND m.id = $2)) AND {}",
-                    show.sql()
-                ))
-                .bind(consultation)
-                .bind(group)
-                .fetch_one(db)
-                .await?
-            }
+            _ => first_member(db, consultation, group, None, show).await?,
         };
         if let Some(id) = shown {
             entries.push((id, count(selected), group));
@@ -225,7 +244,8 @@ pub async fn by_group(db: &AnyPool, consultation: i64, show: Show, requested: u3
 }
 
 /// The groups with a member on one article (None: on the draft as a whole) that the filter keeps,
-/// in group order, each shown by its first such member.
+/// in group order, each shown by its first such member. Read from the figures kept per group and
+/// article (migration 0027), one index range.
 pub async fn in_article(
     db: &AnyPool,
     consultation: i64,
@@ -233,32 +253,66 @@ pub async fn in_article(
     show: Show,
     requested: u32,
 ) -> AppResult<Found> {
-    let cond = format!("m.consultation_id = $1 AND {} AND {}", on_article(article), show.sql());
-    let bind_article = |n: usize| if article.is_some() { n } else { n - 1 };
-    let counted = format!("SELECT COUNT(DISTINCT COALESCE(m.group_id, m.id)) FROM comments m WHERE {cond}");
-    let mut q = sqlx::query_scalar::<_, i64>(&counted).bind(consultation);
-    if let Some(a) = article {
-        q = q.bind(a);
-    }
-    let n = q.fetch_one(db).await?;
+    let column = show.column();
+    let n: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM comment_group_articles WHERE consultation_id = $1 AND article_key = $2 AND {column} > 0"
+    ))
+    .bind(consultation)
+    .bind(article.unwrap_or(0))
+    .fetch_one(db)
+    .await?;
     let (page, pages, offset) = place(n, requested);
-    let sql = format!(
-        "SELECT COALESCE(m.group_id, m.id) AS g, COUNT(*), MIN(m.id) FROM comments m WHERE {cond}
-         GROUP BY COALESCE(m.group_id, m.id) ORDER BY g LIMIT ${} OFFSET ${}",
-        bind_article(3),
-        bind_article(4)
-    );
-    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql).bind(consultation);
-    if let Some(a) = article {
-        q = q.bind(a);
+    let groups: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT group_key, {column} FROM comment_group_articles
+         WHERE consultation_id = $1 AND article_key = $2 AND {column} > 0
+         ORDER BY group_key LIMIT $3 OFFSET $4"
+    ))
+    .bind(consultation)
+    .bind(article.unwrap_or(0))
+    .bind(QUEUE_PAGE as i64)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    let mut entries = Vec::with_capacity(groups.len());
+    for (group, selected) in groups {
+        if let Some(id) = first_member(db, consultation, group, Some(article), show).await? {
+            entries.push((id, count(selected), group));
+        }
     }
-    let rows = q.bind(QUEUE_PAGE as i64).bind(offset).fetch_all(db).await?;
-    Ok(Found { entries: rows.into_iter().map(|(g, n, id)| (id, count(n), g)).collect(), page, pages })
+    Ok(Found { entries, page, pages })
+}
+
+/// The figures kept for one group: as a whole, or on one article (None: the draft as a whole).
+async fn kept_for(db: &AnyPool, consultation: i64, group: i64, article: Option<Option<i64>>) -> AppResult<StateCounts> {
+    let kept: Option<StateCounts> = match article {
+        None => {
+            sqlx::query_as(
+                "SELECT pending, rejected, unanswered, answered FROM comment_groups
+                 WHERE group_key = $1 AND consultation_id = $2",
+            )
+            .bind(group)
+            .bind(consultation)
+            .fetch_optional(db)
+            .await?
+        }
+        Some(a) => {
+            sqlx::query_as(
+                "SELECT pending, rejected, unanswered, answered FROM comment_group_articles
+                 WHERE group_key = $1 AND article_key = $2 AND consultation_id = $3",
+            )
+            .bind(group)
+            .bind(a.unwrap_or(0))
+            .bind(consultation)
+            .fetch_optional(db)
+            .await?
+        }
+    };
+    Ok(kept.unwrap_or_default())
 }
 
 /// The members of one group (on one article, when given) that the filter keeps, one entry each, in
-/// id order, with the selection they make. Without an article, the selection is the group's kept
-/// figures; the members are read through the group index (a comment not yet grouped is a group of
+/// id order, with the selection they make. The selection is the group's kept figures (on the
+/// article, when given); the members are read through the group index (a comment not yet grouped is a group of
 /// its own), never by scanning the consultation.
 pub async fn in_group(
     db: &AnyPool,
@@ -274,42 +328,12 @@ pub async fn in_group(
             .bind(group)
             .fetch_optional(db)
             .await?;
-    let mut cond = match grouped {
-        Some(_) => format!("m.consultation_id = $1 AND m.group_id = $2 AND {}", show.sql()),
-        None => format!("m.consultation_id = $1 AND m.id = $2 AND m.group_id IS NULL AND {}", show.sql()),
+    let (on, next) = members_where(article, show);
+    let cond = match grouped {
+        Some(_) => format!("m.consultation_id = $1 AND m.group_id = $2 AND {on}"),
+        None => format!("m.consultation_id = $1 AND m.id = $2 AND m.group_id IS NULL AND {on}"),
     };
-    match article {
-        Some(Some(_)) => cond.push_str(" AND m.article_id = $3"),
-        Some(None) => cond.push_str(" AND m.article_id IS NULL"),
-        None => {}
-    }
-    let selection = match article {
-        None => {
-            let kept: Option<StateCounts> = sqlx::query_as(
-                "SELECT pending, rejected, unanswered, answered FROM comment_groups
-                 WHERE group_key = $1 AND consultation_id = $2",
-            )
-            .bind(group)
-            .bind(consultation)
-            .fetch_optional(db)
-            .await?;
-            show.selection(&kept.unwrap_or_default())
-        }
-        Some(a) => {
-            let counted = format!(
-                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN m.status = 'approved' THEN 1 ELSE 0 END), 0),
-                        COALESCE(SUM(CASE WHEN m.status = 'pending' THEN 1 ELSE 0 END), 0)
-                 FROM comments m WHERE {cond}"
-            );
-            let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&counted).bind(consultation).bind(group);
-            if let Some(a) = a {
-                q = q.bind(a);
-            }
-            let (n, approved, pending) = q.fetch_one(db).await?;
-            Selection { selected: count(n), answerable: count(approved), moderatable: count(pending) }
-        }
-    };
-    let next = if matches!(article, Some(Some(_))) { 4 } else { 3 };
+    let selection = show.selection(&kept_for(db, consultation, group, article).await?);
     let (page, pages, offset) = place(selection.selected as i64, requested);
     let listed = format!("SELECT m.id FROM comments m WHERE {cond} ORDER BY m.id LIMIT ${next} OFFSET ${}", next + 1);
     let mut q = sqlx::query_scalar::<_, i64>(&listed).bind(consultation).bind(group);

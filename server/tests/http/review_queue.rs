@@ -6,8 +6,9 @@ use crate::harness::*;
 
 type Figures = Vec<(i64, i64, i64, i64, i64, i64, i64)>;
 
-/// The kept figures per group and per article, and the same counted afresh from the comments.
-async fn kept_and_counted(app: &TestApp) -> ((Figures, Figures), (Figures, Figures)) {
+/// The kept figures per group, per article and per group on each article, and the same counted
+/// afresh from the comments.
+async fn kept_and_counted(app: &TestApp) -> [(Figures, Figures); 3] {
     let count = |state: &str| format!("SUM(CASE WHEN {state} THEN 1 ELSE 0 END)");
     let states = [
         count("m.status = 'pending'") + " AS p",
@@ -46,19 +47,36 @@ async fn kept_and_counted(app: &TestApp) -> ((Figures, Figures), (Figures, Figur
     .fetch_all(&app.db)
     .await
     .unwrap();
-    ((groups_kept, groups_counted), (tallies_kept, tallies_counted))
+    let on_articles_kept: Figures = sqlx::query_as(
+        "SELECT group_key, article_key, consultation_id, pending, rejected, unanswered, answered
+         FROM comment_group_articles ORDER BY 1, 2",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let on_articles_counted: Figures = sqlx::query_as(&format!(
+        "SELECT COALESCE(m.group_id, m.id), COALESCE(m.article_id, 0), MIN(m.consultation_id), {states}
+         FROM comments m GROUP BY COALESCE(m.group_id, m.id), COALESCE(m.article_id, 0) ORDER BY 1, 2"
+    ))
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    [(groups_kept, groups_counted), (tallies_kept, tallies_counted), (on_articles_kept, on_articles_counted)]
 }
 
 async fn assert_figures_true(app: &TestApp, after: &str) {
-    let ((gk, gc), (tk, tc)) = kept_and_counted(app).await;
+    let [(gk, gc), (tk, tc), (ak, ac)] = kept_and_counted(app).await;
     assert_eq!(gk, gc, "group figures after {after}");
     assert_eq!(tk, tc, "article figures after {after}");
-    let sizes: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM comment_groups")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    assert_eq!(ak, ac, "figures of groups on each article after {after}");
     let comments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&app.db).await.unwrap();
-    assert_eq!(sizes, comments, "every comment is in exactly one group after {after}");
+    for table in ["comment_groups", "comment_group_articles"] {
+        let sizes: i64 = sqlx::query_scalar(&format!("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM {table}"))
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(sizes, comments, "every comment is counted once in {table} after {after}");
+    }
 }
 
 #[tokio::test]
@@ -137,6 +155,75 @@ async fn a_moderator_sees_true_figures_in_the_queue_whatever_changed_the_comment
     assert!(first.contains("筛选出1条") && first.contains("保障行人安全") && !first.contains("我是"));
     let whole = app.get(&staff, &format!("/staff/consultations/{c}?article=whole")).await.text().await.unwrap();
     assert!(whole.contains("筛选出1条") && whole.contains("听证程序"));
+}
+
+#[tokio::test]
+async fn a_moderator_looking_at_one_article_sees_each_campaign_once_with_its_copies_there() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("城市管理局").await;
+    let c = app.open_consultation(&staff).await;
+    let bodies: Vec<String> = (0..30).map(campaign_copy).collect();
+    stored_comments(&app, c, &bodies, "pending").await;
+    // Eight more copies of the same letter on 第一条, and a comment of its own there.
+    let a1: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = 'a1'")
+        .bind(c)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let mut on_a1: Vec<String> = (30..38).map(campaign_copy).collect();
+    on_a1.push("第一条的立法目的应写明保障行人安全。".into());
+    for (i, body) in on_a1.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO comments (receipt, consultation_id, article_id, body, status, created_at)
+             VALUES ($1, $2, $3, $4, 'pending', $5)",
+        )
+        .bind(format!("YJ-A1-{c}-{i}"))
+        .bind(c)
+        .bind(a1)
+        .bind(body)
+        .bind(app::clock::now())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let whole = app.get(&staff, &format!("/staff/consultations/{c}")).await.text().await.unwrap();
+    assert!(whole.contains("相似意见共38条"), "the copies on both articles are one group");
+    assert_figures_true(&app, "grouping across two articles").await;
+    let group: i64 = sqlx::query_scalar("SELECT MIN(group_id) FROM comments WHERE body LIKE '我是%'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let first_on_a1: i64 = sqlx::query_scalar("SELECT MIN(id) FROM comments WHERE article_id = $1 AND group_id = $2")
+        .bind(a1)
+        .bind(group)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_ne!(first_on_a1, group, "the group's first member is on 第三条");
+
+    // On 第一条: the campaign once, shown by its first copy there, with the copies there; and the
+    // comment of its own.
+    let first = app.get(&staff, &format!("/staff/consultations/{c}?article=a1")).await.text().await.unwrap();
+    assert!(first.contains("筛选出9条"), "every comment on the article is selected: {first}");
+    assert!(first.contains("相似意见共38条（本筛选中8条"), "the campaign counts its copies on this article");
+    assert!(first.contains(&format!(r#"name="ids" value="{first_on_a1}""#)), "shown by a copy on this article");
+    assert!(!first.contains(&format!(r#"name="ids" value="{group}""#)), "no copy from another article is shown");
+    assert!(first.contains("保障行人安全"));
+
+    // Inside the group on 第一条: its eight copies there, published in one decision.
+    let inside = format!("/staff/consultations/{c}?article=a1&group={group}");
+    let page = app.get(&staff, &inside).await.text().await.unwrap();
+    assert!(page.contains("筛选出8条"), "{page}");
+    let g = group.to_string();
+    let form = [("scope", "selection"), ("article", "a1"), ("group", &g), ("expected", "8"), ("decision", "approve")];
+    let res = app.post_form(&staff, &format!("/staff/consultations/{c}/moderate"), &form).await;
+    assert_eq!(res.status(), 303);
+    assert_figures_true(&app, "a decision on one article's copies").await;
+    let unanswered = app.get(&staff, &format!("/staff/consultations/{c}?article=a1&show=unanswered")).await;
+    let unanswered = unanswered.text().await.unwrap();
+    assert!(unanswered.contains("筛选出8条") && unanswered.contains("相似意见共38条（本筛选中8条"), "{unanswered}");
+    let pending = app.get(&staff, &format!("/staff/consultations/{c}?article=a3&show=pending")).await;
+    assert!(pending.text().await.unwrap().contains("筛选出30条"), "the copies on 第三条 still await moderation");
 }
 
 #[tokio::test]
