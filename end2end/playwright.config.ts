@@ -16,6 +16,10 @@ export const serverEnv = {
   CANYU_ANONYMOUS_UPLOAD_MB_PER_HOUR: '1000',
   CANYU_LOGIN_PER_MINUTE: '1000',
   CANYU_REGISTER_PER_HOUR: '1000',
+  // Public pages answered from copies for a whole minute (a second by default), so every page
+  // read twice is read from its copy: its scripts must run with the fresh nonce, and every
+  // change made in one browser must show at once in the others.
+  CANYU_PUBLIC_PAGE_COPY_MS: '60000',
 };
 
 export default defineConfig({

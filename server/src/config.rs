@@ -92,6 +92,9 @@ pub struct Http {
     pub min_upload_bytes_per_sec: u64,
     /// Seconds that requests in flight get to finish after SIGTERM.
     pub shutdown_grace_secs: u64,
+    /// Milliseconds a public page (the same for everyone) is answered from a copy before it is
+    /// rendered again; any change made through the server drops the copies at once. 0: never.
+    pub public_page_copy_ms: u64,
 }
 
 impl Default for Http {
@@ -105,6 +108,7 @@ impl Default for Http {
             concurrent_uploads: 8,
             min_upload_bytes_per_sec: 4096,
             shutdown_grace_secs: 10,
+            public_page_copy_ms: 1000,
         }
     }
 }
@@ -280,6 +284,9 @@ impl Config {
         }
         if let Some(v) = var("CANYU_SEARCH_INTERVAL_MS") {
             self.search_interval_ms = v.parse().map_err(|_| ConfigError::Env("CANYU_SEARCH_INTERVAL_MS", v))?;
+        }
+        if let Some(v) = var("CANYU_PUBLIC_PAGE_COPY_MS") {
+            self.http.public_page_copy_ms = v.parse().map_err(|_| ConfigError::Env("CANYU_PUBLIC_PAGE_COPY_MS", v))?;
         }
         if let Some(v) = var("CANYU_MAIL_INTERVAL_MS") {
             self.mail_interval_ms = v.parse().map_err(|_| ConfigError::Env("CANYU_MAIL_INTERVAL_MS", v))?;

@@ -15,6 +15,7 @@ pub mod health;
 pub mod jobs;
 pub mod listen;
 pub mod mail;
+pub mod page_copies;
 pub mod private;
 pub mod report_file;
 pub mod respond;

@@ -11,6 +11,7 @@
 //! the 304 carries no `Content-Security-Policy`: a 304's headers replace the stored ones, and a
 //! fresh nonce would block the stored page's scripts, which carry the old one.
 use crate::assets::{matches_any, not_modified};
+use crate::page_copies::PageCopies;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -18,19 +19,37 @@ use axum::middleware::Next;
 use axum::response::Response;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// A page larger than this is sent as it comes, untagged (no page comes near it).
 const MAX_TAGGED: usize = 8 * 1024 * 1024;
 
-/// Tag public pages and answer `If-None-Match` with 304. Sits outside the security headers so
-/// that it sees the final headers of the page.
-pub async fn public_pages(req: Request, next: Next) -> Response {
+/// Tag public pages and answer `If-None-Match` with 304; answer a public page asked for again
+/// from its short-lived copy (`page_copies`). Sits outside the security headers so that it sees
+/// the final headers of the page.
+pub async fn public_pages(copies: Arc<PageCopies>, req: Request, next: Next) -> Response {
     let public = req.method() == Method::GET
         && !crate::private::private_request(&req)
         && !req.headers().contains_key(header::AUTHORIZATION);
+    if !public {
+        let changes = PageCopies::changes(req.method(), req.uri().path());
+        let res = next.run(req).await;
+        if changes {
+            copies.forget();
+        }
+        return res;
+    }
     let asked = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let address = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    if let Some(copy) = copies.get(&address) {
+        let (headers, body) = copy.fresh();
+        let mut res = Response::new(Body::from(body));
+        *res.headers_mut() = headers;
+        return answer(res, asked.as_ref(), &copy.tag);
+    }
+    let generation = copies.generation();
     let res = next.run(req).await;
-    if !public || !taggable(&res) {
+    if !taggable(&res) {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -46,10 +65,14 @@ pub async fn public_pages(req: Request, next: Next) -> Response {
     parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     // Pages are compressed on the way out (`web::compression`), and a 304 names the same `Vary`.
     parts.headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
-    let current = asked.is_some_and(|list| matches_any(&list, &tag));
-    parts.headers.insert(header::ETAG, tag);
-    let res = Response::from_parts(parts, Body::from(body));
-    if !current {
+    parts.headers.insert(header::ETAG, tag.clone());
+    copies.keep(address, generation, &parts.headers, &body, &tag);
+    answer(Response::from_parts(parts, Body::from(body)), asked.as_ref(), &tag)
+}
+
+/// The page, or 304 when the reader already has it (`asked` names its tag).
+fn answer(res: Response, asked: Option<&HeaderValue>, tag: &HeaderValue) -> Response {
+    if !asked.is_some_and(|list| matches_any(list, tag)) {
         return res;
     }
     let mut res = not_modified(res);
@@ -86,7 +109,7 @@ async fn collect(body: Body) -> Result<Bytes, Body> {
 }
 
 /// The nonce in a policy's `'nonce-…'` source.
-fn nonce_of(policy: &HeaderValue) -> Option<String> {
+pub fn nonce_of(policy: &HeaderValue) -> Option<String> {
     let rest = policy.to_str().ok()?.split("'nonce-").nth(1)?;
     let nonce = rest.split('\'').next()?;
     (!nonce.is_empty()).then(|| nonce.to_string())

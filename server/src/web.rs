@@ -40,6 +40,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
     let ctx_state = state.clone();
     let opts = state.leptos_options.clone();
     let trust_forwarded = cfg.trust_forwarded_for;
+    let copies = Arc::new(crate::page_copies::PageCopies::new(cfg.http.public_page_copy_ms));
     // A whole request, body included, has a deadline (slow bodies are cut off with 408); filings
     // with attachments get longer, and only a few are received at once.
     let deadline =
@@ -133,7 +134,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox"),
         ))
-        .layer(middleware::from_fn(crate::revalidate::public_pages))
+        .layer(middleware::from_fn(move |req, next| crate::revalidate::public_pages(copies.clone(), req, next)))
         .layer(middleware::from_fn(private_responses_are_not_stored))
         .layer(compression())
         .layer(middleware::from_fn(log_request))

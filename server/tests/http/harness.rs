@@ -80,7 +80,12 @@ impl TestApp {
 
     /// Start a server on the data folder `dir` and the database at `url`.
     pub async fn spawn_node(dir: TempDir, cfg: Config, url: String) -> TestApp {
-        let cfg = Config { data_dir: dir.path().to_path_buf(), database_url: url.clone(), ..cfg };
+        let mut cfg = Config { data_dir: dir.path().to_path_buf(), database_url: url.clone(), ..cfg };
+        // Tests change the database behind the server's back and read pages again at once, so
+        // public pages are not answered from copies, unless a test sets a lifetime of its own.
+        if cfg.http.public_page_copy_ms == server::config::Http::default().public_page_copy_ms {
+            cfg.http.public_page_copy_ms = 0;
+        }
         // Made (or read) before the server starts, so both use the same one.
         cfg.case_key().expect("case key");
         let key_hex = if cfg.case_key.is_empty() {

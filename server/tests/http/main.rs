@@ -25,6 +25,7 @@ mod mail;
 mod moderation;
 mod my_cases;
 mod nodes;
+mod page_copies;
 mod record_role;
 mod report;
 mod report_csv;
