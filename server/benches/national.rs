@@ -100,19 +100,20 @@ fn body(i: usize, n: usize, rng: &mut Rng) -> String {
     format!("关于{t}，{v}。第{}号意见：{}", i, VIEWS[rng.below(VIEWS.len())])
 }
 
-/// Store `n` pending comments on consultation `id` (spread over its articles, a tenth on the whole
-/// draft) with their search changes, 1,000 to a transaction.
-async fn generate(db: &sqlx::AnyPool, id: i64, n: usize) {
+/// Store pending comments `from..to` on consultation `id` of `n` (spread over its articles, a tenth
+/// on the whole draft) with their search changes, 1,000 to a transaction. Comments past `n` are
+/// composed like the first `n` (two fifths of them copies).
+async fn generate(db: &sqlx::AnyPool, id: i64, from: usize, to: usize, n: usize) {
     let articles: Vec<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 ORDER BY position")
         .bind(id)
         .fetch_all(db)
         .await
         .unwrap();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ from as u64);
     let now = app::clock::now();
-    for start in (0..n).step_by(1000) {
+    for start in (from..to).step_by(1000) {
         let mut tx = db.begin().await.unwrap();
-        for i in start..(start + 1000).min(n) {
+        for i in start..(start + 1000).min(to) {
             let article = (rng.below(10) > 0).then(|| articles[rng.below(articles.len())]);
             let cid: i64 = sqlx::query_scalar(
                 "INSERT INTO comments (receipt, consultation_id, article_id, body, status, created_at)
@@ -121,8 +122,8 @@ async fn generate(db: &sqlx::AnyPool, id: i64, n: usize) {
             .bind(format!("YJ-BENCH-{i}"))
             .bind(id)
             .bind(article)
-            .bind(body(i, n, &mut rng))
-            .bind(now - (n - i) as i64 / 100)
+            .bind(body(if i < n { i } else { (i - n) * 997 % n }, n, &mut rng))
+            .bind(now - n.saturating_sub(i) as i64 / 100)
             .fetch_one(&mut *tx)
             .await
             .unwrap();
@@ -144,18 +145,23 @@ struct Measured {
 /// Requests per second of GET `path` from `clients` connections for `seconds`, the latencies of
 /// the requests, and the size of one answer.
 async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, seconds: u64) -> Measured {
-    let first = client.get(format!("{base}{path}")).send().await.unwrap();
+    let first = client.get(format!("{base}{}", path.replace("{n}", "first"))).send().await.unwrap();
     let status = first.status().as_u16();
     let size = first.bytes().await.unwrap().len();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
-        .map(|_| {
+        .map(|seed| {
             let (c, url) = (client.clone(), format!("{base}{path}"));
             tokio::spawn(async move {
                 let mut took = Vec::new();
+                let mut n = 0u64;
                 while Instant::now() < deadline {
                     let t = Instant::now();
+                    // `{n}` in the address: another address each time, so the page is rendered,
+                    // never answered from a copy.
+                    n += 1;
+                    let url = url.replace("{n}", &format!("{seed}-{n}"));
                     // A page counts once it has been read whole.
                     if let Ok(r) = c.get(&url).send().await.and_then(|r| r.error_for_status()) {
                         if r.bytes().await.is_ok() {
@@ -180,6 +186,13 @@ async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, 
         p50: at(0.5).unwrap_or_default(),
         p99: at(0.99).unwrap_or_default(),
     }
+}
+
+/// The peak since the last call (the kernel's high-water mark is reset after reading it), so
+/// each step's own peak is seen.
+fn step_peak_mb(peaks: &mut Vec<(&'static str, f64)>, step: &'static str) {
+    peaks.push((step, peak_mb()));
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 fn peak_mb() -> f64 {
@@ -233,8 +246,10 @@ async fn main() {
     let id = app::consultations::store::create(&db, &staff, &input).await.unwrap();
     eprintln!("generating {n} comments…");
     let t = Instant::now();
-    generate(&db, id, n).await;
+    generate(&db, id, 0, n, n).await;
     let generated = t.elapsed();
+    let mut peaks = Vec::new();
+    step_peak_mb(&mut peaks, "generating the comments");
 
     // A static file the size of the report's CSV is made once the CSV's size is known; the site
     // root is ours.
@@ -268,6 +283,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let caught_up = started.elapsed();
+    step_peak_mb(&mut peaks, "restart and index");
 
     let agency =
         reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -288,6 +304,18 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let grouped = t.elapsed();
+    step_peak_mb(&mut peaks, "grouping");
+    // A thousand more arrive: grouped against the groups alone, not with the whole consultation.
+    generate(&db, id, n, n + 1000, n).await;
+    let t = Instant::now();
+    loop {
+        let page = agency.get(format!("{base}/staff/consultations/{id}")).send().await.unwrap().text().await.unwrap();
+        if !page.contains("正在后台归入相似意见组") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let newcomers = t.elapsed();
     let campaign: i64 = sqlx::query_scalar(
         "SELECT group_key FROM comment_groups WHERE consultation_id = $1 ORDER BY size DESC LIMIT 1",
     )
@@ -332,6 +360,7 @@ async fn main() {
         }
     };
     let moderated = decide("pending", "moderate", [("decision", "approve".into()), ("reason", String::new())]).await;
+    step_peak_mb(&mut peaks, "moderating all");
     let answered = decide(
         "unanswered",
         "dispose",
@@ -351,14 +380,22 @@ async fn main() {
     )
     .await;
     assert_eq!(status, 303, "publishing the report");
+    step_peak_mb(&mut peaks, "answering all and publishing");
 
     let csv = anyone.get(format!("{base}/consultations/{id}/report.csv")).send().await.unwrap().bytes().await.unwrap();
     std::fs::write(site.join("pkg/same-size.bin"), vec![b'x'; csv.len()]).unwrap();
     let pages = [
         ("home page (limit)", "/".to_string(), &anyone),
         ("draft page", format!("/consultations/{id}"), &anyone),
+        ("draft page, rendered every time", format!("/consultations/{id}?r={{n}}"), &anyone),
         ("published comments, an article", format!("/consultations/{id}/comments?article=a3"), &anyone),
+        (
+            "published comments, rendered every time",
+            format!("/consultations/{id}/comments?article=a3&r={{n}}"),
+            &anyone,
+        ),
         ("report", format!("/consultations/{id}/report"), &anyone),
+        ("report, rendered every time", format!("/consultations/{id}/report?r={{n}}"), &anyone),
         ("report CSV", format!("/consultations/{id}/report.csv"), &anyone),
         ("static file of the CSV's size (limit)", "/pkg/same-size.bin".to_string(), &anyone),
         ("review queue (staff)", format!("/staff/consultations/{id}"), &agency),
@@ -373,6 +410,7 @@ async fn main() {
         eprintln!("{name}…");
         rows.push((name, rate(&base, &path, client, clients, seconds).await));
     }
+    step_peak_mb(&mut peaks, "pages");
     let _ = stop.send(());
     let _ = server.await;
     if std::env::args().any(|a| a == "--keep") {
@@ -394,6 +432,7 @@ async fn main() {
     println!("| restart with {n} search changes pending: first answer | {:.2} s |", first_answer.as_secs_f64());
     println!("| … index caught up, in the background | {:.1} s |", caught_up.as_secs_f64());
     println!("| group all {n} in the background (queue open meanwhile) | {:.1} s |", grouped.as_secs_f64());
+    println!("| group 1,000 more as they arrive, against the groups | {:.2} s |", newcomers.as_secs_f64());
     for (what, (took, posts, longest)) in [("moderate", moderated), ("answer", answered)] {
         println!(
             "| {what} all {n}, one bulk post per article ({posts} posts, the longest {:.1} s) | {:.1} s |",
@@ -419,5 +458,8 @@ async fn main() {
             m.p99.as_secs_f64() * 1e3
         );
     }
-    println!("\npeak memory of the process (server and clients): {:.0} MB", peak_mb());
+    println!("\npeak memory of the process (server and clients), step by step:");
+    for (step, mb) in &peaks {
+        println!("- {step}: {mb:.0} MB");
+    }
 }

@@ -2,12 +2,19 @@
 //! [`crate::near_duplicates`], stored in `comments.group_id`, counted in `comment_groups` (kept by
 //! triggers, migration 0025), and marked when they look machine-made.
 //!
-//! Grouping runs over the whole consultation, so that groups are the same however the comments
-//! arrived. A small consultation is grouped while the page waits; a large one (more than
-//! [`WAIT_FOR_AT_MOST`] comments) in the background, at most once at a time per consultation and
-//! with a rest after each run as long as [`REST`] times the run, so that a stream of new comments
-//! costs at most a fifth of one core. Until their turn, new comments are shown alone, and the queue
-//! says how many are still waiting.
+//! Grouping is incremental. New comments are grouped against the consultation's groups of two or
+//! more (up to [`LEADERS`] members of each) and among themselves, without reading the rest
+//! ([`Run::Newcomers`]); a newcomer that bridges two groups joins the older one. Once the
+//! newcomers since the last whole run reach a tenth of the comments it grouped, the whole
+//! consultation is grouped again together ([`Run::Whole`]), so that groups end up the same however
+//! the comments arrived (a newcomer's copy of a comment that was alone, and bridges, are found
+//! then).
+//!
+//! A run happens while the page waits when it is small (a whole run over at most
+//! [`WAIT_FOR_AT_MOST`] comments, or at most [`NEWCOMERS_IN_PAGE`] newcomers), else in the
+//! background, at most once at a time per consultation and with a rest after each run as long as
+//! [`REST`] times the run. Until their turn, new comments are shown alone, and the queue says how
+//! many are still waiting.
 use crate::accounts::user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::near_duplicates::{self as groups, BURST_SIZE, BURST_WINDOW};
@@ -19,8 +26,21 @@ use std::time::{Duration, Instant};
 /// Consultations with at most this many comments are grouped while the page waits (a few tenths
 /// of a second); larger ones in the background.
 pub const WAIT_FOR_AT_MOST: i64 = 20_000;
+/// At most this many new comments are grouped against the groups while the page waits.
+pub const NEWCOMERS_IN_PAGE: i64 = 2_000;
+/// Members of each group a newcomer is compared with (its first ones).
+pub const LEADERS: i64 = 3;
 /// After a background run of `d`, the next one waits `REST × d`.
 const REST: u32 = 4;
+
+/// What a run groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Run {
+    /// Every comment of the consultation, together.
+    Whole,
+    /// The comments not yet grouped, against the groups of two or more and among themselves.
+    Newcomers,
+}
 
 /// The process's background grouping: which consultations are being grouped, or resting after a
 /// run, until when.
@@ -52,9 +72,8 @@ impl Grouper {
 }
 
 /// Comments of the consultation not yet in a group (new ones, or the others of a group a comment
-/// was split from). Small consultations are grouped first, so none is waiting; for large ones a
-/// background run is started (when none is running or resting) and the number still waiting is
-/// returned at once.
+/// was split from). A small run is done first, so none is waiting; otherwise a background run is
+/// started (when none is running or resting) and the number still waiting is returned at once.
 pub async fn ensure_grouped(db: &AnyPool, grouper: &Grouper, consultation: i64) -> AppResult<u64> {
     let waiting: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE consultation_id = $1 AND group_id IS NULL")
@@ -64,27 +83,55 @@ pub async fn ensure_grouped(db: &AnyPool, grouper: &Grouper, consultation: i64) 
     if waiting == 0 {
         return Ok(0);
     }
-    let total: i64 = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM comment_groups WHERE consultation_id = $1",
-    )
-    .bind(consultation)
-    .fetch_one(db)
-    .await?;
-    if total <= WAIT_FOR_AT_MOST {
-        regroup(db, consultation).await?;
+    let run = what_run(db, consultation, waiting).await?;
+    let in_page = match run {
+        Run::Newcomers => waiting <= NEWCOMERS_IN_PAGE,
+        Run::Whole => {
+            let total: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM comment_groups WHERE consultation_id = $1",
+            )
+            .bind(consultation)
+            .fetch_one(db)
+            .await?;
+            total <= WAIT_FOR_AT_MOST
+        }
+    };
+    if in_page {
+        group(db, consultation, run).await?;
         return Ok(0);
     }
     if grouper.claim(consultation) {
         let (db, grouper) = (db.clone(), grouper.clone());
         tokio::spawn(async move {
             let started = Instant::now();
-            if let Err(e) = regroup(&db, consultation).await {
+            if let Err(e) = group(&db, consultation, run).await {
                 tracing::error!(consultation, error = %e, "grouping comments failed; the next queue view tries again");
             }
             grouper.rest(consultation, started.elapsed());
         });
     }
     Ok(u64::try_from(waiting).unwrap_or(0))
+}
+
+/// Newcomers alone while they (with those grouped so since the last whole run) stay within a
+/// tenth of the comments that run grouped; else the whole consultation.
+async fn what_run(db: &AnyPool, consultation: i64, waiting: i64) -> AppResult<Run> {
+    let last: Option<(i64, i64)> =
+        sqlx::query_as("SELECT grouped_together, added_since FROM comment_grouping WHERE consultation_id = $1")
+            .bind(consultation)
+            .fetch_optional(db)
+            .await?;
+    Ok(match last {
+        Some((together, added)) if (added + waiting) * 10 <= together => Run::Newcomers,
+        _ => Run::Whole,
+    })
+}
+
+async fn group(db: &AnyPool, consultation: i64, run: Run) -> AppResult<()> {
+    match run {
+        Run::Whole => regroup(db, consultation).await,
+        Run::Newcomers => group_newcomers(db, consultation).await,
+    }
 }
 
 /// Group every comment of the consultation again (split-off ones stay alone), store the groups that
@@ -116,39 +163,154 @@ async fn regroup(db: &AnyPool, consultation: i64) -> AppResult<()> {
     })
     .await
     .map_err(|_| AppError::Internal)?;
-    // Set-based: the comments alone in their group, then each group's newcomers, a thousand ids a
-    // statement (each statement also moves the kept figures once, see migration 0025).
-    let mut alone = Vec::new();
-    let mut joining: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut moves = Moves::default();
     for (id, _, _, old, _) in &rows {
-        let new = of[id];
-        match (*old != Some(new), new == *id) {
-            (false, _) => {}
-            (true, true) => alone.push(*id),
-            (true, false) => joining.entry(new).or_default().push(*id),
-        }
+        moves.to(*id, *old, of[id]);
     }
-    let changed = alone.len() + joining.values().map(Vec::len).sum::<usize>();
     let mut tx = crate::db::begin_write(db).await?;
-    let statements = std::iter::once((None, alone)).chain(joining.into_iter().map(|(g, ids)| (Some(g), ids)));
-    for (group, ids) in statements {
-        for chunk in ids.chunks(crate::db::IDS_PER_STATEMENT) {
-            let list = crate::db::placeholders_from(2, chunk.len());
-            let sql = match group {
-                None => format!("UPDATE comments SET group_id = id WHERE $1 IS NULL AND id IN ({list})"),
-                Some(_) => format!("UPDATE comments SET group_id = $1 WHERE id IN ({list})"),
-            };
-            let mut q = sqlx::query(&sql).bind(group);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.execute(&mut *tx).await?;
-        }
-    }
+    let changed = moves.store(&mut tx).await?;
     sqlx::query("UPDATE comment_groups SET burst = 0 WHERE consultation_id = $1 AND burst = 1")
         .bind(consultation)
         .execute(&mut *tx)
         .await?;
+    flag_bursts(&mut tx, &bursts).await?;
+    sqlx::query(
+        "INSERT INTO comment_grouping (consultation_id, grouped_together, added_since) VALUES ($1, $2, 0)
+         ON CONFLICT (consultation_id) DO UPDATE SET grouped_together = excluded.grouped_together, added_since = 0",
+    )
+    .bind(consultation)
+    .bind(rows.len() as i64)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(consultation, comments = rows.len(), changed, bursts = bursts.len(), "comments grouped");
+    Ok(())
+}
+
+/// Group the comments not yet grouped against the first members of every group of two or more,
+/// and among themselves; nothing else is read. A newcomer that matches members of two groups
+/// joins the older; the next whole run may join the groups.
+async fn group_newcomers(db: &AnyPool, consultation: i64) -> AppResult<()> {
+    let newcomers: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, body FROM comments WHERE consultation_id = $1 AND group_id IS NULL ORDER BY id")
+            .bind(consultation)
+            .fetch_all(db)
+            .await?;
+    let keys: Vec<i64> =
+        sqlx::query_scalar("SELECT group_key FROM comment_groups WHERE consultation_id = $1 AND size >= 2")
+            .bind(consultation)
+            .fetch_all(db)
+            .await?;
+    // A group's first members, through the group index (never the whole of a campaign).
+    let mut leaders: Vec<(i64, String, i64)> = Vec::new();
+    for key in keys {
+        let firsts: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, body FROM comments WHERE consultation_id = $1 AND group_id = $2 ORDER BY id LIMIT $3",
+        )
+        .bind(consultation)
+        .bind(key)
+        .bind(LEADERS)
+        .fetch_all(db)
+        .await?;
+        leaders.extend(firsts.into_iter().map(|(id, body)| (id, body, key)));
+    }
+    let count = newcomers.len();
+    let moves = tokio::task::spawn_blocking(move || {
+        let mut texts: Vec<(i64, &str)> = leaders.iter().map(|l| (l.0, l.1.as_str())).collect();
+        texts.extend(newcomers.iter().map(|n| (n.0, n.1.as_str())));
+        let of: HashMap<i64, i64> = texts.iter().map(|t| t.0).zip(groups::group(&texts)).collect();
+        // Each set found: the oldest group among its leaders, else its first newcomer.
+        let mut joins: HashMap<i64, i64> = HashMap::new();
+        for (id, _, key) in &leaders {
+            let joined = joins.entry(of[id]).or_insert(*key);
+            *joined = (*joined).min(*key);
+        }
+        let mut moves = Moves::default();
+        for (id, _) in &newcomers {
+            let set = of[id];
+            moves.to(*id, None, joins.get(&set).copied().unwrap_or(set));
+        }
+        moves
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    let touched: Vec<i64> = moves.joining.keys().copied().collect();
+    let mut tx = crate::db::begin_write(db).await?;
+    moves.store(&mut tx).await?;
+    let mut bursts = Vec::new();
+    for group in touched {
+        let flagged: Option<i64> = sqlx::query_scalar("SELECT burst FROM comment_groups WHERE group_key = $1")
+            .bind(group)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if flagged == Some(1) {
+            continue;
+        }
+        let times: Vec<i64> =
+            sqlx::query_scalar("SELECT created_at FROM comments WHERE consultation_id = $1 AND group_id = $2")
+                .bind(consultation)
+                .bind(group)
+                .fetch_all(&mut *tx)
+                .await?;
+        if times.len() >= BURST_SIZE && groups::densest(&times, BURST_WINDOW) >= BURST_SIZE {
+            bursts.push(group);
+        }
+    }
+    flag_bursts(&mut tx, &bursts).await?;
+    sqlx::query("UPDATE comment_grouping SET added_since = added_since + $1 WHERE consultation_id = $2")
+        .bind(count as i64)
+        .bind(consultation)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(consultation, newcomers = count, "new comments grouped");
+    Ok(())
+}
+
+/// Where comments go: alone (their own group), or into a group, by its key.
+#[derive(Default)]
+struct Moves {
+    alone: Vec<i64>,
+    joining: HashMap<i64, Vec<i64>>,
+}
+
+impl Moves {
+    /// Comment `id`, now in group `old`, belongs in group `new`.
+    fn to(&mut self, id: i64, old: Option<i64>, new: i64) {
+        match (old != Some(new), new == id) {
+            (false, _) => {}
+            (true, true) => self.alone.push(id),
+            (true, false) => self.joining.entry(new).or_default().push(id),
+        }
+    }
+
+    /// Set-based: the comments alone in their group, then each group's newcomers, a thousand ids
+    /// a statement (each statement also moves the kept figures once, see migration 0025). Returns
+    /// how many moved.
+    async fn store(self, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> AppResult<usize> {
+        let changed = self.alone.len() + self.joining.values().map(Vec::len).sum::<usize>();
+        let statements =
+            std::iter::once((None, self.alone)).chain(self.joining.into_iter().map(|(g, ids)| (Some(g), ids)));
+        for (group, ids) in statements {
+            for chunk in ids.chunks(crate::db::IDS_PER_STATEMENT) {
+                let list = crate::db::placeholders_from(2, chunk.len());
+                let sql = match group {
+                    None => format!("UPDATE comments SET group_id = id WHERE $1 IS NULL AND id IN ({list})"),
+                    Some(_) => format!("UPDATE comments SET group_id = $1 WHERE id IN ({list})"),
+                };
+                let mut q = sqlx::query(&sql).bind(group);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.execute(&mut **tx).await?;
+            }
+        }
+        Ok(changed)
+    }
+}
+
+/// Mark these groups as looking machine-made.
+async fn flag_bursts(tx: &mut sqlx::Transaction<'_, sqlx::Any>, bursts: &[i64]) -> AppResult<()> {
     for chunk in bursts.chunks(crate::db::IDS_PER_STATEMENT) {
         let sql = format!(
             "UPDATE comment_groups SET burst = 1 WHERE group_key IN ({})",
@@ -158,10 +320,8 @@ async fn regroup(db: &AnyPool, consultation: i64) -> AppResult<()> {
         for g in chunk {
             q = q.bind(*g);
         }
-        q.execute(&mut *tx).await?;
+        q.execute(&mut **tx).await?;
     }
-    tx.commit().await?;
-    tracing::info!(consultation, comments = rows.len(), changed, bursts = bursts.len(), "comments grouped");
     Ok(())
 }
 

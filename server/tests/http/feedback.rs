@@ -211,6 +211,11 @@ async fn published_comments(app: &TestApp, c: i64, bodies: &[String]) {
 
 /// Store `bodies` as comments on 第三条 in `status`, all sent within the same few seconds.
 pub async fn stored_comments(app: &TestApp, c: i64, bodies: &[String], status: &str) {
+    stored_comments_from(app, c, 0, bodies, status).await
+}
+
+/// The same, numbering their receipts from `first` (for comments arriving later).
+pub async fn stored_comments_from(app: &TestApp, c: i64, first: usize, bodies: &[String], status: &str) {
     let article: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = 'a3'")
         .bind(c)
         .fetch_one(&app.db)
@@ -223,7 +228,7 @@ pub async fn stored_comments(app: &TestApp, c: i64, bodies: &[String], status: &
             "INSERT INTO comments (receipt, consultation_id, article_id, body, status, created_at)
              VALUES ($1, $2, $3, $4, $6, $5)",
         )
-        .bind(format!("YJ-TEST-{c}-{i}"))
+        .bind(format!("YJ-TEST-{c}-{}", first + i))
         .bind(c)
         .bind(article)
         .bind(body)

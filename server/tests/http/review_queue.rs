@@ -1,7 +1,7 @@
 //! The review queue's figures are kept beside the comments, so an agency's queue costs the same at
 //! 500,000 comments as at 100: they must stay true whatever changes a comment, and a large
 //! consultation's queue must answer at once while its new comments are grouped in the background.
-use crate::feedback::{campaign_copy, stored_comments};
+use crate::feedback::{campaign_copy, stored_comments, stored_comments_from};
 use crate::harness::*;
 
 type Figures = Vec<(i64, i64, i64, i64, i64, i64, i64)>;
@@ -224,6 +224,51 @@ async fn a_moderator_looking_at_one_article_sees_each_campaign_once_with_its_cop
     assert!(unanswered.contains("筛选出8条") && unanswered.contains("相似意见共38条（本筛选中8条"), "{unanswered}");
     let pending = app.get(&staff, &format!("/staff/consultations/{c}?article=a3&show=pending")).await;
     assert!(pending.text().await.unwrap().contains("筛选出30条"), "the copies on 第三条 still await moderation");
+}
+
+#[tokio::test]
+async fn a_new_copy_joins_its_campaign_without_the_rest_of_the_consultation_being_grouped_again() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("城市管理局").await;
+    let c = app.open_consultation(&staff).await;
+    let mut bodies: Vec<String> = (0..60).map(campaign_copy).collect();
+    bodies.extend((0..40).map(|i| format!("第{i}位市民：建议第三条增加第{i}项便民措施，并明确{i}个工作日内办结。")));
+    stored_comments(&app, c, &bodies, "pending").await;
+    let queue = format!("/staff/consultations/{c}");
+    assert!(app.get(&staff, &queue).await.text().await.unwrap().contains("相似意见共60条"));
+    let group: i64 = sqlx::query_scalar("SELECT MIN(group_id) FROM comments WHERE body LIKE '我是%'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    // Changed behind grouping's back: a whole run would put this copy back into the campaign.
+    let loose: i64 = sqlx::query_scalar("SELECT MAX(id) FROM comments WHERE group_id = $1")
+        .bind(group)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE comments SET group_id = id WHERE id = $1").bind(loose).execute(&app.db).await.unwrap();
+
+    // Two more copies and a comment of its own arrive: grouped on their own against the groups.
+    let newcomers = [campaign_copy(61), campaign_copy(62), "建议增设共享单车停放区。".into()];
+    stored_comments_from(&app, c, 100, &newcomers, "pending").await;
+    let page = app.get(&staff, &queue).await.text().await.unwrap();
+    assert!(page.contains("相似意见共61条"), "the new copies joined the campaign");
+    let alone: Option<i64> =
+        sqlx::query_scalar("SELECT group_id FROM comments WHERE id = $1").bind(loose).fetch_one(&app.db).await.unwrap();
+    assert_eq!(alone, Some(loose), "nothing but the newcomers was grouped");
+    let own: Option<i64> = sqlx::query_scalar("SELECT group_id FROM comments WHERE body = '建议增设共享单车停放区。'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(own.is_some(), "the comment of its own is grouped too (alone)");
+    assert_figures_true(&app, "grouping newcomers").await;
+
+    // Once the newcomers reach a tenth of the consultation, it is grouped again as a whole.
+    let more: Vec<String> = (63..72).map(campaign_copy).collect();
+    stored_comments_from(&app, c, 200, &more, "pending").await;
+    let page = app.get(&staff, &queue).await.text().await.unwrap();
+    assert!(page.contains("相似意见共71条"), "every copy, the loose one too, in one campaign");
+    assert_figures_true(&app, "grouping the whole consultation again").await;
 }
 
 #[tokio::test]
