@@ -37,13 +37,7 @@ pub fn decision(value: &str, reason: &str) -> Result<bool, AppError> {
 pub fn confirmed(selection: Vec<i64>, expected: Option<usize>) -> Result<Vec<i64>, AppError> {
     let most = app::feedback::MAX_SELECTED;
     if selection.len() > most {
-        return Err(AppError::field(
-            "expected",
-            &format!(
-                "筛选出{}条意见，一次最多统一处理{most}条；请按条文、状态或相似意见组缩小筛选后分批处理",
-                selection.len()
-            ),
-        ));
+        return Err(app::feedback::too_many_selected(selection.len() as u64));
     }
     if expected != Some(selection.len()) {
         return Err(AppError::field("expected", &format!("筛选出的意见已变为{}条，请核对后再提交", selection.len())));

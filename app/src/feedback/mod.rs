@@ -102,6 +102,15 @@ pub const QUEUE_PAGE: usize = 50;
 /// deadline. Larger selections are narrowed (by article, state or group) and decided in parts.
 pub const MAX_SELECTED: usize = 100_000;
 
+/// The refusal of a bulk decision over `n` comments, more than [`MAX_SELECTED`].
+#[cfg(feature = "ssr")]
+pub fn too_many_selected(n: u64) -> crate::error::AppError {
+    crate::error::AppError::field(
+        "expected",
+        &format!("筛选出{n}条意见，一次最多统一处理{MAX_SELECTED}条；请按条文、状态或相似意见组缩小筛选后分批处理"),
+    )
+}
+
 /// A comment in the drafting agency's review queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueuedComment {

@@ -29,7 +29,7 @@ const READ_FOUND_AT_MOST: usize = 20_000;
 
 /// The comments of the consultation (only those of `only`, when given), as grouped so far, in id order.
 async fn lights(db: &AnyPool, consultation: i64, only: Option<&[i64]>) -> AppResult<Vec<Light>> {
-    type Row = (i64, Option<i64>, String, Option<String>, Option<i64>);
+    type Row = LightRow;
     const COLUMNS: &str =
         "SELECT id, article_id, status, disposition, group_id FROM comments WHERE consultation_id = $1";
     let rows: Vec<Row> = match only {
@@ -49,17 +49,55 @@ async fn lights(db: &AnyPool, consultation: i64, only: Option<&[i64]>) -> AppRes
             rows
         }
     };
-    rows.into_iter()
-        .map(|(id, article, status, disposition, group)| {
-            Ok(Light {
-                id,
-                article,
-                status: CommentStatus::stored(&status)?,
-                disposition: Disposition::stored(disposition.as_deref())?,
-                group: group.unwrap_or(id),
-            })
-        })
-        .collect()
+    rows.into_iter().map(light).collect()
+}
+
+/// The comments of the consultation the filter's state, article and group select (no word
+/// search), read through the indexes, in id order.
+async fn lights_where(
+    db: &AnyPool,
+    consultation: i64,
+    show: Show,
+    article: Option<Option<i64>>,
+    group: Option<i64>,
+) -> AppResult<Vec<Light>> {
+    let mut sql = format!(
+        "SELECT m.id, m.article_id, m.status, m.disposition, m.group_id FROM comments m
+         WHERE m.consultation_id = $1 AND {}",
+        show.sql()
+    );
+    let mut values = vec![consultation];
+    match article {
+        Some(Some(a)) => {
+            values.push(a);
+            sql.push_str(&format!(" AND m.article_id = ${}", values.len()));
+        }
+        Some(None) => sql.push_str(" AND m.article_id IS NULL"),
+        None => {}
+    }
+    if let Some(g) = group {
+        values.push(g);
+        let n = values.len();
+        sql.push_str(&format!(" AND (m.group_id = ${n} OR (m.group_id IS NULL AND m.id = ${n}))"));
+    }
+    sql.push_str(" ORDER BY m.id");
+    let mut q = sqlx::query_as::<_, LightRow>(&sql);
+    for v in values {
+        q = q.bind(v);
+    }
+    q.fetch_all(db).await?.into_iter().map(light).collect()
+}
+
+type LightRow = (i64, Option<i64>, String, Option<String>, Option<i64>);
+
+fn light((id, article, status, disposition, group): LightRow) -> AppResult<Light> {
+    Ok(Light {
+        id,
+        article,
+        status: CommentStatus::stored(&status)?,
+        disposition: Disposition::stored(disposition.as_deref())?,
+        group: group.unwrap_or(id),
+    })
 }
 
 /// The articles of a consultation: (id, anchor, label), in order.
@@ -79,8 +117,9 @@ fn named_article(filter: &QueueFilter, arts: &[(i64, String, String)]) -> AppRes
     })
 }
 
-/// The comments of the staff member's consultation that `filter` selects (reading the
-/// consultation's comments whole: for a word search, and for a bulk action over a selection).
+/// The comments of the staff member's consultation that `filter` selects: through the indexes,
+/// or for a word search, those the search found (the consultation's comments whole when it found
+/// more than [`READ_FOUND_AT_MOST`]).
 pub(super) async fn select(
     st: &AppState,
     staff: &CurrentUser,
@@ -92,7 +131,7 @@ pub(super) async fn select(
     let show = Show::of(filter.show.as_deref());
     let found = match filter.q.as_deref() {
         Some(q) => Some(matching(st, staff, consultation, q).await?),
-        None => None,
+        None => return lights_where(&st.db, consultation, show, article, filter.group).await,
     };
     let only = found.as_deref().filter(|f| f.len() <= READ_FOUND_AT_MOST);
     let all = lights(&st.db, consultation, only).await?;
@@ -137,10 +176,35 @@ pub async fn selected_in(
     filter: &QueueFilter,
     status: CommentStatus,
 ) -> AppResult<Vec<i64>> {
-    own_consultation(&st.db, staff, consultation).await?;
-    let arts = articles(&st.db, consultation).await?;
-    let selected = select(st, staff, consultation, filter, &arts).await?;
+    let opened = open(st, staff, consultation).await?;
+    // Counted from the kept figures first: a selection too large for one decision is refused
+    // before a comment of it is read.
+    let (counted, _) = chosen(st, staff, consultation, filter, &opened.arts, &opened.tallies, false).await?;
+    let n = if status == CommentStatus::Pending { counted.moderatable } else { counted.answerable };
+    if n > super::MAX_SELECTED as u64 {
+        return Err(super::too_many_selected(n));
+    }
+    let selected = select(st, staff, consultation, filter, &opened.arts).await?;
     Ok(selected.into_iter().filter(|c| c.status == status).map(|c| c.id).collect())
+}
+
+/// The staff member's own consultation opened for its queue: grouped first (see
+/// [`super::grouping`]), with its articles and kept figures.
+struct Opened {
+    title: String,
+    closes_at: i64,
+    /// New comments still waiting to be grouped in the background.
+    ungrouped: u64,
+    arts: Vec<(i64, String, String)>,
+    tallies: HashMap<i64, entries::StateCounts>,
+}
+
+async fn open(st: &AppState, staff: &CurrentUser, consultation: i64) -> AppResult<Opened> {
+    let (title, closes_at) = own_consultation(&st.db, staff, consultation).await?;
+    let ungrouped = super::grouping::ensure_grouped(&st.db, &st.grouping, consultation).await?;
+    let arts = articles(&st.db, consultation).await?;
+    let tallies = entries::tallies(&st.db, consultation).await?;
+    Ok(Opened { title, closes_at, ungrouped, arts, tallies })
 }
 
 /// What `filter` selects, counted from the kept figures where it can be; with `entries`, also the
@@ -192,11 +256,8 @@ pub async fn selection(
     consultation: i64,
     filter: &QueueFilter,
 ) -> AppResult<(u64, u64)> {
-    own_consultation(&st.db, staff, consultation).await?;
-    super::grouping::ensure_grouped(&st.db, &st.grouping, consultation).await?;
-    let arts = articles(&st.db, consultation).await?;
-    let tallies = entries::tallies(&st.db, consultation).await?;
-    let (selection, _) = chosen(st, staff, consultation, filter, &arts, &tallies, false).await?;
+    let opened = open(st, staff, consultation).await?;
+    let (selection, _) = chosen(st, staff, consultation, filter, &opened.arts, &opened.tallies, false).await?;
     Ok((selection.moderatable, selection.answerable))
 }
 
@@ -210,10 +271,7 @@ pub async fn page(
     filter: &QueueFilter,
 ) -> AppResult<ReviewQueue> {
     crate::paging::check(filter.page)?;
-    let (title, closes_at) = own_consultation(&st.db, staff, consultation).await?;
-    let ungrouped = super::grouping::ensure_grouped(&st.db, &st.grouping, consultation).await?;
-    let arts = articles(&st.db, consultation).await?;
-    let tallies = entries::tallies(&st.db, consultation).await?;
+    let Opened { title, closes_at, ungrouped, arts, tallies } = open(st, staff, consultation).await?;
     let mut counts = QueueCounts::default();
     for t in tallies.values() {
         counts.add(t);

@@ -104,7 +104,7 @@ impl Show {
     }
 
     /// The condition on a comment `m`.
-    fn sql(self) -> &'static str {
+    pub(super) fn sql(self) -> &'static str {
         match self {
             Show::All => "1 = 1",
             Show::Pending => "m.status = 'pending'",
