@@ -304,17 +304,7 @@ pub async fn view(
     security(("session" = [])),
     responses(
         (status = 200, description = "Done and recorded in the case's hash-chained record: {\"ok\": true}, or for reveal {\"identity\": …}", body = crate::case_actions::Performed),
-        (status = 400, response = crate::api::schema::Refusal),
-        (status = 401, response = crate::api::schema::Refusal),
-        (status = 403, response = crate::api::schema::Refusal),
-        (status = 404, response = crate::api::schema::Refusal),
-        (status = 409, response = crate::api::schema::Refusal),
-        (status = 413, response = crate::api::schema::Refusal),
-        (status = 415, response = crate::api::schema::Refusal),
-        (status = 422, response = crate::api::schema::Refusal),
-        (status = 429, response = crate::api::schema::Refusal),
-        (status = 503, response = crate::api::schema::Refusal),
-        (status = "default", response = crate::api::schema::Refusal),
+        crate::api::schema::StaffChangeRefusals,
     )
 )]
 pub async fn act(

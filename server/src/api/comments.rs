@@ -79,17 +79,7 @@ pub struct NewComment {
     request_body = NewComment,
     responses(
         (status = 201, description = "Accepted and durably stored; the receipt number identifies it", body = OwnComment),
-        (status = 400, response = crate::api::schema::Refusal),
-        (status = 401, response = crate::api::schema::Refusal),
-        (status = 403, response = crate::api::schema::Refusal),
-        (status = 404, response = crate::api::schema::Refusal),
-        (status = 409, response = crate::api::schema::Refusal),
-        (status = 413, response = crate::api::schema::Refusal),
-        (status = 415, response = crate::api::schema::Refusal),
-        (status = 422, response = crate::api::schema::Refusal),
-        (status = 429, response = crate::api::schema::Refusal),
-        (status = 503, response = crate::api::schema::Refusal),
-        (status = "default", response = crate::api::schema::Refusal),
+        crate::api::schema::StaffChangeRefusals,
     )
 )]
 pub async fn submit(

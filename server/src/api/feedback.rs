@@ -40,17 +40,7 @@ pub struct Answered {
     security(("session" = [])),
     responses(
         (status = 200, description = "The answer as stored; each change is recorded (who, when, old → new)", body = Answered),
-        (status = 400, response = crate::api::schema::Refusal),
-        (status = 401, response = crate::api::schema::Refusal),
-        (status = 403, response = crate::api::schema::Refusal),
-        (status = 404, response = crate::api::schema::Refusal),
-        (status = 409, response = crate::api::schema::Refusal),
-        (status = 413, response = crate::api::schema::Refusal),
-        (status = 415, response = crate::api::schema::Refusal),
-        (status = 422, response = crate::api::schema::Refusal),
-        (status = 429, response = crate::api::schema::Refusal),
-        (status = 503, response = crate::api::schema::Refusal),
-        (status = "default", response = crate::api::schema::Refusal),
+        crate::api::schema::StaffChangeRefusals,
     )
 )]
 pub async fn dispose(
@@ -142,17 +132,7 @@ pub struct ReportInput {
     security(("session" = [])),
     responses(
         (status = 200, description = "The report as it now stands", body = Report),
-        (status = 400, response = crate::api::schema::Refusal),
-        (status = 401, response = crate::api::schema::Refusal),
-        (status = 403, response = crate::api::schema::Refusal),
-        (status = 404, response = crate::api::schema::Refusal),
-        (status = 409, response = crate::api::schema::Refusal),
-        (status = 413, response = crate::api::schema::Refusal),
-        (status = 415, response = crate::api::schema::Refusal),
-        (status = 422, response = crate::api::schema::Refusal),
-        (status = 429, response = crate::api::schema::Refusal),
-        (status = 503, response = crate::api::schema::Refusal),
-        (status = "default", response = crate::api::schema::Refusal),
+        crate::api::schema::StaffChangeRefusals,
     )
 )]
 pub async fn write_report(
