@@ -2,7 +2,6 @@
 use super::status::{AnswerStatus, Disposition};
 use super::{CommentStatus, OwnComment, PublicComment, PublicPage, MAX_CHARS};
 use crate::accounts::user::{CurrentUser, Role};
-use crate::changes::record_change;
 use crate::clock;
 use crate::consultations::Status;
 use crate::error::{AppError, AppResult};
@@ -285,27 +284,21 @@ pub async fn moderate(
     reason: &str,
 ) -> AppResult<i64> {
     let agency = staff.staff_agency()?;
-    let reason = super::bulk::decision_reason(approve, reason)?;
-    let status = if approve { CommentStatus::Approved } else { CommentStatus::Rejected };
+    super::bulk::decision_reason(approve, reason)?;
     // The agency check is in the statement itself, so another agency's comment is simply not found.
-    let mut tx = db.begin().await?;
-    let row: Option<(i64,)> = sqlx::query_as(
-        "UPDATE comments SET status = $1, moderation_reason = $2, moderated_by = $3, moderated_at = $4
-         WHERE id = $5 AND status = 'pending'
-           AND consultation_id IN (SELECT id FROM consultations WHERE agency_id = $6)
-         RETURNING consultation_id",
+    let consultation: Option<i64> = sqlx::query_scalar(
+        "SELECT m.consultation_id FROM comments m JOIN consultations c ON c.id = m.consultation_id
+         WHERE m.id = $1 AND m.status = 'pending' AND c.agency_id = $2",
     )
-    .bind(status.as_str())
-    .bind(reason)
-    .bind(staff.id)
-    .bind(clock::now())
     .bind(comment_id)
     .bind(agency)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(db)
     .await?;
-    let (consultation,) = row.ok_or(AppError::NotFound)?;
-    record_change(&mut tx, "comment", comment_id).await?;
-    tx.commit().await?;
-    tracing::info!(comment = comment_id, consultation, approved = approve, "comment moderated");
+    let consultation = consultation.ok_or(AppError::NotFound)?;
+    // One comment is a selection of one; moderated meanwhile, it is no longer there to moderate.
+    super::bulk::moderate_many(db, staff, consultation, &[comment_id], approve, reason).await.map_err(|e| match e {
+        AppError::Conflict(_) => AppError::NotFound,
+        e => e,
+    })?;
     Ok(consultation)
 }
