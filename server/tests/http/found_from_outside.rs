@@ -4,6 +4,14 @@
 use crate::harness::*;
 use app::accounts::Role;
 
+/// A fresh server with the police bureau's staff member and a consultation of theirs, open.
+async fn police_consultation() -> (TestApp, reqwest::Client, i64) {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市公安局").await;
+    let c = app.open_consultation(&staff).await;
+    (app, staff, c)
+}
+
 async fn comment_ids(app: &TestApp, c: i64) -> Vec<i64> {
     sqlx::query_scalar("SELECT id FROM comments WHERE consultation_id = $1 ORDER BY id")
         .bind(c)
@@ -35,9 +43,7 @@ fn seen_in(page: &str) -> String {
 
 #[tokio::test]
 async fn title_only_corrections_at_once_do_not_overwrite_each_other() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let id = app.open_consultation(&staff).await;
+    let (app, staff, id) = police_consultation().await;
     let path = format!("/staff/consultations/{id}/correct");
     let titles: Vec<String> = (0..8).map(|i| format!("某市养犬管理条例（草案）更正{i}")).collect();
     // Eight staff opened the form on the same text and send their corrections at once.
@@ -88,9 +94,7 @@ async fn title_only_corrections_at_once_do_not_overwrite_each_other() {
 /// A correction that only changes a chapter heading is a correction in wording: accepted, shown.
 #[tokio::test]
 async fn a_correction_of_a_chapter_heading_only() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let id = app.open_consultation(&staff).await;
+    let (app, staff, id) = police_consultation().await;
     let path = format!("/staff/consultations/{id}/correct");
     let renamed = DRAFT.replace("第二章　管理", "第二章　监督管理");
     let res = app.post_form(&staff, &path, &correction("某市养犬管理条例（草案）", &renamed, "章名更正")).await;
@@ -115,9 +119,7 @@ async fn a_correction_of_a_chapter_heading_only() {
 /// Withdrawn: no correction; a citizen: refused; cross-origin: refused.
 #[tokio::test]
 async fn corrections_refused_to_citizens_other_sites_and_withdrawn_drafts() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let id = app.open_consultation(&staff).await;
+    let (app, staff, id) = police_consultation().await;
     let path = format!("/staff/consultations/{id}/correct");
     let fixed = DRAFT.replace("办理登记。", "办理登记和免疫。");
     let citizen = app.citizen("13900009301").await;
@@ -176,9 +178,7 @@ async fn corrections_refused_to_citizens_other_sites_and_withdrawn_drafts() {
 /// U+202E, and is shown to the public and on the commenter's receipt.
 #[tokio::test]
 async fn bulk_reasons_are_neutralised_like_every_other_field() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let c = app.open_consultation(&staff).await;
+    let (app, staff, c) = police_consultation().await;
     let citizen = app.citizen("13900009302").await;
     let receipt = receipt_of(&comment(&app, &citizen, c, "a3", "登记应当免费").await);
     let ids = comment_ids(&app, c).await;
@@ -223,9 +223,7 @@ async fn bulk_reasons_are_neutralised_like_every_other_field() {
 /// "All or none": an id that is not a number is silently dropped instead of refusing the batch.
 #[tokio::test]
 async fn bulk_moderation_refuses_a_batch_with_an_unreadable_id() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let c = app.open_consultation(&staff).await;
+    let (app, staff, c) = police_consultation().await;
     let citizen = app.citizen("13900009303").await;
     for b in ["意见一", "意见二"] {
         assert_eq!(comment(&app, &citizen, c, "a3", b).await.status(), 303);
@@ -269,9 +267,7 @@ async fn bulk_moderation_refuses_a_batch_with_an_unreadable_id() {
 /// moderation and an account deletion.
 #[tokio::test]
 async fn kept_counts_match_the_comments() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let c = app.open_consultation(&staff).await;
+    let (app, staff, c) = police_consultation().await;
     let citizen = app.citizen("13900009304").await;
     for (a, b) in [("a3", "一"), ("a3", "二"), ("", "全文意见"), ("a1", "三")] {
         assert_eq!(comment(&app, &citizen, c, a, b).await.status(), 303);
@@ -313,9 +309,7 @@ async fn kept_counts_match_the_comments() {
 /// Each concurrent submitter gets the receipt of their own comment.
 #[tokio::test]
 async fn concurrent_comments_each_get_their_own_receipt() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let c = app.open_consultation(&staff).await;
+    let (app, staff, c) = police_consultation().await;
     let citizen = app.citizen("13900009305").await;
     let mut tasks = Vec::new();
     for i in 0..40 {
@@ -362,9 +356,7 @@ async fn page_numbers_are_checked_everywhere() {
 /// Odd file ids and a file renamed .pdf.
 #[tokio::test]
 async fn attachment_odd_ids_and_renamed_files() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let id = app.open_consultation(&staff).await;
+    let (app, staff, id) = police_consultation().await;
     for f in ["..%2F..%2Fcase.key", "%2e%2e", "..", "case.key", "%00", "a%2Fb", "0"] {
         let s = app.get(&app.client(), &format!("/consultations/{id}/files/{f}")).await.status().as_u16();
         assert!(s == 404 || s == 400, "{f}: {s}");
@@ -426,9 +418,7 @@ async fn receipt_lookups_cannot_bypass_the_budget_through_the_flash_cookie() {
 /// sent as a browser sends a form (percent-encoded UTF-8, CRLF line ends), must be read, not 413.
 #[tokio::test]
 async fn a_correction_at_the_text_limits_fits_the_body_limit() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let id = app.open_consultation(&staff).await;
+    let (app, staff, id) = police_consultation().await;
     let path = format!("/staff/consultations/{id}/correct");
     // Lines of 50 characters, CRLF as browsers send a textarea.
     let pad = DRAFT.chars().count();
@@ -460,9 +450,7 @@ async fn a_correction_at_the_text_limits_fits_the_body_limit() {
 /// Bulk answer of one id repeated 100,000 times: deduplicated, one answer, quick.
 #[tokio::test]
 async fn bulk_answer_with_one_id_repeated() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let c = app.open_consultation(&staff).await;
+    let (app, staff, c) = police_consultation().await;
     let citizen = app.citizen("13900009308").await;
     assert_eq!(comment(&app, &citizen, c, "a3", "一").await.status(), 303);
     let ids = comment_ids(&app, c).await;
@@ -510,9 +498,7 @@ fn pdf_of(len: usize) -> Vec<u8> {
 /// Sizes at and over the limit, empty files, a polyglot, a citizen, many files, a draft's files.
 #[tokio::test]
 async fn attachment_sizes_counts_and_who() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let id = app.open_consultation(&staff).await;
+    let (app, staff, id) = police_consultation().await;
     let limit = app::consultations::attachments::MAX_FILE_BYTES;
     let at = upload_file(&app, &staff, id, "恰好20MB", "a.pdf", pdf_of(limit)).await.status();
     let over = upload_file(&app, &staff, id, "超过20MB", "b.pdf", pdf_of(limit + 1)).await.status();
@@ -550,9 +536,7 @@ async fn attachment_sizes_counts_and_who() {
 /// reasons by the single form are neutralised.
 #[tokio::test]
 async fn bulk_reject_reason_reaches_the_commenter_unneutralised() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let c = app.open_consultation(&staff).await;
+    let (app, staff, c) = police_consultation().await;
     let citizen = app.citizen("13900009310").await;
     let receipt = receipt_of(&comment(&app, &citizen, c, "a3", "登记应当免费").await);
     let ids = comment_ids(&app, c).await;
@@ -585,9 +569,7 @@ async fn bulk_reject_reason_reaches_the_commenter_unneutralised() {
 /// wait for it.
 #[tokio::test]
 async fn a_long_bulk_answer_does_not_stall_citizens_comments() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let c = app.open_consultation(&staff).await;
+    let (app, staff, c) = police_consultation().await;
     let citizen = app.citizen("13900009311").await;
     assert_eq!(comment(&app, &citizen, c, "a3", "一").await.status(), 303);
     let ids = comment_ids(&app, c).await;
@@ -668,9 +650,7 @@ async fn a_screened_case_does_not_hide_the_rest_of_the_queue() {
 /// longer the wording corrected away.
 #[tokio::test]
 async fn search_follows_a_correction() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let id = app.open_consultation(&staff).await;
+    let (app, staff, id) = police_consultation().await;
     let q = |s: &str| format!("/api/v1/search?q={}", app::ui::encode_query(s));
     let until = |path: String, want: u64| {
         let (c, url) = (app.client(), app.url(&path));
@@ -709,9 +689,7 @@ async fn search_follows_a_correction() {
 /// page agree with the comments.
 #[tokio::test]
 async fn counts_after_an_account_is_deleted() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let c = app.open_consultation(&staff).await;
+    let (app, staff, c) = police_consultation().await;
     let citizen = app.citizen("13900009313").await;
     for (a, b) in [("a3", "一"), ("", "全文")] {
         assert_eq!(comment(&app, &citizen, c, a, b).await.status(), 303);
@@ -778,9 +756,7 @@ async fn bulk_answer_stays_within_its_consultation() {
 /// Full-text corrections at once: one wins, the others are told to reload (README's promise).
 #[tokio::test]
 async fn full_text_corrections_at_once_one_wins() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let id = app.open_consultation(&staff).await;
+    let (app, staff, id) = police_consultation().await;
     let path = format!("/staff/consultations/{id}/correct");
     // Eight staff opened the form on the same text and send their corrections at once.
     let page = app.get(&staff, &path).await.text().await.unwrap();
@@ -888,9 +864,7 @@ async fn receipt_server_function_is_budgeted() {
 /// one can never find it), and who will likely send it again.
 #[tokio::test]
 async fn a_comment_whose_submitter_left_is_not_stored_without_a_receipt() {
-    let app = TestApp::spawn().await;
-    let (staff, _) = app.staff("市公安局").await;
-    let c = app.open_consultation(&staff).await;
+    let (app, staff, c) = police_consultation().await;
     let citizen = app.citizen("13900009316").await;
     assert_eq!(comment(&app, &citizen, c, "a3", "一").await.status(), 303);
     let ids = comment_ids(&app, c).await;
