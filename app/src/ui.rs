@@ -145,6 +145,20 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="loading">"加载中…"</p> }
 }
 
+/// The links to the pages before and after (when there are), with where the reader is between
+/// them ("第2页", "第2页，共9页"): one pager for every paged list.
+pub fn pager(prev: Option<String>, at: Option<String>, next: Option<String>, class: &'static str) -> impl IntoView {
+    view! {
+        <nav class=format!("pager{class}") aria-label="分页">
+            {prev.map(|href| view! { <a href=href rel="prev">"上一页"</a> })}
+            " "
+            {at.map(|at| view! { <span>{at}</span> })}
+            " "
+            {next.map(|href| view! { <a href=href rel="next">"下一页"</a> })}
+        </nav>
+    }
+}
+
 /// Everything but RFC 3986's unreserved characters.
 const NOT_UNRESERVED: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');

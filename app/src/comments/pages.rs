@@ -80,15 +80,7 @@ fn Pager(consultation: i64, anchor: String, at: Cursor, list: PublicPage) -> imp
         Cursor::Page(p) => Some(format!("第{p}页")),
         _ => None,
     };
-    (prev.is_some() || next.is_some() || label.is_some()).then(|| {
-        view! {
-            <nav class="pager" aria-label="分页">
-                {prev.map(|href| view! { <a href=href rel="prev">"上一页"</a> })}
-                {label.map(|l| view! { <span>{l}</span> })}
-                {next.map(|href| view! { <a href=href rel="next">"下一页"</a> })}
-            </nav>
-        }
-    })
+    (prev.is_some() || next.is_some() || label.is_some()).then(|| crate::ui::pager(prev, label, next, ""))
 }
 
 fn article_label(d: &Detail, anchor: Option<&str>) -> String {
@@ -374,13 +366,12 @@ pub fn MyCommentsPage() -> impl IntoView {
                     Ok((1, items)) if items.is_empty() => view! { <p>"您还没有提交过意见。"</p> }.into_any(),
                     Ok((page, items)) => {
                         let more = items.len() as i64 == super::OWN_PAGE;
-                        let pager = (page > 1 || more).then(|| view! {
-                            <nav class="pager" aria-label="分页">
-                                {(page > 1).then(|| view! { <a href=format!("/me?page={}", page - 1) rel="prev">"上一页"</a> })}
-                                " " <span>{format!("第{page}页")}</span> " "
-                                {more.then(|| view! { <a href=format!("/me?page={}", page + 1) rel="next">"下一页"</a> })}
-                            </nav>
-                        });
+                        let pager = (page > 1 || more).then(|| crate::ui::pager(
+                            (page > 1).then(|| format!("/me?page={}", page - 1)),
+                            Some(format!("第{page}页")),
+                            more.then(|| format!("/me?page={}", page + 1)),
+                            "",
+                        ));
                         view! {
                         <ul class="cards">
                             {items.into_iter().map(|c| {

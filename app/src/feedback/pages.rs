@@ -198,9 +198,12 @@ fn QueueView(
 #[allow(non_snake_case)]
 fn Pager(cid: i64, filter: QueueFilter, page: u32, pages: u32) -> impl IntoView {
     (pages > 1).then(|| {
-        let prev = (page > 1).then(|| view! { <a href=queue_href(cid, &filter, Some(page - 1)) rel="prev">"上一页"</a> });
-        let next = (page < pages).then(|| view! { <a href=queue_href(cid, &filter, Some(page + 1)) rel="next">"下一页"</a> });
-        view! { <nav class="pager" aria-label="分页">{prev} <span>{format!("第{page}页，共{pages}页")}</span> {next}</nav> }
+        crate::ui::pager(
+            (page > 1).then(|| queue_href(cid, &filter, Some(page - 1))),
+            Some(format!("第{page}页，共{pages}页")),
+            (page < pages).then(|| queue_href(cid, &filter, Some(page + 1))),
+            "",
+        )
     })
 }
 

@@ -193,13 +193,12 @@ fn ReportView(r: Report, print: bool) -> impl IntoView {
                 </ol>
                 {(r.pages > 1 && !print).then(|| {
                     let href = move |p: u32| format!("/consultations/{cid}/report?page={p}#comments-title");
-                    view! {
-                        <nav class="pager no-print" aria-label="分页">
-                            {(r.page > 1).then(|| view! { <a href=href(r.page - 1) rel="prev">"上一页"</a> })}
-                            <span>{format!("第{}页，共{}页", r.page, r.pages)}</span>
-                            {(r.page < r.pages).then(|| view! { <a href=href(r.page + 1) rel="next">"下一页"</a> })}
-                        </nav>
-                    }
+                    crate::ui::pager(
+                        (r.page > 1).then(|| href(r.page - 1)),
+                        Some(format!("第{}页，共{}页", r.page, r.pages)),
+                        (r.page < r.pages).then(|| href(r.page + 1)),
+                        " no-print",
+                    )
                 })}
                 {(r.pages > 1 && print).then(|| view! { <PrintParts cid page=r.page pages=r.pages /> })}
             </section>

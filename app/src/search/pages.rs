@@ -171,11 +171,7 @@ fn Results(r: SearchResults, params: SearchParams) -> impl IntoView {
             <FacetList title="单位" id="facet-agency" items=agencies />
         </div>
         <ol class="hits">{r.hits.into_iter().map(|h| view! { <HitView h /> }).collect_view()}</ol>
-        <nav class="pager" aria-label="分页">
-            {prev.map(|u| view! { <a href=u rel="prev">"上一页"</a> })}
-            <span>{format!("第{}页 / 共{}页", r.page, pages)}</span>
-            {next.map(|u| view! { <a href=u rel="next">"下一页"</a> })}
-        </nav>
+        {crate::ui::pager(prev, Some(format!("第{}页 / 共{}页", r.page, pages)), next, "")}
     }
     .into_any()
 }

@@ -309,7 +309,7 @@ async fn kept_counts_match_the_comments() {
 /// Each concurrent submitter gets the receipt of their own comment.
 #[tokio::test]
 async fn concurrent_comments_each_get_their_own_receipt() {
-    let (app, staff, c) = police_consultation().await;
+    let (app, _staff, c) = police_consultation().await;
     let citizen = app.citizen("13900009305").await;
     let mut tasks = Vec::new();
     for i in 0..40 {
@@ -356,7 +356,7 @@ async fn page_numbers_are_checked_everywhere() {
 /// Odd file ids and a file renamed .pdf.
 #[tokio::test]
 async fn attachment_odd_ids_and_renamed_files() {
-    let (app, staff, id) = police_consultation().await;
+    let (app, _staff, id) = police_consultation().await;
     for f in ["..%2F..%2Fcase.key", "%2e%2e", "..", "case.key", "%00", "a%2Fb", "0"] {
         let s = app.get(&app.client(), &format!("/consultations/{id}/files/{f}")).await.status().as_u16();
         assert!(s == 404 || s == 400, "{f}: {s}");

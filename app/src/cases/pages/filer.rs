@@ -100,13 +100,12 @@ pub fn MyCasesPage() -> impl IntoView {
                         Ok((list, None, 1)) if list.is_empty() => view! { <p>"您还没有以本账号提出过信访投诉。"</p> }.into_any(),
                         Ok((list, None, page)) => {
                             let more = list.len() as i64 == crate::cases::MINE_PAGE;
-                            let pager = (page > 1 || more).then(|| view! {
-                                <nav class="pager" aria-label="分页">
-                                    {(page > 1).then(|| view! { <a href=format!("/me/cases?page={}", page - 1) rel="prev">"上一页"</a> })}
-                                    " " <span>{format!("第{page}页")}</span> " "
-                                    {more.then(|| view! { <a href=format!("/me/cases?page={}", page + 1) rel="next">"下一页"</a> })}
-                                </nav>
-                            });
+                            let pager = (page > 1 || more).then(|| crate::ui::pager(
+                                (page > 1).then(|| format!("/me/cases?page={}", page - 1)),
+                                Some(format!("第{page}页")),
+                                more.then(|| format!("/me/cases?page={}", page + 1)),
+                                "",
+                            ));
                             view! {
                             <ul class="cards">
                                 {list.into_iter().map(|(number, kind, matter, status, at)| view! {

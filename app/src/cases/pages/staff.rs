@@ -91,13 +91,12 @@ pub fn CaseQueuePage(queue: &'static str, title: &'static str) -> impl IntoView 
                             let query = if q.is_empty() { String::new() } else { format!("q={}&", crate::ui::encode_query(&q)) };
                             format!("?{query}page={p}")
                         };
-                        let pager = (page > 1 || more).then(|| view! {
-                            <nav class="pager" aria-label="分页">
-                                {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"上一页"</a> })}
-                                " " <span>{format!("第{page}页")}</span> " "
-                                {more.then(|| view! { <a href=link(page + 1) rel="next">"下一页"</a> })}
-                            </nav>
-                        });
+                        let pager = (page > 1 || more).then(|| crate::ui::pager(
+                            (page > 1).then(|| link(page - 1)),
+                            Some(format!("第{page}页")),
+                            more.then(|| link(page + 1)),
+                            "",
+                        ));
                         view! { <CaseTable items /> {pager} }.into_any()
                     }
                     Err(e) => view! { <ErrorView err=e /> }.into_any(),
