@@ -114,7 +114,7 @@ impl PageCopies {
         if self.lifetime.is_zero() || body.len() > MAX_PAGE || std::str::from_utf8(body).is_err() {
             return;
         }
-        let nonce = headers.get(header::CONTENT_SECURITY_POLICY).and_then(crate::revalidate::nonce_of);
+        let nonce = headers.get(header::CONTENT_SECURITY_POLICY).and_then(nonce_of);
         let mut kept = self.kept();
         if kept.generation != generation {
             return;
@@ -134,6 +134,13 @@ impl PageCopies {
         }
         kept.bytes += size;
     }
+}
+
+/// The nonce in a policy's `'nonce-…'` source.
+pub fn nonce_of(policy: &HeaderValue) -> Option<String> {
+    let rest = policy.to_str().ok()?.split("'nonce-").nth(1)?;
+    let nonce = rest.split('\'').next()?;
+    (!nonce.is_empty()).then(|| nonce.to_string())
 }
 
 #[cfg(test)]
@@ -164,7 +171,7 @@ mod tests {
         let policy = |h: &HeaderMap| h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
         assert!(!policy(&a).contains("OLDNONCE123") && !String::from_utf8_lossy(&body_a).contains("OLDNONCE123"));
         assert_ne!(policy(&a), policy(&b), "each answer has its own nonce");
-        let nonce = crate::revalidate::nonce_of(&a[header::CONTENT_SECURITY_POLICY]).unwrap();
+        let nonce = nonce_of(&a[header::CONTENT_SECURITY_POLICY]).unwrap();
         assert!(String::from_utf8_lossy(&body_a).contains(&format!("nonce=\"{nonce}\"")), "the body carries it");
         assert!(String::from_utf8_lossy(&body_b).ends_with("<p>第一条</p>"), "the page is otherwise the same");
     }

@@ -11,7 +11,7 @@
 //! the 304 carries no `Content-Security-Policy`: a 304's headers replace the stored ones, and a
 //! fresh nonce would block the stored page's scripts, which carry the old one.
 use crate::assets::{matches_any, not_modified};
-use crate::page_copies::PageCopies;
+use crate::page_copies::{nonce_of, PageCopies};
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -106,13 +106,6 @@ async fn collect(body: Body) -> Result<Bytes, Body> {
         }
     }
     Ok(Bytes::from(read))
-}
-
-/// The nonce in a policy's `'nonce-…'` source.
-pub fn nonce_of(policy: &HeaderValue) -> Option<String> {
-    let rest = policy.to_str().ok()?.split("'nonce-").nth(1)?;
-    let nonce = rest.split('\'').next()?;
-    (!nonce.is_empty()).then(|| nonce.to_string())
 }
 
 /// `W/"<128 bits of SHA-256>"` over the body with the nonce left out.
