@@ -44,6 +44,9 @@ pub struct Search {
     node: String,
     current: RwLock<Arc<SearchIndex>>,
     health: std::sync::Mutex<SearchHealth>,
+    /// Opened on an empty generation (first start, or a schema version bump): the indexer builds
+    /// the index from the database first, in the background, while the server already answers.
+    unbuilt: std::sync::atomic::AtomicBool,
 }
 
 /// How indexing is going, for the health check and the administrator.
@@ -60,24 +63,34 @@ pub struct SearchHealth {
 }
 
 impl Search {
-    /// Open the current generation, building one from the database if there is none (first start,
-    /// or a schema version bump).
-    pub async fn open(root: &Path, db: &AnyPool) -> Result<Arc<Search>, IndexFailure> {
+    /// Open the current generation. If there is none (first start, or a schema version bump), an
+    /// empty one is opened at once and the indexer builds the index from the database in the
+    /// background: the server answers meanwhile, and searches find nothing until it is built
+    /// (the health check says the index has not caught up yet).
+    pub async fn open(root: &Path) -> Result<Arc<Search>, IndexFailure> {
         std::fs::create_dir_all(root)?;
-        let dir = match index::current_dir(root) {
-            Some(d) => d,
+        let (dir, unbuilt) = match index::current_dir(root) {
+            Some(d) => (d, false),
             None => {
-                tracing::info!("building the search index from the database");
-                let dir = rebuild(db, root, |_, _| {}).await?;
+                let dir = index::new_generation_dir(root);
+                let empty = dir.clone();
+                blocking(move || SearchIndex::open(&empty).map(drop).map_err(IndexFailure::from)).await?;
+                index::promote(root, &dir)?;
                 index::remove_old_generations(root, &dir);
-                dir
+                (dir, true)
             }
         };
         let idx = blocking(move || SearchIndex::open(&dir).map_err(IndexFailure::from)).await?;
         let node = node_name(root)?;
         let health = SearchHealth { applied_through: idx.position().last, ..SearchHealth::default() };
         let current = RwLock::new(Arc::new(idx));
-        Ok(Arc::new(Search { root: root.to_path_buf(), node, current, health: std::sync::Mutex::new(health) }))
+        Ok(Arc::new(Search {
+            root: root.to_path_buf(),
+            node,
+            current,
+            health: std::sync::Mutex::new(health),
+            unbuilt: std::sync::atomic::AtomicBool::new(unbuilt),
+        }))
     }
 
     /// How indexing is going.
@@ -124,6 +137,11 @@ impl Search {
     /// Apply every pending change record; returns how many were applied. An index behind the
     /// pruned change records is rebuilt first.
     pub async fn catch_up(&self, db: &AnyPool) -> Result<usize, IndexFailure> {
+        if self.unbuilt.load(std::sync::atomic::Ordering::Acquire) {
+            tracing::info!("building the search index from the database, in the background");
+            rebuild(db, &self.root, |_, _| {}).await?;
+            self.unbuilt.store(false, std::sync::atomic::Ordering::Release);
+        }
         self.follow_rebuild().await?;
         let pruned: i64 = sqlx::query_scalar("SELECT through FROM search_pruned").fetch_one(db).await?;
         if self.index().position().last < pruned {

@@ -172,17 +172,20 @@ async fn a_rebuild_swaps_in_a_fresh_index_while_the_server_keeps_serving() {
 }
 
 #[tokio::test]
-async fn a_schema_version_change_rebuilds_the_index_on_start() {
+async fn a_schema_version_change_rebuilds_the_index_in_the_background_on_start() {
     let app = TestApp::spawn().await;
     let (staff, _) = app.staff("市公安局").await;
     app.open_consultation(&staff).await;
     until_hits(&app, &app.client(), "养犬", 1).await;
     let dir = app.stop().await;
     // Pretend the index on disk was written by an older schema.
-    std::fs::write(dir.path().join("search").join("CURRENT"), "v0-1").unwrap();
+    let search_dir = dir.path().join("search");
+    std::fs::write(search_dir.join("CURRENT"), "v0-1").unwrap();
     let app = TestApp::spawn_in(dir, Config { limits: relaxed(), search_interval_ms: 50, ..Config::default() }).await;
-    let r = search(&app, &app.client(), "烈性犬").await;
-    assert_eq!(r["total"], 1, "{r}");
+    let r = until_hits(&app, &app.client(), "烈性犬", 1).await;
+    assert_eq!(r["total"], 1, "rebuilt from the database: {r}");
+    let current = std::fs::read_to_string(search_dir.join("CURRENT")).unwrap();
+    assert!(current.starts_with(&format!("v{}-", app::search::index::SCHEMA_VERSION)), "{current}");
 }
 
 #[tokio::test]
