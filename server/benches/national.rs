@@ -147,7 +147,7 @@ struct Measured {
 async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, seconds: u64) -> Measured {
     let first = client.get(format!("{base}{}", path.replace("{n}", "first"))).send().await.unwrap();
     let status = first.status().as_u16();
-    let size = first.bytes().await.unwrap().len();
+    let size = length(first).await;
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
@@ -162,9 +162,21 @@ async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, 
                     // never answered from a copy.
                     n += 1;
                     let url = url.replace("{n}", &format!("{seed}-{n}"));
-                    // A page counts once it has been read whole.
-                    if let Ok(r) = c.get(&url).send().await.and_then(|r| r.error_for_status()) {
-                        if r.bytes().await.is_ok() {
+                    // A page counts once it has been read whole; read as it comes and dropped,
+                    // so the clients hold no large bodies (the peak memory is the server's).
+                    if let Ok(mut r) = c.get(&url).send().await.and_then(|r| r.error_for_status()) {
+                        let mut whole = true;
+                        loop {
+                            match r.chunk().await {
+                                Ok(Some(_)) => {}
+                                Ok(None) => break,
+                                Err(_) => {
+                                    whole = false;
+                                    break;
+                                }
+                            }
+                        }
+                        if whole {
                             took.push(t.elapsed());
                         }
                     }
@@ -186,6 +198,15 @@ async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, 
         p50: at(0.5).unwrap_or_default(),
         p99: at(0.99).unwrap_or_default(),
     }
+}
+
+/// The length of a body, read as it comes and dropped.
+async fn length(mut r: reqwest::Response) -> usize {
+    let mut n = 0;
+    while let Some(chunk) = r.chunk().await.unwrap() {
+        n += chunk.len();
+    }
+    n
 }
 
 /// The peak since the last call (the kernel's high-water mark is reset after reading it), so
@@ -382,8 +403,8 @@ async fn main() {
     assert_eq!(status, 303, "publishing the report");
     step_peak_mb(&mut peaks, "answering all and publishing");
 
-    let csv = anyone.get(format!("{base}/consultations/{id}/report.csv")).send().await.unwrap().bytes().await.unwrap();
-    std::fs::write(site.join("pkg/same-size.bin"), vec![b'x'; csv.len()]).unwrap();
+    let csv = length(anyone.get(format!("{base}/consultations/{id}/report.csv")).send().await.unwrap()).await;
+    std::fs::write(site.join("pkg/same-size.bin"), vec![b'x'; csv]).unwrap();
     let pages = [
         ("home page (limit)", "/".to_string(), &anyone),
         ("draft page", format!("/consultations/{id}"), &anyone),
