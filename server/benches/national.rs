@@ -5,13 +5,18 @@
 //! (`--keep`: leave the database behind, to look at its queries)
 //!
 //! Printed side by side, each against a limit measured in the same run on the same server:
-//! - the restart with every comment's search change still pending (time to the first answer, and
-//!   to the index having caught up in the background);
-//! - moderating everything at once (one post: every pending comment the filter selects), answering
-//!   everything at once, publishing the report;
-//! - page rates of the draft page, published comments, the agency's review queue, the report and
-//!   its CSV, against the home page and a static file of the CSV's size served by the same server;
-//! - the process's peak memory (VmHWM; the server runs in this process).
+//! - the start with every comment's search change still pending and no index (time to the first
+//!   answer, and to the index having been built and caught up in the background);
+//! - grouping the whole consultation in the background, then 1,000 newcomers against its groups;
+//! - submissions through the API from `--clients` citizens' sessions, against one commit per row
+//!   on the same database;
+//! - moderating everything, then answering everything, one bulk post per article (a decision acts
+//!   on at most 100,000 comments), and publishing the report;
+//! - page rates of the draft page, published comments, the report (each from its one-second copy
+//!   and rendered every time), its CSV, and the agency's review queue, against the home page and a
+//!   static file of the CSV's size served by the same server;
+//! - the process's peak memory step by step (VmHWM, reset after each step; the server runs in
+//!   this process, and the clients drop what they read).
 use server::config::{Config, Limits};
 use std::time::{Duration, Instant};
 
@@ -200,6 +205,78 @@ async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, 
     }
 }
 
+/// Submissions through the API while the consultation holds its comments: `clients` citizens'
+/// sessions posting for `seconds`, each acknowledged only after its commit; and beside it the
+/// disk's own limit, one comment row (with its search change) per commit from one connection to
+/// the same database. (acknowledged/s, p50, p99, limit rows/s)
+async fn submissions(db: &sqlx::AnyPool, base: &str, id: i64, clients: usize, seconds: u64) -> (f64, f64, f64, f64) {
+    let mut sessions = Vec::new();
+    for login in ["13800000001", "13800000002"] {
+        let c = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let res = c
+            .post(format!("{base}/api/v1/session"))
+            .json(&serde_json::json!({"login": login, "password": "demo-password"}))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "citizen sign-in: {}", res.status());
+        sessions.push(c);
+    }
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let workers: Vec<_> = (0..clients)
+        .map(|w| {
+            let (c, url) = (sessions[w % 2].clone(), format!("{base}/api/v1/consultations/{id}/comments"));
+            tokio::spawn(async move {
+                let mut took = Vec::new();
+                let mut n = 0;
+                while Instant::now() < deadline {
+                    n += 1;
+                    let body = serde_json::json!({"body": format!("提交基准：建议第{w}-{n}条增设充电设施")});
+                    let t = Instant::now();
+                    if let Ok(r) = c.post(&url).json(&body).send().await {
+                        if r.status() == 201 {
+                            took.push(t.elapsed());
+                        }
+                    }
+                }
+                took
+            })
+        })
+        .collect();
+    let mut took = Vec::new();
+    for w in workers {
+        took.extend(w.await.unwrap());
+    }
+    let rate = took.len() as f64 / started.elapsed().as_secs_f64();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE body LIKE '提交基准%'").fetch_one(db).await.unwrap();
+    assert_eq!(stored as usize, took.len(), "every acknowledged submission is stored");
+    took.sort_unstable();
+    let at = |q: f64| took.get(((took.len() as f64 * q) as usize).min(took.len().saturating_sub(1))).copied();
+    let ms = |d: Option<Duration>| d.unwrap_or_default().as_secs_f64() * 1e3;
+    let mut conn = db.acquire().await.unwrap();
+    let started = Instant::now();
+    let mut rows = 0usize;
+    while started.elapsed() < Duration::from_secs(seconds) {
+        rows += 1;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+        let cid: i64 = sqlx::query_scalar(
+            "INSERT INTO comments (receipt, consultation_id, body, status, created_at)
+             VALUES ($1, $2, '提交基准：一次提交一条的上限', 'pending', $3) RETURNING id",
+        )
+        .bind(format!("YJ-RAW-{rows}"))
+        .bind(id)
+        .bind(app::clock::now())
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        app::changes::record_change(&mut tx, "comment", cid).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    (rate, ms(at(0.5)), ms(at(0.99)), rows as f64 / started.elapsed().as_secs_f64())
+}
+
 /// The length of a body, read as it comes and dropped.
 async fn length(mut r: reqwest::Response) -> usize {
     let mut n = 0;
@@ -337,6 +414,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let newcomers = t.elapsed();
+    let submitted = submissions(&db, &base, id, clients, seconds).await;
     let campaign: i64 = sqlx::query_scalar(
         "SELECT group_key FROM comment_groups WHERE consultation_id = $1 ORDER BY size DESC LIMIT 1",
     )
@@ -454,6 +532,12 @@ async fn main() {
     println!("| … index caught up, in the background | {:.1} s |", caught_up.as_secs_f64());
     println!("| group all {n} in the background (queue open meanwhile) | {:.1} s |", grouped.as_secs_f64());
     println!("| group 1,000 more as they arrive, against the groups | {:.2} s |", newcomers.as_secs_f64());
+    let (rate, p50, p99, limit) = submitted;
+    println!(
+        "| {clients} clients submitting through the API, each acknowledged after its commit | {rate:.0}/s \
+         ({:.2}× the one-commit-per-row limit of {limit:.0} rows/s on the same database), p50 {p50:.0} ms, p99 {p99:.0} ms |",
+        rate / limit
+    );
     for (what, (took, posts, longest)) in [("moderate", moderated), ("answer", answered)] {
         println!(
             "| {what} all {n}, one bulk post per article ({posts} posts, the longest {:.1} s) | {:.1} s |",
