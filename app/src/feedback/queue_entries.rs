@@ -185,29 +185,19 @@ fn members_where(article: Option<Option<i64>>, show: Show) -> (String, usize) {
     (format!("{on} AND {}", show.sql()), next)
 }
 
-/// The first member of `group` (on one article, when given: None for the draft as a whole) that
-/// the filter keeps, read through the group index in id order (a comment not yet grouped is a
-/// group of its own).
-async fn first_member(
-    db: &AnyPool,
-    consultation: i64,
-    group: i64,
-    article: Option<Option<i64>>,
-    show: Show,
-) -> AppResult<Option<i64>> {
-    let (cond, _) = members_where(article, show);
-    let sql = format!(
-        "SELECT MIN(x.id) FROM (
-             SELECT f.id FROM (SELECT m.id FROM comments m WHERE m.consultation_id = $1 AND m.group_id = $2 AND {cond}
-                               ORDER BY m.id LIMIT 1) f
-             UNION ALL
-             SELECT m.id FROM comments m WHERE m.id = $2 AND m.consultation_id = $1 AND m.group_id IS NULL AND {cond}) x"
-    );
-    let mut q = sqlx::query_scalar::<_, Option<i64>>(&sql).bind(consultation).bind(group);
-    if let Some(Some(a)) = article {
-        q = q.bind(a);
-    }
-    Ok(q.fetch_one(db).await?)
+/// An SQL expression: the first member, in id order, of the group keyed by `key` (an SQL
+/// expression) that the filter keeps and that is on the article `on` says (a condition on `m`),
+/// read through the group index; a comment not yet grouped is a group of its own. `$1` is the
+/// consultation. One statement reads a whole page of groups with theirs.
+fn first_member(key: &str, on: &str, show: Show) -> String {
+    let keeps = show.sql();
+    format!(
+        "COALESCE(
+            (SELECT m.id FROM comments m WHERE m.consultation_id = $1 AND m.group_id = {key} AND {on} AND {keeps}
+             ORDER BY m.id LIMIT 1),
+            (SELECT m.id FROM comments m WHERE m.id = {key} AND m.consultation_id = $1 AND m.group_id IS NULL
+             AND {on} AND {keeps}))"
+    )
 }
 
 /// Every group with a member the filter keeps, in the order of the articles their first comments
@@ -220,26 +210,21 @@ pub async fn by_group(db: &AnyPool, consultation: i64, show: Show, requested: u3
             .fetch_one(db)
             .await?;
     let (page, pages, offset) = place(n, requested);
-    let groups: Vec<(i64, i64)> = sqlx::query_as(&format!(
-        "SELECT group_key, {column} FROM comment_groups WHERE consultation_id = $1 AND {column} > 0
-         ORDER BY home, group_key LIMIT $2 OFFSET $3"
+    // A group's key is its first member; with a state filter, the first member in that state.
+    let shown = match show {
+        Show::All => "g.group_key".to_string(),
+        _ => first_member("g.group_key", "1 = 1", show),
+    };
+    let groups: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT g.group_key, g.{column}, {shown} FROM comment_groups g WHERE g.consultation_id = $1 AND g.{column} > 0
+         ORDER BY g.home, g.group_key LIMIT $2 OFFSET $3"
     ))
     .bind(consultation)
     .bind(QUEUE_PAGE as i64)
     .bind(offset)
     .fetch_all(db)
     .await?;
-    let mut entries = Vec::with_capacity(groups.len());
-    for (group, selected) in groups {
-        // A group's key is its first member; with a state filter, the first member in that state.
-        let shown = match show {
-            Show::All => Some(group),
-            _ => first_member(db, consultation, group, None, show).await?,
-        };
-        if let Some(id) = shown {
-            entries.push((id, count(selected), group));
-        }
-    }
+    let entries = groups.into_iter().filter_map(|(group, n, shown)| Some((shown?, count(n), group))).collect();
     Ok(Found { entries, page, pages })
 }
 
@@ -262,10 +247,15 @@ pub async fn in_article(
     .fetch_one(db)
     .await?;
     let (page, pages, offset) = place(n, requested);
-    let groups: Vec<(i64, i64)> = sqlx::query_as(&format!(
-        "SELECT group_key, {column} FROM comment_group_articles
-         WHERE consultation_id = $1 AND article_key = $2 AND {column} > 0
-         ORDER BY group_key LIMIT $3 OFFSET $4"
+    let on = match article {
+        Some(_) => "m.article_id = $2",
+        None => "m.article_id IS NULL",
+    };
+    let shown = first_member("t.group_key", on, show);
+    let groups: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT t.group_key, t.{column}, {shown} FROM comment_group_articles t
+         WHERE t.consultation_id = $1 AND t.article_key = $2 AND t.{column} > 0
+         ORDER BY t.group_key LIMIT $3 OFFSET $4"
     ))
     .bind(consultation)
     .bind(article.unwrap_or(0))
@@ -273,12 +263,7 @@ pub async fn in_article(
     .bind(offset)
     .fetch_all(db)
     .await?;
-    let mut entries = Vec::with_capacity(groups.len());
-    for (group, selected) in groups {
-        if let Some(id) = first_member(db, consultation, group, Some(article), show).await? {
-            entries.push((id, count(selected), group));
-        }
-    }
+    let entries = groups.into_iter().filter_map(|(group, n, shown)| Some((shown?, count(n), group))).collect();
     Ok(Found { entries, page, pages })
 }
 
