@@ -34,7 +34,7 @@ BEGIN
              - CASE WHEN EXISTS (
                    SELECT 1 FROM comments x WHERE x.author_id = s.au AND x.consultation_id = s.c AND x.status = 'approved'
                      AND (s.scope = 'all' OR x.article_id IS NOT DISTINCT FROM s.sa)
-                     AND x.id NOT IN (SELECT m.id FROM moved m WHERE m.by_ = 1))
+                     AND NOT EXISTS (SELECT 1 FROM moved m WHERE m.id = x.id AND m.by_ = 1))
                    OR EXISTS (
                    SELECT 1 FROM moved m WHERE m.by_ = -1 AND m.au = s.au AND m.c = s.c
                      AND (s.scope = 'all' OR m.a IS NOT DISTINCT FROM s.sa)) THEN 1 ELSE 0 END AS joined

@@ -59,6 +59,26 @@ impl Copy {
     }
 }
 
+/// See [`PageCopies::forget_on_drop`].
+pub struct ForgetOnDrop<'a> {
+    copies: &'a PageCopies,
+    armed: bool,
+}
+
+impl ForgetOnDrop<'_> {
+    pub fn disarm(&mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for ForgetOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.copies.forget();
+        }
+    }
+}
+
 #[derive(Default)]
 struct Kept {
     copies: HashMap<String, std::sync::Arc<Copy>>,
@@ -84,7 +104,12 @@ impl PageCopies {
     /// Whether a request of `method` to `path` may change what pages show.
     pub fn changes(method: &Method, path: &str) -> bool {
         let server_function = path.starts_with("/api/") && !path.starts_with("/api/v1/");
-        method != Method::GET && method != Method::HEAD && !server_function
+        [Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(method) && !server_function
+    }
+
+    /// Drops every copy when the guard is dropped, unless disarmed.
+    pub fn forget_on_drop(&self) -> ForgetOnDrop<'_> {
+        ForgetOnDrop { copies: self, armed: true }
     }
 
     /// The live copy of the page at `address`.
@@ -191,6 +216,13 @@ mod tests {
         assert!(PageCopies::changes(&Method::DELETE, "/api/v1/anything"));
         assert!(!PageCopies::changes(&Method::POST, "/api/public_comments"), "a server function only reads");
         assert!(!PageCopies::changes(&Method::GET, "/consultations/1"));
+        assert!(!PageCopies::changes(&Method::OPTIONS, "/consultations/1"), "asks, changes nothing");
+        let (headers, body) = page("N2");
+        copies.keep("/c".into(), copies.generation(), &headers, &body, &tag);
+        copies.forget_on_drop().disarm();
+        assert!(copies.get("/c").is_some(), "a refusal changed nothing, so the copies stay");
+        drop(copies.forget_on_drop());
+        assert!(copies.get("/c").is_none(), "a change, even if its client left, drops them");
     }
 
     #[test]

@@ -32,10 +32,15 @@ pub async fn public_pages(copies: Arc<PageCopies>, req: Request, next: Next) -> 
         && !crate::private::private_request(&req)
         && !req.headers().contains_key(header::AUTHORIZATION);
     if !public {
-        let changes = PageCopies::changes(req.method(), req.uri().path());
+        // Armed before the request runs, so a change is followed by dropping the copies even if
+        // the client goes away (the future dropped) after it committed; only a refusal (4xx),
+        // which changed nothing, disarms it.
+        let mut forget = PageCopies::changes(req.method(), req.uri().path()).then(|| copies.forget_on_drop());
         let res = next.run(req).await;
-        if changes {
-            copies.forget();
+        if res.status().is_client_error() {
+            if let Some(f) = forget.as_mut() {
+                f.disarm();
+            }
         }
         return res;
     }

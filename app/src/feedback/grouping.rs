@@ -168,7 +168,7 @@ async fn regroup(db: &AnyPool, consultation: i64) -> AppResult<()> {
         moves.to(*id, *old, of[id]);
     }
     let mut tx = crate::db::begin_write(db).await?;
-    let changed = moves.store(&mut tx).await?;
+    let changed = moves.store(&mut tx, false).await?;
     sqlx::query("UPDATE comment_groups SET burst = 0 WHERE consultation_id = $1 AND burst = 1")
         .bind(consultation)
         .execute(&mut *tx)
@@ -214,7 +214,6 @@ async fn group_newcomers(db: &AnyPool, consultation: i64) -> AppResult<()> {
         .await?;
         leaders.extend(firsts.into_iter().map(|(id, body)| (id, body, key)));
     }
-    let count = newcomers.len();
     let moves = tokio::task::spawn_blocking(move || {
         let mut texts: Vec<(i64, &str)> = leaders.iter().map(|l| (l.0, l.1.as_str())).collect();
         texts.extend(newcomers.iter().map(|n| (n.0, n.1.as_str())));
@@ -236,7 +235,9 @@ async fn group_newcomers(db: &AnyPool, consultation: i64) -> AppResult<()> {
     .map_err(|_| AppError::Internal)?;
     let touched: Vec<i64> = moves.joining.keys().copied().collect();
     let mut tx = crate::db::begin_write(db).await?;
-    moves.store(&mut tx).await?;
+    // Only comments still ungrouped: another run (a whole one, or the same page opened twice)
+    // may have grouped them since they were read.
+    let count = moves.store(&mut tx, true).await?;
     let mut bursts = Vec::new();
     for group in touched {
         let flagged: Option<i64> = sqlx::query_scalar("SELECT burst FROM comment_groups WHERE group_key = $1")
@@ -285,24 +286,25 @@ impl Moves {
     }
 
     /// Set-based: the comments alone in their group, then each group's newcomers, a thousand ids
-    /// a statement (each statement also moves the kept figures once, see migration 0025). Returns
-    /// how many moved.
-    async fn store(self, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> AppResult<usize> {
-        let changed = self.alone.len() + self.joining.values().map(Vec::len).sum::<usize>();
+    /// a statement (each statement also moves the kept figures once, see migration 0025); with
+    /// `ungrouped`, only comments not yet in a group. Returns how many moved.
+    async fn store(self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, ungrouped: bool) -> AppResult<u64> {
+        let only = if ungrouped { " AND group_id IS NULL" } else { "" };
+        let mut changed = 0;
         let statements =
             std::iter::once((None, self.alone)).chain(self.joining.into_iter().map(|(g, ids)| (Some(g), ids)));
         for (group, ids) in statements {
             for chunk in ids.chunks(crate::db::IDS_PER_STATEMENT) {
                 let list = crate::db::placeholders_from(2, chunk.len());
                 let sql = match group {
-                    None => format!("UPDATE comments SET group_id = id WHERE $1 IS NULL AND id IN ({list})"),
-                    Some(_) => format!("UPDATE comments SET group_id = $1 WHERE id IN ({list})"),
+                    None => format!("UPDATE comments SET group_id = id WHERE $1 IS NULL AND id IN ({list}){only}"),
+                    Some(_) => format!("UPDATE comments SET group_id = $1 WHERE id IN ({list}){only}"),
                 };
                 let mut q = sqlx::query(&sql).bind(group);
                 for id in chunk {
                     q = q.bind(*id);
                 }
-                q.execute(&mut **tx).await?;
+                changed += q.execute(&mut **tx).await?.rows_affected();
             }
         }
         Ok(changed)

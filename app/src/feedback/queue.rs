@@ -1,7 +1,7 @@
 //! The drafting agency's review queue: selection by filter, counts, pages. The figures come from
 //! the counts kept beside the comments (`comment_groups`, `comment_tallies`) and each page is read
-//! through an index, so a page costs the same at 100 comments as at 500,000; only a word search
-//! reads the consultation's comments whole (ids and states, no bodies).
+//! through an index, so a page costs the same at 100 comments as at 500,000; a word search reads
+//! the comments it found (ids and states, no bodies), a thousand a statement.
 use super::queue_entries::{self as entries, Light, Show};
 use super::{ArticleCount, Disposition, DispositionChange, QueueCounts, QueueFilter, QueuedComment, ReviewQueue};
 use crate::accounts::user::CurrentUser;
@@ -9,7 +9,7 @@ use crate::comments::status::CommentStatus;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use sqlx::AnyPool;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The consultation (title, closing instant) if it belongs to the staff member's agency.
 async fn own_consultation(db: &AnyPool, staff: &CurrentUser, consultation: i64) -> AppResult<(String, i64)> {
@@ -23,32 +23,22 @@ async fn own_consultation(db: &AnyPool, staff: &CurrentUser, consultation: i64) 
     row.ok_or(AppError::NotFound)
 }
 
-/// A word search that finds no more than this many comments reads only those; one that finds more
-/// reads the consultation's comments whole (one statement instead of many).
-const READ_FOUND_AT_MOST: usize = 20_000;
-
-/// The comments of the consultation (only those of `only`, when given), as grouped so far, in id order.
-async fn lights(db: &AnyPool, consultation: i64, only: Option<&[i64]>) -> AppResult<Vec<Light>> {
-    type Row = LightRow;
+/// The comments of the consultation among `ids`, as grouped so far, in id order (never the
+/// consultation whole: a word search that finds many costs what it found, not what is there).
+async fn lights(db: &AnyPool, consultation: i64, ids: &[i64]) -> AppResult<Vec<Light>> {
     const COLUMNS: &str =
         "SELECT id, article_id, status, disposition, group_id FROM comments WHERE consultation_id = $1";
-    let rows: Vec<Row> = match only {
-        None => sqlx::query_as(&format!("{COLUMNS} ORDER BY id")).bind(consultation).fetch_all(db).await?,
-        Some(ids) => {
-            let mut ids = ids.to_vec();
-            ids.sort_unstable();
-            let mut rows = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(crate::db::IDS_PER_STATEMENT) {
-                let sql = format!("{COLUMNS} AND id IN ({}) ORDER BY id", crate::db::placeholders_from(2, chunk.len()));
-                let mut q = sqlx::query_as::<_, Row>(&sql).bind(consultation);
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                rows.extend(q.fetch_all(db).await?);
-            }
-            rows
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::db::IDS_PER_STATEMENT) {
+        let sql = format!("{COLUMNS} AND id IN ({}) ORDER BY id", crate::db::placeholders_from(2, chunk.len()));
+        let mut q = sqlx::query_as::<_, LightRow>(&sql).bind(consultation);
+        for id in chunk {
+            q = q.bind(*id);
         }
-    };
+        rows.extend(q.fetch_all(db).await?);
+    }
     rows.into_iter().map(light).collect()
 }
 
@@ -118,8 +108,7 @@ fn named_article(filter: &QueueFilter, arts: &[(i64, String, String)]) -> AppRes
 }
 
 /// The comments of the staff member's consultation that `filter` selects: through the indexes,
-/// or for a word search, those the search found (the consultation's comments whole when it found
-/// more than [`READ_FOUND_AT_MOST`]).
+/// or for a word search, those the search found.
 pub(super) async fn select(
     st: &AppState,
     staff: &CurrentUser,
@@ -130,19 +119,15 @@ pub(super) async fn select(
     let article = named_article(filter, arts)?;
     let show = Show::of(filter.show.as_deref());
     let found = match filter.q.as_deref() {
-        Some(q) => Some(matching(st, staff, consultation, q).await?),
+        Some(q) => matching(st, staff, consultation, q).await?,
         None => return lights_where(&st.db, consultation, show, article, filter.group).await,
     };
-    let only = found.as_deref().filter(|f| f.len() <= READ_FOUND_AT_MOST);
-    let all = lights(&st.db, consultation, only).await?;
-    let found: Option<HashSet<i64>> = found.map(|f| f.into_iter().collect());
-    let selected = all
-        .iter()
+    let selected = lights(&st.db, consultation, &found)
+        .await?
+        .into_iter()
         .filter(|c| show.keeps(c))
         .filter(|c| article.is_none_or(|a| c.article == a))
         .filter(|c| filter.group.is_none_or(|g| c.group == g))
-        .filter(|c| found.as_ref().is_none_or(|f| f.contains(&c.id)))
-        .cloned()
         .collect();
     Ok(selected)
 }

@@ -60,7 +60,14 @@ pub struct SearchHealth {
     pub caught_up_at: Option<i64>,
     /// Change records applied so far (the position in `search_changes`).
     pub applied_through: i64,
+    /// The index is being built from the database (first start, or a schema change): searches
+    /// find nothing until it is.
+    pub building: bool,
 }
+
+/// Marks a generation opened empty, to be built from the database: it stays there until a built
+/// generation replaces it, so a build cut short (a restart, a crash) starts again.
+const UNBUILT: &str = "UNBUILT";
 
 impl Search {
     /// Open the current generation. If there is none (first start, or a schema version bump), an
@@ -70,11 +77,15 @@ impl Search {
     pub async fn open(root: &Path) -> Result<Arc<Search>, IndexFailure> {
         std::fs::create_dir_all(root)?;
         let (dir, unbuilt) = match index::current_dir(root) {
-            Some(d) => (d, false),
+            Some(d) => {
+                let unbuilt = d.join(UNBUILT).exists();
+                (d, unbuilt)
+            }
             None => {
                 let dir = index::new_generation_dir(root);
                 let empty = dir.clone();
                 blocking(move || SearchIndex::open(&empty).map(drop).map_err(IndexFailure::from)).await?;
+                std::fs::write(dir.join(UNBUILT), b"")?;
                 index::promote(root, &dir)?;
                 index::remove_old_generations(root, &dir);
                 (dir, true)
@@ -82,7 +93,8 @@ impl Search {
         };
         let idx = blocking(move || SearchIndex::open(&dir).map_err(IndexFailure::from)).await?;
         let node = node_name(root)?;
-        let health = SearchHealth { applied_through: idx.position().last, ..SearchHealth::default() };
+        let health =
+            SearchHealth { applied_through: idx.position().last, building: unbuilt, ..SearchHealth::default() };
         let current = RwLock::new(Arc::new(idx));
         Ok(Arc::new(Search {
             root: root.to_path_buf(),
@@ -141,6 +153,7 @@ impl Search {
             tracing::info!("building the search index from the database, in the background");
             rebuild(db, &self.root, |_, _| {}).await?;
             self.unbuilt.store(false, std::sync::atomic::Ordering::Release);
+            self.health.lock().unwrap_or_else(|p| p.into_inner()).building = false;
         }
         self.follow_rebuild().await?;
         let pruned: i64 = sqlx::query_scalar("SELECT through FROM search_pruned").fetch_one(db).await?;
@@ -283,9 +296,20 @@ pub async fn run(search: Arc<Search>, db: AnyPool, interval: Duration) {
 
 /// Build a complete new generation from the database and make it current; `progress(done, total)`
 /// is called as documents are added. Returns the new generation's folder.
-pub async fn rebuild(db: &AnyPool, root: &Path, mut progress: impl FnMut(u64, u64)) -> Result<PathBuf, IndexFailure> {
+pub async fn rebuild(db: &AnyPool, root: &Path, progress: impl FnMut(u64, u64)) -> Result<PathBuf, IndexFailure> {
     std::fs::create_dir_all(root)?;
     let dir = index::new_generation_dir(root);
+    let built = build(db, root, &dir, progress).await;
+    if built.is_err() {
+        // A build cut short leaves nothing behind (a full disk is not filled further by retries).
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    built.map(|()| dir)
+}
+
+/// Build generation `dir` from the database and make it current.
+async fn build(db: &AnyPool, root: &Path, dir: &Path, mut progress: impl FnMut(u64, u64)) -> Result<(), IndexFailure> {
+    let dir = dir.to_path_buf();
     let open_dir = dir.clone();
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4);
     let idx = Arc::new(blocking(move || SearchIndex::open_with(&open_dir, threads).map_err(IndexFailure::from)).await?);
@@ -321,7 +345,7 @@ pub async fn rebuild(db: &AnyPool, root: &Path, mut progress: impl FnMut(u64, u6
     progress(done, total);
     drop(idx);
     index::promote(root, &dir)?;
-    Ok(dir)
+    Ok(())
 }
 
 /// Rows read and added in pages by id, one query per 5,000 rows, with the progress reported.
