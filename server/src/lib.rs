@@ -73,7 +73,7 @@ pub async fn serve(
     if kept > 0 {
         tracing::info!(reports = kept, "kept the revised-draft comparison of reports published before it was kept");
     }
-    let search = Search::open(&cfg.search_dir()).await.map_err(std::io::Error::other)?;
+    let search = Search::open(&cfg.search_dir(), &db).await.map_err(std::io::Error::other)?;
     // Changes made while the server was down are applied in the background (first thing the
     // indexer does); until then search answers from the index as it was.
     let through = search.health().applied_through;

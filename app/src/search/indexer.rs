@@ -65,21 +65,42 @@ pub struct SearchHealth {
     pub building: bool,
 }
 
+/// Databases with at most this many consultations, comments and cases are indexed before the
+/// server answers (about two seconds); larger ones in the background.
+pub const BUILD_BEFORE_SERVING: i64 = 20_000;
+
+/// Consultations, comments and cases: what a build indexes.
+async fn entities(db: &AnyPool) -> Result<i64, IndexFailure> {
+    Ok(sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM consultations) + (SELECT COUNT(*) FROM comments) + (SELECT COUNT(*) FROM cases)",
+    )
+    .fetch_one(db)
+    .await?)
+}
+
 /// Marks a generation opened empty, to be built from the database: it stays there until a built
 /// generation replaces it, so a build cut short (a restart, a crash) starts again.
 const UNBUILT: &str = "UNBUILT";
 
 impl Search {
-    /// Open the current generation. If there is none (first start, or a schema version bump), an
-    /// empty one is opened at once and the indexer builds the index from the database in the
-    /// background: the server answers meanwhile, and searches find nothing until it is built
-    /// (the health check says the index has not caught up yet).
-    pub async fn open(root: &Path) -> Result<Arc<Search>, IndexFailure> {
+    /// Open the current generation. If there is none (first start, or a schema version bump), a
+    /// small database (at most [`BUILD_BEFORE_SERVING`] consultations, comments and cases) is
+    /// indexed before the server answers, as it takes a moment; for a larger one an empty
+    /// generation is opened at once and the indexer builds the index in the background: the
+    /// server answers meanwhile, and searches find nothing until it is built (`/healthz` says
+    /// `building`).
+    pub async fn open(root: &Path, db: &AnyPool) -> Result<Arc<Search>, IndexFailure> {
         std::fs::create_dir_all(root)?;
         let (dir, unbuilt) = match index::current_dir(root) {
             Some(d) => {
                 let unbuilt = d.join(UNBUILT).exists();
                 (d, unbuilt)
+            }
+            None if entities(db).await? <= BUILD_BEFORE_SERVING => {
+                tracing::info!("building the search index from the database");
+                let dir = rebuild(db, root, |_, _| {}).await?;
+                index::remove_old_generations(root, &dir);
+                (dir, false)
             }
             None => {
                 let dir = index::new_generation_dir(root);
