@@ -162,15 +162,22 @@ pub async fn selected_in(
     status: CommentStatus,
 ) -> AppResult<Vec<i64>> {
     let opened = open(st, staff, consultation).await?;
-    // Counted from the kept figures first: a selection too large for one decision is refused
-    // before a comment of it is read.
-    let (counted, _) = chosen(st, staff, consultation, filter, &opened.arts, &opened.tallies, false).await?;
-    let n = if status == CommentStatus::Pending { counted.moderatable } else { counted.answerable };
-    if n > super::MAX_SELECTED as u64 {
-        return Err(super::too_many_selected(n));
+    // Without a word search, counted from the kept figures first: a selection too large for one
+    // decision is refused before a comment of it is read. A word search's selection is counted
+    // from what it found (reading it once, not once to count and again to decide).
+    if filter.q.is_none() {
+        let (counted, _) = chosen(st, staff, consultation, filter, &opened.arts, &opened.tallies, false).await?;
+        let n = if status == CommentStatus::Pending { counted.moderatable } else { counted.answerable };
+        if n > super::MAX_SELECTED as u64 {
+            return Err(super::too_many_selected(n));
+        }
     }
     let selected = select(st, staff, consultation, filter, &opened.arts).await?;
-    Ok(selected.into_iter().filter(|c| c.status == status).map(|c| c.id).collect())
+    let ids: Vec<i64> = selected.into_iter().filter(|c| c.status == status).map(|c| c.id).collect();
+    if ids.len() > super::MAX_SELECTED {
+        return Err(super::too_many_selected(ids.len() as u64));
+    }
+    Ok(ids)
 }
 
 /// The staff member's own consultation opened for its queue: grouped first (see
