@@ -86,6 +86,7 @@ pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
     };
     doc!(
         f.key => format!("comment:{id}"),
+        f.comment_id => id as u64,
         f.kind => "comment",
         f.agency_id => agency as u64,
         f.consultation_id => cid as u64,

@@ -176,20 +176,49 @@ pub fn execute(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::R
     Ok(SearchResults { total, hits, kinds, agencies, page, per_page: PER_PAGE, hint: None })
 }
 
-/// The ids of every comment matching `p` for `who` (to narrow the review queue by words).
+/// The ids of every comment matching `p` for `who` (to narrow the review queue by words), read
+/// from the fast column: no stored document is loaded, whatever the number of hits.
 pub fn comment_ids(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::Result<Vec<i64>> {
     let p = SearchParams { kind: Some("comment".into()), ..p.clone() };
     let (query, _) = build(idx, &p, who);
-    let searcher = idx.reader.searcher();
-    let found = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
-    let mut ids = Vec::with_capacity(found.len());
-    for addr in found {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        if let Some(id) = text(&doc, idx.fields.key).strip_prefix("comment:").and_then(|i| i.parse().ok()) {
-            ids.push(id);
-        }
+    idx.reader.searcher().search(&query, &CommentIds)
+}
+
+/// Collects the `comment_id` column of every match.
+struct CommentIds;
+
+struct SegmentIds {
+    ids: tantivy::columnar::Column<u64>,
+    found: Vec<i64>,
+}
+
+impl Collector for CommentIds {
+    type Fruit = Vec<i64>;
+    type Child = SegmentIds;
+
+    fn for_segment(&self, _: tantivy::SegmentOrdinal, reader: &tantivy::SegmentReader) -> tantivy::Result<SegmentIds> {
+        Ok(SegmentIds { ids: reader.fast_fields().u64(super::index::COMMENT_ID)?, found: vec![] })
     }
-    Ok(ids)
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<i64>>) -> tantivy::Result<Vec<i64>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for SegmentIds {
+    type Fruit = Vec<i64>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
+        self.found.extend(self.ids.first(doc).and_then(|id| i64::try_from(id).ok()));
+    }
+
+    fn harvest(self) -> Vec<i64> {
+        self.found
+    }
 }
 
 /// Matches counted in total, by kind and by agency, from the fast columns in one pass.
