@@ -173,16 +173,22 @@ fn place(entries: i64, requested: u32) -> (u32, u32, i64) {
     (page, pages, (i64::from(page) - 1) * QUEUE_PAGE as i64)
 }
 
+/// The condition that a comment `m` is on an article (`$n` when one is named; None: the draft as
+/// a whole), or on anything when no article is asked for.
+fn on_article(article: Option<Option<i64>>, n: usize) -> String {
+    match article {
+        Some(Some(_)) => format!("m.article_id = ${n}"),
+        Some(None) => "m.article_id IS NULL".into(),
+        None => "1 = 1".into(),
+    }
+}
+
 /// The condition on a group's member `m` for an article (`$3` when one is named; None: the draft
 /// as a whole) and a filter, and the number of the next free placeholder (`$1` is the
 /// consultation, `$2` the group).
 fn members_where(article: Option<Option<i64>>, show: Show) -> (String, usize) {
-    let (on, next) = match article {
-        Some(Some(_)) => ("m.article_id = $3", 4),
-        Some(None) => ("m.article_id IS NULL", 3),
-        None => ("1 = 1", 3),
-    };
-    (format!("{on} AND {}", show.sql()), next)
+    let next = if matches!(article, Some(Some(_))) { 4 } else { 3 };
+    (format!("{} AND {}", on_article(article, 3), show.sql()), next)
 }
 
 /// An SQL expression: the first member, in id order, of the group keyed by `key` (an SQL
@@ -200,32 +206,61 @@ fn first_member(key: &str, on: &str, show: Show) -> String {
     )
 }
 
+/// Where a page of groups is read from: a table of kept figures (alias `t`: `comment_groups`, or
+/// `comment_group_articles` for one article), the rows of it that count, and their order.
+struct GroupRows<'a> {
+    table: &'a str,
+    /// A condition on `t` besides the consultation (`$1`) and the filter's column; `$2` is the
+    /// article key when `article` is given.
+    rows: &'a str,
+    article: Option<i64>,
+    order: &'a str,
+    /// How each group is shown: an SQL expression on `t` for the comment standing for it.
+    shown: String,
+}
+
+/// One page of the groups `from` lists with a member the filter keeps: counted, placed and read
+/// from the kept figures, each with the comment standing for it, in one statement each.
+async fn page_of_groups(
+    db: &AnyPool,
+    consultation: i64,
+    from: GroupRows<'_>,
+    show: Show,
+    requested: u32,
+) -> AppResult<Found> {
+    let column = show.column();
+    let GroupRows { table, rows, article, order, shown } = from;
+    let kept = format!("t.consultation_id = $1 AND {rows} AND t.{column} > 0");
+    let counting = format!("SELECT COUNT(*) FROM {table} t WHERE {kept}");
+    let mut counted = sqlx::query_scalar::<_, i64>(&counting).bind(consultation);
+    if let Some(a) = article {
+        counted = counted.bind(a);
+    }
+    let (page, pages, offset) = place(counted.fetch_one(db).await?, requested);
+    let next = if article.is_some() { 3 } else { 2 };
+    let read = format!(
+        "SELECT t.group_key, t.{column}, {shown} FROM {table} t WHERE {kept} ORDER BY {order} LIMIT ${next} OFFSET ${}",
+        next + 1
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64, Option<i64>)>(&read).bind(consultation);
+    if let Some(a) = article {
+        q = q.bind(a);
+    }
+    let groups = q.bind(QUEUE_PAGE as i64).bind(offset).fetch_all(db).await?;
+    let entries = groups.into_iter().filter_map(|(group, n, shown)| Some((shown?, count(n), group))).collect();
+    Ok(Found { entries, page, pages })
+}
+
 /// Every group with a member the filter keeps, in the order of the articles their first comments
 /// are on; each shown by its first member the filter keeps.
 pub async fn by_group(db: &AnyPool, consultation: i64, show: Show, requested: u32) -> AppResult<Found> {
-    let column = show.column();
-    let n: i64 =
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM comment_groups WHERE consultation_id = $1 AND {column} > 0"))
-            .bind(consultation)
-            .fetch_one(db)
-            .await?;
-    let (page, pages, offset) = place(n, requested);
     // A group's key is its first member; with a state filter, the first member in that state.
     let shown = match show {
-        Show::All => "g.group_key".to_string(),
-        _ => first_member("g.group_key", "1 = 1", show),
+        Show::All => "t.group_key".to_string(),
+        _ => first_member("t.group_key", "1 = 1", show),
     };
-    let groups: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(&format!(
-        "SELECT g.group_key, g.{column}, {shown} FROM comment_groups g WHERE g.consultation_id = $1 AND g.{column} > 0
-         ORDER BY g.home, g.group_key LIMIT $2 OFFSET $3"
-    ))
-    .bind(consultation)
-    .bind(QUEUE_PAGE as i64)
-    .bind(offset)
-    .fetch_all(db)
-    .await?;
-    let entries = groups.into_iter().filter_map(|(group, n, shown)| Some((shown?, count(n), group))).collect();
-    Ok(Found { entries, page, pages })
+    let from = GroupRows { table: "comment_groups", rows: "1 = 1", article: None, order: "t.home, t.group_key", shown };
+    page_of_groups(db, consultation, from, show, requested).await
 }
 
 /// The groups with a member on one article (None: on the draft as a whole) that the filter keeps,
@@ -238,33 +273,15 @@ pub async fn in_article(
     show: Show,
     requested: u32,
 ) -> AppResult<Found> {
-    let column = show.column();
-    let n: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM comment_group_articles WHERE consultation_id = $1 AND article_key = $2 AND {column} > 0"
-    ))
-    .bind(consultation)
-    .bind(article.unwrap_or(0))
-    .fetch_one(db)
-    .await?;
-    let (page, pages, offset) = place(n, requested);
-    let on = match article {
-        Some(_) => "m.article_id = $2",
-        None => "m.article_id IS NULL",
+    let shown = first_member("t.group_key", &on_article(Some(article), 2), show);
+    let from = GroupRows {
+        table: "comment_group_articles",
+        rows: "t.article_key = $2",
+        article: Some(article.unwrap_or(0)),
+        order: "t.group_key",
+        shown,
     };
-    let shown = first_member("t.group_key", on, show);
-    let groups: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(&format!(
-        "SELECT t.group_key, t.{column}, {shown} FROM comment_group_articles t
-         WHERE t.consultation_id = $1 AND t.article_key = $2 AND t.{column} > 0
-         ORDER BY t.group_key LIMIT $3 OFFSET $4"
-    ))
-    .bind(consultation)
-    .bind(article.unwrap_or(0))
-    .bind(QUEUE_PAGE as i64)
-    .bind(offset)
-    .fetch_all(db)
-    .await?;
-    let entries = groups.into_iter().filter_map(|(group, n, shown)| Some((shown?, count(n), group))).collect();
-    Ok(Found { entries, page, pages })
+    page_of_groups(db, consultation, from, show, requested).await
 }
 
 /// The figures kept for one group: as a whole, or on one article (None: the draft as a whole).
