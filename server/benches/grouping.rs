@@ -12,7 +12,10 @@
 //! Memory: the workspace forbids `unsafe`, which rules out a counting `#[global_allocator]`. Instead the
 //! process's peak resident set (VmHWM) is reset through `/proc/self/clear_refs` just before grouping, and
 //! its growth over the resident set at that moment is what the grouping needed (Linux only).
+mod common;
+
 use app::near_duplicates::group;
+use common::{arg_or, Rng};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
@@ -130,23 +133,10 @@ const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞�
 const EDITS: &str = "的了是在我们不有这个也就人都和要会对说到";
 const CAMPAIGNS: usize = 10;
 
-/// xorshift64*: deterministic, and plenty for choosing phrases.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-    fn char_of(&mut self, chars: &str) -> char {
-        let n = chars.chars().count();
-        chars.chars().nth(self.below(n)).unwrap_or('的')
-    }
+/// Choosing a character to change in a copy.
+fn char_of(rng: &mut Rng, chars: &str) -> char {
+    let n = chars.chars().count();
+    chars.chars().nth(rng.below(n)).unwrap_or('的')
 }
 
 fn sentence(rng: &mut Rng) -> String {
@@ -156,9 +146,9 @@ fn sentence(rng: &mut Rng) -> String {
 }
 
 fn name(rng: &mut Rng) -> String {
-    let mut name = String::from(rng.char_of(SURNAMES));
+    let mut name = String::from(char_of(rng, SURNAMES));
     for _ in 0..1 + rng.below(2) {
-        name.push(rng.char_of(GIVEN));
+        name.push(char_of(rng, GIVEN));
     }
     name
 }
@@ -198,8 +188,8 @@ fn copy(letter: &[String], rng: &mut Rng) -> String {
     for _ in 0..rng.below(5) {
         let at = rng.below(chars.len());
         match rng.below(3) {
-            0 => chars[at] = rng.char_of(EDITS),
-            1 => chars.insert(at, rng.char_of(EDITS)),
+            0 => chars[at] = char_of(rng, EDITS),
+            1 => chars.insert(at, char_of(rng, EDITS)),
             _ => _ = chars.remove(at),
         }
     }
@@ -208,7 +198,7 @@ fn copy(letter: &[String], rng: &mut Rng) -> String {
 
 /// `None` for an individual comment, else the campaign it copies.
 fn corpus(n: usize) -> (Vec<String>, Vec<Option<usize>>) {
-    let mut rng = Rng(0x853C_49E6_748F_EA9B);
+    let mut rng = Rng::new(0x853C_49E6_748F_EA9B);
     let letters: Vec<Vec<String>> = (0..CAMPAIGNS).map(|_| letter(&mut rng)).collect();
     (0..n)
         .map(|_| {
@@ -272,9 +262,7 @@ fn outcome(kinds: &[Option<usize>], representatives: &[i64]) -> Outcome {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let n: usize =
-        args.iter().position(|a| a == "--comments").and_then(|i| args.get(i + 1)?.parse().ok()).unwrap_or(100_000);
+    let n: usize = arg_or("--comments", 100_000);
     let (bodies, kinds) = corpus(n);
     let comments: Vec<(i64, &str)> = bodies.iter().enumerate().map(|(i, b)| (i as i64 + 1, b.as_str())).collect();
     let chars: usize = bodies.iter().map(|b| b.chars().count()).sum();

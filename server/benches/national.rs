@@ -17,13 +17,11 @@
 //!   static file of the CSV's size served by the same server;
 //! - the process's peak memory step by step (VmHWM, reset after each step; the server runs in
 //!   this process, and the clients drop what they read).
+mod common;
+
+use common::{arg_or, Rng};
 use server::config::{Config, Limits};
 use std::time::{Duration, Instant};
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
-}
 
 const TOPICS: [&str; 12] = [
     "电动自行车登记",
@@ -58,20 +56,6 @@ const CAMPAIGNS: [&str; 5] = [
 ];
 /// Shares of the campaign copies among the five campaigns (20,000–100,000 each at 500,000).
 const SHARES: [f64; 5] = [0.5, 0.2, 0.12, 0.1, 0.08];
-
-/// A small deterministic generator (no dependency needed).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// The draft: 60 articles in 6 chapters.
 fn draft() -> String {
@@ -114,7 +98,7 @@ async fn generate(db: &sqlx::AnyPool, id: i64, from: usize, to: usize, n: usize)
         .fetch_all(db)
         .await
         .unwrap();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ from as u64);
+    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15 ^ from as u64);
     let now = app::clock::now();
     for start in (from..to).step_by(1000) {
         let mut tx = db.begin().await.unwrap();
@@ -143,66 +127,35 @@ struct Measured {
     per_s: f64,
     size: usize,
     status: u16,
-    p50: Duration,
-    p99: Duration,
+    p50: f64,
+    p99: f64,
 }
 
 /// Requests per second of GET `path` from `clients` connections for `seconds`, the latencies of
-/// the requests, and the size of one answer.
+/// the requests, and the size of one answer. `{n}` in the path is another address each time, so
+/// the page is rendered, never answered from a copy.
 async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, seconds: u64) -> Measured {
     let first = client.get(format!("{base}{}", path.replace("{n}", "first"))).send().await.unwrap();
     let status = first.status().as_u16();
     let size = length(first).await;
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
-    let workers: Vec<_> = (0..clients)
-        .map(|seed| {
-            let (c, url) = (client.clone(), format!("{base}{path}"));
-            tokio::spawn(async move {
-                let mut took = Vec::new();
-                let mut n = 0u64;
-                while Instant::now() < deadline {
-                    let t = Instant::now();
-                    // `{n}` in the address: another address each time, so the page is rendered,
-                    // never answered from a copy.
-                    n += 1;
-                    let url = url.replace("{n}", &format!("{seed}-{n}"));
-                    // A page counts once it has been read whole; read as it comes and dropped,
-                    // so the clients hold no large bodies (the peak memory is the server's).
-                    if let Ok(mut r) = c.get(&url).send().await.and_then(|r| r.error_for_status()) {
-                        let mut whole = true;
-                        loop {
-                            match r.chunk().await {
-                                Ok(Some(_)) => {}
-                                Ok(None) => break,
-                                Err(_) => {
-                                    whole = false;
-                                    break;
-                                }
-                            }
-                        }
-                        if whole {
-                            took.push(t.elapsed());
-                        }
-                    }
+    let (c, url) = (client.clone(), format!("{base}{path}"));
+    let load = common::load(clients, seconds, move |client, n| {
+        let (c, url) = (c.clone(), url.replace("{n}", &format!("{client}-{n}")));
+        // A page counts once it has been read whole; read as it comes and dropped, so the
+        // clients hold no large bodies (the peak memory is the server's).
+        async move {
+            let Ok(mut r) = c.get(&url).send().await.and_then(|r| r.error_for_status()) else { return false };
+            loop {
+                match r.chunk().await {
+                    Ok(Some(_)) => {}
+                    Ok(None) => return true,
+                    Err(_) => return false,
                 }
-                took
-            })
-        })
-        .collect();
-    let mut took = Vec::new();
-    for w in workers {
-        took.extend(w.await.unwrap());
-    }
-    took.sort_unstable();
-    let at = |q: f64| took.get(((took.len() as f64 * q) as usize).min(took.len().saturating_sub(1))).copied();
-    Measured {
-        per_s: took.len() as f64 / started.elapsed().as_secs_f64(),
-        size,
-        status,
-        p50: at(0.5).unwrap_or_default(),
-        p99: at(0.99).unwrap_or_default(),
-    }
+            }
+        }
+    })
+    .await;
+    Measured { per_s: load.per_s(), size, status, p50: load.p50(), p99: load.p99() }
 }
 
 /// Submissions through the API while the consultation holds its comments: `clients` citizens'
@@ -210,51 +163,19 @@ async fn rate(base: &str, path: &str, client: &reqwest::Client, clients: usize, 
 /// disk's own limit, one comment row (with its search change) per commit from one connection to
 /// the same database. (acknowledged/s, p50, p99, limit rows/s)
 async fn submissions(db: &sqlx::AnyPool, base: &str, id: i64, clients: usize, seconds: u64) -> (f64, f64, f64, f64) {
-    let mut sessions = Vec::new();
-    for login in ["13800000001", "13800000002"] {
-        let c = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        let res = c
-            .post(format!("{base}/api/v1/session"))
-            .json(&serde_json::json!({"login": login, "password": "demo-password"}))
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success(), "citizen sign-in: {}", res.status());
-        sessions.push(c);
-    }
-    let started = Instant::now();
-    let deadline = started + Duration::from_secs(seconds);
-    let workers: Vec<_> = (0..clients)
-        .map(|w| {
-            let (c, url) = (sessions[w % 2].clone(), format!("{base}/api/v1/consultations/{id}/comments"));
-            tokio::spawn(async move {
-                let mut took = Vec::new();
-                let mut n = 0;
-                while Instant::now() < deadline {
-                    n += 1;
-                    let body = serde_json::json!({"body": format!("提交基准：建议第{w}-{n}条增设充电设施")});
-                    let t = Instant::now();
-                    if let Ok(r) = c.post(&url).json(&body).send().await {
-                        if r.status() == 201 {
-                            took.push(t.elapsed());
-                        }
-                    }
-                }
-                took
-            })
-        })
-        .collect();
-    let mut took = Vec::new();
-    for w in workers {
-        took.extend(w.await.unwrap());
-    }
-    let rate = took.len() as f64 / started.elapsed().as_secs_f64();
+    let sessions = common::citizens(base).await;
+    let url = format!("{base}/api/v1/consultations/{id}/comments");
+    let load = common::load(clients, seconds, move |client, n| {
+        let (c, url) = (sessions[client % 2].clone(), url.clone());
+        async move {
+            let body = serde_json::json!({"body": format!("提交基准：建议第{client}-{n}条增设充电设施")});
+            matches!(c.post(&url).json(&body).send().await, Ok(r) if r.status() == 201)
+        }
+    })
+    .await;
     let stored: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE body LIKE '提交基准%'").fetch_one(db).await.unwrap();
-    assert_eq!(stored as usize, took.len(), "every acknowledged submission is stored");
-    took.sort_unstable();
-    let at = |q: f64| took.get(((took.len() as f64 * q) as usize).min(took.len().saturating_sub(1))).copied();
-    let ms = |d: Option<Duration>| d.unwrap_or_default().as_secs_f64() * 1e3;
+    assert_eq!(stored as usize, load.ms.len(), "every acknowledged submission is stored");
     let mut conn = db.acquire().await.unwrap();
     let started = Instant::now();
     let mut rows = 0usize;
@@ -274,7 +195,7 @@ async fn submissions(db: &sqlx::AnyPool, base: &str, id: i64, clients: usize, se
         app::changes::record_change(&mut tx, "comment", cid).await.unwrap();
         tx.commit().await.unwrap();
     }
-    (rate, ms(at(0.5)), ms(at(0.99)), rows as f64 / started.elapsed().as_secs_f64())
+    (load.per_s(), load.p50(), load.p99(), rows as f64 / started.elapsed().as_secs_f64())
 }
 
 /// The length of a body, read as it comes and dropped.
@@ -312,9 +233,9 @@ async fn post(c: &reqwest::Client, url: &str, form: &[(&str, String)]) -> (Durat
 
 #[tokio::main]
 async fn main() {
-    let n: usize = arg("--comments").and_then(|v| v.parse().ok()).unwrap_or(500_000);
-    let seconds: u64 = arg("--seconds").and_then(|v| v.parse().ok()).unwrap_or(5);
-    let clients: usize = arg("--clients").and_then(|v| v.parse().ok()).unwrap_or(16);
+    let n: usize = arg_or("--comments", 500_000);
+    let seconds: u64 = arg_or("--seconds", 5);
+    let clients: usize = arg_or("--clients", 16);
     let temp = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", temp.path().join("canyu.db").display());
     let db = server::db::connect(&url).await.expect("database");
@@ -559,8 +480,8 @@ async fn main() {
             m.size,
             m.per_s,
             m.per_s / home,
-            m.p50.as_secs_f64() * 1e3,
-            m.p99.as_secs_f64() * 1e3
+            m.p50,
+            m.p99
         );
     }
     println!("\npeak memory of the process (server and clients), step by step:");

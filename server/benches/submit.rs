@@ -5,25 +5,11 @@
 //! `cargo bench -p server --bench submit -- [--seconds 10] [--clients 32] [--postgres postgres://user@host:port]`
 //! PostgreSQL is measured when `--postgres` (or `CANYU_TEST_POSTGRES`) names a server; a fresh
 //! database is made there for each run. Nodes run in this process, each with its own pool and index.
+mod common;
+
+use common::{arg, arg_or, Load};
 use server::config::{Config, Limits};
 use std::time::{Duration, Instant};
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    sorted.get(((sorted.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(f64::NAN)
-}
-
-struct Run {
-    accepted: usize,
-    failed: usize,
-    seconds: f64,
-    p50: f64,
-    p99: f64,
-}
 
 /// A fresh database: SQLite in `dir`, or a new database on the PostgreSQL server.
 async fn fresh_database(dir: &std::path::Path, postgres: Option<&str>) -> String {
@@ -32,7 +18,7 @@ async fn fresh_database(dir: &std::path::Path, postgres: Option<&str>) -> String
     server::db::create_postgres_database(server, &format!("bench_{stamp}")).await.expect("a fresh PostgreSQL database")
 }
 
-async fn run(postgres: Option<&str>, nodes: usize, clients: usize, seconds: u64) -> Run {
+async fn run(postgres: Option<&str>, nodes: usize, clients: usize, seconds: u64) -> Load {
     let temp = tempfile::tempdir().expect("temp dir");
     let url = fresh_database(temp.path(), postgres).await;
     let db = server::db::connect(&url).await.expect("database");
@@ -70,59 +56,29 @@ async fn run(postgres: Option<&str>, nodes: usize, clients: usize, seconds: u64)
     }
     let stops = running;
     // Two demo citizens, each signed in once; sessions are shared by every node.
-    let mut sessions = Vec::new();
-    for login in ["13800000001", "13800000002"] {
-        let c = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        let res = c
-            .post(format!("{}/api/v1/session", bases[0]))
-            .json(&serde_json::json!({"login": login, "password": "demo-password"}))
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success(), "sign-in: {}", res.status());
-        sessions.push(c);
-    }
-    let started = Instant::now();
-    let deadline = started + Duration::from_secs(seconds);
-    let mut workers = Vec::new();
-    for w in 0..clients {
-        let (c, base) = (sessions[w % sessions.len()].clone(), bases[w % nodes].clone());
-        workers.push(tokio::spawn(async move {
-            let (mut ms, mut failed, mut n) = (Vec::new(), 0, 0);
-            while Instant::now() < deadline {
-                n += 1;
-                let body =
-                    serde_json::json!({"body": format!("基准测试意见：建议增设电动自行车充电设施，第{w}-{n}条")});
-                let t = Instant::now();
-                let res = c.post(format!("{base}/api/v1/consultations/1/comments")).json(&body).send().await;
-                let receipt = match res {
-                    Ok(r) if r.status() == 201 => r.json::<serde_json::Value>().await.ok(),
-                    _ => None,
-                };
-                match receipt {
-                    Some(v) if v["receipt"].is_string() => ms.push(t.elapsed().as_secs_f64() * 1000.0),
-                    _ => failed += 1,
-                }
-            }
-            (ms, failed)
-        }));
-    }
-    let (mut ms, mut failed) = (Vec::new(), 0);
-    for w in workers {
-        let (m, f) = w.await.unwrap();
-        ms.extend(m);
-        failed += f;
-    }
-    let elapsed = started.elapsed().as_secs_f64();
+    let sessions = common::citizens(&bases[0]).await;
+    let load = common::load(clients, seconds, move |client, n| {
+        let (c, base) = (sessions[client % sessions.len()].clone(), bases[client % nodes].clone());
+        async move {
+            let body =
+                serde_json::json!({"body": format!("基准测试意见：建议增设电动自行车充电设施，第{client}-{n}条")});
+            let res = c.post(format!("{base}/api/v1/consultations/1/comments")).json(&body).send().await;
+            let receipt = match res {
+                Ok(r) if r.status() == 201 => r.json::<serde_json::Value>().await.ok(),
+                _ => None,
+            };
+            matches!(receipt, Some(v) if v["receipt"].is_string())
+        }
+    })
+    .await;
     let (stored,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM comments WHERE body LIKE '基准测试意见%'").fetch_one(&db).await.unwrap();
-    assert_eq!(stored as usize, ms.len(), "every acknowledged submission is stored");
+    assert_eq!(stored as usize, load.ms.len(), "every acknowledged submission is stored");
     for (stop, server) in stops {
         let _ = stop.send(());
         let _ = server.await;
     }
-    ms.sort_by(|a, b| a.total_cmp(b));
-    Run { accepted: ms.len(), failed, seconds: elapsed, p50: pct(&ms, 0.5), p99: pct(&ms, 0.99) }
+    load
 }
 
 /// The disk's own limit, measured beside the server: comment rows (with their search change)
@@ -163,8 +119,8 @@ async fn raw_limit(postgres: Option<&str>, per: usize, seconds: u64) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let seconds: u64 = arg("--seconds").and_then(|v| v.parse().ok()).unwrap_or(10);
-    let clients: usize = arg("--clients").and_then(|v| v.parse().ok()).unwrap_or(32);
+    let seconds: u64 = arg_or("--seconds", 10);
+    let clients: usize = arg_or("--clients", 32);
     let postgres = arg("--postgres").or_else(|| std::env::var("CANYU_TEST_POSTGRES").ok());
     let mut rows = Vec::new();
     let mut backends = vec![("SQLite", None)];
@@ -194,12 +150,12 @@ async fn main() {
     println!("| database | nodes | submissions/s | against 1 row per commit | p50 | p99 | refused |");
     println!("|---|---|---|---|---|---|---|");
     for (name, nodes, r, one) in rows {
-        let rate = r.accepted as f64 / r.seconds;
+        let rate = r.per_s();
         println!(
             "| {name} | {nodes} | {rate:.0} | {:.2}× | {:.1} ms | {:.1} ms | {} |",
             rate / one,
-            r.p50,
-            r.p99,
+            r.p50(),
+            r.p99(),
             r.failed
         );
     }

@@ -4,33 +4,7 @@
 //! while most place names, people and numbers are rare. Queries draw their words from the same
 //! distributions, so common words are searched often and rare ones seldom.
 
-/// xorshift64*: tiny, fast, and the same sequence on every machine and version.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+use crate::common::Rng;
 
 /// Words with Zipf-distributed frequencies: the word of rank r is drawn with probability ∝ 1/r.
 pub struct Zipf {

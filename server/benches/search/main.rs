@@ -6,9 +6,12 @@
 //! `--data DIR` the corpus is kept in DIR and reused by later runs with the same count, and
 //! `--queries-only` then skips the rebuild and the comparisons (for working on query speed);
 //! `--no-compare` skips only the SQLite comparisons; `--params '&sort=date'` adds query parameters.
+#[path = "../common/mod.rs"]
+mod common;
 mod corpus;
 
-use corpus::{Rng, Vocabulary};
+use common::{arg, arg_or, percentile, Rng};
+use corpus::Vocabulary;
 use server::config::{Config, Limits};
 use sqlx::AnyPool;
 use std::time::{Duration, Instant};
@@ -17,27 +20,18 @@ const AGENCIES: i64 = 20;
 const CONSULTATIONS: i64 = 200;
 const ARTICLES: i64 = 30;
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
-}
-
 fn flag(name: &str) -> bool {
     std::env::args().any(|a| a == name)
 }
 
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 fn summary(mut ms: Vec<f64>) -> (f64, f64) {
     ms.sort_by(|a, b| a.total_cmp(b));
-    (pct(&ms, 0.5), pct(&ms, 0.99))
+    (percentile(&ms, 0.5), percentile(&ms, 0.99))
 }
 
 #[tokio::main]
 async fn main() {
-    let n: usize = arg("--comments").and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: usize = arg_or("--comments", 100_000);
     let temp = tempfile::tempdir().expect("temp dir");
     let data_dir = arg("--data").map(std::path::PathBuf::from).unwrap_or_else(|| temp.path().to_path_buf());
     std::fs::create_dir_all(&data_dir).expect("data folder");
