@@ -191,30 +191,25 @@ async fn regroup(db: &AnyPool, consultation: i64) -> AppResult<()> {
 /// and among themselves; nothing else is read. A newcomer that matches members of two groups
 /// joins the older; the next whole run may join the groups.
 async fn group_newcomers(db: &AnyPool, consultation: i64) -> AppResult<()> {
-    let newcomers: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, body FROM comments WHERE consultation_id = $1 AND group_id IS NULL ORDER BY id")
-            .bind(consultation)
-            .fetch_all(db)
-            .await?;
-    let keys: Vec<i64> =
-        sqlx::query_scalar("SELECT group_key FROM comment_groups WHERE consultation_id = $1 AND size >= 2")
-            .bind(consultation)
-            .fetch_all(db)
-            .await?;
-    // A group's first members, through the group index (never the whole of a campaign).
-    let mut leaders: Vec<(i64, String, i64)> = Vec::new();
-    for key in keys {
-        let firsts: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT id, body FROM comments WHERE consultation_id = $1 AND group_id = $2 ORDER BY id LIMIT $3",
-        )
-        .bind(consultation)
-        .bind(key)
-        .bind(LEADERS)
-        .fetch_all(db)
-        .await?;
-        leaders.extend(firsts.into_iter().map(|(id, body)| (id, body, key)));
-    }
-    let moves = tokio::task::spawn_blocking(move || {
+    let newcomers: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, body, created_at FROM comments WHERE consultation_id = $1 AND group_id IS NULL ORDER BY id",
+    )
+    .bind(consultation)
+    .fetch_all(db)
+    .await?;
+    // Each group's first members, one index seek per group, in one statement (never the whole
+    // of a campaign).
+    let leaders: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT m.id, m.body, g.group_key FROM comment_groups g
+         JOIN comments m ON m.id IN (SELECT f.id FROM comments f WHERE f.consultation_id = $1
+                                     AND f.group_id = g.group_key ORDER BY f.id LIMIT $2)
+         WHERE g.consultation_id = $1 AND g.size >= 2",
+    )
+    .bind(consultation)
+    .bind(LEADERS)
+    .fetch_all(db)
+    .await?;
+    let (moves, since) = tokio::task::spawn_blocking(move || {
         let mut texts: Vec<(i64, &str)> = leaders.iter().map(|l| (l.0, l.1.as_str())).collect();
         texts.extend(newcomers.iter().map(|n| (n.0, n.1.as_str())));
         let of: HashMap<i64, i64> = texts.iter().map(|t| t.0).zip(groups::group(&texts)).collect();
@@ -225,21 +220,26 @@ async fn group_newcomers(db: &AnyPool, consultation: i64) -> AppResult<()> {
             *joined = (*joined).min(*key);
         }
         let mut moves = Moves::default();
-        for (id, _) in &newcomers {
+        // Per group joined, the earliest newcomer's submission time: a burst they are part of
+        // lies after it, less the burst window.
+        let mut since: HashMap<i64, i64> = HashMap::new();
+        for (id, _, at) in &newcomers {
             let set = of[id];
-            moves.to(*id, None, joins.get(&set).copied().unwrap_or(set));
+            let group = joins.get(&set).copied().unwrap_or(set);
+            moves.to(*id, None, group);
+            let earliest = since.entry(group).or_insert(*at);
+            *earliest = (*earliest).min(*at);
         }
-        moves
+        (moves, since)
     })
     .await
     .map_err(|_| AppError::Internal)?;
-    let touched: Vec<i64> = moves.joining.keys().copied().collect();
     let mut tx = crate::db::begin_write(db).await?;
     // Only comments still ungrouped: another run (a whole one, or the same page opened twice)
     // may have grouped them since they were read.
     let count = moves.store(&mut tx, true).await?;
     let mut bursts = Vec::new();
-    for group in touched {
+    for (group, earliest) in since {
         let flagged: Option<i64> = sqlx::query_scalar("SELECT burst FROM comment_groups WHERE group_key = $1")
             .bind(group)
             .fetch_optional(&mut *tx)
@@ -247,12 +247,7 @@ async fn group_newcomers(db: &AnyPool, consultation: i64) -> AppResult<()> {
         if flagged == Some(1) {
             continue;
         }
-        let times: Vec<i64> =
-            sqlx::query_scalar("SELECT created_at FROM comments WHERE consultation_id = $1 AND group_id = $2")
-                .bind(consultation)
-                .bind(group)
-                .fetch_all(&mut *tx)
-                .await?;
+        let times = newest_times(&mut tx, consultation, group, earliest - BURST_WINDOW).await?;
         if times.len() >= BURST_SIZE && groups::densest(&times, BURST_WINDOW) >= BURST_SIZE {
             bursts.push(group);
         }
@@ -266,6 +261,42 @@ async fn group_newcomers(db: &AnyPool, consultation: i64) -> AppResult<()> {
     tx.commit().await?;
     tracing::info!(consultation, newcomers = count, "new comments grouped");
     Ok(())
+}
+
+/// The submission times of a group's members, newest first, back to the first one before `since`:
+/// ids follow submission order, so a campaign's older copies are never read. Read a page at a
+/// time through the group index.
+async fn newest_times(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    consultation: i64,
+    group: i64,
+    since: i64,
+) -> AppResult<Vec<i64>> {
+    const PAGE: i64 = 500;
+    let (mut times, mut below) = (Vec::new(), i64::MAX);
+    loop {
+        let page: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, created_at FROM comments WHERE consultation_id = $1 AND group_id = $2 AND id < $3
+             ORDER BY id DESC LIMIT $4",
+        )
+        .bind(consultation)
+        .bind(group)
+        .bind(below)
+        .bind(PAGE)
+        .fetch_all(&mut **tx)
+        .await?;
+        let whole = page.len() as i64 == PAGE;
+        for (id, at) in page {
+            if at < since {
+                return Ok(times);
+            }
+            times.push(at);
+            below = id;
+        }
+        if !whole {
+            return Ok(times);
+        }
+    }
 }
 
 /// Where comments go: alone (their own group), or into a group, by its key.

@@ -272,6 +272,39 @@ async fn a_new_copy_joins_its_campaign_without_the_rest_of_the_consultation_bein
 }
 
 #[tokio::test]
+async fn a_moderator_sees_a_burst_of_new_copies_flagged_when_they_join_a_slow_campaign() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("城市管理局").await;
+    let c = app.open_consultation(&staff).await;
+    // 300 copies of one letter sent ten minutes apart: a campaign, but nothing machine-made.
+    let bodies: Vec<String> = (0..300).map(campaign_copy).collect();
+    stored_comments(&app, c, &bodies, "pending").await;
+    sqlx::query("UPDATE comments SET created_at = 1700000000 + id * 600 WHERE consultation_id = $1")
+        .bind(c)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let queue = format!("/staff/consultations/{c}");
+    let page = app.get(&staff, &queue).await.text().await.unwrap();
+    assert!(page.contains("相似意见共300条"));
+    assert!(!page.contains("疑似机器批量提交"), "copies sent over days are not flagged");
+
+    // 25 more within a few seconds: grouped on their own against the campaign, and the burst is
+    // seen, though the campaign's older copies lie far outside its minute.
+    let burst: Vec<String> = (300..325).map(campaign_copy).collect();
+    stored_comments_from(&app, c, 300, &burst, "pending").await;
+    let page = app.get(&staff, &queue).await.text().await.unwrap();
+    assert!(page.contains("相似意见共325条"), "the burst joined the campaign");
+    assert!(page.contains("疑似机器批量提交"), "25 copies within seconds are flagged");
+    let together: i64 = sqlx::query_scalar("SELECT grouped_together FROM comment_grouping WHERE consultation_id = $1")
+        .bind(c)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(together, 300, "the newcomers were grouped alone, not the whole consultation again");
+}
+
+#[tokio::test]
 async fn a_moderator_of_a_national_consultation_gets_the_queue_at_once_while_new_comments_are_grouped_behind() {
     let app = TestApp::spawn().await;
     let (staff, _) = app.staff("司法局").await;
