@@ -63,7 +63,7 @@ pub async fn moderate_many(
         changed += q.execute(&mut *tx).await?.rows_affected();
         let record = format!(
             "INSERT INTO search_changes (entity, entity_id, created_at)
-             SELECT 'comment', id, $1 FROM comments WHERE consultation_id = $2 AND id IN ({})",
+             SELECT 'comment', id, $1 FROM comments WHERE +consultation_id = $2 AND id IN ({})",
             placeholders_from(3, chunk.len())
         );
         let mut q = sqlx::query(&record).bind(now).bind(consultation);

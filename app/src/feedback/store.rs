@@ -54,9 +54,12 @@ pub async fn dispose(
         }
         // Each must be the agency's (the consultation's), published, its report not yet published.
         let check = format!(
-            "SELECT m.status, r.published_at FROM comments m JOIN consultations c ON c.id = m.consultation_id
+            // Read by the ids (see `db::IDS_PER_STATEMENT`): the comments first (CROSS JOIN keeps SQLite from
+            // starting at the agency's consultations and walking their comments).
+            "SELECT m.status, r.published_at FROM comments m CROSS JOIN consultations c
              LEFT JOIN adoption_reports r ON r.consultation_id = c.id
-             WHERE c.agency_id = $1 AND ($2 IS NULL OR m.consultation_id = $2) AND m.id IN ({})",
+             WHERE c.id = m.consultation_id AND c.agency_id = $1 AND ($2 IS NULL OR +m.consultation_id = $2)
+               AND m.id IN ({})",
             placeholders_from(3, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String, Option<i64>)>(&check).bind(agency).bind(within);
