@@ -27,6 +27,7 @@ pub mod numbers;
 #[cfg(feature = "ssr")]
 pub mod outbox;
 pub mod paging;
+pub mod registry;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -102,6 +103,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/consultations/:id/window") view=consultations::pages::WindowPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/:id/correct") view=consultations::correct_page::CorrectionPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/consultations/:id/files") view=consultations::attachment_pages::AttachmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/documents") view=registry::pages::RegistryPage ssr=SsrMode::Async />
+                    <Route path=path!("/documents/:id") view=registry::pages::DocumentPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/documents/new") view=registry::pages::RegisterDocumentPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/calendar") view=admin::holidays::CalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/cases/new") view=cases::pages::NewCasePage ssr=SsrMode::Async />

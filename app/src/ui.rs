@@ -32,6 +32,7 @@ pub fn Header() -> impl IntoView {
             <a class="site-name" href="/">"公众参与平台"</a>
             <nav aria-label="主导航">
                 <a href="/">"征求意见"</a>
+                <a href="/documents">"文件库"</a>
                 <a href="/search">"搜索"</a>
                 <a href="/receipts">"回执查询"</a>
                 <a href="/cases/new">"信访投诉"</a>

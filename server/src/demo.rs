@@ -85,6 +85,7 @@ pub async fn load(db: &AnyPool, cases: &app::cases::config::CaseConfig) -> AppRe
     }
     answer_parking(db, &t, parking, &citizens, c - 5 * 86_400).await?;
     let tracked = demo_cases(db, cases, &officer, &t, &h, &citizens).await?;
+    crate::demo_registry::load(db, (transport, &t), (housing, &h)).await?;
     println!("已加载演示数据。演示工作人员账号（一次性密码，首次登录须修改）：");
     for (login, pw) in logins {
         println!("  {login}  {pw}");

@@ -69,6 +69,19 @@ pub async fn deadline_reminders(db: &AnyPool) {
     }
 }
 
+/// Normative documents past the last day of their validity expire by themselves (one node per
+/// turn, hourly). A failed run is logged; the documents still due are expired at the next turn.
+pub async fn document_expiry(db: &AnyPool) {
+    match claim(db, "document_expiry", DEADLINE_CHECK).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => return tracing::warn!(error = %e, "could not claim the document expiry job"),
+    }
+    if let Err(e) = app::registry::store::expire_due(db, app::clock::today()).await {
+        tracing::warn!(error = %e, "document expiry stopped; the rest expire next turn");
+    }
+}
+
 /// Hand the mail outbox to the SMTP relay every `interval` (each node tries; one wins each turn).
 /// Only started when a relay is configured.
 pub async fn mail(db: AnyPool, smtp: crate::mail::Smtp, interval: Duration) {
@@ -93,5 +106,6 @@ pub async fn run(db: AnyPool, interval: Duration) {
         tokio::time::sleep(interval).await;
         maintenance(&db).await;
         deadline_reminders(&db).await;
+        document_expiry(&db).await;
     }
 }

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::forms::{
     account_page, accounts, admin, bulk, cases, comments, consultation_files, consultations, feedback, inbox, recovery,
-    upload,
+    registry, upload,
 };
 use crate::guard::{self, Limiters};
 use crate::{api, health, session};
@@ -96,6 +96,9 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/admin/agencies", post(admin::create_agency))
         .route("/admin/calendar", post(admin::save_calendar))
         .route("/admin/agencies/parent", post(admin::set_parent))
+        .route("/admin/agencies/code", post(registry::set_code))
+        .route("/staff/documents/new", post(registry::register))
+        .route("/staff/documents/{id}/status", post(registry::change_status))
         .route("/admin/staff", post(admin::create_staff))
         .route("/admin/staff/setup-code", post(admin::reissue_setup_code))
         .route("/admin/staff/disable", post(admin::disable_staff))

@@ -21,6 +21,8 @@ pub struct Agency {
     pub id: i64,
     pub name: String,
     pub staff: i64,
+    /// The code its normative documents are numbered under (长政发), once set.
+    pub document_code: Option<String>,
 }
 
 /// A staff account as the administrator sees it.

@@ -41,6 +41,7 @@ pub fn AdminPage() -> impl IntoView {
                     };
                     let options = agencies.clone();
                     let parents = agencies.clone();
+                    let coded = agencies.clone();
                     view! {
                         <h1>"系统管理"</h1>
                         <super::holidays::CalendarWarning keeper=true />
@@ -58,7 +59,9 @@ pub fn AdminPage() -> impl IntoView {
                         <p class="meta"><a href="/admin/calendar">"节假日安排"</a></p>
                         <FormMessage echo=echo.clone() />
                         <h2>"单位"</h2>
-                        <ul>{agencies.into_iter().map(|a| view! { <li>{a.name} "（" {a.staff} "名工作人员）"</li> }).collect_view()}</ul>
+                        <ul>{agencies.into_iter().map(|a| view! {
+                            <li>{a.name} "（" {a.staff} "名工作人员" {a.document_code.map(|c| format!("，发文字号代字：{c}"))} "）"</li>
+                        }).collect_view()}</ul>
                         <PostForm name="agency" action="/admin/agencies" echo=echo.clone() class="stacked narrow" let:echo>
                             <label for="name">"新增单位名称"</label>
                             <input id="name" name="name" value=echo.value("name") />
@@ -84,6 +87,19 @@ pub fn AdminPage() -> impl IntoView {
                             </select>
                             <FieldMessage echo=echo.clone() name="parent_id" />
                             <button type="submit">"设置上级单位"</button>
+                        </PostForm>
+                        <PostForm name="code" action="/admin/agencies/code" echo=echo.clone() class="stacked narrow" let:echo>
+                            <label for="code-agency">"单位"</label>
+                            <select id="code-agency" name="agency_id">
+                                {coded.into_iter().map(|a| {
+                                    let id = a.id.to_string();
+                                    view! { <option selected=echo.value("agency_id") == id value=id>{a.name}</option> }
+                                }).collect_view()}
+                            </select>
+                            <label for="code">"发文字号代字（规范性文件按此统一编号，例如 长政发）"</label>
+                            <input id="code" name="code" maxlength="12" value=echo.value("code") />
+                            <FieldMessage echo=echo.clone() name="code" />
+                            <button type="submit">"设置代字"</button>
                         </PostForm>
                         <h2>"工作人员账号"</h2>
                         <ul class="staff">{staff.into_iter().map(|s| view! {

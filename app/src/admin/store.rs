@@ -8,12 +8,13 @@ use sqlx::AnyPool;
 
 /// All agencies with staff counts.
 pub async fn agencies(db: &AnyPool) -> AppResult<Vec<Agency>> {
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT a.id, a.name, (SELECT COUNT(*) FROM users u WHERE u.agency_id = a.id) FROM agencies a ORDER BY a.name",
+    let rows: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT a.id, a.name, (SELECT COUNT(*) FROM users u WHERE u.agency_id = a.id), a.document_code
+         FROM agencies a ORDER BY a.name",
     )
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|(id, name, staff)| Agency { id, name, staff }).collect())
+    Ok(rows.into_iter().map(|(id, name, staff, document_code)| Agency { id, name, staff, document_code }).collect())
 }
 
 /// All staff accounts.

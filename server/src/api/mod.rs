@@ -7,6 +7,7 @@ pub mod cases;
 pub mod comments;
 pub mod consultations;
 pub mod feedback;
+pub mod registry;
 pub mod schema;
 pub mod search;
 
@@ -43,6 +44,8 @@ fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::queue))
         .routes(routes!(cases::view))
         .routes(routes!(cases::act))
+        .routes(routes!(registry::list))
+        .routes(routes!(registry::read))
 }
 
 /// Routes of API version 1.

@@ -12,4 +12,5 @@ pub mod consultations;
 pub mod feedback;
 pub mod inbox;
 pub mod recovery;
+pub mod registry;
 pub mod upload;

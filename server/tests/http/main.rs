@@ -27,6 +27,7 @@ mod my_cases;
 mod nodes;
 mod page_copies;
 mod record_role;
+mod registry;
 mod report;
 mod report_csv;
 mod report_figures;

@@ -1,0 +1,270 @@
+//! The registry of normative documents (规范性文件库): each document registered, numbered and
+//! published in one place, with its text in every version, its validity and its status over time.
+//! An unpublished document may not be the basis of administration, so what is here is what binds.
+pub mod number;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod read;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Years a document is valid unless it says otherwise.
+pub const VALID_YEARS: i64 = 5;
+/// Years a provisional (暂行, 试行) document is valid unless it says otherwise.
+pub const PROVISIONAL_VALID_YEARS: i64 = 2;
+/// Documents on one page of the registry.
+pub const PER_PAGE: i64 = 20;
+
+/// Where a document stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DocStatus {
+    /// 现行有效
+    InForce,
+    /// 已修改: in force as amended by a later document.
+    Amended,
+    /// 拟清理: a clean-up is deciding whether to keep, amend, repeal or declare it expired.
+    ToCleanUp,
+    /// 已废止
+    Repealed,
+    /// 已失效: past its validity, or declared expired.
+    Expired,
+}
+
+impl DocStatus {
+    pub const ALL: [DocStatus; 5] =
+        [DocStatus::InForce, DocStatus::Amended, DocStatus::ToCleanUp, DocStatus::Repealed, DocStatus::Expired];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocStatus::InForce => "in_force",
+            DocStatus::Amended => "amended",
+            DocStatus::ToCleanUp => "to_clean_up",
+            DocStatus::Repealed => "repealed",
+            DocStatus::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocStatus> {
+        DocStatus::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DocStatus::InForce => "现行有效",
+            DocStatus::Amended => "已修改",
+            DocStatus::ToCleanUp => "拟清理",
+            DocStatus::Repealed => "已废止",
+            DocStatus::Expired => "已失效",
+        }
+    }
+
+    /// Still binding: in force, as amended or not, including while a clean-up decides.
+    pub fn binding(self) -> bool {
+        matches!(self, DocStatus::InForce | DocStatus::Amended | DocStatus::ToCleanUp)
+    }
+
+    /// Whether a document in this status may be moved to `to`: the one table both the actions
+    /// and the buttons offered are derived from. Repealed and expired are final; amending keeps
+    /// a document binding; a clean-up ends in keeping (back in force), amending, repealing or
+    /// declaring it expired.
+    pub fn may_become(self, to: DocStatus) -> bool {
+        use DocStatus::*;
+        matches!(
+            (self, to),
+            (InForce | Amended | ToCleanUp, Amended | Repealed | Expired)
+                | (InForce | Amended, ToCleanUp)
+                | (ToCleanUp, InForce)
+        )
+    }
+}
+
+/// A document in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DocSummary {
+    pub id: i64,
+    /// 长政发〔2026〕12号
+    pub number: String,
+    pub title: String,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub status: DocStatus,
+    /// Dates: the start of their day (China time), in seconds.
+    pub published_on: i64,
+    pub effective_on: i64,
+    /// The last day it is valid.
+    pub valid_until: i64,
+}
+
+/// One text the document has had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DocVersion {
+    pub version: i64,
+    pub full_text: String,
+    pub effective_on: i64,
+    /// The document that amended it into this text (none for the text as registered).
+    pub amended_by: Option<DocLink>,
+}
+
+/// Another document, as linked from this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DocLink {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+}
+
+/// A dated change of status, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StatusChange {
+    pub status: DocStatus,
+    pub on_date: i64,
+    pub reason: String,
+    /// The amending or repealing document, when there is one.
+    pub related: Option<DocLink>,
+    /// Made by the clock (expiry at the end of the validity), not by a person.
+    pub by_clock: bool,
+}
+
+/// A document with its versions (oldest first) and its status history (oldest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DocDetail {
+    pub summary: DocSummary,
+    pub adopted_on: i64,
+    pub provisional: bool,
+    /// The consultation the draft was published for comment in.
+    pub consultation: Option<ConsultationLink>,
+    pub versions: Vec<DocVersion>,
+    pub history: Vec<StatusChange>,
+    /// Documents this one amended or repealed.
+    pub acted_on: Vec<DocLink>,
+    /// What each amendment changed, article by article (the changed articles only).
+    pub amendments: Vec<Amendment>,
+}
+
+/// The articles an amendment changed: version `version` against the one before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Amendment {
+    pub version: i64,
+    pub changes: Vec<crate::feedback::diff::ArticleRevision>,
+}
+
+/// The consultation a document came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ConsultationLink {
+    pub id: i64,
+    pub title: String,
+    /// Whether its adoption report is published.
+    pub report_published: bool,
+}
+
+/// What the registry's list is narrowed to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(default)]
+pub struct DocFilter {
+    /// Issuing agency.
+    #[serde(deserialize_with = "crate::paging::lenient_id")]
+    pub agency: Option<i64>,
+    /// `in_force`, `amended`, `to_clean_up`, `repealed`, `expired`, or `binding` (the first three).
+    pub status: Option<String>,
+    /// Year of the number.
+    #[serde(deserialize_with = "crate::paging::lenient_id")]
+    pub year: Option<i64>,
+    /// Words of the title or number.
+    pub q: Option<String>,
+    /// Page, from 1.
+    #[serde(deserialize_with = "crate::paging::lenient")]
+    pub page: Option<u32>,
+}
+
+/// One page of the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DocPage {
+    pub documents: Vec<DocSummary>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// The registry, narrowed and paged.
+#[server(endpoint = "documents")]
+pub async fn list_documents(filter: DocFilter) -> Result<DocPage, AppError> {
+    let st = crate::state::state()?;
+    read::list(&st.db, &filter).await
+}
+
+/// One document with its versions and history.
+#[server(endpoint = "document")]
+pub async fn get_document(id: i64) -> Result<DocDetail, AppError> {
+    let st = crate::state::state()?;
+    read::detail(&st.db, id).await
+}
+
+/// The signed-in staff member's agency's code and consultations, for the registration form.
+#[server(endpoint = "registration_context")]
+pub async fn registration_context() -> Result<Registering, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    store::registration_context(&st.db, &user).await
+}
+
+/// What the registration form offers the agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registering {
+    /// The agency's code; `None`: the administrator has not set one, so nothing can be numbered.
+    pub code: Option<String>,
+    /// The agency's consultations, newest first (at most 200), for "came from".
+    pub consultations: Vec<(i64, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DocStatus::{self, *};
+
+    #[test]
+    fn repealed_and_expired_documents_never_change_again() {
+        for to in DocStatus::ALL {
+            assert!(!Repealed.may_become(to) && !Expired.may_become(to), "{to:?}");
+        }
+    }
+
+    #[test]
+    fn a_binding_document_can_be_amended_repealed_expired_or_put_to_a_clean_up() {
+        for from in [InForce, Amended] {
+            for to in [Amended, Repealed, Expired, ToCleanUp] {
+                assert!(from.may_become(to), "{from:?} → {to:?}");
+            }
+            assert!(!from.may_become(InForce), "{from:?} is already in force");
+        }
+    }
+
+    #[test]
+    fn a_clean_up_ends_in_keeping_amending_repealing_or_declaring_expired() {
+        for to in [InForce, Amended, Repealed, Expired] {
+            assert!(ToCleanUp.may_become(to), "{to:?}");
+        }
+        assert!(!ToCleanUp.may_become(ToCleanUp));
+    }
+
+    #[test]
+    fn every_status_reads_back_from_its_stored_form() {
+        for s in DocStatus::ALL {
+            assert_eq!(DocStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(DocStatus::parse("valid"), None, "an unknown value is not quietly a status");
+    }
+}

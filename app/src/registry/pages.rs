@@ -1,0 +1,360 @@
+//! The registry's pages: the public list (narrowed by status, year, agency and words), a
+//! document's page at a stable address with its versions, what each amendment changed and its
+//! status history, and the agency's forms to register a document and change its status.
+use super::{get_document, list_documents, registration_context, DocDetail, DocFilter, DocStatus, DocSummary};
+use crate::clock::format_long_date;
+use crate::error::AppError;
+use crate::feedback::diff::{Change, Piece};
+use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage, PostForm};
+use crate::ui::{query, ErrorView, Loading, TextArea};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn badge(status: DocStatus) -> impl IntoView {
+    let class = if status.binding() { "badge badge-open" } else { "badge badge-closed" };
+    view! { <span class=class>{status.label()}</span> }
+}
+
+/// `/documents`: every registered document, newest first.
+#[component]
+pub fn RegistryPage() -> impl IntoView {
+    let (q, status, year, agency, page) = (query("q"), query("status"), query("year"), query("agency"), query("page"));
+    let filter = move || DocFilter {
+        q: q(),
+        status: status(),
+        year: crate::paging::id_from_query(year().as_deref()),
+        agency: crate::paging::id_from_query(agency().as_deref()),
+        page: crate::paging::from_query(page().as_deref()),
+    };
+    let found = Resource::new(filter, list_documents);
+    view! {
+        <Title text="规范性文件库" />
+        <h1>"规范性文件库"</h1>
+        <p>"本市规范性文件统一登记、统一编号、统一公布。未经公布的规范性文件，不得作为行政管理的依据。"</p>
+        <form method="get" action="/documents" class="stacked narrow" role="search">
+            <label for="q">"标题或文号"</label>
+            <input id="q" name="q" maxlength="100" value=q().unwrap_or_default() />
+            <div class="row">
+                <div>
+                    <label for="status">"状态"</label>
+                    <select id="status" name="status">
+                        <option value="">"全部"</option>
+                        <option value="binding" selected=status().as_deref() == Some("binding")>"有效（含已修改、拟清理）"</option>
+                        {DocStatus::ALL.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=status().as_deref() == Some(s.as_str())>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="year">"年份"</label>
+                    <input id="year" name="year" inputmode="numeric" maxlength="4" value=year().unwrap_or_default() />
+                </div>
+            </div>
+            {agency().map(|a| view! { <input type="hidden" name="agency" value=a /> })}
+            <button type="submit">"检索"</button>
+        </form>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match found.await {
+                    Ok(p) if p.documents.is_empty() => view! { <p>"没有符合条件的文件。"</p> }.into_any(),
+                    Ok(p) => {
+                        let base = filter();
+                        let href = move |page: u32| {
+                            let mut parts = vec![format!("page={page}")];
+                            for (k, v) in [("q", base.q.clone()), ("status", base.status.clone()),
+                                           ("year", base.year.map(|y| y.to_string())), ("agency", base.agency.map(|a| a.to_string()))] {
+                                if let Some(v) = v {
+                                    parts.push(format!("{k}={}", crate::ui::encode_query(&v)));
+                                }
+                            }
+                            format!("/documents?{}", parts.join("&"))
+                        };
+                        let pager = (p.pages > 1).then(|| crate::ui::pager(
+                            (p.page > 1).then(|| href(p.page - 1)),
+                            Some(format!("第{}页，共{}页", p.page, p.pages)),
+                            (p.page < p.pages).then(|| href(p.page + 1)),
+                            "",
+                        ));
+                        view! {
+                            <p class="meta">{format!("共{}件", p.total)}</p>
+                            <DocumentList items=p.documents />
+                            {pager}
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DocumentList(items: Vec<DocSummary>) -> impl IntoView {
+    view! {
+        <ul class="cards">
+            {items.into_iter().map(|d| view! {
+                <li class="card">
+                    {badge(d.status)}
+                    <h2><a href=format!("/documents/{}", d.id)>{d.title}</a></h2>
+                    <p class="meta">
+                        {d.number}" · "<a href=format!("/documents?agency={}", d.agency_id)>{d.agency_name}</a>
+                        " · "{format_long_date(d.published_on)}"公布 · 有效期至"{format_long_date(d.valid_until)}
+                    </p>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// `/documents/:id`: one document, citable at this address.
+#[component]
+pub fn DocumentPage() -> impl IntoView {
+    let id = crate::consultations::pages::route_id();
+    let echo = use_echo();
+    let user = crate::ui::viewer_resource();
+    let detail = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_document(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    let own = matches!(user.await, Ok(Some(u)) if u.staff_agency().ok() == Some(detail.await.as_ref().map(|d| d.summary.agency_id).unwrap_or(-1)));
+                    match detail.await {
+                        Ok(d) => view! { <DocumentView d own echo /> }.into_any(),
+                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn link_to(l: &super::DocLink) -> impl IntoView {
+    view! { <a href=format!("/documents/{}", l.id)>{format!("{}《{}》", l.number, l.title)}</a> }
+}
+
+#[component]
+fn DocumentView(d: DocDetail, own: bool, echo: FormEcho) -> impl IntoView {
+    let s = d.summary.clone();
+    let current = d.versions.last().cloned();
+    let earlier: Vec<_> = d.versions.iter().rev().skip(1).cloned().collect();
+    view! {
+        <Title text=format!("{} {}", s.title, s.number) />
+        <p class="crumbs"><a href="/documents">"← 规范性文件库"</a></p>
+        <h1>{s.title.clone()}</h1>
+        <FormMessage echo=echo.clone() />
+        <dl class="facts">
+            <dt>"文号"</dt><dd>{s.number.clone()}</dd>
+            <dt>"制定机关"</dt><dd><a href=format!("/documents?agency={}", s.agency_id)>{s.agency_name.clone()}</a></dd>
+            <dt>"状态"</dt><dd>{badge(s.status)}</dd>
+            <dt>"通过日期"</dt><dd>{format_long_date(d.adopted_on)}</dd>
+            <dt>"公布日期"</dt><dd>{format_long_date(s.published_on)}</dd>
+            <dt>"施行日期"</dt><dd>{format_long_date(s.effective_on)}</dd>
+            <dt>"有效期至"</dt><dd>{format_long_date(s.valid_until)}{d.provisional.then_some("（暂行、试行文件）")}</dd>
+            {d.consultation.clone().map(|c| view! {
+                <dt>"征求意见"</dt>
+                <dd>
+                    <a href=format!("/consultations/{}", c.id)>{c.title}</a>
+                    {c.report_published.then(|| view! { " · " <a href=format!("/consultations/{}/report", c.id)>"意见采纳情况说明"</a> })}
+                </dd>
+            })}
+        </dl>
+        {(!d.acted_on.is_empty()).then(|| view! {
+            <section aria-labelledby="acted-title">
+                <h2 id="acted-title">"本文件修改或废止的文件"</h2>
+                <ul>{d.acted_on.iter().map(|l| view! { <li>{link_to(l)}</li> }).collect_view()}</ul>
+            </section>
+        })}
+        {current.map(|v| view! {
+            <section aria-labelledby="text-title">
+                <h2 id="text-title">{if v.version > 1 { format!("现行文本（第{}版）", v.version) } else { "全文".to_string() }}</h2>
+                <div class="full-text">{v.full_text.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+            </section>
+        })}
+        {(!d.amendments.is_empty()).then(|| view! { <Amendments d=d.clone() /> })}
+        {(!earlier.is_empty()).then(|| view! {
+            <section aria-labelledby="versions-title">
+                <h2 id="versions-title">"历次文本"</h2>
+                {earlier.into_iter().map(|v| view! {
+                    <details>
+                        <summary>{format!("第{}版，{}起施行", v.version, format_long_date(v.effective_on))}</summary>
+                        <div class="full-text">{v.full_text.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+                    </details>
+                }).collect_view()}
+            </section>
+        })}
+        <section aria-labelledby="history-title">
+            <h2 id="history-title">"状态变更记录"</h2>
+            <table>
+                <thead><tr><th scope="col">"日期"</th><th scope="col">"状态"</th><th scope="col">"理由"</th><th scope="col">"依据文件"</th></tr></thead>
+                <tbody>
+                    {d.history.iter().map(|h| view! {
+                        <tr>
+                            <td>{format_long_date(h.on_date)}</td>
+                            <td>{h.status.label()}{h.by_clock.then_some("（自动）")}</td>
+                            <td>{h.reason.clone()}</td>
+                            <td>{h.related.as_ref().map(link_to)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        {own.then(|| view! { <StatusForm id=s.id status=s.status echo /> })}
+    }
+}
+
+#[component]
+fn Amendments(d: DocDetail) -> impl IntoView {
+    view! {
+        <section aria-labelledby="amendments-title">
+            <h2 id="amendments-title">"修改情况"</h2>
+            <p class="hint">"删除的文字以删除线标示，新增的文字以下划线标示。"</p>
+            {d.amendments.into_iter().map(|a| {
+                let by = d.versions.iter().find(|v| v.version == a.version).and_then(|v| v.amended_by.clone());
+                view! {
+                    <h3>{format!("第{}版对第{}版的修改", a.version, a.version - 1)}{by.map(|l| view! { "（" {link_to(&l)} "）" })}</h3>
+                    {a.changes.into_iter().map(|r| {
+                        let title = match (r.change, &r.old_label, &r.new_label) {
+                            (Change::Added, _, Some(n)) => format!("新增{n}"),
+                            (Change::Deleted, Some(o), _) => format!("删除原{o}"),
+                            (_, Some(o), Some(n)) if o != n => format!("原{o}（修改后为{n}）"),
+                            (_, Some(o), _) => o.clone(),
+                            _ => String::new(),
+                        };
+                        view! {
+                            <div class="revision">
+                                <h4>{title}</h4>
+                                <p class="diff">
+                                    {r.pieces.into_iter().map(|p| match p {
+                                        Piece::Same(s) => view! { <span>{s}</span> }.into_any(),
+                                        Piece::Removed(s) => view! { <del>{s}</del> }.into_any(),
+                                        Piece::Added(s) => view! { <ins>{s}</ins> }.into_any(),
+                                    }).collect_view()}
+                                </p>
+                            </div>
+                        }
+                    }).collect_view()}
+                }
+            }).collect_view()}
+        </section>
+    }
+}
+
+/// The agency's form to change a document's status: only the changes the one table allows.
+#[component]
+fn StatusForm(id: i64, status: DocStatus, echo: FormEcho) -> impl IntoView {
+    let allowed: Vec<DocStatus> = DocStatus::ALL.into_iter().filter(|to| status.may_become(*to)).collect();
+    if allowed.is_empty() {
+        return view! { <p class="meta">"本文件已"{status.label()}"，状态不再变更。"</p> }.into_any();
+    }
+    let today = crate::clock::format_date(crate::clock::now());
+    view! {
+        <section aria-labelledby="change-title">
+            <h2 id="change-title">"变更状态（本单位）"</h2>
+            <PostForm name="status" action=format!("/staff/documents/{id}/status") echo class="stacked narrow" let:echo>
+                <label for="to">"变更为"</label>
+                <select id="to" name="to">
+                    {allowed.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=echo.value("to") == s.as_str()>{match s {
+                            DocStatus::InForce => "继续有效（清理结论：保留）",
+                            other => other.label(),
+                        }}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage echo=echo.clone() name="to" />
+                <label for="on_date">"变更日期"</label>
+                <input id="on_date" name="on_date" type="date" required value={
+                    let typed = echo.value("on_date");
+                    if typed.is_empty() { today } else { typed }
+                } />
+                <FieldMessage echo=echo.clone() name="on_date" />
+                <label for="reason">"理由（公开）"</label>
+                <TextArea id="reason" name="reason" rows=3 required=true value=echo.value("reason") />
+                <FieldMessage echo=echo.clone() name="reason" />
+                <label for="by_number">"依据文件的文号（修改、废止时填写，须已在库中登记）"</label>
+                <input id="by_number" name="by_number" maxlength="40" value=echo.value("by_number") />
+                <FieldMessage echo=echo.clone() name="by_number" />
+                <label for="amended_text">"修改后的全文（仅修改时填写）"</label>
+                <TextArea id="amended_text" name="amended_text" rows=10 value=echo.value("amended_text") />
+                <FieldMessage echo=echo.clone() name="amended_text" />
+                <button type="submit">"变更"</button>
+            </PostForm>
+        </section>
+    }
+    .into_any()
+}
+
+/// `/staff/documents/new`: the agency registers a published document and gets its number.
+#[component]
+pub fn RegisterDocumentPage() -> impl IntoView {
+    let echo = use_echo();
+    let context = Resource::new(|| (), |_| registration_context());
+    view! {
+        <Title text="登记规范性文件" />
+        <h1>"登记规范性文件"</h1>
+        <Suspense fallback=Loading>
+            {move || {
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    match context.await {
+                        Ok(c) if c.code.is_none() => view! {
+                            <p class="alert alert-warn">"本单位尚未设置发文字号代字，无法编号登记。请联系系统管理员在“系统管理”中设置。"</p>
+                        }.into_any(),
+                        Ok(c) => view! { <RegisterForm code=c.code.unwrap_or_default() consultations=c.consultations echo /> }.into_any(),
+                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RegisterForm(code: String, consultations: Vec<(i64, String)>, echo: FormEcho) -> impl IntoView {
+    let today = crate::clock::format_date(crate::clock::now());
+    view! {
+        <p>"登记后由系统按本单位代字“"{code.clone()}"”和通过年份的顺序编号（例如 "{format!("{code}〔2026〕1号")}"），文号不重复使用。有效期默认5年，标题含“暂行”“试行”的默认2年。"</p>
+        <PostForm name="register" action="/staff/documents/new" echo class="stacked" let:echo>
+            <label for="title">"标题"</label>
+            <input id="title" name="title" required maxlength="200" value=echo.value("title") />
+            <FieldMessage echo=echo.clone() name="title" />
+            <div class="row">
+                <div>
+                    <label for="adopted_on">"通过（成文）日期"</label>
+                    <input id="adopted_on" name="adopted_on" type="date" required max=today.clone() value=echo.value("adopted_on") />
+                    <FieldMessage echo=echo.clone() name="adopted_on" />
+                </div>
+                <div>
+                    <label for="published_on">"公布日期"</label>
+                    <input id="published_on" name="published_on" type="date" required max=today.clone() value=echo.value("published_on") />
+                    <FieldMessage echo=echo.clone() name="published_on" />
+                </div>
+                <div>
+                    <label for="effective_on">"施行日期"</label>
+                    <input id="effective_on" name="effective_on" type="date" required value=echo.value("effective_on") />
+                    <FieldMessage echo=echo.clone() name="effective_on" />
+                </div>
+            </div>
+            <label for="valid_until">"有效期至（留空按默认期限）"</label>
+            <input id="valid_until" name="valid_until" type="date" value=echo.value("valid_until") />
+            <FieldMessage echo=echo.clone() name="valid_until" />
+            <label for="consultation">"来源的征求意见项目（可不选）"</label>
+            <select id="consultation" name="consultation">
+                <option value="">"无"</option>
+                {consultations.into_iter().map(|(id, title)| view! {
+                    <option value=id.to_string() selected=echo.value("consultation") == id.to_string()>{title}</option>
+                }).collect_view()}
+            </select>
+            <FieldMessage echo=echo.clone() name="consultation" />
+            <label for="full_text">"全文（按“第一条”等分条）"</label>
+            <TextArea id="full_text" name="full_text" rows=16 required=true value=echo.value("full_text") />
+            <FieldMessage echo=echo.clone() name="full_text" />
+            <button type="submit">"登记并编号"</button>
+        </PostForm>
+    }
+}

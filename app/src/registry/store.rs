@@ -1,0 +1,410 @@
+//! The registry's SQL and rules: registering a document under a number drawn in its agency's
+//! sequence, amending and changing its status (only its own agency, only as `DocStatus::may_become`
+//! allows), and expiry by the clock. Reading is in [`super::read`].
+use super::number;
+use super::{DocStatus, Registering, PROVISIONAL_VALID_YEARS, VALID_YEARS};
+use crate::accounts::user::CurrentUser;
+use crate::clock::{self, Date};
+use crate::error::{AppError, AppResult, FieldError};
+use sqlx::AnyPool;
+
+/// Longest full text of a document (characters).
+pub const MAX_TEXT: usize = 200_000;
+/// Longest reason for a change of status (characters).
+pub const MAX_REASON: usize = 2_000;
+
+fn err(field: &str, message: &str) -> FieldError {
+    FieldError { field: field.into(), message: message.into() }
+}
+
+/// A document as its agency registers it (every field as typed).
+#[derive(Debug, Clone, Default)]
+pub struct NewDocument {
+    pub title: String,
+    pub full_text: String,
+    pub adopted_on: String,
+    pub published_on: String,
+    pub effective_on: String,
+    /// Empty: the default validity (5 years; 2 for 暂行/试行).
+    pub valid_until: String,
+    /// Empty: none. Otherwise the id of one of the agency's consultations.
+    pub consultation: String,
+}
+
+struct Checked {
+    adopted: Date,
+    published: Date,
+    effective: Date,
+    valid_until: Date,
+    provisional: bool,
+    consultation: Option<i64>,
+}
+
+/// 暂行 and 试行 documents are provisional: valid 2 years unless they say otherwise.
+pub fn provisional(title: &str) -> bool {
+    title.contains("暂行") || title.contains("试行")
+}
+
+/// The last day of the default validity from `effective`: 5 (or 2) years less a day.
+pub fn default_valid_until(effective: Date, provisional: bool) -> Date {
+    let years = if provisional { PROVISIONAL_VALID_YEARS } else { VALID_YEARS };
+    let mut same_day = Date { year: effective.year + years, ..effective };
+    // 29 February of a year that has none: the 28th.
+    if Date::from_day_number(same_day.day_number()) != same_day {
+        same_day.day = 28;
+    }
+    same_day.add_days(-1)
+}
+
+fn date(errors: &mut Vec<FieldError>, field: &str, typed: &str, what: &str) -> Option<Date> {
+    let d = clock::parse_date(typed.trim());
+    if d.is_none() {
+        errors.push(err(field, &format!("请填写{what}（年-月-日）")));
+    }
+    d
+}
+
+fn check(input: &NewDocument, today: Date) -> AppResult<Checked> {
+    let mut errors = Vec::new();
+    let title = input.title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        errors.push(err("title", "标题应为1至200个字"));
+    }
+    if input.full_text.trim().is_empty() {
+        errors.push(err("full_text", "请填写文件全文"));
+    } else if input.full_text.chars().count() > MAX_TEXT {
+        errors.push(err("full_text", "全文不能超过20万字"));
+    }
+    let adopted = date(&mut errors, "adopted_on", &input.adopted_on, "通过（成文）日期");
+    let published = date(&mut errors, "published_on", &input.published_on, "公布日期");
+    let effective = date(&mut errors, "effective_on", &input.effective_on, "施行日期");
+    let provisional = provisional(title);
+    let consultation = match input.consultation.trim() {
+        "" => None,
+        id => match id.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.push(err("consultation", "请从列表中选择征求意见项目"));
+                None
+            }
+        },
+    };
+    let (Some(adopted), Some(published), Some(effective)) = (adopted, published, effective) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if published < adopted {
+        errors.push(err("published_on", "公布日期不能早于通过日期"));
+    }
+    if published > today {
+        errors.push(err("published_on", "只能登记已经公布的文件：公布日期不能晚于今天"));
+    }
+    if effective < published {
+        errors.push(err("effective_on", "施行日期不能早于公布日期：未经公布的文件不得作为行政管理依据"));
+    }
+    let longest = default_valid_until(effective, false);
+    let valid_until = match input.valid_until.trim() {
+        "" => default_valid_until(effective, provisional),
+        typed => match clock::parse_date(typed) {
+            Some(d) if d < effective => {
+                errors.push(err("valid_until", "有效期不能早于施行日期"));
+                d
+            }
+            Some(d) if d > longest => {
+                errors.push(err("valid_until", &format!("有效期最长5年，至{}", clock::long_date(longest))));
+                d
+            }
+            Some(d) => d,
+            None => {
+                errors.push(err("valid_until", "请填写有效期截止日期（年-月-日），或留空按默认期限"));
+                effective
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    Ok(Checked { adopted, published, effective, valid_until, provisional, consultation })
+}
+
+/// Register a published document of the staff member's agency under the next number of the
+/// agency's code in the year of its adoption. Returns its id and number.
+pub async fn register(db: &AnyPool, staff: &CurrentUser, input: &NewDocument) -> AppResult<(i64, String)> {
+    let agency = staff.staff_agency()?;
+    let c = check(input, clock::today())?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let code: Option<Option<String>> = sqlx::query_scalar("SELECT document_code FROM agencies WHERE id = $1")
+        .bind(agency)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(code) = code.flatten() else {
+        return Err(AppError::Conflict("本单位尚未设置发文字号代字，无法编号登记；请联系系统管理员设置".into()));
+    };
+    if let Some(consultation) = c.consultation {
+        let ours: Option<i64> = sqlx::query_scalar("SELECT id FROM consultations WHERE id = $1 AND agency_id = $2")
+            .bind(consultation)
+            .bind(agency)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if ours.is_none() {
+            return Err(AppError::Invalid(vec![err("consultation", "请从列表中选择本单位的征求意见项目")]));
+        }
+    }
+    let year = c.adopted.year;
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO document_sequences (code, year, last) VALUES ($1, $2, 1)
+         ON CONFLICT (code, year) DO UPDATE SET last = document_sequences.last + 1 RETURNING last",
+    )
+    .bind(&code)
+    .bind(year)
+    .fetch_one(&mut *tx)
+    .await?;
+    let written = number::format(&code, year, seq);
+    let now = clock::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO normative_documents (agency_id, title, number, code, year, seq, provisional, adopted_on,
+            published_on, effective_on, valid_until, status, consultation_id, registered_by, registered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'in_force', $12, $13, $14) RETURNING id",
+    )
+    .bind(agency)
+    .bind(input.title.trim())
+    .bind(&written)
+    .bind(&code)
+    .bind(year)
+    .bind(seq)
+    .bind(i64::from(c.provisional))
+    .bind(clock::start_of_day(c.adopted))
+    .bind(clock::start_of_day(c.published))
+    .bind(clock::start_of_day(c.effective))
+    .bind(clock::start_of_day(c.valid_until))
+    .bind(c.consultation)
+    .bind(staff.id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO document_versions (document_id, version, full_text, amended_by, effective_on, recorded_at)
+         VALUES ($1, 1, $2, NULL, $3, $4)",
+    )
+    .bind(id)
+    .bind(&input.full_text)
+    .bind(clock::start_of_day(c.effective))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    record(&mut tx, id, DocStatus::InForce, clock::start_of_day(c.published), "登记公布", None, Some(staff.id)).await?;
+    tx.commit().await?;
+    tracing::info!(document = id, agency, "normative document registered");
+    Ok((id, written))
+}
+
+/// Add a dated status to a document's history.
+async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    document: i64,
+    status: DocStatus,
+    on: i64,
+    reason: &str,
+    related: Option<i64>,
+    by: Option<i64>,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO document_statuses (document_id, status, on_date, reason, related_document, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(document)
+    .bind(status.as_str())
+    .bind(on)
+    .bind(reason)
+    .bind(related)
+    .bind(by)
+    .bind(clock::now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A change of status its agency asks for: to what, from when, why, and by which document.
+#[derive(Debug, Clone, Default)]
+pub struct StatusRequest {
+    pub to: String,
+    pub on_date: String,
+    pub reason: String,
+    /// The amending or repealing document's number (empty: none; required to amend).
+    pub by_number: String,
+    /// For an amendment: the document's whole text as amended.
+    pub amended_text: String,
+}
+
+/// Change the status of one of the staff member's agency's documents, as `DocStatus::may_become`
+/// allows. Amending records the text as amended as a new version, linked to the amending document.
+pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &StatusRequest) -> AppResult<DocStatus> {
+    let agency = staff.staff_agency()?;
+    let mut errors = Vec::new();
+    let to = DocStatus::parse(&req.to);
+    if to.is_none() {
+        errors.push(err("to", "请选择要变更的状态"));
+    }
+    let on = date(&mut errors, "on_date", &req.on_date, "变更日期");
+    let reason = req.reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON {
+        errors.push(err("reason", "请说明理由（2000字以内）"));
+    }
+    let amending = to == Some(DocStatus::Amended);
+    if amending && req.amended_text.trim().is_empty() {
+        errors.push(err("amended_text", "请填写修改后的文件全文"));
+    }
+    if req.amended_text.chars().count() > MAX_TEXT {
+        errors.push(err("amended_text", "全文不能超过20万字"));
+    }
+    let by = match req.by_number.trim() {
+        "" if amending => {
+            errors.push(err("by_number", "请填写作出修改的文件的文号"));
+            None
+        }
+        "" => None,
+        typed => match number::normalise(typed) {
+            Some(n) => Some(n),
+            None => {
+                errors.push(err("by_number", "文号格式应为“代字〔年份〕序号号”，例如 长政发〔2026〕12号"));
+                None
+            }
+        },
+    };
+    let (Some(to), Some(on)) = (to, on) else { return Err(AppError::Invalid(errors)) };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut tx = crate::db::begin_write(db).await?;
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT status, published_on FROM normative_documents WHERE id = $1 AND agency_id = $2")
+            .bind(id)
+            .bind(agency)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (from, published) = row.ok_or(AppError::NotFound)?;
+    let from = AppError::stored(DocStatus::parse(&from), "normative_documents.status", &from)?;
+    if !from.may_become(to) {
+        return Err(AppError::Conflict(format!("“{}”的文件不能变更为“{}”", from.label(), to.label())));
+    }
+    let on_at = clock::start_of_day(on);
+    if on_at < published {
+        return Err(AppError::Invalid(vec![err("on_date", "变更日期不能早于文件公布日期")]));
+    }
+    let related = match by {
+        None => None,
+        Some(n) => {
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM normative_documents WHERE number = $1")
+                .bind(&n)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match found {
+                Some(r) if r != id => Some(r),
+                _ => return Err(AppError::Invalid(vec![err("by_number", &format!("库中没有另一份文号为{n}的文件"))])),
+            }
+        }
+    };
+    if amending {
+        let next: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM document_versions WHERE document_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query(
+            "INSERT INTO document_versions (document_id, version, full_text, amended_by, effective_on, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(next)
+        .bind(&req.amended_text)
+        .bind(related)
+        .bind(on_at)
+        .bind(clock::now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE normative_documents SET status = $1 WHERE id = $2")
+        .bind(to.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    record(&mut tx, id, to, on_at, reason, related, Some(staff.id)).await?;
+    tx.commit().await?;
+    tracing::info!(document = id, from = from.as_str(), to = to.as_str(), "document status changed");
+    Ok(to)
+}
+
+/// Documents still binding past the last day of their validity expire by themselves, dated the
+/// day after it. Returns how many expired.
+pub async fn expire_due(db: &AnyPool, today: Date) -> AppResult<u64> {
+    let start = clock::start_of_day(today);
+    let due: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, valid_until FROM normative_documents
+         WHERE status IN ('in_force', 'amended', 'to_clean_up') AND valid_until < $1 ORDER BY id LIMIT 1000",
+    )
+    .bind(start)
+    .fetch_all(db)
+    .await?;
+    let mut expired = 0;
+    for (id, last_day) in due {
+        let mut tx = crate::db::begin_write(db).await?;
+        let changed = sqlx::query(
+            "UPDATE normative_documents SET status = 'expired'
+             WHERE id = $1 AND status IN ('in_force', 'amended', 'to_clean_up')",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 1 {
+            let on = clock::start_of_day(clock::date_of(last_day).next_day());
+            record(&mut tx, id, DocStatus::Expired, on, "有效期届满，自动失效", None, None).await?;
+            expired += 1;
+        }
+        tx.commit().await?;
+    }
+    if expired > 0 {
+        tracing::info!(expired, "normative documents expired at the end of their validity");
+    }
+    Ok(expired)
+}
+
+/// What the registration form offers the staff member's agency.
+pub async fn registration_context(db: &AnyPool, staff: &CurrentUser) -> AppResult<Registering> {
+    let agency = staff.staff_agency()?;
+    let code: Option<String> =
+        sqlx::query_scalar("SELECT document_code FROM agencies WHERE id = $1").bind(agency).fetch_one(db).await?;
+    let consultations: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, title FROM consultations WHERE agency_id = $1 ORDER BY id DESC LIMIT 200")
+            .bind(agency)
+            .fetch_all(db)
+            .await?;
+    Ok(Registering { code, consultations })
+}
+
+/// Set the code an agency's documents are numbered under (the administrator only).
+pub async fn set_code(db: &AnyPool, admin: &CurrentUser, agency: i64, code: &str) -> AppResult<()> {
+    admin.require(crate::accounts::user::Role::Admin)?;
+    let code = code.trim();
+    if !number::valid_code(code) {
+        return Err(AppError::Invalid(vec![err("code", "发文字号代字应为2至12个汉字，例如 长政发")]));
+    }
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE document_code = $1 AND id <> $2")
+        .bind(code)
+        .bind(agency)
+        .fetch_optional(db)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::Invalid(vec![err("code", "该代字已被其他单位使用")]));
+    }
+    let changed = sqlx::query("UPDATE agencies SET document_code = $1 WHERE id = $2")
+        .bind(code)
+        .bind(agency)
+        .execute(db)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(agency, "document code set");
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! The registry in the JSON API: the list of normative documents and one document with its
+//! versions, what each amendment changed and its status history. Read only; public.
+use crate::extract::Json;
+use crate::respond::ApiError;
+use app::registry::{read, DocDetail, DocFilter, DocPage};
+use app::state::AppState;
+use axum::extract::{Path, Query, State};
+
+/// List registered normative documents, newest first, narrowed and paged
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents",
+    operation_id = "listDocuments",
+    tag = "registry",
+    params(DocFilter),
+    responses(
+        (status = 200, description = "One page of documents", body = DocPage),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
+pub async fn list(State(st): State<AppState>, Query(filter): Query<DocFilter>) -> Result<Json<DocPage>, ApiError> {
+    Ok(Json(read::list(&st.db, &filter).await?))
+}
+
+/// Read a normative document: its number, dates, status, every version, what each amendment
+/// changed, its status history and the consultation it came from
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents/{id}",
+    operation_id = "getDocument",
+    tag = "registry",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "Document", body = DocDetail),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
+pub async fn read(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<DocDetail>, ApiError> {
+    Ok(Json(read::detail(&st.db, id).await?))
+}

@@ -1,0 +1,79 @@
+//! The demo's registry: a few normative documents of two agencies, one in every status (in force,
+//! amended with its two versions, to be cleaned up, repealed, expired by the clock).
+use app::accounts::CurrentUser;
+use app::clock;
+use app::error::AppResult;
+use app::registry::store::{self, NewDocument, StatusRequest};
+use sqlx::AnyPool;
+
+const PARKING: &str = "第一条　为了规范道路停车秩序，制定本办法。\n第二条　本办法适用于本市中心城区道路停车泊位的设置和管理。\n第三条　道路停车泊位实行计时收费，收费标准由价格主管部门确定。\n第四条　违反本办法规定停放车辆的，由公安机关交通管理部门责令改正，处五十元罚款。\n";
+const BIKES: &str = "第一条　为了规范共享单车停放，制定本办法。\n第二条　运营企业应当对车辆停放进行管理。\n第三条　违规停放的车辆，由城市管理部门责令运营企业限期清理。\n";
+const ADS: &str = "第一条　为了规范户外广告设置，制定本规定。\n第二条　设置户外广告应当符合本市户外广告设置规划。\n";
+const DIGGING: &str = "第一条　为了加强城市道路挖掘管理，制定本办法。\n第二条　挖掘城市道路应当经市政主管部门批准。\n";
+const WINTER: &str =
+    "第一条　为了做好冬季道路除雪工作，制定本办法。\n第二条　各区人民政府负责本辖区道路除雪的组织实施。\n";
+
+fn date(days: i64) -> String {
+    clock::format_date(clock::start_of_day(clock::today()) + days * 86_400)
+}
+
+async fn register(
+    db: &AnyPool,
+    staff: &CurrentUser,
+    title: &str,
+    text: &str,
+    ago: i64,
+    until: &str,
+) -> AppResult<(i64, String)> {
+    let input = NewDocument {
+        title: title.into(),
+        full_text: text.into(),
+        adopted_on: date(-ago - 7),
+        published_on: date(-ago),
+        effective_on: date(-ago),
+        valid_until: until.into(),
+        consultation: String::new(),
+    };
+    store::register(db, staff, &input).await
+}
+
+async fn change(
+    db: &AnyPool,
+    staff: &CurrentUser,
+    id: i64,
+    to: &str,
+    reason: &str,
+    by: &str,
+    text: &str,
+) -> AppResult<()> {
+    let req = StatusRequest {
+        to: to.into(),
+        on_date: date(-3),
+        reason: reason.into(),
+        by_number: by.into(),
+        amended_text: text.into(),
+    };
+    store::change_status(db, staff, id, &req).await.map(|_| ())
+}
+
+/// Codes for the transport and city-management agencies, and their documents.
+pub async fn load(db: &AnyPool, transport: (i64, &CurrentUser), city: (i64, &CurrentUser)) -> AppResult<()> {
+    for (agency, code) in [(transport.0, "长交规"), (city.0, "长城管规")] {
+        sqlx::query("UPDATE agencies SET document_code = $1 WHERE id = $2").bind(code).bind(agency).execute(db).await?;
+    }
+    let (t, c) = (transport.1, city.1);
+    let (parking, _) = register(db, t, "某市道路停车管理办法", PARKING, 400, "").await?;
+    let (_, decision) =
+        register(db, t, "关于修改《某市道路停车管理办法》的决定", "一、将第四条中的“五十元”修改为“一百元”。\n", 5, "")
+            .await?;
+    let amended = PARKING.replace("五十元", "一百元");
+    change(db, t, parking, "amended", "根据本市停车收费改革调整罚款数额", &decision, &amended).await?;
+    register(db, c, "某市共享单车停放管理办法", BIKES, 200, "").await?;
+    let (ads, _) = register(db, c, "某市户外广告设置管理暂行规定", ADS, 600, "").await?;
+    change(db, c, ads, "to_clean_up", "上位法已修改，列入本年度规范性文件清理", "", "").await?;
+    let (digging, _) = register(db, c, "某市城市道路挖掘管理办法", DIGGING, 900, "").await?;
+    change(db, c, digging, "repealed", "已被《某市城市道路管理条例》取代", "", "").await?;
+    register(db, c, "某市冬季道路除雪工作办法", WINTER, 800, &date(-30)).await?;
+    store::expire_due(db, clock::today()).await?;
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! Form posts of the registry: an agency registers a document and changes its status; the
+//! administrator sets the code an agency's documents are numbered under.
+use super::common::{see_other, Page};
+use crate::budgets::Kind;
+use crate::extract::{lenient, FormPost, Limits, Refusal, SignedIn};
+use app::error::AppError;
+use app::registry::store::{self, NewDocument, StatusRequest};
+use axum::extract::Path;
+use axum::response::Response;
+use serde::Deserialize;
+
+/// Fields of a document being registered.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterForm {
+    title: String,
+    full_text: String,
+    adopted_on: String,
+    published_on: String,
+    effective_on: String,
+    valid_until: String,
+    consultation: String,
+}
+
+/// POST /staff/documents/new
+pub async fn register(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    mut form: FormPost<RegisterForm>,
+) -> Response {
+    let result = async {
+        let SignedIn(user) = user?;
+        user.staff_agency()?;
+        limits.spend(Kind::Work, Some(&user))?;
+        let f = form.input()?;
+        let input = NewDocument {
+            title: f.title,
+            full_text: f.full_text,
+            adopted_on: f.adopted_on,
+            published_on: f.published_on,
+            effective_on: f.effective_on,
+            valid_until: f.valid_until,
+            consultation: f.consultation,
+        };
+        let (id, _) = store::register(&page.st.db, &user, &input).await?;
+        Ok::<_, AppError>(see_other(&format!("/documents/{id}")))
+    }
+    .await;
+    page.settle(result, "/staff/documents/new", form.fields).await
+}
+
+/// Fields of a change of status.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    to: String,
+    on_date: String,
+    reason: String,
+    by_number: String,
+    amended_text: String,
+}
+
+/// POST /staff/documents/{id}/status
+pub async fn change_status(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    Path(id): Path<i64>,
+    mut form: FormPost<StatusForm>,
+) -> Response {
+    let back = format!("/documents/{id}");
+    let result = async {
+        let SignedIn(user) = user?;
+        user.staff_agency()?;
+        limits.spend(Kind::Work, Some(&user))?;
+        let f = form.input()?;
+        let req = StatusRequest {
+            to: f.to,
+            on_date: f.on_date,
+            reason: f.reason,
+            by_number: f.by_number,
+            amended_text: f.amended_text,
+        };
+        store::change_status(&page.st.db, &user, id, &req).await
+    }
+    .await;
+    match result {
+        Ok(to) => page.saying(&back, format!("已变更为“{}”", to.label())).await,
+        Err(e) => page.rejected(&back, form.fields, e).await,
+    }
+}
+
+/// An agency and its code.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct CodeForm {
+    #[serde(deserialize_with = "lenient")]
+    agency_id: Option<i64>,
+    code: String,
+}
+
+/// POST /admin/agencies/code
+pub async fn set_code(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    mut form: FormPost<CodeForm>,
+) -> Response {
+    let result = async {
+        let SignedIn(user) = user?;
+        limits.spend(Kind::Work, Some(&user))?;
+        let f = form.input()?;
+        let agency = f.agency_id.ok_or_else(|| AppError::field("agency_id", "请选择单位"))?;
+        store::set_code(&page.st.db, &user, agency, &f.code).await?;
+        Ok::<_, AppError>(see_other("/admin"))
+    }
+    .await;
+    page.settle(result, "/admin", form.fields).await
+}

@@ -1,0 +1,227 @@
+//! The registry of normative documents: an agency registers a published document and gets its
+//! number in its own sequence; the public finds it by number, status, year or words; amendments
+//! keep every version with what changed; status changes are the agency's alone and follow one
+//! table; a document past its validity expires by itself.
+use crate::harness::*;
+use reqwest::Client;
+
+const TEXT: &str = "第一条　为了规范共享单车停放，制定本办法。\n第二条　本办法适用于本市城区。\n第三条　违规停放的，由城市管理部门责令改正。\n";
+
+fn day(offset: i64) -> String {
+    app::clock::format_date(app::clock::start_of_day(app::clock::today()) + offset * 86_400)
+}
+
+/// An agency with its documents' code set by the administrator, and its staff signed in.
+async fn coded_agency(app: &TestApp, name: &str, code: &str) -> (Client, i64) {
+    let (staff, agency) = app.staff(name).await;
+    let admin = app.admin_client().await;
+    let id = agency.to_string();
+    let res = app.post_form(&admin, "/admin/agencies/code", &[("agency_id", &id), ("code", code)]).await;
+    assert_eq!(res.status(), 303, "the administrator sets the code");
+    (staff, agency)
+}
+
+async fn register(
+    app: &TestApp,
+    staff: &Client,
+    title: &str,
+    text: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let (adopted, published, effective) = (day(-20), day(-10), day(-10));
+    let mut form = vec![
+        ("title", title),
+        ("full_text", text),
+        ("adopted_on", adopted.as_str()),
+        ("published_on", published.as_str()),
+        ("effective_on", effective.as_str()),
+    ];
+    for (k, v) in fields {
+        form.retain(|(f, _)| f != k);
+        form.push((k, v));
+    }
+    app.post_form(staff, "/staff/documents/new", &form).await
+}
+
+async fn registered(app: &TestApp, staff: &Client, title: &str, text: &str) -> (i64, String) {
+    let res = register(app, staff, title, text, &[]).await;
+    assert_eq!(res.status(), 303, "registered");
+    let id = location_id(&res);
+    let doc: serde_json::Value = app.get(staff, &format!("/api/v1/documents/{id}")).await.json().await.unwrap();
+    (id, doc["summary"]["number"].as_str().unwrap().to_string())
+}
+
+async fn api_doc(app: &TestApp, id: i64) -> serde_json::Value {
+    let res = app.get(&app.client(), &format!("/api/v1/documents/{id}")).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_agency_registers_a_document_and_anyone_finds_it_by_its_number_however_it_is_typed() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let year = app::clock::date_of(app::clock::start_of_day(app::clock::today()) - 20 * 86_400).year;
+    let (first, number) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    assert_eq!(number, format!("长城管规〔{year}〕1号"), "the first of the year in the agency's sequence");
+    let (second, next) = registered(&app, &staff, "某市共享单车停放管理暂行规定", TEXT).await;
+    assert_eq!(next, format!("长城管规〔{year}〕2号"), "the next number, never the same");
+
+    let doc = api_doc(&app, first).await;
+    assert_eq!(doc["summary"]["status"], "in_force");
+    let effective = app::clock::date_of(doc["summary"]["effective_on"].as_i64().unwrap());
+    let until = app::clock::date_of(doc["summary"]["valid_until"].as_i64().unwrap());
+    assert_eq!(until, effective.add_days(-1).max(until).min(until), "a date");
+    assert_eq!(until.year, effective.year + 5, "valid five years by default");
+    let provisional = api_doc(&app, second).await;
+    let until = app::clock::date_of(provisional["summary"]["valid_until"].as_i64().unwrap());
+    assert_eq!(until.year, effective.year + 2, "a 暂行 document two years");
+    assert_eq!(provisional["provisional"], true);
+
+    // Found by its number typed with half-width brackets and spaces, on the page and in the API.
+    let typed = app::ui::encode_query(&format!("长城管规 [{year}] 1号"));
+    let page = app.get(&app.client(), &format!("/documents?q={typed}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("/documents/{first}\"")), "found by its number");
+    assert!(!page.contains(&format!("/documents/{second}\"")), "and only it");
+    let listed: serde_json::Value =
+        app.get(&app.client(), &format!("/api/v1/documents?status=in_force&year={year}")).await.json().await.unwrap();
+    assert_eq!(listed["total"], 2);
+    let page = app.get(&app.client(), &format!("/documents/{first}")).await.text().await.unwrap();
+    assert!(
+        page.contains(&number) && page.contains("现行有效") && page.contains("第三条"),
+        "its page: number, status, text"
+    );
+}
+
+#[tokio::test]
+async fn an_agency_without_a_code_is_told_so_and_loses_nothing_it_typed() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市交通运输局").await;
+    let page = app.get(&staff, "/staff/documents/new").await.text().await.unwrap();
+    assert!(page.contains("尚未设置发文字号代字"), "the form says why it cannot number");
+    let res = register(&app, &staff, "某市停车管理办法", TEXT, &[]).await;
+    let page = rejected_page(res, 409).await;
+    assert!(page.contains("尚未设置发文字号代字"));
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM normative_documents").fetch_one(&app.db).await.unwrap();
+    assert_eq!(n, 0, "nothing registered");
+}
+
+#[tokio::test]
+async fn a_document_not_yet_published_cannot_be_registered_and_the_form_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市司法局", "长司规").await;
+    let tomorrow = day(1);
+    let res = register(&app, &staff, "某市行政执法公示办法", TEXT, &[("published_on", &tomorrow)]).await;
+    let page = rejected_page(res, 422).await;
+    assert!(page.contains("只能登记已经公布的文件"), "{page}");
+    assert!(page.contains("某市行政执法公示办法"), "the title typed is still there");
+    let early = day(-15);
+    let res = register(&app, &staff, "某市行政执法公示办法", TEXT, &[("effective_on", &early)]).await;
+    assert!(rejected_page(res, 422).await.contains("施行日期不能早于公布日期"));
+    let far = day(365 * 6);
+    let res = register(&app, &staff, "某市行政执法公示办法", TEXT, &[("valid_until", &far)]).await;
+    assert!(rejected_page(res, 422).await.contains("有效期最长5年"));
+}
+
+#[tokio::test]
+async fn an_amendment_keeps_every_version_and_shows_what_it_changed() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (doc, _) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    let (decision, number) =
+        registered(&app, &staff, "关于修改《某市共享单车停放管理办法》的决定", "第一条　修改第三条。\n").await;
+    let amended = TEXT.replace("责令改正", "责令改正，可以处五十元罚款");
+    let typed = number.replace('〔', "[").replace('〕', "]");
+    let today = day(0);
+    let form = [
+        ("to", "amended"),
+        ("on_date", today.as_str()),
+        ("reason", "根据上位法调整罚则"),
+        ("by_number", typed.as_str()),
+        ("amended_text", amended.as_str()),
+    ];
+    let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &form).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("已变更为“已修改”"));
+
+    let d = api_doc(&app, doc).await;
+    assert_eq!(d["summary"]["status"], "amended");
+    assert_eq!(d["versions"].as_array().unwrap().len(), 2, "both texts are kept");
+    assert_eq!(d["versions"][1]["amended_by"]["id"], decision);
+    let changes = d["amendments"][0]["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "one article changed: {changes:?}");
+    let page = app.get(&app.client(), &format!("/documents/{doc}")).await.text().await.unwrap();
+    assert!(page.contains("<ins>，可以处五十元罚款</ins>"), "the change is marked: {page}");
+    assert!(page.contains("第1版") && page.contains("已修改"));
+    let page = app.get(&app.client(), &format!("/documents/{decision}")).await.text().await.unwrap();
+    assert!(page.contains("本文件修改或废止的文件") && page.contains(&format!("/documents/{doc}\"")));
+}
+
+#[tokio::test]
+async fn only_the_issuing_agency_changes_a_status_and_a_repealed_document_stays_repealed() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (other, _) = coded_agency(&app, "市交通运输局", "长交规").await;
+    let (doc, _) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    let today = day(0);
+    let repeal = [("to", "repealed"), ("on_date", today.as_str()), ("reason", "已被新办法取代")];
+    let res = app.post_form(&other, &format!("/staff/documents/{doc}/status"), &repeal).await;
+    assert_eq!(res.status(), 404, "another agency's document is not found for it");
+    assert_eq!(api_doc(&app, doc).await["summary"]["status"], "in_force");
+    let page = app.get(&other, &format!("/documents/{doc}")).await.text().await.unwrap();
+    assert!(!page.contains("变更状态（本单位）"), "nor is it offered the form");
+
+    let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &repeal).await;
+    assert_eq!(res.status(), 200);
+    let back = [("to", "to_clean_up"), ("on_date", today.as_str()), ("reason", "再议")];
+    let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &back).await;
+    assert!(rejected_page(res, 409).await.contains("不能变更为"));
+    let d = api_doc(&app, doc).await;
+    assert_eq!(d["summary"]["status"], "repealed");
+    let history: Vec<&str> = d["history"].as_array().unwrap().iter().map(|h| h["status"].as_str().unwrap()).collect();
+    assert_eq!(history, ["in_force", "repealed"], "every status, dated, in order");
+    let page = app.get(&staff, &format!("/documents/{doc}")).await.text().await.unwrap();
+    assert!(page.contains("状态不再变更"), "the agency is offered nothing more");
+}
+
+#[tokio::test]
+async fn a_document_past_its_validity_expires_by_itself() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let yesterday = day(-1);
+    let res = register(&app, &staff, "某市临时交通管制办法", TEXT, &[("valid_until", &yesterday)]).await;
+    assert_eq!(res.status(), 303);
+    let doc = location_id(&res);
+    let (current, _) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    server::jobs::document_expiry(&app.db).await;
+    let d = api_doc(&app, doc).await;
+    assert_eq!(d["summary"]["status"], "expired");
+    assert_eq!(d["history"][1]["by_clock"], true, "expired by the clock, not by a person");
+    assert_eq!(api_doc(&app, current).await["summary"]["status"], "in_force", "a valid one is untouched");
+    let page = app.get(&app.client(), &format!("/documents/{doc}")).await.text().await.unwrap();
+    assert!(page.contains("有效期届满，自动失效") && page.contains("已失效"));
+}
+
+#[tokio::test]
+async fn hostile_titles_and_texts_stay_text_and_every_list_input_is_bounded() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let title = "<script>alert(1)</script>&amp;\"《办法》";
+    let text = "第一条　<img src=x onerror=alert(2)>\n";
+    let res = register(&app, &staff, title, text, &[]).await;
+    let doc = location_id(&res);
+    for path in [format!("/documents/{doc}"), "/documents".to_string()] {
+        let page = app.get(&app.client(), &path).await.text().await.unwrap();
+        assert!(!page.contains("<script>alert(1)") && !page.contains("<img src=x"), "{path}: inert");
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;"), "{path}: exact text");
+    }
+    let long = "字".repeat(101);
+    let res = app.get(&app.client(), &format!("/api/v1/documents?q={}", app::ui::encode_query(&long))).await;
+    assert_eq!(res.status(), 422);
+    let res = app.get(&app.client(), "/api/v1/documents?status=whatever").await;
+    assert_eq!(res.status(), 422);
+    let res = app.get(&app.client(), "/api/v1/documents?page=100000").await;
+    assert_eq!(res.status(), 422);
+    let res = app.get(&app.client(), "/api/v1/documents/999999").await;
+    assert_eq!(res.status(), 404);
+}
