@@ -290,6 +290,10 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
     if on_at < published {
         return Err(AppError::Invalid(vec![err("on_date", "变更日期不能早于文件公布日期")]));
     }
+    // A status is recorded once it holds: a repeal taking effect next month is recorded then.
+    if on > clock::today() {
+        return Err(AppError::Invalid(vec![err("on_date", "变更日期不能晚于今天：请在变更生效之日登记")]));
+    }
     let related = match by {
         None => None,
         Some(n) => {
@@ -334,18 +338,34 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
 }
 
 /// Documents still binding past the last day of their validity expire by themselves, dated the
-/// day after it. Returns how many expired.
+/// day after it, a thousand a statement until none is left. Returns how many expired.
 pub async fn expire_due(db: &AnyPool, today: Date) -> AppResult<u64> {
     let start = clock::start_of_day(today);
-    let due: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT id, valid_until FROM normative_documents
-         WHERE status IN ('in_force', 'amended', 'to_clean_up') AND valid_until < $1 ORDER BY id LIMIT 1000",
-    )
-    .bind(start)
-    .fetch_all(db)
-    .await?;
     let mut expired = 0;
-    for (id, last_day) in due {
+    // Bounded: a hundred thousand a turn; any left are taken at the next turn.
+    for _ in 0..100 {
+        let due: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, valid_until FROM normative_documents
+             WHERE status IN ('in_force', 'amended', 'to_clean_up') AND valid_until < $1 ORDER BY id LIMIT 1000",
+        )
+        .bind(start)
+        .fetch_all(db)
+        .await?;
+        if due.is_empty() {
+            break;
+        }
+        expired += expire(db, &due).await?;
+    }
+    if expired > 0 {
+        tracing::info!(expired, "normative documents expired at the end of their validity");
+    }
+    Ok(expired)
+}
+
+/// Expire each of `due` (id, last valid day) still binding, one transaction each.
+async fn expire(db: &AnyPool, due: &[(i64, i64)]) -> AppResult<u64> {
+    let mut expired = 0;
+    for &(id, last_day) in due {
         let mut tx = crate::db::begin_write(db).await?;
         let changed = sqlx::query(
             "UPDATE normative_documents SET status = 'expired'
@@ -361,9 +381,6 @@ pub async fn expire_due(db: &AnyPool, today: Date) -> AppResult<u64> {
             expired += 1;
         }
         tx.commit().await?;
-    }
-    if expired > 0 {
-        tracing::info!(expired, "normative documents expired at the end of their validity");
     }
     Ok(expired)
 }

@@ -171,6 +171,11 @@ async fn only_the_issuing_agency_changes_a_status_and_a_repealed_document_stays_
     let page = app.get(&other, &format!("/documents/{doc}")).await.text().await.unwrap();
     assert!(!page.contains("变更状态（本单位）"), "nor is it offered the form");
 
+    let tomorrow = day(1);
+    let later = [("to", "repealed"), ("on_date", tomorrow.as_str()), ("reason", "已被新办法取代")];
+    let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &later).await;
+    let page = rejected_page(res, 422).await;
+    assert!(page.contains("变更日期不能晚于今天") && page.contains("已被新办法取代"), "refused, the reason kept");
     let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &repeal).await;
     assert_eq!(res.status(), 200);
     let back = [("to", "to_clean_up"), ("on_date", today.as_str()), ("reason", "再议")];
