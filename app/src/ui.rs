@@ -160,6 +160,21 @@ pub fn pager(prev: Option<String>, at: Option<String>, next: Option<String>, cla
     }
 }
 
+/// A character diff as text marked up: removed runs struck through (`<del>`), added ones
+/// underlined (`<ins>`), in one paragraph.
+pub fn diff_pieces(pieces: Vec<crate::feedback::diff::Piece>) -> impl IntoView {
+    use crate::feedback::diff::Piece;
+    view! {
+        <p class="diff">
+            {pieces.into_iter().map(|p| match p {
+                Piece::Same(s) => view! { <span>{s}</span> }.into_any(),
+                Piece::Removed(s) => view! { <del>{s}</del> }.into_any(),
+                Piece::Added(s) => view! { <ins>{s}</ins> }.into_any(),
+            }).collect_view()}
+        </p>
+    }
+}
+
 /// Everything but RFC 3986's unreserved characters.
 const NOT_UNRESERVED: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');

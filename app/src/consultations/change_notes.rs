@@ -2,7 +2,6 @@
 //! and corrections with what each changed.
 use super::{Change, Corrected};
 use crate::clock::format_long_date;
-use crate::feedback::diff::Piece;
 use leptos::prelude::*;
 
 /// Each change, oldest first, with its public reason.
@@ -44,13 +43,7 @@ fn CorrectedParts(id: i64, parts: Vec<Corrected>) -> impl IntoView {
                 view! {
                     <div class="corrected-part">
                         <h3>{name}</h3>
-                        <p class="diff">
-                            {c.pieces.into_iter().map(|p| match p {
-                                Piece::Same(s) => view! { <span>{s}</span> }.into_any(),
-                                Piece::Removed(s) => view! { <del>{s}</del> }.into_any(),
-                                Piece::Added(s) => view! { <ins>{s}</ins> }.into_any(),
-                            }).collect_view()}
-                        </p>
+                        {crate::ui::diff_pieces(c.pieces)}
                     </div>
                 }
             }).collect_view()}

@@ -247,6 +247,19 @@ pub struct ArticleRevision {
     pub pieces: Vec<Piece>,
 }
 
+impl ArticleRevision {
+    /// How the article is named above its change: 新增第五条, 删除原第三条, 原第三条（修改后为第四条）.
+    pub fn heading(&self) -> String {
+        match (self.change, &self.old_label, &self.new_label) {
+            (Change::Added, _, Some(n)) => format!("新增{n}"),
+            (Change::Deleted, Some(o), _) => format!("删除原{o}"),
+            (_, Some(o), Some(n)) if o != n => format!("原{o}（修改后为{n}）"),
+            (_, Some(o), _) => o.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
 /// An article of the draft as published for comment.
 #[derive(Debug, Clone, Copy)]
 pub struct OldArticle<'a> {

@@ -1,6 +1,6 @@
 //! The adoption report's pages: the editor where staff write and publish it, and the public report
 //! with its tallies, chart, article table and revisions.
-use super::diff::{Change, Piece};
+use super::diff::Change;
 use super::{adoption_report, Disposition, Report, Tally};
 use crate::clock::{format_datetime, format_long_date};
 use crate::consultations::pages::route_id;
@@ -305,23 +305,10 @@ fn Revisions(revisions: Vec<super::RevisedArticle>) -> impl IntoView {
             <p class="hint">"删除的文字以删除线标示，新增的文字以下划线标示。"</p>
             {revisions.into_iter().map(|v| {
                 let r = v.revision;
-                let title = match (r.change, &r.old_label, &r.new_label) {
-                    (Change::Added, _, Some(n)) => format!("新增{n}"),
-                    (Change::Deleted, Some(o), _) => format!("删除原{o}"),
-                    (_, Some(o), Some(n)) if o != n => format!("原{o}（修改后为{n}）"),
-                    (_, Some(o), _) => o.clone(),
-                    _ => String::new(),
-                };
                 view! {
                     <div class="revision">
-                        <h3>{title}</h3>
-                        <p class="diff">
-                            {r.pieces.into_iter().map(|p| match p {
-                                Piece::Same(s) => view! { <span>{s}</span> }.into_any(),
-                                Piece::Removed(s) => view! { <del>{s}</del> }.into_any(),
-                                Piece::Added(s) => view! { <ins>{s}</ins> }.into_any(),
-                            }).collect_view()}
-                        </p>
+                        <h3>{r.heading()}</h3>
+                        {crate::ui::diff_pieces(r.pieces)}
                         {(!v.adopted.is_empty()).then(|| view! {
                             <p class="meta">"据以修改的意见："
                                 {(v.adopted.len() >= super::MAX_LINKED).then_some("（以下仅列前若干条，条数见逐条采纳情况）")}

@@ -4,7 +4,6 @@
 use super::{get_document, list_documents, registration_context, DocDetail, DocFilter, DocStatus, DocSummary};
 use crate::clock::format_long_date;
 use crate::error::AppError;
-use crate::feedback::diff::{Change, Piece};
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage, PostForm};
 use crate::ui::{query, ErrorView, Loading, TextArea};
 use leptos::prelude::*;
@@ -218,26 +217,11 @@ fn Amendments(d: DocDetail) -> impl IntoView {
                 let by = d.versions.iter().find(|v| v.version == a.version).and_then(|v| v.amended_by.clone());
                 view! {
                     <h3>{format!("第{}版对第{}版的修改", a.version, a.version - 1)}{by.map(|l| view! { "（" {link_to(&l)} "）" })}</h3>
-                    {a.changes.into_iter().map(|r| {
-                        let title = match (r.change, &r.old_label, &r.new_label) {
-                            (Change::Added, _, Some(n)) => format!("新增{n}"),
-                            (Change::Deleted, Some(o), _) => format!("删除原{o}"),
-                            (_, Some(o), Some(n)) if o != n => format!("原{o}（修改后为{n}）"),
-                            (_, Some(o), _) => o.clone(),
-                            _ => String::new(),
-                        };
-                        view! {
-                            <div class="revision">
-                                <h4>{title}</h4>
-                                <p class="diff">
-                                    {r.pieces.into_iter().map(|p| match p {
-                                        Piece::Same(s) => view! { <span>{s}</span> }.into_any(),
-                                        Piece::Removed(s) => view! { <del>{s}</del> }.into_any(),
-                                        Piece::Added(s) => view! { <ins>{s}</ins> }.into_any(),
-                                    }).collect_view()}
-                                </p>
-                            </div>
-                        }
+                    {a.changes.into_iter().map(|r| view! {
+                        <div class="revision">
+                            <h4>{r.heading()}</h4>
+                            {crate::ui::diff_pieces(r.pieces)}
+                        </div>
                     }).collect_view()}
                 }
             }).collect_view()}
