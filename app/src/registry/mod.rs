@@ -204,7 +204,7 @@ pub struct DocPage {
 #[server(endpoint = "documents")]
 pub async fn list_documents(filter: DocFilter) -> Result<DocPage, AppError> {
     let st = crate::state::state()?;
-    read::list(&st.db, &filter).await
+    read::list_for(&st, &filter).await
 }
 
 /// One document with its versions and history.

@@ -39,8 +39,35 @@ fn like(words: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// One page of the registry, newest first, narrowed by the filter.
-pub async fn list(db: &AnyPool, f: &DocFilter) -> AppResult<DocPage> {
+/// Documents found by words at most (the best ones).
+pub const FOUND_AT_MOST: usize = 1_000;
+
+/// One page of the registry, newest first, narrowed by the filter; its words are looked for in
+/// the documents' text through the platform's search.
+pub async fn list_for(st: &crate::state::AppState, f: &DocFilter) -> AppResult<DocPage> {
+    let q = f.q.as_deref().unwrap_or("").trim().to_string();
+    if q.chars().count() > MAX_QUERY {
+        return Err(AppError::field("q", "检索词不能超过100个字"));
+    }
+    let found = match q.is_empty() || number::normalise(&q).is_some() {
+        true => Vec::new(),
+        false => {
+            let idx = st.search.index();
+            tokio::task::spawn_blocking(move || crate::search::query::document_ids(&idx, &q, FOUND_AT_MOST))
+                .await
+                .map_err(|_| AppError::Internal)?
+                .map_err(|e| {
+                    tracing::error!(error = %e, "registry search failed");
+                    AppError::Internal
+                })?
+        }
+    };
+    list(&st.db, &found, f).await
+}
+
+/// One page of the registry, newest first, narrowed by the filter; words match the title or
+/// number, or a document among `found` (by the search engine, in the text).
+pub async fn list(db: &AnyPool, found: &[i64], f: &DocFilter) -> AppResult<DocPage> {
     let page = crate::paging::check(f.page)?;
     let mut conds = vec!["1 = 1".to_string()];
     let mut binds: Vec<BindValue> = Vec::new();
@@ -70,12 +97,20 @@ pub async fn list(db: &AnyPool, f: &DocFilter) -> AppResult<DocPage> {
     if let Some(n) = number::normalise(q) {
         binds.push(BindValue::Text(n));
         conds.push(format!("d.number = ${}", binds.len()));
-    } else {
+    } else if !q.is_empty() {
+        let mut words = Vec::new();
         for word in q.split_whitespace().take(10) {
             binds.push(BindValue::Text(like(word)));
             let n = binds.len();
-            conds.push(format!("(d.title LIKE ${n} ESCAPE '\\' OR d.number LIKE ${n} ESCAPE '\\')"));
+            words.push(format!("(d.title LIKE ${n} ESCAPE '\\' OR d.number LIKE ${n} ESCAPE '\\')"));
         }
+        let mut any = vec![format!("({})", words.join(" AND "))];
+        if !found.is_empty() {
+            let from = binds.len() + 1;
+            binds.extend(found.iter().take(FOUND_AT_MOST).map(|id| BindValue::Int(*id)));
+            any.push(format!("d.id IN ({})", crate::db::placeholders_from(from, found.len().min(FOUND_AT_MOST))));
+        }
+        conds.push(format!("({})", any.join(" OR ")));
     }
     let cond = conds.join(" AND ");
     let counting = format!("SELECT COUNT(*) FROM normative_documents d WHERE {cond}");

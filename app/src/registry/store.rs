@@ -192,6 +192,7 @@ pub async fn register(db: &AnyPool, staff: &CurrentUser, input: &NewDocument) ->
     .execute(&mut *tx)
     .await?;
     record(&mut tx, id, DocStatus::InForce, clock::start_of_day(c.published), "登记公布", None, Some(staff.id)).await?;
+    crate::changes::record_change(&mut tx, "document", id).await?;
     tx.commit().await?;
     tracing::info!(document = id, agency, "normative document registered");
     Ok((id, written))
@@ -332,6 +333,7 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
         .execute(&mut *tx)
         .await?;
     record(&mut tx, id, to, on_at, reason, related, Some(staff.id)).await?;
+    crate::changes::record_change(&mut tx, "document", id).await?;
     tx.commit().await?;
     tracing::info!(document = id, from = from.as_str(), to = to.as_str(), "document status changed");
     Ok(to)
@@ -378,6 +380,7 @@ async fn expire(db: &AnyPool, due: &[(i64, i64)]) -> AppResult<u64> {
         if changed == 1 {
             let on = clock::start_of_day(clock::date_of(last_day).next_day());
             record(&mut tx, id, DocStatus::Expired, on, "有效期届满，自动失效", None, None).await?;
+            crate::changes::record_change(&mut tx, "document", id).await?;
             expired += 1;
         }
         tx.commit().await?;

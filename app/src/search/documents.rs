@@ -23,6 +23,11 @@ pub async fn replacement(db: &AnyPool, f: &Fields, entity: &str, id: i64) -> Res
             delete_value: format!("consultation:{id}"),
             docs: consultation(db, f, id).await?,
         })),
+        "document" => Ok(Some(Replacement {
+            delete_field: f.key,
+            delete_value: format!("document:{id}"),
+            docs: normative(db, f, id).await?.into_iter().collect(),
+        })),
         "case" => Ok(Some(Replacement {
             delete_field: f.key,
             delete_value: format!("case:{id}"),
@@ -203,3 +208,33 @@ async fn report(
 pub fn report_name(consultation_title: &str) -> String {
     format!("《{consultation_title}》意见采纳情况说明")
 }
+
+/// A registered normative document: found by its number, title and current text, by anyone
+/// (the registry is public), with its status.
+async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
+    let row: Option<(i64, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT d.agency_id, d.number, d.title, d.status, d.published_on, v.full_text FROM normative_documents d
+         JOIN document_versions v ON v.document_id = d.id
+         WHERE d.id = $1 ORDER BY v.version DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some((agency, number, title, status, published_on, text)) = row else { return Ok(None) };
+    let searchable = format!("{number}\n{title}\n{text}");
+    Ok(Some(doc!(
+        f.key => format!("document:{id}"),
+        f.kind => "document",
+        f.agency_id => agency as u64,
+        f.public => 1u64,
+        f.status => status,
+        f.created_at => published_on,
+        f.grams => searchable.clone(),
+        f.words => searchable,
+        f.title => format!("{title}（{number}）"),
+        f.text => text,
+    )))
+}
+
+/// Normative documents, one per row, for a build.
+pub const DOCUMENTS_SQL: &str = "SELECT id FROM normative_documents";

@@ -355,6 +355,14 @@ async fn build(db: &AnyPool, root: &Path, dir: &Path, mut progress: impl FnMut(u
             docs.extend(r.docs);
         }
     }
+    // Normative documents: a registry of thousands at most, read one by one.
+    let registered: Vec<i64> =
+        sqlx::query_scalar(&format!("{} ORDER BY id", documents::DOCUMENTS_SQL)).fetch_all(db).await?;
+    for id in registered {
+        if let Some(r) = replacement(db, &idx.fields, "document", id).await? {
+            docs.extend(r.docs);
+        }
+    }
     add(&idx, docs).await?;
     let mut pages = Pages { db, idx: &idx, done: ids.len() as u64, total, progress: &mut progress };
     pages.add(documents::COMMENT_SQL, "m.id", |r: &documents::CommentRow| r.id, documents::comment_doc).await?;

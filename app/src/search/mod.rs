@@ -32,7 +32,7 @@ pub const PER_PAGE: u32 = 20;
 pub struct SearchParams {
     #[serde(default)]
     pub q: String,
-    /// `consultation`, `article`, `comment` or `report`.
+    /// `consultation`, `article`, `comment`, `report` or `document`.
     pub kind: Option<String>,
     pub agency: Option<i64>,
     pub consultation: Option<i64>,
@@ -102,6 +102,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "article" => "条文",
         "comment" => "意见",
         "report" => "意见采纳情况说明",
+        "document" => "规范性文件",
         _ => "其他",
     }
 }

@@ -184,6 +184,21 @@ pub fn comment_ids(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantiv
     idx.reader.searcher().search(&query, &CommentIds)
 }
 
+/// The ids of the registry's documents matching the words `q` (all of them, as the platform's
+/// search matches), at most `limit`, best first.
+pub fn document_ids(idx: &SearchIndex, q: &str, limit: usize) -> tantivy::Result<Vec<i64>> {
+    let p = SearchParams { q: q.to_string(), kind: Some("document".into()), ..Default::default() };
+    let (query, _) = build(idx, &p, Audience::Public);
+    let searcher = idx.reader.searcher();
+    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+    let mut ids = Vec::with_capacity(top.len());
+    for (_, addr) in top {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        ids.extend(text(&doc, idx.fields.key).strip_prefix("document:").and_then(|i| i.parse::<i64>().ok()));
+    }
+    Ok(ids)
+}
+
 /// Collects the `comment_id` column of every match.
 struct CommentIds;
 
@@ -365,6 +380,7 @@ fn hit(idx: &SearchIndex, doc: &TantivyDocument, q: &str) -> Hit {
         "comment" => format!("/staff/consultations/{cid}#c{id}"),
         "article" => format!("/consultations/{cid}#{anchor}"),
         "report" => format!("/consultations/{cid}/report"),
+        "document" => format!("/documents/{id}"),
         _ => format!("/consultations/{cid}"),
     };
     let body = text(doc, f.text);

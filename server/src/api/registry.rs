@@ -6,7 +6,8 @@ use app::registry::{read, DocDetail, DocFilter, DocPage};
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
 
-/// List registered normative documents, newest first, narrowed and paged
+/// List registered normative documents, newest first, narrowed and paged (`q`: a number, or words
+/// of the title, number or text)
 #[utoipa::path(
     get,
     path = "/api/v1/documents",
@@ -22,7 +23,7 @@ use axum::extract::{Path, Query, State};
     )
 )]
 pub async fn list(State(st): State<AppState>, Query(filter): Query<DocFilter>) -> Result<Json<DocPage>, ApiError> {
-    Ok(Json(read::list(&st.db, &filter).await?))
+    Ok(Json(read::list_for(&st, &filter).await?))
 }
 
 /// Read a normative document: its number, dates, status, every version, what each amendment

@@ -230,3 +230,39 @@ async fn hostile_titles_and_texts_stay_text_and_every_list_input_is_bounded() {
     let res = app.get(&app.client(), "/api/v1/documents/999999").await;
     assert_eq!(res.status(), 404);
 }
+
+/// The registry's list for `q`, asked again until the index has caught up (at most ten seconds).
+async fn listed_until(app: &TestApp, q: &str, expected: usize) -> serde_json::Value {
+    let path = format!("/api/v1/documents?q={}", app::ui::encode_query(q));
+    for _ in 0..100 {
+        let page: serde_json::Value = app.get(&app.client(), &path).await.json().await.unwrap();
+        if page["total"] == expected as i64 {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{q}: not {expected} documents within ten seconds");
+}
+
+#[tokio::test]
+async fn a_word_in_a_documents_text_finds_it_in_the_registry_and_the_platforms_search() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (doc, number) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    registered(&app, &staff, "某市户外广告设置管理办法", "第一条　为了规范户外广告设置，制定本办法。\n").await;
+    // "城市管理部门" is in the first document's text only, not in any title.
+    let found = listed_until(&app, "城市管理部门", 1).await;
+    assert_eq!(found["documents"][0]["id"], doc);
+    let page = app.get(&app.client(), "/search?q=%E5%9F%8E%E5%B8%82%E7%AE%A1%E7%90%86%E9%83%A8%E9%97%A8").await;
+    let page = page.text().await.unwrap();
+    assert!(page.contains(&format!("/documents/{doc}\"")) && page.contains("规范性文件"), "in the platform's search");
+    assert!(page.contains(&number), "named by its number");
+
+    // Repealed: the registry and the search say so.
+    let today = day(0);
+    let repeal = [("to", "repealed"), ("on_date", today.as_str()), ("reason", "已被新办法取代")];
+    app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &repeal).await;
+    let repealed = format!("/api/v1/documents?q={}&status=repealed", app::ui::encode_query("城市管理部门"));
+    let listed: serde_json::Value = app.get(&app.client(), &repealed).await.json().await.unwrap();
+    assert_eq!(listed["total"], 1);
+}
