@@ -54,6 +54,7 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
         Role::Staff => view! {
             <a href="/staff">"工作台"</a>
             <a href="/staff/cases">"来件办理"</a>
+            <a href="/inbox">{if user.unread > 0 { format!("消息（{}）", user.unread) } else { "消息".to_string() }}</a>
         }
         .into_any(),
         Role::Admin => view! { <a href="/admin">"系统管理"</a> }.into_any(),

@@ -69,8 +69,9 @@ pub async fn deadline_reminders(db: &AnyPool) {
     }
 }
 
-/// Normative documents past the last day of their validity expire by themselves (one node per
-/// turn, hourly). A failed run is logged; the documents still due are expired at the next turn.
+/// Normative documents past the last day of their validity expire by themselves, and agencies are
+/// told 90 and 30 days before (one node per turn, hourly). A failed run is logged; what is still
+/// due is done at the next turn.
 pub async fn document_expiry(db: &AnyPool) {
     match claim(db, "document_expiry", DEADLINE_CHECK).await {
         Ok(true) => {}
@@ -79,6 +80,9 @@ pub async fn document_expiry(db: &AnyPool) {
     }
     if let Err(e) = app::registry::store::expire_due(db, app::clock::today()).await {
         tracing::warn!(error = %e, "document expiry stopped; the rest expire next turn");
+    }
+    if let Err(e) = app::registry::store::warn_of_expiry(db, app::clock::today()).await {
+        tracing::warn!(error = %e, "expiry notices stopped; the rest are given next turn");
     }
 }
 

@@ -364,6 +364,61 @@ pub async fn expire_due(db: &AnyPool, today: Date) -> AppResult<u64> {
     Ok(expired)
 }
 
+/// Days before the end of its validity a document's agency is told, and the column that marks it
+/// told: 30 first, so a document registered with less than 90 days left is told once.
+const NOTICES: [(i64, &str); 2] = [(30, "warned_30"), (90, "warned_90")];
+
+/// Tell the issuing agency's staff (in their messages) of each binding document whose validity
+/// ends within 90 days, and again within 30, once each. Returns how many notices were given.
+pub async fn warn_of_expiry(db: &AnyPool, today: Date) -> AppResult<u64> {
+    let start = clock::start_of_day(today);
+    let mut told = 0;
+    for (days, column) in NOTICES {
+        let due: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT id, agency_id, number, title, valid_until FROM normative_documents
+             WHERE status IN ('in_force', 'amended', 'to_clean_up') AND valid_until >= $1 AND valid_until < $2
+               AND {column} = 0 ORDER BY id LIMIT 1000"
+        ))
+        .bind(start)
+        .bind(clock::start_of_day(today.add_days(days)))
+        .fetch_all(db)
+        .await?;
+        for (id, agency, number, title, last_day) in due {
+            let mut tx = crate::db::begin_write(db).await?;
+            // Told within 30 days: not told again for 90.
+            let marked = sqlx::query(&format!(
+                "UPDATE normative_documents SET {column} = 1, warned_90 = 1 WHERE id = $1 AND {column} = 0"
+            ))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if marked == 1 {
+                let message = format!(
+                    "规范性文件有效期将于{}届满：{number}《{title}》，请及时评估是否修改、废止或延续",
+                    clock::format_long_date(last_day)
+                );
+                sqlx::query(
+                    "INSERT INTO notifications (user_id, title, link, created_at)
+                     SELECT id, $1, $2, $3 FROM users WHERE agency_id = $4 AND role = 'staff' AND disabled_at IS NULL",
+                )
+                .bind(message)
+                .bind(format!("/documents/{id}"))
+                .bind(clock::now())
+                .bind(agency)
+                .execute(&mut *tx)
+                .await?;
+                told += 1;
+            }
+            tx.commit().await?;
+        }
+    }
+    if told > 0 {
+        tracing::info!(told, "agencies told of documents' validity ending");
+    }
+    Ok(told)
+}
+
 /// Expire each of `due` (id, last valid day) still binding, one transaction each.
 async fn expire(db: &AnyPool, due: &[(i64, i64)]) -> AppResult<u64> {
     let mut expired = 0;

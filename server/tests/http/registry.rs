@@ -266,3 +266,34 @@ async fn a_word_in_a_documents_text_finds_it_in_the_registry_and_the_platforms_s
     let listed: serde_json::Value = app.get(&app.client(), &repealed).await.json().await.unwrap();
     assert_eq!(listed["total"], 1);
 }
+
+#[tokio::test]
+async fn the_issuing_agency_is_told_before_a_documents_validity_ends_once_at_90_and_once_at_30_days() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (in_60, in_20, in_400) = (day(60), day(20), day(400));
+    let mut ids = Vec::new();
+    for (title, until) in [("六十日后届满的办法", &in_60), ("二十日后届满的办法", &in_20), ("一年多后届满的办法", &in_400)] {
+        let res = register(&app, &staff, title, TEXT, &[("valid_until", until)]).await;
+        assert_eq!(res.status(), 303);
+        ids.push(location_id(&res));
+    }
+    server::jobs::document_expiry(&app.db).await;
+    let inbox = app.get(&staff, "/inbox").await.text().await.unwrap();
+    assert!(inbox.contains("六十日后届满的办法") && inbox.contains("二十日后届满的办法"), "{inbox}");
+    assert!(!inbox.contains("一年多后届满的办法"), "not yet");
+    assert!(inbox.contains(&format!("/documents/{}", ids[0])), "each links to its document");
+    let told = |app: &TestApp| {
+        let db = app.db.clone();
+        async move { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM notifications").fetch_one(&db).await.unwrap() }
+    };
+    assert_eq!(told(&app).await, 2, "one notice each, the 20-day one not told twice");
+    // The job runs every hour: nobody is told again.
+    sqlx::query("UPDATE jobs SET next_run = 0 WHERE name = 'document_expiry'").execute(&app.db).await.unwrap();
+    server::jobs::document_expiry(&app.db).await;
+    assert_eq!(told(&app).await, 2, "told once");
+    // Five weeks on, the 60-day one is within 30 days: told again, once.
+    let later = app::clock::today().add_days(35);
+    assert_eq!(app::registry::store::warn_of_expiry(&app.db, later).await.unwrap(), 1);
+    assert_eq!(app::registry::store::warn_of_expiry(&app.db, later).await.unwrap(), 0);
+}
