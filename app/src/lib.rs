@@ -106,6 +106,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/documents") view=registry::pages::RegistryPage ssr=SsrMode::Async />
                     <Route path=path!("/documents/:id") view=registry::pages::DocumentPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/documents/new") view=registry::pages::RegisterDocumentPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/documents/cleanup") view=registry::cleanup_pages::StaffCleanupPage ssr=SsrMode::Async />
+                    <Route path=path!("/cleanups") view=registry::cleanup_pages::CleanupsPage ssr=SsrMode::Async />
+                    <Route path=path!("/cleanups/:id") view=registry::cleanup_pages::CleanupPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/calendar") view=admin::holidays::CalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/cases/new") view=cases::pages::NewCasePage ssr=SsrMode::Async />

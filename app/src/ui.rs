@@ -110,7 +110,7 @@ pub fn escape_text(s: &str) -> String {
 #[component]
 pub fn TextArea(
     #[prop(into)] id: String,
-    name: &'static str,
+    #[prop(into)] name: String,
     #[prop(into)] value: String,
     rows: u32,
     #[prop(optional)] describedby: Option<&'static str>,

@@ -99,6 +99,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/admin/agencies/code", post(registry::set_code))
         .route("/staff/documents/new", post(registry::register))
         .route("/staff/documents/{id}/status", post(registry::change_status))
+        .route("/staff/documents/cleanup", post(registry::publish_cleanup))
         .route("/admin/staff", post(admin::create_staff))
         .route("/admin/staff/setup-code", post(admin::reissue_setup_code))
         .route("/admin/staff/disable", post(admin::disable_staff))

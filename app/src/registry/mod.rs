@@ -1,6 +1,10 @@
 //! The registry of normative documents (规范性文件库): each document registered, numbered and
 //! published in one place, with its text in every version, its validity and its status over time.
 //! An unpublished document may not be the basis of administration, so what is here is what binds.
+pub mod cleanup;
+pub mod cleanup_pages;
+#[cfg(feature = "ssr")]
+pub mod cleanup_store;
 pub mod number;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -220,6 +224,28 @@ pub async fn registration_context() -> Result<Registering, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
     store::registration_context(&st.db, &user).await
+}
+
+/// Published clean-ups, newest first.
+#[server(endpoint = "cleanups")]
+pub async fn list_cleanups(page: Option<u32>) -> Result<cleanup::CleanupPage, AppError> {
+    let st = crate::state::state()?;
+    cleanup_store::list(&st.db, page).await
+}
+
+/// One published clean-up.
+#[server(endpoint = "cleanup")]
+pub async fn get_cleanup(id: i64) -> Result<cleanup::CleanupDetail, AppError> {
+    let st = crate::state::state()?;
+    cleanup_store::detail(&st.db, id).await
+}
+
+/// The signed-in staff member's agency's documents under clean-up.
+#[server(endpoint = "cleanup_candidates")]
+pub async fn cleanup_candidates() -> Result<Vec<DocLink>, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    cleanup_store::candidates(&st.db, &user).await
 }
 
 /// What the registration form offers the agency.

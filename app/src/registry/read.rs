@@ -10,6 +10,11 @@ use crate::error::{AppError, AppResult};
 use crate::feedback::diff::{self, Change, NewArticle, OldArticle};
 use sqlx::AnyPool;
 
+/// A document's latest versions read for its page (each with the change from the one before).
+pub const VERSIONS_SHOWN: i64 = 20;
+/// A document's latest status changes read for its page.
+pub const HISTORY_SHOWN: i64 = 100;
+
 /// Longest words searched for in the list (characters).
 pub const MAX_QUERY: usize = 100;
 
@@ -53,7 +58,7 @@ pub async fn list_for(st: &crate::state::AppState, f: &DocFilter) -> AppResult<D
         true => Vec::new(),
         false => {
             let idx = st.search.index();
-            tokio::task::spawn_blocking(move || crate::search::query::document_ids(&idx, &q, FOUND_AT_MOST))
+            tokio::task::spawn_blocking(move || crate::search::query::document_ids(&idx, &q))
                 .await
                 .map_err(|_| AppError::Internal)?
                 .map_err(|e| {
@@ -193,24 +198,26 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<DocDetail> {
     };
     let rows: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
         "SELECT version, full_text, amended_by, effective_on FROM document_versions WHERE document_id = $1
-         ORDER BY version LIMIT 200",
+         ORDER BY version DESC LIMIT $2",
     )
     .bind(id)
+    .bind(VERSIONS_SHOWN)
     .fetch_all(db)
     .await?;
     let mut versions = Vec::with_capacity(rows.len());
-    for (version, full_text, by, effective_on) in rows {
+    for (version, full_text, by, effective_on) in rows.into_iter().rev() {
         versions.push(DocVersion { version, full_text, effective_on, amended_by: link(db, by).await? });
     }
     let rows: Vec<(String, i64, String, Option<i64>, Option<i64>)> = sqlx::query_as(
         "SELECT status, on_date, reason, related_document, recorded_by FROM document_statuses WHERE document_id = $1
-         ORDER BY id LIMIT 500",
+         ORDER BY id DESC LIMIT $2",
     )
     .bind(id)
+    .bind(HISTORY_SHOWN)
     .fetch_all(db)
     .await?;
     let mut history = Vec::with_capacity(rows.len());
-    for (status, on_date, reason, related, by) in rows {
+    for (status, on_date, reason, related, by) in rows.into_iter().rev() {
         let status = AppError::stored(DocStatus::parse(&status), "document_statuses.status", &status)?;
         history.push(StatusChange {
             status,

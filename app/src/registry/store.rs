@@ -49,9 +49,9 @@ pub fn provisional(title: &str) -> bool {
 pub fn default_valid_until(effective: Date, provisional: bool) -> Date {
     let years = if provisional { PROVISIONAL_VALID_YEARS } else { VALID_YEARS };
     let mut same_day = Date { year: effective.year + years, ..effective };
-    // 29 February of a year that has none: the 28th.
+    // From 29 February, in a year that has none, the term ends with February: 1 March less a day.
     if Date::from_day_number(same_day.day_number()) != same_day {
-        same_day.day = 28;
+        same_day = Date { month: 3, day: 1, ..same_day };
     }
     same_day.add_days(-1)
 }
@@ -92,6 +92,12 @@ fn check(input: &NewDocument, today: Date) -> AppResult<Checked> {
     let (Some(adopted), Some(published), Some(effective)) = (adopted, published, effective) else {
         return Err(AppError::Invalid(errors));
     };
+    if adopted.year < 1950 {
+        errors.push(err("adopted_on", "通过日期不能早于1950年"));
+    }
+    if effective > published.add_days(5 * 366) {
+        errors.push(err("effective_on", "施行日期不能晚于公布后五年"));
+    }
     if published < adopted {
         errors.push(err("published_on", "公布日期不能早于通过日期"));
     }
@@ -295,6 +301,28 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
     if on > clock::today() {
         return Err(AppError::Invalid(vec![err("on_date", "变更日期不能晚于今天：请在变更生效之日登记")]));
     }
+    let last: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(on_date), 0) FROM document_statuses WHERE document_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if on_at < last {
+        let message = format!("变更日期不能早于上一次状态变更（{}）", clock::format_long_date(last));
+        return Err(AppError::Invalid(vec![err("on_date", &message)]));
+    }
+    let to = kept(&mut tx, id, to).await?;
+    // Only from the status read: a change made meanwhile (on PostgreSQL, another transaction that
+    // committed first) is not overwritten; the update holds the row for the rest.
+    let moved = sqlx::query("UPDATE normative_documents SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(to.as_str())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if moved != 1 {
+        return Err(AppError::Conflict("文件状态刚被变更，请刷新页面后重试".into()));
+    }
     let related = match by {
         None => None,
         Some(n) => {
@@ -327,16 +355,47 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("UPDATE normative_documents SET status = $1 WHERE id = $2")
-        .bind(to.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
     record(&mut tx, id, to, on_at, reason, related, Some(staff.id)).await?;
     crate::changes::record_change(&mut tx, "document", id).await?;
     tx.commit().await?;
     tracing::info!(document = id, from = from.as_str(), to = to.as_str(), "document status changed");
     Ok(to)
+}
+
+/// A document kept after a clean-up is binding again as it was: amended if it ever was.
+pub(super) async fn kept(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64, to: DocStatus) -> AppResult<DocStatus> {
+    if to != DocStatus::InForce {
+        return Ok(to);
+    }
+    let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM document_versions WHERE document_id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(if versions > 1 { DocStatus::Amended } else { DocStatus::InForce })
+}
+
+/// Move a document from `from` to `to` (already checked against `DocStatus::may_become`), only if
+/// it is still in `from`, recorded in its history and marked for the search. False if it was not.
+pub(super) async fn set_status(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    (from, to): (DocStatus, DocStatus),
+    on: i64,
+    reason: &str,
+    by: Option<i64>,
+) -> AppResult<bool> {
+    let moved = sqlx::query("UPDATE normative_documents SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(to.as_str())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if moved == 1 {
+        record(tx, id, to, on, reason, None, by).await?;
+        crate::changes::record_change(tx, "document", id).await?;
+    }
+    Ok(moved == 1)
 }
 
 /// Documents still binding past the last day of their validity expire by themselves, dated the
@@ -385,11 +444,15 @@ pub async fn warn_of_expiry(db: &AnyPool, today: Date) -> AppResult<u64> {
         .await?;
         for (id, agency, number, title, last_day) in due {
             let mut tx = crate::db::begin_write(db).await?;
-            // Told within 30 days: not told again for 90.
+            // Told within 30 days: not told again for 90. Re-checked as it is marked: a document
+            // repealed meanwhile is not told of.
+            let set = if column == "warned_90" { "warned_90 = 1" } else { "warned_30 = 1, warned_90 = 1" };
             let marked = sqlx::query(&format!(
-                "UPDATE normative_documents SET {column} = 1, warned_90 = 1 WHERE id = $1 AND {column} = 0"
+                "UPDATE normative_documents SET {set} WHERE id = $1 AND {column} = 0
+                   AND status IN ('in_force', 'amended', 'to_clean_up') AND valid_until >= $2"
             ))
             .bind(id)
+            .bind(start)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -463,11 +526,16 @@ pub async fn set_code(db: &AnyPool, admin: &CurrentUser, agency: i64, code: &str
     if !number::valid_code(code) {
         return Err(AppError::Invalid(vec![err("code", "发文字号代字应为2至12个汉字，例如 长政发")]));
     }
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE document_code = $1 AND id <> $2")
-        .bind(code)
-        .bind(agency)
-        .fetch_optional(db)
-        .await?;
+    // Another agency's code, now or in a number it has drawn: never shared (the unique index of
+    // migration 0033 holds under concurrent requests too).
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM agencies WHERE document_code = $1 AND id <> $2
+         UNION SELECT agency_id FROM normative_documents WHERE code = $1 AND agency_id <> $2",
+    )
+    .bind(code)
+    .bind(agency)
+    .fetch_optional(db)
+    .await?;
     if taken.is_some() {
         return Err(AppError::Invalid(vec![err("code", "该代字已被其他单位使用")]));
     }
@@ -482,4 +550,34 @@ pub async fn set_code(db: &AnyPool, admin: &CurrentUser, agency: i64, code: &str
     }
     tracing::info!(agency, "document code set");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        clock::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn a_document_is_valid_five_years_less_a_day_and_a_provisional_one_two() {
+        assert_eq!(default_valid_until(d("2026-03-01"), false), d("2031-02-28"));
+        assert_eq!(default_valid_until(d("2026-03-01"), true), d("2028-02-29"));
+        assert_eq!(default_valid_until(d("2026-01-01"), false), d("2030-12-31"));
+    }
+
+    #[test]
+    fn from_29_february_the_term_ends_with_february() {
+        assert_eq!(default_valid_until(d("2024-02-29"), false), d("2029-02-28"));
+        assert_eq!(default_valid_until(d("2024-02-28"), false), d("2029-02-27"));
+        assert_eq!(default_valid_until(d("2024-02-29"), true), d("2026-02-28"));
+    }
+
+    #[test]
+    fn a_title_with_zanxing_or_shixing_is_provisional() {
+        assert!(provisional("某市户外广告设置管理暂行规定"));
+        assert!(provisional("某市共享单车管理试行办法"));
+        assert!(!provisional("某市共享单车停放管理办法"));
+    }
 }

@@ -224,6 +224,7 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDo
     let searchable = format!("{number}\n{title}\n{text}");
     Ok(Some(doc!(
         f.key => format!("document:{id}"),
+        f.document_id => id as u64,
         f.kind => "document",
         f.agency_id => agency as u64,
         f.public => 1u64,

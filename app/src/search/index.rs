@@ -13,7 +13,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 /// on start. 5: reports are found by their name and their reason for comments left unanswered.
 /// 6: cases, for the staff queues' search, with the terms of who may see them.
 /// 7: a comment's id as a fast column, so narrowing the queue by words reads no stored document.
-pub const SCHEMA_VERSION: u32 = 7;
+/// 8: normative documents, with their id as a fast column likewise.
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The `kind` of a case's document: found only in the staff queues (`search::cases`), never by
 /// the platform's search.
@@ -21,6 +22,8 @@ pub const CASE_KIND: &str = "case";
 
 /// The fast column holding a comment's id (absent on every other kind of document).
 pub const COMMENT_ID: &str = "comment_id";
+/// The fast column holding a normative document's id (absent on every other kind).
+pub const DOCUMENT_ID: &str = "document_id";
 
 /// Fields of the schema.
 #[derive(Clone, Copy)]
@@ -53,6 +56,8 @@ pub struct Fields {
     /// A comment's id, as a fast column: the queue's word search reads ids without loading any
     /// stored document, so its cost is that of the matching, not of the hits.
     pub comment_id: Field,
+    /// A registered normative document's id, as a fast column, for the registry's words.
+    pub document_id: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -82,6 +87,7 @@ fn schema() -> (Schema, Fields) {
         unit_id: b.add_u64_field("unit_id", INDEXED),
         report_about: b.add_u64_field("report_about", INDEXED),
         comment_id: b.add_u64_field(COMMENT_ID, FAST),
+        document_id: b.add_u64_field(DOCUMENT_ID, FAST),
     };
     (b.build(), fields)
 }

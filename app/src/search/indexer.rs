@@ -355,13 +355,18 @@ async fn build(db: &AnyPool, root: &Path, dir: &Path, mut progress: impl FnMut(u
             docs.extend(r.docs);
         }
     }
-    // Normative documents: a registry of thousands at most, read one by one.
+    // Normative documents: a registry of thousands, read one by one and added a hundred at a
+    // time (each holds its whole text).
     let registered: Vec<i64> =
         sqlx::query_scalar(&format!("{} ORDER BY id", documents::DOCUMENTS_SQL)).fetch_all(db).await?;
-    for id in registered {
-        if let Some(r) = replacement(db, &idx.fields, "document", id).await? {
-            docs.extend(r.docs);
+    for chunk in registered.chunks(100) {
+        let mut texts = Vec::with_capacity(chunk.len());
+        for id in chunk {
+            if let Some(r) = replacement(db, &idx.fields, "document", *id).await? {
+                texts.extend(r.docs);
+            }
         }
+        add(&idx, texts).await?;
     }
     add(&idx, docs).await?;
     let mut pages = Pages { db, idx: &idx, done: ids.len() as u64, total, progress: &mut progress };

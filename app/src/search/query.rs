@@ -181,38 +181,34 @@ pub fn execute(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::R
 pub fn comment_ids(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::Result<Vec<i64>> {
     let p = SearchParams { kind: Some("comment".into()), ..p.clone() };
     let (query, _) = build(idx, &p, who);
-    idx.reader.searcher().search(&query, &CommentIds)
+    idx.reader.searcher().search(&query, &Ids(super::index::COMMENT_ID))
 }
 
-/// The ids of the registry's documents matching the words `q` (all of them, as the platform's
-/// search matches), at most `limit`, best first.
-pub fn document_ids(idx: &SearchIndex, q: &str, limit: usize) -> tantivy::Result<Vec<i64>> {
+/// The ids of the registry's documents matching the words `q` (as the platform's search matches
+/// them), read from the fast column. None found for words with nothing searchable in them.
+pub fn document_ids(idx: &SearchIndex, q: &str) -> tantivy::Result<Vec<i64>> {
     let p = SearchParams { q: q.to_string(), kind: Some("document".into()), ..Default::default() };
-    let (query, _) = build(idx, &p, Audience::Public);
-    let searcher = idx.reader.searcher();
-    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-    let mut ids = Vec::with_capacity(top.len());
-    for (_, addr) in top {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        ids.extend(text(&doc, idx.fields.key).strip_prefix("document:").and_then(|i| i.parse::<i64>().ok()));
+    let (query, has_words) = build(idx, &p, Audience::Public);
+    if !has_words {
+        return Ok(Vec::new());
     }
-    Ok(ids)
+    idx.reader.searcher().search(&query, &Ids(super::index::DOCUMENT_ID))
 }
 
-/// Collects the `comment_id` column of every match.
-struct CommentIds;
+/// Collects a fast id column (named) of every match.
+struct Ids(&'static str);
 
 struct SegmentIds {
     ids: tantivy::columnar::Column<u64>,
     found: Vec<i64>,
 }
 
-impl Collector for CommentIds {
+impl Collector for Ids {
     type Fruit = Vec<i64>;
     type Child = SegmentIds;
 
     fn for_segment(&self, _: tantivy::SegmentOrdinal, reader: &tantivy::SegmentReader) -> tantivy::Result<SegmentIds> {
-        Ok(SegmentIds { ids: reader.fast_fields().u64(super::index::COMMENT_ID)?, found: vec![] })
+        Ok(SegmentIds { ids: reader.fast_fields().u64(self.0)?, found: vec![] })
     }
 
     fn requires_scoring(&self) -> bool {

@@ -46,6 +46,8 @@ fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::act))
         .routes(routes!(registry::list))
         .routes(routes!(registry::read))
+        .routes(routes!(registry::cleanups))
+        .routes(routes!(registry::cleanup))
 }
 
 /// Routes of API version 1.

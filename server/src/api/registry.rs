@@ -2,7 +2,8 @@
 //! versions, what each amendment changed and its status history. Read only; public.
 use crate::extract::Json;
 use crate::respond::ApiError;
-use app::registry::{read, DocDetail, DocFilter, DocPage};
+use app::registry::cleanup::{CleanupDetail, CleanupPage};
+use app::registry::{cleanup_store, read, DocDetail, DocFilter, DocPage};
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
 
@@ -44,4 +45,52 @@ pub async fn list(State(st): State<AppState>, Query(filter): Query<DocFilter>) -
 )]
 pub async fn read(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<DocDetail>, ApiError> {
     Ok(Json(read::detail(&st.db, id).await?))
+}
+
+/// List published clean-ups of normative documents, newest first
+#[utoipa::path(
+    get,
+    path = "/api/v1/cleanups",
+    operation_id = "listCleanups",
+    tag = "registry",
+    params(Paged),
+    responses(
+        (status = 200, description = "One page of clean-ups", body = CleanupPage),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
+pub async fn cleanups(State(st): State<AppState>, Query(p): Query<Paged>) -> Result<Json<CleanupPage>, ApiError> {
+    Ok(Json(cleanup_store::list(&st.db, p.page).await?))
+}
+
+/// Read a published clean-up: every document decided on, with the decision and its reason
+#[utoipa::path(
+    get,
+    path = "/api/v1/cleanups/{id}",
+    operation_id = "getCleanup",
+    tag = "registry",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "Clean-up", body = CleanupDetail),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
+pub async fn cleanup(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<CleanupDetail>, ApiError> {
+    Ok(Json(cleanup_store::detail(&st.db, id).await?))
+}
+
+/// A page number.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct Paged {
+    /// Page, from 1.
+    #[serde(deserialize_with = "app::paging::lenient")]
+    page: Option<u32>,
 }

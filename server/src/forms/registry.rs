@@ -4,6 +4,7 @@ use super::common::{see_other, Page};
 use crate::budgets::Kind;
 use crate::extract::{lenient, FormPost, Limits, Refusal, SignedIn};
 use app::error::AppError;
+use app::registry::cleanup_store::{self, Typed};
 use app::registry::store::{self, NewDocument, StatusRequest};
 use axum::extract::Path;
 use axum::response::Response;
@@ -117,4 +118,42 @@ pub async fn set_code(
     }
     .await;
     page.settle(result, "/admin", form.fields).await
+}
+
+/// The clean-up's title; its decisions are the fields `decision_{id}` and `reason_{id}`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct CleanupForm {
+    title: String,
+}
+
+/// POST /staff/documents/cleanup: publish the decisions taken (a document left without one waits
+/// for the next clean-up).
+pub async fn publish_cleanup(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    mut form: FormPost<CleanupForm>,
+) -> Response {
+    let result = async {
+        let SignedIn(user) = user?;
+        user.staff_agency()?;
+        limits.spend(Kind::Work, Some(&user))?;
+        let f = form.input()?;
+        let mut typed: Vec<Typed> = form
+            .fields
+            .iter()
+            .filter(|(_, decision)| !decision.is_empty())
+            .filter_map(|(name, decision)| {
+                let document: i64 = name.strip_prefix("decision_")?.parse().ok()?;
+                let reason = form.fields.get(&format!("reason_{document}")).cloned().unwrap_or_default();
+                Some(Typed { document, decision: decision.clone(), reason })
+            })
+            .collect();
+        typed.sort_by_key(|t| t.document);
+        let id = cleanup_store::publish(&page.st.db, &user, &f.title, &typed).await?;
+        Ok::<_, AppError>(see_other(&format!("/cleanups/{id}")))
+    }
+    .await;
+    page.settle(result, "/staff/documents/cleanup", form.fields).await
 }

@@ -273,7 +273,9 @@ async fn the_issuing_agency_is_told_before_a_documents_validity_ends_once_at_90_
     let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
     let (in_60, in_20, in_400) = (day(60), day(20), day(400));
     let mut ids = Vec::new();
-    for (title, until) in [("六十日后届满的办法", &in_60), ("二十日后届满的办法", &in_20), ("一年多后届满的办法", &in_400)] {
+    for (title, until) in
+        [("六十日后届满的办法", &in_60), ("二十日后届满的办法", &in_20), ("一年多后届满的办法", &in_400)]
+    {
         let res = register(&app, &staff, title, TEXT, &[("valid_until", until)]).await;
         assert_eq!(res.status(), 303);
         ids.push(location_id(&res));
@@ -296,4 +298,99 @@ async fn the_issuing_agency_is_told_before_a_documents_validity_ends_once_at_90_
     let later = app::clock::today().add_days(35);
     assert_eq!(app::registry::store::warn_of_expiry(&app.db, later).await.unwrap(), 1);
     assert_eq!(app::registry::store::warn_of_expiry(&app.db, later).await.unwrap(), 0);
+}
+
+async fn to_clean_up(app: &TestApp, staff: &Client, doc: i64) {
+    let today = day(0);
+    let form = [("to", "to_clean_up"), ("on_date", today.as_str()), ("reason", "上位法已修改，列入清理")];
+    let res = app.post_form(staff, &format!("/staff/documents/{doc}/status"), &form).await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn an_agency_publishes_a_clean_up_as_one_list_and_every_decision_takes_effect_or_none() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (other, _) = coded_agency(&app, "市交通运输局", "长交规").await;
+    let (kept, _) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    let (repealed, _) = registered(&app, &staff, "某市户外广告设置管理办法", TEXT).await;
+    let (waiting, _) = registered(&app, &staff, "某市城市道路挖掘管理办法", TEXT).await;
+    let (theirs, _) = registered(&app, &other, "某市道路停车管理办法", TEXT).await;
+    for doc in [kept, repealed, waiting] {
+        to_clean_up(&app, &staff, doc).await;
+    }
+    to_clean_up(&app, &other, theirs).await;
+    let page = app.get(&staff, "/staff/documents/cleanup").await.text().await.unwrap();
+    assert!(page.contains(&format!("decision_{kept}")) && !page.contains(&format!("decision_{theirs}")));
+
+    // Another agency's document slipped in: nothing is published, nothing changes, nothing typed is lost.
+    let (k, r, t) = (format!("decision_{kept}"), format!("decision_{repealed}"), format!("decision_{theirs}"));
+    let (kr, rr, tr) = (format!("reason_{kept}"), format!("reason_{repealed}"), format!("reason_{theirs}"));
+    let title = "2026年度规范性文件清理结果";
+    let mut form = vec![
+        ("title", title),
+        (k.as_str(), "keep"),
+        (kr.as_str(), "符合上位法，继续有效"),
+        (r.as_str(), "repeal"),
+        (rr.as_str(), "已被新规定取代"),
+        (t.as_str(), "repeal"),
+        (tr.as_str(), "不是本单位的"),
+    ];
+    let res = app.post_form(&staff, "/staff/documents/cleanup", &form).await;
+    let page = rejected_page(res, 409).await;
+    assert!(page.contains("清理结果未发布") && page.contains("已被新规定取代"), "refused, the reasons kept");
+    assert_eq!(api_doc(&app, kept).await["summary"]["status"], "to_clean_up");
+    assert_eq!(api_doc(&app, theirs).await["summary"]["status"], "to_clean_up");
+
+    // A decision without a reason is refused under its field.
+    form.truncate(5);
+    form[4].1 = " ";
+    let res = app.post_form(&staff, "/staff/documents/cleanup", &form).await;
+    assert!(rejected_page(res, 422).await.contains("请说明理由"));
+
+    form[4].1 = "已被新规定取代";
+    let res = app.post_form(&staff, "/staff/documents/cleanup", &form).await;
+    assert_eq!(res.status(), 303);
+    let cleanup = location_id(&res);
+    let list = app.get(&app.client(), &format!("/cleanups/{cleanup}")).await.text().await.unwrap();
+    assert!(
+        list.contains(title) && list.contains("继续有效") && list.contains("废止") && list.contains("已被新规定取代")
+    );
+    assert!(!list.contains("某市城市道路挖掘管理办法"), "a document without a decision waits for the next clean-up");
+    assert_eq!(api_doc(&app, kept).await["summary"]["status"], "in_force");
+    assert_eq!(api_doc(&app, repealed).await["summary"]["status"], "repealed");
+    assert_eq!(api_doc(&app, waiting).await["summary"]["status"], "to_clean_up");
+    let listed: serde_json::Value = app.get(&app.client(), "/api/v1/cleanups").await.json().await.unwrap();
+    assert_eq!(listed["cleanups"][0]["documents"], 2);
+    let detail: serde_json::Value =
+        app.get(&app.client(), &format!("/api/v1/cleanups/{cleanup}")).await.json().await.unwrap();
+    assert_eq!(detail["items"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn an_amended_document_kept_by_a_clean_up_is_amended_again_not_as_first_registered() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (doc, _) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    let (_, number) =
+        registered(&app, &staff, "关于修改《某市共享单车停放管理办法》的决定", "第一条　修改第三条。\n").await;
+    let today = day(0);
+    let amended = TEXT.replace("责令改正", "责令改正，可以处五十元罚款");
+    let form = [
+        ("to", "amended"),
+        ("on_date", today.as_str()),
+        ("reason", "调整罚则"),
+        ("by_number", number.as_str()),
+        ("amended_text", amended.as_str()),
+    ];
+    assert_eq!(app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &form).await.status(), 200);
+    to_clean_up(&app, &staff, doc).await;
+    let keep = [("to", "in_force"), ("on_date", today.as_str()), ("reason", "清理结论：保留")];
+    assert_eq!(app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &keep).await.status(), 200);
+    assert_eq!(api_doc(&app, doc).await["summary"]["status"], "amended");
+    // A change dated before the last one is refused.
+    let early = day(-5);
+    let back = [("to", "to_clean_up"), ("on_date", early.as_str()), ("reason", "再议")];
+    let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &back).await;
+    assert!(rejected_page(res, 422).await.contains("不能早于上一次状态变更"));
 }
