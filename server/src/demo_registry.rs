@@ -74,6 +74,6 @@ pub async fn load(db: &AnyPool, transport: (i64, &CurrentUser), city: (i64, &Cur
     let (digging, _) = register(db, c, "某市城市道路挖掘管理办法", DIGGING, 900, "").await?;
     change(db, c, digging, "repealed", "已被《某市城市道路管理条例》取代", "", "").await?;
     register(db, c, "某市冬季道路除雪工作办法", WINTER, 800, &date(-30)).await?;
-    store::expire_due(db, clock::today()).await?;
+    app::registry::expiry::expire_due(db, clock::today()).await?;
     Ok(())
 }

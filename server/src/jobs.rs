@@ -78,10 +78,10 @@ pub async fn document_expiry(db: &AnyPool) {
         Ok(false) => return,
         Err(e) => return tracing::warn!(error = %e, "could not claim the document expiry job"),
     }
-    if let Err(e) = app::registry::store::expire_due(db, app::clock::today()).await {
+    if let Err(e) = app::registry::expiry::expire_due(db, app::clock::today()).await {
         tracing::warn!(error = %e, "document expiry stopped; the rest expire next turn");
     }
-    if let Err(e) = app::registry::store::warn_of_expiry(db, app::clock::today()).await {
+    if let Err(e) = app::registry::expiry::warn_of_expiry(db, app::clock::today()).await {
         tracing::warn!(error = %e, "expiry notices stopped; the rest are given next turn");
     }
 }

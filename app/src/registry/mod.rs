@@ -5,6 +5,8 @@ pub mod cleanup;
 pub mod cleanup_pages;
 #[cfg(feature = "ssr")]
 pub mod cleanup_store;
+#[cfg(feature = "ssr")]
+pub mod expiry;
 pub mod number;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -296,8 +296,8 @@ async fn the_issuing_agency_is_told_before_a_documents_validity_ends_once_at_90_
     assert_eq!(told(&app).await, 2, "told once");
     // Five weeks on, the 60-day one is within 30 days: told again, once.
     let later = app::clock::today().add_days(35);
-    assert_eq!(app::registry::store::warn_of_expiry(&app.db, later).await.unwrap(), 1);
-    assert_eq!(app::registry::store::warn_of_expiry(&app.db, later).await.unwrap(), 0);
+    assert_eq!(app::registry::expiry::warn_of_expiry(&app.db, later).await.unwrap(), 1);
+    assert_eq!(app::registry::expiry::warn_of_expiry(&app.db, later).await.unwrap(), 0);
 }
 
 async fn to_clean_up(app: &TestApp, staff: &Client, doc: i64) {
