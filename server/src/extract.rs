@@ -146,6 +146,16 @@ pub struct FormPost<T> {
     input: Option<T>,
 }
 
+impl<T: DeserializeOwned> FormPost<T> {
+    /// The form of these fields as sent (for a handler that also reads them as sent, e.g. to see a
+    /// field sent twice).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> FormPost<T> {
+        let fields: HashMap<String, String> = pairs.into_iter().map(|(k, v)| neutralised(k, v)).collect();
+        let input = typed(&fields).ok();
+        FormPost { fields, input }
+    }
+}
+
 impl<T> FormPost<T> {
     /// The typed fields (taken once), or the form error the page shows.
     pub fn input(&mut self) -> Result<T, AppError> {
@@ -158,9 +168,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormPost<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state).await?;
-        let fields: HashMap<String, String> = pairs.into_iter().map(|(k, v)| neutralised(k, v)).collect();
-        let input = typed(&fields).ok();
-        Ok(FormPost { fields, input })
+        Ok(FormPost::from_pairs(pairs))
     }
 }
 

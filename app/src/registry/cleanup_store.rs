@@ -72,7 +72,9 @@ pub async fn publish(db: &AnyPool, staff: &CurrentUser, title: &str, typed: &[Ty
         .fetch_optional(&mut *tx)
         .await?;
         if under.is_none() {
-            return Err(AppError::Conflict(format!("第{document}号文件不是本单位拟清理的文件，清理结果未发布")));
+            return Err(AppError::Conflict(
+                "所选文件中有的不是本单位拟清理的文件（可能刚被变更），清理结果未发布；请刷新页面后重新选择".into(),
+            ));
         }
         let added = sqlx::query(
             "INSERT INTO document_cleanup_items (cleanup_id, document_id, decision, reason) VALUES ($1, $2, $3, $4)

@@ -32,7 +32,7 @@ pub fn RegistryPage() -> impl IntoView {
         <p>"本市规范性文件统一登记、统一编号、统一公布。未经公布的规范性文件，不得作为行政管理的依据。"</p>
         <p><a href="/cleanups">"规范性文件清理结果"</a></p>
         <form method="get" action="/documents" class="stacked narrow" role="search">
-            <label for="q">"标题或文号"</label>
+            <label for="q">"标题、文号或正文字词"</label>
             <input id="q" name="q" maxlength="100" value=q().unwrap_or_default() />
             <div class="row">
                 <div>

@@ -54,6 +54,9 @@ pub async fn list_for(st: &crate::state::AppState, f: &DocFilter) -> AppResult<D
     if q.chars().count() > MAX_QUERY {
         return Err(AppError::field("q", "检索词不能超过100个字"));
     }
+    if q.chars().any(char::is_control) {
+        return Err(AppError::field("q", "检索词含有无法识别的控制字符"));
+    }
     let found = match q.is_empty() || number::normalise(&q).is_some() {
         true => Vec::new(),
         false => {

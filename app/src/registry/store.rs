@@ -69,6 +69,8 @@ fn check(input: &NewDocument, today: Date) -> AppResult<Checked> {
     let title = input.title.trim();
     if title.is_empty() || title.chars().count() > 200 {
         errors.push(err("title", "标题应为1至200个字"));
+    } else if title.chars().any(char::is_control) {
+        errors.push(err("title", "标题应为一行文字，不能含换行等控制字符"));
     }
     if input.full_text.trim().is_empty() {
         errors.push(err("full_text", "请填写文件全文"));
@@ -325,18 +327,18 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
     }
     let related = match by {
         None => None,
-        Some(n) => {
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM normative_documents WHERE number = $1")
-                .bind(&n)
-                .fetch_optional(&mut *tx)
-                .await?;
-            match found {
-                Some(r) if r != id => Some(r),
-                _ => return Err(AppError::Invalid(vec![err("by_number", &format!("库中没有另一份文号为{n}的文件"))])),
-            }
-        }
+        Some(n) => Some(acting(&mut tx, id, agency, &n, on_at).await?),
     };
     if amending {
+        let current: Option<String> = sqlx::query_scalar(
+            "SELECT full_text FROM document_versions WHERE document_id = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if current.as_deref().map(str::trim) == Some(req.amended_text.trim()) {
+            return Err(AppError::Invalid(vec![err("amended_text", "修改后的全文与现行文本相同")]));
+        }
         let next: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM document_versions WHERE document_id = $1")
                 .bind(id)
@@ -360,6 +362,29 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
     tx.commit().await?;
     tracing::info!(document = id, from = from.as_str(), to = to.as_str(), "document status changed");
     Ok(to)
+}
+
+/// The document (by its number) that amends or repeals document `id`: another of the same agency's,
+/// binding, and published by the day the change takes effect.
+async fn acting(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64, agency: i64, n: &str, on: i64) -> AppResult<i64> {
+    let found: Option<(i64, i64, String, i64)> =
+        sqlx::query_as("SELECT id, agency_id, status, published_on FROM normative_documents WHERE number = $1")
+            .bind(n)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let refuse = |m: String| Err(AppError::Invalid(vec![err("by_number", &m)]));
+    match found {
+        Some((r, ..)) if r == id => refuse(format!("{n}是本文件自身的文号")),
+        None => refuse(format!("库中没有文号为{n}的文件")),
+        Some((_, a, ..)) if a != agency => refuse(format!("{n}不是本单位的文件")),
+        Some((_, _, status, _)) if !DocStatus::parse(&status).is_some_and(DocStatus::binding) => {
+            refuse(format!("{n}已不再有效，不能作为依据"))
+        }
+        Some((_, _, _, published)) if published > on => {
+            refuse(format!("{n}于{}公布，变更日期不能早于此日", clock::format_long_date(published)))
+        }
+        Some((r, ..)) => Ok(r),
+    }
 }
 
 /// A document kept after a clean-up is binding again as it was: amended if it ever was.

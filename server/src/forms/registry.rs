@@ -6,7 +6,7 @@ use crate::extract::{lenient, FormPost, Limits, Refusal, SignedIn};
 use app::error::AppError;
 use app::registry::cleanup_store::{self, Typed};
 use app::registry::store::{self, NewDocument, StatusRequest};
-use axum::extract::Path;
+use axum::extract::{Form, Path};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -86,8 +86,9 @@ pub async fn change_status(
         store::change_status(&page.st.db, &user, id, &req).await
     }
     .await;
+    // A redirect, so reloading the page does not post the change again.
     match result {
-        Ok(to) => page.saying(&back, format!("已变更为“{}”", to.label())).await,
+        Ok(_) => see_other(&back),
         Err(e) => page.rejected(&back, form.fields, e).await,
     }
 }
@@ -133,13 +134,19 @@ pub async fn publish_cleanup(
     page: Page,
     user: Result<SignedIn, Refusal>,
     limits: Limits,
-    mut form: FormPost<CleanupForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
+    let mut form = FormPost::<CleanupForm>::from_pairs(pairs.clone());
     let result = async {
         let SignedIn(user) = user?;
         user.staff_agency()?;
         limits.spend(Kind::Work, Some(&user))?;
         let f = form.input()?;
+        // One decision per document: a field sent twice is ambiguous, and a repeal is final.
+        let mut seen = std::collections::HashSet::new();
+        if pairs.iter().any(|(k, _)| k.starts_with("decision_") && !seen.insert(k.as_str())) {
+            return Err(AppError::field("form", "同一文件只能有一个清理结论，请刷新页面后重新填写"));
+        }
         let mut typed: Vec<Typed> = form
             .fields
             .iter()

@@ -141,8 +141,10 @@ async fn an_amendment_keeps_every_version_and_shows_what_it_changed() {
         ("amended_text", amended.as_str()),
     ];
     let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &form).await;
-    assert_eq!(res.status(), 200);
-    assert!(res.text().await.unwrap().contains("已变更为“已修改”"));
+    assert_eq!(res.status(), 303, "back to the document, so a reload does not post it again");
+    // The same amended text again: refused, not a second identical version.
+    let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &form).await;
+    assert!(rejected_page(res, 422).await.contains("与现行文本相同"));
 
     let d = api_doc(&app, doc).await;
     assert_eq!(d["summary"]["status"], "amended");
@@ -176,8 +178,16 @@ async fn only_the_issuing_agency_changes_a_status_and_a_repealed_document_stays_
     let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &later).await;
     let page = rejected_page(res, 422).await;
     assert!(page.contains("变更日期不能晚于今天") && page.contains("已被新办法取代"), "refused, the reason kept");
+    // Another agency's document cannot be named as the one repealing it.
+    let (theirs, number) = registered(&app, &other, "某市道路停车管理办法", TEXT).await;
+    let by_theirs =
+        [("to", "repealed"), ("on_date", today.as_str()), ("reason", "已被新办法取代"), ("by_number", number.as_str())];
+    let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &by_theirs).await;
+    assert!(rejected_page(res, 422).await.contains("不是本单位的文件"));
+    let page = app.get(&app.client(), &format!("/documents/{theirs}")).await.text().await.unwrap();
+    assert!(!page.contains("本文件修改或废止的文件"), "nothing is written onto another agency's page");
     let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &repeal).await;
-    assert_eq!(res.status(), 200);
+    assert_eq!(res.status(), 303);
     let back = [("to", "to_clean_up"), ("on_date", today.as_str()), ("reason", "再议")];
     let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &back).await;
     assert!(rejected_page(res, 409).await.contains("不能变更为"));
@@ -223,6 +233,10 @@ async fn hostile_titles_and_texts_stay_text_and_every_list_input_is_bounded() {
     let long = "字".repeat(101);
     let res = app.get(&app.client(), &format!("/api/v1/documents?q={}", app::ui::encode_query(&long))).await;
     assert_eq!(res.status(), 422);
+    let res = app.get(&app.client(), "/api/v1/documents?q=%00xyz").await;
+    assert_eq!(res.status(), 422, "a control character is not quietly a search for everything");
+    let res = register(&app, &staff, "第一行\n第二行", TEXT, &[]).await;
+    assert!(rejected_page(res, 422).await.contains("标题应为一行文字"));
     let res = app.get(&app.client(), "/api/v1/documents?status=whatever").await;
     assert_eq!(res.status(), 422);
     let res = app.get(&app.client(), "/api/v1/documents?page=100000").await;
@@ -304,7 +318,7 @@ async fn to_clean_up(app: &TestApp, staff: &Client, doc: i64) {
     let today = day(0);
     let form = [("to", "to_clean_up"), ("on_date", today.as_str()), ("reason", "上位法已修改，列入清理")];
     let res = app.post_form(staff, &format!("/staff/documents/{doc}/status"), &form).await;
-    assert_eq!(res.status(), 200);
+    assert_eq!(res.status(), 303);
 }
 
 #[tokio::test]
@@ -341,6 +355,12 @@ async fn an_agency_publishes_a_clean_up_as_one_list_and_every_decision_takes_eff
     assert!(page.contains("清理结果未发布") && page.contains("已被新规定取代"), "refused, the reasons kept");
     assert_eq!(api_doc(&app, kept).await["summary"]["status"], "to_clean_up");
     assert_eq!(api_doc(&app, theirs).await["summary"]["status"], "to_clean_up");
+
+    // The same document decided twice in one post is ambiguous (and a repeal is final): refused.
+    let twice = [("title", title), (k.as_str(), "keep"), (kr.as_str(), "继续有效"), (k.as_str(), "repeal")];
+    let res = app.post_form(&staff, "/staff/documents/cleanup", &twice).await;
+    assert!(rejected_page(res, 422).await.contains("只能有一个清理结论"));
+    assert_eq!(api_doc(&app, kept).await["summary"]["status"], "to_clean_up");
 
     // A decision without a reason is refused under its field.
     form.truncate(5);
@@ -383,10 +403,10 @@ async fn an_amended_document_kept_by_a_clean_up_is_amended_again_not_as_first_re
         ("by_number", number.as_str()),
         ("amended_text", amended.as_str()),
     ];
-    assert_eq!(app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &form).await.status(), 200);
+    assert_eq!(app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &form).await.status(), 303);
     to_clean_up(&app, &staff, doc).await;
     let keep = [("to", "in_force"), ("on_date", today.as_str()), ("reason", "清理结论：保留")];
-    assert_eq!(app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &keep).await.status(), 200);
+    assert_eq!(app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &keep).await.status(), 303);
     assert_eq!(api_doc(&app, doc).await["summary"]["status"], "amended");
     // A change dated before the last one is refused.
     let early = day(-5);
