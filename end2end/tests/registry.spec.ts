@@ -41,7 +41,7 @@ test('a number typed with ordinary brackets finds its document', async ({ page }
   const number = meta.split(' · ')[0];
   expect(number).toMatch(/^长城管规〔\d{4}〕\d+号$/);
   await page.goto('/documents');
-  await page.getByLabel('标题或文号').fill(number.replace('〔', '[').replace('〕', '] '));
+  await page.getByLabel('标题、文号或正文字词').fill(number.replace('〔', '[').replace('〕', '] '));
   await page.getByRole('button', { name: '检索' }).click();
   await expect(page.locator('li.card')).toHaveCount(1);
   await expect(page.locator('li.card')).toContainText('某市冬季道路除雪工作办法');
