@@ -6,8 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 /// What a clean-up decides for one document.
+/// Named `CleanupDecision` in the OpenAPI document: `Decision` is a case's (支持/解释/不支持).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = CleanupDecision))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Keep,

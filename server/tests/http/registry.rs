@@ -414,3 +414,12 @@ async fn an_amended_document_kept_by_a_clean_up_is_amended_again_not_as_first_re
     let res = app.post_form(&staff, &format!("/staff/documents/{doc}/status"), &back).await;
     assert!(rejected_page(res, 422).await.contains("不能早于上一次状态变更"));
 }
+
+#[tokio::test]
+async fn an_api_client_reads_a_cases_decision_and_a_clean_ups_decision_as_two_different_types() {
+    let app = TestApp::spawn().await;
+    let doc: serde_json::Value = app.get(&app.client(), "/api/v1/openapi.json").await.json().await.unwrap();
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["Decision"]["enum"], serde_json::json!(["support", "explain", "not_support"]));
+    assert_eq!(schemas["CleanupDecision"]["enum"], serde_json::json!(["keep", "amend", "repeal", "expire"]));
+}
