@@ -15,6 +15,15 @@ pub fn check(page: Option<u32>) -> Result<u32, AppError> {
     }
 }
 
+/// Where page `requested` (from 1) of `total` rows, `per_page` a page, falls: the page shown (the
+/// last when beyond it), the number of pages (at least one) and the offset of its first row.
+pub fn place(total: i64, requested: u32, per_page: i64) -> (u32, u32, i64) {
+    let rows = u64::try_from(total).unwrap_or(0);
+    let pages = u32::try_from(rows.div_ceil(per_page.max(1) as u64).max(1)).unwrap_or(u32::MAX);
+    let page = requested.clamp(1, pages);
+    (page, pages, (i64::from(page) - 1) * per_page)
+}
+
 /// A page number from a query string. Absent or empty means the first page; text that is not a
 /// number (or is too large for one) is kept as out of range, so [`check`] refuses it instead of
 /// quietly showing the first page.
@@ -143,6 +152,14 @@ pub fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D:
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_page_beyond_the_last_shows_the_last_and_an_empty_list_has_one_page() {
+        assert_eq!(super::place(0, 1, 20), (1, 1, 0));
+        assert_eq!(super::place(41, 2, 20), (2, 3, 20));
+        assert_eq!(super::place(41, 9, 20), (3, 3, 40));
+        assert_eq!(super::place(40, 0, 20), (1, 2, 0));
+    }
+
     use super::*;
 
     #[test]

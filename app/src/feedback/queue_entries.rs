@@ -168,9 +168,7 @@ pub struct Found {
 
 /// The page shown for `requested` among `entries` entries, the number of pages, and the offset.
 fn place(entries: i64, requested: u32) -> (u32, u32, i64) {
-    let pages = u32::try_from(count(entries).div_ceil(QUEUE_PAGE as u64).max(1)).unwrap_or(u32::MAX);
-    let page = requested.clamp(1, pages);
-    (page, pages, (i64::from(page) - 1) * QUEUE_PAGE as i64)
+    crate::paging::place(entries, requested, QUEUE_PAGE as i64)
 }
 
 /// The condition that a comment `m` is on an article (`$n` when one is named; None: the draft as

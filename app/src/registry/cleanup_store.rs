@@ -118,12 +118,11 @@ fn summary((id, title, agency_name, published_at, documents): SummaryRow) -> Cle
 pub async fn list(db: &AnyPool, page: Option<u32>) -> AppResult<CleanupPage> {
     let page = crate::paging::check(page)?;
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM document_cleanups").fetch_one(db).await?;
-    let pages = u32::try_from((total.max(1) + PER_PAGE - 1) / PER_PAGE).unwrap_or(u32::MAX);
-    let page = page.min(pages);
+    let (page, pages, offset) = crate::paging::place(total, page, PER_PAGE);
     let rows: Vec<SummaryRow> =
         sqlx::query_as(&format!("{SUMMARY} ORDER BY k.published_at DESC, k.id DESC LIMIT $1 OFFSET $2"))
             .bind(PER_PAGE)
-            .bind((i64::from(page) - 1) * PER_PAGE)
+            .bind(offset)
             .fetch_all(db)
             .await?;
     Ok(CleanupPage { cleanups: rows.into_iter().map(summary).collect(), page, pages })

@@ -127,8 +127,7 @@ pub async fn list(db: &AnyPool, found: &[i64], f: &DocFilter) -> AppResult<DocPa
         counted = b.bind_scalar(counted);
     }
     let total = counted.fetch_one(db).await?;
-    let pages = u32::try_from((total.max(1) + PER_PAGE - 1) / PER_PAGE).unwrap_or(u32::MAX);
-    let page = page.min(pages);
+    let (page, pages, offset) = crate::paging::place(total, page, PER_PAGE);
     let n = binds.len();
     let reading =
         format!("{SUMMARY} WHERE {cond} ORDER BY d.published_on DESC, d.id DESC LIMIT ${} OFFSET ${}", n + 1, n + 2);
@@ -136,7 +135,7 @@ pub async fn list(db: &AnyPool, found: &[i64], f: &DocFilter) -> AppResult<DocPa
     for b in &binds {
         read = b.bind_row(read);
     }
-    let rows = read.bind(PER_PAGE).bind((i64::from(page) - 1) * PER_PAGE).fetch_all(db).await?;
+    let rows = read.bind(PER_PAGE).bind(offset).fetch_all(db).await?;
     let documents = rows.into_iter().map(summary).collect::<AppResult<_>>()?;
     Ok(DocPage { documents, total, page, pages })
 }
