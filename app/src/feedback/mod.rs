@@ -13,6 +13,7 @@ pub mod pages;
 pub mod queue;
 #[cfg(feature = "ssr")]
 mod queue_entries;
+mod queue_search;
 #[cfg(feature = "ssr")]
 pub mod report;
 #[cfg(feature = "ssr")]

@@ -1,7 +1,7 @@
 //! The drafting agency's review queue: selection by filter, counts, pages. The figures come from
 //! the counts kept beside the comments (`comment_groups`, `comment_tallies`) and each page is read
-//! through an index, so a page costs the same at 100 comments as at 500,000; a word search reads
-//! the comments it found (ids and states, no bodies), a thousand a statement.
+//! through an index, so a page costs the same at 100 comments as at 500,000; a word search counts
+//! and pages the comments it found inside the database (`queue_search`).
 use super::queue_entries::{self as entries, Light, Show};
 use super::{ArticleCount, Disposition, DispositionChange, QueueCounts, QueueFilter, QueuedComment, ReviewQueue};
 use crate::accounts::user::CurrentUser;
@@ -26,21 +26,15 @@ async fn own_consultation(db: &AnyPool, staff: &CurrentUser, consultation: i64) 
 /// The comments of the consultation among `ids`, as grouped so far, in id order (never the
 /// consultation whole: a word search that finds many costs what it found, not what is there).
 async fn lights(db: &AnyPool, consultation: i64, ids: &[i64]) -> AppResult<Vec<Light>> {
-    // `+consultation_id`: not a term SQLite may use an index for, so each chunk is read by its ids
-    // (one seek each), never by walking the consultation's range of an index (see `db::IDS_PER_STATEMENT`).
-    const COLUMNS: &str =
-        "SELECT id, article_id, status, disposition, group_id FROM comments WHERE +consultation_id = $1";
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    let mut rows = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(crate::db::IDS_PER_STATEMENT) {
-        let sql = format!("{COLUMNS} AND id IN ({}) ORDER BY id", crate::db::placeholders_from(2, chunk.len()));
-        let mut q = sqlx::query_as::<_, LightRow>(&sql).bind(consultation);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        rows.extend(q.fetch_all(db).await?);
-    }
+    // `+consultation_id`: not a term SQLite may use an index for, so the ids drive the read, one
+    // seek each, never a walk over the consultation's range of an index (see `db::IDS_PER_STATEMENT`).
+    let sql = format!(
+        "SELECT id, article_id, status, disposition, group_id FROM comments
+         WHERE +consultation_id = $1 AND id IN {} ORDER BY id",
+        crate::db::ids_from_json(db, 2)
+    );
+    let rows =
+        sqlx::query_as::<_, LightRow>(&sql).bind(consultation).bind(crate::db::json_ids(ids)).fetch_all(db).await?;
     rows.into_iter().map(light).collect()
 }
 
@@ -215,10 +209,10 @@ async fn chosen(
     let show = Show::of(filter.show.as_deref());
     let article = named_article(filter, arts)?;
     let requested = filter.page.unwrap_or(1);
-    Ok(if filter.q.is_some() {
-        let selected = select(st, staff, consultation, filter, arts).await?;
-        let found = entries.then(|| entries::searched(&selected, arts, filter.group.is_some(), requested));
-        (entries::Selection::of(&selected), found)
+    Ok(if let Some(q) = filter.q.as_deref() {
+        let found = matching(st, staff, consultation, q).await?;
+        let narrowed = (show, article, filter.group);
+        super::queue_search::searched(&st.db, consultation, &found, narrowed, entries.then_some(requested)).await?
     } else if let Some(group) = filter.group {
         let (selection, found) = entries::in_group(&st.db, consultation, group, article, show, requested).await?;
         (selection, Some(found))

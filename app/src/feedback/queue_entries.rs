@@ -148,16 +148,6 @@ pub struct Selection {
     pub moderatable: u64,
 }
 
-impl Selection {
-    pub fn of(selected: &[Light]) -> Selection {
-        Selection {
-            selected: selected.len() as u64,
-            answerable: selected.iter().filter(|c| c.status == CommentStatus::Approved).count() as u64,
-            moderatable: selected.iter().filter(|c| c.status == CommentStatus::Pending).count() as u64,
-        }
-    }
-}
-
 /// One page of entries: (comment shown, members selected, group), the page (the one asked for, or
 /// the last) and the number of pages.
 pub struct Found {
@@ -342,30 +332,6 @@ pub async fn in_group(
     }
     let ids = q.bind(QUEUE_PAGE as i64).bind(offset).fetch_all(db).await?;
     Ok((selection, Found { entries: ids.into_iter().map(|id| (id, 1, group)).collect(), page, pages }))
-}
-
-/// The entries of a word search's `selected` comments: one per group (or, inside one group, per
-/// comment), in article order.
-pub fn searched(selected: &[Light], arts: &[(i64, String, String)], inside_group: bool, requested: u32) -> Found {
-    let position: HashMap<i64, usize> = arts.iter().enumerate().map(|(i, a)| (a.0, i + 1)).collect();
-    let at = |c: &Light| c.article.and_then(|a| position.get(&a).copied()).unwrap_or(0);
-    let mut order: Vec<&Light> = selected.iter().collect();
-    order.sort_by_key(|c| (at(c), c.group, c.id));
-    let mut entries: Vec<(i64, u64, i64)> = Vec::new();
-    let mut seen: HashMap<i64, usize> = HashMap::new();
-    for c in order {
-        if inside_group {
-            entries.push((c.id, 1, c.group));
-        } else if let Some(&i) = seen.get(&c.group) {
-            entries[i].1 += 1;
-        } else {
-            seen.insert(c.group, entries.len());
-            entries.push((c.id, 1, c.group));
-        }
-    }
-    let (page, pages, offset) = place(entries.len() as i64, requested);
-    let entries = entries.into_iter().skip(offset as usize).take(QUEUE_PAGE).collect();
-    Found { entries, page, pages }
 }
 
 /// The page's entries with their comments and their groups' kept figures.

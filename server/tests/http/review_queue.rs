@@ -349,3 +349,86 @@ async fn a_moderator_of_a_national_consultation_gets_the_queue_at_once_while_new
     assert!(!grouped.contains("第2页"), "three groups make one page");
     assert_figures_true(&app, "background grouping").await;
 }
+
+#[tokio::test]
+async fn a_moderator_searching_words_sees_each_campaign_once_counted_and_paged_in_article_order() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("城市管理局").await;
+    let c = app.open_consultation(&staff).await;
+    // On 第三条: 30 copies of a letter about registration fees, 60 comments of their own that
+    // name the fees too, and one that does not; on 第一条, one more that names them.
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut own = || {
+        (0..24)
+            .map(|_| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                char::from_u32(0x4E00 + ((seed >> 33) % 8_000) as u32).unwrap_or('的')
+            })
+            .collect::<String>()
+    };
+    let mut bodies: Vec<String> = (0..30).map(campaign_copy).collect();
+    bodies.extend((0..60).map(|_| format!("登记费用{}", own())));
+    bodies.push("遛犬应当牵绳，这一条与收费无关。".into());
+    stored_comments(&app, c, &bodies, "pending").await;
+    let a1: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = 'a1'")
+        .bind(c)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let on_a1: i64 = sqlx::query_scalar(
+        "INSERT INTO comments (receipt, consultation_id, article_id, body, status, created_at)
+         VALUES ('YJ-A1-FEES', $1, $2, '第一条应写明登记费用的收取依据。', 'pending', $3) RETURNING id",
+    )
+    .bind(c)
+    .bind(a1)
+    .bind(app::clock::now())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO search_changes (entity, entity_id, created_at) SELECT 'comment', id, 0 FROM comments WHERE consultation_id = $1",
+    )
+    .bind(c)
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    let url = format!("/staff/consultations/{c}?q=登记费用");
+    let started = std::time::Instant::now();
+    let first = loop {
+        let page = app.get(&staff, &url).await.text().await.unwrap();
+        if page.contains("筛选出91条") {
+            break page;
+        }
+        assert!(started.elapsed().as_secs() < 10, "the search never found the comments: {page}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let shown = |page: &str| page.matches(r#"name="ids""#).count();
+    // 62 entries (the campaign once, 60 comments, the one on 第一条), 50 to a page.
+    assert_eq!(shown(&first), 50, "a full first page");
+    assert!(!first.contains("这一条与收费无关"), "a comment without the words is not found");
+    let first_entry = first.find(r#"name="ids""#).unwrap();
+    assert!(first[first_entry..].starts_with(&format!(r#"name="ids" value="{on_a1}""#)), "第一条 comes before 第三条");
+    assert_eq!(first.matches("相似意见共30条").count(), 1, "the campaign is one entry, its copies counted");
+    let second = app.get(&staff, &format!("{url}&page=2")).await.text().await.unwrap();
+    assert_eq!(shown(&second), 12, "the rest on the second page");
+    let group: i64 = sqlx::query_scalar("SELECT MIN(group_id) FROM comments WHERE body LIKE '我是%'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let inside = app.get(&staff, &format!("{url}&group={group}")).await.text().await.unwrap();
+    assert!(inside.contains("筛选出30条") && shown(&inside) == 30, "inside the campaign: each copy");
+
+    // The search's selection is decided at once: exactly the 91 found.
+    let form = [("scope", "selection"), ("q", "登记费用"), ("expected", "91"), ("decision", "approve")];
+    let res = app.post_form(&staff, &format!("/staff/consultations/{c}/moderate"), &form).await;
+    assert_eq!(res.status(), 303);
+    let approved: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE consultation_id = $1 AND status = 'approved'")
+            .bind(c)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(approved, 91);
+    assert_figures_true(&app, "a decision on a word search's selection").await;
+}
