@@ -9,6 +9,12 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn new(field: &str, message: &str) -> FieldError {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}
+
 /// Everything that can go wrong, with a Chinese message for people and a code for machines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum AppError {

@@ -54,6 +54,10 @@ pub struct CaseAction {
     /// (交办) cases; internal, not shown to the filer
     #[schema(max_length = 5000)]
     pub report: String,
+    /// With decide, for an objection review of a registered document (required there): the answer
+    /// published on the document's page; it must not repeat the applicant's name or contact details
+    #[schema(max_length = 5000)]
+    pub public_answer: String,
 }
 
 /// The actions `perform` knows (schema only).
@@ -125,7 +129,13 @@ pub async fn perform(st: &AppState, user: &CurrentUser, id: i64, a: CaseAction) 
             store::unit_act(db, cfg, user, id, UnitAction::Extend { days, reason: a.reason }).await?
         }
         "decide" => {
-            let decision = UnitAction::Decide { decision: a.decision, text: a.text, basis: a.basis, report: a.report };
+            let decision = UnitAction::Decide {
+                decision: a.decision,
+                text: a.text,
+                basis: a.basis,
+                report: a.report,
+                public_answer: a.public_answer,
+            };
             store::unit_act(db, cfg, user, id, decision).await?
         }
         "decide_review" => store::decide_review(db, cfg, user, id, &a.decision, &a.text, &a.basis).await?,

@@ -320,6 +320,7 @@ async fn demo_cases(
         text: "经现场核查，情况属实。已在站台前设置禁停标线和标志，并安排交警加强巡查。".into(),
         basis: "《中华人民共和国道路交通安全法》第五十六条".into(),
         report: String::new(),
+        public_answer: String::new(),
     };
     unit_act(db, cfg, transport, first, decision).await?;
 

@@ -52,6 +52,7 @@ async fn change(
         reason: reason.into(),
         by_number: by.into(),
         amended_text: text.into(),
+        objection: None,
     };
     store::change_status(db, staff, id, &req).await.map(|_| ())
 }

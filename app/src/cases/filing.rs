@@ -53,7 +53,6 @@ fn check(f: &Filing, files: &[(String, Vec<u8>)]) -> AppResult<Checked> {
         }
         Err(_) => String::new(),
     };
-    let objection = kind == CaseKind::Objection;
     let c = Checked {
         kind,
         petition_kind,
@@ -61,8 +60,9 @@ fn check(f: &Filing, files: &[(String, Vec<u8>)]) -> AppResult<Checked> {
         facts: take(text("facts", &f.facts, "事实和理由", 10_000, true)),
         request: take(text("request", &f.request, "请求", 2_000, kind != CaseKind::Complaint)),
         concerned_unit: take(text("concerned_unit", &f.concerned_unit, "涉及单位", 100, false)),
-        document_title: take(text("document_title", &f.document_title, "规范性文件名称", 200, objection)),
-        document_number: take(text("document_number", &f.document_number, "文号", 100, objection)),
+        // An objection review names a registered document: its title and number are the registry's.
+        document_title: take(text("document_title", &f.document_title, "规范性文件名称", 200, false)),
+        document_number: take(text("document_number", &f.document_number, "文号", 100, false)),
         identity: Identity {
             name: take(text("name", &f.name, "姓名", 50, !f.anonymous)),
             phone: take(text("phone", &f.phone, "联系电话", 30, false)),
@@ -105,14 +105,27 @@ pub async fn file(
         (None, false) => return Err(AppError::Unauthorized),
     };
     c.identity.user_id = user.map(|u| u.id);
-    if let Some(a) = f.concerned_agency_id {
+    // An objection review is against a registered, still binding document, handled by the body
+    // that issued it.
+    let document = match c.kind {
+        CaseKind::Objection => {
+            let mut conn = db.acquire().await?;
+            let named = crate::registry::objections::named(&mut conn, f.document_id, &c.document_number).await?;
+            c.document_title = named.title.clone();
+            c.document_number = named.number.clone();
+            Some(named)
+        }
+        _ => None,
+    };
+    let chosen_agency = document.as_ref().map(|d| d.agency_id).or(f.concerned_agency_id);
+    if let Some(a) = chosen_agency {
         let known: Option<i64> =
             sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1").bind(a).fetch_optional(db).await?;
         known.ok_or_else(|| AppError::field("concerned_agency_id", "所选单位不存在"))?;
     }
     // A report that names its unit only in words is screened from the start when the words name a
     // listed unit: nobody of that unit (a petition office included) reads it while it waits.
-    let concerned_agency_id = match f.concerned_agency_id {
+    let concerned_agency_id = match chosen_agency {
         None if report && !c.concerned_unit.is_empty() => named_in_words(db, &c.concerned_unit).await?,
         chosen => chosen,
     };
@@ -170,6 +183,10 @@ pub async fn file(
     let number = format!("{}-{}-{id:06}", c.kind.prefix(), clock::date_of(now).year);
     sqlx::query("UPDATE cases SET number = $1 WHERE id = $2").bind(&number).bind(id).execute(&mut *tx).await?;
     super::stats::filed(&mut tx, id, now).await?;
+    if let Some(d) = &document {
+        let answer_by = cfg.periods.objection_review.due(&cal, received_on);
+        crate::registry::objections::received(&mut tx, id, d.id, received_on, answer_by).await?;
+    }
     let sealed = cfg.key.seal_for(id, &serde_json::to_vec(&c.identity).unwrap_or_default());
     sqlx::query("INSERT INTO case_parties (case_id, filer_tag, sealed) VALUES ($1, $2, $3)")
         .bind(id)

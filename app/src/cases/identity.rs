@@ -36,6 +36,19 @@ pub async fn bind_legacy_identities(db: &AnyPool, key: &CaseKey) -> AppResult<u6
 
 /// Reveal a filer's identity to someone granted it, for a stated reason; every reveal is recorded
 /// (in `identity_reveals` and in the case's record).
+/// A case's filer as sealed, for checks that must not let it out (never shown): opened under the
+/// case key, bound to the case. Fails closed: an identity that does not open is an error.
+pub async fn sealed_identity(conn: &mut sqlx::AnyConnection, cfg: &CaseConfig, id: i64) -> AppResult<Identity> {
+    let sealed: String =
+        sqlx::query_scalar("SELECT sealed FROM case_parties WHERE case_id = $1").bind(id).fetch_one(&mut *conn).await?;
+    cfg.key.open_for(id, &sealed).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(|| {
+        tracing::error!(case = id, "the sealed identity does not open for this case: altered, moved or another key");
+        AppError::Conflict(
+            "封存的申请人信息无法验证，无法确认公开内容不含申请人信息，未予出具；请联系系统管理员核查。".into(),
+        )
+    })
+}
+
 pub async fn reveal(db: &AnyPool, cfg: &CaseConfig, user: &CurrentUser, id: i64, reason: &str) -> AppResult<Identity> {
     let reason = text("reason", reason, "查看理由", 500, true)?;
     let mut tx = crate::db::begin_write(db).await?;

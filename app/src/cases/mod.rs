@@ -436,8 +436,14 @@ pub struct Filing {
     pub concerned_agency_id: Option<i64>,
     #[serde(default)]
     pub concerned_unit: String,
+    /// Objection reviews: the registered document objected to, by id (or give its number).
+    #[serde(default)]
+    pub document_id: Option<i64>,
+    /// Filled in from the registry for an objection review; not needed when filing.
     #[serde(default)]
     pub document_title: String,
+    /// Objection reviews: the registered document's number, however its brackets are typed
+    /// (when `document_id` is not given).
     #[serde(default)]
     pub document_number: String,
     /// The filer's name and contact details (sealed, see `seal`).

@@ -22,6 +22,7 @@ struct DetailRow {
     concerned_unit: Option<String>,
     document_title: Option<String>,
     document_number: Option<String>,
+    document_id: Option<i64>,
     anonymous: i64,
     routing: Option<String>,
     decision: Option<String>,
@@ -47,7 +48,7 @@ pub async fn staff_view(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult<
     let summary = row.summary(clock::now())?;
     let d: DetailRow = sqlx::query_as(
         "SELECT c.facts, c.request, a.name AS concerned_name, c.concerned_unit, c.document_title, c.document_number,
-            c.anonymous, c.routing, c.decision
+            c.document_id, c.anonymous, c.routing, c.decision
          FROM cases c LEFT JOIN agencies a ON a.id = c.concerned_agency_id WHERE c.id = $1",
     )
     .bind(id)
@@ -86,6 +87,7 @@ pub async fn staff_view(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult<
         request: d.request,
         concerned: d.concerned_name.or(d.concerned_unit),
         document: d.document_title.map(|t| format!("{t} {}", d.document_number.unwrap_or_default()).trim().to_string()),
+        document_id: d.document_id,
         anonymous: d.anonymous != 0,
         channel: case.channel,
         routing: d.routing,

@@ -98,6 +98,12 @@ async fn route(
     let name: Option<String> =
         sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(unit).fetch_optional(&mut *conn).await?;
     let name = name.ok_or_else(|| AppError::field("unit", "请选择责任单位"))?;
+    // An objection review is handled by the body that issued the document.
+    if let Some((issuer, issuer_name)) = crate::registry::objections::issuer(&mut *conn, case.id).await? {
+        if unit != issuer {
+            return Err(AppError::field("unit", &format!("异议审查申请须转交文件的制定机关（{issuer_name}）办理")));
+        }
+    }
     if case.is_report() {
         let Some(concerned) = case.concerned_agency_id else {
             return Err(AppError::field("concerned_agency_id", "举报件须先确定被举报单位，才能转送或交办"));

@@ -64,6 +64,9 @@ pub struct StaffCase {
     pub request: String,
     pub concerned: Option<String>,
     pub document: Option<String>,
+    /// The registered document an objection review is against: its answer is then published on the
+    /// document's page.
+    pub document_id: Option<i64>,
     pub anonymous: bool,
     pub channel: Channel,
     #[cfg_attr(feature = "ssr", schema(value_type = Option<super::details::Routing>))]

@@ -36,6 +36,9 @@ pub enum UnitAction {
         text: String,
         basis: String,
         report: String,
+        /// An objection review of a registered document: the answer published on the document's
+        /// page, written for the public (never naming the applicant).
+        public_answer: String,
     },
 }
 
@@ -109,11 +112,14 @@ pub async fn unit_act(
             let detail = Detail::Extended(Extended { days, reason, due_on: due.on.to_string() });
             step(&mut tx, cfg, &case, moved(detail, CaseStatus::Handling, true, due)).await?;
         }
-        UnitAction::Decide { decision, text: t, basis, report } => {
+        UnitAction::Decide { decision, text: t, basis, report, public_answer } => {
             allow(Act::Decide, &who, &case)?;
             let report = text("report", &report, "办结报告", 5_000, case.assigned())?;
             let written = Written { decision: &decision, text: &t, basis: &basis };
             decide(&mut tx, cfg, &cal, &case, actor, written).await?;
+            if crate::registry::objections::is_against_a_document(&mut tx, id).await? {
+                publish_answer(&mut tx, cfg, id, &decision, &public_answer).await?;
+            }
             if !report.is_empty() {
                 // The completion report goes to the petition office, not to the filer.
                 let detail = Detail::CompletionReport(CompletionReport { unit, report });
@@ -123,6 +129,21 @@ pub async fn unit_act(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Publish an objection review's answer on its document's page, once it is sure not to repeat
+/// what identifies the applicant (checked against their sealed details; refused if they do not open).
+async fn publish_answer(
+    conn: &mut AnyConnection,
+    cfg: &CaseConfig,
+    id: i64,
+    decision: &str,
+    answer: &str,
+) -> AppResult<()> {
+    let decision = Decision::parse(decision).ok_or(AppError::Internal)?;
+    let filer = super::identity::sealed_identity(&mut *conn, cfg, id).await?;
+    let private = [filer.name.as_str(), filer.phone.as_str(), filer.email.as_str(), filer.address.as_str()];
+    crate::registry::objections::answered(conn, id, (decision.as_str(), decision.label()), answer, &private).await
 }
 
 /// When handling must end, lengthened by `extra` days (0: none): an objection review within its

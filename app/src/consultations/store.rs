@@ -33,10 +33,6 @@ struct Checked {
     reason: Option<String>,
 }
 
-fn err(field: &str, message: &str) -> FieldError {
-    FieldError { field: field.into(), message: message.into() }
-}
-
 /// The longest explanation (起草说明) a draft carries.
 pub const MAX_EXPLANATION: usize = 20_000;
 
@@ -45,16 +41,16 @@ pub(super) fn text_errors(title: &str, explanation: &str, full_text: &str) -> Ve
     let mut errors = Vec::new();
     let title_len = title.trim().chars().count();
     if title_len == 0 || title_len > 200 {
-        errors.push(err("title", "标题应为1至200个字"));
+        errors.push(FieldError::new("title", "标题应为1至200个字"));
     }
     if explanation.chars().count() > MAX_EXPLANATION {
-        errors.push(err("explanation", "起草说明不能超过2万字"));
+        errors.push(FieldError::new("explanation", "起草说明不能超过2万字"));
     }
     if full_text.trim().is_empty() {
-        errors.push(err("full_text", "请填写草案全文"));
+        errors.push(FieldError::new("full_text", "请填写草案全文"));
     }
     if full_text.chars().count() > 200_000 {
-        errors.push(err("full_text", "全文不能超过20万字"));
+        errors.push(FieldError::new("full_text", "全文不能超过20万字"));
     }
     errors
 }
@@ -65,29 +61,35 @@ fn check(input: &NewConsultation, published_on: clock::Date) -> AppResult<Checke
     let mut errors = text_errors(&input.title, &input.explanation, &input.full_text);
     let kind = Kind::parse(&input.kind);
     if kind.is_none() {
-        errors.insert(0, err("kind", "请选择类型"));
+        errors.insert(0, FieldError::new("kind", "请选择类型"));
     }
     let opens = clock::parse_date(&input.opens_on);
     let closes = clock::parse_date(&input.closes_on);
     if opens.is_none() {
-        errors.push(err("opens_on", "请填写开始日期"));
+        errors.push(FieldError::new("opens_on", "请填写开始日期"));
     }
     if closes.is_none() {
-        errors.push(err("closes_on", "请填写截止日期"));
+        errors.push(FieldError::new("closes_on", "请填写截止日期"));
     }
     let reason = input.short_window_reason.trim().to_string();
     let mut window = None;
     if let (Some(o), Some(c)) = (opens, closes) {
         if o < published_on {
-            errors.push(err("opens_on", &format!("开始日期不能早于发布之日（{}）", clock::long_date(published_on))));
+            errors.push(FieldError::new(
+                "opens_on",
+                &format!("开始日期不能早于发布之日（{}）", clock::long_date(published_on)),
+            ));
         } else if c < o {
-            errors.push(err("closes_on", "截止日期不能早于开始日期"));
+            errors.push(FieldError::new("closes_on", "截止日期不能早于开始日期"));
         } else {
             let opens_at = clock::start_of_day(o);
             let closes_at = clock::start_of_day(c.next_day());
             let days = (closes_at - opens_at) / 86_400;
             if kind.is_some_and(Kind::needs_30_days) && days < 30 && reason.is_empty() {
-                errors.push(err("short_window_reason", &format!("征求意见期限为{days}日，少于30日的须说明理由")));
+                errors.push(FieldError::new(
+                    "short_window_reason",
+                    &format!("征求意见期限为{days}日，少于30日的须说明理由"),
+                ));
             }
             window = Some((opens_at, closes_at));
         }

@@ -13,6 +13,7 @@ pub mod pages;
 pub mod queue;
 #[cfg(feature = "ssr")]
 mod queue_entries;
+#[cfg(feature = "ssr")]
 mod queue_search;
 #[cfg(feature = "ssr")]
 pub mod report;

@@ -17,10 +17,6 @@ pub struct Typed {
     pub reason: String,
 }
 
-fn err(field: String, message: &str) -> FieldError {
-    FieldError { field, message: message.into() }
-}
-
 /// Publish a clean-up of the staff member's agency: every decision applied, or none. Only the
 /// agency's documents under clean-up may be decided on. Returns its id.
 pub async fn publish(db: &AnyPool, staff: &CurrentUser, title: &str, typed: &[Typed]) -> AppResult<i64> {
@@ -28,23 +24,23 @@ pub async fn publish(db: &AnyPool, staff: &CurrentUser, title: &str, typed: &[Ty
     let mut errors = Vec::new();
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 200 {
-        errors.push(err("title".into(), "请填写清理结果的标题（200字以内）"));
+        errors.push(FieldError::new("title", "请填写清理结果的标题（200字以内）"));
     }
     if typed.is_empty() {
-        errors.push(err("form".into(), "请至少对一件文件作出清理结论"));
+        errors.push(FieldError::new("form", "请至少对一件文件作出清理结论"));
     }
     if typed.len() > MAX_ITEMS {
-        errors.push(err("form".into(), "一次清理最多500件文件"));
+        errors.push(FieldError::new("form", "一次清理最多500件文件"));
     }
     let mut decided = Vec::with_capacity(typed.len());
     for t in typed {
         let reason = t.reason.trim();
         if reason.is_empty() || reason.chars().count() > super::store::MAX_REASON {
-            errors.push(err(format!("reason_{}", t.document), "请说明理由（2000字以内）"));
+            errors.push(FieldError::new(&format!("reason_{}", t.document), "请说明理由（2000字以内）"));
         }
         match Decision::parse(&t.decision) {
             Some(d) => decided.push((t.document, d, reason.to_string())),
-            None => errors.push(err(format!("decision_{}", t.document), "请选择清理结论")),
+            None => errors.push(FieldError::new(&format!("decision_{}", t.document), "请选择清理结论")),
         }
     }
     if !errors.is_empty() {

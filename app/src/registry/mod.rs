@@ -6,8 +6,12 @@ pub mod cleanup_pages;
 #[cfg(feature = "ssr")]
 pub mod cleanup_store;
 #[cfg(feature = "ssr")]
+pub mod codes;
+#[cfg(feature = "ssr")]
 pub mod expiry;
 pub mod number;
+#[cfg(feature = "ssr")]
+pub mod objections;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod read;
@@ -139,6 +143,26 @@ pub struct StatusChange {
     pub related: Option<DocLink>,
     /// Made by the clock (expiry at the end of the validity), not by a person.
     pub by_clock: bool,
+    /// Made because of an objection review: the day that application was received.
+    pub objection_received_on: Option<String>,
+}
+
+/// An objection review (异议审查) of a document, as the public may know it: never the applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ObjectionReview {
+    /// The review's reference (what a status change made because of it names).
+    pub key: i64,
+    /// The day the application was received (YYYY-MM-DD).
+    pub received_on: String,
+    /// The day the issuing body must answer by.
+    pub due_on: String,
+    pub answered_on: Option<String>,
+    /// Answered after the day it was due, or still unanswered after it.
+    pub late: bool,
+    pub decision_label: Option<String>,
+    /// The issuing body's answer, written for the public.
+    pub public_answer: Option<String>,
 }
 
 /// A document with its versions (oldest first) and its status history (oldest first).
@@ -156,6 +180,8 @@ pub struct DocDetail {
     pub acted_on: Vec<DocLink>,
     /// What each amendment changed, article by article (the changed articles only).
     pub amendments: Vec<Amendment>,
+    /// Objection reviews of the document, newest first.
+    pub objections: Vec<ObjectionReview>,
 }
 
 /// The articles an amendment changed: version `version` against the one before.
@@ -225,7 +251,7 @@ pub async fn get_document(id: i64) -> Result<DocDetail, AppError> {
 pub async fn registration_context() -> Result<Registering, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
-    store::registration_context(&st.db, &user).await
+    codes::registration_context(&st.db, &user).await
 }
 
 /// Published clean-ups, newest first.

@@ -1,7 +1,9 @@
 //! The registry's pages: the public list (narrowed by status, year, agency and words), a
 //! document's page at a stable address with its versions, what each amendment changed and its
 //! status history, and the agency's forms to register a document and change its status.
-use super::{get_document, list_documents, registration_context, DocDetail, DocFilter, DocStatus, DocSummary};
+use super::{
+    get_document, list_documents, registration_context, DocDetail, DocFilter, DocStatus, DocSummary, ObjectionReview,
+};
 use crate::clock::format_long_date;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage, PostForm};
@@ -197,14 +199,67 @@ fn DocumentView(d: DocDetail, own: bool, echo: FormEcho) -> impl IntoView {
                         <tr>
                             <td>{format_long_date(h.on_date)}</td>
                             <td>{h.status.label()}{h.by_clock.then_some("（自动）")}</td>
-                            <td>{h.reason.clone()}</td>
+                            <td>
+                                {h.reason.clone()}
+                                {h.objection_received_on.clone().map(|on| view! {
+                                    <span class="meta">{format!("（因{on}收到的异议审查申请）")}</span>
+                                })}
+                            </td>
                             <td>{h.related.as_ref().map(link_to)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         </section>
-        {own.then(|| view! { <StatusForm id=s.id status=s.status echo /> })}
+        <Objections d=d.clone() />
+        {own.then(|| {
+            let answered = d.objections.iter().filter(|o| o.answered_on.is_some()).cloned().collect();
+            view! { <StatusForm id=s.id status=s.status answered echo /> }
+        })}
+    }
+}
+
+/// The document's objection reviews as the public may know them (never the applicant), and the
+/// way to apply for one while it binds.
+#[component]
+fn Objections(d: DocDetail) -> impl IntoView {
+    let s = d.summary;
+    let apply = format!("/cases/new/objection?document_number={}", crate::ui::encode_query(&s.number));
+    view! {
+        <section aria-labelledby="objections-title">
+            <h2 id="objections-title">"异议审查"</h2>
+            {s.status.binding().then(|| view! {
+                <p>
+                    "认为本文件违法的，可以申请审查，制定机关自收到之日起30日内答复，答复在本页公开（不公开申请人的任何信息）。"
+                    <a href=apply>"对本文件提出异议审查申请"</a>
+                </p>
+            })}
+            {if d.objections.is_empty() {
+                view! { <p class="meta">"尚无异议审查申请。"</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="objections">
+                        {d.objections.into_iter().map(|o| view! {
+                            <li>
+                                <p class="meta">
+                                    {format!("{}收到，应于{}前答复", o.received_on, o.due_on)}
+                                    {match &o.answered_on {
+                                        Some(on) => format!("，{on}答复"),
+                                        None => "，办理中".to_string(),
+                                    }}
+                                    {o.late.then(|| view! { " " <span class="badge badge-warn">"逾期"</span> })}
+                                </p>
+                                {o.decision_label.map(|l| view! { <p><strong>{l}</strong></p> })}
+                                {o.public_answer.map(|a| view! {
+                                    <div class="full-text">{a.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }
+                .into_any()
+            }}
+        </section>
     }
 }
 
@@ -232,7 +287,7 @@ fn Amendments(d: DocDetail) -> impl IntoView {
 
 /// The agency's form to change a document's status: only the changes the one table allows.
 #[component]
-fn StatusForm(id: i64, status: DocStatus, echo: FormEcho) -> impl IntoView {
+fn StatusForm(id: i64, status: DocStatus, answered: Vec<ObjectionReview>, echo: FormEcho) -> impl IntoView {
     let allowed: Vec<DocStatus> = DocStatus::ALL.into_iter().filter(|to| status.may_become(*to)).collect();
     if allowed.is_empty() {
         return view! { <p class="meta">"本文件已"{status.label()}"，状态不再变更。"</p> }.into_any();
@@ -264,6 +319,21 @@ fn StatusForm(id: i64, status: DocStatus, echo: FormEcho) -> impl IntoView {
                 <label for="by_number">"依据文件的文号（修改、废止时填写，须已在库中登记）"</label>
                 <input id="by_number" name="by_number" maxlength="40" value=echo.value("by_number") />
                 <FieldMessage echo=echo.clone() name="by_number" />
+                {(!answered.is_empty()).then(|| {
+                    let chosen = echo.value("objection");
+                    view! {
+                        <label for="objection">"因异议审查申请作出（修改、废止时可选）"</label>
+                        <select id="objection" name="objection">
+                            <option value="">"（否）"</option>
+                            {answered.into_iter().map(|o| {
+                                let key = o.key.to_string();
+                                let label = format!("{}收到的申请（{}答复）", o.received_on, o.answered_on.unwrap_or_default());
+                                view! { <option value=key.clone() selected=chosen == key>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                        <FieldMessage echo=echo.clone() name="objection" />
+                    }
+                })}
                 <label for="amended_text">"修改后的全文（仅修改时填写）"</label>
                 <TextArea id="amended_text" name="amended_text" rows=10 value=echo.value("amended_text") />
                 <FieldMessage echo=echo.clone() name="amended_text" />

@@ -164,14 +164,9 @@ impl BindValue {
     }
 }
 
-async fn link(db: &AnyPool, id: Option<i64>) -> AppResult<Option<DocLink>> {
-    let Some(id) = id else { return Ok(None) };
-    let row: Option<(i64, String, String)> =
-        sqlx::query_as("SELECT id, number, title FROM normative_documents WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(|(id, number, title)| DocLink { id, number, title }))
+/// A linked document, from the columns a join reads (all three or none).
+fn link(id: Option<i64>, number: Option<String>, title: Option<String>) -> Option<DocLink> {
+    Some(DocLink { id: id?, number: number?, title: title? })
 }
 
 /// A document with its versions, history and what it acted on.
@@ -198,35 +193,49 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<DocDetail> {
             row.map(|(id, title, published)| ConsultationLink { id, title, report_published: published == 1 })
         }
     };
-    let rows: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT version, full_text, amended_by, effective_on FROM document_versions WHERE document_id = $1
-         ORDER BY version DESC LIMIT $2",
+    // The linked documents come with each row (one join), not one query per version or change.
+    type VersionRow = (i64, String, i64, Option<i64>, Option<String>, Option<String>);
+    let rows: Vec<VersionRow> = sqlx::query_as(
+        "SELECT v.version, v.full_text, v.effective_on, l.id, l.number, l.title FROM document_versions v
+         LEFT JOIN normative_documents l ON l.id = v.amended_by
+         WHERE v.document_id = $1 ORDER BY v.version DESC LIMIT $2",
     )
     .bind(id)
     .bind(VERSIONS_SHOWN)
     .fetch_all(db)
     .await?;
-    let mut versions = Vec::with_capacity(rows.len());
-    for (version, full_text, by, effective_on) in rows.into_iter().rev() {
-        versions.push(DocVersion { version, full_text, effective_on, amended_by: link(db, by).await? });
-    }
-    let rows: Vec<(String, i64, String, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT status, on_date, reason, related_document, recorded_by FROM document_statuses WHERE document_id = $1
-         ORDER BY id DESC LIMIT $2",
+    let versions: Vec<DocVersion> = rows
+        .into_iter()
+        .rev()
+        .map(|(version, full_text, effective_on, l, number, title)| DocVersion {
+            version,
+            full_text,
+            effective_on,
+            amended_by: link(l, number, title),
+        })
+        .collect();
+    type StatusRow = (String, i64, String, Option<i64>, Option<i64>, Option<String>, Option<String>, Option<String>);
+    let rows: Vec<StatusRow> = sqlx::query_as(
+        "SELECT s.status, s.on_date, s.reason, s.recorded_by, l.id, l.number, l.title, o.received_on
+         FROM document_statuses s
+         LEFT JOIN normative_documents l ON l.id = s.related_document
+         LEFT JOIN document_objections o ON o.case_id = s.objection_case
+         WHERE s.document_id = $1 ORDER BY s.id DESC LIMIT $2",
     )
     .bind(id)
     .bind(HISTORY_SHOWN)
     .fetch_all(db)
     .await?;
     let mut history = Vec::with_capacity(rows.len());
-    for (status, on_date, reason, related, by) in rows.into_iter().rev() {
+    for (status, on_date, reason, by, l, number, title, objection) in rows.into_iter().rev() {
         let status = AppError::stored(DocStatus::parse(&status), "document_statuses.status", &status)?;
         history.push(StatusChange {
             status,
             on_date,
             reason,
-            related: link(db, related).await?,
+            related: link(l, number, title),
             by_clock: by.is_none(),
+            objection_received_on: objection,
         });
     }
     let acted: Vec<(i64, String, String)> = sqlx::query_as(
@@ -247,6 +256,7 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<DocDetail> {
         history,
         acted_on,
         amendments,
+        objections: super::objections::of_document(db, id).await?,
     })
 }
 

@@ -2,7 +2,7 @@
 //! sequence, amending and changing its status (only its own agency, only as `DocStatus::may_become`
 //! allows). Reading is in [`super::read`], the clock in [`super::expiry`].
 use super::number;
-use super::{DocStatus, Registering, PROVISIONAL_VALID_YEARS, VALID_YEARS};
+use super::{DocStatus, PROVISIONAL_VALID_YEARS, VALID_YEARS};
 use crate::accounts::user::CurrentUser;
 use crate::clock::{self, Date};
 use crate::error::{AppError, AppResult, FieldError};
@@ -12,10 +12,6 @@ use sqlx::AnyPool;
 pub const MAX_TEXT: usize = 200_000;
 /// Longest reason for a change of status (characters).
 pub const MAX_REASON: usize = 2_000;
-
-fn err(field: &str, message: &str) -> FieldError {
-    FieldError { field: field.into(), message: message.into() }
-}
 
 /// A document as its agency registers it (every field as typed).
 #[derive(Debug, Clone, Default)]
@@ -59,7 +55,7 @@ pub fn default_valid_until(effective: Date, provisional: bool) -> Date {
 fn date(errors: &mut Vec<FieldError>, field: &str, typed: &str, what: &str) -> Option<Date> {
     let d = clock::parse_date(typed.trim());
     if d.is_none() {
-        errors.push(err(field, &format!("请填写{what}（年-月-日）")));
+        errors.push(FieldError::new(field, &format!("请填写{what}（年-月-日）")));
     }
     d
 }
@@ -68,14 +64,14 @@ fn check(input: &NewDocument, today: Date) -> AppResult<Checked> {
     let mut errors = Vec::new();
     let title = input.title.trim();
     if title.is_empty() || title.chars().count() > 200 {
-        errors.push(err("title", "标题应为1至200个字"));
+        errors.push(FieldError::new("title", "标题应为1至200个字"));
     } else if title.chars().any(char::is_control) {
-        errors.push(err("title", "标题应为一行文字，不能含换行等控制字符"));
+        errors.push(FieldError::new("title", "标题应为一行文字，不能含换行等控制字符"));
     }
     if input.full_text.trim().is_empty() {
-        errors.push(err("full_text", "请填写文件全文"));
+        errors.push(FieldError::new("full_text", "请填写文件全文"));
     } else if input.full_text.chars().count() > MAX_TEXT {
-        errors.push(err("full_text", "全文不能超过20万字"));
+        errors.push(FieldError::new("full_text", "全文不能超过20万字"));
     }
     let adopted = date(&mut errors, "adopted_on", &input.adopted_on, "通过（成文）日期");
     let published = date(&mut errors, "published_on", &input.published_on, "公布日期");
@@ -86,7 +82,7 @@ fn check(input: &NewDocument, today: Date) -> AppResult<Checked> {
         id => match id.parse::<i64>() {
             Ok(id) => Some(id),
             Err(_) => {
-                errors.push(err("consultation", "请从列表中选择征求意见项目"));
+                errors.push(FieldError::new("consultation", "请从列表中选择征求意见项目"));
                 None
             }
         },
@@ -95,35 +91,35 @@ fn check(input: &NewDocument, today: Date) -> AppResult<Checked> {
         return Err(AppError::Invalid(errors));
     };
     if adopted.year < 1950 {
-        errors.push(err("adopted_on", "通过日期不能早于1950年"));
+        errors.push(FieldError::new("adopted_on", "通过日期不能早于1950年"));
     }
     if effective > published.add_days(5 * 366) {
-        errors.push(err("effective_on", "施行日期不能晚于公布后五年"));
+        errors.push(FieldError::new("effective_on", "施行日期不能晚于公布后五年"));
     }
     if published < adopted {
-        errors.push(err("published_on", "公布日期不能早于通过日期"));
+        errors.push(FieldError::new("published_on", "公布日期不能早于通过日期"));
     }
     if published > today {
-        errors.push(err("published_on", "只能登记已经公布的文件：公布日期不能晚于今天"));
+        errors.push(FieldError::new("published_on", "只能登记已经公布的文件：公布日期不能晚于今天"));
     }
     if effective < published {
-        errors.push(err("effective_on", "施行日期不能早于公布日期：未经公布的文件不得作为行政管理依据"));
+        errors.push(FieldError::new("effective_on", "施行日期不能早于公布日期：未经公布的文件不得作为行政管理依据"));
     }
     let longest = default_valid_until(effective, false);
     let valid_until = match input.valid_until.trim() {
         "" => default_valid_until(effective, provisional),
         typed => match clock::parse_date(typed) {
             Some(d) if d < effective => {
-                errors.push(err("valid_until", "有效期不能早于施行日期"));
+                errors.push(FieldError::new("valid_until", "有效期不能早于施行日期"));
                 d
             }
             Some(d) if d > longest => {
-                errors.push(err("valid_until", &format!("有效期最长5年，至{}", clock::long_date(longest))));
+                errors.push(FieldError::new("valid_until", &format!("有效期最长5年，至{}", clock::long_date(longest))));
                 d
             }
             Some(d) => d,
             None => {
-                errors.push(err("valid_until", "请填写有效期截止日期（年-月-日），或留空按默认期限"));
+                errors.push(FieldError::new("valid_until", "请填写有效期截止日期（年-月-日），或留空按默认期限"));
                 effective
             }
         },
@@ -154,7 +150,7 @@ pub async fn register(db: &AnyPool, staff: &CurrentUser, input: &NewDocument) ->
             .fetch_optional(&mut *tx)
             .await?;
         if ours.is_none() {
-            return Err(AppError::Invalid(vec![err("consultation", "请从列表中选择本单位的征求意见项目")]));
+            return Err(AppError::Invalid(vec![FieldError::new("consultation", "请从列表中选择本单位的征求意见项目")]));
         }
     }
     let year = c.adopted.year;
@@ -242,6 +238,8 @@ pub struct StatusRequest {
     pub by_number: String,
     /// For an amendment: the document's whole text as amended.
     pub amended_text: String,
+    /// An amendment or repeal made because of one of the document's answered objection reviews.
+    pub objection: Option<i64>,
 }
 
 /// Change the status of one of the staff member's agency's documents, as `DocStatus::may_become`
@@ -251,30 +249,30 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
     let mut errors = Vec::new();
     let to = DocStatus::parse(&req.to);
     if to.is_none() {
-        errors.push(err("to", "请选择要变更的状态"));
+        errors.push(FieldError::new("to", "请选择要变更的状态"));
     }
     let on = date(&mut errors, "on_date", &req.on_date, "变更日期");
     let reason = req.reason.trim();
     if reason.is_empty() || reason.chars().count() > MAX_REASON {
-        errors.push(err("reason", "请说明理由（2000字以内）"));
+        errors.push(FieldError::new("reason", "请说明理由（2000字以内）"));
     }
     let amending = to == Some(DocStatus::Amended);
     if amending && req.amended_text.trim().is_empty() {
-        errors.push(err("amended_text", "请填写修改后的文件全文"));
+        errors.push(FieldError::new("amended_text", "请填写修改后的文件全文"));
     }
     if req.amended_text.chars().count() > MAX_TEXT {
-        errors.push(err("amended_text", "全文不能超过20万字"));
+        errors.push(FieldError::new("amended_text", "全文不能超过20万字"));
     }
     let by = match req.by_number.trim() {
         "" if amending => {
-            errors.push(err("by_number", "请填写作出修改的文件的文号"));
+            errors.push(FieldError::new("by_number", "请填写作出修改的文件的文号"));
             None
         }
         "" => None,
         typed => match number::normalise(typed) {
             Some(n) => Some(n),
             None => {
-                errors.push(err("by_number", "文号格式应为“代字〔年份〕序号号”，例如 长政发〔2026〕12号"));
+                errors.push(FieldError::new("by_number", "文号格式应为“代字〔年份〕序号号”，例如 长政发〔2026〕12号"));
                 None
             }
         },
@@ -297,11 +295,11 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
     }
     let on_at = clock::start_of_day(on);
     if on_at < published {
-        return Err(AppError::Invalid(vec![err("on_date", "变更日期不能早于文件公布日期")]));
+        return Err(AppError::Invalid(vec![FieldError::new("on_date", "变更日期不能早于文件公布日期")]));
     }
     // A status is recorded once it holds: a repeal taking effect next month is recorded then.
     if on > clock::today() {
-        return Err(AppError::Invalid(vec![err("on_date", "变更日期不能晚于今天：请在变更生效之日登记")]));
+        return Err(AppError::Invalid(vec![FieldError::new("on_date", "变更日期不能晚于今天：请在变更生效之日登记")]));
     }
     let last: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(on_date), 0) FROM document_statuses WHERE document_id = $1")
@@ -310,7 +308,7 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
             .await?;
     if on_at < last {
         let message = format!("变更日期不能早于上一次状态变更（{}）", clock::format_long_date(last));
-        return Err(AppError::Invalid(vec![err("on_date", &message)]));
+        return Err(AppError::Invalid(vec![FieldError::new("on_date", &message)]));
     }
     let to = kept(&mut tx, id, to).await?;
     // Only from the status read: a change made meanwhile (on PostgreSQL, another transaction that
@@ -337,7 +335,7 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
         .fetch_optional(&mut *tx)
         .await?;
         if current.as_deref().map(str::trim) == Some(req.amended_text.trim()) {
-            return Err(AppError::Invalid(vec![err("amended_text", "修改后的全文与现行文本相同")]));
+            return Err(AppError::Invalid(vec![FieldError::new("amended_text", "修改后的全文与现行文本相同")]));
         }
         let next: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM document_versions WHERE document_id = $1")
@@ -358,6 +356,9 @@ pub async fn change_status(db: &AnyPool, staff: &CurrentUser, id: i64, req: &Sta
         .await?;
     }
     record(&mut tx, id, to, on_at, reason, related, Some(staff.id)).await?;
+    if let Some(key) = req.objection {
+        super::objections::because_of(&mut tx, id, to, key).await?;
+    }
     crate::changes::record_change(&mut tx, "document", id).await?;
     tx.commit().await?;
     tracing::info!(document = id, from = from.as_str(), to = to.as_str(), "document status changed");
@@ -372,7 +373,7 @@ async fn acting(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64, agency: i64,
             .bind(n)
             .fetch_optional(&mut **tx)
             .await?;
-    let refuse = |m: String| Err(AppError::Invalid(vec![err("by_number", &m)]));
+    let refuse = |m: String| Err(AppError::Invalid(vec![FieldError::new("by_number", &m)]));
     match found {
         Some((r, ..)) if r == id => refuse(format!("{n}是本文件自身的文号")),
         None => refuse(format!("库中没有文号为{n}的文件")),
@@ -421,52 +422,6 @@ pub(super) async fn set_status(
         crate::changes::record_change(tx, "document", id).await?;
     }
     Ok(moved == 1)
-}
-
-/// What the registration form offers the staff member's agency.
-pub async fn registration_context(db: &AnyPool, staff: &CurrentUser) -> AppResult<Registering> {
-    let agency = staff.staff_agency()?;
-    let code: Option<String> =
-        sqlx::query_scalar("SELECT document_code FROM agencies WHERE id = $1").bind(agency).fetch_one(db).await?;
-    let consultations: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, title FROM consultations WHERE agency_id = $1 ORDER BY id DESC LIMIT 200")
-            .bind(agency)
-            .fetch_all(db)
-            .await?;
-    Ok(Registering { code, consultations })
-}
-
-/// Set the code an agency's documents are numbered under (the administrator only).
-pub async fn set_code(db: &AnyPool, admin: &CurrentUser, agency: i64, code: &str) -> AppResult<()> {
-    admin.require(crate::accounts::user::Role::Admin)?;
-    let code = code.trim();
-    if !number::valid_code(code) {
-        return Err(AppError::Invalid(vec![err("code", "发文字号代字应为2至12个汉字，例如 长政发")]));
-    }
-    // Another agency's code, now or in a number it has drawn: never shared (the unique index of
-    // migration 0033 holds under concurrent requests too).
-    let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM agencies WHERE document_code = $1 AND id <> $2
-         UNION SELECT agency_id FROM normative_documents WHERE code = $1 AND agency_id <> $2",
-    )
-    .bind(code)
-    .bind(agency)
-    .fetch_optional(db)
-    .await?;
-    if taken.is_some() {
-        return Err(AppError::Invalid(vec![err("code", "该代字已被其他单位使用")]));
-    }
-    let changed = sqlx::query("UPDATE agencies SET document_code = $1 WHERE id = $2")
-        .bind(code)
-        .bind(agency)
-        .execute(db)
-        .await?
-        .rows_affected();
-    if changed == 0 {
-        return Err(AppError::NotFound);
-    }
-    tracing::info!(agency, "document code set");
-    Ok(())
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ struct FilingForm {
     #[serde(deserialize_with = "lenient")]
     concerned_agency_id: Option<i64>,
     concerned_unit: String,
+    #[serde(deserialize_with = "lenient")]
+    document_id: Option<i64>,
     document_title: String,
     document_number: String,
     name: String,
@@ -46,6 +48,7 @@ impl FilingForm {
             request: self.request,
             concerned_agency_id: self.concerned_agency_id,
             concerned_unit: self.concerned_unit,
+            document_id: self.document_id,
             document_title: self.document_title,
             document_number: self.document_number,
             name: self.name,
@@ -290,6 +293,7 @@ pub struct ActForm {
     text: String,
     basis: String,
     report: String,
+    public_answer: String,
 }
 
 impl From<ActForm> for CaseAction {
@@ -308,6 +312,7 @@ impl From<ActForm> for CaseAction {
             text: f.text,
             basis: f.basis,
             report: f.report,
+            public_answer: f.public_answer,
         }
     }
 }

@@ -60,6 +60,8 @@ pub struct StatusForm {
     reason: String,
     by_number: String,
     amended_text: String,
+    #[serde(deserialize_with = "lenient")]
+    objection: Option<i64>,
 }
 
 /// POST /staff/documents/{id}/status
@@ -82,6 +84,7 @@ pub async fn change_status(
             reason: f.reason,
             by_number: f.by_number,
             amended_text: f.amended_text,
+            objection: f.objection,
         };
         store::change_status(&page.st.db, &user, id, &req).await
     }
@@ -114,7 +117,7 @@ pub async fn set_code(
         limits.spend(Kind::Work, Some(&user))?;
         let f = form.input()?;
         let agency = f.agency_id.ok_or_else(|| AppError::field("agency_id", "请选择单位"))?;
-        store::set_code(&page.st.db, &user, agency, &f.code).await?;
+        app::registry::codes::set_code(&page.st.db, &user, agency, &f.code).await?;
         Ok::<_, AppError>(see_other("/admin"))
     }
     .await;

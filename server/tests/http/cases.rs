@@ -6,29 +6,29 @@ use reqwest::Client;
 use serde_json::{json, Value};
 use server::config::Limits;
 
-async fn file(app: &TestApp, c: &Client, body: Value) -> Value {
+pub(crate) async fn file(app: &TestApp, c: &Client, body: Value) -> Value {
     let res = c.post(app.url("/api/v1/cases")).json(&body).send().await.unwrap();
     assert_eq!(res.status(), 201, "filing refused");
     res.json().await.unwrap()
 }
 
-async fn progress(app: &TestApp, number: &str, code: &str) -> Value {
+pub(crate) async fn progress(app: &TestApp, number: &str, code: &str) -> Value {
     let lookup = json!({"number": number, "code": code});
     let res = app.client().post(app.url("/api/v1/cases/progress")).json(&lookup).send().await.unwrap();
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
 }
 
-async fn act(app: &TestApp, staff: &Client, id: i64, body: Value) -> reqwest::Response {
+pub(crate) async fn act(app: &TestApp, staff: &Client, id: i64, body: Value) -> reqwest::Response {
     staff.post(app.url(&format!("/api/v1/staff/cases/{id}/actions"))).json(&body).send().await.unwrap()
 }
 
-async fn ok(app: &TestApp, staff: &Client, id: i64, body: Value) {
+pub(crate) async fn ok(app: &TestApp, staff: &Client, id: i64, body: Value) {
     let res = act(app, staff, id, body.clone()).await;
     assert_eq!(res.status(), 200, "{body}: {}", res.text().await.unwrap());
 }
 
-async fn id_of(app: &TestApp, number: &str) -> i64 {
+pub(crate) async fn id_of(app: &TestApp, number: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM cases WHERE number = $1").bind(number).fetch_one(&app.db).await.unwrap()
 }
 
@@ -274,46 +274,6 @@ async fn a_litigation_related_petition_leaves_the_ordinary_queue_for_the_legal_c
     let p = progress(&app, number, code).await;
     assert_eq!(p["status"], "terminated");
     assert!(p["steps"].to_string().contains("依法终结"));
-}
-
-#[tokio::test]
-async fn an_objection_review_names_its_document_and_a_unit_may_object_to_a_transfer() {
-    let app = TestApp::spawn().await;
-    let citizen = app.citizen("13900006003").await;
-    let mut body = json!({"kind": "objection", "matter": "收费规定违反上位法", "facts": "第五条设定的收费没有法律依据。",
-                          "request": "请审查并撤销第五条。", "name": "赵六", "phone": "13900006003"});
-    let res = citizen.post(app.url("/api/v1/cases")).json(&body).send().await.unwrap();
-    assert_eq!(res.status(), 422);
-    let err: Value = res.json().await.unwrap();
-    let fields: Vec<&str> =
-        err["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["document_title", "document_number"]);
-    body["document_title"] = json!("某市停车收费管理办法");
-    body["document_number"] = json!("某府规〔2025〕3号");
-    let filed = file(&app, &citizen, body).await;
-    let number = filed["number"].as_str().unwrap();
-    assert!(number.starts_with("YY-"));
-    let id = id_of(&app, number).await;
-    let (officer, _) = app.account("市司法局", Role::PetitionOfficer, &[]).await;
-    let (wrong, wrong_id) = app.staff("市交通运输局").await;
-    let (issuer, issuer_id) = app.staff("市人民政府办公室").await;
-    ok(&app, &officer, id, json!({"action": "transfer", "unit": wrong_id})).await;
-    let res = act(&app, &wrong, id, json!({"action": "object", "reason": ""})).await;
-    assert_eq!(res.status(), 422, "an objection gives reasons");
-    ok(&app, &wrong, id, json!({"action": "object", "reason": "该文件由市政府办公室制定"})).await;
-    assert!(!queue(&app, &wrong, "unit").await.contains(&number.to_string()));
-    ok(&app, &officer, id, json!({"action": "transfer", "unit": issuer_id})).await;
-    ok(&app, &issuer, id, json!({"action": "accept"})).await;
-    // Answered within 30 days of receipt (counted with the holiday calendar).
-    let view: Value =
-        issuer.get(app.url(&format!("/api/v1/staff/cases/{id}"))).send().await.unwrap().json().await.unwrap();
-    let cal = app::cases::store::calendar(&app.db).await.unwrap();
-    let due = app::cases::deadlines::Period::calendar(30).due(&cal, app::clock::today());
-    assert_eq!(view["summary"]["due_on"], due.to_string());
-    assert!(view["steps"].to_string().contains("提出异议"), "the objection is on the record");
-    ok(&app, &issuer, id, json!({"action": "decide", "decision": "support", "text": "第五条已决定废止。", "basis": "《规章制定程序条例》"})).await;
-    let p = progress(&app, number, filed["query_code"].as_str().unwrap()).await;
-    assert_eq!(p["decision"], "support");
 }
 
 #[tokio::test]

@@ -5,14 +5,14 @@
 use crate::harness::*;
 use reqwest::Client;
 
-const TEXT: &str = "第一条　为了规范共享单车停放，制定本办法。\n第二条　本办法适用于本市城区。\n第三条　违规停放的，由城市管理部门责令改正。\n";
+pub(crate) const TEXT: &str = "第一条　为了规范共享单车停放，制定本办法。\n第二条　本办法适用于本市城区。\n第三条　违规停放的，由城市管理部门责令改正。\n";
 
-fn day(offset: i64) -> String {
+pub(crate) fn day(offset: i64) -> String {
     app::clock::format_date(app::clock::start_of_day(app::clock::today()) + offset * 86_400)
 }
 
 /// An agency with its documents' code set by the administrator, and its staff signed in.
-async fn coded_agency(app: &TestApp, name: &str, code: &str) -> (Client, i64) {
+pub(crate) async fn coded_agency(app: &TestApp, name: &str, code: &str) -> (Client, i64) {
     let (staff, agency) = app.staff(name).await;
     let admin = app.admin_client().await;
     let id = agency.to_string();
@@ -43,7 +43,7 @@ async fn register(
     app.post_form(staff, "/staff/documents/new", &form).await
 }
 
-async fn registered(app: &TestApp, staff: &Client, title: &str, text: &str) -> (i64, String) {
+pub(crate) async fn registered(app: &TestApp, staff: &Client, title: &str, text: &str) -> (i64, String) {
     let res = register(app, staff, title, text, &[]).await;
     assert_eq!(res.status(), 303, "registered");
     let id = location_id(&res);
@@ -51,7 +51,7 @@ async fn registered(app: &TestApp, staff: &Client, title: &str, text: &str) -> (
     (id, doc["summary"]["number"].as_str().unwrap().to_string())
 }
 
-async fn api_doc(app: &TestApp, id: i64) -> serde_json::Value {
+pub(crate) async fn api_doc(app: &TestApp, id: i64) -> serde_json::Value {
     let res = app.get(&app.client(), &format!("/api/v1/documents/{id}")).await;
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()

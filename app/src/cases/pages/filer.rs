@@ -160,6 +160,9 @@ pub fn FileCasePage() -> impl IntoView {
     let params = use_params_map();
     let kind = move || params.read().get("kind").and_then(|k| CaseKind::parse(&k));
     let echo = use_echo();
+    // Reached from a document's page: its number, until the filer types another.
+    let query = leptos_router::hooks::use_query_map();
+    let named = move || query.read().get("document_number").unwrap_or_default().chars().take(100).collect::<String>();
     let units = Resource::new(|| (), |_| case_units());
     let viewer = crate::ui::viewer_resource();
     view! {
@@ -172,6 +175,10 @@ pub fn FileCasePage() -> impl IntoView {
                     let signed_in = matches!(viewer.await, Ok(Some(_)));
                     if let Some(number) = echo.values.iter().find(|(k, _)| k == "filed_number").map(|(_, v)| v.clone()) {
                         return view! { <Filed number code=echo.value("filed_code") repeats=echo.value("filed_repeats") /> }.into_any();
+                    }
+                    let mut echo = echo;
+                    if echo.value("document_number").is_empty() && !named().is_empty() {
+                        echo.values.push(("document_number".into(), named()));
                     }
                     view! { <FileForm kind units echo signed_in /> }.into_any()
                 })
@@ -237,11 +244,13 @@ fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho, signed_in
                 }
             })}
             {(kind == CaseKind::Objection).then(|| view! {
-                <label for="document_title">"规范性文件名称"</label>
-                <input id="document_title" name="document_title" value=v("document_title") />
-                <FieldMessage echo=echo.clone() name="document_title" />
-                <label for="document_number">"文号（如：某府规〔2025〕3号）"</label>
-                <input id="document_number" name="document_number" value=v("document_number") />
+                <label for="document_number">"规范性文件的文号（如：长政发〔2026〕12号）"</label>
+                <input id="document_number" name="document_number" maxlength="100" value=v("document_number")
+                    aria-describedby="document_number-hint" />
+                <p class="hint" id="document_number-hint">
+                    "只能对文件库中登记、仍然有效的文件提出；申请由文件的制定机关办理，自收到之日起30日内答复，答复将在文件页面公开（不公开申请人的任何信息）。"
+                    <a href="/documents" target="_blank" rel="noopener">"在文件库中查找文号（新窗口）"</a>
+                </p>
                 <FieldMessage echo=echo.clone() name="document_number" />
             })}
             <label for="matter">"事项（标题，100字以内）"</label>
@@ -253,15 +262,17 @@ fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho, signed_in
             <label for="request">{if kind == CaseKind::Complaint { "请求（选填）" } else { "请求" }}</label>
             <TextArea id="request" name="request" rows=3 value=v("request") />
             <FieldMessage echo=echo.clone() name="request" />
-            <label for="concerned_agency_id">{if kind == CaseKind::Objection { "制定机关" } else { "涉及的单位" }}</label>
-            <select id="concerned_agency_id" name="concerned_agency_id">
-                <option value="">"（不在列表中，或不清楚）"</option>
-                {units.into_iter().map(|(id, name)| view! {
-                    <option value=id.to_string() selected=chosen_unit == id.to_string()>{name}</option>
-                }).collect_view()}
-            </select>
-            <label for="concerned_unit">"或填写单位名称"</label>
-            <input id="concerned_unit" name="concerned_unit" value=v("concerned_unit") />
+            {(kind != CaseKind::Objection).then(|| view! {
+                <label for="concerned_agency_id">"涉及的单位"</label>
+                <select id="concerned_agency_id" name="concerned_agency_id">
+                    <option value="">"（不在列表中，或不清楚）"</option>
+                    {units.into_iter().map(|(id, name)| view! {
+                        <option value=id.to_string() selected=chosen_unit == id.to_string()>{name}</option>
+                    }).collect_view()}
+                </select>
+                <label for="concerned_unit">"或填写单位名称"</label>
+                <input id="concerned_unit" name="concerned_unit" value=v("concerned_unit") />
+            })}
             <fieldset>
                 <legend>"提出人"</legend>
                 {report_possible.then(|| view! {

@@ -188,7 +188,13 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
             <dt>"期限"</dt><dd>{s.due_on.clone().unwrap_or_default()} " " {left}</dd>
             {s.unit.clone().map(|u| view! { <dt>"办理单位"</dt><dd>{u}</dd> })}
             {c.concerned.clone().map(|u| view! { <dt>"涉及单位"</dt><dd>{u}</dd> })}
-            {c.document.clone().map(|d| view! { <dt>"规范性文件"</dt><dd>{d}</dd> })}
+            {c.document.clone().map(|d| view! {
+                <dt>"规范性文件"</dt>
+                <dd>{match c.document_id {
+                    Some(id) => view! { <a href=format!("/documents/{id}")>{d}</a> }.into_any(),
+                    None => d.into_any(),
+                }}</dd>
+            })}
             {s.repeats.clone().map(|n| view! { <dt>"重复件"</dt><dd class="warn">{format!("同一人同一事项的{n}仍在办理中")}</dd> })}
             <dt>"提出人"</dt><dd>{if c.anonymous { "匿名" } else { "实名（身份信息加密保存）" }}</dd>
             <dt>"事实和理由"</dt><dd class="body">{c.facts.clone()}</dd>
@@ -271,13 +277,13 @@ fn StaffCaseView(c: StaffCase, units: Vec<(i64, String)>, echo: FormEcho) -> imp
                         <FieldMessage echo=echo.clone() name="reason" />
                         <button type="submit" name="action" value="extend" class="secondary">"延期"</button>
                     </PostForm>
-                    <DecisionForm action=action.clone() value="decide" echo=echo.clone() report=assigned />
+                    <DecisionForm action=action.clone() value="decide" echo=echo.clone() report=assigned public=c.document_id.is_some() />
                 })}
             }
         })}
         {c.may_decide_review.then(|| view! {
             <h2>{format!("{}决定", s.stage.label())}</h2>
-            <DecisionForm action=action.clone() value="decide_review" echo=echo.clone() report=false />
+            <DecisionForm action=action.clone() value="decide_review" echo=echo.clone() report=false public=false />
         })}
         {c.may_terminate.then(|| view! {
             <PostForm name=staff_form("terminate") action=action.clone() echo=echo.clone() class="stacked" let:echo>
@@ -354,7 +360,7 @@ pub fn staff_form(action: &str) -> &'static str {
 }
 
 #[component]
-fn DecisionForm(action: String, value: &'static str, echo: FormEcho, report: bool) -> impl IntoView {
+fn DecisionForm(action: String, value: &'static str, echo: FormEcho, report: bool, public: bool) -> impl IntoView {
     view! {
         <PostForm name=staff_form(value) action echo class="stacked" let:echo>
             <label for="decision">"处理意见"</label>
@@ -371,6 +377,11 @@ fn DecisionForm(action: String, value: &'static str, echo: FormEcho, report: boo
             <label for="basis">"法律、政策依据"</label>
             <input id="basis" name="basis" value=echo.value("basis") />
             <FieldMessage echo=echo.clone() name="basis" />
+            {public.then(|| view! {
+                <label for="public_answer">"公开答复（将在文件页面公布，不得含申请人的姓名、联系方式等任何信息）"</label>
+                <TextArea id="public_answer" name="public_answer" rows=4 value=echo.value("public_answer") />
+                <FieldMessage echo=echo.clone() name="public_answer" />
+            })}
             {report.then(|| view! {
                 <label for="report">"办结报告（交办件须向信访部门报送）"</label>
                 <TextArea id="report" name="report" rows=4 value=echo.value("report") />
