@@ -15,9 +15,11 @@ pub mod comments;
 pub mod consultations;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod deadlines;
 pub mod error;
 pub mod feedback;
 pub mod forms;
+pub mod grants;
 pub mod inbox;
 #[cfg(feature = "ssr")]
 pub mod ledger;
@@ -107,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/documents/:id") view=registry::pages::DocumentPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/documents/new") view=registry::pages::RegisterDocumentPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/documents/cleanup") view=registry::cleanup_pages::StaffCleanupPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/filings") view=registry::filing_pages::FilingQueuePage ssr=SsrMode::Async />
                     <Route path=path!("/cleanups") view=registry::cleanup_pages::CleanupsPage ssr=SsrMode::Async />
                     <Route path=path!("/cleanups/:id") view=registry::cleanup_pages::CleanupPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />

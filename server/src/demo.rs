@@ -24,7 +24,7 @@ pub async fn load(db: &AnyPool, cases: &app::cases::config::CaseConfig) -> AppRe
     let petitions = agency(db, "市信访局").await?;
     let t = staff(db, "jiaotong@demo.example", "交通局 王工", transport, "staff", &mut logins).await?;
     let h = staff(db, "chengguan@demo.example", "城管局 李工", housing, "staff", &mut logins).await?;
-    staff(db, "sifa@demo.example", "司法局 赵工", justice, "staff", &mut logins).await?;
+    let legal_affairs = staff(db, "sifa@demo.example", "司法局 赵工", justice, "staff", &mut logins).await?;
     let officer = staff(db, "xinfang@demo.example", "信访局 周工", petitions, "petition_officer", &mut logins).await?;
     // As the operator: the legal channel at once; revealing identities is proposed, for an
     // administrator to approve on the administration page (it takes two people).
@@ -33,6 +33,9 @@ pub async fn load(db: &AnyPool, cases: &app::cases::config::CaseConfig) -> AppRe
         let by = app::admin::powers::Actor::Operator;
         app::admin::powers::request(db, &cases.key, by, "xinfang@demo.example", power).await?;
     }
+    // The justice bureau is the government's legal-affairs office: it reviews filed documents.
+    let by = app::admin::powers::Actor::Operator;
+    app::admin::powers::request(db, &cases.key, by, "sifa@demo.example", "filing_review").await?;
     let today = clock::today();
     let date = |days: i64| clock::format_date(clock::start_of_day(today) + days * 86_400);
     let ebike =
@@ -85,7 +88,8 @@ pub async fn load(db: &AnyPool, cases: &app::cases::config::CaseConfig) -> AppRe
     }
     answer_parking(db, &t, parking, &citizens, c - 5 * 86_400).await?;
     let tracked = demo_cases(db, cases, &officer, &t, &h, &citizens).await?;
-    crate::demo_registry::load(db, (transport, &t), (housing, &h)).await?;
+    let clock = app::cases::store::filing_clock(db, cases).await?;
+    crate::demo_registry::load(db, &clock, (transport, &t), (housing, &h), &legal_affairs).await?;
     println!("已加载演示数据。演示工作人员账号（一次性密码，首次登录须修改）：");
     for (login, pw) in logins {
         println!("  {login}  {pw}");

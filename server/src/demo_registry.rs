@@ -3,6 +3,7 @@
 use app::accounts::CurrentUser;
 use app::clock;
 use app::error::AppResult;
+use app::registry::filing::{self, FilingClock};
 use app::registry::store::{self, NewDocument, StatusRequest};
 use sqlx::AnyPool;
 
@@ -19,6 +20,7 @@ fn date(days: i64) -> String {
 
 async fn register(
     db: &AnyPool,
+    filing: &FilingClock,
     staff: &CurrentUser,
     title: &str,
     text: &str,
@@ -34,7 +36,7 @@ async fn register(
         valid_until: until.into(),
         consultation: String::new(),
     };
-    store::register(db, staff, &input).await
+    store::register(db, staff, &input, filing).await
 }
 
 async fn change(
@@ -58,23 +60,42 @@ async fn change(
 }
 
 /// Codes for the transport and city-management agencies, and their documents.
-pub async fn load(db: &AnyPool, transport: (i64, &CurrentUser), city: (i64, &CurrentUser)) -> AppResult<()> {
+/// `reviewer`: the legal-affairs office's staff member who reviews filings.
+pub async fn load(
+    db: &AnyPool,
+    clock: &FilingClock,
+    transport: (i64, &CurrentUser),
+    city: (i64, &CurrentUser),
+    reviewer: &CurrentUser,
+) -> AppResult<()> {
     for (agency, code) in [(transport.0, "长交规"), (city.0, "长城管规")] {
         sqlx::query("UPDATE agencies SET document_code = $1 WHERE id = $2").bind(code).bind(agency).execute(db).await?;
     }
     let (t, c) = (transport.1, city.1);
-    let (parking, _) = register(db, t, "某市道路停车管理办法", PARKING, 400, "").await?;
-    let (_, decision) =
-        register(db, t, "关于修改《某市道路停车管理办法》的决定", "一、将第四条中的“五十元”修改为“一百元”。\n", 5, "")
-            .await?;
+    let (parking, _) = register(db, clock, t, "某市道路停车管理办法", PARKING, 400, "").await?;
+    let (decision_id, decision) = register(
+        db,
+        clock,
+        t,
+        "关于修改《某市道路停车管理办法》的决定",
+        "一、将第四条中的“五十元”修改为“一百元”。\n",
+        5,
+        "",
+    )
+    .await?;
     let amended = PARKING.replace("五十元", "一百元");
     change(db, t, parking, "amended", "根据本市停车收费改革调整罚款数额", &decision, &amended).await?;
-    register(db, c, "某市共享单车停放管理办法", BIKES, 200, "").await?;
-    let (ads, _) = register(db, c, "某市户外广告设置管理暂行规定", ADS, 600, "").await?;
+    let (bikes, _) = register(db, clock, c, "某市共享单车停放管理办法", BIKES, 200, "").await?;
+    let (ads, _) = register(db, clock, c, "某市户外广告设置管理暂行规定", ADS, 600, "").await?;
     change(db, c, ads, "to_clean_up", "上位法已修改，列入本年度规范性文件清理", "", "").await?;
-    let (digging, _) = register(db, c, "某市城市道路挖掘管理办法", DIGGING, 900, "").await?;
+    let (digging, _) = register(db, clock, c, "某市城市道路挖掘管理办法", DIGGING, 900, "").await?;
     change(db, c, digging, "repealed", "已被《某市城市道路管理条例》取代", "", "").await?;
-    register(db, c, "某市冬季道路除雪工作办法", WINTER, 800, &date(-30)).await?;
+    register(db, clock, c, "某市冬季道路除雪工作办法", WINTER, 800, &date(-30)).await?;
     app::registry::expiry::expire_due(db, clock::today()).await?;
+    // Filing for review: one filed and accepted, one filed and waiting, the rest not yet filed.
+    let report = "经合法性审核和集体讨论决定，按规定公布施行，现报送备案。";
+    filing::file(db, c, bikes, report, clock).await?;
+    filing::review(db, reviewer, bikes, "filed", "").await?;
+    filing::file(db, t, decision_id, report, clock).await?;
     Ok(())
 }

@@ -2,8 +2,8 @@
 //! layers every request passes (guards, deadlines, headers, logging).
 use crate::config::Config;
 use crate::forms::{
-    account_page, accounts, admin, bulk, cases, comments, consultation_files, consultations, feedback, inbox, recovery,
-    registry, upload,
+    account_page, accounts, admin, bulk, cases, comments, consultation_files, consultations, feedback, filing, inbox,
+    recovery, registry, upload,
 };
 use crate::guard::{self, Limiters};
 use crate::{api, health, session};
@@ -100,6 +100,8 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/documents/new", post(registry::register))
         .route("/staff/documents/{id}/status", post(registry::change_status))
         .route("/staff/documents/cleanup", post(registry::publish_cleanup))
+        .route("/staff/documents/{id}/filing", post(filing::file))
+        .route("/staff/documents/{id}/filing/review", post(filing::review))
         .route("/admin/staff", post(admin::create_staff))
         .route("/admin/staff/setup-code", post(admin::reissue_setup_code))
         .route("/admin/staff/disable", post(admin::disable_staff))

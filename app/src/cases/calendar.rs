@@ -190,3 +190,13 @@ pub async fn set_calendar_day(db: &AnyPool, cfg: &CaseConfig, day: &str, kind: O
     tracing::info!(day, "holiday calendar changed");
     Ok(moved)
 }
+
+/// The clock a normative document's filing for review runs on: this holiday calendar and the
+/// configured periods (`document_filing`, `filing_review`).
+pub async fn filing_clock(db: &AnyPool, cfg: &CaseConfig) -> AppResult<crate::registry::filing::FilingClock> {
+    Ok(crate::registry::filing::FilingClock {
+        cal: calendar(db).await?,
+        file_within: cfg.periods.document_filing,
+        review_within: cfg.periods.filing_review,
+    })
+}

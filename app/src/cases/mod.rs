@@ -10,7 +10,7 @@ mod case;
 pub mod chain;
 #[cfg(feature = "ssr")]
 pub mod config;
-pub mod deadlines;
+pub use crate::deadlines;
 #[cfg(feature = "ssr")]
 mod details;
 mod figures;
@@ -20,7 +20,7 @@ mod filer;
 pub mod files;
 #[cfg(feature = "ssr")]
 mod filing;
-pub mod grants;
+pub use crate::grants;
 #[cfg(feature = "ssr")]
 mod handlers;
 pub mod holidays;

@@ -9,6 +9,9 @@ pub mod cleanup_store;
 pub mod codes;
 #[cfg(feature = "ssr")]
 pub mod expiry;
+#[cfg(feature = "ssr")]
+pub mod filing;
+pub mod filing_pages;
 pub mod number;
 #[cfg(feature = "ssr")]
 pub mod objections;
@@ -19,6 +22,7 @@ pub mod read;
 pub mod store;
 
 use crate::error::AppError;
+pub use filing_pages::{DocFiling, FilingEntry, FilingOutcome, FilingQueue};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -182,6 +186,8 @@ pub struct DocDetail {
     pub amendments: Vec<Amendment>,
     /// Objection reviews of the document, newest first.
     pub objections: Vec<ObjectionReview>,
+    /// Its filing for review (备案审查); None for documents registered before filing was kept.
+    pub filing: Option<DocFiling>,
 }
 
 /// The articles an amendment changed: version `version` against the one before.

@@ -120,14 +120,21 @@ pub fn DocumentPage() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
+    let reviewer = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => super::filing_pages::may_review_filing(id).await.unwrap_or(false),
+            None => false,
+        }
+    });
     view! {
         <Suspense fallback=Loading>
             {move || {
                 let echo = echo.clone();
                 Suspend::new(async move {
                     let own = matches!(user.await, Ok(Some(u)) if u.staff_agency().ok() == Some(detail.await.as_ref().map(|d| d.summary.agency_id).unwrap_or(-1)));
+                    let reviewer = reviewer.await;
                     match detail.await {
-                        Ok(d) => view! { <DocumentView d own echo /> }.into_any(),
+                        Ok(d) => view! { <DocumentView d own reviewer echo /> }.into_any(),
                         Err(e) => view! { <ErrorView err=e /> }.into_any(),
                     }
                 })
@@ -141,7 +148,7 @@ fn link_to(l: &super::DocLink) -> impl IntoView {
 }
 
 #[component]
-fn DocumentView(d: DocDetail, own: bool, echo: FormEcho) -> impl IntoView {
+fn DocumentView(d: DocDetail, own: bool, reviewer: bool, echo: FormEcho) -> impl IntoView {
     let s = d.summary.clone();
     let current = d.versions.last().cloned();
     let earlier: Vec<_> = d.versions.iter().rev().skip(1).cloned().collect();
@@ -211,6 +218,10 @@ fn DocumentView(d: DocDetail, own: bool, echo: FormEcho) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+        {d.filing.clone().map(|f| {
+            let binding = s.status.binding();
+            view! { <super::filing_pages::FilingSection id=s.id f own reviewer binding echo=echo.clone() /> }
+        })}
         <Objections d=d.clone() />
         {own.then(|| {
             let answered = d.objections.iter().filter(|o| o.answered_on.is_some()).cloned().collect();

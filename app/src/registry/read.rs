@@ -257,6 +257,7 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<DocDetail> {
         acted_on,
         amendments,
         objections: super::objections::of_document(db, id).await?,
+        filing: super::filing::of_document(db, id).await?,
     })
 }
 

@@ -132,7 +132,13 @@ fn check(input: &NewDocument, today: Date) -> AppResult<Checked> {
 
 /// Register a published document of the staff member's agency under the next number of the
 /// agency's code in the year of its adoption. Returns its id and number.
-pub async fn register(db: &AnyPool, staff: &CurrentUser, input: &NewDocument) -> AppResult<(i64, String)> {
+/// Its filing for review is opened with it (due a period after publication, see [`super::filing`]).
+pub async fn register(
+    db: &AnyPool,
+    staff: &CurrentUser,
+    input: &NewDocument,
+    filing: &super::filing::FilingClock,
+) -> AppResult<(i64, String)> {
     let agency = staff.staff_agency()?;
     let c = check(input, clock::today())?;
     let mut tx = crate::db::begin_write(db).await?;
@@ -196,6 +202,7 @@ pub async fn register(db: &AnyPool, staff: &CurrentUser, input: &NewDocument) ->
     .execute(&mut *tx)
     .await?;
     record(&mut tx, id, DocStatus::InForce, clock::start_of_day(c.published), "登记公布", None, Some(staff.id)).await?;
+    super::filing::opened(&mut tx, id, c.published, filing).await?;
     crate::changes::record_change(&mut tx, "document", id).await?;
     tx.commit().await?;
     tracing::info!(document = id, agency, "normative document registered");

@@ -10,6 +10,7 @@ pub mod common;
 pub mod consultation_files;
 pub mod consultations;
 pub mod feedback;
+pub mod filing;
 pub mod inbox;
 pub mod recovery;
 pub mod registry;

@@ -44,7 +44,8 @@ pub async fn register(
             valid_until: f.valid_until,
             consultation: f.consultation,
         };
-        let (id, _) = store::register(&page.st.db, &user, &input).await?;
+        let filing = app::cases::store::filing_clock(&page.st.db, &page.st.cases).await?;
+        let (id, _) = store::register(&page.st.db, &user, &input, &filing).await?;
         Ok::<_, AppError>(see_other(&format!("/documents/{id}")))
     }
     .await;

@@ -28,6 +28,7 @@ mod nodes;
 mod page_copies;
 mod record_role;
 mod registry;
+mod registry_filing;
 mod registry_objections;
 mod report;
 mod report_csv;

@@ -1,5 +1,6 @@
-//! Powers an administrator grants staff accounts beyond their role: the two special channels and
-//! seeing who filed a case. Stored by name in `user_grants`; an unknown name there is an error.
+//! Powers an administrator grants staff accounts beyond their role: the two special channels of
+//! cases, seeing who filed a case, and reviewing the documents filed for review (备案审查). Stored by
+//! name in `user_grants`; an unknown name there is an error.
 use serde::{Deserialize, Serialize};
 
 /// A power beyond a role.
@@ -12,10 +13,14 @@ pub enum Grant {
     DisciplineChannel,
     /// Sees who filed a case, for a stated reason.
     RevealIdentity,
+    /// Reviews the normative documents other bodies file for review (备案审查): the legal-affairs
+    /// office's work.
+    FilingReview,
 }
 
 impl Grant {
-    pub const ALL: [Grant; 3] = [Grant::LegalChannel, Grant::DisciplineChannel, Grant::RevealIdentity];
+    pub const ALL: [Grant; 4] =
+        [Grant::LegalChannel, Grant::DisciplineChannel, Grant::RevealIdentity, Grant::FilingReview];
 
     /// The name stored in `user_grants`.
     pub const fn as_str(self) -> &'static str {
@@ -23,6 +28,7 @@ impl Grant {
             Grant::LegalChannel => "legal_channel",
             Grant::DisciplineChannel => "discipline_channel",
             Grant::RevealIdentity => "reveal_identity",
+            Grant::FilingReview => "filing_review",
         }
     }
 
@@ -32,6 +38,7 @@ impl Grant {
             Grant::LegalChannel => "办理涉法涉诉件",
             Grant::DisciplineChannel => "办理纪检监察件",
             Grant::RevealIdentity => "查看提出人身份",
+            Grant::FilingReview => "备案审查",
         }
     }
 
@@ -41,10 +48,11 @@ impl Grant {
 }
 
 /// The powers an administrator can grant staff accounts, with their names for people.
-pub const GRANTS: [(&str, &str); 3] = [
+pub const GRANTS: [(&str, &str); 4] = [
     (Grant::LegalChannel.as_str(), Grant::LegalChannel.label()),
     (Grant::DisciplineChannel.as_str(), Grant::DisciplineChannel.label()),
     (Grant::RevealIdentity.as_str(), Grant::RevealIdentity.label()),
+    (Grant::FilingReview.as_str(), Grant::FilingReview.label()),
 ];
 
 /// The name for people of a power in [`GRANTS`], if it is one.

@@ -1,5 +1,6 @@
-//! The one clock every case deadline comes from: the holiday calendar, the statutory counting rules
-//! and the configurable period of each step of a case.
+//! The one clock every deadline comes from (a case's steps, and a normative document's filing for
+//! review): the holiday calendar, the statutory counting rules and the configurable period of each
+//! step.
 
 use std::collections::BTreeSet;
 
@@ -211,6 +212,11 @@ pub struct Periods {
     /// 规范性文件异议审查: the issuing body answers an objection-review application within 30 days of
     /// receipt.
     pub objection_review: Period,
+    /// 备案: a new normative document is filed with the body above (the government's legal-affairs
+    /// office for a department's) within 30 days of publication; provinces differ.
+    pub document_filing: Period,
+    /// 备案审查: the reviewing office records its outcome within 30 days of the filing; provinces differ.
+    pub filing_review: Period,
 }
 
 impl Default for Periods {
@@ -226,6 +232,8 @@ impl Default for Periods {
             rereview_request: Period::calendar(30),
             rereview_decision: Period::calendar(30),
             objection_review: Period::calendar(30),
+            document_filing: Period::calendar(30),
+            filing_review: Period::calendar(30),
         }
     }
 }

@@ -1,0 +1,26 @@
+-- Filing for review (备案审查): each document registered from now on is filed by its issuing body
+-- with the reviewing office (the government's legal-affairs office) within a period of its
+-- publication, and the office records the outcome within a period of the filing. Both periods are
+-- configuration (`[periods] document_filing`, `filing_review`); the dates are counted when the
+-- step happens, on the holiday calendar. Documents registered before this have no filing row.
+CREATE TABLE document_filings (
+    document_id BIGINT PRIMARY KEY REFERENCES normative_documents (id),
+    file_by TEXT NOT NULL,
+    filed_at BIGINT,
+    filed_by BIGINT REFERENCES users (id),
+    report TEXT,
+    review_by TEXT,
+    reviewed_at BIGINT,
+    reviewed_by BIGINT REFERENCES users (id),
+    -- filed (准予备案) or correction (责令纠正), with the reasons
+    outcome TEXT,
+    reasons TEXT
+);
+-- The reviewing office's queue (filed, not yet reviewed, by due day) and the documents not filed.
+CREATE INDEX document_filings_waiting ON document_filings (reviewed_at, review_by);
+CREATE INDEX document_filings_unfiled ON document_filings (filed_at, file_by);
+
+-- The power to review filings (granted like the others).
+ALTER TABLE user_grants DROP CONSTRAINT user_grants_grant_name_check;
+ALTER TABLE user_grants ADD CONSTRAINT user_grants_grant_name_check
+    CHECK (grant_name IN ('legal_channel', 'discipline_channel', 'reveal_identity', 'filing_review'));
