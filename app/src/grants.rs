@@ -1,5 +1,6 @@
 //! Powers an administrator grants staff accounts beyond their role: the two special channels of
-//! cases, seeing who filed a case, and reviewing the documents filed for review (备案审查). Stored by
+//! cases, seeing who filed a case, and the legal-affairs office's work (filing review, the legislative
+//! plan). Stored by
 //! name in `user_grants`; an unknown name there is an error.
 use serde::{Deserialize, Serialize};
 
@@ -13,14 +14,14 @@ pub enum Grant {
     DisciplineChannel,
     /// Sees who filed a case, for a stated reason.
     RevealIdentity,
-    /// Reviews the normative documents other bodies file for review (备案审查): the legal-affairs
-    /// office's work.
-    FilingReview,
+    /// The government's legal-affairs office's work: reviewing the normative documents other bodies
+    /// file for review (备案审查) and the annual legislative plan.
+    LegalAffairs,
 }
 
 impl Grant {
     pub const ALL: [Grant; 4] =
-        [Grant::LegalChannel, Grant::DisciplineChannel, Grant::RevealIdentity, Grant::FilingReview];
+        [Grant::LegalChannel, Grant::DisciplineChannel, Grant::RevealIdentity, Grant::LegalAffairs];
 
     /// The name stored in `user_grants`.
     pub const fn as_str(self) -> &'static str {
@@ -28,7 +29,7 @@ impl Grant {
             Grant::LegalChannel => "legal_channel",
             Grant::DisciplineChannel => "discipline_channel",
             Grant::RevealIdentity => "reveal_identity",
-            Grant::FilingReview => "filing_review",
+            Grant::LegalAffairs => "legal_affairs",
         }
     }
 
@@ -38,7 +39,7 @@ impl Grant {
             Grant::LegalChannel => "办理涉法涉诉件",
             Grant::DisciplineChannel => "办理纪检监察件",
             Grant::RevealIdentity => "查看提出人身份",
-            Grant::FilingReview => "备案审查",
+            Grant::LegalAffairs => "法制机构工作（备案审查、立法计划）",
         }
     }
 
@@ -52,7 +53,7 @@ pub const GRANTS: [(&str, &str); 4] = [
     (Grant::LegalChannel.as_str(), Grant::LegalChannel.label()),
     (Grant::DisciplineChannel.as_str(), Grant::DisciplineChannel.label()),
     (Grant::RevealIdentity.as_str(), Grant::RevealIdentity.label()),
-    (Grant::FilingReview.as_str(), Grant::FilingReview.label()),
+    (Grant::LegalAffairs.as_str(), Grant::LegalAffairs.label()),
 ];
 
 /// The name for people of a power in [`GRANTS`], if it is one.

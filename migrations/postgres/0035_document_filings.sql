@@ -20,7 +20,19 @@ CREATE TABLE document_filings (
 CREATE INDEX document_filings_waiting ON document_filings (reviewed_at, review_by);
 CREATE INDEX document_filings_unfiled ON document_filings (filed_at, file_by);
 
--- The power to review filings (granted like the others).
+-- Earlier rounds, kept when a document is filed again after a correction was required: the public
+-- record keeps every correction and its reasons.
+CREATE TABLE document_filing_rounds (
+    document_id BIGINT NOT NULL REFERENCES normative_documents (id),
+    filed_at BIGINT NOT NULL,
+    report TEXT NOT NULL,
+    reviewed_at BIGINT NOT NULL,
+    outcome TEXT NOT NULL,
+    reasons TEXT
+);
+CREATE INDEX document_filing_rounds_of ON document_filing_rounds (document_id, filed_at);
+
+-- The legal-affairs office's power (filing review, the legislative plan) (granted like the others).
 ALTER TABLE user_grants DROP CONSTRAINT user_grants_grant_name_check;
 ALTER TABLE user_grants ADD CONSTRAINT user_grants_grant_name_check
-    CHECK (grant_name IN ('legal_channel', 'discipline_channel', 'reveal_identity', 'filing_review'));
+    CHECK (grant_name IN ('legal_channel', 'discipline_channel', 'reveal_identity', 'legal_affairs'));

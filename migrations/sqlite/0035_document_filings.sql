@@ -20,12 +20,24 @@ CREATE TABLE document_filings (
 CREATE INDEX document_filings_waiting ON document_filings (reviewed_at, review_by);
 CREATE INDEX document_filings_unfiled ON document_filings (filed_at, file_by);
 
--- The power to review filings (granted like the others). SQLite cannot change a CHECK in place, so
+-- Earlier rounds, kept when a document is filed again after a correction was required: the public
+-- record keeps every correction and its reasons.
+CREATE TABLE document_filing_rounds (
+    document_id BIGINT NOT NULL REFERENCES normative_documents (id),
+    filed_at BIGINT NOT NULL,
+    report TEXT NOT NULL,
+    reviewed_at BIGINT NOT NULL,
+    outcome TEXT NOT NULL,
+    reasons TEXT
+);
+CREATE INDEX document_filing_rounds_of ON document_filing_rounds (document_id, filed_at);
+
+-- The legal-affairs office's power (filing review, the legislative plan) (granted like the others). SQLite cannot change a CHECK in place, so
 -- the table is rebuilt with the same columns and rows.
 CREATE TABLE user_grants_new (
     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     grant_name TEXT NOT NULL
-        CHECK (grant_name IN ('legal_channel', 'discipline_channel', 'reveal_identity', 'filing_review')),
+        CHECK (grant_name IN ('legal_channel', 'discipline_channel', 'reveal_identity', 'legal_affairs')),
     -- NULL: granted from the command line.
     granted_by INTEGER REFERENCES users (id),
     granted_at INTEGER NOT NULL,

@@ -35,7 +35,7 @@ pub async fn load(db: &AnyPool, cases: &app::cases::config::CaseConfig) -> AppRe
     }
     // The justice bureau is the government's legal-affairs office: it reviews filed documents.
     let by = app::admin::powers::Actor::Operator;
-    app::admin::powers::request(db, &cases.key, by, "sifa@demo.example", "filing_review").await?;
+    app::admin::powers::request(db, &cases.key, by, "sifa@demo.example", "legal_affairs").await?;
     let today = clock::today();
     let date = |days: i64| clock::format_date(clock::start_of_day(today) + days * 86_400);
     let ebike =

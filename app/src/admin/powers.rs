@@ -51,7 +51,7 @@ fn known_grant(grant: &str) -> AppResult<()> {
     if crate::cases::GRANTS.iter().any(|g| g.0 == grant) {
         Ok(())
     } else {
-        Err(AppError::field("grant", "可授予的权限：legal_channel、discipline_channel、reveal_identity、filing_review"))
+        Err(AppError::field("grant", "可授予的权限：legal_channel、discipline_channel、reveal_identity、legal_affairs"))
     }
 }
 

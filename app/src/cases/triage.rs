@@ -52,6 +52,7 @@ pub async fn triage(db: &AnyPool, cfg: &CaseConfig, officer: &CurrentUser, id: i
             let channel = text("channel", &channel, "应当通过的途径", 500, true)?;
             let detail = Detail::NotAccepted(NotAccepted { reason, channel });
             step(&mut tx, cfg, &case, moved(detail, CaseStatus::NotAccepted, None)).await?;
+            crate::registry::objections::ended(&mut tx, id, "不予受理").await?;
         }
         Triage::Legal { body, note } => {
             let label = super::LEGAL_BODIES
@@ -65,6 +66,7 @@ pub async fn triage(db: &AnyPool, cfg: &CaseConfig, officer: &CurrentUser, id: i
                 .await?;
             let detail = Detail::Legal(Legal { body, body_label: label.into(), note });
             step(&mut tx, cfg, &case, moved(detail, CaseStatus::Legal, None)).await?;
+            crate::registry::objections::ended(&mut tx, id, "转入法定途径办理").await?;
         }
         Triage::Concerns { unit } => concerns(&mut tx, cfg, &case, actor, unit).await?,
         Triage::Discipline { note } => {

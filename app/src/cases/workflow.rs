@@ -84,6 +84,7 @@ pub async fn unit_act(
                 .await?;
             let detail = Detail::UnitAccepted(UnitAccepted { unit, due_on: due.on.to_string() });
             step(&mut tx, cfg, &case, moved(detail, CaseStatus::Handling, true, due)).await?;
+            crate::registry::objections::accepted(&mut tx, id).await?;
         }
         UnitAction::Object { reason } => {
             allow(Act::Object, &who, &case)?;
@@ -142,8 +143,13 @@ async fn publish_answer(
 ) -> AppResult<()> {
     let decision = Decision::parse(decision).ok_or(AppError::Internal)?;
     let filer = super::identity::sealed_identity(&mut *conn, cfg, id).await?;
-    let private = [filer.name.as_str(), filer.phone.as_str(), filer.email.as_str(), filer.address.as_str()];
-    crate::registry::objections::answered(conn, id, (decision.as_str(), decision.label()), answer, &private).await
+    let who = crate::registry::objections::Applicant {
+        name: &filer.name,
+        phone: &filer.phone,
+        email: &filer.email,
+        address: &filer.address,
+    };
+    crate::registry::objections::answered(conn, id, (decision.as_str(), decision.label()), answer, &who).await
 }
 
 /// When handling must end, lengthened by `extra` days (0: none): an objection review within its

@@ -1,8 +1,9 @@
 //! Filing for review (备案审查): a registered document is filed by its issuing body with the
-//! reviewing office within a period of its publication; the office (staff granted `filing_review`,
+//! reviewing office within a period of its publication; the office (staff granted `legal_affairs`,
 //! never of the issuing body) records the outcome — filed, or correction required with reasons —
 //! within a period of the filing. Both periods come from configuration and are counted on the
 //! holiday calendar (`crate::deadlines`). The outcome, the dates and the filing report are public.
+use super::filing_pages::FilingRound;
 use super::{DocFiling, FilingEntry, FilingOutcome, FilingQueue};
 use crate::accounts::CurrentUser;
 use crate::clock::{self, Date};
@@ -13,6 +14,12 @@ use sqlx::{AnyConnection, AnyPool};
 
 /// Longest filing report and longest reasons (characters).
 pub const MAX_TEXT: usize = 2_000;
+
+/// The statuses in which a document binds (and so is filed and reviewed).
+const BINDING: &str = "('in_force', 'amended', 'to_clean_up')";
+
+/// Earlier rounds shown on a document's page.
+pub const ROUNDS_SHOWN: i64 = 20;
 
 /// Documents on one page of the reviewing office's list.
 pub const PER_PAGE: i64 = 50;
@@ -40,7 +47,8 @@ pub async fn opened(conn: &mut AnyConnection, document: i64, published: Date, cl
 
 /// A text as the forms take it: trimmed, required or not, bounded, no control characters.
 fn text(field: &str, raw: &str, what: &str, required: bool) -> AppResult<String> {
-    let t = raw.trim();
+    let t = super::objections::visible_text(raw);
+    let t = t.as_str();
     if required && t.is_empty() {
         return Err(AppError::field(field, &format!("请填写{what}")));
     }
@@ -82,6 +90,17 @@ pub async fn file(
         (Some(_), None) => return Err(AppError::Conflict("已报送备案，正在审查".into())),
         (Some(_), Some(_)) => return Err(AppError::Conflict("已准予备案".into())),
     }
+    if outcome.is_some() {
+        // Filed again after a correction: the round before stays on the public record.
+        sqlx::query(
+            "INSERT INTO document_filing_rounds (document_id, filed_at, report, reviewed_at, outcome, reasons)
+             SELECT document_id, filed_at, report, reviewed_at, outcome, reasons FROM document_filings
+             WHERE document_id = $1 AND outcome = 'correction'",
+        )
+        .bind(document)
+        .execute(&mut *tx)
+        .await?;
+    }
     let review_by = clock.review_within.due(&clock.cal, clock::today());
     // Only from the state read: two staff filing at once file once.
     let moved = sqlx::query(
@@ -111,7 +130,7 @@ async fn reviewer(conn: &mut AnyConnection, user: &CurrentUser) -> AppResult<i64
     let held: Option<String> =
         sqlx::query_scalar("SELECT grant_name FROM user_grants WHERE user_id = $1 AND grant_name = $2")
             .bind(user.id)
-            .bind(Grant::FilingReview.as_str())
+            .bind(Grant::LegalAffairs.as_str())
             .fetch_optional(&mut *conn)
             .await?;
     held.map(|_| agency).ok_or(AppError::Forbidden)
@@ -121,10 +140,11 @@ async fn reviewer(conn: &mut AnyConnection, user: &CurrentUser) -> AppResult<i64
 pub async fn may_review(db: &AnyPool, user: &CurrentUser, document: i64) -> AppResult<bool> {
     let mut conn = db.acquire().await?;
     let Ok(agency) = reviewer(&mut conn, user).await else { return Ok(false) };
-    let issuer: Option<i64> = sqlx::query_scalar("SELECT agency_id FROM normative_documents WHERE id = $1")
-        .bind(document)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let issuer: Option<i64> =
+        sqlx::query_scalar(&format!("SELECT agency_id FROM normative_documents WHERE id = $1 AND status IN {BINDING}"))
+            .bind(document)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(issuer.is_some_and(|a| a != agency))
 }
 
@@ -134,12 +154,15 @@ pub async fn review(db: &AnyPool, user: &CurrentUser, document: i64, outcome: &s
     let reasons = text("reasons", reasons, "理由", outcome == FilingOutcome::Correction)?;
     let mut tx = crate::db::begin_write(db).await?;
     let own = reviewer(&mut tx, user).await?;
-    let row: Option<(i64, String, String)> =
-        sqlx::query_as("SELECT agency_id, number, title FROM normative_documents WHERE id = $1")
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as("SELECT agency_id, number, title, status FROM normative_documents WHERE id = $1")
             .bind(document)
             .fetch_optional(&mut *tx)
             .await?;
-    let (issuer, number, title) = row.ok_or(AppError::NotFound)?;
+    let (issuer, number, title, status) = row.ok_or(AppError::NotFound)?;
+    if !super::DocStatus::parse(&status).is_some_and(|s| s.binding()) {
+        return Err(AppError::Conflict("文件已不再有效，无须审查".into()));
+    }
     if issuer == own {
         return Err(AppError::Conflict("本单位制定的文件由上一级机关审查，不能自行审查".into()));
     }
@@ -173,26 +196,48 @@ pub async fn review(db: &AnyPool, user: &CurrentUser, document: i64, outcome: &s
     Ok(())
 }
 
-type Row = (String, Option<i64>, Option<String>, Option<String>, Option<i64>, Option<String>, Option<String>);
+type Row = (String, Option<i64>, Option<String>, Option<String>, Option<i64>, Option<String>, Option<String>, String);
 
-/// A document's filing, for its page.
+/// A document's filing, for its page. Nothing is late once the document no longer binds.
 pub async fn of_document(db: &AnyPool, document: i64) -> AppResult<Option<DocFiling>> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT file_by, filed_at, report, review_by, reviewed_at, outcome, reasons FROM document_filings
-         WHERE document_id = $1",
+        "SELECT f.file_by, f.filed_at, f.report, f.review_by, f.reviewed_at, f.outcome, f.reasons, d.status
+         FROM document_filings f JOIN normative_documents d ON d.id = f.document_id WHERE f.document_id = $1",
     )
     .bind(document)
     .fetch_optional(db)
     .await?;
-    let Some((file_by, filed_at, report, review_by, reviewed_at, outcome, reasons)) = row else { return Ok(None) };
+    let Some((file_by, filed_at, report, review_by, reviewed_at, outcome, reasons, status)) = row else {
+        return Ok(None);
+    };
+    let binding = super::DocStatus::parse(&status).is_some_and(|s| s.binding());
     let outcome =
         outcome.map(|o| AppError::stored(FilingOutcome::parse(&o), "document_filings.outcome", &o)).transpose()?;
     let day = |t: Option<i64>| t.map(|t| clock::date_of(t).to_string());
     let (filed_on, reviewed_on) = (day(filed_at), day(reviewed_at));
     let today = clock::today().to_string();
-    let late = |done: &Option<String>, due: &str| done.as_deref().unwrap_or(today.as_str()) > due;
+    let late = |done: &Option<String>, due: &str| match done {
+        Some(on) => on.as_str() > due,
+        None => binding && today.as_str() > due,
+    };
     let filed_late = late(&filed_on, &file_by);
     let reviewed_late = review_by.as_deref().is_some_and(|due| late(&reviewed_on, due));
+    let rounds: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT filed_at, reviewed_at, reasons FROM document_filing_rounds WHERE document_id = $1
+         ORDER BY filed_at LIMIT $2",
+    )
+    .bind(document)
+    .bind(ROUNDS_SHOWN)
+    .fetch_all(db)
+    .await?;
+    let earlier = rounds
+        .into_iter()
+        .map(|(filed, reviewed, reasons)| FilingRound {
+            filed_on: clock::date_of(filed).to_string(),
+            reviewed_on: clock::date_of(reviewed).to_string(),
+            reasons: reasons.unwrap_or_default(),
+        })
+        .collect();
     Ok(Some(DocFiling {
         file_by,
         filed_on,
@@ -203,6 +248,7 @@ pub async fn of_document(db: &AnyPool, document: i64) -> AppResult<Option<DocFil
         reasons,
         filed_late,
         reviewed_late,
+        earlier,
     }))
 }
 
@@ -218,7 +264,7 @@ pub async fn queue(db: &AnyPool, user: &CurrentUser, unfiled: bool, page: Option
     };
     let from = format!(
         "FROM document_filings f JOIN normative_documents d ON d.id = f.document_id JOIN agencies a ON a.id = d.agency_id
-         WHERE {which} AND d.status IN ('in_force', 'amended', 'to_clean_up')"
+         WHERE {which} AND d.status IN {BINDING}"
     );
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}")).fetch_one(&mut *conn).await?;
     let (page, pages, offset) = crate::paging::place(total, requested, PER_PAGE);

@@ -62,6 +62,17 @@ pub struct DocFiling {
     pub filed_late: bool,
     /// Reviewed after its day, or still not reviewed after it.
     pub reviewed_late: bool,
+    /// Earlier rounds that ended in a correction, oldest first.
+    pub earlier: Vec<FilingRound>,
+}
+
+/// An earlier round of filing that ended in a correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FilingRound {
+    pub filed_on: String,
+    pub reviewed_on: String,
+    pub reasons: String,
 }
 
 /// One document in the reviewing office's list.
@@ -134,6 +145,16 @@ pub fn FilingSection(id: i64, f: DocFiling, own: bool, reviewer: bool, binding: 
                     </dd>
                 })}
                 {f.reasons.clone().map(|r| view! { <dt>"理由"</dt><dd>{r}</dd> })}
+                {(!f.earlier.is_empty()).then(|| view! {
+                    <dt>"此前"</dt>
+                    <dd>
+                        <ul>
+                            {f.earlier.iter().map(|r| view! {
+                                <li>{format!("{}报送，{}责令纠正：{}", r.filed_on, r.reviewed_on, r.reasons)}</li>
+                            }).collect_view()}
+                        </ul>
+                    </dd>
+                })}
             </dl>
             {may_file.then(|| view! {
                 <PostForm name="filing" action=format!("/staff/documents/{id}/filing") echo=echo.clone() class="stacked narrow" let:echo>

@@ -155,12 +155,16 @@ pub struct StatusChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ObjectionReview {
-    /// The review's reference (what a status change made because of it names).
+    /// The review's reference (what a status change made because of it names); not the case's.
     pub key: i64,
     /// The day the application was received (YYYY-MM-DD).
     pub received_on: String,
     /// The day the issuing body must answer by.
     pub due_on: String,
+    /// The day the issuing body accepted it.
+    pub accepted_on: Option<String>,
+    /// Why it ended without an answer (不予受理, 转入法定途径).
+    pub ended: Option<String>,
     pub answered_on: Option<String>,
     /// Answered after the day it was due, or still unanswered after it.
     pub late: bool,
@@ -184,8 +188,11 @@ pub struct DocDetail {
     pub acted_on: Vec<DocLink>,
     /// What each amendment changed, article by article (the changed articles only).
     pub amendments: Vec<Amendment>,
-    /// Objection reviews of the document, newest first.
+    /// Objection reviews of the document the issuing body accepted (or that ended), answered ones
+    /// first, newest first.
     pub objections: Vec<ObjectionReview>,
+    /// Applications received and not yet accepted.
+    pub objections_waiting: i64,
     /// Its filing for review (备案审查); None for documents registered before filing was kept.
     pub filing: Option<DocFiling>,
 }

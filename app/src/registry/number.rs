@@ -17,7 +17,7 @@ pub fn valid_code(code: &str) -> bool {
 }
 
 /// A number as people write it, in the registry's one form: full-width or half-width brackets
-/// (〔〕, [], 【】, ()), spaces dropped. `None` when it is not a number at all.
+/// (〔〕, [], 【】, ()), full-width digits, spaces dropped. `None` when it is not a number at all.
 pub fn normalise(typed: &str) -> Option<String> {
     let s: String = typed
         .chars()
@@ -25,6 +25,8 @@ pub fn normalise(typed: &str) -> Option<String> {
         .map(|c| match c {
             '[' | '【' | '(' | '（' | '［' => '〔',
             ']' | '】' | ')' | '）' | '］' => '〕',
+            // Full-width digits, as a Chinese keyboard in full-width mode types them.
+            '０'..='９' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')).unwrap_or(c),
             c => c,
         })
         .collect();
@@ -46,8 +48,13 @@ mod tests {
 
     #[test]
     fn a_number_typed_with_other_brackets_or_spaces_is_the_same_number() {
-        for typed in ["长政发〔2026〕12号", "长政发[2026]12号", "长政发 【2026】 12 号", "长政发（2026）12号"]
-        {
+        for typed in [
+            "长政发〔2026〕12号",
+            "长政发[2026]12号",
+            "长政发 【2026】 12 号",
+            "长政发（2026）12号",
+            "长政发〔２０２６〕１２号",
+        ] {
             assert_eq!(normalise(typed).as_deref(), Some("长政发〔2026〕12号"), "{typed}");
         }
     }

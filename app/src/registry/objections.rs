@@ -1,12 +1,14 @@
 //! Objection reviews (异议审查) as the registry sees them: the registered document an application
 //! names, and what the public may know of each review on that document's page — when it was
-//! received, when the issuing body must answer, its decision and its public answer. The case
-//! itself (the applicant, their reasons, every step) stays with the cases; nothing here names the
-//! applicant.
+//! received, accepted and due, its decision and its public answer. The case itself (the applicant,
+//! their reasons, every step, its number) stays with the cases; nothing here names the applicant.
+//! A review is public once the issuing body accepts it (or it ends without an answer): filings
+//! alone cannot crowd the answered ones off the page.
 use super::{number, DocStatus, ObjectionReview};
 use crate::clock::{self, Date};
 use crate::error::{AppError, AppResult};
 use sqlx::{AnyConnection, AnyPool};
+use unicode_normalization::UnicodeNormalization;
 
 /// Reviews shown on a document's page, newest first.
 pub const SHOWN: i64 = 100;
@@ -33,7 +35,23 @@ pub async fn named(conn: &mut AnyConnection, id: Option<i64>, typed: &str) -> Ap
             "文件库中没有这个文号的规范性文件，请核对文号，或在文件库中找到该文件后从文件页面提出申请",
         )
     };
-    let row: Option<(i64, i64, String, String, String)> = match (id, number::normalise(typed)) {
+    let number = number::normalise(typed);
+    if id.is_some() && !typed.trim().is_empty() {
+        // Both given: they must name the same document, or the filer is asked which.
+        let by_number: Option<i64> = match &number {
+            Some(n) => {
+                sqlx::query_scalar("SELECT id FROM normative_documents WHERE number = $1")
+                    .bind(n)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            }
+            None => None,
+        };
+        if by_number != id {
+            return Err(AppError::field("document_number", "文件和文号不一致，请只填写其中一项"));
+        }
+    }
+    let row: Option<(i64, i64, String, String, String)> = match (id, number) {
         (Some(id), _) => {
             sqlx::query_as("SELECT id, agency_id, title, number, status FROM normative_documents WHERE id = $1")
                 .bind(id)
@@ -80,6 +98,26 @@ pub async fn received(conn: &mut AnyConnection, case: i64, document: i64, on: Da
     Ok(())
 }
 
+/// The issuing body accepted the application: from now on the public sees it.
+pub async fn accepted(conn: &mut AnyConnection, case: i64) -> AppResult<()> {
+    sqlx::query("UPDATE document_objections SET accepted_on = $1 WHERE case_id = $2 AND accepted_on IS NULL")
+        .bind(clock::today().to_string())
+        .bind(case)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The application ended without an answer (`why`, e.g. 不予受理): shown so, never as late.
+pub async fn ended(conn: &mut AnyConnection, case: i64, why: &str) -> AppResult<()> {
+    sqlx::query("UPDATE document_objections SET ended = $1 WHERE case_id = $2 AND answered_at IS NULL")
+        .bind(why)
+        .bind(case)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Whether the case is an application against a registered document (its answer is then public).
 pub async fn is_against_a_document(conn: &mut AnyConnection, case: i64) -> AppResult<bool> {
     let found: Option<i64> = sqlx::query_scalar("SELECT case_id FROM document_objections WHERE case_id = $1")
@@ -89,17 +127,64 @@ pub async fn is_against_a_document(conn: &mut AnyConnection, case: i64) -> AppRe
     Ok(found.is_some())
 }
 
-/// The issuing body's answer, as the public sees it (in the decision's transaction). `private`
-/// holds what identifies the applicant (name, phone, e-mail, address): an answer that repeats any
-/// of it is refused, not published.
+/// What identifies an applicant, which a public answer must not repeat.
+pub struct Applicant<'a> {
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub email: &'a str,
+    pub address: &'a str,
+}
+
+/// Invisible format characters text carries from word processors or on purpose: the soft hyphen,
+/// zero-width spaces and joiners, direction marks, the byte-order mark, tag characters.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0001}'
+        | '\u{E0020}'..='\u{E007F}')
+}
+
+/// Text to publish: trimmed, without invisible format characters.
+pub fn visible_text(s: &str) -> String {
+    s.chars().filter(|c| !invisible(*c)).collect::<String>().trim().to_string()
+}
+
+/// Text folded for comparison: NFKC (full-width letters and digits are the plain ones), only
+/// letters and digits kept (no spaces, punctuation or invisible marks), lower case.
+fn folded(s: &str) -> String {
+    s.nfkc().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// The digits of a text, in order (NFKC: full-width digits count).
+fn digits(s: &str) -> String {
+    s.nfkc().filter(char::is_ascii_digit).collect()
+}
+
+/// Whether `answer` repeats what identifies the applicant: the name (two characters or more), the
+/// phone's digits (seven or more, however grouped), the e-mail address or its name part, or the
+/// address (six characters or more: a city name alone identifies nobody). Spaces, punctuation,
+/// invisible marks and full-width forms do not hide them.
+pub fn repeats(answer: &str, who: &Applicant) -> bool {
+    let text = folded(answer);
+    let found = |part: String, least: usize| part.chars().count() >= least && text.contains(&part);
+    let phone = digits(who.phone);
+    let local = who.email.split('@').next().unwrap_or("");
+    found(folded(who.name), 2)
+        || (phone.len() >= 7 && digits(answer).contains(&phone))
+        || found(folded(who.email), 6)
+        || found(folded(local), 5)
+        || found(folded(who.address), 6)
+}
+
+/// The issuing body's answer, as the public sees it (in the decision's transaction). An answer
+/// that repeats what identifies the applicant (see [`repeats`]) is refused, not published.
 pub async fn answered(
     conn: &mut AnyConnection,
     case: i64,
     (decision, label): (&str, &str),
     answer: &str,
-    private: &[&str],
+    who: &Applicant<'_>,
 ) -> AppResult<()> {
-    let answer = answer.trim();
+    let answer = visible_text(answer);
     if answer.is_empty() {
         return Err(AppError::field("public_answer", "请填写公开答复：将在文件页面公布，不含申请人的任何信息"));
     }
@@ -109,12 +194,10 @@ pub async fn answered(
     if answer.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
         return Err(AppError::field("public_answer", "公开答复含有无法显示的控制字符"));
     }
-    let squeezed = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
-    let plain = squeezed(answer);
-    if private.iter().map(|p| squeezed(p)).any(|p| p.chars().count() >= 2 && plain.contains(&p)) {
+    if repeats(&answer, who) {
         return Err(AppError::field(
             "public_answer",
-            "公开答复中出现了申请人的姓名、电话、电子邮箱或地址，请删去后再出具（公开答复将在文件页面公布）",
+            "公开答复中出现了与申请人的姓名、电话、电子邮箱或地址相同的文字，请删去或改写后再出具（公开答复将在文件页面公布）",
         ));
     }
     sqlx::query(
@@ -131,28 +214,49 @@ pub async fn answered(
     Ok(())
 }
 
-type Row = (i64, String, String, Option<i64>, Option<String>, Option<String>);
+type Row = (i64, String, String, Option<String>, Option<String>, Option<i64>, Option<String>, Option<String>);
 
-fn review((case, received_on, due_on, answered_at, label, answer): Row) -> ObjectionReview {
+fn review((key, received_on, due_on, accepted_on, ended, answered_at, label, answer): Row) -> ObjectionReview {
     let answered_on = answered_at.map(|t| clock::date_of(t).to_string());
-    let late = match &answered_on {
-        Some(on) => on.as_str() > due_on.as_str(),
-        None => clock::today().to_string() > due_on,
+    let late = match (&answered_on, &ended) {
+        (Some(on), _) => on.as_str() > due_on.as_str(),
+        (None, Some(_)) => false,
+        (None, None) => clock::today().to_string() > due_on,
     };
-    ObjectionReview { key: case, received_on, due_on, answered_on, late, decision_label: label, public_answer: answer }
+    ObjectionReview {
+        key,
+        received_on,
+        due_on,
+        accepted_on,
+        ended,
+        answered_on,
+        late,
+        decision_label: label,
+        public_answer: answer,
+    }
 }
 
-/// The reviews of a document, newest first (at most [`SHOWN`]).
-pub async fn of_document(db: &AnyPool, document: i64) -> AppResult<Vec<ObjectionReview>> {
+/// The public reviews of a document, newest first (at most [`SHOWN`]; answered ones first, so
+/// no number of others hides them), and how many applications wait to be accepted.
+pub async fn of_document(db: &AnyPool, document: i64) -> AppResult<(Vec<ObjectionReview>, i64)> {
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT case_id, received_on, due_on, answered_at, decision_label, public_answer FROM document_objections
-         WHERE document_id = $1 ORDER BY case_id DESC LIMIT $2",
+        "SELECT id, received_on, due_on, accepted_on, ended, answered_at, decision_label, public_answer
+         FROM document_objections
+         WHERE document_id = $1 AND (accepted_on IS NOT NULL OR ended IS NOT NULL OR answered_at IS NOT NULL)
+         ORDER BY CASE WHEN answered_at IS NULL THEN 1 ELSE 0 END, id DESC LIMIT $2",
     )
     .bind(document)
     .bind(SHOWN)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(review).collect())
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM document_objections
+         WHERE document_id = $1 AND accepted_on IS NULL AND ended IS NULL AND answered_at IS NULL",
+    )
+    .bind(document)
+    .fetch_one(db)
+    .await?;
+    Ok((rows.into_iter().map(review).collect(), waiting))
 }
 
 /// Mark the status change just recorded for `document` as made because of its answered
@@ -162,18 +266,18 @@ pub async fn because_of(conn: &mut AnyConnection, document: i64, to: DocStatus, 
         return Err(AppError::field("objection", "只有修改或废止可以注明是因异议审查申请作出的"));
     }
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT case_id FROM document_objections WHERE case_id = $1 AND document_id = $2 AND answered_at IS NOT NULL",
+        "SELECT id FROM document_objections WHERE id = $1 AND document_id = $2 AND answered_at IS NOT NULL",
     )
     .bind(key)
     .bind(document)
     .fetch_optional(&mut *conn)
     .await?;
-    let case = found.ok_or_else(|| AppError::field("objection", "只能选择本文件已答复的异议审查申请"))?;
+    let review = found.ok_or_else(|| AppError::field("objection", "只能选择本文件已答复的异议审查申请"))?;
     sqlx::query(
-        "UPDATE document_statuses SET objection_case = $1
+        "UPDATE document_statuses SET objection_id = $1
          WHERE id = (SELECT MAX(id) FROM document_statuses WHERE document_id = $2)",
     )
-    .bind(case)
+    .bind(review)
     .bind(document)
     .execute(&mut *conn)
     .await?;
@@ -190,4 +294,49 @@ pub async fn issuer(conn: &mut AnyConnection, case: i64) -> AppResult<Option<(i6
     .bind(case)
     .fetch_optional(&mut *conn)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zhao() -> Applicant<'static> {
+        Applicant {
+            name: "赵六",
+            phone: "139-1234-5678",
+            email: "Zhao.Liu@example.com",
+            address: "长沙市岳麓区麓山路1号",
+        }
+    }
+
+    #[test]
+    fn an_answer_repeating_the_applicant_is_caught_however_it_is_written() {
+        for leak in [
+            "经审查，申请人赵\u{200b}六提出的意见成立。",
+            "赵\u{00ad}六、赵\u{2060}六、赵·六",
+            "请回拨13912345678。",
+            "电话１３９１２３４５６７８",
+            "电话139 1234 5678",
+            "已函复zhao.liu＠example.com",
+            "已函复 ZHAOLIU",
+            "寄往长沙市岳麓区麓山路１号",
+        ] {
+            assert!(repeats(leak, &zhao()), "{leak}");
+        }
+    }
+
+    #[test]
+    fn an_answer_naming_the_city_or_the_document_is_not_taken_for_the_applicant() {
+        let careless = Applicant { name: "赵六", phone: "", email: "", address: "长沙市" };
+        for fine in ["根据《长沙市规范性文件管理规定》，该文件合法。", "第三条将予修改，修改决定于2026年12月公布。"]
+        {
+            assert!(!repeats(fine, &careless), "{fine}");
+        }
+    }
+
+    #[test]
+    fn invisible_marks_are_not_published() {
+        assert_eq!(visible_text(" \u{200b}经审查\u{feff}，合法。\u{2060} "), "经审查，合法。");
+        assert_eq!(visible_text("\u{200b}\u{200b}"), "");
+    }
 }

@@ -245,8 +245,11 @@ fn Objections(d: DocDetail) -> impl IntoView {
                     <a href=apply>"对本文件提出异议审查申请"</a>
                 </p>
             })}
+            {(d.objections_waiting > 0).then(|| view! {
+                <p class="meta">{format!("另有{}件申请已收到，正在登记转送，制定机关受理后在此公开。", d.objections_waiting)}</p>
+            })}
             {if d.objections.is_empty() {
-                view! { <p class="meta">"尚无异议审查申请。"</p> }.into_any()
+                view! { <p class="meta">"尚无公开的异议审查申请。"</p> }.into_any()
             } else {
                 view! {
                     <ol class="objections">
@@ -254,9 +257,10 @@ fn Objections(d: DocDetail) -> impl IntoView {
                             <li>
                                 <p class="meta">
                                     {format!("{}收到，应于{}前答复", o.received_on, o.due_on)}
-                                    {match &o.answered_on {
-                                        Some(on) => format!("，{on}答复"),
-                                        None => "，办理中".to_string(),
+                                    {match (&o.answered_on, &o.ended) {
+                                        (Some(on), _) => format!("，{on}答复"),
+                                        (None, Some(why)) => format!("，{why}"),
+                                        (None, None) => "，办理中".to_string(),
                                     }}
                                     {o.late.then(|| view! { " " <span class="badge badge-warn">"逾期"</span> })}
                                 </p>

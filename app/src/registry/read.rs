@@ -219,7 +219,7 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<DocDetail> {
         "SELECT s.status, s.on_date, s.reason, s.recorded_by, l.id, l.number, l.title, o.received_on
          FROM document_statuses s
          LEFT JOIN normative_documents l ON l.id = s.related_document
-         LEFT JOIN document_objections o ON o.case_id = s.objection_case
+         LEFT JOIN document_objections o ON o.id = s.objection_id
          WHERE s.document_id = $1 ORDER BY s.id DESC LIMIT $2",
     )
     .bind(id)
@@ -247,6 +247,7 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<DocDetail> {
     .await?;
     let acted_on = acted.into_iter().map(|(id, number, title)| DocLink { id, number, title }).collect();
     let amendments = amendments(&versions).await?;
+    let (objections, objections_waiting) = super::objections::of_document(db, id).await?;
     Ok(DocDetail {
         summary,
         adopted_on,
@@ -256,7 +257,8 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<DocDetail> {
         history,
         acted_on,
         amendments,
-        objections: super::objections::of_document(db, id).await?,
+        objections,
+        objections_waiting,
         filing: super::filing::of_document(db, id).await?,
     })
 }

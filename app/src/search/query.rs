@@ -177,10 +177,15 @@ pub fn execute(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::R
 }
 
 /// The ids of every comment matching `p` for `who` (to narrow the review queue by words), read
-/// from the fast column: no stored document is loaded, whatever the number of hits.
+/// from the fast column: no stored document is loaded, whatever the number of hits. None for
+/// words with nothing searchable in them.
 pub fn comment_ids(idx: &SearchIndex, p: &SearchParams, who: Audience) -> tantivy::Result<Vec<i64>> {
     let p = SearchParams { kind: Some("comment".into()), ..p.clone() };
-    let (query, _) = build(idx, &p, who);
+    let (query, has_words) = build(idx, &p, who);
+    // Words with nothing searchable in them (punctuation, `*`) narrow to nothing, never to all.
+    if !has_words {
+        return Ok(Vec::new());
+    }
     idx.reader.searcher().search(&query, &Ids(super::index::COMMENT_ID))
 }
 

@@ -61,8 +61,8 @@ pub struct StatusForm {
     reason: String,
     by_number: String,
     amended_text: String,
-    #[serde(deserialize_with = "lenient")]
-    objection: Option<i64>,
+    /// Empty: none; anything but a number is refused (never taken for none).
+    objection: String,
 }
 
 /// POST /staff/documents/{id}/status
@@ -85,7 +85,10 @@ pub async fn change_status(
             reason: f.reason,
             by_number: f.by_number,
             amended_text: f.amended_text,
-            objection: f.objection,
+            objection: match f.objection.trim() {
+                "" => None,
+                typed => Some(typed.parse().map_err(|_| AppError::field("objection", "请从列表中选择异议审查申请"))?),
+            },
         };
         store::change_status(&page.st.db, &user, id, &req).await
     }

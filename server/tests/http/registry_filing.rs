@@ -1,6 +1,6 @@
 //! Filing for review (备案审查): a registered document is due to be filed within the configured
 //! period of its publication; its issuing body files it with a report; the reviewing office (staff
-//! granted `filing_review`, never of the issuing body) records the outcome within its period; a
+//! granted `legal_affairs`, never of the issuing body) records the outcome within its period; a
 //! correction sends it back to be filed again; everything but who did it is public.
 use crate::harness::*;
 use crate::registry::{api_doc, coded_agency, registered, TEXT};
@@ -16,10 +16,10 @@ async fn reviewer(app: &TestApp) -> Client {
     .await
     .unwrap();
     let admin = app.admin_client().await;
-    let res = app.post_form(&admin, "/admin/grants", &[("login", &login), ("grant", "filing_review")]).await;
+    let res = app.post_form(&admin, "/admin/grants", &[("login", &login), ("grant", "legal_affairs")]).await;
     assert_eq!(res.status(), 200);
     let held: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM user_grants g JOIN users u ON u.id = g.user_id WHERE u.login = $1 AND g.grant_name = 'filing_review'",
+        "SELECT COUNT(*) FROM user_grants g JOIN users u ON u.id = g.user_id WHERE u.login = $1 AND g.grant_name = 'legal_affairs'",
     )
     .bind(&login)
     .fetch_one(&app.db)
@@ -87,6 +87,11 @@ async fn a_document_is_filed_by_its_issuer_and_reviewed_by_the_legal_affairs_off
     assert!(page.contains("责令纠正") && page.contains("缺少上位法依据"), "the outcome is public");
     let res = app.post_form(&issuer, &format!("/staff/documents/{doc}/filing"), &report).await;
     assert_eq!(res.status(), 303, "filed again after the correction");
+    let d = api_doc(&app, doc).await;
+    assert!(
+        d["filing"]["earlier"][0]["reasons"].as_str().unwrap().contains("缺少上位法依据"),
+        "the correction stays on record"
+    );
     let res = app.post_form(&office, &format!("/staff/documents/{doc}/filing/review"), &review).await;
     assert_eq!(res.status(), 303);
     let d = api_doc(&app, doc).await;
@@ -112,6 +117,19 @@ async fn the_legal_affairs_office_cannot_review_its_own_documents_and_the_list_n
     assert_eq!(res.status(), 303);
     let res = app.post_form(&office, &format!("/staff/documents/{own}/filing/review"), &[("outcome", "filed")]).await;
     assert_eq!(res.status(), 409, "its own documents go to the level above");
+    // A document that no longer binds is not reviewed, and nothing of it is late.
+    let (other_agency, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (repealed, _) = registered(&app, &other_agency, "某市临时摊点管理办法", TEXT).await;
+    let res =
+        app.post_form(&other_agency, &format!("/staff/documents/{repealed}/filing"), &[("report", "报送备案。")]).await;
+    assert_eq!(res.status(), 303);
+    let day = crate::registry::day(0);
+    let repeal = [("to", "repealed"), ("on_date", day.as_str()), ("reason", "已被取代")];
+    let res = app.post_form(&other_agency, &format!("/staff/documents/{repealed}/status"), &repeal).await;
+    assert_eq!(res.status(), 303);
+    let res =
+        app.post_form(&office, &format!("/staff/documents/{repealed}/filing/review"), &[("outcome", "filed")]).await;
+    assert_eq!(res.status(), 409);
     let (plain, _) = app.staff("市交通运输局").await;
     let res = app.get(&plain, "/staff/filings").await;
     assert_eq!(res.status(), 403, "the list is the office's");

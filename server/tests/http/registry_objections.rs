@@ -47,6 +47,11 @@ async fn an_objection_to_a_registered_document_is_answered_by_its_issuer_in_publ
     let form = app.get(&citizen, &format!("/cases/new/objection?document_number={}", urlencoding(&number))).await;
     assert!(form.text().await.unwrap().contains(&format!(r#"value="{number}""#)), "the number is filled in");
 
+    // Public only once the issuing body accepts it: filings alone crowd nothing off the page.
+    let d = api_doc(&app, doc).await;
+    assert_eq!(d["objections"].as_array().unwrap().len(), 0);
+    assert_eq!(d["objections_waiting"], 1);
+
     // The petition office can only send it to the issuing body.
     let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
     let (_, other_id) = app.staff("市交通运输局").await;
@@ -55,6 +60,10 @@ async fn an_objection_to_a_registered_document_is_answered_by_its_issuer_in_publ
     assert!(res.text().await.unwrap().contains("制定机关（市城市管理局）"));
     ok(&app, &officer, id, json!({"action": "transfer", "unit": issuer_id})).await;
     ok(&app, &issuer, id, json!({"action": "accept"})).await;
+
+    let d = api_doc(&app, doc).await;
+    assert_eq!(d["objections"][0]["accepted_on"], app::clock::today().to_string(), "public once accepted");
+    assert_eq!(d["objections_waiting"], 0);
 
     // The public answer is asked for, and refused while it names the applicant or their details.
     let decide = |public: &str| {
@@ -123,6 +132,12 @@ async fn a_document_no_longer_binding_cannot_be_objected_to_and_only_its_own_rev
     let res = citizen.post(app.url("/api/v1/cases")).json(&application(&number)).send().await.unwrap();
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("已废止"), "a repealed document binds no one");
+    // A document id and a number that name two documents are refused, not one of them chosen.
+    let mut both = application(&number);
+    both["document_id"] = serde_json::json!(other);
+    let res = citizen.post(app.url("/api/v1/cases")).json(&both).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("文件和文号不一致"));
     let page = app.get(&app.client(), &format!("/documents/{doc}")).await.text().await.unwrap();
     assert!(!page.contains("对本文件提出异议审查申请"), "no way to apply is offered");
 
@@ -133,6 +148,26 @@ async fn a_document_no_longer_binding_cannot_be_objected_to_and_only_its_own_rev
     assert_eq!(res.status(), 422, "the form is shown again with the message");
     assert!(res.text().await.unwrap().contains("只能选择本文件已答复的异议审查申请"));
     assert_eq!(api_doc(&app, other).await["summary"]["status"], "in_force", "nothing changed");
+    let form = [("to", "repealed"), ("on_date", by.as_str()), ("reason", "废止"), ("objection", "abc")];
+    let res = app.post_form(&issuer, &format!("/staff/documents/{other}/status"), &form).await;
+    assert_eq!(res.status(), 422, "a choice that is not one is refused, never taken for none");
+    assert_eq!(api_doc(&app, other).await["summary"]["status"], "in_force", "nothing changed");
+}
+
+#[tokio::test]
+async fn an_application_not_accepted_is_shown_so_and_never_late() {
+    let app = TestApp::spawn().await;
+    let (issuer, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (doc, number) = registered(&app, &issuer, "某市户外广告设置管理办法", TEXT).await;
+    let citizen = app.citizen("13900006005").await;
+    let filed = file(&app, &citizen, application(&number)).await;
+    let id = id_of(&app, filed["number"].as_str().unwrap()).await;
+    let (officer, _) = app.account("市信访局", Role::PetitionOfficer, &[]).await;
+    ok(&app, &officer, id, json!({"action": "not_accept", "reason": "与已答复的申请重复", "channel": "无"})).await;
+    let d = api_doc(&app, doc).await;
+    assert_eq!(d["objections"][0]["ended"], "不予受理");
+    assert_eq!(d["objections"][0]["late"], false);
+    assert_eq!(d["objections_waiting"], 0);
 }
 
 fn urlencoding(s: &str) -> String {

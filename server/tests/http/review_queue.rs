@@ -416,6 +416,8 @@ async fn a_moderator_searching_words_sees_each_campaign_once_counted_and_paged_i
         .fetch_one(&app.db)
         .await
         .unwrap();
+    let nothing = app.get(&staff, &format!("/staff/consultations/{c}?q=*")).await.text().await.unwrap();
+    assert!(nothing.contains("筛选出0条"), "nothing searchable narrows to nothing, not to all");
     let inside = app.get(&staff, &format!("{url}&group={group}")).await.text().await.unwrap();
     assert!(inside.contains("筛选出30条") && shown(&inside) == 30, "inside the campaign: each copy");
 
