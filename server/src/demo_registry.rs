@@ -35,6 +35,7 @@ async fn register(
         effective_on: date(-ago),
         valid_until: until.into(),
         consultation: String::new(),
+        same_title_confirmed: false,
     };
     store::register(db, staff, &input, filing).await
 }
@@ -98,4 +99,43 @@ pub async fn load(
     filing::review(db, reviewer, bikes, "filed", "").await?;
     filing::file(db, t, decision_id, report, clock).await?;
     Ok(())
+}
+
+/// An objection review of the shared-bikes rules, answered by the city-management bureau: its
+/// public answer is on the document's page.
+pub async fn objection(
+    db: &AnyPool,
+    cases: &app::cases::config::CaseConfig,
+    officer: &CurrentUser,
+    city: &CurrentUser,
+    citizen: &CurrentUser,
+) -> AppResult<()> {
+    use app::cases::store::{file, triage, unit_act, Triage, UnitAction};
+    let bikes: i64 = sqlx::query_scalar("SELECT id FROM normative_documents WHERE title = '某市共享单车停放管理办法'")
+        .fetch_one(db)
+        .await?;
+    let filing = app::cases::Filing {
+        kind: "objection".into(),
+        matter: "第三条由城市管理部门责令运营企业限期清理缺少依据".into(),
+        facts: "第三条规定违规停放的车辆由城市管理部门责令运营企业限期清理，但未规定期限和程序。".into(),
+        request: "请审查第三条，明确清理的期限和程序。".into(),
+        document_id: Some(bikes),
+        name: "陈小明".into(),
+        phone: "13800000001".into(),
+        ..Default::default()
+    };
+    let filed = file(db, cases, Some(citizen), &filing, &[]).await?;
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM cases WHERE number = $1").bind(&filed.number).fetch_one(db).await?;
+    let unit = city.agency_id.unwrap_or_default();
+    triage(db, cases, officer, id, Triage::Route { unit, assign: false, due_on: None, note: String::new() }).await?;
+    unit_act(db, cases, city, id, UnitAction::Accept).await?;
+    let decision = UnitAction::Decide {
+        decision: "explain".into(),
+        text: "经审查，第三条的清理期限由《某市城市管理条例》第二十条规定，本办法未重复规定。".into(),
+        basis: "《某市城市管理条例》第二十条".into(),
+        report: String::new(),
+        public_answer: "经审查，第三条合法。清理的期限和程序由《某市城市管理条例》第二十条规定（24小时内清理），本办法不再重复；下次修改时将在条文中注明。".into(),
+    };
+    unit_act(db, cases, city, id, decision).await
 }

@@ -205,6 +205,14 @@ pub fn FilingQueuePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match found.await {
                     Ok(q) => view! { <FilingList q /> }.into_any(),
+                    // The workbench links here for every agency: say whose list it is.
+                    Err(AppError::Forbidden) => view! {
+                        <ErrorView err=AppError::Forbidden />
+                        <p class="alert alert-info" role="note">
+                            "备案审查由法制机构办理（持有“法制机构工作”权限的工作人员）。本单位制定的文件，请在文件页面“备案审查”处报送备案。"
+                        </p>
+                    }
+                    .into_any(),
                     Err(e) => view! { <ErrorView err=e /> }.into_any(),
                 }
             })}

@@ -393,6 +393,12 @@ fn RegisterForm(code: String, consultations: Vec<(i64, String)>, echo: FormEcho)
             <label for="title">"标题"</label>
             <input id="title" name="title" required maxlength="200" value=echo.value("title") />
             <FieldMessage echo=echo.clone() name="title" />
+            {echo.error("title").is_some_and(|m| m.contains("同名")).then(|| view! {
+                <label class="check">
+                    <input type="checkbox" name="same_title_confirmed" value="1" checked=echo.checked("same_title_confirmed") />
+                    "确认这是另一件同名文件，再次登记并编号"
+                </label>
+            })}
             <div class="row">
                 <div>
                     <label for="adopted_on">"通过（成文）日期"</label>

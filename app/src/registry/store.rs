@@ -25,6 +25,9 @@ pub struct NewDocument {
     pub valid_until: String,
     /// Empty: none. Otherwise the id of one of the agency's consultations.
     pub consultation: String,
+    /// Registering a second document with the title of one of the agency's binding documents is
+    /// asked to be confirmed (each registration takes a new number).
+    pub same_title_confirmed: bool,
 }
 
 struct Checked {
@@ -149,6 +152,20 @@ pub async fn register(
     let Some(code) = code.flatten() else {
         return Err(AppError::Conflict("本单位尚未设置发文字号代字，无法编号登记；请联系系统管理员设置".into()));
     };
+    if !input.same_title_confirmed {
+        let same: Option<String> = sqlx::query_scalar(
+            "SELECT number FROM normative_documents WHERE agency_id = $1 AND title = $2
+               AND status IN ('in_force', 'amended', 'to_clean_up') ORDER BY id LIMIT 1",
+        )
+        .bind(agency)
+        .bind(input.title.trim())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(number) = same {
+            let message = format!("本单位已登记同名的有效文件（{number}）；如确是另一件文件，请勾选下方的确认后再登记");
+            return Err(AppError::Invalid(vec![FieldError::new("title", &message)]));
+        }
+    }
     if let Some(consultation) = c.consultation {
         let ours: Option<i64> = sqlx::query_scalar("SELECT id FROM consultations WHERE id = $1 AND agency_id = $2")
             .bind(consultation)

@@ -21,6 +21,7 @@ pub struct RegisterForm {
     effective_on: String,
     valid_until: String,
     consultation: String,
+    same_title_confirmed: Option<String>,
 }
 
 /// POST /staff/documents/new
@@ -43,6 +44,7 @@ pub async fn register(
             effective_on: f.effective_on,
             valid_until: f.valid_until,
             consultation: f.consultation,
+            same_title_confirmed: f.same_title_confirmed.is_some(),
         };
         let filing = app::cases::store::filing_clock(&page.st.db, &page.st.cases).await?;
         let (id, _) = store::register(&page.st.db, &user, &input, &filing).await?;

@@ -423,3 +423,19 @@ async fn an_api_client_reads_a_cases_decision_and_a_clean_ups_decision_as_two_di
     assert_eq!(schemas["Decision"]["enum"], serde_json::json!(["support", "explain", "not_support"]));
     assert_eq!(schemas["CleanupDecision"]["enum"], serde_json::json!(["keep", "amend", "repeal", "expire"]));
 }
+
+#[tokio::test]
+async fn registering_a_binding_documents_title_again_is_asked_to_be_confirmed() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (_, first) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    let res = register(&app, &staff, "某市共享单车停放管理办法", TEXT, &[]).await;
+    assert_eq!(res.status(), 422, "a second registration of the same document is caught");
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains(&first) && page.contains("确认这是另一件同名文件"),
+        "it names the first and offers to confirm"
+    );
+    let res = register(&app, &staff, "某市共享单车停放管理办法", TEXT, &[("same_title_confirmed", "1")]).await;
+    assert_eq!(res.status(), 303, "confirmed, it is registered under a new number");
+}

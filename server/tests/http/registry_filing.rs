@@ -133,4 +133,5 @@ async fn the_legal_affairs_office_cannot_review_its_own_documents_and_the_list_n
     let (plain, _) = app.staff("市交通运输局").await;
     let res = app.get(&plain, "/staff/filings").await;
     assert_eq!(res.status(), 403, "the list is the office's");
+    assert!(res.text().await.unwrap().contains("请在文件页面“备案审查”处报送备案"), "and it says where to file");
 }
