@@ -3,8 +3,8 @@
 //! never of the issuing body) records the outcome — filed, or correction required with reasons —
 //! within a period of the filing. Both periods come from configuration and are counted on the
 //! holiday calendar (`crate::deadlines`). The outcome, the dates and the filing report are public.
-use super::filing_pages::FilingRound;
-use super::{DocFiling, FilingEntry, FilingOutcome, FilingQueue};
+
+use super::{DocFiling, FilingEntry, FilingOutcome, FilingQueue, FilingRound};
 use crate::accounts::CurrentUser;
 use crate::clock::{self, Date};
 use crate::deadlines::{Calendar, Period};

@@ -22,7 +22,6 @@ pub mod read;
 pub mod store;
 
 use crate::error::AppError;
-pub use filing_pages::{DocFiling, FilingEntry, FilingOutcome, FilingQueue};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -334,4 +333,111 @@ mod tests {
         }
         assert_eq!(DocStatus::parse("valid"), None, "an unknown value is not quietly a status");
     }
+}
+
+/// The outcome of a filing review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FilingOutcome {
+    /// 准予备案
+    Filed,
+    /// 责令纠正: the issuing body must correct the document (with the reasons) and file it again.
+    Correction,
+}
+
+impl FilingOutcome {
+    pub fn parse(s: &str) -> Option<FilingOutcome> {
+        match s {
+            "filed" => Some(FilingOutcome::Filed),
+            "correction" => Some(FilingOutcome::Correction),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilingOutcome::Filed => "filed",
+            FilingOutcome::Correction => "correction",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FilingOutcome::Filed => "准予备案",
+            FilingOutcome::Correction => "责令纠正",
+        }
+    }
+}
+
+/// A document's filing for review, as the public sees it: dates are YYYY-MM-DD.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DocFiling {
+    /// The issuing body files it by this day (a period from publication).
+    pub file_by: String,
+    pub filed_on: Option<String>,
+    /// The issuing body's filing report (备案报告).
+    pub report: Option<String>,
+    /// The reviewing office records its outcome by this day (a period from the filing).
+    pub review_by: Option<String>,
+    pub reviewed_on: Option<String>,
+    pub outcome: Option<FilingOutcome>,
+    /// Why, for a correction (public).
+    pub reasons: Option<String>,
+    /// Filed after its day, or still not filed after it.
+    pub filed_late: bool,
+    /// Reviewed after its day, or still not reviewed after it.
+    pub reviewed_late: bool,
+    /// Earlier rounds that ended in a correction, oldest first.
+    pub earlier: Vec<FilingRound>,
+}
+
+/// An earlier round of filing that ended in a correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FilingRound {
+    pub filed_on: String,
+    pub reviewed_on: String,
+    pub reasons: String,
+}
+
+/// One document in the reviewing office's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingEntry {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub agency_name: String,
+    /// The day the step is due (review, or filing).
+    pub due: String,
+    pub late: bool,
+}
+
+/// A page of the reviewing office's list: filed documents awaiting review, or documents not filed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingQueue {
+    pub unfiled: bool,
+    pub entries: Vec<FilingEntry>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// Whether the viewer may record the outcome of `id`'s filing (holds the power, another body's).
+#[server(endpoint = "may_review_filing")]
+pub async fn may_review_filing(id: i64) -> Result<bool, AppError> {
+    let st = crate::state::state()?;
+    match crate::state::viewer().await? {
+        Some(user) => filing::may_review(&st.db, &user, id).await,
+        None => Ok(false),
+    }
+}
+
+/// One page of the reviewing office's list.
+#[server(endpoint = "filings")]
+pub async fn list_filings(unfiled: bool, page: Option<u32>) -> Result<FilingQueue, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    filing::queue(&st.db, &user, unfiled, page).await
 }

@@ -122,7 +122,7 @@ pub fn DocumentPage() -> impl IntoView {
     });
     let reviewer = Resource::new(id, |id| async move {
         match id {
-            Some(id) => super::filing_pages::may_review_filing(id).await.unwrap_or(false),
+            Some(id) => super::may_review_filing(id).await.unwrap_or(false),
             None => false,
         }
     });
