@@ -3,6 +3,8 @@
 //! kin) are removed; line ends become `\n`. Applied to every form field and JSON string the
 //! server receives, so no text field can store one.
 
+use crate::error::AppError;
+
 /// Whether `c` is removed: C0/C1 controls other than tab and line feed, and the bidirectional
 /// embedding, override and isolate controls (the marks U+200E/U+200F stay: they only nudge).
 fn removed(c: char) -> bool {
@@ -17,6 +19,31 @@ pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
     }
     let unified = s.replace("\r\n", "\n").replace('\r', "\n");
     std::borrow::Cow::Owned(unified.chars().filter(|c| !removed(*c)).collect())
+}
+
+/// Whether `c` is an invisible format character: the soft hyphen, zero-width spaces and joiners,
+/// direction marks, embeddings, overrides and isolates, the byte-order mark, interlinear annotation
+/// and tag characters. Text kept to be shown (a file's name, a public answer) leaves them out.
+pub fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// A form's text to be published: trimmed and without invisible characters; required or not, at
+/// most `max` characters, with no control character other than line ends and tabs.
+pub fn published(field: &str, raw: &str, label: &str, max: usize, required: bool) -> Result<String, AppError> {
+    let t: String = raw.chars().filter(|c| !invisible(*c)).collect();
+    let t = t.trim();
+    if required && t.is_empty() {
+        return Err(AppError::field(field, &format!("请填写{label}")));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::field(field, &format!("{label}不能超过{max}字")));
+    }
+    if t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(AppError::field(field, &format!("{label}含有无法显示的控制字符")));
+    }
+    Ok(t.to_string())
 }
 
 /// Fields never changed: secrets are compared exactly as typed (and never shown to anyone).
@@ -50,6 +77,16 @@ pub fn neutralise_json(v: &mut serde_json::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_marks_are_not_published() {
+        assert_eq!(
+            published("f", " \u{200b}经审查\u{feff}，合法。\u{2060}\u{00ad} ", "答复", 100, true).unwrap(),
+            "经审查，合法。"
+        );
+        assert!(published("f", "\u{200b}\u{200b}", "答复", 100, true).is_err(), "nothing visible is nothing");
+        assert!(published("f", "超长", "答复", 1, false).is_err());
+    }
 
     #[test]
     fn a_right_to_left_override_or_nul_cannot_reverse_or_cut_a_published_comment() {

@@ -94,10 +94,7 @@ pub fn check_all(files: &[(String, Vec<u8>)]) -> Result<Vec<FileKind>, AppError>
 /// The original name made safe to show: no path, no control or direction-changing characters, capped.
 pub fn sanitise_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let invisible = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
-    };
+    let invisible = |c: char| c.is_control() || crate::text::invisible(c);
     let cleaned: String = base
         .chars()
         .filter(|c| !invisible(*c))

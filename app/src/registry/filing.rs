@@ -45,22 +45,6 @@ pub async fn opened(conn: &mut AnyConnection, document: i64, published: Date, cl
     Ok(())
 }
 
-/// A text as the forms take it: trimmed, required or not, bounded, no control characters.
-fn text(field: &str, raw: &str, what: &str, required: bool) -> AppResult<String> {
-    let t = super::objections::visible_text(raw);
-    let t = t.as_str();
-    if required && t.is_empty() {
-        return Err(AppError::field(field, &format!("请填写{what}")));
-    }
-    if t.chars().count() > MAX_TEXT {
-        return Err(AppError::field(field, &format!("{what}不能超过{MAX_TEXT}字")));
-    }
-    if t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(AppError::field(field, &format!("{what}含有无法显示的控制字符")));
-    }
-    Ok(t.to_string())
-}
-
 /// The issuing body files one of its documents, with its filing report; again after a correction
 /// was required. Another body's document is not found.
 pub async fn file(
@@ -71,7 +55,7 @@ pub async fn file(
     clock: &FilingClock,
 ) -> AppResult<()> {
     let agency = staff.staff_agency()?;
-    let report = text("report", report, "备案报告（制定情况说明）", true)?;
+    let report = crate::text::published("report", report, "备案报告（制定情况说明）", MAX_TEXT, true)?;
     let mut tx = crate::db::begin_write(db).await?;
     let row: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
         "SELECT d.status, f.filed_at, f.outcome FROM normative_documents d
@@ -151,7 +135,7 @@ pub async fn may_review(db: &AnyPool, user: &CurrentUser, document: i64) -> AppR
 /// The reviewing office records the outcome of a filed document; the issuing body's staff are told.
 pub async fn review(db: &AnyPool, user: &CurrentUser, document: i64, outcome: &str, reasons: &str) -> AppResult<()> {
     let outcome = FilingOutcome::parse(outcome).ok_or_else(|| AppError::field("outcome", "请选择审查结论"))?;
-    let reasons = text("reasons", reasons, "理由", outcome == FilingOutcome::Correction)?;
+    let reasons = crate::text::published("reasons", reasons, "理由", MAX_TEXT, outcome == FilingOutcome::Correction)?;
     let mut tx = crate::db::begin_write(db).await?;
     let own = reviewer(&mut tx, user).await?;
     let row: Option<(i64, String, String, String)> =

@@ -135,19 +135,6 @@ pub struct Applicant<'a> {
     pub address: &'a str,
 }
 
-/// Invisible format characters text carries from word processors or on purpose: the soft hyphen,
-/// zero-width spaces and joiners, direction marks, the byte-order mark, tag characters.
-fn invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0001}'
-        | '\u{E0020}'..='\u{E007F}')
-}
-
-/// Text to publish: trimmed, without invisible format characters.
-pub fn visible_text(s: &str) -> String {
-    s.chars().filter(|c| !invisible(*c)).collect::<String>().trim().to_string()
-}
-
 /// Text folded for comparison: NFKC (full-width letters and digits are the plain ones), only
 /// letters and digits kept (no spaces, punctuation or invisible marks), lower case.
 fn folded(s: &str) -> String {
@@ -184,15 +171,9 @@ pub async fn answered(
     answer: &str,
     who: &Applicant<'_>,
 ) -> AppResult<()> {
-    let answer = visible_text(answer);
+    let answer = crate::text::published("public_answer", answer, "公开答复", MAX_ANSWER, false)?;
     if answer.is_empty() {
         return Err(AppError::field("public_answer", "请填写公开答复：将在文件页面公布，不含申请人的任何信息"));
-    }
-    if answer.chars().count() > MAX_ANSWER {
-        return Err(AppError::field("public_answer", &format!("公开答复不能超过{MAX_ANSWER}字")));
-    }
-    if answer.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(AppError::field("public_answer", "公开答复含有无法显示的控制字符"));
     }
     if repeats(&answer, who) {
         return Err(AppError::field(
@@ -332,11 +313,5 @@ mod tests {
         {
             assert!(!repeats(fine, &careless), "{fine}");
         }
-    }
-
-    #[test]
-    fn invisible_marks_are_not_published() {
-        assert_eq!(visible_text(" \u{200b}经审查\u{feff}，合法。\u{2060} "), "经审查，合法。");
-        assert_eq!(visible_text("\u{200b}\u{200b}"), "");
     }
 }
