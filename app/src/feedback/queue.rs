@@ -53,19 +53,7 @@ async fn lights_where(
         show.sql()
     );
     let mut values = vec![consultation];
-    match article {
-        Some(Some(a)) => {
-            values.push(a);
-            sql.push_str(&format!(" AND m.article_id = ${}", values.len()));
-        }
-        Some(None) => sql.push_str(" AND m.article_id IS NULL"),
-        None => {}
-    }
-    if let Some(g) = group {
-        values.push(g);
-        let n = values.len();
-        sql.push_str(&format!(" AND (m.group_id = ${n} OR (m.group_id IS NULL AND m.id = ${n}))"));
-    }
+    entries::narrow_to(&mut sql, &mut values, 0, article, group);
     sql.push_str(" ORDER BY m.id");
     let mut q = sqlx::query_as::<_, LightRow>(&sql);
     for v in values {

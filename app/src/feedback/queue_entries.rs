@@ -161,6 +161,30 @@ fn place(entries: i64, requested: u32) -> (u32, u32, i64) {
     crate::paging::place(entries, requested, QUEUE_PAGE as i64)
 }
 
+/// What a filter's article and group ask of a comment `m`: conditions appended to `sql`, their
+/// values pushed onto `values`, numbered after `values` and the `before` values bound ahead of them.
+pub(super) fn narrow_to(
+    sql: &mut String,
+    values: &mut Vec<i64>,
+    before: usize,
+    article: Option<Option<i64>>,
+    group: Option<i64>,
+) {
+    match article {
+        Some(Some(a)) => {
+            values.push(a);
+            sql.push_str(&format!(" AND m.article_id = ${}", before + values.len()));
+        }
+        Some(None) => sql.push_str(" AND m.article_id IS NULL"),
+        None => {}
+    }
+    if let Some(g) = group {
+        values.push(g);
+        let n = before + values.len();
+        sql.push_str(&format!(" AND (m.group_id = ${n} OR (m.group_id IS NULL AND m.id = ${n}))"));
+    }
+}
+
 /// The condition that a comment `m` is on an article (`$n` when one is named; None: the draft as
 /// a whole), or on anything when no article is asked for.
 fn on_article(article: Option<Option<i64>>, n: usize) -> String {

@@ -20,19 +20,7 @@ struct Narrowing {
 fn narrowing(show: Show, article: Option<Option<i64>>, group: Option<i64>) -> Narrowing {
     let mut sql = format!("+m.consultation_id = $1 AND m.id IN {{ids}} AND {}", show.sql());
     let mut values = Vec::new();
-    match article {
-        Some(Some(a)) => {
-            values.push(a);
-            sql.push_str(&format!(" AND m.article_id = ${}", values.len() + 2));
-        }
-        Some(None) => sql.push_str(" AND m.article_id IS NULL"),
-        None => {}
-    }
-    if let Some(g) = group {
-        values.push(g);
-        let n = values.len() + 2;
-        sql.push_str(&format!(" AND (m.group_id = ${n} OR (m.group_id IS NULL AND m.id = ${n}))"));
-    }
+    super::queue_entries::narrow_to(&mut sql, &mut values, 2, article, group);
     Narrowing { sql, values }
 }
 

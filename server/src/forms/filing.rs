@@ -30,13 +30,11 @@ pub async fn file(
         limits.spend(Kind::Work, Some(&user))?;
         let f = form.input()?;
         let clock = app::cases::store::filing_clock(&page.st.db, &page.st.cases).await?;
-        filing::file(&page.st.db, &user, id, &f.report, &clock).await
+        filing::file(&page.st.db, &user, id, &f.report, &clock).await?;
+        Ok(see_other(&back))
     }
     .await;
-    match result {
-        Ok(()) => see_other(&back),
-        Err(e) => page.rejected(&back, form.fields, e).await,
-    }
+    page.settle(result, &back, form.fields).await
 }
 
 /// The reviewing office's outcome.
@@ -61,11 +59,9 @@ pub async fn review(
         user.staff_agency()?;
         limits.spend(Kind::Work, Some(&user))?;
         let f = form.input()?;
-        filing::review(&page.st.db, &user, id, &f.outcome, &f.reasons).await
+        filing::review(&page.st.db, &user, id, &f.outcome, &f.reasons).await?;
+        Ok(see_other(&back))
     }
     .await;
-    match result {
-        Ok(()) => see_other(&back),
-        Err(e) => page.rejected(&back, form.fields, e).await,
-    }
+    page.settle(result, &back, form.fields).await
 }
