@@ -62,11 +62,22 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = Refusal;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Refusal> {
-        match crate::session::viewer(st, &parts.headers).await {
+        match looked_up(parts, st).await {
             Ok(user) => Ok(Viewer(user)),
             Err(e) => Err(Refusal::new(parts, e)),
         }
     }
+}
+
+/// The request's viewer, looked up in the database once however many extractors (and the page
+/// middleware) ask: the first answer is kept with the request.
+async fn looked_up(parts: &mut Parts, st: &AppState) -> Result<Option<CurrentUser>, AppError> {
+    if let Some(app::state::Viewer(known)) = parts.extensions.get::<app::state::Viewer>() {
+        return Ok(known.clone());
+    }
+    let user = crate::session::viewer(st, &parts.headers).await?;
+    parts.extensions.insert(app::state::Viewer(user.clone()));
+    Ok(user)
 }
 
 /// The signed-in user; refused with `Unauthorized` when nobody is.
@@ -76,7 +87,7 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Refusal;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Refusal> {
-        match crate::session::viewer(st, &parts.headers).await {
+        match looked_up(parts, st).await {
             Ok(Some(user)) => Ok(SignedIn(user)),
             Ok(None) => Err(Refusal::new(parts, AppError::Unauthorized)),
             Err(e) => Err(Refusal::new(parts, e)),

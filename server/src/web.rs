@@ -168,15 +168,21 @@ async fn refuse_announced_over(
 /// The receipt server function (the page's lookup with JavaScript) counts against the lookup
 /// budget like the form post and the API do: an anonymous comment's receipt is its only key.
 async fn receipt_lookups_are_budgeted(
-    limits: crate::extract::Limits,
-    viewer: Result<crate::extract::Viewer, crate::extract::Refusal>,
-    req: axum::extract::Request,
+    axum::extract::State(st): axum::extract::State<AppState>,
+    mut req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
     // The page after commenting looks up the receipt its cookie names: that counts too (the
     // cookie is the client's to set, so it is one more way to try numbers).
     let flashed = req.uri().path() == "/receipts" && app::state::fresh_receipt(req.headers()).is_some();
     if req.uri().path() == "/api/receipt" || flashed {
+        // Only these requests need their viewer here (the page middleware keeps it for the page).
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let viewer = crate::extract::Viewer::from_request_parts(&mut parts, &st).await;
+        let limits = crate::extract::Limits::from_request_parts(&mut parts, &st).await;
+        req = axum::extract::Request::from_parts(parts, body);
+        let Ok(limits) = limits else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
         if let Err(e) = crate::case_actions::check_lookup(&limits, viewer) {
             // Encoded as the server function's own error, so the page shows it as any other.
             let body = serde_json::to_string(&e).unwrap_or_default();

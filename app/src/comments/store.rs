@@ -9,7 +9,8 @@ use crate::paging::Cursor;
 use sqlx::AnyPool;
 
 /// Submit a comment; it is committed (by the process's writer, sharing a commit with whatever
-/// else arrived meanwhile) before the receipt is returned.
+/// else arrived meanwhile) before its receipt is returned, as the author's own comment: the row as
+/// committed, built from what was written rather than read back.
 pub async fn submit(
     db: &AnyPool,
     writer: &super::writer::Writer,
@@ -17,15 +18,21 @@ pub async fn submit(
     consultation_id: i64,
     anchor: Option<&str>,
     body: &str,
-) -> AppResult<String> {
-    let row: Option<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT opens_at, closes_at, allow_anonymous, withdrawn_at FROM consultations
-         WHERE id = $1 AND published_at IS NOT NULL",
+) -> AppResult<OwnComment> {
+    let anchor = anchor.filter(|a| !a.is_empty());
+    // The consultation and the article named, in one statement (a submission is the busiest write).
+    let row: Option<(i64, i64, i64, Option<i64>, String, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT c.opens_at, c.closes_at, c.allow_anonymous, c.withdrawn_at, c.title, ar.id, ar.label
+         FROM consultations c LEFT JOIN articles ar ON ar.consultation_id = c.id AND ar.anchor = $2
+         WHERE c.id = $1 AND c.published_at IS NOT NULL",
     )
     .bind(consultation_id)
+    // No anchor is that long: such a one finds no article, like one that is not there.
+    .bind(anchor.filter(|a| a.len() <= 64).unwrap_or(""))
     .fetch_optional(db)
     .await?;
-    let (opens_at, closes_at, allow_anonymous, withdrawn_at) = row.ok_or(AppError::NotFound)?;
+    let (opens_at, closes_at, allow_anonymous, withdrawn_at, title, article_id, article_label) =
+        row.ok_or(AppError::NotFound)?;
     match author {
         None if allow_anonymous == 0 => return Err(AppError::Unauthorized),
         Some(u) if u.role != Role::Citizen => return Err(AppError::Forbidden),
@@ -47,17 +54,9 @@ pub async fn submit(
     if body.chars().count() > MAX_CHARS {
         return Err(AppError::field("body", &format!("意见内容不能超过{MAX_CHARS}字，当前{}字", body.chars().count())));
     }
-    let article_id = match anchor.filter(|a| !a.is_empty()) {
+    let article_id = match anchor {
         None => None,
-        Some(a) => {
-            let found: Option<(i64,)> =
-                sqlx::query_as("SELECT id FROM articles WHERE consultation_id = $1 AND anchor = $2")
-                    .bind(consultation_id)
-                    .bind(a)
-                    .fetch_optional(db)
-                    .await?;
-            Some(found.ok_or_else(|| AppError::field("article", "所选条文不存在"))?.0)
-        }
+        Some(_) => Some(article_id.ok_or_else(|| AppError::field("article", "所选条文不存在"))?),
     };
     let comment = super::writer::NewComment {
         consultation: consultation_id,
@@ -66,7 +65,24 @@ pub async fn submit(
         body: body.to_string(),
         at: now,
     };
-    writer.write(comment).await
+    let receipt = writer.write(comment).await?;
+    // Open for comments, so no adoption report is published: pending, unanswered.
+    own(OwnRow {
+        receipt,
+        consultation_id,
+        consultation_title: title,
+        article_anchor: anchor.map(str::to_string),
+        article_label,
+        body: body.to_string(),
+        status: "pending".into(),
+        moderation_reason: None,
+        created_at: now,
+        author_id: author.map(|u| u.id),
+        disposition: None,
+        disposition_reason: None,
+        report_published_at: None,
+        unanswered_reason: None,
+    })
 }
 
 /// Which published comments a list shows: all of a consultation's, those on the draft as a whole,

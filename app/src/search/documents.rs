@@ -68,6 +68,25 @@ async fn comment(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocu
     Ok(row.map(|r| comment_doc(f, r)))
 }
 
+/// The replacements of many changed comments, read a thousand at a time rather than one statement
+/// each (a burst of submissions is mostly comments); a comment no longer there is only removed.
+pub async fn comment_replacements(db: &AnyPool, f: &Fields, ids: &[i64]) -> Result<Vec<Replacement>, sqlx::Error> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let sql = format!("{COMMENT_SQL} WHERE m.id IN {}", crate::db::ids_from_json(db, 1));
+        let rows: Vec<CommentRow> = sqlx::query_as(&sql).bind(crate::db::json_ids(chunk)).fetch_all(db).await?;
+        let mut found: std::collections::HashMap<i64, CommentRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+        for id in chunk {
+            out.push(Replacement {
+                delete_field: f.key,
+                delete_value: format!("comment:{id}"),
+                docs: found.remove(id).map(|r| comment_doc(f, r)).into_iter().collect(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The search document of a comment row.
 pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
     let CommentRow {

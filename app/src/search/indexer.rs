@@ -205,14 +205,22 @@ impl Search {
             let (mut deletes, mut docs) = (Vec::new(), Vec::new());
             // The same entity may appear many times in a batch: its current row is read once.
             let mut seen = std::collections::HashSet::new();
+            let mut comments = Vec::new();
+            let mut replacements = Vec::new();
             for (_, entity, id) in &changes {
                 if !seen.insert((entity.clone(), *id)) {
                     continue;
                 }
-                if let Some(r) = replacement(db, &idx.fields, entity, *id).await? {
-                    deletes.push((r.delete_field, r.delete_value));
-                    docs.extend(r.docs);
+                if entity == "comment" {
+                    comments.push(*id);
+                } else if let Some(r) = replacement(db, &idx.fields, entity, *id).await? {
+                    replacements.push(r);
                 }
+            }
+            replacements.extend(documents::comment_replacements(db, &idx.fields, &comments).await?);
+            for r in replacements {
+                deletes.push((r.delete_field, r.delete_value));
+                docs.extend(r.docs);
             }
             let ids: Vec<i64> = changes.iter().map(|c| c.0).collect();
             position.advance(&ids, now);

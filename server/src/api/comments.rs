@@ -91,8 +91,7 @@ pub async fn submit(
 ) -> Result<Response, ApiError> {
     let Viewer(user) = user?;
     limits.spend(Kind::Comment, user.as_ref())?;
-    let receipt = store::submit(&st.db, &st.comments, user.as_ref(), id, c.article.as_deref(), &c.body).await?;
-    let own = store::by_receipt(&st.db, &receipt, user.as_ref()).await?;
+    let own = store::submit(&st.db, &st.comments, user.as_ref(), id, c.article.as_deref(), &c.body).await?;
     Ok((StatusCode::CREATED, Json(own)).into_response())
 }
 

@@ -33,7 +33,8 @@ pub async fn comment(
         let f = form.input()?;
         let receipt =
             app::comments::store::submit(&page.st.db, &page.st.comments, user.as_ref(), id, Some(&f.article), &f.body)
-                .await?;
+                .await?
+                .receipt;
         // The receipt page gets the number in a cookie for itself alone, never in the URL.
         let mut res = see_other("/receipts?new=1");
         let secure = if page.st.secure_cookies { "; Secure" } else { "" };
