@@ -23,6 +23,7 @@ pub mod grants;
 pub mod inbox;
 #[cfg(feature = "ssr")]
 pub mod ledger;
+pub mod legislation;
 #[cfg(feature = "ssr")]
 pub mod near_duplicates;
 pub mod numbers;
@@ -111,6 +112,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/documents/cleanup") view=registry::cleanup_pages::StaffCleanupPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/filings") view=registry::filing_pages::FilingQueuePage ssr=SsrMode::Async />
                     <Route path=path!("/cleanups") view=registry::cleanup_pages::CleanupsPage ssr=SsrMode::Async />
+                    <Route path=path!("/legislation") view=legislation::pages::CallsPage ssr=SsrMode::Async />
+                    <Route path=path!("/legislation/:id") view=legislation::pages::CallPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/legislation") view=legislation::pages::StaffCallsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/legislation/:id") view=legislation::pages::CallWorkPage ssr=SsrMode::Async />
                     <Route path=path!("/cleanups/:id") view=registry::cleanup_pages::CleanupPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/calendar") view=admin::holidays::CalendarPage ssr=SsrMode::Async />

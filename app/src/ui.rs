@@ -33,6 +33,7 @@ pub fn Header() -> impl IntoView {
             <nav aria-label="主导航">
                 <a href="/">"征求意见"</a>
                 <a href="/documents">"文件库"</a>
+                <a href="/legislation">"立法建议"</a>
                 <a href="/search">"搜索"</a>
                 <a href="/receipts">"回执查询"</a>
                 <a href="/cases/new">"信访投诉"</a>

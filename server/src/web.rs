@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::forms::{
     account_page, accounts, admin, bulk, cases, comments, consultation_files, consultations, feedback, filing, inbox,
-    recovery, registry, upload,
+    legislation, recovery, registry, upload,
 };
 use crate::guard::{self, Limiters};
 use crate::{api, health, session};
@@ -102,6 +102,13 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/documents/cleanup", post(registry::publish_cleanup))
         .route("/staff/documents/{id}/filing", post(filing::file))
         .route("/staff/documents/{id}/filing/review", post(filing::review))
+        .route("/staff/legislation", post(legislation::open_call))
+        .route("/legislation/{id}/proposals", post(legislation::propose))
+        .route("/staff/legislation/proposals/{id}/moderate", post(legislation::moderate))
+        .route("/staff/legislation/proposals/{id}/disposition", post(legislation::dispose))
+        .route("/staff/legislation/{id}/items", post(legislation::add_item))
+        .route("/staff/legislation/{id}/publish", post(legislation::publish))
+        .route("/staff/legislation/link", post(legislation::link))
         .route("/admin/staff", post(admin::create_staff))
         .route("/admin/staff/setup-code", post(admin::reissue_setup_code))
         .route("/admin/staff/disable", post(admin::disable_staff))

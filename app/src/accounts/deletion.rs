@@ -30,6 +30,10 @@ pub async fn delete(db: &AnyPool, key: &CaseKey, user: &CurrentUser, password: &
     let now = crate::clock::now();
     let mut tx = crate::db::begin_write(db).await?;
     sqlx::query("UPDATE comments SET author_id = NULL WHERE author_id = $1").bind(id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE legislative_proposals SET author_id = NULL WHERE author_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("UPDATE case_parties SET filer_tag = NULL WHERE filer_tag = $1")
         .bind(key.filer_tag(id))
         .execute(&mut *tx)

@@ -296,7 +296,7 @@ pub fn StaffHomePage() -> impl IntoView {
     view! {
         <Title text="工作台" />
         <h1>"工作台"</h1>
-        <p><a class="button" href="/staff/consultations/new">"发布征求意见"</a> " " <a class="button" href="/staff/documents/new">"登记规范性文件"</a> " " <a class="button" href="/staff/documents/cleanup">"发布清理结果"</a> " " <a class="button secondary" href="/staff/filings">"备案审查"</a></p>
+        <p><a class="button" href="/staff/consultations/new">"发布征求意见"</a> " " <a class="button" href="/staff/documents/new">"登记规范性文件"</a> " " <a class="button" href="/staff/documents/cleanup">"发布清理结果"</a> " " <a class="button secondary" href="/staff/filings">"备案审查"</a> " " <a class="button secondary" href="/staff/legislation">"立法项目建议征集"</a></p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match list.await {

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod comments;
 pub mod consultations;
 pub mod feedback;
+pub mod legislation;
 pub mod registry;
 pub mod schema;
 pub mod search;
@@ -48,6 +49,9 @@ fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(registry::read))
         .routes(routes!(registry::cleanups))
         .routes(routes!(registry::cleanup))
+        .routes(routes!(legislation::calls))
+        .routes(routes!(legislation::call))
+        .routes(routes!(legislation::propose))
 }
 
 /// Routes of API version 1.

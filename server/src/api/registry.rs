@@ -92,5 +92,5 @@ pub async fn cleanup(State(st): State<AppState>, Path(id): Path<i64>) -> Result<
 pub struct Paged {
     /// Page, from 1.
     #[serde(deserialize_with = "app::paging::lenient")]
-    page: Option<u32>,
+    pub page: Option<u32>,
 }

@@ -12,6 +12,7 @@ pub mod consultations;
 pub mod feedback;
 pub mod filing;
 pub mod inbox;
+pub mod legislation;
 pub mod recovery;
 pub mod registry;
 pub mod upload;

@@ -20,6 +20,7 @@ mod edges;
 mod feedback;
 mod found_from_outside;
 mod harness;
+mod legislation;
 mod load;
 mod mail;
 mod moderation;

@@ -1,0 +1,316 @@
+//! Legislative project proposals (立法项目建议征集) and the annual legislative plan. Before drawing
+//! up the plan, the legal-affairs office (staff granted `legal_affairs`) opens a call; signed-in
+//! citizens propose subjects (what, which problem, how), each with a receipt; the office moderates
+//! them like comments and gives each published proposal a disposition (included in the plan,
+//! included for study, not included) with a reason; the call's outcome is published as a report
+//! with the plan, and each plan item links forward to the consultations that draft it.
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Proposals on one page.
+pub const PER_PAGE: i64 = 50;
+/// Calls on one page of the list.
+pub const CALLS_PER_PAGE: i64 = 20;
+
+/// What the office decided for a published proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ProposalDisposition))]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    /// 列入立法计划: taken up as a plan item (which one is said).
+    Included,
+    /// 列为调研项目: to be studied first.
+    Study,
+    /// 不予采纳
+    NotIncluded,
+}
+
+impl Disposition {
+    pub const ALL: [Disposition; 3] = [Disposition::Included, Disposition::Study, Disposition::NotIncluded];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disposition::Included => "included",
+            Disposition::Study => "study",
+            Disposition::NotIncluded => "not_included",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Disposition> {
+        Disposition::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Disposition::Included => "列入立法计划",
+            Disposition::Study => "列为调研论证",
+            Disposition::NotIncluded => "不予列入",
+        }
+    }
+}
+
+/// The kind of a plan item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PlanKind {
+    /// 正式项目: to be drafted and adopted within the year.
+    Project,
+    /// 预备项目: drafted, adopted when ready.
+    Preparatory,
+    /// 调研项目: studied.
+    Study,
+}
+
+impl PlanKind {
+    pub const ALL: [PlanKind; 3] = [PlanKind::Project, PlanKind::Preparatory, PlanKind::Study];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanKind::Project => "project",
+            PlanKind::Preparatory => "preparatory",
+            PlanKind::Study => "study",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PlanKind> {
+        PlanKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanKind::Project => "正式项目",
+            PlanKind::Preparatory => "预备项目",
+            PlanKind::Study => "调研项目",
+        }
+    }
+}
+
+/// Where a proposal stands in moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ProposalStatus))]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl ProposalStatus {
+    pub fn parse(s: &str) -> Option<ProposalStatus> {
+        match s {
+            "pending" => Some(ProposalStatus::Pending),
+            "approved" => Some(ProposalStatus::Approved),
+            "rejected" => Some(ProposalStatus::Rejected),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProposalStatus::Pending => "待审核",
+            ProposalStatus::Approved => "已公开",
+            ProposalStatus::Rejected => "未予公开",
+        }
+    }
+}
+
+/// A call in the list. Dates are YYYY-MM-DD; the window closes at the end of `closes_on`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CallSummary {
+    pub id: i64,
+    pub title: String,
+    /// The year of the plan the call is for.
+    pub plan_year: i64,
+    pub opens_on: String,
+    pub closes_on: String,
+    /// Proposals may be made now.
+    pub open: bool,
+    /// The day the outcome and the plan were published, once they were.
+    pub published_on: Option<String>,
+    /// Proposals published (approved).
+    pub proposals: i64,
+}
+
+/// A page of calls, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CallPage {
+    pub calls: Vec<CallSummary>,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// A consultation drafting a plan item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DraftLink {
+    pub consultation_id: i64,
+    pub title: String,
+}
+
+/// An item of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PlanItem {
+    pub id: i64,
+    pub title: String,
+    pub kind: PlanKind,
+    /// The body drafting it.
+    pub agency_name: String,
+    pub note: String,
+    /// The consultations on its draft, once drafting has begun.
+    pub consultations: Vec<DraftLink>,
+}
+
+/// A published proposal, without its author; its disposition once the outcome is published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Proposal {
+    pub id: i64,
+    pub subject: String,
+    /// The problem it would solve, and why.
+    pub problem: String,
+    /// The approach suggested (may be empty).
+    pub approach: String,
+    pub submitted_on: String,
+    pub disposition: Option<Disposition>,
+    pub disposition_reason: Option<String>,
+    /// The plan item it was taken up as (with `included`).
+    pub plan_item: Option<i64>,
+}
+
+/// One of the viewer's own proposals: moderation status and, once published, the outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OwnProposal {
+    pub receipt: String,
+    pub call_id: i64,
+    pub subject: String,
+    pub status: ProposalStatus,
+    /// Why it was not published, when it was not.
+    pub moderation_reason: Option<String>,
+    pub submitted_on: String,
+    pub disposition: Option<Disposition>,
+    pub disposition_reason: Option<String>,
+}
+
+/// A call with its published proposals (one page) and, once published, the outcome and the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CallDetail {
+    pub summary: CallSummary,
+    pub description: String,
+    /// The outcome report, once published.
+    pub outcome: Option<String>,
+    /// The plan, once published.
+    pub plan: Vec<PlanItem>,
+    pub proposals: Vec<Proposal>,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// What the call's page shows only its viewer: their own proposals, and whether they manage calls.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallViewer {
+    pub own: Vec<OwnProposal>,
+    pub manages: bool,
+    pub citizen: bool,
+}
+
+/// A proposal as the office sees it while working on a call (no author either: the office decides
+/// on what was proposed, not on who proposed it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffProposal {
+    pub id: i64,
+    pub receipt: String,
+    pub subject: String,
+    pub problem: String,
+    pub approach: String,
+    pub status: ProposalStatus,
+    pub moderation_reason: Option<String>,
+    pub disposition: Option<Disposition>,
+    pub disposition_reason: Option<String>,
+    pub plan_item: Option<i64>,
+    pub submitted_on: String,
+}
+
+/// The office's page of a call: pending proposals first, then the published ones to decide on,
+/// and the plan as drafted so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallWork {
+    pub summary: CallSummary,
+    pub pending: i64,
+    pub undecided: i64,
+    pub proposals: Vec<StaffProposal>,
+    pub page: u32,
+    pub pages: u32,
+    pub plan: Vec<PlanItem>,
+    /// Agencies that may draft a plan item: (id, name).
+    pub agencies: Vec<(i64, String)>,
+}
+
+/// One page of calls.
+#[server(endpoint = "legislation_calls")]
+pub async fn list_calls(page: Option<u32>) -> Result<CallPage, AppError> {
+    let st = crate::state::state()?;
+    store::calls(&st.db, page).await
+}
+
+/// A call with one page of its published proposals.
+#[server(endpoint = "legislation_call")]
+pub async fn get_call(id: i64, page: Option<u32>) -> Result<CallDetail, AppError> {
+    let st = crate::state::state()?;
+    store::call(&st.db, id, page).await
+}
+
+/// The viewer's own proposals in a call, and what they may do there.
+#[server(endpoint = "legislation_call_viewer")]
+pub async fn viewer_of_call(id: i64) -> Result<CallViewer, AppError> {
+    let st = crate::state::state()?;
+    match crate::state::viewer().await? {
+        Some(user) => store::call_viewer(&st.db, &user, id).await,
+        None => Ok(CallViewer::default()),
+    }
+}
+
+/// The office's page of a call.
+#[server(endpoint = "legislation_call_work")]
+pub async fn work_on_call(id: i64, page: Option<u32>) -> Result<CallWork, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let st = crate::state::state()?;
+    store::work(&st.db, &user, id, page).await
+}
+
+/// Whether the viewer manages calls (holds the legal-affairs power).
+#[server(endpoint = "legislation_manages")]
+pub async fn manages_calls() -> Result<bool, AppError> {
+    let st = crate::state::state()?;
+    match crate::state::viewer().await? {
+        Some(user) => Ok(store::office(&st.db, &user).await.is_ok()),
+        None => Ok(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_disposition_and_kind_reads_back_from_its_stored_form() {
+        for d in Disposition::ALL {
+            assert_eq!(Disposition::parse(d.as_str()), Some(d));
+        }
+        for k in PlanKind::ALL {
+            assert_eq!(PlanKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(Disposition::parse("maybe"), None, "an unknown value is not quietly a disposition");
+        assert_eq!(PlanKind::parse(""), None);
+    }
+}

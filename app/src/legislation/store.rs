@@ -1,0 +1,620 @@
+//! Calls for legislative project proposals in the database. The office's actions check its power
+//! (`legal_affairs`) in the same transaction as the change; a published outcome is final.
+use super::{
+    CallDetail, CallPage, CallSummary, CallViewer, CallWork, Disposition, DraftLink, OwnProposal, PlanItem, PlanKind,
+    Proposal, ProposalStatus, StaffProposal, CALLS_PER_PAGE, PER_PAGE,
+};
+use crate::accounts::user::{CurrentUser, Role};
+use crate::clock;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::grants::Grant;
+use crate::text::published;
+use sqlx::{AnyConnection, AnyPool};
+
+/// Longest title (a call's, a subject, a plan item's).
+pub const MAX_TITLE: usize = 200;
+/// Longest text of a proposal's part, a description, a reason or the outcome report.
+pub const MAX_TEXT: usize = 5000;
+/// Most plan items in one plan.
+pub const MAX_ITEMS: i64 = 500;
+
+/// The office: staff holding the legal-affairs power. Returns their agency.
+pub async fn office(db: impl sqlx::AnyExecutor<'_>, user: &CurrentUser) -> AppResult<i64> {
+    let agency = user.staff_agency()?;
+    let held: Option<String> =
+        sqlx::query_scalar("SELECT grant_name FROM user_grants WHERE user_id = $1 AND grant_name = $2")
+            .bind(user.id)
+            .bind(Grant::LegalAffairs.as_str())
+            .fetch_optional(db)
+            .await?;
+    held.map(|_| agency).ok_or(AppError::Forbidden)
+}
+
+/// A call as typed into the office's form.
+#[derive(Debug, Clone, Default)]
+pub struct NewCall {
+    pub title: String,
+    pub plan_year: String,
+    pub description: String,
+    pub opens_on: String,
+    pub closes_on: String,
+}
+
+/// Open a call (public at once; proposals are taken from its first day to the end of its last).
+pub async fn create_call(db: &AnyPool, user: &CurrentUser, input: &NewCall) -> AppResult<i64> {
+    office(db, user).await?;
+    let mut errors = Vec::new();
+    let mut keep = |r: Result<String, AppError>| match r {
+        Ok(s) => s,
+        Err(AppError::Invalid(e)) => {
+            errors.extend(e);
+            String::new()
+        }
+        Err(_) => String::new(),
+    };
+    let title = keep(published("title", &input.title, "标题", MAX_TITLE, true));
+    let description = keep(published("description", &input.description, "征集说明", MAX_TEXT, true));
+    let year = input.plan_year.trim().parse::<i64>().ok().filter(|y| (2000..=2100).contains(y));
+    if year.is_none() {
+        errors.push(FieldError::new("plan_year", "请填写计划年度（如2027）"));
+    }
+    let (opens, closes) = (clock::parse_date(&input.opens_on), clock::parse_date(&input.closes_on));
+    if opens.is_none() {
+        errors.push(FieldError::new("opens_on", "请填写开始日期"));
+    }
+    if closes.is_none() {
+        errors.push(FieldError::new("closes_on", "请填写截止日期"));
+    }
+    if let (Some(o), Some(c)) = (opens, closes) {
+        if c < o {
+            errors.push(FieldError::new("closes_on", "截止日期不能早于开始日期"));
+        } else if c.day_number() - o.day_number() > 366 {
+            errors.push(FieldError::new("closes_on", "征集期限不能超过一年"));
+        }
+    }
+    let (Some(year), Some(o), Some(c)) = (year, opens, closes) else { return Err(AppError::Invalid(errors)) };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO proposal_calls (title, plan_year, description, opens_at, closes_at, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(&title)
+    .bind(year)
+    .bind(&description)
+    .bind(clock::start_of_day(o))
+    .bind(clock::start_of_day(c.next_day()))
+    .bind(user.id)
+    .bind(clock::now())
+    .fetch_one(db)
+    .await?;
+    tracing::info!(call = id, "proposal call opened");
+    Ok(id)
+}
+
+/// A proposal as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewProposal {
+    pub subject: String,
+    pub problem: String,
+    pub approach: String,
+}
+
+/// A signed-in citizen proposes a subject while the call is open; the receipt is for the row
+/// committed.
+pub async fn submit(
+    db: &AnyPool,
+    user: Option<&CurrentUser>,
+    call: i64,
+    input: &NewProposal,
+) -> AppResult<OwnProposal> {
+    let user = user.ok_or(AppError::Unauthorized)?;
+    user.require(Role::Citizen)?;
+    let window: Option<(i64, i64)> = sqlx::query_as("SELECT opens_at, closes_at FROM proposal_calls WHERE id = $1")
+        .bind(call)
+        .fetch_optional(db)
+        .await?;
+    let (opens_at, closes_at) = window.ok_or(AppError::NotFound)?;
+    let now = clock::now();
+    if now < opens_at {
+        return Err(AppError::NotOpenYet);
+    }
+    if now >= closes_at {
+        return Err(AppError::Closed);
+    }
+    let mut errors = Vec::new();
+    let mut keep = |r: Result<String, AppError>| match r {
+        Ok(s) => s,
+        Err(AppError::Invalid(e)) => {
+            errors.extend(e);
+            String::new()
+        }
+        Err(_) => String::new(),
+    };
+    let subject = keep(published("subject", &input.subject, "建议项目名称", MAX_TITLE, true));
+    let problem = keep(published("problem", &input.problem, "立法的必要性和要解决的问题", MAX_TEXT, true));
+    let approach = keep(published("approach", &input.approach, "主要制度设想", MAX_TEXT, false));
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let receipt = format!("JY-{}-{}", clock::today().year, crate::codes::crockford_groups(3));
+    sqlx::query(
+        "INSERT INTO legislative_proposals (receipt, call_id, author_id, subject, problem, approach, status, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",
+    )
+    .bind(&receipt)
+    .bind(call)
+    .bind(user.id)
+    .bind(&subject)
+    .bind(&problem)
+    .bind(&approach)
+    .bind(now)
+    .execute(db)
+    .await?;
+    tracing::info!(call, "legislative proposal received");
+    Ok(OwnProposal {
+        receipt,
+        call_id: call,
+        subject,
+        status: ProposalStatus::Pending,
+        moderation_reason: None,
+        submitted_on: clock::format_date(now),
+        disposition: None,
+        disposition_reason: None,
+    })
+}
+
+/// The call a proposal belongs to, for an office action on it, refused once the outcome is out.
+async fn open_proposal(conn: &mut AnyConnection, proposal: i64) -> AppResult<(i64, String)> {
+    let row: Option<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT p.call_id, p.status, c.published_at FROM legislative_proposals p
+         JOIN proposal_calls c ON c.id = p.call_id WHERE p.id = $1",
+    )
+    .bind(proposal)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (call, status, published_at) = row.ok_or(AppError::NotFound)?;
+    if published_at.is_some() {
+        return Err(AppError::Conflict("征集结果已公布，不能再更改".into()));
+    }
+    Ok((call, status))
+}
+
+/// Publish (approve) or not (reject, with a reason the author is told) a pending proposal.
+pub async fn moderate(db: &AnyPool, user: &CurrentUser, proposal: i64, approve: bool, reason: &str) -> AppResult<i64> {
+    let reason = published("reason", reason, "不予公开的理由", MAX_TEXT, !approve)?;
+    let mut tx = crate::db::begin_write(db).await?;
+    office(&mut *tx, user).await?;
+    let (call, status) = open_proposal(&mut tx, proposal).await?;
+    if status != "pending" {
+        return Err(AppError::Conflict("该建议已审核".into()));
+    }
+    sqlx::query("UPDATE legislative_proposals SET status = $1, moderation_reason = $2 WHERE id = $3")
+        .bind(if approve { "approved" } else { "rejected" })
+        .bind((!approve).then_some(reason.as_str()))
+        .bind(proposal)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(call)
+}
+
+/// Decide a published proposal: included (as one of the call's plan items), for study, or not
+/// included; a reason is required unless it is included. May be changed until the outcome is out.
+pub async fn dispose(
+    db: &AnyPool,
+    user: &CurrentUser,
+    proposal: i64,
+    disposition: &str,
+    reason: &str,
+    plan_item: Option<i64>,
+) -> AppResult<i64> {
+    let d = Disposition::parse(disposition).ok_or_else(|| AppError::field("disposition", "请选择处理结果"))?;
+    let reason = published("reason", reason, "理由", MAX_TEXT, d != Disposition::Included)?;
+    let mut tx = crate::db::begin_write(db).await?;
+    office(&mut *tx, user).await?;
+    let (call, status) = open_proposal(&mut tx, proposal).await?;
+    if status != "approved" {
+        return Err(AppError::Conflict("只有已公开的建议需要作出处理结果".into()));
+    }
+    let item = match (d, plan_item) {
+        (Disposition::Included, None) => return Err(AppError::field("plan_item", "请选择列入的计划项目")),
+        (Disposition::Included, Some(item)) => {
+            let of_call: Option<i64> = sqlx::query_scalar("SELECT id FROM plan_items WHERE id = $1 AND call_id = $2")
+                .bind(item)
+                .bind(call)
+                .fetch_optional(&mut *tx)
+                .await?;
+            Some(of_call.ok_or_else(|| AppError::field("plan_item", "所选计划项目不属于本次征集"))?)
+        }
+        _ => None,
+    };
+    sqlx::query(
+        "UPDATE legislative_proposals SET disposition = $1, disposition_reason = $2, plan_item_id = $3 WHERE id = $4",
+    )
+    .bind(d.as_str())
+    .bind((!reason.is_empty()).then_some(reason.as_str()))
+    .bind(item)
+    .bind(proposal)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(call)
+}
+
+/// A plan item as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewItem {
+    pub title: String,
+    pub kind: String,
+    pub agency: Option<i64>,
+    pub note: String,
+}
+
+/// Add an item to a call's plan (until the plan is published).
+pub async fn add_item(db: &AnyPool, user: &CurrentUser, call: i64, input: &NewItem) -> AppResult<i64> {
+    let mut errors = Vec::new();
+    let title = published("title", &input.title, "项目名称", MAX_TITLE, true).map_err(|e| errors.push(e)).ok();
+    let note = published("note", &input.note, "说明", MAX_TEXT, false).map_err(|e| errors.push(e)).ok();
+    let kind = PlanKind::parse(&input.kind);
+    let mut fields: Vec<FieldError> = errors
+        .into_iter()
+        .flat_map(|e| match e {
+            AppError::Invalid(f) => f,
+            _ => vec![],
+        })
+        .collect();
+    if kind.is_none() {
+        fields.push(FieldError::new("kind", "请选择项目类别"));
+    }
+    if input.agency.is_none() {
+        fields.push(FieldError::new("agency", "请选择起草单位"));
+    }
+    let (Some(title), Some(note), Some(kind), Some(agency)) = (title, note, kind, input.agency) else {
+        return Err(AppError::Invalid(fields));
+    };
+    let mut tx = crate::db::begin_write(db).await?;
+    office(&mut *tx, user).await?;
+    let row: Option<(Option<i64>,)> = sqlx::query_as("SELECT published_at FROM proposal_calls WHERE id = $1")
+        .bind(call)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if row.ok_or(AppError::NotFound)?.0.is_some() {
+        return Err(AppError::Conflict("立法计划已公布，不能再增加项目".into()));
+    }
+    let known: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1").bind(agency).fetch_optional(&mut *tx).await?;
+    if known.is_none() {
+        return Err(AppError::field("agency", "请选择起草单位"));
+    }
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM plan_items WHERE call_id = $1").bind(call).fetch_one(&mut *tx).await?;
+    if count >= MAX_ITEMS {
+        return Err(AppError::Conflict(format!("一份立法计划最多{MAX_ITEMS}个项目")));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO plan_items (call_id, title, kind, agency_id, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING id",
+    )
+    .bind(call)
+    .bind(&title)
+    .bind(kind.as_str())
+    .bind(agency)
+    .bind(&note)
+    .bind(clock::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Link a published consultation to the plan item it drafts: by the office, or by the drafting
+/// body's own staff; the consultation must be the drafting body's. Returns the call.
+pub async fn link(db: &AnyPool, user: &CurrentUser, item: i64, consultation: i64) -> AppResult<i64> {
+    let agency = user.staff_agency()?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT i.call_id, i.agency_id, c.published_at FROM plan_items i JOIN proposal_calls c ON c.id = i.call_id
+         WHERE i.id = $1",
+    )
+    .bind(item)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (call, drafter, published_at) = row.ok_or(AppError::NotFound)?;
+    if drafter != agency && office(&mut *tx, user).await.is_err() {
+        return Err(AppError::Forbidden);
+    }
+    if published_at.is_none() {
+        return Err(AppError::Conflict("立法计划公布后，才能关联起草中的征求意见".into()));
+    }
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT agency_id FROM consultations WHERE id = $1 AND published_at IS NOT NULL")
+            .bind(consultation)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match found {
+        None => return Err(AppError::field("consultation", "没有这一编号的已发布征求意见")),
+        Some(a) if a != drafter => {
+            return Err(AppError::field("consultation", "该征求意见不是本项目起草单位发布的"));
+        }
+        Some(_) => {}
+    }
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT plan_item_id FROM plan_item_consultations WHERE consultation_id = $1")
+            .bind(consultation)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if taken.is_some() {
+        return Err(AppError::field("consultation", "该征求意见已关联立法计划项目"));
+    }
+    sqlx::query("INSERT INTO plan_item_consultations (plan_item_id, consultation_id, linked_at) VALUES ($1, $2, $3)")
+        .bind(item)
+        .bind(consultation)
+        .bind(clock::now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(call)
+}
+
+/// Publish the call's outcome with the plan: only after the call closed, with nothing left to
+/// moderate or decide. Every author is told. Final.
+pub async fn publish(db: &AnyPool, user: &CurrentUser, call: i64, outcome: &str) -> AppResult<()> {
+    let outcome = published("outcome", outcome, "征集情况报告", MAX_TEXT, true)?;
+    let mut tx = crate::db::begin_write(db).await?;
+    office(&mut *tx, user).await?;
+    let row: Option<(String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT title, closes_at, published_at FROM proposal_calls WHERE id = $1")
+            .bind(call)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (title, closes_at, published_at) = row.ok_or(AppError::NotFound)?;
+    if published_at.is_some() {
+        return Err(AppError::Conflict("征集结果已公布".into()));
+    }
+    let now = clock::now();
+    if now < closes_at {
+        return Err(AppError::Conflict("征集尚未截止，截止后才能公布结果".into()));
+    }
+    let (pending, undecided) = left_to_do(&mut tx, call).await?;
+    if pending > 0 || undecided > 0 {
+        return Err(AppError::Conflict(format!(
+            "还有{pending}条建议待审核、{undecided}条已公开的建议未作出处理结果，全部处理后才能公布"
+        )));
+    }
+    sqlx::query("UPDATE proposal_calls SET outcome = $1, published_at = $2 WHERE id = $3")
+        .bind(&outcome)
+        .bind(now)
+        .bind(call)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO notifications (user_id, title, link, created_at)
+         SELECT DISTINCT author_id, $1, $2, $3 FROM legislative_proposals
+         WHERE call_id = $4 AND author_id IS NOT NULL",
+    )
+    .bind(format!("《{title}》已公布征集结果和立法计划"))
+    .bind(format!("/legislation/{call}"))
+    .bind(now)
+    .bind(call)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(call, "proposal call outcome published");
+    Ok(())
+}
+
+/// Proposals still pending, and published ones without a disposition.
+async fn left_to_do(conn: &mut AnyConnection, call: i64) -> AppResult<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN status = 'approved' AND disposition IS NULL THEN 1 ELSE 0 END), 0)
+         FROM legislative_proposals WHERE call_id = $1",
+    )
+    .bind(call)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+type SummaryRow = (i64, String, i64, i64, i64, Option<i64>, i64);
+
+const SUMMARY_SQL: &str = "SELECT c.id, c.title, c.plan_year, c.opens_at, c.closes_at, c.published_at,
+            (SELECT COUNT(*) FROM legislative_proposals p WHERE p.call_id = c.id AND p.status = 'approved')
+     FROM proposal_calls c";
+
+fn summary((id, title, plan_year, opens_at, closes_at, published_at, proposals): SummaryRow) -> CallSummary {
+    let now = clock::now();
+    CallSummary {
+        id,
+        title,
+        plan_year,
+        opens_on: clock::format_date(opens_at),
+        closes_on: clock::format_date(closes_at - 86_400),
+        open: opens_at <= now && now < closes_at,
+        published_on: published_at.map(clock::format_date),
+        proposals,
+    }
+}
+
+/// One page of calls, newest first.
+pub async fn calls(db: &AnyPool, page: Option<u32>) -> AppResult<CallPage> {
+    let requested = crate::paging::check(page)?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM proposal_calls").fetch_one(db).await?;
+    let (page, pages, offset) = crate::paging::place(total, requested, CALLS_PER_PAGE);
+    let rows: Vec<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SQL} ORDER BY c.opens_at DESC, c.id DESC LIMIT $1 OFFSET $2"))
+            .bind(CALLS_PER_PAGE)
+            .bind(offset)
+            .fetch_all(db)
+            .await?;
+    Ok(CallPage { calls: rows.into_iter().map(summary).collect(), page, pages })
+}
+
+async fn summary_of(db: &AnyPool, id: i64) -> AppResult<(CallSummary, String, Option<String>)> {
+    let row: Option<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_optional(db).await?;
+    let s = summary(row.ok_or(AppError::NotFound)?);
+    let (description, outcome): (String, Option<String>) =
+        sqlx::query_as("SELECT description, outcome FROM proposal_calls WHERE id = $1").bind(id).fetch_one(db).await?;
+    Ok((s, description, outcome))
+}
+
+/// A call's plan items with their consultations, in the order added.
+async fn plan(db: &AnyPool, call: i64) -> AppResult<Vec<PlanItem>> {
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT i.id, i.title, i.kind, a.name, i.note FROM plan_items i JOIN agencies a ON a.id = i.agency_id
+         WHERE i.call_id = $1 ORDER BY i.id",
+    )
+    .bind(call)
+    .fetch_all(db)
+    .await?;
+    let links: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT l.plan_item_id, c.id, c.title FROM plan_item_consultations l JOIN plan_items i ON i.id = l.plan_item_id
+         JOIN consultations c ON c.id = l.consultation_id WHERE i.call_id = $1 ORDER BY l.linked_at, c.id",
+    )
+    .bind(call)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(id, title, kind, agency_name, note)| {
+            Ok(PlanItem {
+                id,
+                title,
+                kind: AppError::stored(PlanKind::parse(&kind), "plan kind", &kind)?,
+                agency_name,
+                note,
+                consultations: links
+                    .iter()
+                    .filter(|l| l.0 == id)
+                    .map(|l| DraftLink { consultation_id: l.1, title: l.2.clone() })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+type ProposalRow = (i64, String, String, String, String, String, Option<String>, Option<String>, Option<i64>, i64);
+
+fn disposition(raw: Option<String>) -> AppResult<Option<Disposition>> {
+    raw.map(|d| AppError::stored(Disposition::parse(&d), "proposal disposition", &d)).transpose()
+}
+
+/// A call with one page of its published proposals; dispositions only once the outcome is out.
+pub async fn call(db: &AnyPool, id: i64, page: Option<u32>) -> AppResult<CallDetail> {
+    let requested = crate::paging::check(page)?;
+    let (summary, description, outcome) = summary_of(db, id).await?;
+    let out = outcome.is_some();
+    let (page, pages, offset) = crate::paging::place(summary.proposals, requested, PER_PAGE);
+    let rows: Vec<ProposalRow> = sqlx::query_as(
+        "SELECT id, receipt, subject, problem, approach, status, disposition, disposition_reason, plan_item_id, created_at
+         FROM legislative_proposals WHERE call_id = $1 AND status = 'approved' ORDER BY id LIMIT $2 OFFSET $3",
+    )
+    .bind(id)
+    .bind(PER_PAGE)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    let proposals = rows
+        .into_iter()
+        .map(|(pid, _, subject, problem, approach, _, d, reason, item, at)| {
+            Ok(Proposal {
+                id: pid,
+                subject,
+                problem,
+                approach,
+                submitted_on: clock::format_date(at),
+                disposition: if out { disposition(d)? } else { None },
+                disposition_reason: reason.filter(|_| out),
+                plan_item: item.filter(|_| out),
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    let plan = if out { plan(db, id).await? } else { vec![] };
+    Ok(CallDetail { summary, description, outcome, plan, proposals, page, pages })
+}
+
+/// The viewer's own proposals in a call (newest first, at most a page), and their part.
+pub async fn call_viewer(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult<CallViewer> {
+    let out: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT published_at FROM proposal_calls WHERE id = $1").bind(id).fetch_optional(db).await?;
+    let out = out.ok_or(AppError::NotFound)?.0.is_some();
+    let rows: Vec<(String, String, String, Option<String>, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT receipt, subject, status, moderation_reason, disposition, disposition_reason, created_at
+         FROM legislative_proposals WHERE call_id = $1 AND author_id = $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(id)
+    .bind(user.id)
+    .bind(PER_PAGE)
+    .fetch_all(db)
+    .await?;
+    let own = rows
+        .into_iter()
+        .map(|(receipt, subject, status, moderation_reason, d, reason, at)| {
+            Ok(OwnProposal {
+                receipt,
+                call_id: id,
+                subject,
+                status: AppError::stored(ProposalStatus::parse(&status), "proposal status", &status)?,
+                moderation_reason,
+                submitted_on: clock::format_date(at),
+                disposition: if out { disposition(d)? } else { None },
+                disposition_reason: reason.filter(|_| out),
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(CallViewer { own, manages: office(db, user).await.is_ok(), citizen: user.role == Role::Citizen })
+}
+
+/// The office's page of a call: pending proposals first, then the published ones in order.
+pub async fn work(db: &AnyPool, user: &CurrentUser, id: i64, page: Option<u32>) -> AppResult<CallWork> {
+    office(db, user).await?;
+    let requested = crate::paging::check(page)?;
+    let (summary, _, _) = summary_of(db, id).await?;
+    let (pending, undecided) = left_to_do(&mut *db.acquire().await?, id).await?;
+    let (page, pages, offset) = crate::paging::place(pending + summary.proposals, requested, PER_PAGE);
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        i64,
+    )> = sqlx::query_as(
+        "SELECT id, receipt, subject, problem, approach, status, moderation_reason, disposition, disposition_reason,
+                    plan_item_id, created_at
+             FROM legislative_proposals WHERE call_id = $1 AND status IN ('pending', 'approved')
+             ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, id LIMIT $2 OFFSET $3",
+    )
+    .bind(id)
+    .bind(PER_PAGE)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    let proposals = rows
+        .into_iter()
+        .map(|(pid, receipt, subject, problem, approach, status, moderation_reason, d, reason, item, at)| {
+            Ok(StaffProposal {
+                id: pid,
+                receipt,
+                subject,
+                problem,
+                approach,
+                status: AppError::stored(ProposalStatus::parse(&status), "proposal status", &status)?,
+                moderation_reason,
+                disposition: disposition(d)?,
+                disposition_reason: reason,
+                plan_item: item,
+                submitted_on: clock::format_date(at),
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    let agencies: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM agencies ORDER BY id").fetch_all(db).await?;
+    Ok(CallWork { summary, pending, undecided, proposals, page, pages, plan: plan(db, id).await?, agencies })
+}

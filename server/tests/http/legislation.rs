@@ -1,0 +1,257 @@
+//! Legislative project proposals (立法项目建议征集): the legal-affairs office opens a call; citizens
+//! propose subjects with a receipt; the office moderates, decides each published proposal (with a
+//! plan item when included) and publishes the outcome with the plan once the call is closed and
+//! nothing is left undecided; a plan item links forward to the consultation drafting it.
+use crate::harness::*;
+use reqwest::Client;
+use serde_json::Value;
+
+/// The office: staff of the legal-affairs office holding the power.
+async fn office(app: &TestApp) -> Client {
+    app.account("市司法局", app::accounts::Role::Staff, &["legal_affairs"]).await.0
+}
+
+async fn call_json(app: &TestApp, id: i64) -> Value {
+    let res = app.get(&app.client(), &format!("/api/v1/legislation/calls/{id}")).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+/// The office opens a call from today for `days` days; returns its id.
+async fn open_call(app: &TestApp, office: &Client, days: i64) -> i64 {
+    let today = app::clock::start_of_day(app::clock::today());
+    let form = [
+        ("title", "2027年度立法项目建议征集"),
+        ("plan_year", "2027"),
+        ("description", "欢迎就本市需要制定、修改或者废止的地方性法规和规章提出建议。"),
+        ("opens_on", &app::clock::format_date(today)),
+        ("closes_on", &app::clock::format_date(today + (days - 1) * 86_400)),
+    ];
+    let res = app.post_form(office, "/staff/legislation", &form).await;
+    assert_eq!(res.status(), 303, "the office opens a call");
+    location_id(&res)
+}
+
+async fn propose(app: &TestApp, c: &Client, call: i64, subject: &str) -> reqwest::Response {
+    let form =
+        [("subject", subject), ("problem", "老旧小区加装电梯缺少统一规则，居民协商难、审批难。"), ("approach", "")];
+    app.post_form(c, &format!("/legislation/{call}/proposals"), &form).await
+}
+
+async fn proposal_id(app: &TestApp, subject: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM legislative_proposals WHERE subject = $1")
+        .bind(subject)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_links_to_the_draft() {
+    let app = TestApp::spawn().await;
+    let office = office(&app).await;
+    let (other_staff, _) = app.staff("市城市管理局").await;
+    let citizen = app.citizen("13800000001").await;
+    let neighbour = app.citizen("13800000002").await;
+
+    // Only the office opens calls.
+    let form = [
+        ("title", "征集"),
+        ("plan_year", "2027"),
+        ("description", "说明"),
+        ("opens_on", "2026-12-01"),
+        ("closes_on", "2026-12-31"),
+    ];
+    assert_eq!(app.post_form(&other_staff, "/staff/legislation", &form).await.status(), 403);
+    assert_eq!(app.post_form(&citizen, "/staff/legislation", &form).await.status(), 403);
+    let bad = [
+        ("title", "征集"),
+        ("plan_year", "明年"),
+        ("description", ""),
+        ("opens_on", "2026-12-31"),
+        ("closes_on", "2026-12-01"),
+    ];
+    let page = rejected_page(app.post_form(&office, "/staff/legislation", &bad).await, 422).await;
+    assert!(
+        page.contains("请填写计划年度") && page.contains("请填写征集说明") && page.contains("截止日期不能早于开始日期")
+    );
+    let call = open_call(&app, &office, 30).await;
+
+    // Signed-in citizens propose; what they typed is kept when something is missing.
+    let anonymous = app.client();
+    assert_eq!(propose(&app, &anonymous, call, "匿名").await.status(), 401);
+    assert_eq!(propose(&app, &other_staff, call, "工作人员").await.status(), 403);
+    let missing = [("subject", "关于制定加装电梯条例的建议"), ("problem", " "), ("approach", "")];
+    let page =
+        rejected_page(app.post_form(&citizen, &format!("/legislation/{call}/proposals"), &missing).await, 422).await;
+    assert!(page.contains("请填写立法的必要性和要解决的问题") && page.contains("关于制定加装电梯条例的建议"));
+    let res = propose(&app, &citizen, call, "关于制定老旧小区加装电梯条例的建议").await;
+    assert_eq!(res.status(), 303);
+    let hostile = "<script>alert(1)</script>关于修改物业管理条例的建议";
+    assert_eq!(propose(&app, &citizen, call, hostile).await.status(), 303);
+    assert_eq!(propose(&app, &neighbour, call, "关于制定广告牌管理办法的建议").await.status(), 303);
+    assert_eq!(propose(&app, &neighbour, call, "无关内容").await.status(), 303);
+    // The author sees each with its receipt; nobody else sees a pending one.
+    let own = app.get(&citizen, &format!("/legislation/{call}")).await.text().await.unwrap();
+    let receipt: String =
+        sqlx::query_scalar("SELECT receipt FROM legislative_proposals WHERE subject LIKE '%加装电梯%'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(receipt.starts_with("JY-") && own.contains(&receipt) && own.contains("待审核"));
+    assert!(!own.contains("<script>alert(1)"), "typed markup is shown as text");
+    assert!(call_json(&app, call).await["proposals"].as_array().unwrap().is_empty(), "pending is not public");
+
+    // The office moderates: a rejection says why, to its author.
+    let (lift, ads, noise) = (
+        proposal_id(&app, "关于制定老旧小区加装电梯条例的建议").await,
+        proposal_id(&app, "关于制定广告牌管理办法的建议").await,
+        proposal_id(&app, "无关内容").await,
+    );
+    let property = proposal_id(&app, hostile).await;
+    let moderate = |id: i64| format!("/staff/legislation/proposals/{id}/moderate");
+    let approve = [("decision", "approve"), ("reason", ""), ("call", &call.to_string())];
+    assert_eq!(app.post_form(&other_staff, &moderate(lift), &approve).await.status(), 403, "without the power");
+    for id in [lift, ads, property] {
+        assert_eq!(app.post_form(&office, &moderate(id), &approve).await.status(), 303);
+    }
+    let reject = [("decision", "reject"), ("reason", ""), ("call", &call.to_string())];
+    assert_eq!(app.post_form(&office, &moderate(noise), &reject).await.status(), 422, "a rejection needs a reason");
+    let reject = [("decision", "reject"), ("reason", "与立法项目无关"), ("call", &call.to_string())];
+    assert_eq!(app.post_form(&office, &moderate(noise), &reject).await.status(), 303);
+    let mine = app.get(&neighbour, &format!("/legislation/{call}")).await.text().await.unwrap();
+    assert!(mine.contains("未予公开：与立法项目无关"));
+    let public = call_json(&app, call).await;
+    assert_eq!(public["summary"]["proposals"], 3);
+    let shown = public["proposals"].as_array().unwrap();
+    assert!(shown.iter().all(|p| p.get("receipt").is_none() && p.get("author").is_none()), "no author: {shown:?}");
+    assert_eq!(shown[1]["subject"], hostile, "kept exactly as typed");
+
+    // Decisions: included needs a plan item of this call; the others need a reason.
+    let dispose = |id: i64| format!("/staff/legislation/proposals/{id}/disposition");
+    let c = call.to_string();
+    let included = [("disposition", "included"), ("reason", ""), ("plan_item", ""), ("call", c.as_str())];
+    let page = rejected_page(app.post_form(&office, &dispose(lift), &included).await, 422).await;
+    assert!(page.contains("请选择列入的计划项目"));
+    let (drafting_staff, drafter) = app.staff("市住房和城乡建设局").await;
+    let item =
+        [("title", "某市既有住宅加装电梯条例"), ("kind", "project"), ("agency", &drafter.to_string()), ("note", "")];
+    let res = app.post_form(&office, &format!("/staff/legislation/{call}/items"), &item).await;
+    assert_eq!(res.status(), 303);
+    let item_id: i64 =
+        sqlx::query_scalar("SELECT id FROM plan_items WHERE call_id = $1").bind(call).fetch_one(&app.db).await.unwrap();
+    let included =
+        [("disposition", "included"), ("reason", ""), ("plan_item", &item_id.to_string()), ("call", c.as_str())];
+    assert_eq!(app.post_form(&office, &dispose(lift), &included).await.status(), 303);
+    let study = [("disposition", "study"), ("reason", ""), ("plan_item", ""), ("call", c.as_str())];
+    assert_eq!(app.post_form(&office, &dispose(ads), &study).await.status(), 422, "a reason is needed");
+    let study = [("disposition", "study"), ("reason", "先行开展立法调研"), ("plan_item", ""), ("call", c.as_str())];
+    assert_eq!(app.post_form(&office, &dispose(ads), &study).await.status(), 303);
+    assert!(call_json(&app, call).await["proposals"][0]["disposition"].is_null(), "not public before the outcome");
+
+    // Publishing waits for the close and for every decision.
+    let outcome = [("outcome", "共收到建议4条，公开3条，列入计划1条。")];
+    let publish = format!("/staff/legislation/{call}/publish");
+    assert_eq!(app.post_form(&office, &publish, &outcome).await.status(), 409, "still open");
+    sqlx::query("UPDATE proposal_calls SET opens_at = opens_at - 2592000, closes_at = $1 WHERE id = $2")
+        .bind(app::clock::now())
+        .bind(call)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(propose(&app, &citizen, call, "太晚").await.status(), 409, "closed calls take no proposals");
+    let page = rejected_page(app.post_form(&office, &publish, &outcome).await, 409).await;
+    assert!(page.contains("1条已公开的建议未作出处理结果"), "{page}");
+    let not = [
+        ("disposition", "not_included"),
+        ("reason", "现行《物业管理条例》已有规定"),
+        ("plan_item", ""),
+        ("call", c.as_str()),
+    ];
+    assert_eq!(app.post_form(&office, &dispose(property), &not).await.status(), 303);
+    assert_eq!(app.post_form(&office, &publish, &outcome).await.status(), 303);
+
+    // Public: the outcome, the plan, each decision; every author is told. Final.
+    let public = call_json(&app, call).await;
+    assert_eq!(public["outcome"], "共收到建议4条，公开3条，列入计划1条。");
+    assert_eq!(public["plan"][0]["title"], "某市既有住宅加装电梯条例");
+    assert_eq!(public["plan"][0]["kind"], "project");
+    assert_eq!(public["proposals"][0]["disposition"], "included");
+    assert_eq!(public["proposals"][0]["plan_item"], item_id);
+    assert_eq!(public["proposals"][1]["disposition"], "not_included");
+    assert_eq!(public["proposals"][2]["disposition_reason"], "先行开展立法调研");
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE link = $1")
+        .bind(format!("/legislation/{call}"))
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(told, 2, "both authors, once each");
+    assert_eq!(app.post_form(&office, &dispose(lift), &study).await.status(), 409);
+    assert_eq!(app.post_form(&office, &format!("/staff/legislation/{call}/items"), &item).await.status(), 409);
+    assert_eq!(app.post_form(&office, &publish, &outcome).await.status(), 409);
+
+    // Drafting begins: the drafting body links its consultation; another body's cannot be linked.
+    let draft = app.open_consultation(&drafting_staff).await;
+    let foreign = app.open_consultation(&other_staff).await;
+    let link = |consultation: i64| {
+        [("item", item_id.to_string()), ("consultation", consultation.to_string()), ("call", c.clone())]
+    };
+    let form = link(foreign);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post_form(&other_staff, "/staff/legislation/link", &pairs).await.status(), 403);
+    assert_eq!(app.post_form(&office, "/staff/legislation/link", &pairs).await.status(), 422);
+    let form = link(draft);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post_form(&drafting_staff, "/staff/legislation/link", &pairs).await.status(), 303);
+    assert_eq!(app.post_form(&office, "/staff/legislation/link", &pairs).await.status(), 422, "linked once");
+    let public = call_json(&app, call).await;
+    assert_eq!(public["plan"][0]["consultations"][0]["consultation_id"], draft);
+    let page = app.get(&anonymous, &format!("/legislation/{call}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("/consultations/{draft}")) && page.contains("先行开展立法调研"));
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "markup shown as text");
+}
+
+#[tokio::test]
+async fn the_proposal_api_takes_a_citizens_proposal_with_a_receipt_and_is_described() {
+    let app = TestApp::spawn().await;
+    let office = office(&app).await;
+    let call = open_call(&app, &office, 10).await;
+    let citizen = app.citizen("13800000003").await;
+    let body =
+        serde_json::json!({"subject": "关于制定电动自行车停放管理规定的建议", "problem": "楼道停放充电引发火灾。"});
+    let res =
+        citizen.post(app.url(&format!("/api/v1/legislation/calls/{call}/proposals"))).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let own: Value = res.json().await.unwrap();
+    assert!(own["receipt"].as_str().unwrap().starts_with("JY-"));
+    assert_eq!(own["status"], "pending");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM legislative_proposals WHERE receipt = $1")
+        .bind(own["receipt"].as_str().unwrap())
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "the receipt is for a stored proposal");
+    let long = serde_json::json!({"subject": "长".repeat(201), "problem": "x"});
+    let res =
+        citizen.post(app.url(&format!("/api/v1/legislation/calls/{call}/proposals"))).json(&long).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let res = app
+        .client()
+        .post(app.url(&format!("/api/v1/legislation/calls/{call}/proposals")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let list: Value = app.get(&app.client(), "/api/v1/legislation/calls").await.json().await.unwrap();
+    assert_eq!(list["calls"][0]["id"], call);
+    assert_eq!(list["calls"][0]["open"], true);
+    assert_eq!(app.get(&app.client(), "/api/v1/legislation/calls/999999").await.status(), 404);
+    assert_eq!(app.get(&app.client(), "/api/v1/legislation/calls?page=0").await.status(), 422);
+    let doc: Value = app.get(&app.client(), "/api/v1/openapi.json").await.json().await.unwrap();
+    for path in
+        ["/api/v1/legislation/calls", "/api/v1/legislation/calls/{id}", "/api/v1/legislation/calls/{id}/proposals"]
+    {
+        assert!(doc["paths"][path].is_object(), "{path} is described");
+    }
+}
