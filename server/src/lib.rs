@@ -8,6 +8,7 @@ pub mod case_actions;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_legislation;
 pub mod demo_registry;
 pub mod extract;
 pub mod forms;

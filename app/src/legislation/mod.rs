@@ -6,6 +6,8 @@
 //! with the plan, and each plan item links forward to the consultations that draft it.
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod read;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 use crate::error::AppError;
@@ -260,14 +262,14 @@ pub struct CallWork {
 #[server(endpoint = "legislation_calls")]
 pub async fn list_calls(page: Option<u32>) -> Result<CallPage, AppError> {
     let st = crate::state::state()?;
-    store::calls(&st.db, page).await
+    read::calls(&st.db, page).await
 }
 
 /// A call with one page of its published proposals.
 #[server(endpoint = "legislation_call")]
 pub async fn get_call(id: i64, page: Option<u32>) -> Result<CallDetail, AppError> {
     let st = crate::state::state()?;
-    store::call(&st.db, id, page).await
+    read::call(&st.db, id, page).await
 }
 
 /// The viewer's own proposals in a call, and what they may do there.
@@ -275,7 +277,7 @@ pub async fn get_call(id: i64, page: Option<u32>) -> Result<CallDetail, AppError
 pub async fn viewer_of_call(id: i64) -> Result<CallViewer, AppError> {
     let st = crate::state::state()?;
     match crate::state::viewer().await? {
-        Some(user) => store::call_viewer(&st.db, &user, id).await,
+        Some(user) => read::call_viewer(&st.db, &user, id).await,
         None => Ok(CallViewer::default()),
     }
 }
@@ -285,7 +287,7 @@ pub async fn viewer_of_call(id: i64) -> Result<CallViewer, AppError> {
 pub async fn work_on_call(id: i64, page: Option<u32>) -> Result<CallWork, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
-    store::work(&st.db, &user, id, page).await
+    read::work(&st.db, &user, id, page).await
 }
 
 /// Whether the viewer manages calls (holds the legal-affairs power).

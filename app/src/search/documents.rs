@@ -28,6 +28,16 @@ pub async fn replacement(db: &AnyPool, f: &Fields, entity: &str, id: i64) -> Res
             delete_value: format!("document:{id}"),
             docs: normative(db, f, id).await?.into_iter().collect(),
         })),
+        "call" => Ok(Some(Replacement {
+            delete_field: f.key,
+            delete_value: format!("call:{id}"),
+            docs: proposal_call(db, f, id).await?.into_iter().collect(),
+        })),
+        "proposal" => Ok(Some(Replacement {
+            delete_field: f.key,
+            delete_value: format!("proposal:{id}"),
+            docs: proposal(db, f, id).await?.into_iter().collect(),
+        })),
         "case" => Ok(Some(Replacement {
             delete_field: f.key,
             delete_value: format!("case:{id}"),
@@ -258,3 +268,62 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDo
 
 /// Normative documents, one per row, for a build.
 pub const DOCUMENTS_SQL: &str = "SELECT id FROM normative_documents";
+
+/// A call for legislative project proposals: its description and, once published, the outcome and
+/// the plan's items.
+async fn proposal_call(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
+    let row: Option<(String, String, Option<String>, i64)> =
+        sqlx::query_as("SELECT title, description, outcome, opens_at FROM proposal_calls WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    let Some((title, description, outcome, opens_at)) = row else { return Ok(None) };
+    let mut text = description;
+    if let Some(outcome) = outcome {
+        let items: Vec<String> =
+            sqlx::query_scalar("SELECT title FROM plan_items WHERE call_id = $1 ORDER BY id LIMIT 500")
+                .bind(id)
+                .fetch_all(db)
+                .await?;
+        text = format!("{text}\n{outcome}\n{}", items.join("\n"));
+    }
+    Ok(Some(doc!(
+        f.key => format!("call:{id}"),
+        f.kind => "call",
+        f.public => 1u64,
+        f.created_at => opens_at,
+        f.grams => format!("{title}\n{text}"),
+        f.words => format!("{title}\n{text}"),
+        f.title => title,
+        f.text => text,
+    )))
+}
+
+/// A published legislative project proposal (a pending or rejected one is nobody's to find). Its
+/// call's id is kept in `anchor`, for the link.
+async fn proposal(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
+    let row: Option<(i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT call_id, subject, problem, approach, created_at FROM legislative_proposals
+         WHERE id = $1 AND status = 'approved'",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some((call, subject, problem, approach, created_at)) = row else { return Ok(None) };
+    let text = format!("{problem}\n{approach}");
+    Ok(Some(doc!(
+        f.key => format!("proposal:{id}"),
+        f.kind => "proposal",
+        f.anchor => call.to_string(),
+        f.public => 1u64,
+        f.created_at => created_at,
+        f.grams => format!("{subject}\n{text}"),
+        f.words => format!("{subject}\n{text}"),
+        f.title => subject,
+        f.text => text,
+    )))
+}
+
+/// Calls and published proposals, for a build: (entity, id).
+pub const LEGISLATION_SQL: &str = "SELECT 'call', id FROM proposal_calls
+     UNION ALL SELECT 'proposal', id FROM legislative_proposals WHERE status = 'approved'";

@@ -376,6 +376,17 @@ async fn build(db: &AnyPool, root: &Path, dir: &Path, mut progress: impl FnMut(u
         }
         add(&idx, texts).await?;
     }
+    // Calls and published proposals: a few thousand a year, read one by one.
+    let legislation: Vec<(String, i64)> = sqlx::query_as(documents::LEGISLATION_SQL).fetch_all(db).await?;
+    for chunk in legislation.chunks(500) {
+        let mut found = Vec::with_capacity(chunk.len());
+        for (entity, id) in chunk {
+            if let Some(r) = replacement(db, &idx.fields, entity, *id).await? {
+                found.extend(r.docs);
+            }
+        }
+        add(&idx, found).await?;
+    }
     add(&idx, docs).await?;
     let mut pages = Pages { db, idx: &idx, done: ids.len() as u64, total, progress: &mut progress };
     pages.add(documents::COMMENT_SQL, "m.id", |r: &documents::CommentRow| r.id, documents::comment_doc).await?;

@@ -103,6 +103,8 @@ pub fn kind_label(kind: &str) -> &'static str {
         "comment" => "意见",
         "report" => "意见采纳情况说明",
         "document" => "规范性文件",
+        "call" => "立法项目建议征集",
+        "proposal" => "立法项目建议",
         _ => "其他",
     }
 }

@@ -382,6 +382,8 @@ fn hit(idx: &SearchIndex, doc: &TantivyDocument, q: &str) -> Hit {
         "article" => format!("/consultations/{cid}#{anchor}"),
         "report" => format!("/consultations/{cid}/report"),
         "document" => format!("/documents/{id}"),
+        "call" => format!("/legislation/{id}"),
+        "proposal" => format!("/legislation/{anchor}"),
         _ => format!("/consultations/{cid}"),
     };
     let body = text(doc, f.text);

@@ -3,6 +3,7 @@
 use crate::budgets::Kind;
 use crate::extract::{Json, Limits, Refusal, Viewer};
 use crate::respond::ApiError;
+use app::legislation::read;
 use app::legislation::store::{self, NewProposal};
 use app::legislation::{CallDetail, CallPage, OwnProposal};
 use app::state::AppState;
@@ -29,7 +30,7 @@ use super::registry::Paged;
     )
 )]
 pub async fn calls(State(st): State<AppState>, Query(p): Query<Paged>) -> Result<Json<CallPage>, ApiError> {
-    Ok(Json(store::calls(&st.db, p.page).await?))
+    Ok(Json(read::calls(&st.db, p.page).await?))
 }
 
 /// Read a call: one page of its published proposals (without their authors) and, once published,
@@ -55,7 +56,7 @@ pub async fn call(
     Path(id): Path<i64>,
     Query(p): Query<Paged>,
 ) -> Result<Json<CallDetail>, ApiError> {
-    Ok(Json(store::call(&st.db, id, p.page).await?))
+    Ok(Json(read::call(&st.db, id, p.page).await?))
 }
 
 /// A legislative project proposal.

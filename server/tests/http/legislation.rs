@@ -119,6 +119,13 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     assert_eq!(app.post_form(&office, &moderate(noise), &reject).await.status(), 422, "a rejection needs a reason");
     let reject = [("decision", "reject"), ("reason", "与立法项目无关"), ("call", &call.to_string())];
     assert_eq!(app.post_form(&office, &moderate(noise), &reject).await.status(), 303);
+    // Published proposals are found in search, linking to their call; a rejected one is not.
+    let found = crate::search::until_hits(&app, &anonymous, "广告牌管理办法", 1).await;
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["hits"][0]["kind"], "proposal");
+    assert_eq!(found["hits"][0]["url"], format!("/legislation/{call}"));
+    let found = crate::search::until_hits(&app, &anonymous, "无关内容", 0).await;
+    assert_eq!(found["total"], 0, "a rejected proposal is nobody's to find: {found}");
     let mine = app.get(&neighbour, &format!("/legislation/{call}")).await.text().await.unwrap();
     assert!(mine.contains("未予公开：与立法项目无关"));
     let public = call_json(&app, call).await;
@@ -172,6 +179,9 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     assert_eq!(app.post_form(&office, &publish, &outcome).await.status(), 303);
 
     // Public: the outcome, the plan, each decision; every author is told. Final.
+    let found = crate::search::until_hits(&app, &anonymous, "既有住宅加装电梯条例", 2).await;
+    let kinds: Vec<&str> = found["hits"].as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"call"), "the published plan is found with its call: {found}");
     let public = call_json(&app, call).await;
     assert_eq!(public["outcome"], "共收到建议4条，公开3条，列入计划1条。");
     assert_eq!(public["plan"][0]["title"], "某市既有住宅加装电梯条例");

@@ -1,0 +1,214 @@
+//! Calls for legislative project proposals read from the database: the list, a call as the public
+//! sees it (dispositions only once the outcome is out), its viewer's own proposals, and the
+//! office's page of it.
+use super::store::{left_to_do, office};
+use super::{
+    CallDetail, CallPage, CallSummary, CallViewer, CallWork, Disposition, DraftLink, OwnProposal, PlanItem, PlanKind,
+    Proposal, ProposalStatus, StaffProposal, CALLS_PER_PAGE, PER_PAGE,
+};
+use crate::accounts::user::{CurrentUser, Role};
+use crate::clock;
+use crate::error::{AppError, AppResult};
+use sqlx::AnyPool;
+
+type SummaryRow = (i64, String, i64, i64, i64, Option<i64>, i64);
+
+const SUMMARY_SQL: &str = "SELECT c.id, c.title, c.plan_year, c.opens_at, c.closes_at, c.published_at,
+            (SELECT COUNT(*) FROM legislative_proposals p WHERE p.call_id = c.id AND p.status = 'approved')
+     FROM proposal_calls c";
+
+fn summary((id, title, plan_year, opens_at, closes_at, published_at, proposals): SummaryRow) -> CallSummary {
+    let now = clock::now();
+    CallSummary {
+        id,
+        title,
+        plan_year,
+        opens_on: clock::format_date(opens_at),
+        closes_on: clock::format_date(closes_at - 86_400),
+        open: opens_at <= now && now < closes_at,
+        published_on: published_at.map(clock::format_date),
+        proposals,
+    }
+}
+
+/// One page of calls, newest first.
+pub async fn calls(db: &AnyPool, page: Option<u32>) -> AppResult<CallPage> {
+    let requested = crate::paging::check(page)?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM proposal_calls").fetch_one(db).await?;
+    let (page, pages, offset) = crate::paging::place(total, requested, CALLS_PER_PAGE);
+    let rows: Vec<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SQL} ORDER BY c.opens_at DESC, c.id DESC LIMIT $1 OFFSET $2"))
+            .bind(CALLS_PER_PAGE)
+            .bind(offset)
+            .fetch_all(db)
+            .await?;
+    Ok(CallPage { calls: rows.into_iter().map(summary).collect(), page, pages })
+}
+
+async fn summary_of(db: &AnyPool, id: i64) -> AppResult<(CallSummary, String, Option<String>)> {
+    let row: Option<SummaryRow> =
+        sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_optional(db).await?;
+    let s = summary(row.ok_or(AppError::NotFound)?);
+    let (description, outcome): (String, Option<String>) =
+        sqlx::query_as("SELECT description, outcome FROM proposal_calls WHERE id = $1").bind(id).fetch_one(db).await?;
+    Ok((s, description, outcome))
+}
+
+/// A call's plan items with their consultations, in the order added.
+async fn plan(db: &AnyPool, call: i64) -> AppResult<Vec<PlanItem>> {
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT i.id, i.title, i.kind, a.name, i.note FROM plan_items i JOIN agencies a ON a.id = i.agency_id
+         WHERE i.call_id = $1 ORDER BY i.id",
+    )
+    .bind(call)
+    .fetch_all(db)
+    .await?;
+    let links: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT l.plan_item_id, c.id, c.title FROM plan_item_consultations l JOIN plan_items i ON i.id = l.plan_item_id
+         JOIN consultations c ON c.id = l.consultation_id WHERE i.call_id = $1 ORDER BY l.linked_at, c.id",
+    )
+    .bind(call)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(id, title, kind, agency_name, note)| {
+            Ok(PlanItem {
+                id,
+                title,
+                kind: AppError::stored(PlanKind::parse(&kind), "plan kind", &kind)?,
+                agency_name,
+                note,
+                consultations: links
+                    .iter()
+                    .filter(|l| l.0 == id)
+                    .map(|l| DraftLink { consultation_id: l.1, title: l.2.clone() })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+type ProposalRow = (i64, String, String, String, String, String, Option<String>, Option<String>, Option<i64>, i64);
+
+fn disposition(raw: Option<String>) -> AppResult<Option<Disposition>> {
+    raw.map(|d| AppError::stored(Disposition::parse(&d), "proposal disposition", &d)).transpose()
+}
+
+/// A call with one page of its published proposals; dispositions only once the outcome is out.
+pub async fn call(db: &AnyPool, id: i64, page: Option<u32>) -> AppResult<CallDetail> {
+    let requested = crate::paging::check(page)?;
+    let (summary, description, outcome) = summary_of(db, id).await?;
+    let out = outcome.is_some();
+    let (page, pages, offset) = crate::paging::place(summary.proposals, requested, PER_PAGE);
+    let rows: Vec<ProposalRow> = sqlx::query_as(
+        "SELECT id, receipt, subject, problem, approach, status, disposition, disposition_reason, plan_item_id, created_at
+         FROM legislative_proposals WHERE call_id = $1 AND status = 'approved' ORDER BY id LIMIT $2 OFFSET $3",
+    )
+    .bind(id)
+    .bind(PER_PAGE)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    let proposals = rows
+        .into_iter()
+        .map(|(pid, _, subject, problem, approach, _, d, reason, item, at)| {
+            Ok(Proposal {
+                id: pid,
+                subject,
+                problem,
+                approach,
+                submitted_on: clock::format_date(at),
+                disposition: if out { disposition(d)? } else { None },
+                disposition_reason: reason.filter(|_| out),
+                plan_item: item.filter(|_| out),
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    let plan = if out { plan(db, id).await? } else { vec![] };
+    Ok(CallDetail { summary, description, outcome, plan, proposals, page, pages })
+}
+
+/// The viewer's own proposals in a call (newest first, at most a page), and their part.
+pub async fn call_viewer(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult<CallViewer> {
+    let out: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT published_at FROM proposal_calls WHERE id = $1").bind(id).fetch_optional(db).await?;
+    let out = out.ok_or(AppError::NotFound)?.0.is_some();
+    let rows: Vec<(String, String, String, Option<String>, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT receipt, subject, status, moderation_reason, disposition, disposition_reason, created_at
+         FROM legislative_proposals WHERE call_id = $1 AND author_id = $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(id)
+    .bind(user.id)
+    .bind(PER_PAGE)
+    .fetch_all(db)
+    .await?;
+    let own = rows
+        .into_iter()
+        .map(|(receipt, subject, status, moderation_reason, d, reason, at)| {
+            Ok(OwnProposal {
+                receipt,
+                call_id: id,
+                subject,
+                status: AppError::stored(ProposalStatus::parse(&status), "proposal status", &status)?,
+                moderation_reason,
+                submitted_on: clock::format_date(at),
+                disposition: if out { disposition(d)? } else { None },
+                disposition_reason: reason.filter(|_| out),
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(CallViewer { own, manages: office(db, user).await.is_ok(), citizen: user.role == Role::Citizen })
+}
+
+/// The office's page of a call: pending proposals first, then the published ones in order.
+pub async fn work(db: &AnyPool, user: &CurrentUser, id: i64, page: Option<u32>) -> AppResult<CallWork> {
+    office(db, user).await?;
+    let requested = crate::paging::check(page)?;
+    let (summary, _, _) = summary_of(db, id).await?;
+    let (pending, undecided) = left_to_do(&mut *db.acquire().await?, id).await?;
+    let (page, pages, offset) = crate::paging::place(pending + summary.proposals, requested, PER_PAGE);
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        i64,
+    )> = sqlx::query_as(
+        "SELECT id, receipt, subject, problem, approach, status, moderation_reason, disposition, disposition_reason,
+                    plan_item_id, created_at
+             FROM legislative_proposals WHERE call_id = $1 AND status IN ('pending', 'approved')
+             ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, id LIMIT $2 OFFSET $3",
+    )
+    .bind(id)
+    .bind(PER_PAGE)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    let proposals = rows
+        .into_iter()
+        .map(|(pid, receipt, subject, problem, approach, status, moderation_reason, d, reason, item, at)| {
+            Ok(StaffProposal {
+                id: pid,
+                receipt,
+                subject,
+                problem,
+                approach,
+                status: AppError::stored(ProposalStatus::parse(&status), "proposal status", &status)?,
+                moderation_reason,
+                disposition: disposition(d)?,
+                disposition_reason: reason,
+                plan_item: item,
+                submitted_on: clock::format_date(at),
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    let agencies: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM agencies ORDER BY id").fetch_all(db).await?;
+    Ok(CallWork { summary, pending, undecided, proposals, page, pages, plan: plan(db, id).await?, agencies })
+}
