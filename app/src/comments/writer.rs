@@ -1,7 +1,6 @@
-//! Comments are written by a committer per process (three on PostgreSQL, whose commits overlap)
-//! that commits whatever has queued since its last commit in one transaction, then answers each
-//! submitter: concurrent submissions share a commit (and its fsync) instead of queueing for the
-//! database's write lock one by one. A receipt is still
+//! Comments are written by one task per process that commits whatever has queued since its last
+//! commit in one transaction, then answers each submitter: concurrent submissions share a commit
+//! (and its fsync) instead of queueing for the database's write lock one by one. A receipt is still
 //! given only for a committed row; when a commit fails, every comment in it is refused with the
 //! error (503 for a storage fault) and nothing in it is stored.
 use crate::error::{AppError, AppResult};
@@ -48,14 +47,7 @@ impl Writer {
     /// after answering what was queued.
     pub fn start(db: AnyPool) -> Writer {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        // SQLite has one writer at a time: a second commit in flight would only wait for the lock.
-        // PostgreSQL commits concurrent transactions together, so while one batch waits for its
-        // commit the next is gathered and sent.
-        let postgres = db.connect_options().database_url.scheme().starts_with("postgres");
-        let queue = std::sync::Arc::new(tokio::sync::Mutex::new(queue));
-        for _ in 0..if postgres { COMMITS_IN_FLIGHT } else { 1 } {
-            tokio::spawn(run(db.clone(), queue.clone()));
-        }
+        tokio::spawn(run(db, queue));
         Writer { jobs }
     }
 
@@ -73,22 +65,14 @@ impl Writer {
     }
 }
 
-/// Batches committing at once on PostgreSQL.
-const COMMITS_IN_FLIGHT: usize = 3;
-
-/// One committer: takes what has queued (the queue is its alone while it takes), commits it, answers.
-async fn run(db: AnyPool, queue: std::sync::Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>) {
+async fn run(db: AnyPool, mut queue: mpsc::Receiver<Job>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-    loop {
-        {
-            let mut queue = queue.lock().await;
-            let Some(first) = queue.recv().await else { return };
-            batch.push(first);
-            while batch.len() < MAX_BATCH {
-                match queue.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
+    while let Some(first) = queue.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
             }
         }
         // A submitter who has gone (the request was cut off or timed out) gets no receipt, so their
