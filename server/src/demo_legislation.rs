@@ -33,7 +33,7 @@ pub async fn load(
     citizens: &[CurrentUser; 2],
 ) -> AppResult<()> {
     let year = clock::today().year;
-    let last = store::create_call(db, office, &call(&format!("{year}年度立法项目建议征集"), year, -1, 29)).await?;
+    let last = store::create_call(db, office, &call(&format!("{year}年度立法项目建议征集"), year, 0, 29)).await?;
     let wanted = [
         proposal(
             "关于制定电动自行车管理条例的建议",
@@ -91,7 +91,11 @@ pub async fn load(
     store::link(db, drafter.1, item, draft).await?;
     // Next year's call is open.
     let next =
-        store::create_call(db, office, &call(&format!("{}年度立法项目建议征集", year + 1), year + 1, -3, 27)).await?;
+        store::create_call(db, office, &call(&format!("{}年度立法项目建议征集", year + 1), year + 1, 0, 27)).await?;
+    sqlx::query("UPDATE proposal_calls SET opens_at = opens_at - 3 * 86400 WHERE id = $1")
+        .bind(next)
+        .execute(db)
+        .await?;
     let p = proposal(
         "关于修改城市市容和环境卫生管理条例的建议",
         "户外广告、夜市摊点管理规定已不适应城市管理需要。",

@@ -109,6 +109,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/legislation/{id}/items", post(legislation::add_item))
         .route("/staff/legislation/{id}/publish", post(legislation::publish))
         .route("/staff/legislation/link", post(legislation::link))
+        .route("/staff/legislation/unlink", post(legislation::unlink))
         .route("/admin/staff", post(admin::create_staff))
         .route("/admin/staff/setup-code", post(admin::reissue_setup_code))
         .route("/admin/staff/disable", post(admin::disable_staff))

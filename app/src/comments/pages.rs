@@ -274,6 +274,10 @@ pub fn ReceiptPage() -> impl IntoView {
                         Ok(None) => ().into_any(),
                         Err(e) => {
                             let msg = match e {
+                                // A legislative proposal's receipt (JY-…, not YJ-…) is kept with its call.
+                                AppError::NotFound if typed.trim().to_uppercase().starts_with("JY") => {
+                                    "这是立法项目建议的回执编号：请登录提交时使用的账号，在“立法建议”中对应征集页面的“我提出的建议”里查看。".to_string()
+                                }
                                 AppError::NotFound => "未找到该回执编号对应的意见，请核对编号。".to_string(),
                                 AppError::Unauthorized => "该意见由注册用户提交，请先登录提交时使用的账号再查询。".to_string(),
                                 other => other.to_string(),

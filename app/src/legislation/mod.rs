@@ -134,6 +134,8 @@ pub struct CallSummary {
     pub closes_on: String,
     /// Proposals may be made now.
     pub open: bool,
+    /// Its first day is still to come.
+    pub upcoming: bool,
     /// The day the outcome and the plan were published, once they were.
     pub published_on: Option<String>,
     /// Proposals published (approved).
@@ -224,6 +226,9 @@ pub struct CallViewer {
     pub own: Vec<OwnProposal>,
     pub manages: bool,
     pub citizen: bool,
+    /// Plan items (id, title) the viewer may link consultations to, once the plan is published:
+    /// every item for the office, its own items for a drafting body's staff.
+    pub linkable: Vec<(i64, String)>,
 }
 
 /// A proposal as the office sees it while working on a call (no author either: the office decides
@@ -250,6 +255,8 @@ pub struct CallWork {
     pub summary: CallSummary,
     pub pending: i64,
     pub undecided: i64,
+    /// Not published (the office's earlier decisions; their authors were told why).
+    pub rejected: i64,
     pub proposals: Vec<StaffProposal>,
     pub page: u32,
     pub pages: u32,
@@ -294,10 +301,8 @@ pub async fn work_on_call(id: i64, page: Option<u32>) -> Result<CallWork, AppErr
 #[server(endpoint = "legislation_manages")]
 pub async fn manages_calls() -> Result<bool, AppError> {
     let st = crate::state::state()?;
-    match crate::state::viewer().await? {
-        Some(user) => Ok(store::office(&st.db, &user).await.is_ok()),
-        None => Ok(false),
-    }
+    let user = crate::state::require_viewer().await?;
+    Ok(store::office(&st.db, &user).await.is_ok())
 }
 
 #[cfg(test)]

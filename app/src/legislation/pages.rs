@@ -6,16 +6,17 @@ use super::{
     Disposition, PlanItem, PlanKind, ProposalStatus,
 };
 use crate::error::AppError;
-use crate::forms::{use_echo, FieldMessage, FormEcho, PostForm};
+use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage, PostForm};
 use crate::ui::{query, ErrorView, Loading, TextArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 fn window(s: &CallSummary) -> String {
-    let state = match (&s.published_on, s.open) {
-        (Some(on), _) => format!("结果已于{on}公布"),
-        (None, true) => "征集中".to_string(),
-        (None, false) => "征集已截止或尚未开始".to_string(),
+    let state = match (&s.published_on, s.open, s.upcoming) {
+        (Some(on), _, _) => format!("结果已于{on}公布"),
+        (None, true, _) => "征集中".to_string(),
+        (None, false, true) => format!("尚未开始，{}起征集", s.opens_on),
+        (None, false, false) => "征集已截止，结果待公布".to_string(),
     };
     format!("{}年度 · 征集期{}至{} · {state} · 公开建议{}条", s.plan_year, s.opens_on, s.closes_on, s.proposals)
 }
@@ -102,22 +103,43 @@ fn CallView(d: CallDetail, v: CallViewer, echo: FormEcho) -> impl IntoView {
             .map(|p| format!("（计划项目：{}）", p.title))
             .unwrap_or_default()
     };
+    let action = format!("/legislation/{id}/proposals");
+    let may_propose = s.open && v.citizen;
+    // A proposal sent to a call that no longer takes one (closed meanwhile, or the session ended):
+    // what was typed is shown to be kept, with the reason above it.
+    let unsent = (!may_propose && echo.sent_by("proposal", &action)).then(|| {
+        let text = ["subject", "problem", "approach"].map(|f| echo.value(f)).join("\n\n");
+        view! {
+            <section aria-labelledby="unsent-title">
+                <h2 id="unsent-title">"你填写的内容（未提交）"</h2>
+                <textarea readonly rows=6 aria-labelledby="unsent-title">{text}</textarea>
+            </section>
+        }
+    });
+    let sent = query("sent")().is_some().then(|| view! {
+        <p class="alert alert-success" role="status">"已收到你的建议。审核后公开，结果公布时会通知你；回执号见“我提出的建议”。"</p>
+    });
+    let linkable = v.linkable.clone();
     view! {
         <Title text=s.title.clone() />
         <p class="crumbs"><a href="/legislation">"← 立法项目建议征集"</a></p>
         <h1>{s.title.clone()}</h1>
         <p class="meta">{window(&s)}</p>
+        <FormMessage echo=echo.clone() />
+        {sent}
+        {unsent}
         {v.manages.then(|| view! { <p><a href=format!("/staff/legislation/{id}")>"办理本次征集"</a></p> })}
         <p class="prose">{d.description.clone()}</p>
         {d.outcome.clone().map(|o| view! {
             <section aria-labelledby="outcome-title">
                 <h2 id="outcome-title">"征集情况和立法计划"</h2>
                 <p class="prose">{o}</p>
-                <PlanTable plan=d.plan.clone() />
+                <PlanTable plan=d.plan.clone() linkable=linkable.iter().map(|l| l.0).collect() echo=echo.clone() call=id />
+                {(!linkable.is_empty()).then(|| view! { <LinkForm id items=linkable.clone() echo=echo.clone() /> })}
             </section>
         })}
         <Own v=v.clone() />
-        {(s.open && v.citizen).then(|| view! { <ProposalForm id echo /> })}
+        {may_propose.then(|| view! { <ProposalForm id echo=echo.clone() /> })}
         {(s.open && !v.citizen && !v.manages).then(|| view! {
             <p class="alert alert-info" role="note">
                 <a href=format!("/login?next=/legislation/{id}")>"登录"</a>"后即可提出立法项目建议。"
@@ -202,8 +224,35 @@ fn ProposalForm(id: i64, echo: FormEcho) -> impl IntoView {
     }
 }
 
+/// The drafting body (or the office) links a consultation on the item's draft.
 #[component]
-fn PlanTable(plan: Vec<PlanItem>) -> impl IntoView {
+fn LinkForm(id: i64, items: Vec<(i64, String)>, echo: FormEcho) -> impl IntoView {
+    view! {
+        <PostForm name="link" action="/staff/legislation/link" echo class="stacked narrow" let:echo>
+            <h3>"关联起草中的征求意见"</h3>
+            <input type="hidden" name="call" value=id.to_string() />
+            <label for="link_item">"计划项目"</label>
+            <select id="link_item" name="item">
+                {items.into_iter().map(|(i, t)| view! { <option value=i.to_string() selected=echo.value("item") == i.to_string()>{t}</option> }).collect_view()}
+            </select>
+            <label for="consultation">"征求意见编号（征求意见页面地址中的数字）"</label>
+            <input id="consultation" name="consultation" inputmode="numeric" required value=echo.value("consultation") />
+            <FieldMessage echo=echo.clone() name="consultation" />
+            <button type="submit">"关联"</button>
+        </PostForm>
+    }
+}
+
+/// The plan; `linkable`: items whose links the viewer may undo (with `echo` for those forms).
+#[component]
+fn PlanTable(
+    plan: Vec<PlanItem>,
+    #[prop(optional)] linkable: Vec<i64>,
+    #[prop(optional)] echo: Option<FormEcho>,
+    /// The call, for the page an undo's error is shown on.
+    #[prop(optional)]
+    call: i64,
+) -> impl IntoView {
     if plan.is_empty() {
         return view! { <p>"立法计划尚无项目。"</p> }.into_any();
     }
@@ -218,8 +267,20 @@ fn PlanTable(plan: Vec<PlanItem>) -> impl IntoView {
                         <td>{i.agency_name}</td>
                         <td>
                             {if i.consultations.is_empty() { view! { "尚未起草" }.into_any() } else {
-                                i.consultations.into_iter().map(|c| view! {
-                                    <a href=format!("/consultations/{}", c.consultation_id)>{c.title}</a>" "
+                                let item = i.id;
+                                let undo = linkable.contains(&item).then(|| echo.clone()).flatten();
+                                i.consultations.into_iter().map(|c| {
+                                    let undo = undo.clone().map(|echo| view! {
+                                        <PostForm name=format!("unlink_{item}_{}", c.consultation_id) action="/staff/legislation/unlink" echo class="inline" let:_echo>
+                                            <input type="hidden" name="call" value=call.to_string() />
+                                            <input type="hidden" name="item" value=item.to_string() />
+                                            <input type="hidden" name="consultation" value=c.consultation_id.to_string() />
+                                            <button type="submit" class="secondary">"取消关联"</button>
+                                        </PostForm>
+                                    });
+                                    view! {
+                                        <a href=format!("/consultations/{}", c.consultation_id)>{c.title}</a>" "{undo}
+                                    }
                                 }).collect_view().into_any()
                             }}
                         </td>
@@ -240,6 +301,7 @@ pub fn StaffCallsPage() -> impl IntoView {
     view! {
         <Title text="立法项目建议征集（办理）" />
         <h1>"立法项目建议征集（办理）"</h1>
+        <FormMessage echo=echo.clone() />
         <Suspense fallback=Loading>
             {move || {
                 let echo = echo.clone();
@@ -332,7 +394,8 @@ fn Work(w: CallWork, echo: FormEcho) -> impl IntoView {
         <p class="crumbs"><a href="/staff/legislation">"← 立法项目建议征集（办理）"</a></p>
         <h1>{s.title.clone()}</h1>
         <p class="meta">{window(&s)}" · "<a href=format!("/legislation/{id}")>"公开页面"</a></p>
-        <p>{format!("待审核{}条；已公开未作处理结果{}条。", w.pending, w.undecided)}</p>
+        <FormMessage echo=echo.clone() />
+        <p>{format!("待审核{}条；已公开未作处理结果{}条；未予公开{}条（提出人已收到理由）。", w.pending, w.undecided, w.rejected)}</p>
         <ol class="cards">
             {w.proposals.into_iter().map(|p| {
                 let pid = p.id;
@@ -391,19 +454,7 @@ fn Work(w: CallWork, echo: FormEcho) -> impl IntoView {
         {pager(&format!("/staff/legislation/{id}"), w.page, w.pages)}
         <h2>"立法计划"</h2>
         <PlanTable plan=w.plan.clone() />
-        {out.then(|| view! {
-            <PostForm name="link" action="/staff/legislation/link" echo=echo.clone() class="stacked narrow" let:echo>
-                <input type="hidden" name="call" value=id.to_string() />
-                <label for="link_item">"计划项目"</label>
-                <select id="link_item" name="item">
-                    {w.plan.iter().map(|i| view! { <option value=i.id.to_string()>{i.title.clone()}</option> }).collect_view()}
-                </select>
-                <label for="consultation">"起草中的征求意见编号"</label>
-                <input id="consultation" name="consultation" inputmode="numeric" required value=echo.value("consultation") />
-                <FieldMessage echo=echo.clone() name="consultation" />
-                <button type="submit">"关联征求意见"</button>
-            </PostForm>
-        })}
+        {out.then(|| view! { <p>"立法计划已公布。起草单位开始起草后，可在"<a href=format!("/legislation/{id}")>"公开页面"</a>"关联征求意见。"</p> })}
         {(!out).then(|| view! {
             <PostForm name="plan_item" action=format!("/staff/legislation/{id}/items") echo=echo.clone() class="stacked narrow" let:echo>
                 <h3>"增加计划项目"</h3>

@@ -26,6 +26,7 @@ fn summary((id, title, plan_year, opens_at, closes_at, published_at, proposals):
         opens_on: clock::format_date(opens_at),
         closes_on: clock::format_date(closes_at - 86_400),
         open: opens_at <= now && now < closes_at,
+        upcoming: now < opens_at,
         published_on: published_at.map(clock::format_date),
         proposals,
     }
@@ -157,7 +158,20 @@ pub async fn call_viewer(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
-    Ok(CallViewer { own, manages: office(db, user).await.is_ok(), citizen: user.role == Role::Citizen })
+    let manages = office(db, user).await.is_ok();
+    let linkable = match (out, user.staff_agency()) {
+        (true, Ok(agency)) => sqlx::query_as(
+            "SELECT id, title FROM plan_items WHERE call_id = $1 AND ($2 = 1 OR agency_id = $3) ORDER BY id LIMIT $4",
+        )
+        .bind(id)
+        .bind(i64::from(manages))
+        .bind(agency)
+        .bind(super::store::MAX_ITEMS)
+        .fetch_all(db)
+        .await?,
+        _ => vec![],
+    };
+    Ok(CallViewer { own, manages, citizen: user.role == Role::Citizen, linkable })
 }
 
 /// The office's page of a call: pending proposals first, then the published ones in order.
@@ -166,6 +180,11 @@ pub async fn work(db: &AnyPool, user: &CurrentUser, id: i64, page: Option<u32>) 
     let requested = crate::paging::check(page)?;
     let (summary, _, _) = summary_of(db, id).await?;
     let (pending, undecided) = left_to_do(&mut *db.acquire().await?, id).await?;
+    let rejected: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM legislative_proposals WHERE call_id = $1 AND status = 'rejected'")
+            .bind(id)
+            .fetch_one(db)
+            .await?;
     let (page, pages, offset) = crate::paging::place(pending + summary.proposals, requested, PER_PAGE);
     let rows: Vec<(
         i64,
@@ -210,5 +229,5 @@ pub async fn work(db: &AnyPool, user: &CurrentUser, id: i64, page: Option<u32>) 
         .collect::<AppResult<Vec<_>>>()?;
     let agencies: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM agencies ORDER BY id").fetch_all(db).await?;
-    Ok(CallWork { summary, pending, undecided, proposals, page, pages, plan: plan(db, id).await?, agencies })
+    Ok(CallWork { summary, pending, undecided, rejected, proposals, page, pages, plan: plan(db, id).await?, agencies })
 }

@@ -57,17 +57,22 @@ pub async fn create_call(db: &AnyPool, user: &CurrentUser, input: &NewCall) -> A
         errors.push(FieldError::new("plan_year", "请填写计划年度（如2027）"));
     }
     let (opens, closes) = (clock::parse_date(&input.opens_on), clock::parse_date(&input.closes_on));
-    if opens.is_none() {
-        errors.push(FieldError::new("opens_on", "请填写开始日期"));
-    }
-    if closes.is_none() {
-        errors.push(FieldError::new("closes_on", "请填写截止日期"));
+    for (field, date, label) in [("opens_on", opens, "开始日期"), ("closes_on", closes, "截止日期")] {
+        if date.is_none() {
+            errors.push(FieldError::new(field, &format!("请填写有效的{label}（年-月-日）")));
+        }
     }
     if let (Some(o), Some(c)) = (opens, closes) {
-        if c < o {
+        // A call is opened for the public to see from its first day: none is recorded after the fact.
+        if o < clock::today() {
+            errors.push(FieldError::new("opens_on", "开始日期不能早于今天"));
+        } else if c < o {
             errors.push(FieldError::new("closes_on", "截止日期不能早于开始日期"));
         } else if c.day_number() - o.day_number() > 366 {
             errors.push(FieldError::new("closes_on", "征集期限不能超过一年"));
+        }
+        if year.is_some_and(|y| y != o.year && y != o.year + 1) {
+            errors.push(FieldError::new("plan_year", "计划年度应为征集开始的当年或次年"));
         }
     }
     let (Some(year), Some(o), Some(c)) = (year, opens, closes) else { return Err(AppError::Invalid(errors)) };
@@ -75,6 +80,13 @@ pub async fn create_call(db: &AnyPool, user: &CurrentUser, input: &NewCall) -> A
         return Err(AppError::Invalid(errors));
     }
     let mut tx = crate::db::begin_write(db).await?;
+    let same: Option<String> = sqlx::query_scalar("SELECT title FROM proposal_calls WHERE plan_year = $1")
+        .bind(year)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(same) = same {
+        return Err(AppError::field("plan_year", &format!("{year}年度已有立法项目建议征集：{same}")));
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO proposal_calls (title, plan_year, description, opens_at, closes_at, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -119,10 +131,11 @@ pub async fn submit(
     let (opens_at, closes_at) = window.ok_or(AppError::NotFound)?;
     let now = clock::now();
     if now < opens_at {
-        return Err(AppError::NotOpenYet);
+        let from = clock::format_date(opens_at);
+        return Err(AppError::Conflict(format!("本次立法项目建议征集尚未开始，{from}起可以提出建议")));
     }
     if now >= closes_at {
-        return Err(AppError::Closed);
+        return Err(AppError::Conflict("本次立法项目建议征集已经截止，不能再提出建议".into()));
     }
     let mut errors = Vec::new();
     let mut keep = |r: Result<String, AppError>| match r {
@@ -332,15 +345,19 @@ pub async fn link(db: &AnyPool, user: &CurrentUser, item: i64, consultation: i64
     if published_at.is_none() {
         return Err(AppError::Conflict("立法计划公布后，才能关联起草中的征求意见".into()));
     }
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT agency_id FROM consultations WHERE id = $1 AND published_at IS NOT NULL")
+    let found: Option<(i64, String)> =
+        sqlx::query_as("SELECT agency_id, kind FROM consultations WHERE id = $1 AND published_at IS NOT NULL")
             .bind(consultation)
             .fetch_optional(&mut *tx)
             .await?;
     match found {
         None => return Err(AppError::field("consultation", "没有这一编号的已发布征求意见")),
-        Some(a) if a != drafter => {
+        Some((a, _)) if a != drafter => {
             return Err(AppError::field("consultation", "该征求意见不是本项目起草单位发布的"));
+        }
+        // A plan item is a regulation or a rule: a normative document's or a decision's draft is not one.
+        Some((_, kind)) if kind != "regulation" && kind != "rule" => {
+            return Err(AppError::field("consultation", "只能关联地方性法规草案或规章草案的征求意见"));
         }
         Some(_) => {}
     }
@@ -359,6 +376,32 @@ pub async fn link(db: &AnyPool, user: &CurrentUser, item: i64, consultation: i64
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    Ok(call)
+}
+
+/// Undo a link made by mistake (the office, or the drafting body's staff). Returns the call.
+pub async fn unlink(db: &AnyPool, user: &CurrentUser, item: i64, consultation: i64) -> AppResult<i64> {
+    let agency = user.staff_agency()?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let row: Option<(i64, i64)> = sqlx::query_as("SELECT call_id, agency_id FROM plan_items WHERE id = $1")
+        .bind(item)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (call, drafter) = row.ok_or(AppError::NotFound)?;
+    if drafter != agency && office(&mut *tx, user).await.is_err() {
+        return Err(AppError::Forbidden);
+    }
+    let gone = sqlx::query("DELETE FROM plan_item_consultations WHERE plan_item_id = $1 AND consultation_id = $2")
+        .bind(item)
+        .bind(consultation)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if gone != 1 {
+        return Err(AppError::Conflict("该征求意见没有关联这一计划项目".into()));
+    }
+    tx.commit().await?;
+    tracing::info!(item, consultation, "plan item link undone");
     Ok(call)
 }
 

@@ -18,6 +18,15 @@ fn call_page(fields: &std::collections::HashMap<String, String>) -> String {
     }
 }
 
+/// The public page of the call a form was sent from (its hidden `call` field), where plan items
+/// are linked to their consultations.
+fn public_call_page(fields: &std::collections::HashMap<String, String>) -> String {
+    match fields.get("call").and_then(|c| c.parse::<i64>().ok()) {
+        Some(call) => format!("/legislation/{call}"),
+        None => "/legislation".into(),
+    }
+}
+
 /// A number typed into a field: blank is none, anything else not a number is refused for `field`.
 fn number(raw: &str, field: &str, message: &str) -> Result<Option<i64>, AppError> {
     match raw.trim() {
@@ -89,7 +98,7 @@ pub async fn propose(
     .await;
     // The page lists the citizen's own proposals with their receipts (post, then redirect: a
     // reload does not send it twice).
-    let result = result.map(|_| see_other(&format!("{back}#own-title")));
+    let result = result.map(|_| see_other(&format!("{back}?sent=1#own-title")));
     page.settle(result, &back, form.fields).await
 }
 
@@ -190,7 +199,7 @@ pub struct LinkForm {
     consultation: String,
 }
 
-/// POST /staff/legislation/link
+/// POST /staff/legislation/link: back to the call's public page, which shows the plan.
 pub async fn link(
     page: Page,
     user: Result<SignedIn, Refusal>,
@@ -200,16 +209,38 @@ pub async fn link(
     let result = async {
         let SignedIn(user) = user?;
         limits.spend(Kind::Work, Some(&user))?;
-        let f = form.input()?;
-        let item =
-            number(&f.item, "item", "请选择计划项目")?.ok_or_else(|| AppError::field("item", "请选择计划项目"))?;
-        let consultation = number(&f.consultation, "consultation", "请填写征求意见编号（数字）")?
-            .ok_or_else(|| AppError::field("consultation", "请填写征求意见编号（数字）"))?;
+        let (item, consultation) = link_of(form.input()?)?;
         let call = store::link(&page.st.db, &user, item, consultation).await?;
-        Ok(see_other(&format!("/staff/legislation/{call}")))
+        Ok(see_other(&format!("/legislation/{call}")))
     }
     .await;
-    page.settle(result, &call_page(&form.fields), form.fields).await
+    page.settle(result, &public_call_page(&form.fields), form.fields).await
+}
+
+/// POST /staff/legislation/unlink
+pub async fn unlink(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    mut form: FormPost<LinkForm>,
+) -> Response {
+    let result = async {
+        let SignedIn(user) = user?;
+        limits.spend(Kind::Work, Some(&user))?;
+        let (item, consultation) = link_of(form.input()?)?;
+        let call = store::unlink(&page.st.db, &user, item, consultation).await?;
+        Ok(see_other(&format!("/legislation/{call}")))
+    }
+    .await;
+    page.settle(result, &public_call_page(&form.fields), form.fields).await
+}
+
+/// The plan item and the consultation a link form names.
+fn link_of(f: LinkForm) -> Result<(i64, i64), AppError> {
+    let item = number(&f.item, "item", "请选择计划项目")?.ok_or_else(|| AppError::field("item", "请选择计划项目"))?;
+    let consultation = number(&f.consultation, "consultation", "请填写征求意见编号（数字）")?
+        .ok_or_else(|| AppError::field("consultation", "请填写征求意见编号（数字）"))?;
+    Ok((item, consultation))
 }
 
 #[derive(Default, Deserialize)]

@@ -20,9 +20,10 @@ async fn call_json(app: &TestApp, id: i64) -> Value {
 /// The office opens a call from today for `days` days; returns its id.
 async fn open_call(app: &TestApp, office: &Client, days: i64) -> i64 {
     let today = app::clock::start_of_day(app::clock::today());
+    let year = (app::clock::today().year + 1).to_string();
     let form = [
-        ("title", "2027年度立法项目建议征集"),
-        ("plan_year", "2027"),
+        ("title", "下一年度立法项目建议征集"),
+        ("plan_year", year.as_str()),
         ("description", "欢迎就本市需要制定、修改或者废止的地方性法规和规章提出建议。"),
         ("opens_on", &app::clock::format_date(today)),
         ("closes_on", &app::clock::format_date(today + (days - 1) * 86_400)),
@@ -75,7 +76,27 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     assert!(
         page.contains("请填写计划年度") && page.contains("请填写征集说明") && page.contains("截止日期不能早于开始日期")
     );
+    // A call is public from its first day: none is recorded after the fact, and one a year.
+    let past = [
+        ("title", "补录征集"),
+        ("plan_year", "2026"),
+        ("description", "说明"),
+        ("opens_on", "2020-01-01"),
+        ("closes_on", "2020-02-01"),
+    ];
+    let page = rejected_page(app.post_form(&office, "/staff/legislation", &past).await, 422).await;
+    assert!(page.contains("开始日期不能早于今天"));
     let call = open_call(&app, &office, 30).await;
+    let next = (app::clock::today().year + 1).to_string();
+    let again = [
+        ("title", "再次征集"),
+        ("plan_year", next.as_str()),
+        ("description", "说明"),
+        ("opens_on", &app::clock::today().to_string()),
+        ("closes_on", &app::clock::today().to_string()),
+    ];
+    let page = rejected_page(app.post_form(&office, "/staff/legislation", &again).await, 422).await;
+    assert!(page.contains(&format!("{next}年度已有立法项目建议征集")));
 
     // Signed-in citizens propose; what they typed is kept when something is missing.
     let anonymous = app.client();
@@ -166,7 +187,9 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
         .execute(&app.db)
         .await
         .unwrap();
-    assert_eq!(propose(&app, &citizen, call, "太晚").await.status(), 409, "closed calls take no proposals");
+    let page = rejected_page(propose(&app, &citizen, call, "写了很久的建议").await, 409).await;
+    assert!(page.contains("已经截止"), "closed calls take no proposals, and say so");
+    assert!(page.contains("你填写的内容（未提交）") && page.contains("写了很久的建议"), "nothing typed is lost");
     let page = rejected_page(app.post_form(&office, &publish, &outcome).await, 409).await;
     assert!(page.contains("1条已公开的建议未作出处理结果"), "{page}");
     let not = [
@@ -213,7 +236,18 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     let form = link(draft);
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(app.post_form(&drafting_staff, "/staff/legislation/link", &pairs).await.status(), 303);
-    assert_eq!(app.post_form(&office, "/staff/legislation/link", &pairs).await.status(), 422, "linked once");
+    let page = rejected_page(app.post_form(&office, "/staff/legislation/link", &pairs).await, 422).await;
+    assert!(page.contains("该征求意见已关联立法计划项目"), "linked once, said on the call's page");
+    // A mistake can be undone by the drafting body; a decision's draft is not a plan item's.
+    assert_eq!(app.post_form(&drafting_staff, "/staff/legislation/unlink", &pairs).await.status(), 303);
+    assert!(call_json(&app, call).await["plan"][0]["consultations"].as_array().unwrap().is_empty());
+    let res = app.publish(&drafting_staff, "decision", 0, 30, "").await;
+    let decision = location_id(&res);
+    let form = link(decision);
+    let wrong: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let page = rejected_page(app.post_form(&drafting_staff, "/staff/legislation/link", &wrong).await, 422).await;
+    assert!(page.contains("只能关联地方性法规草案或规章草案"));
+    assert_eq!(app.post_form(&drafting_staff, "/staff/legislation/link", &pairs).await.status(), 303);
     let public = call_json(&app, call).await;
     assert_eq!(public["plan"][0]["consultations"][0]["consultation_id"], draft);
     let page = app.get(&anonymous, &format!("/legislation/{call}")).await.text().await.unwrap();
