@@ -72,7 +72,7 @@ const REJECTION_TEXT_LIMIT: usize = 4 * 1024;
 pub async fn api_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let path = req.uri().path();
     if !path.starts_with("/api/") {
-        return next.run(req).await;
+        return framework_text_in_chinese(next.run(req).await).await;
     }
     let server_fn = !path.starts_with("/api/v1/");
     let res = next.run(req).await;
@@ -115,6 +115,33 @@ pub async fn api_errors(req: axum::extract::Request, next: axum::middleware::Nex
     };
     let body = json!({ "error": { "code": e.code(), "message": e.to_string(), "fields": fields } });
     let mut res = (parts.status, Json(body)).into_response();
+    for name in [header::RETRY_AFTER, header::ALLOW] {
+        if let Some(v) = parts.headers.get(&name) {
+            res.headers_mut().insert(name, v.clone());
+        }
+    }
+    res
+}
+
+/// Outside the API: a refusal the framework wrote itself (a path that is not a number, a body it
+/// cannot read), in English plain text, is said in Chinese like every other refusal. Ours are
+/// never plain ASCII, so they pass unchanged.
+async fn framework_text_in_chinese(res: Response) -> Response {
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !res.status().is_client_error() || !plain {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, REJECTION_TEXT_LIMIT).await.unwrap_or_default();
+    if !text.is_ascii() {
+        return Response::from_parts(parts, axum::body::Body::from(text));
+    }
+    let mut res = plain_error(AppError::from_status(parts.status.as_u16()));
+    *res.status_mut() = parts.status;
     for name in [header::RETRY_AFTER, header::ALLOW] {
         if let Some(v) = parts.headers.get(&name) {
             res.headers_mut().insert(name, v.clone());

@@ -292,6 +292,10 @@ async fn the_proposal_api_takes_a_citizens_proposal_with_a_receipt_and_is_descri
     assert_eq!(list["calls"][0]["open"], true);
     assert_eq!(app.get(&app.client(), "/api/v1/legislation/calls/999999").await.status(), 404);
     assert_eq!(app.get(&app.client(), "/api/v1/legislation/calls?page=0").await.status(), 422);
+    // An address that is no number is refused in Chinese, on the form posts as on the API.
+    let res = app.post_form(&citizen, "/legislation/abc/proposals", &[("subject", "x")]).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.text().await.unwrap(), "请求格式不正确");
     let doc: Value = app.get(&app.client(), "/api/v1/openapi.json").await.json().await.unwrap();
     for path in
         ["/api/v1/legislation/calls", "/api/v1/legislation/calls/{id}", "/api/v1/legislation/calls/{id}/proposals"]
