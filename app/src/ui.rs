@@ -116,6 +116,9 @@ pub fn TextArea(
     rows: u32,
     #[prop(optional)] describedby: Option<&'static str>,
     #[prop(optional)] required: bool,
+    /// Shown to be copied, not edited (text that could not be sent).
+    #[prop(optional)]
+    readonly: bool,
 ) -> impl IntoView {
     view! {
         <textarea
@@ -124,6 +127,7 @@ pub fn TextArea(
             rows=rows
             aria-describedby=describedby
             required=required
+            readonly=readonly
             inner_html=escape_text(&value)
         ></textarea>
     }

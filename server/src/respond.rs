@@ -113,7 +113,12 @@ pub async fn api_errors(req: axum::extract::Request, next: axum::middleware::Nex
         AppError::Invalid(_) => AppError::Invalid(fields.clone()),
         e => e,
     };
-    let body = json!({ "error": { "code": e.code(), "message": e.to_string(), "fields": fields } });
+    // The framework's own words (English) stay in `fields` for the developer; the message is ours.
+    let message = match &e {
+        AppError::Invalid(_) if detail.is_ascii() => "请求内容不符合接口说明（缺少字段或类型不对）".to_string(),
+        e => e.to_string(),
+    };
+    let body = json!({ "error": { "code": e.code(), "message": message, "fields": fields } });
     let mut res = (parts.status, Json(body)).into_response();
     for name in [header::RETRY_AFTER, header::ALLOW] {
         if let Some(v) = parts.headers.get(&name) {

@@ -100,6 +100,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/documents/new", post(registry::register))
         .route("/staff/documents/{id}/status", post(registry::change_status))
         .route("/staff/documents/cleanup", post(registry::publish_cleanup))
+        .route("/staff/objections/{key}/answer", post(registry::correct_answer))
         .route("/staff/documents/{id}/filing", post(filing::file))
         .route("/staff/documents/{id}/filing/review", post(filing::review))
         .route("/staff/legislation", post(legislation::open_call))

@@ -11,4 +11,6 @@ pub use super::queue::{queue, Queue};
 pub use super::reminders::{remind_deadlines, DAYS_AHEAD};
 pub use super::staff_views::{attachment, dashboard, staff_view};
 pub use super::triage::{triage, Triage};
-pub use super::workflow::{answer_supervision, decide_review, supervise, terminate, unit_act, UnitAction};
+pub use super::workflow::{
+    answer_supervision, correct_objection_answer, decide_review, supervise, terminate, unit_act, UnitAction,
+};

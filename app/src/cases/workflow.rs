@@ -132,6 +132,36 @@ pub async fn unit_act(
     Ok(())
 }
 
+/// The issuing body corrects the public answer of one of its answered objection reviews (by the
+/// review's key), checked against the applicant's sealed details like the first answer (refused if
+/// they do not open). Returns the document.
+pub async fn correct_objection_answer(
+    db: &AnyPool,
+    cfg: &CaseConfig,
+    user: &CurrentUser,
+    key: i64,
+    answer: &str,
+    reason: &str,
+) -> AppResult<i64> {
+    let agency = user.staff_agency()?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let (case, document, issuer) = crate::registry::objections::answered_review(&mut tx, key).await?;
+    if issuer != agency {
+        return Err(AppError::Forbidden);
+    }
+    let filer = super::identity::sealed_identity(&mut tx, cfg, case).await?;
+    let who = crate::registry::objections::Applicant {
+        name: &filer.name,
+        phone: &filer.phone,
+        email: &filer.email,
+        address: &filer.address,
+    };
+    crate::registry::objections::corrected(&mut tx, key, answer, reason, &who).await?;
+    tx.commit().await?;
+    tracing::info!(key, document, "objection answer corrected");
+    Ok(document)
+}
+
 /// Publish an objection review's answer on its document's page, once it is sure not to repeat
 /// what identifies the applicant (checked against their sealed details; refused if they do not open).
 async fn publish_answer(

@@ -111,12 +111,13 @@ fn CallView(d: CallDetail, v: CallViewer, echo: FormEcho) -> impl IntoView {
         let text = ["subject", "problem", "approach"].map(|f| echo.value(f)).join("\n\n");
         view! {
             <section aria-labelledby="unsent-title">
-                <h2 id="unsent-title">"你填写的内容（未提交）"</h2>
-                <textarea readonly rows=6 aria-labelledby="unsent-title">{text}</textarea>
+                <h2 id="unsent-title"><label for="unsent">"你填写的内容（未提交）"</label></h2>
+                <TextArea id="unsent" name="" rows=6 readonly=true value=text />
             </section>
         }
     });
-    let sent = query("sent")().is_some().then(|| view! {
+    // Only after a proposal of the viewer's own (the link alone proves nothing).
+    let sent = (query("sent")().is_some() && !v.own.is_empty()).then(|| view! {
         <p class="alert alert-success" role="status">"已收到你的建议。审核后公开，结果公布时会通知你；回执号见“我提出的建议”。"</p>
     });
     let linkable = v.linkable.clone();

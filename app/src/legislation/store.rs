@@ -54,7 +54,7 @@ pub async fn create_call(db: &AnyPool, user: &CurrentUser, input: &NewCall) -> A
     let description = keep(published("description", &input.description, "征集说明", MAX_TEXT, true));
     let year = input.plan_year.trim().parse::<i64>().ok().filter(|y| (2000..=2100).contains(y));
     if year.is_none() {
-        errors.push(FieldError::new("plan_year", "请填写计划年度（如2027）"));
+        errors.push(FieldError::new("plan_year", "计划年度须为2000到2100之间的年份（如2027）"));
     }
     let (opens, closes) = (clock::parse_date(&input.opens_on), clock::parse_date(&input.closes_on));
     for (field, date, label) in [("opens_on", opens, "开始日期"), ("closes_on", closes, "截止日期")] {
@@ -66,6 +66,8 @@ pub async fn create_call(db: &AnyPool, user: &CurrentUser, input: &NewCall) -> A
         // A call is opened for the public to see from its first day: none is recorded after the fact.
         if o < clock::today() {
             errors.push(FieldError::new("opens_on", "开始日期不能早于今天"));
+        } else if o.day_number() - clock::today().day_number() > 366 {
+            errors.push(FieldError::new("opens_on", "开始日期不能晚于一年以后"));
         } else if c < o {
             errors.push(FieldError::new("closes_on", "截止日期不能早于开始日期"));
         } else if c.day_number() - o.day_number() > 366 {

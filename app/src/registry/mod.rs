@@ -170,6 +170,9 @@ pub struct ObjectionReview {
     pub decision_label: Option<String>,
     /// The issuing body's answer, written for the public.
     pub public_answer: Option<String>,
+    /// The day the issuing body corrected its public answer, and why.
+    pub corrected_on: Option<String>,
+    pub correction_reason: Option<String>,
 }
 
 /// A document with its versions (oldest first) and its status history (oldest first).

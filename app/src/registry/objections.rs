@@ -162,15 +162,8 @@ pub fn repeats(answer: &str, who: &Applicant) -> bool {
         || found(folded(who.address), 6)
 }
 
-/// The issuing body's answer, as the public sees it (in the decision's transaction). An answer
-/// that repeats what identifies the applicant (see [`repeats`]) is refused, not published.
-pub async fn answered(
-    conn: &mut AnyConnection,
-    case: i64,
-    (decision, label): (&str, &str),
-    answer: &str,
-    who: &Applicant<'_>,
-) -> AppResult<()> {
+/// A public answer as typed, once it is sure not to repeat what identifies the applicant.
+fn checked_answer(answer: &str, who: &Applicant<'_>) -> AppResult<String> {
     let answer = crate::text::published("public_answer", answer, "公开答复", MAX_ANSWER, false)?;
     if answer.is_empty() {
         return Err(AppError::field("public_answer", "请填写公开答复：将在文件页面公布，不含申请人的任何信息"));
@@ -181,6 +174,62 @@ pub async fn answered(
             "公开答复中出现了与申请人的姓名、电话、电子邮箱或地址相同的文字，请删去或改写后再出具（公开答复将在文件页面公布）",
         ));
     }
+    Ok(answer)
+}
+
+/// The case, the document and the issuing body of an answered review (by its key), for the issuing
+/// body to correct its public answer.
+pub async fn answered_review(conn: &mut AnyConnection, key: i64) -> AppResult<(i64, i64, i64)> {
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT o.case_id, o.document_id, d.agency_id FROM document_objections o
+         JOIN normative_documents d ON d.id = o.document_id WHERE o.id = $1 AND o.answered_at IS NOT NULL",
+    )
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.ok_or(AppError::NotFound)
+}
+
+/// Replace a published answer with a corrected one (checked like the first), saying why.
+pub async fn corrected(
+    conn: &mut AnyConnection,
+    key: i64,
+    answer: &str,
+    reason: &str,
+    who: &Applicant<'_>,
+) -> AppResult<()> {
+    let reason = crate::text::published("reason", reason, "更正理由", 500, true);
+    let answer = checked_answer(answer, who);
+    let (answer, reason) = match (answer, reason) {
+        (Ok(a), Ok(r)) => (a, r),
+        (Err(AppError::Invalid(mut a)), Err(AppError::Invalid(r))) => {
+            a.extend(r);
+            return Err(AppError::Invalid(a));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    sqlx::query(
+        "UPDATE document_objections SET public_answer = $1, corrected_at = $2, correction_reason = $3 WHERE id = $4",
+    )
+    .bind(answer)
+    .bind(clock::now())
+    .bind(reason)
+    .bind(key)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The issuing body's answer, as the public sees it (in the decision's transaction). An answer
+/// that repeats what identifies the applicant (see [`repeats`]) is refused, not published.
+pub async fn answered(
+    conn: &mut AnyConnection,
+    case: i64,
+    (decision, label): (&str, &str),
+    answer: &str,
+    who: &Applicant<'_>,
+) -> AppResult<()> {
+    let answer = checked_answer(answer, who)?;
     sqlx::query(
         "UPDATE document_objections SET answered_at = $1, decision = $2, decision_label = $3, public_answer = $4
          WHERE case_id = $5",
@@ -195,9 +244,22 @@ pub async fn answered(
     Ok(())
 }
 
-type Row = (i64, String, String, Option<String>, Option<String>, Option<i64>, Option<String>, Option<String>);
+type Row = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
 
-fn review((key, received_on, due_on, accepted_on, ended, answered_at, label, answer): Row) -> ObjectionReview {
+fn review(
+    (key, received_on, due_on, accepted_on, ended, answered_at, label, answer, corrected_at, correction_reason): Row,
+) -> ObjectionReview {
     let answered_on = answered_at.map(|t| clock::date_of(t).to_string());
     let late = match (&answered_on, &ended) {
         (Some(on), _) => on.as_str() > due_on.as_str(),
@@ -214,6 +276,8 @@ fn review((key, received_on, due_on, accepted_on, ended, answered_at, label, ans
         late,
         decision_label: label,
         public_answer: answer,
+        corrected_on: corrected_at.map(|t| clock::date_of(t).to_string()),
+        correction_reason,
     }
 }
 
@@ -221,7 +285,8 @@ fn review((key, received_on, due_on, accepted_on, ended, answered_at, label, ans
 /// no number of others hides them), and how many applications wait to be accepted.
 pub async fn of_document(db: &AnyPool, document: i64) -> AppResult<(Vec<ObjectionReview>, i64)> {
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, received_on, due_on, accepted_on, ended, answered_at, decision_label, public_answer
+        "SELECT id, received_on, due_on, accepted_on, ended, answered_at, decision_label, public_answer, corrected_at,
+                correction_reason
          FROM document_objections
          WHERE document_id = $1 AND (accepted_on IS NOT NULL OR ended IS NOT NULL OR answered_at IS NOT NULL)
          ORDER BY CASE WHEN answered_at IS NULL THEN 1 ELSE 0 END, id DESC LIMIT $2",

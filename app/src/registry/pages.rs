@@ -222,7 +222,7 @@ fn DocumentView(d: DocDetail, own: bool, reviewer: bool, echo: FormEcho) -> impl
             let binding = s.status.binding();
             view! { <super::filing_pages::FilingSection id=s.id f own reviewer binding echo=echo.clone() /> }
         })}
-        <Objections d=d.clone() />
+        <Objections d=d.clone() own echo=echo.clone() />
         {own.then(|| {
             let answered = d.objections.iter().filter(|o| o.answered_on.is_some()).cloned().collect();
             view! { <StatusForm id=s.id status=s.status answered echo /> }
@@ -233,8 +233,9 @@ fn DocumentView(d: DocDetail, own: bool, reviewer: bool, echo: FormEcho) -> impl
 /// The document's objection reviews as the public may know them (never the applicant), and the
 /// way to apply for one while it binds.
 #[component]
-fn Objections(d: DocDetail) -> impl IntoView {
+fn Objections(d: DocDetail, own: bool, echo: FormEcho) -> impl IntoView {
     let s = d.summary;
+    let document = s.id;
     let apply = format!("/cases/new/objection?document_number={}", crate::ui::encode_query(&s.number));
     view! {
         <section aria-labelledby="objections-title">
@@ -265,8 +266,31 @@ fn Objections(d: DocDetail) -> impl IntoView {
                                     {o.late.then(|| view! { " " <span class="badge badge-warn">"逾期"</span> })}
                                 </p>
                                 {o.decision_label.map(|l| view! { <p><strong>{l}</strong></p> })}
-                                {o.public_answer.map(|a| view! {
+                                {o.corrected_on.clone().map(|on| view! {
+                                    <p class="meta">{format!("{on}更正答复：{}", o.correction_reason.clone().unwrap_or_default())}</p>
+                                })}
+                                {o.public_answer.clone().map(|a| view! {
                                     <div class="full-text">{a.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+                                })}
+                                {(own && o.public_answer.is_some()).then(|| {
+                                    let key = o.key;
+                                    let (answer_id, reason_id) = (format!("public_answer_{key}"), format!("correction_reason_{key}"));
+                                    let current = o.public_answer.clone().unwrap_or_default();
+                                    view! {
+                                        <details>
+                                            <summary>"更正公开答复"</summary>
+                                            <PostForm name=format!("correct_{key}") action=format!("/staff/objections/{key}/answer") echo=echo.clone() class="stacked narrow" let:echo>
+                                                <input type="hidden" name="document" value=document.to_string() />
+                                                <label for=answer_id.clone()>"更正后的公开答复（不得含申请人的任何信息）"</label>
+                                                <TextArea id=answer_id name="public_answer" rows=4 required=true value=if echo.value("public_answer").is_empty() { current } else { echo.value("public_answer") } />
+                                                <FieldMessage echo=echo.clone() name="public_answer" />
+                                                <label for=reason_id.clone()>"更正理由（公开）"</label>
+                                                <input id=reason_id name="reason" required maxlength="500" value=echo.value("reason") />
+                                                <FieldMessage echo=echo.clone() name="reason" />
+                                                <button type="submit">"更正"</button>
+                                            </PostForm>
+                                        </details>
+                                    }
                                 })}
                             </li>
                         }).collect_view()}

@@ -173,3 +173,45 @@ pub async fn publish_cleanup(
     .await;
     page.settle(result, "/staff/documents/cleanup", form.fields).await
 }
+
+/// A corrected public answer.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct CorrectionForm {
+    public_answer: String,
+    reason: String,
+    /// The document's page the form was on (for showing an error there).
+    document: String,
+}
+
+/// POST /staff/objections/{key}/answer: the issuing body corrects a published answer.
+pub async fn correct_answer(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    Path(key): Path<i64>,
+    mut form: FormPost<CorrectionForm>,
+) -> Response {
+    let back = match form.fields.get("document").and_then(|d| d.parse::<i64>().ok()) {
+        Some(d) => format!("/documents/{d}"),
+        None => "/documents".into(),
+    };
+    let result = async {
+        let SignedIn(user) = user?;
+        limits.spend(Kind::Work, Some(&user))?;
+        let f = form.input()?;
+        let _ = f.document;
+        let document = app::cases::store::correct_objection_answer(
+            &page.st.db,
+            &page.st.cases,
+            &user,
+            key,
+            &f.public_answer,
+            &f.reason,
+        )
+        .await?;
+        Ok(see_other(&format!("/documents/{document}")))
+    }
+    .await;
+    page.settle(result, &back, form.fields).await
+}

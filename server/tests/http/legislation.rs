@@ -74,7 +74,9 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     ];
     let page = rejected_page(app.post_form(&office, "/staff/legislation", &bad).await, 422).await;
     assert!(
-        page.contains("请填写计划年度") && page.contains("请填写征集说明") && page.contains("截止日期不能早于开始日期")
+        page.contains("计划年度须为2000到2100之间的年份")
+            && page.contains("请填写征集说明")
+            && page.contains("截止日期不能早于开始日期")
     );
     // A call is public from its first day: none is recorded after the fact, and one a year.
     let past = [
@@ -287,6 +289,16 @@ async fn the_proposal_api_takes_a_citizens_proposal_with_a_receipt_and_is_descri
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
+    let partial = serde_json::json!({"subject": "只有名称"});
+    let res = citizen
+        .post(app.url(&format!("/api/v1/legislation/calls/{call}/proposals")))
+        .json(&partial)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["error"]["message"], "请求内容不符合接口说明（缺少字段或类型不对）", "said in Chinese: {err}");
     let list: Value = app.get(&app.client(), "/api/v1/legislation/calls").await.json().await.unwrap();
     assert_eq!(list["calls"][0]["id"], call);
     assert_eq!(list["calls"][0]["open"], true);

@@ -99,6 +99,28 @@ async fn an_objection_to_a_registered_document_is_answered_by_its_issuer_in_publ
         assert!(!page.contains(private) && !d.to_string().contains(private), "{private} is not public");
     }
 
+    // The issuing body can correct its published answer, checked the same way, saying why; no one else can.
+    let key = o["key"].as_i64().unwrap();
+    let on_page = doc.to_string();
+    let correct = |answer: &'static str, reason: &'static str| {
+        [("public_answer", answer), ("reason", reason), ("document", on_page.as_str())]
+    };
+    let path = format!("/staff/objections/{key}/answer");
+    let (other, _) = app.staff("市生态环境局").await;
+    let fixed = "经审查，第三条关于责令改正的规定缺少上位法依据，将于三个月内修改。";
+    assert_eq!(app.post_form(&other, &path, &correct(fixed, "补充期限")).await.status(), 403);
+    let res = app.post_form(&issuer, &path, &correct("已电话告知13900006003。", "补充")).await;
+    assert!(rejected_page(res, 422).await.contains("申请人的姓名"), "a correction is checked like the answer");
+    assert_eq!(app.post_form(&issuer, &path, &correct(fixed, " ")).await.status(), 422, "a reason is needed");
+    assert_eq!(app.post_form(&issuer, &path, &correct(fixed, "补充修改期限")).await.status(), 303);
+    let d = api_doc(&app, doc).await;
+    let o = &d["objections"][0];
+    assert_eq!(o["public_answer"], fixed);
+    assert_eq!(o["corrected_on"], app::clock::today().to_string());
+    assert_eq!(o["correction_reason"], "补充修改期限");
+    let page = app.get(&app.client(), &format!("/documents/{doc}")).await.text().await.unwrap();
+    assert!(page.contains("更正答复：补充修改期限") && page.contains(fixed) && !page.contains(answer));
+
     // The document is amended because of it, and says so.
     let (_, by) = registered(&app, &issuer, "关于修改《某市共享单车停放管理办法》的决定", TEXT).await;
     let key = o["key"].to_string();
