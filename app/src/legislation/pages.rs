@@ -396,7 +396,7 @@ fn Work(w: CallWork, echo: FormEcho) -> impl IntoView {
         <h1>{s.title.clone()}</h1>
         <p class="meta">{window(&s)}" · "<a href=format!("/legislation/{id}")>"公开页面"</a></p>
         <FormMessage echo=echo.clone() />
-        <p>{format!("待审核{}条；已公开未作处理结果{}条；未予公开{}条（提出人已收到理由）。", w.pending, w.undecided, w.rejected)}</p>
+        <p>{format!("待审核{}条；已公开未作处理结果{}条；未予公开{}条（提出人在“我提出的建议”中看到理由）。", w.pending, w.undecided, w.rejected)}</p>
         <ol class="cards">
             {w.proposals.into_iter().map(|p| {
                 let pid = p.id;
