@@ -114,8 +114,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cleanups") view=registry::cleanup_pages::CleanupsPage ssr=SsrMode::Async />
                     <Route path=path!("/legislation") view=legislation::pages::CallsPage ssr=SsrMode::Async />
                     <Route path=path!("/legislation/:id") view=legislation::pages::CallPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/legislation") view=legislation::pages::StaffCallsPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/legislation/:id") view=legislation::pages::CallWorkPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/legislation") view=legislation::staff_pages::StaffCallsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/legislation/:id") view=legislation::staff_pages::CallWorkPage ssr=SsrMode::Async />
                     <Route path=path!("/cleanups/:id") view=registry::cleanup_pages::CleanupPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/calendar") view=admin::holidays::CalendarPage ssr=SsrMode::Async />

@@ -108,6 +108,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/legislation/proposals/{id}/moderate", post(legislation::moderate))
         .route("/staff/legislation/proposals/{id}/disposition", post(legislation::dispose))
         .route("/staff/legislation/{id}/items", post(legislation::add_item))
+        .route("/staff/legislation/items/{id}/remove", post(legislation::remove_item))
         .route("/staff/legislation/{id}/publish", post(legislation::publish))
         .route("/staff/legislation/link", post(legislation::link))
         .route("/staff/legislation/unlink", post(legislation::unlink))

@@ -7,6 +7,7 @@
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod read;
+pub mod staff_pages;
 #[cfg(feature = "ssr")]
 pub mod store;
 

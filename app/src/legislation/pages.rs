@@ -1,17 +1,14 @@
-//! The pages of legislative project proposals: the calls (`/legislation`), one call with its
-//! proposal form, published proposals and, once out, the outcome and the plan (`/legislation/:id`),
-//! and the legal-affairs office's pages (`/staff/legislation`, `/staff/legislation/:id`).
-use super::{
-    get_call, list_calls, manages_calls, viewer_of_call, work_on_call, CallDetail, CallSummary, CallViewer, CallWork,
-    Disposition, PlanItem, PlanKind, ProposalStatus,
-};
+//! The public pages of legislative project proposals: the calls (`/legislation`) and one call with
+//! its proposal form, published proposals and, once out, the outcome and the plan, where the
+//! drafting body links its drafts (`/legislation/:id`). The office's pages are in `staff_pages`.
+use super::{get_call, list_calls, viewer_of_call, CallDetail, CallSummary, CallViewer, PlanItem, ProposalStatus};
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage, PostForm};
 use crate::ui::{query, ErrorView, Loading, TextArea};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn window(s: &CallSummary) -> String {
+pub(super) fn window(s: &CallSummary) -> String {
     let state = match (&s.published_on, s.open, s.upcoming) {
         (Some(on), _, _) => format!("结果已于{on}公布"),
         (None, true, _) => "征集中".to_string(),
@@ -21,7 +18,7 @@ fn window(s: &CallSummary) -> String {
     format!("{}年度 · 征集期{}至{} · {state} · 公开建议{}条", s.plan_year, s.opens_on, s.closes_on, s.proposals)
 }
 
-fn pager(base: &str, page: u32, pages: u32) -> Option<impl IntoView> {
+pub(super) fn pager(base: &str, page: u32, pages: u32) -> Option<impl IntoView> {
     (pages > 1).then(|| {
         crate::ui::pager(
             (page > 1).then(|| format!("{base}?page={}", page - 1)),
@@ -246,7 +243,7 @@ fn LinkForm(id: i64, items: Vec<(i64, String)>, echo: FormEcho) -> impl IntoView
 
 /// The plan; `linkable`: items whose links the viewer may undo (with `echo` for those forms).
 #[component]
-fn PlanTable(
+pub(super) fn PlanTable(
     plan: Vec<PlanItem>,
     #[prop(optional)] linkable: Vec<i64>,
     #[prop(optional)] echo: Option<FormEcho>,
@@ -291,200 +288,4 @@ fn PlanTable(
         </table>
     }
     .into_any()
-}
-
-/// `/staff/legislation`: the office opens a call; every call, to work on.
-#[component]
-pub fn StaffCallsPage() -> impl IntoView {
-    let echo = use_echo();
-    let found =
-        Resource::new(|| (), |_| async move { Ok::<_, AppError>((manages_calls().await?, list_calls(None).await?)) });
-    view! {
-        <Title text="立法项目建议征集（办理）" />
-        <h1>"立法项目建议征集（办理）"</h1>
-        <FormMessage echo=echo.clone() />
-        <Suspense fallback=Loading>
-            {move || {
-                let echo = echo.clone();
-                Suspend::new(async move {
-                    match found.await {
-                        Ok((false, _)) => view! {
-                            <ErrorView err=AppError::Forbidden />
-                            <p class="alert alert-info" role="note">"立法项目建议征集由法制机构办理（持有“法制机构工作”权限的工作人员）。"</p>
-                        }.into_any(),
-                        Ok((true, p)) => view! {
-                            <ul>
-                                {p.calls.into_iter().map(|c| view! {
-                                    <li><a href=format!("/staff/legislation/{}", c.id)>{c.title.clone()}</a>" — "{window(&c)}</li>
-                                }).collect_view()}
-                            </ul>
-                            <p><a href="/legislation">"全部征集"</a></p>
-                            <NewCallForm echo />
-                        }.into_any(),
-                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-fn NewCallForm(echo: FormEcho) -> impl IntoView {
-    view! {
-        <h2>"发起征集"</h2>
-        <PostForm name="new_call" action="/staff/legislation" echo class="stacked narrow" let:echo>
-            <label for="title">"标题"</label>
-            <input id="title" name="title" required maxlength="200" value=echo.value("title") />
-            <FieldMessage echo=echo.clone() name="title" />
-            <label for="plan_year">"计划年度"</label>
-            <input id="plan_year" name="plan_year" inputmode="numeric" required value=echo.value("plan_year") />
-            <FieldMessage echo=echo.clone() name="plan_year" />
-            <label for="description">"征集说明（公开）"</label>
-            <TextArea id="description" name="description" rows=5 required=true value=echo.value("description") />
-            <FieldMessage echo=echo.clone() name="description" />
-            <label for="opens_on">"开始日期"</label>
-            <input id="opens_on" name="opens_on" type="date" required value=echo.value("opens_on") />
-            <FieldMessage echo=echo.clone() name="opens_on" />
-            <label for="closes_on">"截止日期"</label>
-            <input id="closes_on" name="closes_on" type="date" required value=echo.value("closes_on") />
-            <FieldMessage echo=echo.clone() name="closes_on" />
-            <button type="submit">"发起征集"</button>
-        </PostForm>
-    }
-}
-
-/// `/staff/legislation/:id`: moderate, decide, draw up the plan and publish.
-#[component]
-pub fn CallWorkPage() -> impl IntoView {
-    let id = crate::consultations::pages::route_id();
-    let page = query("page");
-    let echo = use_echo();
-    let work = Resource::new(
-        move || (id(), crate::paging::from_query(page().as_deref())),
-        |(id, page)| async move {
-            match id {
-                Some(id) => work_on_call(id, page).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Suspense fallback=Loading>
-            {move || {
-                let echo = echo.clone();
-                Suspend::new(async move {
-                    match work.await {
-                        Ok(w) => view! { <Work w echo /> }.into_any(),
-                        Err(e) => view! { <ErrorView err=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-fn Work(w: CallWork, echo: FormEcho) -> impl IntoView {
-    let s = w.summary.clone();
-    let id = s.id;
-    let out = s.published_on.is_some();
-    let plan = w.plan.clone();
-    view! {
-        <Title text=format!("办理：{}", s.title) />
-        <p class="crumbs"><a href="/staff/legislation">"← 立法项目建议征集（办理）"</a></p>
-        <h1>{s.title.clone()}</h1>
-        <p class="meta">{window(&s)}" · "<a href=format!("/legislation/{id}")>"公开页面"</a></p>
-        <FormMessage echo=echo.clone() />
-        <p>{format!("待审核{}条；已公开未作处理结果{}条；未予公开{}条（提出人在“我提出的建议”中看到理由）。", w.pending, w.undecided, w.rejected)}</p>
-        <ol class="cards">
-            {w.proposals.into_iter().map(|p| {
-                let pid = p.id;
-                let plan = plan.clone();
-                view! {
-                    <li class="card">
-                        <h2>{p.subject.clone()}</h2>
-                        <p class="meta">{format!("{} · {}提出 · {}", p.receipt, p.submitted_on, p.status.label())}</p>
-                        <p class="prose"><strong>"必要性和要解决的问题："</strong>{p.problem.clone()}</p>
-                        {(!p.approach.is_empty()).then(|| view! { <p class="prose"><strong>"主要制度设想："</strong>{p.approach.clone()}</p> })}
-                        {p.disposition.map(|d| view! {
-                            <p><strong>"处理结果："</strong>{d.label()}{p.disposition_reason.clone().map(|r| format!("：{r}"))}</p>
-                        })}
-                        {(!out && p.status == ProposalStatus::Pending).then(|| view! {
-                            <PostForm name=format!("moderate_{pid}") action=format!("/staff/legislation/proposals/{pid}/moderate") echo=echo.clone() class="stacked narrow" let:echo>
-                                <input type="hidden" name="call" value=id.to_string() />
-                                <label for=format!("reason_{pid}")>"不予公开的理由（公开的不必填写）"</label>
-                                <TextArea id=format!("reason_{pid}") name="reason" rows=2 value=echo.value("reason") />
-                                <FieldMessage echo=echo.clone() name="reason" />
-                                <button type="submit" name="decision" value="approve">"公开"</button>
-                                " "
-                                <button type="submit" name="decision" value="reject">"不予公开"</button>
-                            </PostForm>
-                        })}
-                        {(!out && p.status == ProposalStatus::Approved).then(|| view! {
-                            <PostForm name=format!("dispose_{pid}") action=format!("/staff/legislation/proposals/{pid}/disposition") echo=echo.clone() class="stacked narrow" let:echo>
-                                <input type="hidden" name="call" value=id.to_string() />
-                                <fieldset>
-                                    <legend>"处理结果"</legend>
-                                    {Disposition::ALL.into_iter().map(|d| view! {
-                                        <label class="check">
-                                            <input type="radio" name="disposition" value=d.as_str() checked=echo.value("disposition") == d.as_str() />
-                                            {d.label()}
-                                        </label>
-                                    }).collect_view()}
-                                </fieldset>
-                                <FieldMessage echo=echo.clone() name="disposition" />
-                                <label for=format!("item_{pid}")>"列入的计划项目"</label>
-                                <select id=format!("item_{pid}") name="plan_item">
-                                    <option value="">"（列入立法计划时选择）"</option>
-                                    {plan.iter().map(|i| view! {
-                                        <option value=i.id.to_string() selected=echo.value("plan_item") == i.id.to_string()>{i.title.clone()}</option>
-                                    }).collect_view()}
-                                </select>
-                                <FieldMessage echo=echo.clone() name="plan_item" />
-                                <label for=format!("dreason_{pid}")>"理由（公开；调研论证、不予列入的须填写）"</label>
-                                <TextArea id=format!("dreason_{pid}") name="reason" rows=2 value=echo.value("reason") />
-                                <FieldMessage echo=echo.clone() name="reason" />
-                                <button type="submit">"保存处理结果"</button>
-                            </PostForm>
-                        })}
-                    </li>
-                }
-            }).collect_view()}
-        </ol>
-        {pager(&format!("/staff/legislation/{id}"), w.page, w.pages)}
-        <h2>"立法计划"</h2>
-        <PlanTable plan=w.plan.clone() />
-        {out.then(|| view! { <p>"立法计划已公布。起草单位开始起草后，可在"<a href=format!("/legislation/{id}")>"公开页面"</a>"关联征求意见。"</p> })}
-        {(!out).then(|| view! {
-            <PostForm name="plan_item" action=format!("/staff/legislation/{id}/items") echo=echo.clone() class="stacked narrow" let:echo>
-                <h3>"增加计划项目"</h3>
-                <label for="item_title">"项目名称"</label>
-                <input id="item_title" name="title" required maxlength="200" value=echo.value("title") />
-                <FieldMessage echo=echo.clone() name="title" />
-                <label for="kind">"类别"</label>
-                <select id="kind" name="kind">
-                    {PlanKind::ALL.into_iter().map(|k| view! { <option value=k.as_str() selected=echo.value("kind") == k.as_str()>{k.label()}</option> }).collect_view()}
-                </select>
-                <FieldMessage echo=echo.clone() name="kind" />
-                <label for="agency">"起草单位"</label>
-                <select id="agency" name="agency">
-                    {w.agencies.iter().map(|(a, n)| view! { <option value=a.to_string() selected=echo.value("agency") == a.to_string()>{n.clone()}</option> }).collect_view()}
-                </select>
-                <FieldMessage echo=echo.clone() name="agency" />
-                <label for="note">"说明（公开，可不填）"</label>
-                <TextArea id="note" name="note" rows=2 value=echo.value("note") />
-                <FieldMessage echo=echo.clone() name="note" />
-                <button type="submit">"增加项目"</button>
-            </PostForm>
-            <PostForm name="publish" action=format!("/staff/legislation/{id}/publish") echo=echo.clone() class="stacked narrow" let:echo>
-                <h3>"公布征集结果和立法计划"</h3>
-                <p>"征集截止、全部建议审核并作出处理结果后才能公布；公布后不能更改，每位提出人都会收到通知。"</p>
-                <label for="outcome">"征集情况报告（公开）"</label>
-                <TextArea id="outcome" name="outcome" rows=5 required=true value=echo.value("outcome") />
-                <FieldMessage echo=echo.clone() name="outcome" />
-                <button type="submit">"公布"</button>
-            </PostForm>
-        })}
-    }
 }

@@ -328,6 +328,35 @@ pub async fn add_item(db: &AnyPool, user: &CurrentUser, call: i64, input: &NewIt
     Ok(id)
 }
 
+/// Remove a plan item added by mistake, while the plan is not published and no proposal is
+/// decided as included in it. Returns the call.
+pub async fn remove_item(db: &AnyPool, user: &CurrentUser, item: i64) -> AppResult<i64> {
+    let mut tx = crate::db::begin_write(db).await?;
+    office(&mut *tx, user).await?;
+    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT i.call_id, c.published_at FROM plan_items i JOIN proposal_calls c ON c.id = i.call_id WHERE i.id = $1",
+    )
+    .bind(item)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (call, published_at) = row.ok_or(AppError::NotFound)?;
+    if published_at.is_some() {
+        return Err(AppError::Conflict("立法计划已公布，不能再删除项目".into()));
+    }
+    let included: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM legislative_proposals WHERE plan_item_id = $1")
+        .bind(item)
+        .fetch_one(&mut *tx)
+        .await?;
+    if included > 0 {
+        return Err(AppError::Conflict(format!(
+            "有{included}条建议的处理结果是列入这一项目，请先改变这些建议的处理结果"
+        )));
+    }
+    sqlx::query("DELETE FROM plan_items WHERE id = $1").bind(item).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(call)
+}
+
 /// Link a published consultation to the plan item it drafts: by the office, or by the drafting
 /// body's own staff; the consultation must be the drafting body's. Returns the call.
 pub async fn link(db: &AnyPool, user: &CurrentUser, item: i64, consultation: i64) -> AppResult<i64> {

@@ -192,6 +192,24 @@ pub async fn add_item(
     page.settle(result, &back, form.fields).await
 }
 
+/// POST /staff/legislation/items/{id}/remove
+pub async fn remove_item(
+    page: Page,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    Path(id): Path<i64>,
+    form: FormPost<PublishForm>,
+) -> Response {
+    let result = async {
+        let SignedIn(user) = user?;
+        limits.spend(Kind::Work, Some(&user))?;
+        let call = store::remove_item(&page.st.db, &user, id).await?;
+        Ok(see_other(&format!("/staff/legislation/{call}")))
+    }
+    .await;
+    page.settle(result, &call_page(&form.fields), form.fields).await
+}
+
 #[derive(Default, Deserialize)]
 #[serde(default)]
 pub struct LinkForm {

@@ -168,6 +168,17 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
         [("title", "某市既有住宅加装电梯条例"), ("kind", "project"), ("agency", &drafter.to_string()), ("note", "")];
     let res = app.post_form(&office, &format!("/staff/legislation/{call}/items"), &item).await;
     assert_eq!(res.status(), 303);
+    // An item added by mistake is removed before the plan is out (never one a proposal is included in).
+    let typo =
+        [("title", "某市既有住宅加装电悌条例"), ("kind", "project"), ("agency", &drafter.to_string()), ("note", "")];
+    assert_eq!(app.post_form(&office, &format!("/staff/legislation/{call}/items"), &typo).await.status(), 303);
+    let typo_id: i64 = sqlx::query_scalar("SELECT id FROM plan_items WHERE title = '某市既有住宅加装电悌条例'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let remove = format!("/staff/legislation/items/{typo_id}/remove");
+    assert_eq!(app.post_form(&other_staff, &remove, &[("call", c.as_str())]).await.status(), 403);
+    assert_eq!(app.post_form(&office, &remove, &[("call", c.as_str())]).await.status(), 303);
     let item_id: i64 =
         sqlx::query_scalar("SELECT id FROM plan_items WHERE call_id = $1").bind(call).fetch_one(&app.db).await.unwrap();
     let included =
@@ -224,6 +235,9 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     assert_eq!(app.post_form(&office, &dispose(lift), &study).await.status(), 409);
     assert_eq!(app.post_form(&office, &format!("/staff/legislation/{call}/items"), &item).await.status(), 409);
     assert_eq!(app.post_form(&office, &publish, &outcome).await.status(), 409);
+    let remove = format!("/staff/legislation/items/{item_id}/remove");
+    let page = rejected_page(app.post_form(&office, &remove, &[("call", c.as_str())]).await, 409).await;
+    assert!(page.contains("立法计划已公布，不能再删除项目"), "said on the office's page");
 
     // Drafting begins: the drafting body links its consultation; another body's cannot be linked.
     let draft = app.open_consultation(&drafting_staff).await;
