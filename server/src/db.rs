@@ -34,6 +34,16 @@ pub async fn create_postgres_database(server: &str, name: &str) -> Result<String
     Ok(format!("{server}/{name}"))
 }
 
+/// Drop a database made by [`create_postgres_database`], closing any connection still on it.
+pub async fn drop_postgres_database(server: &str, name: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres")).await?;
+    admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await?;
+    admin.close().await?;
+    Ok(())
+}
+
 /// Whether a connection given back to the pool may be reused. A transaction whose COMMIT or
 /// ROLLBACK failed (a full disk, an I/O error) can leave the connection inside it: reused, later
 /// "commits" on it would only release savepoints and save nothing, while its open write

@@ -19,11 +19,62 @@ pub async fn database_url(dir: &std::path::Path) -> String {
     if let Ok(url) = std::fs::read_to_string(&remembered) {
         return url;
     }
+    drop_databases_of_finished_tests(&server).await;
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros();
     let name = format!("t{}_{}_{stamp}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-    let url = server::db::create_postgres_database(&server, &name).await.expect("a fresh PostgreSQL database");
+    let url = create_when_ready(&server, &name).await;
     std::fs::write(&remembered, &url).expect("remember database");
+    created().lock().unwrap().push((dir.to_path_buf(), name));
     url
+}
+
+/// The databases this process made, with the data folder of the test each belongs to.
+fn created() -> &'static std::sync::Mutex<Vec<(std::path::PathBuf, String)>> {
+    static CREATED: std::sync::OnceLock<std::sync::Mutex<Vec<(std::path::PathBuf, String)>>> =
+        std::sync::OnceLock::new();
+    CREATED.get_or_init(Default::default)
+}
+
+/// A test's data folder is deleted when the test ends; its database goes too, so a run holds only
+/// the databases of the tests still running (hundreds of kept databases once filled a CI disk,
+/// and PostgreSQL stopped in the middle of the run).
+async fn drop_databases_of_finished_tests(server: &str) {
+    let finished: Vec<String> = {
+        let mut all = created().lock().unwrap();
+        let (gone, kept): (Vec<_>, Vec<_>) = all.drain(..).partition(|(dir, _)| !dir.exists());
+        *all = kept;
+        gone.into_iter().map(|(_, name)| name).collect()
+    };
+    for name in finished {
+        if let Err(e) = server::db::drop_postgres_database(server, &name).await {
+            eprintln!("could not drop the finished test's database {name}: {e}");
+        }
+    }
+}
+
+/// A fresh database, waiting (up to a minute) while the server is starting or recovering rather
+/// than failing every test that starts meanwhile.
+async fn create_when_ready(server: &str, name: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        match server::db::create_postgres_database(server, name).await {
+            Ok(url) => return url,
+            Err(e) if std::time::Instant::now() < deadline && not_ready_yet(&e) => {
+                eprintln!("PostgreSQL is not ready ({e}); trying again");
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            Err(e) => panic!("a fresh PostgreSQL database: {e:?}"),
+        }
+    }
+}
+
+/// Starting up, shutting down or recovering (57P0x), or not listening yet.
+fn not_ready_yet(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("57P0")),
+        sqlx::Error::Io(_) => true,
+        _ => false,
+    }
 }
 
 /// Limits high enough that only the rate-limit tests meet them.
