@@ -3,7 +3,7 @@
 //! kin) are removed; line ends become `\n`. Applied to every form field and JSON string the
 //! server receives, so no text field can store one.
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 
 /// Whether `c` is removed: C0/C1 controls other than tab and line feed, and the bidirectional
 /// embedding, override and isolate controls (the marks U+200E/U+200F stay: they only nudge).
@@ -46,6 +46,86 @@ pub fn published(field: &str, raw: &str, label: &str, max: usize, required: bool
     Ok(t.to_string())
 }
 
+/// A form's fields checked one by one, every problem gathered so that all are told at once.
+/// A failure that is not about a field is never dropped: `finish` returns it.
+#[derive(Debug, Default)]
+pub struct Fields {
+    invalid: Vec<FieldError>,
+    other: Option<AppError>,
+}
+
+impl Fields {
+    /// A field's checked value, or an empty one with its problem kept for `finish`.
+    pub fn take(&mut self, checked: Result<String, AppError>) -> String {
+        match checked {
+            Ok(v) => v,
+            Err(AppError::Invalid(e)) => {
+                self.invalid.extend(e);
+                String::new()
+            }
+            Err(other) => {
+                self.other.get_or_insert(other);
+                String::new()
+            }
+        }
+    }
+
+    /// [`published`] for one field.
+    pub fn published(&mut self, field: &str, raw: &str, label: &str, max: usize, required: bool) -> String {
+        self.take(published(field, raw, label, max, required))
+    }
+
+    /// A choice that must be made: `None` is a problem of `field`.
+    pub fn chosen<T>(&mut self, choice: Option<T>, field: &str, message: &str) -> Option<T> {
+        if choice.is_none() {
+            self.add(field, message);
+        }
+        choice
+    }
+
+    /// A problem of `field` found by the form's own rules.
+    pub fn add(&mut self, field: &str, message: &str) {
+        self.invalid.push(FieldError::new(field, message));
+    }
+
+    /// Problems found by a check of several fields (attachments, say); any other failure is kept.
+    pub fn extend<T>(&mut self, checked: Result<T, AppError>) -> Option<T> {
+        match checked {
+            Ok(v) => Some(v),
+            Err(AppError::Invalid(e)) => {
+                self.invalid.extend(e);
+                None
+            }
+            Err(other) => {
+                self.other.get_or_insert(other);
+                None
+            }
+        }
+    }
+
+    /// `values` (the choices given to [`Fields::chosen`]) once every field is right.
+    pub fn done<T>(self, values: Option<T>) -> Result<T, AppError> {
+        self.finish()?;
+        // A missing choice was told as its field's problem, so `finish` has already refused.
+        values.ok_or_else(|| AppError::Invalid(Vec::new()))
+    }
+
+    /// Whether nothing is wrong so far.
+    pub fn is_empty(&self) -> bool {
+        self.invalid.is_empty() && self.other.is_none()
+    }
+
+    /// Ok when every field is right; otherwise the first failure that is not about a field, or
+    /// every field's problem.
+    pub fn finish(self) -> Result<(), AppError> {
+        match (self.other, self.invalid.is_empty()) {
+            (Some(other), _) => Err(other),
+            (None, false) => Err(AppError::Invalid(self.invalid)),
+            (None, true) => Ok(()),
+        }
+    }
+}
+
 /// Fields never changed: secrets are compared exactly as typed (and never shown to anyone).
 pub const SECRETS: [&str; 7] =
     ["password", "current", "new", "setup_code", "account_password", "reset_code", "email_code"];
@@ -86,6 +166,29 @@ mod tests {
         );
         assert!(published("f", "\u{200b}\u{200b}", "答复", 100, true).is_err(), "nothing visible is nothing");
         assert!(published("f", "超长", "答复", 1, false).is_err());
+    }
+
+    #[test]
+    fn a_form_with_several_wrong_fields_is_told_of_each_and_a_failure_not_about_a_field_is_never_dropped() {
+        let mut f = Fields::default();
+        assert_eq!(f.published("title", "  标题 ", "标题", 10, true), "标题");
+        assert_eq!(f.published("body", "", "正文", 10, true), "");
+        let kind: Option<u8> = f.chosen(None, "kind", "请选择类别");
+        f.add("date", "日期不对");
+        let Err(AppError::Invalid(problems)) = f.done(kind) else { panic!("three fields are wrong") };
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["body", "kind", "date"]);
+
+        let mut f = Fields::default();
+        f.take(Err(AppError::field("body", "请填写正文")));
+        f.take(Err(AppError::Forbidden));
+        assert!(!f.is_empty());
+        assert_eq!(f.finish(), Err(AppError::Forbidden), "a refusal is not turned into a form problem, nor dropped");
+
+        let mut f = Fields::default();
+        assert_eq!(f.extend::<u8>(Err(AppError::NotFound)), None);
+        assert_eq!(f.finish(), Err(AppError::NotFound));
+        assert_eq!(Fields::default().done(Some(7)), Ok(7));
     }
 
     #[test]

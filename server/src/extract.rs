@@ -95,6 +95,21 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
+/// Someone signed in who has spent one submission of work on this request (refused with
+/// `Unauthorized` or `RateLimited`, in that order). What they may do is the domain's to decide.
+pub struct Working(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Working {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Refusal> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, st).await?;
+        let limits =
+            Limits::from_request_parts(parts, st).await.map_err(|_| Refusal::new(parts, AppError::Internal))?;
+        limits.spend(Kind::Work, Some(&user)).map(|_| Working(user)).map_err(|e| Refusal::new(parts, e))
+    }
+}
+
 /// A member of an agency's staff, signed in, who has spent one submission of work on this request
 /// (refused with `Unauthorized`, `Forbidden` or `RateLimited`, in that order).
 pub struct StaffWork(pub CurrentUser);

@@ -13,7 +13,7 @@ use super::triage::to_discipline_if_about_an_office;
 use super::{CaseKind, CaseStatus, Filed, Filing, PetitionKind, Stage};
 use crate::accounts::{CurrentUser, Role};
 use crate::clock;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use sqlx::{AnyConnection, AnyPool};
 
 /// A filing's fields once checked and trimmed.
@@ -44,15 +44,8 @@ fn check(f: &Filing, files: &[(String, Vec<u8>)]) -> AppResult<Checked> {
     if f.anonymous && !is_report(kind, petition_kind) {
         return Err(AppError::field("anonymous", "只有投诉举报和检举控告可以匿名提出"));
     }
-    let mut errors = Vec::new();
-    let mut take = |r: AppResult<String>| match r {
-        Ok(v) => v,
-        Err(AppError::Invalid(e)) => {
-            errors.extend(e);
-            String::new()
-        }
-        Err(_) => String::new(),
-    };
+    let mut problems = crate::text::Fields::default();
+    let mut take = |r: AppResult<String>| problems.take(r);
     let c = Checked {
         kind,
         petition_kind,
@@ -72,18 +65,11 @@ fn check(f: &Filing, files: &[(String, Vec<u8>)]) -> AppResult<Checked> {
         },
     };
     if !f.anonymous && c.identity.phone.is_empty() && c.identity.email.is_empty() {
-        errors.push(FieldError {
-            field: "phone".into(), message: "请至少留一种联系方式（电话或电子邮箱）".into()
-        });
+        problems.add("phone", "请至少留一种联系方式（电话或电子邮箱）");
     }
-    if let Err(AppError::Invalid(e)) = super::attachments::check_all(files) {
-        errors.extend(e);
-    }
-    if errors.is_empty() {
-        Ok(c)
-    } else {
-        Err(AppError::Invalid(errors))
-    }
+    problems.extend(super::attachments::check_all(files));
+    problems.finish()?;
+    Ok(c)
 }
 
 /// File a case. Anyone may file a report (投诉举报, or a 检举控告 petition) anonymously; everything

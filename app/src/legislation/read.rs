@@ -13,9 +13,17 @@ use sqlx::AnyPool;
 
 type SummaryRow = (i64, String, i64, i64, i64, Option<i64>, i64);
 
-const SUMMARY_SQL: &str = "SELECT c.id, c.title, c.plan_year, c.opens_at, c.closes_at, c.published_at,
-            (SELECT COUNT(*) FROM legislative_proposals p WHERE p.call_id = c.id AND p.status = 'approved')
-     FROM proposal_calls c";
+/// A call's summary columns (a [`SummaryRow`]), for a query on `proposal_calls c`.
+macro_rules! summary_columns {
+    () => {
+        "c.id, c.title, c.plan_year, c.opens_at, c.closes_at, c.published_at,
+         (SELECT COUNT(*) FROM legislative_proposals p WHERE p.call_id = c.id AND p.status = 'approved')"
+    };
+}
+const SUMMARY_SQL: &str = concat!("SELECT ", summary_columns!(), " FROM proposal_calls c");
+/// The summary, then the description and the outcome, of the call `$1`.
+const DETAIL_SQL: &str =
+    concat!("SELECT ", summary_columns!(), ", c.description, c.outcome FROM proposal_calls c WHERE c.id = $1");
 
 fn summary((id, title, plan_year, opens_at, closes_at, published_at, proposals): SummaryRow) -> CallSummary {
     let now = clock::now();
@@ -47,12 +55,10 @@ pub async fn calls(db: &AnyPool, page: Option<u32>) -> AppResult<CallPage> {
 }
 
 async fn summary_of(db: &AnyPool, id: i64) -> AppResult<(CallSummary, String, Option<String>)> {
-    let row: Option<SummaryRow> =
-        sqlx::query_as(&format!("{SUMMARY_SQL} WHERE c.id = $1")).bind(id).fetch_optional(db).await?;
-    let s = summary(row.ok_or(AppError::NotFound)?);
-    let (description, outcome): (String, Option<String>) =
-        sqlx::query_as("SELECT description, outcome FROM proposal_calls WHERE id = $1").bind(id).fetch_one(db).await?;
-    Ok((s, description, outcome))
+    type DetailRow = (i64, String, i64, i64, i64, Option<i64>, i64, String, Option<String>);
+    let row: Option<DetailRow> = sqlx::query_as(DETAIL_SQL).bind(id).fetch_optional(db).await?;
+    let (id, title, year, opens, closes, published, proposals, description, outcome) = row.ok_or(AppError::NotFound)?;
+    Ok((summary((id, title, year, opens, closes, published, proposals)), description, outcome))
 }
 
 /// A call's plan items with their consultations, in the order added.
@@ -179,12 +185,7 @@ pub async fn work(db: &AnyPool, user: &CurrentUser, id: i64, page: Option<u32>) 
     office(db, user).await?;
     let requested = crate::paging::check(page)?;
     let (summary, _, _) = summary_of(db, id).await?;
-    let (pending, undecided) = left_to_do(&mut *db.acquire().await?, id).await?;
-    let rejected: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM legislative_proposals WHERE call_id = $1 AND status = 'rejected'")
-            .bind(id)
-            .fetch_one(db)
-            .await?;
+    let (pending, undecided, rejected) = left_to_do(&mut *db.acquire().await?, id).await?;
     let (page, pages, offset) = crate::paging::place(pending + summary.proposals, requested, PER_PAGE);
     let rows: Vec<(
         i64,

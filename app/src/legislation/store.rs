@@ -4,9 +4,9 @@
 use super::{Disposition, OwnProposal, PlanKind, ProposalStatus};
 use crate::accounts::user::{CurrentUser, Role};
 use crate::clock;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use crate::grants::Grant;
-use crate::text::published;
+use crate::text::{published, Fields};
 use sqlx::{AnyConnection, AnyPool};
 
 /// Longest title (a call's, a subject, a plan item's).
@@ -41,46 +41,29 @@ pub struct NewCall {
 /// Open a call (public at once; proposals are taken from its first day to the end of its last).
 pub async fn create_call(db: &AnyPool, user: &CurrentUser, input: &NewCall) -> AppResult<i64> {
     office(db, user).await?;
-    let mut errors = Vec::new();
-    let mut keep = |r: Result<String, AppError>| match r {
-        Ok(s) => s,
-        Err(AppError::Invalid(e)) => {
-            errors.extend(e);
-            String::new()
-        }
-        Err(_) => String::new(),
-    };
-    let title = keep(published("title", &input.title, "标题", MAX_TITLE, true));
-    let description = keep(published("description", &input.description, "征集说明", MAX_TEXT, true));
+    let mut f = Fields::default();
+    let title = f.published("title", &input.title, "标题", MAX_TITLE, true);
+    let description = f.published("description", &input.description, "征集说明", MAX_TEXT, true);
     let year = input.plan_year.trim().parse::<i64>().ok().filter(|y| (2000..=2100).contains(y));
-    if year.is_none() {
-        errors.push(FieldError::new("plan_year", "计划年度须为2000到2100之间的年份（如2027）"));
-    }
-    let (opens, closes) = (clock::parse_date(&input.opens_on), clock::parse_date(&input.closes_on));
-    for (field, date, label) in [("opens_on", opens, "开始日期"), ("closes_on", closes, "截止日期")] {
-        if date.is_none() {
-            errors.push(FieldError::new(field, &format!("请填写有效的{label}（年-月-日）")));
-        }
-    }
+    let year = f.chosen(year, "plan_year", "计划年度须为2000到2100之间的年份（如2027）");
+    let opens = f.chosen(clock::parse_date(&input.opens_on), "opens_on", "请填写有效的开始日期（年-月-日）");
+    let closes = f.chosen(clock::parse_date(&input.closes_on), "closes_on", "请填写有效的截止日期（年-月-日）");
     if let (Some(o), Some(c)) = (opens, closes) {
         // A call is opened for the public to see from its first day: none is recorded after the fact.
         if o < clock::today() {
-            errors.push(FieldError::new("opens_on", "开始日期不能早于今天"));
+            f.add("opens_on", "开始日期不能早于今天");
         } else if o.day_number() - clock::today().day_number() > 366 {
-            errors.push(FieldError::new("opens_on", "开始日期不能晚于一年以后"));
+            f.add("opens_on", "开始日期不能晚于一年以后");
         } else if c < o {
-            errors.push(FieldError::new("closes_on", "截止日期不能早于开始日期"));
+            f.add("closes_on", "截止日期不能早于开始日期");
         } else if c.day_number() - o.day_number() > 366 {
-            errors.push(FieldError::new("closes_on", "征集期限不能超过一年"));
+            f.add("closes_on", "征集期限不能超过一年");
         }
         if year.is_some_and(|y| y != o.year && y != o.year + 1) {
-            errors.push(FieldError::new("plan_year", "计划年度应为征集开始的当年或次年"));
+            f.add("plan_year", "计划年度应为征集开始的当年或次年");
         }
     }
-    let (Some(year), Some(o), Some(c)) = (year, opens, closes) else { return Err(AppError::Invalid(errors)) };
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
+    let ((year, o), c) = f.done(year.zip(opens).zip(closes))?;
     let mut tx = crate::db::begin_write(db).await?;
     let same: Option<String> = sqlx::query_scalar("SELECT title FROM proposal_calls WHERE plan_year = $1")
         .bind(year)
@@ -139,21 +122,11 @@ pub async fn submit(
     if now >= closes_at {
         return Err(AppError::Conflict("本次立法项目建议征集已经截止，不能再提出建议".into()));
     }
-    let mut errors = Vec::new();
-    let mut keep = |r: Result<String, AppError>| match r {
-        Ok(s) => s,
-        Err(AppError::Invalid(e)) => {
-            errors.extend(e);
-            String::new()
-        }
-        Err(_) => String::new(),
-    };
-    let subject = keep(published("subject", &input.subject, "建议项目名称", MAX_TITLE, true));
-    let problem = keep(published("problem", &input.problem, "立法的必要性和要解决的问题", MAX_TEXT, true));
-    let approach = keep(published("approach", &input.approach, "主要制度设想", MAX_TEXT, false));
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
+    let mut f = Fields::default();
+    let subject = f.published("subject", &input.subject, "建议项目名称", MAX_TITLE, true);
+    let problem = f.published("problem", &input.problem, "立法的必要性和要解决的问题", MAX_TEXT, true);
+    let approach = f.published("approach", &input.approach, "主要制度设想", MAX_TEXT, false);
+    f.finish()?;
     let receipt = format!("JY-{}-{}", clock::today().year, crate::codes::crockford_groups(3));
     sqlx::query(
         "INSERT INTO legislative_proposals (receipt, call_id, author_id, subject, problem, approach, status, created_at)
@@ -273,26 +246,12 @@ pub struct NewItem {
 
 /// Add an item to a call's plan (until the plan is published).
 pub async fn add_item(db: &AnyPool, user: &CurrentUser, call: i64, input: &NewItem) -> AppResult<i64> {
-    let mut errors = Vec::new();
-    let title = published("title", &input.title, "项目名称", MAX_TITLE, true).map_err(|e| errors.push(e)).ok();
-    let note = published("note", &input.note, "说明", MAX_TEXT, false).map_err(|e| errors.push(e)).ok();
-    let kind = PlanKind::parse(&input.kind);
-    let mut fields: Vec<FieldError> = errors
-        .into_iter()
-        .flat_map(|e| match e {
-            AppError::Invalid(f) => f,
-            _ => vec![],
-        })
-        .collect();
-    if kind.is_none() {
-        fields.push(FieldError::new("kind", "请选择项目类别"));
-    }
-    if input.agency.is_none() {
-        fields.push(FieldError::new("agency", "请选择起草单位"));
-    }
-    let (Some(title), Some(note), Some(kind), Some(agency)) = (title, note, kind, input.agency) else {
-        return Err(AppError::Invalid(fields));
-    };
+    let mut f = Fields::default();
+    let title = f.published("title", &input.title, "项目名称", MAX_TITLE, true);
+    let note = f.published("note", &input.note, "说明", MAX_TEXT, false);
+    let kind = f.chosen(PlanKind::parse(&input.kind), "kind", "请选择项目类别");
+    let agency = f.chosen(input.agency, "agency", "请选择起草单位");
+    let (kind, agency) = f.done(kind.zip(agency))?;
     let mut tx = crate::db::begin_write(db).await?;
     office(&mut *tx, user).await?;
     let row: Option<(Option<i64>,)> = sqlx::query_as("SELECT published_at FROM proposal_calls WHERE id = $1")
@@ -455,7 +414,7 @@ pub async fn publish(db: &AnyPool, user: &CurrentUser, call: i64, outcome: &str)
     if now < closes_at {
         return Err(AppError::Conflict("征集尚未截止，截止后才能公布结果".into()));
     }
-    let (pending, undecided) = left_to_do(&mut tx, call).await?;
+    let (pending, undecided, _) = left_to_do(&mut tx, call).await?;
     if pending > 0 || undecided > 0 {
         return Err(AppError::Conflict(format!(
             "还有{pending}条建议待审核、{undecided}条已公开的建议未作出处理结果，全部处理后才能公布"
@@ -485,10 +444,11 @@ pub async fn publish(db: &AnyPool, user: &CurrentUser, call: i64, outcome: &str)
 }
 
 /// Proposals still pending, and published ones without a disposition.
-pub(super) async fn left_to_do(conn: &mut AnyConnection, call: i64) -> AppResult<(i64, i64)> {
+pub(super) async fn left_to_do(conn: &mut AnyConnection, call: i64) -> AppResult<(i64, i64, i64)> {
     Ok(sqlx::query_as(
         "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN status = 'approved' AND disposition IS NULL THEN 1 ELSE 0 END), 0)
+                COALESCE(SUM(CASE WHEN status = 'approved' AND disposition IS NULL THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), 0)
          FROM legislative_proposals WHERE call_id = $1",
     )
     .bind(call)

@@ -2,7 +2,7 @@
 use crate::budgets::Kind;
 use crate::case_actions::{check_lookup, perform, CaseAction, Performed};
 use crate::extract::Json;
-use crate::extract::{Limits, Refusal, SignedIn, Viewer};
+use crate::extract::{Limits, Refusal, SignedIn, Viewer, Working};
 use crate::respond::ApiError;
 use app::cases::store::{self, Queue};
 use app::cases::{CaseSummary, Filed, Filing, Progress, StaffCase};
@@ -309,12 +309,10 @@ pub async fn view(
 )]
 pub async fn act(
     State(st): State<AppState>,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<Working, Refusal>,
     Path(id): Path<i64>,
     Json(a): Json<CaseAction>,
 ) -> Result<Json<Performed>, ApiError> {
-    let SignedIn(user) = user?;
-    limits.spend(Kind::Work, Some(&user))?;
+    let Working(user) = user?;
     Ok(Json(perform(&st, &user, id, a).await?))
 }

@@ -1,7 +1,6 @@
 //! Feedback in the JSON API: the agency's answer to a comment, and the adoption report.
-use crate::budgets::Kind;
 use crate::extract::Json;
-use crate::extract::{Limits, Refusal, SignedIn};
+use crate::extract::{Refusal, StaffWork};
 use crate::respond::ApiError;
 use app::error::AppError;
 use app::feedback::{report, Disposition, Report};
@@ -45,14 +44,11 @@ pub struct Answered {
 )]
 pub async fn dispose(
     State(st): State<AppState>,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     Path(id): Path<i64>,
     Json(d): Json<NewDisposition>,
 ) -> Result<Json<Answered>, ApiError> {
-    let SignedIn(user) = user?;
-    user.staff_agency()?;
-    limits.spend(Kind::Work, Some(&user))?;
+    let StaffWork(user) = user?;
     let disposition = Disposition::from_field(&d.disposition)?;
     app::feedback::store::dispose(&st.db, &user, None, &[id], disposition, &d.reason).await?;
     let reason = Some(d.reason.trim().to_string()).filter(|r| !r.is_empty());
@@ -137,14 +133,11 @@ pub struct ReportInput {
 )]
 pub async fn write_report(
     State(st): State<AppState>,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     Path(id): Path<i64>,
     Json(r): Json<ReportInput>,
 ) -> Result<Json<Report>, ApiError> {
-    let SignedIn(user) = user?;
-    user.staff_agency()?;
-    limits.spend(Kind::Work, Some(&user))?;
+    let StaffWork(user) = user?;
     let text =
         report::ReportText { summary: r.summary, unanswered_reason: r.unanswered_reason, revised_text: r.revised_text };
     if r.publish {

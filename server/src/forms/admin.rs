@@ -2,7 +2,7 @@
 //! (given, proposed, decided, taken back). The domain checks the administrator in every one.
 use super::common::{see_other, Page};
 use crate::budgets::Kind;
-use crate::extract::{lenient, FormPost, Limits, Refusal, SignedIn};
+use crate::extract::{lenient, FormPost, Limits, Refusal, SignedIn, Working};
 use app::accounts::{CurrentUser, Role};
 use app::admin::{powers, staff, store};
 use app::error::AppError;
@@ -27,15 +27,9 @@ pub struct NewAgency {
 }
 
 /// POST /admin/agencies
-pub async fn create_agency(
-    page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
-    mut form: FormPost<NewAgency>,
-) -> Response {
+pub async fn create_agency(page: Page, user: Result<Working, Refusal>, mut form: FormPost<NewAgency>) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let f = form.input()?;
         store::create_agency(&page.st.db, &page.st.cases.key, &user, &f.name).await?;
         Ok(see_other("/admin"))
@@ -55,15 +49,9 @@ pub struct Parent {
 }
 
 /// POST /admin/agencies/parent: set the unit above an agency.
-pub async fn set_parent(
-    page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
-    mut form: FormPost<Parent>,
-) -> Response {
+pub async fn set_parent(page: Page, user: Result<Working, Refusal>, mut form: FormPost<Parent>) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let f = form.input()?;
         let agency = f.agency_id.ok_or_else(|| AppError::field("agency_id", "请选择单位"))?;
         store::set_parent(&page.st.db, &page.st.cases.key, &user, agency, f.parent_id).await?;

@@ -2,8 +2,7 @@
 //! decision, for the ticked comments, a near-duplicate group, or everything the queue's filter
 //! selects (refused if the selection is no longer the number the page showed).
 use super::common::{see_other, Page};
-use crate::budgets::Kind;
-use crate::extract::{Limits, Refusal, SignedIn};
+use crate::extract::{Refusal, StaffWork};
 use crate::selection::{confirmed, decision, ticked};
 use app::comments::CommentStatus;
 use app::error::AppError;
@@ -86,16 +85,13 @@ impl Bulk {
 /// POST /staff/consultations/{id}/dispose: one answer for many published comments.
 pub async fn dispose_many(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     Path(consultation): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let b = Bulk::from_pairs(pairs);
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let disposition = Disposition::from_field(&b.disposition)?;
         let selection = match b.by_filter() {
             true => queue::selected_in(&page.st, &user, consultation, &b.filter, CommentStatus::Approved).await?,
@@ -116,16 +112,13 @@ pub async fn dispose_many(
 /// many pending comments — all or none.
 pub async fn moderate_many(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     Path(consultation): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let b = Bulk::from_pairs(pairs);
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let approve = decision(&b.decision, &b.reason)?;
         let selection = match b.by_filter() {
             true => queue::selected_in(&page.st, &user, consultation, &b.filter, CommentStatus::Pending).await?,

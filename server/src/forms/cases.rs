@@ -5,7 +5,7 @@ use super::common::{see_other, Page};
 use super::upload::read_multipart;
 use crate::budgets::Kind;
 use crate::case_actions::{check_lookup, perform, CaseAction, Performed};
-use crate::extract::{lenient, typed, FormPost, Limits, Refusal, SignedIn, Viewer};
+use crate::extract::{lenient, typed, FormPost, Limits, Refusal, SignedIn, Viewer, Working};
 use crate::session::{check_credentials, session_cookie};
 use app::cases::Filing;
 use app::error::AppError;
@@ -320,8 +320,7 @@ impl From<ActForm> for CaseAction {
 /// POST /staff/cases/{id}/actions: one staff action (`action` names it).
 pub async fn act(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<Working, Refusal>,
     Path(id): Path<i64>,
     mut form: FormPost<ActForm>,
 ) -> Response {
@@ -330,8 +329,7 @@ pub async fn act(
     let sent = form.fields.get("action").map(|a| app::cases::pages::staff_form(a)).unwrap_or_default();
     form.fields.insert(FORM_FIELD.to_string(), sent.to_string());
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let action = CaseAction::from(form.input()?);
         perform(&page.st, &user, id, action).await
     }

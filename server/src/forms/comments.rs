@@ -1,7 +1,7 @@
 //! Form posts of comments: commenting on a consultation, looking up a receipt, and moderation.
 use super::common::{see_other, Page};
 use crate::budgets::Kind;
-use crate::extract::{FormPost, Limits, Refusal, SignedIn, Viewer};
+use crate::extract::{FormPost, Limits, Refusal, StaffWork, Viewer};
 use app::error::AppError;
 use app::forms::FormEcho;
 use axum::extract::Path;
@@ -91,15 +91,12 @@ pub struct Decision {
 /// POST /staff/comments/{id}/moderate
 pub async fn moderate(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     Path(comment): Path<i64>,
     Form(d): Form<Decision>,
 ) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let approve = d.decision == "approve";
         let consultation = app::comments::store::moderate(&page.st.db, &user, comment, approve, &d.reason).await?;
         Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))

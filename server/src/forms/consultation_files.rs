@@ -3,8 +3,7 @@
 //! consultation downloads them, always as a download.
 use super::common::{see_other, Page};
 use super::upload::{read_multipart, Caps};
-use crate::budgets::Kind;
-use crate::extract::{typed, FormPost, Limits, Refusal, SignedIn, Viewer};
+use crate::extract::{typed, FormPost, Limits, Refusal, StaffWork, Viewer};
 use app::consultations::attachments::MAX_FILE_BYTES;
 use app::consultations::attachments_store::{self as store, NewAttachment, FILE_FIELD};
 use app::error::AppError;
@@ -23,16 +22,14 @@ fn page_of(id: i64) -> String {
 /// before the body is read; a refusal comes back on the form with the kind and title kept.
 pub async fn attach(
     page: Page,
-    user: Result<SignedIn, Refusal>,
+    user: Result<StaffWork, Refusal>,
     limits: Limits,
     Path(id): Path<i64>,
     form: Multipart,
 ) -> Response {
     let mut fields = HashMap::new();
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         store::may_attach(&page.st.db, &user, id).await?;
         if page.st.disk_low() {
             tracing::error!("consultation attachment refused: the data folder is below its free-space floor");
@@ -54,15 +51,12 @@ pub async fn attach(
 /// POST /staff/consultations/{id}/files/{file}/remove: remove a draft's attachment.
 pub async fn remove(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     Path((id, file)): Path<(i64, String)>,
     mut form: FormPost<HashMap<String, String>>,
 ) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         form.input()?;
         store::remove(&page.st.db, &page.st.cases.attachments, &user, id, &file).await?;
         Ok::<_, AppError>(see_other(&page_of(id)))

@@ -1,7 +1,6 @@
 //! Form posts of consultations: staff open a new one.
 use super::common::{see_other, Page};
-use crate::budgets::Kind;
-use crate::extract::{FormPost, Limits, Refusal, SignedIn};
+use crate::extract::{FormPost, Refusal, StaffWork};
 use app::consultations::store::{self, NewConsultation};
 use app::error::AppError;
 use axum::response::Response;
@@ -25,14 +24,11 @@ pub struct ConsultationForm {
 /// POST /staff/consultations/new
 pub async fn new_consultation(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     mut form: FormPost<ConsultationForm>,
 ) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let f = form.input()?;
         let input = NewConsultation {
             kind: f.kind,
@@ -70,17 +66,14 @@ pub struct WindowForm {
 /// the consultation, each with a public reason.
 pub async fn change_window(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     axum::extract::Path((id, what)): axum::extract::Path<(i64, String)>,
     mut form: FormPost<WindowForm>,
 ) -> Response {
     let back =
         if what == "publish" { format!("/consultations/{id}") } else { format!("/staff/consultations/{id}/window") };
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let f = form.input()?;
         match what.as_str() {
             "publish" => {
@@ -107,15 +100,12 @@ pub async fn change_window(
 /// published one's wording with a public note.
 pub async fn correct(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     axum::extract::Path(id): axum::extract::Path<i64>,
     mut form: FormPost<app::consultations::correct::Correction>,
 ) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let c = form.input()?;
         app::consultations::correct::correct(&page.st.db, &user, id, &c).await?;
         Ok::<_, AppError>(see_other(&format!("/consultations/{id}")))

@@ -1,8 +1,7 @@
 //! Form posts of feedback: the agency's answer to a comment (many at once: `bulk`), taking a
 //! comment out of its near-duplicate group, and the adoption report.
 use super::common::{see_other, Page};
-use crate::budgets::Kind;
-use crate::extract::{FormPost, Limits, Refusal, SignedIn};
+use crate::extract::{FormPost, Refusal, StaffWork, Working};
 use app::error::AppError;
 use app::feedback::{grouping, report, store, Disposition};
 use axum::extract::Path;
@@ -21,8 +20,7 @@ pub struct Answer {
 /// POST /staff/comments/{id}/dispose: the agency's answer to one comment.
 pub async fn dispose(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     Path(comment): Path<i64>,
     mut form: FormPost<Answer>,
 ) -> Response {
@@ -31,9 +29,7 @@ pub async fn dispose(
     let f = form.input();
     let consultation = f.as_ref().map(|f| f.consultation_id.clone()).unwrap_or_default();
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let f = f?;
         let disposition = Disposition::from_field(&f.disposition)?;
         store::dispose(&page.st.db, &user, None, &[comment], disposition, &f.reason).await?;
@@ -48,9 +44,9 @@ pub async fn dispose(
 }
 
 /// POST /staff/comments/{id}/split: take a comment out of its near-duplicate group.
-pub async fn split(page: Page, limits: Limits, Path(comment): Path<i64>, SignedIn(user): SignedIn) -> Response {
+pub async fn split(page: Page, Path(comment): Path<i64>, user: Result<Working, Refusal>) -> Response {
     let result = async {
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let consultation = grouping::split(&page.st.db, &user, comment).await?;
         Ok::<_, AppError>(see_other(&format!("/staff/consultations/{consultation}?done=1#c{comment}")))
     }
@@ -71,16 +67,13 @@ pub struct ReportForm {
 /// POST /staff/consultations/{id}/report: save the report's draft (`action=save`), or publish it.
 pub async fn report(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     Path(consultation): Path<i64>,
     mut form: FormPost<ReportForm>,
 ) -> Response {
     let path = format!("/staff/consultations/{consultation}/report");
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let f = form.input()?;
         let text = report::ReportText {
             summary: f.summary,

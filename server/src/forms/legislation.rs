@@ -2,7 +2,7 @@
 //! calls, moderates, decides, draws up the plan, publishes, and links consultations to plan items.
 use super::common::{see_other, Page};
 use crate::budgets::Kind;
-use crate::extract::{FormPost, Limits, Refusal, SignedIn, Viewer};
+use crate::extract::{FormPost, Limits, Refusal, Viewer, Working};
 use app::error::AppError;
 use app::legislation::store::{self, NewCall, NewItem, NewProposal};
 use axum::extract::Path;
@@ -46,16 +46,10 @@ pub struct CallForm {
 }
 
 /// POST /staff/legislation
-pub async fn open_call(
-    page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
-    mut form: FormPost<CallForm>,
-) -> Response {
+pub async fn open_call(page: Page, user: Result<Working, Refusal>, mut form: FormPost<CallForm>) -> Response {
     let back = "/staff/legislation";
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let f = form.input()?;
         let input = NewCall {
             title: f.title,
@@ -112,14 +106,12 @@ pub struct ModerateForm {
 /// POST /staff/legislation/proposals/{id}/moderate
 pub async fn moderate(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<Working, Refusal>,
     Path(id): Path<i64>,
     mut form: FormPost<ModerateForm>,
 ) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let f = form.input()?;
         let approve = match f.decision.as_str() {
             "approve" => true,
@@ -144,14 +136,12 @@ pub struct DispositionForm {
 /// POST /staff/legislation/proposals/{id}/disposition
 pub async fn dispose(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<Working, Refusal>,
     Path(id): Path<i64>,
     mut form: FormPost<DispositionForm>,
 ) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let f = form.input()?;
         let item = number(&f.plan_item, "plan_item", "请选择列入的计划项目")?;
         let call = store::dispose(&page.st.db, &user, id, &f.disposition, &f.reason, item).await?;
@@ -173,15 +163,13 @@ pub struct ItemForm {
 /// POST /staff/legislation/{id}/items
 pub async fn add_item(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<Working, Refusal>,
     Path(id): Path<i64>,
     mut form: FormPost<ItemForm>,
 ) -> Response {
     let back = format!("/staff/legislation/{id}");
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let f = form.input()?;
         let agency = number(&f.agency, "agency", "请选择起草单位")?;
         let input = NewItem { title: f.title, kind: f.kind, agency, note: f.note };
@@ -195,14 +183,12 @@ pub async fn add_item(
 /// POST /staff/legislation/items/{id}/remove
 pub async fn remove_item(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<Working, Refusal>,
     Path(id): Path<i64>,
     form: FormPost<PublishForm>,
 ) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let call = store::remove_item(&page.st.db, &user, id).await?;
         Ok(see_other(&format!("/staff/legislation/{call}")))
     }
@@ -218,15 +204,9 @@ pub struct LinkForm {
 }
 
 /// POST /staff/legislation/link: back to the call's public page, which shows the plan.
-pub async fn link(
-    page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
-    mut form: FormPost<LinkForm>,
-) -> Response {
+pub async fn link(page: Page, user: Result<Working, Refusal>, mut form: FormPost<LinkForm>) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let (item, consultation) = link_of(form.input()?)?;
         let call = store::link(&page.st.db, &user, item, consultation).await?;
         Ok(see_other(&format!("/legislation/{call}")))
@@ -236,15 +216,9 @@ pub async fn link(
 }
 
 /// POST /staff/legislation/unlink
-pub async fn unlink(
-    page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
-    mut form: FormPost<LinkForm>,
-) -> Response {
+pub async fn unlink(page: Page, user: Result<Working, Refusal>, mut form: FormPost<LinkForm>) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let (item, consultation) = link_of(form.input()?)?;
         let call = store::unlink(&page.st.db, &user, item, consultation).await?;
         Ok(see_other(&format!("/legislation/{call}")))
@@ -270,15 +244,13 @@ pub struct PublishForm {
 /// POST /staff/legislation/{id}/publish
 pub async fn publish(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<Working, Refusal>,
     Path(id): Path<i64>,
     mut form: FormPost<PublishForm>,
 ) -> Response {
     let back = format!("/staff/legislation/{id}");
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let f = form.input()?;
         store::publish(&page.st.db, &user, id, &f.outcome).await?;
         Ok(see_other(&format!("/legislation/{id}")))

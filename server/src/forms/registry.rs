@@ -1,8 +1,7 @@
 //! Form posts of the registry: an agency registers a document and changes its status; the
 //! administrator sets the code an agency's documents are numbered under.
 use super::common::{see_other, Page};
-use crate::budgets::Kind;
-use crate::extract::{lenient, FormPost, Limits, Refusal, SignedIn};
+use crate::extract::{lenient, FormPost, Refusal, StaffWork, Working};
 use app::error::AppError;
 use app::registry::cleanup_store::{self, Typed};
 use app::registry::store::{self, NewDocument, StatusRequest};
@@ -25,16 +24,9 @@ pub struct RegisterForm {
 }
 
 /// POST /staff/documents/new
-pub async fn register(
-    page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
-    mut form: FormPost<RegisterForm>,
-) -> Response {
+pub async fn register(page: Page, user: Result<StaffWork, Refusal>, mut form: FormPost<RegisterForm>) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let f = form.input()?;
         let input = NewDocument {
             title: f.title,
@@ -70,16 +62,13 @@ pub struct StatusForm {
 /// POST /staff/documents/{id}/status
 pub async fn change_status(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     Path(id): Path<i64>,
     mut form: FormPost<StatusForm>,
 ) -> Response {
     let back = format!("/documents/{id}");
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let f = form.input()?;
         let req = StatusRequest {
             to: f.to,
@@ -112,15 +101,9 @@ pub struct CodeForm {
 }
 
 /// POST /admin/agencies/code
-pub async fn set_code(
-    page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
-    mut form: FormPost<CodeForm>,
-) -> Response {
+pub async fn set_code(page: Page, user: Result<Working, Refusal>, mut form: FormPost<CodeForm>) -> Response {
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let f = form.input()?;
         let agency = f.agency_id.ok_or_else(|| AppError::field("agency_id", "请选择单位"))?;
         app::registry::codes::set_code(&page.st.db, &user, agency, &f.code).await?;
@@ -141,15 +124,12 @@ pub struct CleanupForm {
 /// for the next clean-up).
 pub async fn publish_cleanup(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<StaffWork, Refusal>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let mut form = FormPost::<CleanupForm>::from_pairs(pairs.clone());
     let result = async {
-        let SignedIn(user) = user?;
-        user.staff_agency()?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let StaffWork(user) = user?;
         let f = form.input()?;
         // One decision per document: a field sent twice is ambiguous, and a repeal is final.
         let mut seen = std::collections::HashSet::new();
@@ -187,8 +167,7 @@ pub struct CorrectionForm {
 /// POST /staff/objections/{key}/answer: the issuing body corrects a published answer.
 pub async fn correct_answer(
     page: Page,
-    user: Result<SignedIn, Refusal>,
-    limits: Limits,
+    user: Result<Working, Refusal>,
     Path(key): Path<i64>,
     mut form: FormPost<CorrectionForm>,
 ) -> Response {
@@ -197,8 +176,7 @@ pub async fn correct_answer(
         None => "/documents".into(),
     };
     let result = async {
-        let SignedIn(user) = user?;
-        limits.spend(Kind::Work, Some(&user))?;
+        let Working(user) = user?;
         let f = form.input()?;
         let _ = f.document;
         let document = app::cases::store::correct_objection_answer(
