@@ -20,12 +20,13 @@ fn bare(raw: &str) -> String {
 pub fn normalise_receipt(raw: &str) -> String {
     let half: String = raw.trim().chars().map(half_width).collect();
     let typed = half.to_uppercase().replace(['O'], "0").replace(['I', 'L'], "1");
-    // A comment receipt (YJ-2026-K7M2-X9QD-3PWE) typed without its dashes, or with spaces or
-    // other dashes between the groups, is still that receipt.
+    // A comment receipt (YJ-2026-K7M2-X9QD-3PWE), or a legislative proposal's (JY-…), typed
+    // without its dashes, or with spaces or other dashes between the groups, is still that receipt.
     let bare: String = typed.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    match (bare.strip_prefix("YJ"), bare.len()) {
-        (Some(rest), 18) if rest[..4].bytes().all(|b| b.is_ascii_digit()) => {
-            format!("YJ-{}-{}-{}-{}", &rest[..4], &rest[4..8], &rest[8..12], &rest[12..])
+    let prefix = ["YJ", "JY"].into_iter().find(|p| bare.starts_with(p));
+    match (prefix, bare.len()) {
+        (Some(p), 18) if bare[2..6].bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{p}-{}-{}-{}-{}", &bare[2..6], &bare[6..10], &bare[10..14], &bare[14..])
         }
         _ => typed,
     }
@@ -75,6 +76,7 @@ mod tests {
             assert_eq!(receipt_number(typed).as_deref(), Some(canonical), "{typed:?}");
         }
         assert_eq!(normalise_receipt("yj-2026-k7m2-x9qd-3pwo"), "YJ-2026-K7M2-X9QD-3PW0", "O is read as zero");
+        assert_eq!(normalise_receipt(" jy 2026 k7m2x9qd3pwe"), "JY-2026-K7M2-X9QD-3PWE", "a proposal's receipt too");
         assert_eq!(normalise_receipt("not a receipt"), "N0T A RECE1PT", "anything else is only cleaned up");
         for typed in ["not a receipt", "YJ-2026", "YJ-2026-K7M2-X9QD-3PWU", "XF-2026-000007"] {
             assert_eq!(receipt_number(typed), None, "{typed:?}");

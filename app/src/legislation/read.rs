@@ -135,6 +135,38 @@ pub async fn call(db: &AnyPool, id: i64, page: Option<u32>) -> AppResult<CallDet
     Ok(CallDetail { summary, description, outcome, plan, proposals, page, pages })
 }
 
+/// A proposal looked up by its receipt (`JY-…`), for its author alone: anyone else is told it is
+/// not found, as if there were none.
+pub async fn own_by_receipt(db: &AnyPool, user: &CurrentUser, receipt: &str) -> AppResult<OwnProposal> {
+    if receipt.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    let receipt = crate::codes::normalise_receipt(receipt);
+    let row: Option<(i64, String, String, Option<String>, Option<String>, Option<String>, i64, Option<i64>)> =
+        sqlx::query_as(
+            "SELECT p.call_id, p.subject, p.status, p.moderation_reason, p.disposition, p.disposition_reason,
+                    p.created_at, c.published_at
+             FROM legislative_proposals p JOIN proposal_calls c ON c.id = p.call_id
+             WHERE p.receipt = $1 AND p.author_id = $2",
+        )
+        .bind(&receipt)
+        .bind(user.id)
+        .fetch_optional(db)
+        .await?;
+    let (call_id, subject, status, moderation_reason, d, reason, at, published) = row.ok_or(AppError::NotFound)?;
+    let out = published.is_some();
+    Ok(OwnProposal {
+        receipt,
+        call_id,
+        subject,
+        status: AppError::stored(ProposalStatus::parse(&status), "proposal status", &status)?,
+        moderation_reason,
+        submitted_on: clock::format_date(at),
+        disposition: if out { disposition(d)? } else { None },
+        disposition_reason: reason.filter(|_| out),
+    })
+}
+
 /// The viewer's own proposals in a call (newest first, at most a page), and their part.
 pub async fn call_viewer(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult<CallViewer> {
     let out: Option<(Option<i64>,)> =

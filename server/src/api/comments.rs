@@ -4,6 +4,7 @@ use crate::extract::Json;
 use crate::extract::{Limits, Refusal, Viewer};
 use crate::respond::ApiError;
 use app::comments::{store, OwnComment, PublicComment};
+use app::error::AppError;
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -136,5 +137,9 @@ pub async fn by_receipt(
 ) -> Result<Json<OwnComment>, ApiError> {
     let Viewer(user) = user?;
     limits.spend(Kind::Lookup, user.as_ref())?;
+    if app::codes::normalise_receipt(&r.receipt).starts_with("JY-") {
+        let message = "这是立法项目建议的回执编号，请通过 POST /api/v1/legislation/proposals/receipt 查询";
+        return Err(AppError::field("receipt", message).into());
+    }
     Ok(Json(store::by_receipt(&st.db, &r.receipt, user.as_ref()).await?))
 }

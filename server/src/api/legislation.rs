@@ -1,7 +1,7 @@
 //! Legislative project proposals in the JSON API: the calls, one call with its published
 //! proposals and, once out, the outcome and the plan (public); a citizen's proposal.
 use crate::budgets::Kind;
-use crate::extract::{Json, Limits, Refusal, Viewer};
+use crate::extract::{Json, Limits, Refusal, SignedIn, Viewer};
 use crate::respond::ApiError;
 use app::legislation::read;
 use app::legislation::store::{self, NewProposal};
@@ -100,4 +100,47 @@ pub async fn propose(
     let input = NewProposal { subject: p.subject, problem: p.problem, approach: p.approach };
     let own = store::submit(&st.db, user.as_ref(), id, &input).await?;
     Ok((StatusCode::CREATED, Json(own)).into_response())
+}
+
+/// A proposal's receipt number.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ProposalReceipt {
+    /// The receipt number given on proposing; letters in any case
+    #[schema(max_length = 64, example = "JY-2026-7KQ3-M9XD-2PWE")]
+    receipt: String,
+}
+
+/// Look up one's own legislative proposal by its receipt number
+///
+/// The receipt travels in the body, never in the URL. Only its author, signed in, is shown it
+/// (401 signed out, 404 to anyone else); its disposition shows once the call's outcome is published.
+#[utoipa::path(
+    post,
+    path = "/api/v1/legislation/proposals/receipt",
+    operation_id = "getLegislativeProposalByReceipt",
+    tag = "legislation",
+    request_body = ProposalReceipt,
+    responses(
+        (status = 200, description = "The proposal, its status and, once out, its disposition", body = OwnProposal),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 401, response = crate::api::schema::Refusal),
+        (status = 403, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 413, response = crate::api::schema::Refusal),
+        (status = 415, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 429, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
+pub async fn by_receipt(
+    State(st): State<AppState>,
+    user: Result<SignedIn, Refusal>,
+    limits: Limits,
+    Json(r): Json<ProposalReceipt>,
+) -> Result<Json<OwnProposal>, ApiError> {
+    let SignedIn(user) = user?;
+    limits.spend(Kind::Lookup, Some(&user))?;
+    Ok(Json(read::own_by_receipt(&st.db, &user, &r.receipt).await?))
 }

@@ -52,6 +52,7 @@ fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(legislation::calls))
         .routes(routes!(legislation::call))
         .routes(routes!(legislation::propose))
+        .routes(routes!(legislation::by_receipt))
 }
 
 /// Routes of API version 1.

@@ -329,3 +329,49 @@ async fn the_proposal_api_takes_a_citizens_proposal_with_a_receipt_and_is_descri
         assert!(doc["paths"][path].is_object(), "{path} is described");
     }
 }
+
+#[tokio::test]
+async fn a_proposer_finds_their_proposal_by_its_receipt_and_nobody_else_can() {
+    let app = TestApp::spawn().await;
+    let office = office(&app).await;
+    let call = open_call(&app, &office, 10).await;
+    let citizen = app.citizen("13800000004").await;
+    let body = serde_json::json!({"subject": "关于制定养犬管理条例的建议", "problem": "犬只伤人事件增多。"});
+    let own: Value = citizen
+        .post(app.url(&format!("/api/v1/legislation/calls/{call}/proposals")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let receipt = own["receipt"].as_str().unwrap().to_string();
+    let lookup = |c: &Client, typed: String| {
+        c.post(app.url("/api/v1/legislation/proposals/receipt")).json(&serde_json::json!({"receipt": typed})).send()
+    };
+    // Typed in lower case without its dashes, it is still the receipt.
+    let res = lookup(&citizen, receipt.to_lowercase().replace('-', "")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let found: Value = res.json().await.unwrap();
+    assert_eq!(found["receipt"], receipt.as_str());
+    assert_eq!(found["call_id"], call);
+    assert_eq!(found["status"], "pending");
+    assert_eq!(found["subject"], "关于制定养犬管理条例的建议");
+    let other = app.citizen("13800000005").await;
+    assert_eq!(lookup(&other, receipt.clone()).await.unwrap().status(), 404, "another citizen is told nothing");
+    assert_eq!(lookup(&app.client(), receipt.clone()).await.unwrap().status(), 401);
+    // The comments' receipt lookup points a proposal's receipt to where it is kept.
+    let res = citizen
+        .post(app.url("/api/v1/comments/receipt"))
+        .json(&serde_json::json!({"receipt": receipt}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["error"]["fields"][0]["field"], "receipt");
+    assert!(err["error"]["message"].as_str().unwrap().contains("/api/v1/legislation/proposals/receipt"), "{err}");
+    let doc: Value = app.get(&app.client(), "/api/v1/openapi.json").await.json().await.unwrap();
+    assert!(doc["paths"]["/api/v1/legislation/proposals/receipt"]["post"].is_object());
+}
