@@ -97,6 +97,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/admin/calendar", post(admin::save_calendar))
         .route("/admin/agencies/parent", post(admin::set_parent))
         .route("/admin/agencies/code", post(registry::set_code))
+        .route("/documents/number/{number}", get(registry::by_number))
         .route("/staff/documents/new", post(registry::register))
         .route("/staff/documents/{id}/status", post(registry::change_status))
         .route("/staff/documents/cleanup", post(registry::publish_cleanup))

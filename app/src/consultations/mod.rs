@@ -153,6 +153,19 @@ pub struct Detail {
     pub whole_received: i64,
     /// When the agency published its adoption report (意见采纳情况说明), if it has.
     pub report_published_at: Option<i64>,
+    /// The normative documents registered as made from this draft, oldest first.
+    #[serde(default)]
+    pub documents: Vec<ResultingDocument>,
+}
+
+/// A registered normative document made from a consultation's draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ResultingDocument {
+    pub id: i64,
+    /// Its number (文号), e.g. 长政发〔2026〕12号.
+    pub number: String,
+    pub title: String,
 }
 
 /// A change to a published consultation, with its reason.

@@ -172,6 +172,14 @@ fn DraftView(d: Detail) -> impl IntoView {
                         " " {format!("{}发布", format_long_date(at))}
                     </p>
                 })}
+                {(!d.documents.is_empty()).then(|| view! {
+                    <p class="resulting-documents">
+                        "据此草案制定的规范性文件："
+                        {d.documents.iter().map(|doc| view! {
+                            <a href=format!("/documents/{}", doc.id)>{format!("{}《{}》", doc.number, doc.title)}</a>" "
+                        }).collect_view()}
+                    </p>
+                })}
             </header>
             {(!d.explanation.is_empty()).then(|| view! {
                 <section class="explanation">

@@ -357,7 +357,19 @@ async fn full_detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
         whole_approved,
         whole_received,
         report_published_at: report_published_at.flatten(),
+        documents: resulting_documents(db, id).await?,
     })
+}
+
+/// The documents registered as made from consultation `id` (a draft is made into a few at most).
+async fn resulting_documents(db: &AnyPool, id: i64) -> AppResult<Vec<super::ResultingDocument>> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, number, title FROM normative_documents WHERE consultation_id = $1 ORDER BY id LIMIT 20",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|(id, number, title)| super::ResultingDocument { id, number, title }).collect())
 }
 
 /// Lines not recognised as structure, for the consultation's own agency.

@@ -158,7 +158,11 @@ fn DocumentView(d: DocDetail, own: bool, reviewer: bool, echo: FormEcho) -> impl
         <h1>{s.title.clone()}</h1>
         <FormMessage echo=echo.clone() />
         <dl class="facts">
-            <dt>"文号"</dt><dd>{s.number.clone()}</dd>
+            <dt>"文号"</dt>
+            <dd>
+                {s.number.clone()}" · "
+                <a href=format!("/documents/number/{}", crate::ui::encode_query(&s.number)) title="按文号引用本文件的固定地址">"引用地址"</a>
+            </dd>
             <dt>"制定机关"</dt><dd><a href=format!("/documents?agency={}", s.agency_id)>{s.agency_name.clone()}</a></dd>
             <dt>"状态"</dt><dd>{badge(s.status)}</dd>
             <dt>"通过日期"</dt><dd>{format_long_date(d.adopted_on)}</dd>

@@ -169,6 +169,20 @@ fn link(id: Option<i64>, number: Option<String>, title: Option<String>) -> Optio
     Some(DocLink { id: id?, number: number?, title: title? })
 }
 
+/// The document a number names, however its brackets, digits and spaces were typed (numbers are
+/// never reused, so the answer never changes).
+pub async fn id_by_number(db: &AnyPool, typed: &str) -> AppResult<i64> {
+    if typed.chars().count() > 40 {
+        return Err(AppError::NotFound);
+    }
+    let number = number::normalise(typed).ok_or(AppError::NotFound)?;
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM normative_documents WHERE number = $1")
+        .bind(&number)
+        .fetch_optional(db)
+        .await?;
+    id.ok_or(AppError::NotFound)
+}
+
 /// A document with its versions, history and what it acted on.
 pub async fn detail(db: &AnyPool, id: i64) -> AppResult<DocDetail> {
     let row: Option<SummaryRow> =

@@ -6,7 +6,7 @@ use app::error::AppError;
 use app::registry::cleanup_store::{self, Typed};
 use app::registry::store::{self, NewDocument, StatusRequest};
 use axum::extract::{Form, Path};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 /// Fields of a document being registered.
@@ -192,4 +192,13 @@ pub async fn correct_answer(
     }
     .await;
     page.settle(result, &back, form.fields).await
+}
+
+/// GET /documents/number/{number}: the citable address of a document, by its number; it always
+/// leads to the same document (numbers are never reused).
+pub async fn by_number(page: Page, Path(number): Path<String>) -> Response {
+    match app::registry::read::id_by_number(&page.st.db, &number).await {
+        Ok(id) => axum::response::Redirect::permanent(&format!("/documents/{id}")).into_response(),
+        Err(e) => crate::respond::error_response(&page.headers, e),
+    }
 }

@@ -94,6 +94,39 @@ async fn an_agency_registers_a_document_and_anyone_finds_it_by_its_number_howeve
 }
 
 #[tokio::test]
+async fn a_document_made_from_a_draft_is_linked_both_ways_and_cited_by_its_number() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let draft = app.open_consultation(&staff).await;
+    let from = draft.to_string();
+    let res = register(&app, &staff, "某市共享单车停放管理办法", TEXT, &[("consultation", from.as_str())]).await;
+    assert_eq!(res.status(), 303, "registered from its draft");
+    let id = location_id(&res);
+    let doc = api_doc(&app, id).await;
+    let number = doc["summary"]["number"].as_str().unwrap().to_string();
+    assert_eq!(doc["consultation"]["id"], draft, "the document names the draft it came from");
+    // The draft's page and API name the document made from it.
+    let consultation: serde_json::Value =
+        app.get(&app.client(), &format!("/api/v1/consultations/{draft}")).await.json().await.unwrap();
+    assert_eq!(consultation["documents"][0]["id"], id);
+    assert_eq!(consultation["documents"][0]["number"], number.as_str());
+    let page = app.get(&app.client(), &format!("/consultations/{draft}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("href=\"/documents/{id}\"")) && page.contains(&number), "linked forward");
+
+    // Its number is an address for citing, however the brackets are typed; it always leads there.
+    let typed = number.replace('〔', "[").replace('〕', "]");
+    let res = app.get(&app.client(), &format!("/documents/number/{}", app::ui::encode_query(&typed))).await;
+    assert_eq!(res.status(), 308);
+    assert_eq!(res.headers()["location"], format!("/documents/{id}").as_str());
+    let page = app.get(&app.client(), &format!("/documents/{id}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("/documents/number/{}", app::ui::encode_query(&number))), "the page shows it");
+    for missing in ["长城管规〔1999〕9号", "不是文号", &"号".repeat(100), "%3Cscript%3E"] {
+        let res = app.get(&app.client(), &format!("/documents/number/{}", app::ui::encode_query(missing))).await;
+        assert_eq!(res.status(), 404, "{missing}");
+    }
+}
+
+#[tokio::test]
 async fn an_agency_without_a_code_is_told_so_and_loses_nothing_it_typed() {
     let app = TestApp::spawn().await;
     let (staff, _) = app.staff("市交通运输局").await;
