@@ -254,6 +254,13 @@ pub async fn list_documents(filter: DocFilter) -> Result<DocPage, AppError> {
     read::list_for(&st, &filter).await
 }
 
+/// The agencies that have registered documents (id, name), to narrow the registry by.
+#[server(endpoint = "document_agencies")]
+pub async fn document_agencies() -> Result<Vec<(i64, String)>, AppError> {
+    let st = crate::state::state()?;
+    read::issuing_agencies(&st.db).await
+}
+
 /// One document with its versions and history.
 #[server(endpoint = "document")]
 pub async fn get_document(id: i64) -> Result<DocDetail, AppError> {

@@ -2,7 +2,8 @@
 //! document's page at a stable address with its versions, what each amendment changed and its
 //! status history, and the agency's forms to register a document and change its status.
 use super::{
-    get_document, list_documents, registration_context, DocDetail, DocFilter, DocStatus, DocSummary, ObjectionReview,
+    document_agencies, get_document, list_documents, registration_context, DocDetail, DocFilter, DocStatus, DocSummary,
+    ObjectionReview,
 };
 use crate::clock::format_long_date;
 use crate::error::AppError;
@@ -28,6 +29,7 @@ pub fn RegistryPage() -> impl IntoView {
         page: crate::paging::from_query(page().as_deref()),
     };
     let found = Resource::new(filter, list_documents);
+    let agencies = Resource::new(|| (), |_| document_agencies());
     view! {
         <Title text="规范性文件库" />
         <h1>"规范性文件库"</h1>
@@ -52,7 +54,27 @@ pub fn RegistryPage() -> impl IntoView {
                     <input id="year" name="year" inputmode="numeric" maxlength="4" value=year().unwrap_or_default() />
                 </div>
             </div>
-            {agency().map(|a| view! { <input type="hidden" name="agency" value=a /> })}
+            <div>
+                <label for="agency">"制定机关"</label>
+                <Suspense fallback=|| view! { <select id="agency" name="agency"><option value="">"全部"</option></select> }>
+                    {move || Suspend::new(async move {
+                        let chosen = agency();
+                        // Without the list, the agency the address names is kept as it was.
+                        let listed = agencies.await.unwrap_or_default();
+                        let kept = chosen.clone().filter(|c| !listed.iter().any(|(id, _)| id.to_string() == *c));
+                        view! {
+                            <select id="agency" name="agency">
+                                <option value="">"全部"</option>
+                                {listed.into_iter().map(|(id, name)| {
+                                    let selected = chosen.as_deref() == Some(id.to_string().as_str());
+                                    view! { <option value=id.to_string() selected=selected>{name}</option> }
+                                }).collect_view()}
+                                {kept.map(|k| view! { <option value=k.clone() selected=true>{format!("编号{k}的机关")}</option> })}
+                            </select>
+                        }
+                    })}
+                </Suspense>
+            </div>
             <button type="submit">"检索"</button>
         </form>
         <Suspense fallback=Loading>

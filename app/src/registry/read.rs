@@ -169,6 +169,16 @@ fn link(id: Option<i64>, number: Option<String>, title: Option<String>) -> Optio
     Some(DocLink { id: id?, number: number?, title: title? })
 }
 
+/// The agencies that have registered a document, by id (at most 500: a city's bodies).
+pub async fn issuing_agencies(db: &AnyPool) -> AppResult<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.name FROM agencies a
+         WHERE EXISTS (SELECT 1 FROM normative_documents d WHERE d.agency_id = a.id) ORDER BY a.id LIMIT 500",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 /// The document a number names, however its brackets, digits and spaces were typed (numbers are
 /// never reused, so the answer never changes).
 pub async fn id_by_number(db: &AnyPool, typed: &str) -> AppResult<i64> {

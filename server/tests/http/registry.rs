@@ -96,7 +96,7 @@ async fn an_agency_registers_a_document_and_anyone_finds_it_by_its_number_howeve
 #[tokio::test]
 async fn a_document_made_from_a_draft_is_linked_both_ways_and_cited_by_its_number() {
     let app = TestApp::spawn().await;
-    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (staff, agency) = coded_agency(&app, "市城市管理局", "长城管规").await;
     let draft = app.open_consultation(&staff).await;
     let from = draft.to_string();
     let res = register(&app, &staff, "某市共享单车停放管理办法", TEXT, &[("consultation", from.as_str())]).await;
@@ -120,6 +120,10 @@ async fn a_document_made_from_a_draft_is_linked_both_ways_and_cited_by_its_numbe
     assert_eq!(res.headers()["location"], format!("/documents/{id}").as_str());
     let page = app.get(&app.client(), &format!("/documents/{id}")).await.text().await.unwrap();
     assert!(page.contains(&format!("/documents/number/{}", app::ui::encode_query(&number))), "the page shows it");
+    // The registry is narrowed by its issuing body, chosen from those with documents.
+    let page = app.get(&app.client(), &format!("/documents?agency={agency}")).await.text().await.unwrap();
+    let option = page.split("<option").find(|o| o.contains("市城市管理局")).expect("the agency is offered");
+    assert!(option.contains(&format!("value=\"{agency}\"")) && option.contains("selected"), "{option}");
     for missing in ["长城管规〔1999〕9号", "不是文号", &"号".repeat(100), "%3Cscript%3E"] {
         let res = app.get(&app.client(), &format!("/documents/number/{}", app::ui::encode_query(missing))).await;
         assert_eq!(res.status(), 404, "{missing}");
