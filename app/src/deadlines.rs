@@ -217,6 +217,34 @@ pub struct Periods {
     pub document_filing: Period,
     /// 备案审查: the reviewing office records its outcome within 30 days of the filing; provinces differ.
     pub filing_review: Period,
+    /// 有效期: how long a normative document is valid unless it says otherwise (5 years, 2 for
+    /// 暂行/试行), and the longest it may say.
+    pub document_validity: Validity,
+}
+
+/// A normative document's validity in years: `years` at most, and by default; `provisional_years`
+/// by default for a provisional (暂行, 试行) one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Validity {
+    pub years: u32,
+    pub provisional_years: u32,
+}
+
+impl Default for Validity {
+    fn default() -> Self {
+        Validity { years: 5, provisional_years: 2 }
+    }
+}
+
+impl Validity {
+    /// Settings that make sense: 1 to 10 years, a provisional document no longer than any other.
+    pub fn check(&self) -> Result<(), &'static str> {
+        if !(1..=10).contains(&self.years) || !(1..=self.years).contains(&self.provisional_years) {
+            return Err("expected 1 <= provisional_years <= years <= 10");
+        }
+        Ok(())
+    }
 }
 
 impl Default for Periods {
@@ -234,6 +262,7 @@ impl Default for Periods {
             objection_review: Period::calendar(30),
             document_filing: Period::calendar(30),
             filing_review: Period::calendar(30),
+            document_validity: Validity::default(),
         }
     }
 }

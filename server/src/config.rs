@@ -258,6 +258,7 @@ impl Config {
         if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             return Err(ConfigError::Invalid("public_url", "expected https://host (or empty)"));
         }
+        self.periods.document_validity.check().map_err(|why| ConfigError::Invalid("periods.document_validity", why))?;
         self.smtp.validate().map_err(|(setting, why)| ConfigError::Invalid(setting, why))
     }
 

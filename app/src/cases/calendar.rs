@@ -198,5 +198,6 @@ pub async fn filing_clock(db: &AnyPool, cfg: &CaseConfig) -> AppResult<crate::re
         cal: calendar(db).await?,
         file_within: cfg.periods.document_filing,
         review_within: cfg.periods.filing_review,
+        validity: cfg.periods.document_validity,
     })
 }

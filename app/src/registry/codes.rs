@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use sqlx::AnyPool;
 
 /// What the registration form offers the staff member's agency.
-pub async fn registration_context(db: &AnyPool, staff: &CurrentUser) -> AppResult<Registering> {
+pub async fn registration_context(db: &AnyPool, staff: &CurrentUser, validity: (u32, u32)) -> AppResult<Registering> {
     let agency = staff.staff_agency()?;
     let code: Option<String> =
         sqlx::query_scalar("SELECT document_code FROM agencies WHERE id = $1").bind(agency).fetch_one(db).await?;
@@ -15,7 +15,7 @@ pub async fn registration_context(db: &AnyPool, staff: &CurrentUser) -> AppResul
             .bind(agency)
             .fetch_all(db)
             .await?;
-    Ok(Registering { code, consultations })
+    Ok(Registering { code, consultations, validity })
 }
 
 /// Set the code an agency's documents are numbered under (the administrator only).

@@ -24,13 +24,16 @@ pub const ROUNDS_SHOWN: i64 = 20;
 /// Documents on one page of the reviewing office's list.
 pub const PER_PAGE: i64 = 50;
 
-/// The clock filing runs on: the holiday calendar and the two configured periods.
+/// The clock a registration and its filing run on: the holiday calendar, the two configured
+/// periods of filing, and the configured validity.
 pub struct FilingClock {
     pub cal: Calendar,
     /// From publication to filing.
     pub file_within: Period,
     /// From filing to the outcome.
     pub review_within: Period,
+    /// How long a document registered now is valid by default, and at most.
+    pub validity: crate::deadlines::Validity,
 }
 
 /// Open a just-registered document's filing (in its registration's transaction): due a period

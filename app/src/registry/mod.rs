@@ -25,10 +25,6 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Years a document is valid unless it says otherwise.
-pub const VALID_YEARS: i64 = 5;
-/// Years a provisional (暂行, 试行) document is valid unless it says otherwise.
-pub const PROVISIONAL_VALID_YEARS: i64 = 2;
 /// Documents on one page of the registry.
 pub const PER_PAGE: i64 = 20;
 
@@ -273,7 +269,8 @@ pub async fn get_document(id: i64) -> Result<DocDetail, AppError> {
 pub async fn registration_context() -> Result<Registering, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
-    codes::registration_context(&st.db, &user).await
+    let v = st.cases.periods.document_validity;
+    codes::registration_context(&st.db, &user, (v.years, v.provisional_years)).await
 }
 
 /// Published clean-ups, newest first.
@@ -305,6 +302,8 @@ pub struct Registering {
     pub code: Option<String>,
     /// The agency's consultations, newest first (at most 200), for "came from".
     pub consultations: Vec<(i64, String)>,
+    /// The configured validity: years by default and at most, and for a provisional document.
+    pub validity: (u32, u32),
 }
 
 #[cfg(test)]

@@ -425,7 +425,7 @@ pub fn RegisterDocumentPage() -> impl IntoView {
                         Ok(c) if c.code.is_none() => view! {
                             <p class="alert alert-warn">"本单位尚未设置发文字号代字，无法编号登记。请联系系统管理员在“系统管理”中设置。"</p>
                         }.into_any(),
-                        Ok(c) => view! { <RegisterForm code=c.code.unwrap_or_default() consultations=c.consultations echo /> }.into_any(),
+                        Ok(c) => view! { <RegisterForm code=c.code.unwrap_or_default() consultations=c.consultations validity=c.validity echo /> }.into_any(),
                         Err(e) => view! { <ErrorView err=e /> }.into_any(),
                     }
                 })
@@ -435,10 +435,16 @@ pub fn RegisterDocumentPage() -> impl IntoView {
 }
 
 #[component]
-fn RegisterForm(code: String, consultations: Vec<(i64, String)>, echo: FormEcho) -> impl IntoView {
+fn RegisterForm(
+    code: String,
+    consultations: Vec<(i64, String)>,
+    validity: (u32, u32),
+    echo: FormEcho,
+) -> impl IntoView {
     let today = crate::clock::format_date(crate::clock::now());
     view! {
-        <p>"登记后由系统按本单位代字“"{code.clone()}"”和通过年份的顺序编号（例如 "{format!("{code}〔2026〕1号")}"），文号不重复使用。有效期默认5年，标题含“暂行”“试行”的默认2年。"</p>
+        <p>"登记后由系统按本单位代字“"{code.clone()}"”和通过年份的顺序编号（例如 "{format!("{code}〔2026〕1号")}"），文号不重复使用。"
+            {format!("有效期默认{}年（最长{}年），标题含“暂行”“试行”的默认{}年。", validity.0, validity.0, validity.1)}</p>
         <PostForm name="register" action="/staff/documents/new" echo class="stacked" let:echo>
             <label for="title">"标题"</label>
             <input id="title" name="title" required maxlength="200" value=echo.value("title") />

@@ -2,7 +2,7 @@
 //! sequence, amending and changing its status (only its own agency, only as `DocStatus::may_become`
 //! allows). Reading is in [`super::read`], the clock in [`super::expiry`].
 use super::number;
-use super::{DocStatus, PROVISIONAL_VALID_YEARS, VALID_YEARS};
+use super::DocStatus;
 use crate::accounts::user::CurrentUser;
 use crate::clock::{self, Date};
 use crate::error::{AppError, AppResult, FieldError};
@@ -44,10 +44,9 @@ pub fn provisional(title: &str) -> bool {
     title.contains("暂行") || title.contains("试行")
 }
 
-/// The last day of the default validity from `effective`: 5 (or 2) years less a day.
-pub fn default_valid_until(effective: Date, provisional: bool) -> Date {
-    let years = if provisional { PROVISIONAL_VALID_YEARS } else { VALID_YEARS };
-    let mut same_day = Date { year: effective.year + years, ..effective };
+/// The last day of a validity of `years` from `effective`: so many years less a day.
+pub fn valid_until(effective: Date, years: u32) -> Date {
+    let mut same_day = Date { year: effective.year + i64::from(years), ..effective };
     // From 29 February, in a year that has none, the term ends with February: 1 March less a day.
     if Date::from_day_number(same_day.day_number()) != same_day {
         same_day = Date { month: 3, day: 1, ..same_day };
@@ -63,7 +62,7 @@ fn date(errors: &mut Vec<FieldError>, field: &str, typed: &str, what: &str) -> O
     d
 }
 
-fn check(input: &NewDocument, today: Date) -> AppResult<Checked> {
+fn check(input: &NewDocument, today: Date, validity: crate::deadlines::Validity) -> AppResult<Checked> {
     let mut errors = Vec::new();
     let title = input.title.trim();
     if title.is_empty() || title.chars().count() > 200 {
@@ -108,16 +107,20 @@ fn check(input: &NewDocument, today: Date) -> AppResult<Checked> {
     if effective < published {
         errors.push(FieldError::new("effective_on", "施行日期不能早于公布日期：未经公布的文件不得作为行政管理依据"));
     }
-    let longest = default_valid_until(effective, false);
-    let valid_until = match input.valid_until.trim() {
-        "" => default_valid_until(effective, provisional),
+    let longest = valid_until(effective, validity.years);
+    let until = match input.valid_until.trim() {
+        "" => valid_until(effective, if provisional { validity.provisional_years } else { validity.years }),
         typed => match clock::parse_date(typed) {
             Some(d) if d < effective => {
                 errors.push(FieldError::new("valid_until", "有效期不能早于施行日期"));
                 d
             }
             Some(d) if d > longest => {
-                errors.push(FieldError::new("valid_until", &format!("有效期最长5年，至{}", clock::long_date(longest))));
+                let years = validity.years;
+                errors.push(FieldError::new(
+                    "valid_until",
+                    &format!("有效期最长{years}年，至{}", clock::long_date(longest)),
+                ));
                 d
             }
             Some(d) => d,
@@ -130,7 +133,7 @@ fn check(input: &NewDocument, today: Date) -> AppResult<Checked> {
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    Ok(Checked { adopted, published, effective, valid_until, provisional, consultation })
+    Ok(Checked { adopted, published, effective, valid_until: until, provisional, consultation })
 }
 
 /// Register a published document of the staff member's agency under the next number of the
@@ -143,7 +146,7 @@ pub async fn register(
     filing: &super::filing::FilingClock,
 ) -> AppResult<(i64, String)> {
     let agency = staff.staff_agency()?;
-    let c = check(input, clock::today())?;
+    let c = check(input, clock::today(), filing.validity)?;
     let mut tx = crate::db::begin_write(db).await?;
     let code: Option<Option<String>> = sqlx::query_scalar("SELECT document_code FROM agencies WHERE id = $1")
         .bind(agency)
@@ -458,16 +461,16 @@ mod tests {
 
     #[test]
     fn a_document_is_valid_five_years_less_a_day_and_a_provisional_one_two() {
-        assert_eq!(default_valid_until(d("2026-03-01"), false), d("2031-02-28"));
-        assert_eq!(default_valid_until(d("2026-03-01"), true), d("2028-02-29"));
-        assert_eq!(default_valid_until(d("2026-01-01"), false), d("2030-12-31"));
+        assert_eq!(valid_until(d("2026-03-01"), 5), d("2031-02-28"));
+        assert_eq!(valid_until(d("2026-03-01"), 2), d("2028-02-29"));
+        assert_eq!(valid_until(d("2026-01-01"), 5), d("2030-12-31"));
     }
 
     #[test]
     fn from_29_february_the_term_ends_with_february() {
-        assert_eq!(default_valid_until(d("2024-02-29"), false), d("2029-02-28"));
-        assert_eq!(default_valid_until(d("2024-02-28"), false), d("2029-02-27"));
-        assert_eq!(default_valid_until(d("2024-02-29"), true), d("2026-02-28"));
+        assert_eq!(valid_until(d("2024-02-29"), 5), d("2029-02-28"));
+        assert_eq!(valid_until(d("2024-02-28"), 5), d("2029-02-27"));
+        assert_eq!(valid_until(d("2024-02-29"), 2), d("2026-02-28"));
     }
 
     #[test]

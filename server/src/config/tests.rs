@@ -45,6 +45,25 @@ fn a_relay_without_a_sender_address_is_refused_at_start() {
 }
 
 #[test]
+fn a_jurisdiction_sets_how_long_normative_documents_are_valid_and_nonsense_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("canyu.toml");
+    std::fs::write(&path, "[periods]\ndocument_validity = { years = 3, provisional_years = 1 }\n").unwrap();
+    let cfg = Config::load(Some(path.clone())).unwrap();
+    assert_eq!(cfg.periods.document_validity, app::deadlines::Validity { years: 3, provisional_years: 1 });
+    assert_eq!(cfg.periods.handling, app::deadlines::Periods::default().handling, "other periods keep theirs");
+    for wrong in [
+        "{ years = 2, provisional_years = 3 }",
+        "{ years = 0, provisional_years = 0 }",
+        "{ years = 11, provisional_years = 2 }",
+    ] {
+        std::fs::write(&path, format!("[periods]\ndocument_validity = {wrong}\n")).unwrap();
+        let err = Config::load(Some(path.clone())).unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid("periods.document_validity", _)), "{wrong}: {err}");
+    }
+}
+
+#[test]
 fn a_misspelt_setting_stops_the_start_and_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("canyu.toml");

@@ -131,6 +131,31 @@ async fn a_document_made_from_a_draft_is_linked_both_ways_and_cited_by_its_numbe
 }
 
 #[tokio::test]
+async fn a_jurisdiction_with_a_shorter_validity_has_its_documents_registered_with_it() {
+    let mut cfg = server::config::Config { limits: relaxed(), search_interval_ms: 50, ..Default::default() };
+    cfg.periods.document_validity = app::deadlines::Validity { years: 3, provisional_years: 1 };
+    let app = TestApp::spawn_in(tempfile::tempdir().unwrap(), cfg).await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let form = app.get(&staff, "/staff/documents/new").await.text().await.unwrap();
+    assert!(
+        form.contains("有效期默认3年（最长3年）") && form.contains("默认1年"),
+        "the form says the configured years"
+    );
+    let (id, _) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    let doc = api_doc(&app, id).await;
+    let effective = app::clock::date_of(doc["summary"]["effective_on"].as_i64().unwrap());
+    let until = app::clock::date_of(doc["summary"]["valid_until"].as_i64().unwrap());
+    assert_eq!(until.year, effective.year + 3);
+    let (id, _) = registered(&app, &staff, "某市共享单车停放管理暂行规定", TEXT).await;
+    let until = app::clock::date_of(api_doc(&app, id).await["summary"]["valid_until"].as_i64().unwrap());
+    assert_eq!(until.year, effective.year + 1, "a provisional document its own default");
+    let longer = day(4 * 366);
+    let res = register(&app, &staff, "某市户外广告设置管理办法", TEXT, &[("valid_until", longer.as_str())]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("有效期最长3年"), "no longer than the configured most");
+}
+
+#[tokio::test]
 async fn an_agency_without_a_code_is_told_so_and_loses_nothing_it_typed() {
     let app = TestApp::spawn().await;
     let (staff, _) = app.staff("市交通运输局").await;
