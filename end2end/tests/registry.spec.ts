@@ -35,6 +35,21 @@ test('a citizen finds an amended document, sees what changed and follows it to t
   await expect(page.getByRole('heading', { name: '本文件修改或废止的文件' })).toBeVisible();
 });
 
+test('a draft leads to the document made from it and back, and the number is an address for citing', async ({ page }) => {
+  await page.goto('/documents?status=in_force');
+  await page.getByRole('link', { name: '关于调整中心城区公共停车收费标准的决定' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('关于调整中心城区公共停车收费标准的决定');
+  const address = page.url();
+  // Its number leads to the same page, whoever cites it.
+  await page.getByRole('link', { name: '引用地址' }).click();
+  await expect(page).toHaveURL(address);
+  // The draft it was made from, and from the draft's page back to it.
+  await page.locator('dl.facts').first().getByRole('link', { name: /停车收费标准的决策草案/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('停车收费标准的决策草案');
+  await page.locator('.resulting-documents').getByRole('link', { name: /关于调整中心城区公共停车收费标准的决定/ }).click();
+  await expect(page).toHaveURL(address);
+});
+
 test('a number typed with ordinary brackets finds its document', async ({ page }) => {
   await page.goto('/documents?status=expired');
   const card = page.locator('li.card').first();

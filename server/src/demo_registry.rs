@@ -1,5 +1,6 @@
 //! The demo's registry: a few normative documents of two agencies, one in every status (in force,
-//! amended with its two versions, to be cleaned up, repealed, expired by the clock).
+//! amended with its two versions, to be cleaned up, repealed, expired by the clock), a published
+//! clean-up, and a decision registered from the consultation on its draft.
 use app::accounts::CurrentUser;
 use app::clock;
 use app::error::AppResult;
@@ -11,6 +12,9 @@ const PARKING: &str = "第一条　为了规范道路停车秩序，制定本办
 const BIKES: &str = "第一条　为了规范共享单车停放，制定本办法。\n第二条　运营企业应当对车辆停放进行管理。\n第三条　违规停放的车辆，由城市管理部门责令运营企业限期清理。\n";
 const ADS: &str = "第一条　为了规范户外广告设置，制定本规定。\n第二条　设置户外广告应当符合本市户外广告设置规划。\n";
 const DIGGING: &str = "第一条　为了加强城市道路挖掘管理，制定本办法。\n第二条　挖掘城市道路应当经市政主管部门批准。\n";
+const SIGNS: &str = "第一条　为了规范门头招牌设置，制定本规定。\n第二条　门头招牌应当一店一招。\n";
+const STALLS: &str = "第一条　为了规范临时摊点经营，制定本办法。\n第二条　临时摊点应当在划定区域内经营。\n";
+const FEES: &str = "一、中心城区道路停车泊位白天首小时收费由2元调整为3元。\n二、夜间（20时至次日8时）停车收费标准不变。\n三、本决定自公布之日起施行。\n";
 const WINTER: &str =
     "第一条　为了做好冬季道路除雪工作，制定本办法。\n第二条　各区人民政府负责本辖区道路除雪的组织实施。\n";
 
@@ -38,6 +42,41 @@ async fn register(
         same_title_confirmed: false,
     };
     store::register(db, staff, &input, filing).await
+}
+
+/// A clean-up the city-management bureau published: one document kept, one repealed.
+async fn cleanup(db: &AnyPool, filing: &FilingClock, city: &CurrentUser) -> AppResult<()> {
+    use app::registry::cleanup_store::{publish, Typed};
+    let (signs, _) = register(db, filing, city, "某市门头招牌设置管理规定", SIGNS, 1000, "").await?;
+    let (stalls, _) = register(db, filing, city, "某市临时摊点经营管理办法", STALLS, 1100, "").await?;
+    for doc in [signs, stalls] {
+        change(db, city, doc, "to_clean_up", "列入本年度规范性文件清理", "", "").await?;
+    }
+    let decisions = [
+        Typed { document: signs, decision: "keep".into(), reason: "符合上位法规定，继续执行".into() },
+        Typed {
+            document: stalls,
+            decision: "repeal".into(),
+            reason: "已被《某市市容和环境卫生管理条例》相关规定取代".into(),
+        },
+    ];
+    publish(db, city, "市城市管理局关于规范性文件清理结果的公告", &decisions).await.map(|_| ())
+}
+
+/// The parking-fee decision, registered from the consultation on its draft (whose adoption report
+/// is published), so the draft's page leads to the document and back.
+async fn from_consultation(db: &AnyPool, filing: &FilingClock, transport: &CurrentUser, draft: i64) -> AppResult<()> {
+    let input = NewDocument {
+        title: "关于调整中心城区公共停车收费标准的决定".into(),
+        full_text: FEES.into(),
+        adopted_on: date(-12),
+        published_on: date(-10),
+        effective_on: date(-10),
+        valid_until: String::new(),
+        consultation: draft.to_string(),
+        same_title_confirmed: false,
+    };
+    store::register(db, transport, &input, filing).await.map(|_| ())
 }
 
 async fn change(
@@ -68,6 +107,7 @@ pub async fn load(
     transport: (i64, &CurrentUser),
     city: (i64, &CurrentUser),
     reviewer: &CurrentUser,
+    parking_draft: i64,
 ) -> AppResult<()> {
     for (agency, code) in [(transport.0, "长交规"), (city.0, "长城管规")] {
         sqlx::query("UPDATE agencies SET document_code = $1 WHERE id = $2").bind(code).bind(agency).execute(db).await?;
@@ -93,6 +133,8 @@ pub async fn load(
     change(db, c, digging, "repealed", "已被《某市城市道路管理条例》取代", "", "").await?;
     register(db, clock, c, "某市冬季道路除雪工作办法", WINTER, 800, &date(-30)).await?;
     app::registry::expiry::expire_due(db, clock::today()).await?;
+    cleanup(db, clock, c).await?;
+    from_consultation(db, clock, t, parking_draft).await?;
     // Filing for review: one filed and accepted, one filed and waiting, the rest not yet filed.
     let report = "经合法性审核和集体讨论决定，按规定公布施行，现报送备案。";
     filing::file(db, c, bikes, report, clock).await?;

@@ -70,7 +70,8 @@ pub async fn deadline_reminders(db: &AnyPool) {
 }
 
 /// Normative documents past the last day of their validity expire by themselves, and agencies are
-/// told 90 and 30 days before (one node per turn, hourly). A failed run is logged; what is still
+/// told 90 and 30 days before; issuing bodies and the reviewing office are told three days before a
+/// filing or its review is due (one node per turn, hourly). A failed run is logged; what is still
 /// due is done at the next turn.
 pub async fn document_expiry(db: &AnyPool) {
     match claim(db, "document_expiry", DEADLINE_CHECK).await {
@@ -83,6 +84,9 @@ pub async fn document_expiry(db: &AnyPool) {
     }
     if let Err(e) = app::registry::expiry::warn_of_expiry(db, app::clock::today()).await {
         tracing::warn!(error = %e, "expiry notices stopped; the rest are given next turn");
+    }
+    if let Err(e) = app::registry::filing_reminders::remind(db, app::clock::today()).await {
+        tracing::warn!(error = %e, "filing reminders stopped; the rest are given next turn");
     }
 }
 

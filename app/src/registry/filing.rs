@@ -16,7 +16,7 @@ use sqlx::{AnyConnection, AnyPool};
 pub const MAX_TEXT: usize = 2_000;
 
 /// The statuses in which a document binds (and so is filed and reviewed).
-const BINDING: &str = "('in_force', 'amended', 'to_clean_up')";
+pub(super) const BINDING: &str = "('in_force', 'amended', 'to_clean_up')";
 
 /// Earlier rounds shown on a document's page.
 pub const ROUNDS_SHOWN: i64 = 20;
@@ -92,7 +92,7 @@ pub async fn file(
     // Only from the state read: two staff filing at once file once.
     let moved = sqlx::query(
         "UPDATE document_filings SET filed_at = $1, filed_by = $2, report = $3, review_by = $4,
-                reviewed_at = NULL, reviewed_by = NULL, outcome = NULL, reasons = NULL
+                reviewed_at = NULL, reviewed_by = NULL, outcome = NULL, reasons = NULL, review_reminded = 0
          WHERE document_id = $5 AND (filed_at IS NULL OR outcome = 'correction')",
     )
     .bind(clock::now())

@@ -12,6 +12,7 @@ pub mod expiry;
 #[cfg(feature = "ssr")]
 pub mod filing;
 pub mod filing_pages;
+pub mod filing_reminders;
 pub mod number;
 #[cfg(feature = "ssr")]
 pub mod objections;

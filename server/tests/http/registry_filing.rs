@@ -135,3 +135,71 @@ async fn the_legal_affairs_office_cannot_review_its_own_documents_and_the_list_n
     assert_eq!(res.status(), 403, "the list is the office's");
     assert!(res.text().await.unwrap().contains("请在文件页面“备案审查”处报送备案"), "and it says where to file");
 }
+
+#[tokio::test]
+async fn an_issuing_body_is_reminded_before_its_filing_is_due_and_the_office_before_its_review_is() {
+    let app = TestApp::spawn().await;
+    let (issuer, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (doc, number) = registered(&app, &issuer, "某市共享单车停放管理办法", TEXT).await;
+    let office = reviewer(&app).await;
+    let (bystander, _) = app.staff("市交通运输局").await;
+    let remind = |on: app::clock::Date| {
+        let db = app.db.clone();
+        async move { app::registry::filing_reminders::remind(&db, on).await.unwrap() }
+    };
+    let file_by: String = sqlx::query_scalar("SELECT file_by FROM document_filings WHERE document_id = $1")
+        .bind(doc)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let file_by = app::clock::parse_date(&file_by).unwrap();
+    assert_eq!(remind(file_by.add_days(-4)).await, 0, "four days before: not yet");
+    assert_eq!(remind(file_by.add_days(-3)).await, 1, "three days before: the issuing body is told");
+    assert_eq!(remind(file_by.add_days(-2)).await, 0, "once");
+    let inbox = app.get(&issuer, "/inbox").await.text().await.unwrap();
+    assert!(inbox.contains("报送备案") && inbox.contains(&number) && inbox.contains(&format!("/documents/{doc}")));
+    for other in [&office, &bystander] {
+        assert!(!app.get(other, "/inbox").await.text().await.unwrap().contains(&number), "nobody else");
+    }
+
+    // Filed: the review is due a period later; the office is told, not the issuing body.
+    let report = [("report", "经合法性审核和集体讨论决定后公布施行。")];
+    assert_eq!(app.post_form(&issuer, &format!("/staff/documents/{doc}/filing"), &report).await.status(), 303);
+    let review_by: String = sqlx::query_scalar("SELECT review_by FROM document_filings WHERE document_id = $1")
+        .bind(doc)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let review_by = app::clock::parse_date(&review_by).unwrap();
+    assert_eq!(remind(review_by.add_days(-4)).await, 0);
+    assert_eq!(remind(review_by.add_days(1)).await, 1, "overdue and not yet told: told");
+    assert_eq!(remind(review_by.add_days(2)).await, 0, "once");
+    let inbox = app.get(&office, "/inbox").await.text().await.unwrap();
+    assert!(inbox.contains("完成审查") && inbox.contains(&number), "the reviewing office is told");
+    let issuers: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id
+         JOIN agencies a ON a.id = u.agency_id WHERE a.name = '市城市管理局'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(issuers, 1, "the issuing body only of its own filing");
+
+    // A correction sends it back; filed again, the new review is told of again.
+    let correction = [("outcome", "correction"), ("reasons", "第三条缺少上位法依据")];
+    let res = app.post_form(&office, &format!("/staff/documents/{doc}/filing/review"), &correction).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.post_form(&issuer, &format!("/staff/documents/{doc}/filing"), &report).await.status(), 303);
+    assert_eq!(remind(app::clock::today().add_days(60)).await, 1, "the new round's review");
+    // The hourly job gives them.
+    sqlx::query("UPDATE document_filings SET review_reminded = 0").execute(&app.db).await.unwrap();
+    sqlx::query("UPDATE document_filings SET review_by = $1")
+        .bind(app::clock::today().to_string())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    server::jobs::document_expiry(&app.db).await;
+    let reminded: i64 =
+        sqlx::query_scalar("SELECT review_reminded FROM document_filings").fetch_one(&app.db).await.unwrap();
+    assert_eq!(reminded, 1);
+}
