@@ -12,6 +12,7 @@ pub mod expiry;
 #[cfg(feature = "ssr")]
 pub mod filing;
 pub mod filing_pages;
+#[cfg(feature = "ssr")]
 pub mod filing_reminders;
 pub mod number;
 #[cfg(feature = "ssr")]
@@ -21,6 +22,7 @@ pub mod pages;
 pub mod read;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod text_view;
 
 use crate::error::AppError;
 use leptos::prelude::*;

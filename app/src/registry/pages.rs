@@ -1,6 +1,7 @@
 //! The registry's pages: the public list (narrowed by status, year, agency and words), a
 //! document's page at a stable address with its versions, what each amendment changed and its
 //! status history, and the agency's forms to register a document and change its status.
+use super::text_view::DocumentText;
 use super::{
     document_agencies, get_document, list_documents, registration_context, DocDetail, DocFilter, DocStatus, DocSummary,
     ObjectionReview,
@@ -180,11 +181,9 @@ fn DocumentView(d: DocDetail, own: bool, reviewer: bool, echo: FormEcho) -> impl
         <h1>{s.title.clone()}</h1>
         <FormMessage echo=echo.clone() />
         <dl class="facts">
-            <dt>"文号"</dt>
-            <dd>
-                {s.number.clone()}" · "
-                <a href=format!("/documents/number/{}", crate::ui::encode_query(&s.number)) title="按文号引用本文件的固定地址">"引用地址"</a>
-            </dd>
+            <dt>"文号"</dt><dd>{s.number.clone()}</dd>
+            <dt>"引用地址"</dt>
+            <dd><a href=format!("/documents/number/{}", crate::ui::encode_query(&s.number))>{format!("/documents/number/{}", s.number)}</a></dd>
             <dt>"制定机关"</dt><dd><a href=format!("/documents?agency={}", s.agency_id)>{s.agency_name.clone()}</a></dd>
             <dt>"状态"</dt><dd>{badge(s.status)}</dd>
             <dt>"通过日期"</dt><dd>{format_long_date(d.adopted_on)}</dd>
@@ -208,7 +207,7 @@ fn DocumentView(d: DocDetail, own: bool, reviewer: bool, echo: FormEcho) -> impl
         {current.map(|v| view! {
             <section aria-labelledby="text-title">
                 <h2 id="text-title">{if v.version > 1 { format!("现行文本（第{}版）", v.version) } else { "全文".to_string() }}</h2>
-                <div class="full-text">{v.full_text.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+                <DocumentText text=v.full_text.clone() anchored=true />
             </section>
         })}
         {(!d.amendments.is_empty()).then(|| view! { <Amendments d=d.clone() /> })}
@@ -218,7 +217,7 @@ fn DocumentView(d: DocDetail, own: bool, reviewer: bool, echo: FormEcho) -> impl
                 {earlier.into_iter().map(|v| view! {
                     <details>
                         <summary>{format!("第{}版，{}起施行", v.version, format_long_date(v.effective_on))}</summary>
-                        <div class="full-text">{v.full_text.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+                        <DocumentText text=v.full_text.clone() anchored=false />
                     </details>
                 }).collect_view()}
             </section>

@@ -21,7 +21,7 @@ pub(crate) async fn coded_agency(app: &TestApp, name: &str, code: &str) -> (Clie
     (staff, agency)
 }
 
-async fn register(
+pub(crate) async fn register(
     app: &TestApp,
     staff: &Client,
     title: &str,
@@ -120,6 +120,8 @@ async fn a_document_made_from_a_draft_is_linked_both_ways_and_cited_by_its_numbe
     assert_eq!(res.headers()["location"], format!("/documents/{id}").as_str());
     let page = app.get(&app.client(), &format!("/documents/{id}")).await.text().await.unwrap();
     assert!(page.contains(&format!("/documents/number/{}", app::ui::encode_query(&number))), "the page shows it");
+    // Each article of its text has an address of its own on the page.
+    assert!(page.contains("id=\"a3\"") && page.contains("href=\"#a3\""), "第三条 is at #a3");
     // The registry is narrowed by its issuing body, chosen from those with documents.
     let page = app.get(&app.client(), &format!("/documents?agency={agency}")).await.text().await.unwrap();
     let option = page.split("<option").find(|o| o.contains("市城市管理局")).expect("the agency is offered");
