@@ -54,6 +54,14 @@ impl Decision {
     }
 }
 
+/// A document the agency may decide on in a clean-up: any of its binding documents, with where it
+/// stands (those already put to the clean-up first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub document: super::DocLink,
+    pub status: super::DocStatus,
+}
+
 /// A published clean-up in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

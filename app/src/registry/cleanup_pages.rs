@@ -1,7 +1,7 @@
 //! Clean-up pages: the published clean-ups (`/cleanups`), one clean-up's list of decisions
-//! (`/cleanups/:id`), and the agency's form deciding on its documents under clean-up.
-use super::cleanup::{CleanupDetail, Decision};
-use super::{cleanup_candidates, get_cleanup, list_cleanups, DocLink};
+//! (`/cleanups/:id`), and the agency's form deciding on its binding documents.
+use super::cleanup::{Candidate, CleanupDetail, Decision};
+use super::{cleanup_candidates, get_cleanup, list_cleanups};
 use crate::clock::format_long_date;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, PostForm};
@@ -107,7 +107,7 @@ pub fn StaffCleanupPage() -> impl IntoView {
                 Suspend::new(async move {
                     match docs.await {
                         Ok(d) if d.is_empty() => view! {
-                            <p>"本单位没有拟清理的文件。请先在文件页面将需要清理的文件变更为“拟清理”。"</p>
+                            <p>"本单位没有现行有效的规范性文件，无须清理。"</p>
                         }.into_any(),
                         Ok(d) => view! { <CleanupForm docs=d echo /> }.into_any(),
                         Err(e) => view! { <ErrorView err=e /> }.into_any(),
@@ -119,19 +119,23 @@ pub fn StaffCleanupPage() -> impl IntoView {
 }
 
 #[component]
-fn CleanupForm(docs: Vec<DocLink>, echo: FormEcho) -> impl IntoView {
+fn CleanupForm(docs: Vec<Candidate>, echo: FormEcho) -> impl IntoView {
     view! {
-        <p>"对每件拟清理的文件作出结论并说明理由；本次不作结论的文件留待下次清理。发布后结论立即生效并向社会公布：继续有效的恢复为现行有效，废止、宣布失效的立即变更状态，需修改的在修改文件登记后变更。"</p>
+        <p>"本单位现行有效的文件逐件列出（已列为“拟清理”的在前）。对本次清理的文件作出结论并说明理由；不作结论的文件不列入本次清理结果。发布后结论立即生效并向社会公布：继续有效的保持（或恢复）有效，废止、宣布失效的立即变更状态，需修改的列为“拟清理”，在修改文件登记后变更。"</p>
         <PostForm name="cleanup" action="/staff/documents/cleanup" echo class="stacked" let:echo>
             <label for="title">"标题"</label>
             <input id="title" name="title" required maxlength="200" value=echo.value("title") />
             <FieldMessage echo=echo.clone() name="title" />
-            {docs.into_iter().map(|d| {
+            {docs.into_iter().map(|c| {
+                let (d, status) = (c.document, c.status);
                 let (decision, reason) = (format!("decision_{}", d.id), format!("reason_{}", d.id));
                 let chosen = echo.value(&decision);
                 view! {
                     <fieldset>
-                        <legend><a href=format!("/documents/{}", d.id)>{format!("{}《{}》", d.number, d.title)}</a></legend>
+                        <legend>
+                            <a href=format!("/documents/{}", d.id)>{format!("{}《{}》", d.number, d.title)}</a>
+                            " "<span class="meta">{format!("（{}）", status.label())}</span>
+                        </legend>
                         <label for=decision.clone()>"清理结论"</label>
                         <select id=decision.clone() name=decision.clone()>
                             <option value="">"本次不作结论"</option>

@@ -1,5 +1,5 @@
 //! Clean-ups in the database: published all or none by the agency, read by anyone.
-use super::cleanup::{CleanupDetail, CleanupItem, CleanupPage, CleanupSummary, Decision};
+use super::cleanup::{Candidate, CleanupDetail, CleanupItem, CleanupPage, CleanupSummary, Decision};
 use super::{DocLink, DocStatus, PER_PAGE};
 use crate::accounts::user::CurrentUser;
 use crate::clock;
@@ -17,8 +17,10 @@ pub struct Typed {
     pub reason: String,
 }
 
-/// Publish a clean-up of the staff member's agency: every decision applied, or none. Only the
-/// agency's documents under clean-up may be decided on. Returns its id.
+/// Publish a clean-up of the staff member's agency: every decision applied, or none. Any of the
+/// agency's binding documents may be decided on, whether or not it was put to the clean-up
+/// beforehand: kept, it stays (or is binding again); to be amended, it stays under clean-up until
+/// the amendment is registered; repealed or declared expired, it is at once. Returns its id.
 pub async fn publish(db: &AnyPool, staff: &CurrentUser, title: &str, typed: &[Typed]) -> AppResult<i64> {
     let agency = staff.staff_agency()?;
     let mut errors = Vec::new();
@@ -59,19 +61,20 @@ pub async fn publish(db: &AnyPool, staff: &CurrentUser, title: &str, typed: &[Ty
     .fetch_one(&mut *tx)
     .await?;
     for (document, decision, reason) in &decided {
-        // The agency's own, under clean-up: anything else is refused, and nothing is published.
-        let under: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM normative_documents WHERE id = $1 AND agency_id = $2 AND status = 'to_clean_up'",
+        // The agency's own, still binding: anything else is refused, and nothing is published.
+        let status: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM normative_documents WHERE id = $1 AND agency_id = $2
+               AND status IN ('in_force', 'amended', 'to_clean_up')",
         )
         .bind(document)
         .bind(agency)
         .fetch_optional(&mut *tx)
         .await?;
-        if under.is_none() {
+        let Some(from) = status.as_deref().and_then(DocStatus::parse) else {
             return Err(AppError::Conflict(
-                "所选文件中有的不是本单位拟清理的文件（可能刚被变更），清理结果未发布；请刷新页面后重新选择".into(),
+                "所选文件中有的不是本单位现行有效的文件（可能刚被变更），清理结果未发布；请刷新页面后重新选择".into(),
             ));
-        }
+        };
         let added = sqlx::query(
             "INSERT INTO document_cleanup_items (cleanup_id, document_id, decision, reason) VALUES ($1, $2, $3, $4)
              ON CONFLICT (cleanup_id, document_id) DO NOTHING",
@@ -86,11 +89,19 @@ pub async fn publish(db: &AnyPool, staff: &CurrentUser, title: &str, typed: &[Ty
         if added == 0 {
             continue;
         }
-        if let Some(to) = decision.status() {
-            let to = super::store::kept(&mut tx, *document, to).await?;
+        let to = match (decision, from) {
+            // Kept while not under clean-up, or to be amended while it is: it stays as it is.
+            (Decision::Keep, DocStatus::InForce | DocStatus::Amended) | (Decision::Amend, DocStatus::ToCleanUp) => None,
+            // To be amended: under clean-up until the amendment is registered.
+            (Decision::Amend, _) => Some(DocStatus::ToCleanUp),
+            (d, _) => match d.status() {
+                Some(to) => Some(super::store::kept(&mut tx, *document, to).await?),
+                None => None,
+            },
+        };
+        if let Some(to) = to {
             let why = format!("清理（{title}）：{reason}");
-            let from_to = (DocStatus::ToCleanUp, to);
-            if !super::store::set_status(&mut tx, *document, from_to, today, &why, Some(staff.id)).await? {
+            if !super::store::set_status(&mut tx, *document, (from, to), today, &why, Some(staff.id)).await? {
                 return Err(AppError::Conflict("文件状态刚被变更，清理结果未发布，请刷新页面后重试".into()));
             }
         }
@@ -146,14 +157,20 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<CleanupDetail> {
 }
 
 /// The staff member's agency's documents under clean-up (at most 500), by number.
-pub async fn candidates(db: &AnyPool, staff: &CurrentUser) -> AppResult<Vec<DocLink>> {
+pub async fn candidates(db: &AnyPool, staff: &CurrentUser) -> AppResult<Vec<Candidate>> {
     let agency = staff.staff_agency()?;
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, number, title FROM normative_documents WHERE agency_id = $1 AND status = 'to_clean_up'
-         ORDER BY year, seq, id LIMIT 500",
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, number, title, status FROM normative_documents
+         WHERE agency_id = $1 AND status IN ('to_clean_up', 'in_force', 'amended')
+         ORDER BY CASE WHEN status = 'to_clean_up' THEN 0 ELSE 1 END, year, seq, id LIMIT 500",
     )
     .bind(agency)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|(id, number, title)| DocLink { id, number, title }).collect())
+    rows.into_iter()
+        .map(|(id, number, title, status)| {
+            let status = AppError::stored(DocStatus::parse(&status), "document status", &status)?;
+            Ok(Candidate { document: DocLink { id, number, title }, status })
+        })
+        .collect()
 }

@@ -292,7 +292,7 @@ pub async fn get_cleanup(id: i64) -> Result<cleanup::CleanupDetail, AppError> {
 
 /// The signed-in staff member's agency's documents under clean-up.
 #[server(endpoint = "cleanup_candidates")]
-pub async fn cleanup_candidates() -> Result<Vec<DocLink>, AppError> {
+pub async fn cleanup_candidates() -> Result<Vec<cleanup::Candidate>, AppError> {
     let user = crate::state::require_viewer().await?;
     let st = crate::state::state()?;
     cleanup_store::candidates(&st.db, &user).await

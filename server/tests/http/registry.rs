@@ -452,6 +452,55 @@ async fn an_agency_publishes_a_clean_up_as_one_list_and_every_decision_takes_eff
 }
 
 #[tokio::test]
+async fn an_agency_runs_a_clean_up_over_all_its_binding_documents_without_marking_each_first() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (kept, _) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    let (repealed, _) = registered(&app, &staff, "某市户外广告设置管理办法", TEXT).await;
+    let (to_amend, _) = registered(&app, &staff, "某市城市道路挖掘管理办法", TEXT).await;
+    let (untouched, _) = registered(&app, &staff, "某市门头招牌设置管理规定", TEXT).await;
+    let page = app.get(&staff, "/staff/documents/cleanup").await.text().await.unwrap();
+    for doc in [kept, repealed, to_amend, untouched] {
+        assert!(page.contains(&format!("decision_{doc}")), "every binding document is offered");
+    }
+    assert!(page.contains("现行有效"), "with where it stands");
+    let field = |what: &str, doc: i64| format!("{what}_{doc}");
+    let (k, kr, r, rr, a, ar) = (
+        field("decision", kept),
+        field("reason", kept),
+        field("decision", repealed),
+        field("reason", repealed),
+        field("decision", to_amend),
+        field("reason", to_amend),
+    );
+    let form = [
+        ("title", "2026年度规范性文件全面清理结果"),
+        (k.as_str(), "keep"),
+        (kr.as_str(), "符合上位法，继续有效"),
+        (r.as_str(), "repeal"),
+        (rr.as_str(), "已被新规定取代"),
+        (a.as_str(), "amend"),
+        (ar.as_str(), "与上位法不一致，需要修改"),
+    ];
+    let res = app.post_form(&staff, "/staff/documents/cleanup", &form).await;
+    assert_eq!(res.status(), 303);
+    let list = app.get(&app.client(), &format!("/cleanups/{}", location_id(&res))).await.text().await.unwrap();
+    assert!(list.contains("某市共享单车停放管理办法") && list.contains("某市城市道路挖掘管理办法"));
+    assert!(!list.contains("某市门头招牌设置管理规定"), "one not decided on is not in the list");
+    assert_eq!(api_doc(&app, kept).await["summary"]["status"], "in_force", "kept as it was");
+    assert_eq!(api_doc(&app, repealed).await["summary"]["status"], "repealed");
+    assert_eq!(api_doc(&app, to_amend).await["summary"]["status"], "to_clean_up", "until its amendment");
+    assert_eq!(api_doc(&app, untouched).await["summary"]["status"], "in_force");
+    let history = api_doc(&app, repealed).await["history"].to_string();
+    assert!(history.contains("2026年度规范性文件全面清理结果") && history.contains("已被新规定取代"), "{history}");
+    // A repealed document is not offered again, and cannot be slipped in.
+    let page = app.get(&staff, "/staff/documents/cleanup").await.text().await.unwrap();
+    assert!(!page.contains(&format!("decision_{repealed}")));
+    let again = [("title", "补充清理"), (r.as_str(), "keep"), (rr.as_str(), "继续有效")];
+    assert_eq!(app.post_form(&staff, "/staff/documents/cleanup", &again).await.status(), 409);
+}
+
+#[tokio::test]
 async fn an_amended_document_kept_by_a_clean_up_is_amended_again_not_as_first_registered() {
     let app = TestApp::spawn().await;
     let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
