@@ -111,6 +111,8 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/legislation/{id}/items", post(legislation::add_item))
         .route("/staff/legislation/items/{id}/remove", post(legislation::remove_item))
         .route("/staff/legislation/{id}/publish", post(legislation::publish))
+        .route("/staff/legislation/{id}/edit", post(legislation::change_call))
+        .route("/staff/legislation/{id}/withdraw", post(legislation::withdraw_call))
         .route("/staff/legislation/link", post(legislation::link))
         .route("/staff/legislation/unlink", post(legislation::unlink))
         .route("/admin/staff", post(admin::create_staff))

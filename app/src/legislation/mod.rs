@@ -4,6 +4,8 @@
 //! them like comments and gives each published proposal a disposition (included in the plan,
 //! included for study, not included) with a reason; the call's outcome is published as a report
 //! with the plan, and each plan item links forward to the consultations that draft it.
+#[cfg(feature = "ssr")]
+pub mod edit;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod read;
@@ -254,6 +256,8 @@ pub struct StaffProposal {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallWork {
     pub summary: CallSummary,
+    /// The public description, for the office to correct.
+    pub description: String,
     pub pending: i64,
     pub undecided: i64,
     /// Not published (the office's earlier decisions; their authors were told why).

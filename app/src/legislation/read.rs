@@ -216,7 +216,7 @@ pub async fn call_viewer(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult
 pub async fn work(db: &AnyPool, user: &CurrentUser, id: i64, page: Option<u32>) -> AppResult<CallWork> {
     office(db, user).await?;
     let requested = crate::paging::check(page)?;
-    let (summary, _, _) = summary_of(db, id).await?;
+    let (summary, description, _) = summary_of(db, id).await?;
     let (pending, undecided, rejected) = left_to_do(&mut *db.acquire().await?, id).await?;
     let (page, pages, offset) = crate::paging::place(pending + summary.proposals, requested, PER_PAGE);
     let rows: Vec<(
@@ -262,5 +262,6 @@ pub async fn work(db: &AnyPool, user: &CurrentUser, id: i64, page: Option<u32>) 
         .collect::<AppResult<Vec<_>>>()?;
     let agencies: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM agencies ORDER BY id").fetch_all(db).await?;
-    Ok(CallWork { summary, pending, undecided, rejected, proposals, page, pages, plan: plan(db, id).await?, agencies })
+    let plan = plan(db, id).await?;
+    Ok(CallWork { summary, description, pending, undecided, rejected, proposals, page, pages, plan, agencies })
 }

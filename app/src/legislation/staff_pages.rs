@@ -216,6 +216,56 @@ fn Work(w: CallWork, echo: FormEcho) -> impl IntoView {
                 <FieldMessage echo=echo.clone() name="outcome" />
                 <button type="submit">"公布"</button>
             </PostForm>
+            <EditCall s=s.clone() description=w.description.clone() echo=echo.clone() />
         })}
+    }
+}
+
+/// What the office typed into call `id`'s correction form when it was refused, else what is stored.
+fn typed_or(echo: &FormEcho, id: i64, name: &str, stored: &str) -> String {
+    if echo.sent_by("edit_call", &format!("/staff/legislation/{id}/edit")) {
+        echo.value(name)
+    } else {
+        stored.to_string()
+    }
+}
+
+/// Correcting the call before its outcome is out; withdrawing it before it opens.
+#[component]
+fn EditCall(s: super::CallSummary, description: String, echo: FormEcho) -> impl IntoView {
+    let id = s.id;
+    let (title, opens, closes) = (
+        typed_or(&echo, id, "title", &s.title),
+        typed_or(&echo, id, "opens_on", &s.opens_on),
+        typed_or(&echo, id, "closes_on", &s.closes_on),
+    );
+    let description = typed_or(&echo, id, "description", &description);
+    let sent = echo.sent_by("edit_call", &format!("/staff/legislation/{id}/edit"));
+    view! {
+        <details open=sent>
+            <summary>"修改征集（标题、说明、日期）"</summary>
+            <PostForm name="edit_call" action=format!("/staff/legislation/{id}/edit") echo=echo.clone() class="stacked narrow" let:echo>
+                <p>"征集开始后不能修改开始日期，截止日期只能延后；结果公布后不能修改。"</p>
+                <label for="call_title">"标题"</label>
+                <input id="call_title" name="title" required maxlength="200" value=title.clone() />
+                <FieldMessage echo=echo.clone() name="title" />
+                <label for="call_description">"征集说明（公开）"</label>
+                <TextArea id="call_description" name="description" rows=5 required=true value=description.clone() />
+                <FieldMessage echo=echo.clone() name="description" />
+                <label for="call_opens_on">"开始日期"</label>
+                <input id="call_opens_on" name="opens_on" type="date" required value=opens.clone() />
+                <FieldMessage echo=echo.clone() name="opens_on" />
+                <label for="call_closes_on">"截止日期"</label>
+                <input id="call_closes_on" name="closes_on" type="date" required value=closes.clone() />
+                <FieldMessage echo=echo.clone() name="closes_on" />
+                <button type="submit">"保存修改"</button>
+            </PostForm>
+            {s.upcoming.then(|| view! {
+                <PostForm name="withdraw_call" action=format!("/staff/legislation/{id}/withdraw") echo=echo.clone() class="inline" let:_echo>
+                    <p>"尚未开始的征集可以撤回（撤回后不再公开）。"</p>
+                    <button type="submit" class="danger">"撤回本次征集"</button>
+                </PostForm>
+            })}
+        </details>
     }
 }

@@ -10,11 +10,13 @@ pub async fn registration_context(db: &AnyPool, staff: &CurrentUser, validity: (
     let agency = staff.staff_agency()?;
     let code: Option<String> =
         sqlx::query_scalar("SELECT document_code FROM agencies WHERE id = $1").bind(agency).fetch_one(db).await?;
-    let consultations: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, title FROM consultations WHERE agency_id = $1 ORDER BY id DESC LIMIT 200")
-            .bind(agency)
-            .fetch_all(db)
-            .await?;
+    let consultations: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, title FROM consultations WHERE agency_id = $1 AND closes_at <= $2 ORDER BY id DESC LIMIT 200",
+    )
+    .bind(agency)
+    .bind(crate::clock::now())
+    .fetch_all(db)
+    .await?;
     Ok(Registering { code, consultations, validity })
 }
 

@@ -170,13 +170,24 @@ pub async fn register(
         }
     }
     if let Some(consultation) = c.consultation {
-        let ours: Option<i64> = sqlx::query_scalar("SELECT id FROM consultations WHERE id = $1 AND agency_id = $2")
-            .bind(consultation)
-            .bind(agency)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if ours.is_none() {
+        let closes: Option<i64> =
+            sqlx::query_scalar("SELECT closes_at FROM consultations WHERE id = $1 AND agency_id = $2")
+                .bind(consultation)
+                .bind(agency)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(closes) = closes else {
             return Err(AppError::Invalid(vec![FieldError::new("consultation", "请从列表中选择本单位的征求意见项目")]));
+        };
+        // A document made from a draft is adopted after the public has had its say on it.
+        let last_day = clock::date_of(closes - 1);
+        if closes > clock::now() {
+            let message = "该草案的征求意见尚未结束，结束后才能登记据此制定的文件";
+            return Err(AppError::Invalid(vec![FieldError::new("consultation", message)]));
+        }
+        if c.adopted < last_day {
+            let message = format!("通过日期不能早于该草案征求意见的截止日期（{}）", clock::long_date(last_day));
+            return Err(AppError::Invalid(vec![FieldError::new("adopted_on", &message)]));
         }
     }
     let year = c.adopted.year;

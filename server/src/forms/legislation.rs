@@ -258,3 +258,47 @@ pub async fn publish(
     .await;
     page.settle(result, &back, form.fields).await
 }
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct CallChangeForm {
+    title: String,
+    description: String,
+    opens_on: String,
+    closes_on: String,
+}
+
+/// POST /staff/legislation/{id}/edit: correct the call before its outcome is published.
+pub async fn change_call(
+    page: Page,
+    user: Result<Working, Refusal>,
+    Path(id): Path<i64>,
+    mut form: FormPost<CallChangeForm>,
+) -> Response {
+    let back = format!("/staff/legislation/{id}");
+    let result = async {
+        let Working(user) = user?;
+        let f = form.input()?;
+        let input = app::legislation::edit::CallChange {
+            title: f.title,
+            description: f.description,
+            opens_on: f.opens_on,
+            closes_on: f.closes_on,
+        };
+        app::legislation::edit::change_call(&page.st.db, &user, id, &input).await?;
+        Ok(see_other(&format!("{back}?changed=1")))
+    }
+    .await;
+    page.settle(result, &back, form.fields).await
+}
+
+/// POST /staff/legislation/{id}/withdraw: withdraw a call that has not opened yet.
+pub async fn withdraw_call(page: Page, user: Result<Working, Refusal>, Path(id): Path<i64>) -> Response {
+    let result = async {
+        let Working(user) = user?;
+        app::legislation::edit::withdraw_call(&page.st.db, &user, id).await?;
+        Ok(see_other("/staff/legislation"))
+    }
+    .await;
+    page.settle(result, &format!("/staff/legislation/{id}"), Default::default()).await
+}

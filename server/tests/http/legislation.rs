@@ -7,18 +7,18 @@ use reqwest::Client;
 use serde_json::Value;
 
 /// The office: staff of the legal-affairs office holding the power.
-async fn office(app: &TestApp) -> Client {
+pub(crate) async fn office(app: &TestApp) -> Client {
     app.account("市司法局", app::accounts::Role::Staff, &["legal_affairs"]).await.0
 }
 
-async fn call_json(app: &TestApp, id: i64) -> Value {
+pub(crate) async fn call_json(app: &TestApp, id: i64) -> Value {
     let res = app.get(&app.client(), &format!("/api/v1/legislation/calls/{id}")).await;
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
 }
 
 /// The office opens a call from today for `days` days; returns its id.
-async fn open_call(app: &TestApp, office: &Client, days: i64) -> i64 {
+pub(crate) async fn open_call(app: &TestApp, office: &Client, days: i64) -> i64 {
     let today = app::clock::start_of_day(app::clock::today());
     let year = (app::clock::today().year + 1).to_string();
     let form = [
@@ -33,13 +33,13 @@ async fn open_call(app: &TestApp, office: &Client, days: i64) -> i64 {
     location_id(&res)
 }
 
-async fn propose(app: &TestApp, c: &Client, call: i64, subject: &str) -> reqwest::Response {
+pub(crate) async fn propose(app: &TestApp, c: &Client, call: i64, subject: &str) -> reqwest::Response {
     let form =
         [("subject", subject), ("problem", "老旧小区加装电梯缺少统一规则，居民协商难、审批难。"), ("approach", "")];
     app.post_form(c, &format!("/legislation/{call}/proposals"), &form).await
 }
 
-async fn proposal_id(app: &TestApp, subject: &str) -> i64 {
+pub(crate) async fn proposal_id(app: &TestApp, subject: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM legislative_proposals WHERE subject = $1")
         .bind(subject)
         .fetch_one(&app.db)
@@ -374,4 +374,68 @@ async fn a_proposer_finds_their_proposal_by_its_receipt_and_nobody_else_can() {
     assert!(err["error"]["message"].as_str().unwrap().contains("/api/v1/legislation/proposals/receipt"), "{err}");
     let doc: Value = app.get(&app.client(), "/api/v1/openapi.json").await.json().await.unwrap();
     assert!(doc["paths"]["/api/v1/legislation/proposals/receipt"]["post"].is_object());
+}
+
+#[tokio::test]
+async fn the_office_corrects_a_call_extends_it_but_never_shortens_it_and_withdraws_one_not_yet_open() {
+    let app = TestApp::spawn().await;
+    let office = office(&app).await;
+    let call = open_call(&app, &office, 10).await;
+    let today = app::clock::today();
+    let date = |days: i64| app::clock::format_date(app::clock::start_of_day(today.add_days(days)));
+    let edit = format!("/staff/legislation/{call}/edit");
+    let (opens, later, sooner) = (date(0), date(30), date(3));
+    let form = |title: &'static str, closes_on: &str| {
+        vec![
+            ("title", title.to_string()),
+            ("description", "更正后的说明：<b>欢迎</b>提出建议。".to_string()),
+            ("opens_on", opens.clone()),
+            ("closes_on", closes_on.to_string()),
+        ]
+    };
+    let post = |c: &Client, f: Vec<(&'static str, String)>| {
+        let pairs: Vec<(&str, String)> = f;
+        app.client();
+        c.post(app.url(&edit)).form(&pairs).send()
+    };
+    // A typo fixed and the call extended: the public sees both at once.
+    let res = post(&office, form("2027年度立法项目建议征集", &later)).await.unwrap();
+    assert_eq!(res.status(), 303);
+    let public = call_json(&app, call).await;
+    assert_eq!(public["summary"]["title"], "2027年度立法项目建议征集");
+    assert_eq!(public["summary"]["closes_on"], later.as_str());
+    assert_eq!(public["description"], "更正后的说明：<b>欢迎</b>提出建议。");
+    // Shortening an open call would cut off people still writing: refused, what was typed kept.
+    let res = post(&office, form("缩短后的标题", &sooner)).await.unwrap();
+    let page = rejected_page(res, 422).await;
+    assert!(page.contains("截止日期只能延后") && page.contains("缩短后的标题"), "refused under the field, kept");
+    assert!(page.contains("&lt;b&gt;欢迎&lt;/b&gt;"), "the description shown back as text");
+    assert_eq!(call_json(&app, call).await["summary"]["closes_on"], later.as_str());
+    let mut moved = form("2027年度立法项目建议征集", &later);
+    moved[2].1 = date(1);
+    assert_eq!(post(&office, moved).await.unwrap().status(), 422, "an open call's first day stays");
+    // Only the office; an open call is not withdrawn.
+    let (other, _) = app.staff("市城市管理局").await;
+    assert_eq!(post(&other, form("他人修改", &later)).await.unwrap().status(), 403);
+    let withdraw = format!("/staff/legislation/{call}/withdraw");
+    assert_eq!(app.post_form(&office, &withdraw, &[]).await.status(), 409);
+
+    // A call not yet open can be withdrawn: gone from the list and its page.
+    let start = today.add_days(2);
+    let year = if start.year == today.year { start.year } else { start.year + 1 };
+    let upcoming = [
+        ("title", "尚未开始的征集".to_string()),
+        ("plan_year", year.to_string()),
+        ("description", "说明".to_string()),
+        ("opens_on", date(2)),
+        ("closes_on", date(20)),
+    ];
+    let res = office.post(app.url("/staff/legislation")).form(&upcoming).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    let planned = location_id(&res);
+    let res = app.post_form(&office, &format!("/staff/legislation/{planned}/withdraw"), &[]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.get(&app.client(), &format!("/api/v1/legislation/calls/{planned}")).await.status(), 404);
+    let list: Value = app.get(&app.client(), "/api/v1/legislation/calls").await.json().await.unwrap();
+    assert_eq!(list["calls"].as_array().unwrap().len(), 1);
 }

@@ -21,6 +21,7 @@ mod feedback;
 mod found_from_outside;
 mod harness;
 mod legislation;
+mod legislative_cycle;
 mod load;
 mod mail;
 mod moderation;

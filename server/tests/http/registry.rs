@@ -99,7 +99,16 @@ async fn a_document_made_from_a_draft_is_linked_both_ways_and_cited_by_its_numbe
     let (staff, agency) = coded_agency(&app, "市城市管理局", "长城管规").await;
     let draft = app.open_consultation(&staff).await;
     let from = draft.to_string();
+    // Not while the public is still commenting on the draft.
     let res = register(&app, &staff, "某市共享单车停放管理办法", TEXT, &[("consultation", from.as_str())]).await;
+    assert!(rejected_page(res, 422).await.contains("征求意见尚未结束"));
+    crate::report::close(&app, draft).await;
+    let res = register(&app, &staff, "某市共享单车停放管理办法", TEXT, &[("consultation", from.as_str())]).await;
+    assert!(rejected_page(res, 422).await.contains("通过日期不能早于该草案征求意见的截止日期"), "adopted after it");
+    let today = day(0);
+    let after =
+        [("consultation", from.as_str()), ("adopted_on", &today), ("published_on", &today), ("effective_on", &today)];
+    let res = register(&app, &staff, "某市共享单车停放管理办法", TEXT, &after).await;
     assert_eq!(res.status(), 303, "registered from its draft");
     let id = location_id(&res);
     let doc = api_doc(&app, id).await;

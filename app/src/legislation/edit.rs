@@ -1,0 +1,102 @@
+//! Correcting a call before its outcome is out: the office fixes its title and description, moves
+//! its dates before it opens, and once open only extends it (a shorter call would cut off people
+//! still writing); a call that has not opened yet, which nobody could have answered, can be
+//! withdrawn.
+use super::store::{office, MAX_TEXT, MAX_TITLE};
+use crate::accounts::user::CurrentUser;
+use crate::clock;
+use crate::error::{AppError, AppResult};
+use crate::text::Fields;
+use sqlx::AnyPool;
+
+/// A call's corrections as typed.
+#[derive(Debug, Clone, Default)]
+pub struct CallChange {
+    pub title: String,
+    pub description: String,
+    pub opens_on: String,
+    pub closes_on: String,
+}
+
+/// Correct call `call` (only until its outcome is published).
+pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &CallChange) -> AppResult<()> {
+    office(db, user).await?;
+    let mut f = Fields::default();
+    let title = f.published("title", &input.title, "标题", MAX_TITLE, true);
+    let description = f.published("description", &input.description, "征集说明", MAX_TEXT, true);
+    let opens = f.chosen(clock::parse_date(&input.opens_on), "opens_on", "请填写有效的开始日期（年-月-日）");
+    let closes = f.chosen(clock::parse_date(&input.closes_on), "closes_on", "请填写有效的截止日期（年-月-日）");
+    let (o, c) = f.done(opens.zip(closes))?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let row: Option<(i64, i64, i64, Option<i64>)> =
+        sqlx::query_as("SELECT plan_year, opens_at, closes_at, published_at FROM proposal_calls WHERE id = $1")
+            .bind(call)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (year, opens_at, closes_at, published) = row.ok_or(AppError::NotFound)?;
+    if published.is_some() {
+        return Err(AppError::Conflict("征集结果已公布，不能再修改".into()));
+    }
+    let (new_opens, new_closes) = (clock::start_of_day(o), clock::start_of_day(c.next_day()));
+    let now = clock::now();
+    let today = clock::today();
+    let mut f = Fields::default();
+    if opens_at <= now {
+        if new_opens != opens_at {
+            f.add("opens_on", "征集已经开始，不能修改开始日期");
+        }
+        if new_closes < closes_at {
+            f.add("closes_on", "征集已经开始，截止日期只能延后，不能提前");
+        } else if new_closes != closes_at && closes_at <= now {
+            f.add("closes_on", "征集已经截止，不能再延长");
+        }
+    } else if o < today {
+        f.add("opens_on", "开始日期不能早于今天");
+    } else if o.day_number() - today.day_number() > 366 {
+        f.add("opens_on", "开始日期不能晚于一年以后");
+    }
+    if c < o {
+        f.add("closes_on", "截止日期不能早于开始日期");
+    } else if c.day_number() - o.day_number() > 366 {
+        f.add("closes_on", "征集期限不能超过一年");
+    }
+    if year != o.year && year != o.year + 1 {
+        f.add("opens_on", &format!("本次征集为{year}年度计划征集，开始日期应在{}年或{year}年", year - 1));
+    }
+    f.finish()?;
+    sqlx::query(
+        "UPDATE proposal_calls SET title = $1, description = $2, opens_at = $3, closes_at = $4
+         WHERE id = $5 AND published_at IS NULL",
+    )
+    .bind(&title)
+    .bind(&description)
+    .bind(new_opens)
+    .bind(new_closes)
+    .bind(call)
+    .execute(&mut *tx)
+    .await?;
+    crate::changes::record_change(&mut tx, "call", call).await?;
+    tx.commit().await?;
+    tracing::info!(call, "proposal call corrected");
+    Ok(())
+}
+
+/// Withdraw call `call`, which has not opened yet (so nobody has proposed anything), with its plan
+/// items; it is gone from the lists and the search.
+pub async fn withdraw_call(db: &AnyPool, user: &CurrentUser, call: i64) -> AppResult<()> {
+    office(db, user).await?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let opens_at: Option<i64> = sqlx::query_scalar("SELECT opens_at FROM proposal_calls WHERE id = $1")
+        .bind(call)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if opens_at.ok_or(AppError::NotFound)? <= clock::now() {
+        return Err(AppError::Conflict("征集已经开始，不能撤回；可以修改标题、说明，或延长截止日期".into()));
+    }
+    sqlx::query("DELETE FROM plan_items WHERE call_id = $1").bind(call).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM proposal_calls WHERE id = $1").bind(call).execute(&mut *tx).await?;
+    crate::changes::record_change(&mut tx, "call", call).await?;
+    tx.commit().await?;
+    tracing::info!(call, "proposal call withdrawn before it opened");
+    Ok(())
+}
