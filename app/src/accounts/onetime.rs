@@ -72,7 +72,7 @@ pub async fn take(
     user: Option<i64>,
 ) -> AppResult<Option<(i64, Option<String>)>> {
     let code = normalise(code);
-    if code.is_empty() || code.len() > 64 {
+    if code.is_empty() || code.chars().count() > 64 {
         return Ok(None);
     }
     let hash = sha256_hex(&code);

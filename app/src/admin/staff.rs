@@ -169,7 +169,7 @@ pub async fn redeem(db: &AnyPool, key: &CaseKey, login: &str, code: &str, passwo
     }
     let code = code.trim();
     let login = normalise_login(login).unwrap_or_default();
-    if code.len() > 64 || login.is_empty() {
+    if code.chars().count() > 64 || login.is_empty() {
         return Err(AppError::field("setup_code", "账号或设置码不正确，或设置码已过期、已使用"));
     }
     let hash = hash_password(password.to_string()).await?;

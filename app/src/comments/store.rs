@@ -262,7 +262,7 @@ fn own(r: OwnRow) -> AppResult<OwnComment> {
 
 /// A comment by receipt: the author's own, or an anonymous one (the receipt is then the only key).
 pub async fn by_receipt(db: &AnyPool, receipt: &str, viewer: Option<&CurrentUser>) -> AppResult<OwnComment> {
-    if receipt.len() > 64 {
+    if receipt.chars().count() > 64 {
         return Err(AppError::NotFound);
     }
     let receipt = crate::codes::normalise_receipt(receipt);

@@ -166,6 +166,9 @@ pub struct ResultingDocument {
     /// Its number (文号), e.g. 长政发〔2026〕12号.
     pub number: String,
     pub title: String,
+    /// Whether it still binds (in force, amended or under clean-up); else repealed or expired.
+    #[serde(default)]
+    pub binding: bool,
 }
 
 /// A change to a published consultation, with its reason.

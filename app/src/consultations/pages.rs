@@ -176,7 +176,8 @@ fn DraftView(d: Detail) -> impl IntoView {
                     <p class="resulting-documents">
                         "据此草案制定的规范性文件："
                         {d.documents.iter().map(|doc| view! {
-                            <a href=format!("/documents/{}", doc.id)>{format!("{}《{}》", doc.number, doc.title)}</a>" "
+                            <a href=format!("/documents/{}", doc.id)>{format!("{}《{}》", doc.number, doc.title)}</a>
+                            {(!doc.binding).then_some("（已废止或失效）")}" "
                         }).collect_view()}
                     </p>
                 })}

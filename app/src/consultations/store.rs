@@ -363,13 +363,17 @@ async fn full_detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
 
 /// The documents registered as made from consultation `id` (a draft is made into a few at most).
 async fn resulting_documents(db: &AnyPool, id: i64) -> AppResult<Vec<super::ResultingDocument>> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, number, title FROM normative_documents WHERE consultation_id = $1 ORDER BY id LIMIT 20",
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, number, title, CASE WHEN status IN ('in_force', 'amended', 'to_clean_up') THEN 1 ELSE 0 END
+         FROM normative_documents WHERE consultation_id = $1 ORDER BY id LIMIT 20",
     )
     .bind(id)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|(id, number, title)| super::ResultingDocument { id, number, title }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, number, title, binding)| super::ResultingDocument { id, number, title, binding: binding == 1 })
+        .collect())
 }
 
 /// Lines not recognised as structure, for the consultation's own agency.

@@ -138,7 +138,7 @@ pub async fn call(db: &AnyPool, id: i64, page: Option<u32>) -> AppResult<CallDet
 /// A proposal looked up by its receipt (`JY-…`), for its author alone: anyone else is told it is
 /// not found, as if there were none.
 pub async fn own_by_receipt(db: &AnyPool, user: &CurrentUser, receipt: &str) -> AppResult<OwnProposal> {
-    if receipt.len() > 64 {
+    if receipt.chars().count() > 64 {
         return Err(AppError::NotFound);
     }
     let receipt = crate::codes::normalise_receipt(receipt);

@@ -60,9 +60,7 @@ pub fn RegistryPage() -> impl IntoView {
                 <Suspense fallback=|| view! { <select id="agency" name="agency"><option value="">"全部"</option></select> }>
                     {move || Suspend::new(async move {
                         let chosen = agency();
-                        // Without the list, the agency the address names is kept as it was.
                         let listed = agencies.await.unwrap_or_default();
-                        let kept = chosen.clone().filter(|c| !listed.iter().any(|(id, _)| id.to_string() == *c));
                         view! {
                             <select id="agency" name="agency">
                                 <option value="">"全部"</option>
@@ -70,7 +68,6 @@ pub fn RegistryPage() -> impl IntoView {
                                     let selected = chosen.as_deref() == Some(id.to_string().as_str());
                                     view! { <option value=id.to_string() selected=selected>{name}</option> }
                                 }).collect_view()}
-                                {kept.map(|k| view! { <option value=k.clone() selected=true>{format!("编号{k}的机关")}</option> })}
                             </select>
                         }
                     })}

@@ -31,6 +31,8 @@ pub struct NewDocument {
 }
 
 struct Checked {
+    /// The title without invisible characters (a title that looks like another must be it).
+    title: String,
     adopted: Date,
     published: Date,
     effective: Date,
@@ -64,7 +66,8 @@ fn date(errors: &mut Vec<FieldError>, field: &str, typed: &str, what: &str) -> O
 
 fn check(input: &NewDocument, today: Date, validity: crate::deadlines::Validity) -> AppResult<Checked> {
     let mut errors = Vec::new();
-    let title = input.title.trim();
+    let visible: String = input.title.chars().filter(|c| !crate::text::invisible(*c)).collect();
+    let title = visible.trim();
     if title.is_empty() || title.chars().count() > 200 {
         errors.push(FieldError::new("title", "标题应为1至200个字"));
     } else if title.chars().any(char::is_control) {
@@ -133,7 +136,15 @@ fn check(input: &NewDocument, today: Date, validity: crate::deadlines::Validity)
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    Ok(Checked { adopted, published, effective, valid_until: until, provisional, consultation })
+    Ok(Checked {
+        title: title.to_string(),
+        adopted,
+        published,
+        effective,
+        valid_until: until,
+        provisional,
+        consultation,
+    })
 }
 
 /// Register a published document of the staff member's agency under the next number of the
@@ -161,7 +172,7 @@ pub async fn register(
                AND status IN ('in_force', 'amended', 'to_clean_up') ORDER BY id LIMIT 1",
         )
         .bind(agency)
-        .bind(input.title.trim())
+        .bind(&c.title)
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(number) = same {
@@ -207,7 +218,7 @@ pub async fn register(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'in_force', $12, $13, $14) RETURNING id",
     )
     .bind(agency)
-    .bind(input.title.trim())
+    .bind(&c.title)
     .bind(&written)
     .bind(&code)
     .bind(year)

@@ -199,6 +199,13 @@ pub async fn correct_answer(
 pub async fn by_number(page: Page, Path(number): Path<String>) -> Response {
     match app::registry::read::id_by_number(&page.st.db, &number).await {
         Ok(id) => axum::response::Redirect::permanent(&format!("/documents/{id}")).into_response(),
+        // No such number: the registry's page searching for what was cited, as a 404.
+        Err(AppError::NotFound) if !crate::respond::wants_json(&page.headers) => {
+            let typed: String = number.chars().filter(|c| !c.is_control()).take(40).collect();
+            let search = format!("/documents?q={}", app::ui::encode_query(&typed));
+            let echo = app::forms::FormEcho::default();
+            page.rerender(&search, echo, axum::http::StatusCode::NOT_FOUND).await
+        }
         Err(e) => crate::respond::error_response(&page.headers, e),
     }
 }

@@ -358,6 +358,12 @@ async fn a_proposer_finds_their_proposal_by_its_receipt_and_nobody_else_can() {
     assert_eq!(found["call_id"], call);
     assert_eq!(found["status"], "pending");
     assert_eq!(found["subject"], "关于制定养犬管理条例的建议");
+    // Typed on a full-width keyboard, it is the same receipt.
+    let wide: String = receipt
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c })
+        .collect();
+    assert_eq!(lookup(&citizen, wide).await.unwrap().status(), 200, "full-width");
     let other = app.citizen("13800000005").await;
     assert_eq!(lookup(&other, receipt.clone()).await.unwrap().status(), 404, "another citizen is told nothing");
     assert_eq!(lookup(&app.client(), receipt.clone()).await.unwrap().status(), 401);

@@ -135,9 +135,16 @@ async fn a_document_made_from_a_draft_is_linked_both_ways_and_cited_by_its_numbe
     let page = app.get(&app.client(), &format!("/documents?agency={agency}")).await.text().await.unwrap();
     let option = page.split("<option").find(|o| o.contains("市城市管理局")).expect("the agency is offered");
     assert!(option.contains(&format!("value=\"{agency}\"")) && option.contains("selected"), "{option}");
+    let page = app.get(&app.client(), "/documents?agency=2%00%E5%B7%B2%E6%92%A4%E9%94%80").await.text().await.unwrap();
+    assert!(!page.contains('\0') && !page.contains("已撤销"), "nothing typed into the address is offered as a body");
+    // A title that only looks like another (a zero-width space, a direction mark) is stored as it looks.
+    let res = register(&app, &staff, "某市\u{200b}共享单车\u{200f}管理办法", TEXT, &[]).await;
+    let looks = api_doc(&app, location_id(&res)).await;
+    assert_eq!(looks["summary"]["title"], "某市共享单车管理办法");
     for missing in ["长城管规〔1999〕9号", "不是文号", &"号".repeat(100), "%3Cscript%3E"] {
         let res = app.get(&app.client(), &format!("/documents/number/{}", app::ui::encode_query(missing))).await;
-        assert_eq!(res.status(), 404, "{missing}");
+        let page = rejected_page(res, 404).await;
+        assert!(page.contains("没有符合条件的文件") && page.contains("规范性文件库"), "the registry searching for it");
     }
 }
 
