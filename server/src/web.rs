@@ -110,6 +110,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/legislation/proposals/{id}/disposition", post(legislation::dispose))
         .route("/staff/legislation/{id}/items", post(legislation::add_item))
         .route("/staff/legislation/items/{id}/remove", post(legislation::remove_item))
+        .route("/staff/legislation/items/{id}/edit", post(legislation::change_item))
         .route("/staff/legislation/{id}/publish", post(legislation::publish))
         .route("/staff/legislation/{id}/edit", post(legislation::change_call))
         .route("/staff/legislation/{id}/withdraw", post(legislation::withdraw_call))

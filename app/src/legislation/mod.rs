@@ -171,6 +171,8 @@ pub struct PlanItem {
     pub kind: PlanKind,
     /// The body drafting it.
     pub agency_name: String,
+    #[serde(default)]
+    pub agency_id: i64,
     pub note: String,
     /// The consultations on its draft, once drafting has begun.
     pub consultations: Vec<DraftLink>,

@@ -63,8 +63,8 @@ async fn summary_of(db: &AnyPool, id: i64) -> AppResult<(CallSummary, String, Op
 
 /// A call's plan items with their consultations, in the order added.
 async fn plan(db: &AnyPool, call: i64) -> AppResult<Vec<PlanItem>> {
-    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT i.id, i.title, i.kind, a.name, i.note FROM plan_items i JOIN agencies a ON a.id = i.agency_id
+    let rows: Vec<(i64, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT i.id, i.title, i.kind, a.name, a.id, i.note FROM plan_items i JOIN agencies a ON a.id = i.agency_id
          WHERE i.call_id = $1 ORDER BY i.id",
     )
     .bind(call)
@@ -78,12 +78,13 @@ async fn plan(db: &AnyPool, call: i64) -> AppResult<Vec<PlanItem>> {
     .fetch_all(db)
     .await?;
     rows.into_iter()
-        .map(|(id, title, kind, agency_name, note)| {
+        .map(|(id, title, kind, agency_name, agency_id, note)| {
             Ok(PlanItem {
                 id,
                 title,
                 kind: AppError::stored(PlanKind::parse(&kind), "plan kind", &kind)?,
                 agency_name,
+                agency_id,
                 note,
                 consultations: links
                     .iter()

@@ -175,12 +175,14 @@ fn Work(w: CallWork, echo: FormEcho) -> impl IntoView {
             <ul class="plain">
                 {w.plan.clone().into_iter().map(|i| {
                     let item = i.id;
+                    let remove = format!("删除项目：{}", i.title);
                     view! {
                         <li>
                             <PostForm name=format!("remove_{item}") action=format!("/staff/legislation/items/{item}/remove") echo=echo.clone() class="inline" let:_echo>
                                 <input type="hidden" name="call" value=id.to_string() />
-                                <button type="submit" class="secondary">{format!("删除项目：{}", i.title)}</button>
+                                <button type="submit" class="secondary">{remove}</button>
                             </PostForm>
+                            <EditItem i=i.clone() call=id agencies=w.agencies.clone() echo=echo.clone() />
                         </li>
                     }
                 }).collect_view()}
@@ -218,6 +220,46 @@ fn Work(w: CallWork, echo: FormEcho) -> impl IntoView {
             </PostForm>
             <EditCall s=s.clone() description=w.description.clone() echo=echo.clone() />
         })}
+    }
+}
+
+/// Correcting a plan item before the plan is published (what was typed kept when refused).
+#[component]
+fn EditItem(i: super::PlanItem, call: i64, agencies: Vec<(i64, String)>, echo: FormEcho) -> impl IntoView {
+    let item = i.id;
+    let (name, action) = (format!("edit_item_{item}"), format!("/staff/legislation/items/{item}/edit"));
+    let sent = echo.sent_by(&name, &action);
+    let typed = |field: &str, stored: String| if sent { echo.value(field) } else { stored };
+    let (title, kind, agency, note) = (
+        typed("title", i.title.clone()),
+        typed("kind", i.kind.as_str().to_string()),
+        typed("agency", i.agency_id.to_string()),
+        typed("note", i.note.clone()),
+    );
+    let ids = move |field: &str| format!("item_{item}_{field}");
+    view! {
+        <details open=sent>
+            <summary>{format!("修改项目：{}", i.title)}</summary>
+            <PostForm name=name.clone() action=action.clone() echo=echo.clone() class="stacked narrow" let:echo>
+                <input type="hidden" name="call" value=call.to_string() />
+                <label for=ids("title")>"项目名称"</label>
+                <input id=ids("title") name="title" required maxlength="200" value=title.clone() />
+                <FieldMessage echo=echo.clone() name="title" />
+                <label for=ids("kind")>"类别"</label>
+                <select id=ids("kind") name="kind">
+                    {PlanKind::ALL.into_iter().map(|k| view! { <option value=k.as_str() selected=kind == k.as_str()>{k.label()}</option> }).collect_view()}
+                </select>
+                <label for=ids("agency")>"起草单位"</label>
+                <select id=ids("agency") name="agency">
+                    {agencies.iter().map(|(a, n)| view! { <option value=a.to_string() selected=agency == a.to_string()>{n.clone()}</option> }).collect_view()}
+                </select>
+                <FieldMessage echo=echo.clone() name="agency" />
+                <label for=ids("note")>"说明（公开，可不填）"</label>
+                <TextArea id=ids("note") name="note" rows=2 value=note.clone() />
+                <FieldMessage echo=echo.clone() name="note" />
+                <button type="submit">"保存修改"</button>
+            </PostForm>
+        </details>
     }
 }
 

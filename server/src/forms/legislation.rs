@@ -302,3 +302,23 @@ pub async fn withdraw_call(page: Page, user: Result<Working, Refusal>, Path(id):
     .await;
     page.settle(result, &format!("/staff/legislation/{id}"), Default::default()).await
 }
+
+/// POST /staff/legislation/items/{id}/edit: correct a plan item before the plan is published.
+pub async fn change_item(
+    page: Page,
+    user: Result<Working, Refusal>,
+    Path(id): Path<i64>,
+    mut form: FormPost<ItemForm>,
+) -> Response {
+    let back = call_page(&form.fields);
+    let result = async {
+        let Working(user) = user?;
+        let f = form.input()?;
+        let agency = number(&f.agency, "agency", "请选择起草单位")?;
+        let input = NewItem { title: f.title, kind: f.kind, agency, note: f.note };
+        let call = app::legislation::edit::change_item(&page.st.db, &user, id, &input).await?;
+        Ok(see_other(&format!("/staff/legislation/{call}")))
+    }
+    .await;
+    page.settle(result, &back, form.fields).await
+}

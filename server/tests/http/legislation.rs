@@ -181,6 +181,41 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     assert_eq!(app.post_form(&office, &remove, &[("call", c.as_str())]).await.status(), 303);
     let item_id: i64 =
         sqlx::query_scalar("SELECT id FROM plan_items WHERE call_id = $1").bind(call).fetch_one(&app.db).await.unwrap();
+    // An item is corrected before the plan is out: a blank name is refused with the rest kept.
+    let edit = format!("/staff/legislation/items/{item_id}/edit");
+    let d = drafter.to_string();
+    let blank = [
+        ("title", " "),
+        ("kind", "preparatory"),
+        ("agency", d.as_str()),
+        ("note", "改为预备项目"),
+        ("call", c.as_str()),
+    ];
+    let page = rejected_page(app.post_form(&office, &edit, &blank).await, 422).await;
+    assert!(page.contains("请填写项目名称") && page.contains("改为预备项目"), "refused under the field, kept");
+    let fixed = [
+        ("title", "某市既有住宅加装电梯条例"),
+        ("kind", "preparatory"),
+        ("agency", d.as_str()),
+        ("note", "先行调研"),
+        ("call", c.as_str()),
+    ];
+    assert_eq!(app.post_form(&other_staff, &edit, &fixed).await.status(), 403);
+    assert_eq!(app.post_form(&office, &edit, &fixed).await.status(), 303);
+    let (kind, note): (String, String) = sqlx::query_as("SELECT kind, note FROM plan_items WHERE id = $1")
+        .bind(item_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!((kind.as_str(), note.as_str()), ("preparatory", "先行调研"));
+    let back = [
+        ("title", "某市既有住宅加装电梯条例"),
+        ("kind", "project"),
+        ("agency", d.as_str()),
+        ("note", ""),
+        ("call", c.as_str()),
+    ];
+    assert_eq!(app.post_form(&office, &edit, &back).await.status(), 303);
     let included =
         [("disposition", "included"), ("reason", ""), ("plan_item", &item_id.to_string()), ("call", c.as_str())];
     assert_eq!(app.post_form(&office, &dispose(lift), &included).await.status(), 303);
@@ -238,6 +273,8 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     let remove = format!("/staff/legislation/items/{item_id}/remove");
     let page = rejected_page(app.post_form(&office, &remove, &[("call", c.as_str())]).await, 409).await;
     assert!(page.contains("立法计划已公布，不能再删除项目"), "said on the office's page");
+    let page = rejected_page(app.post_form(&office, &edit, &back).await, 409).await;
+    assert!(page.contains("立法计划已公布，不能再修改项目"));
 
     // Drafting begins: the drafting body links its consultation; another body's cannot be linked.
     let draft = app.open_consultation(&drafting_staff).await;
