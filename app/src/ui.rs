@@ -80,8 +80,13 @@ pub fn ErrorView(err: AppError) -> impl IntoView {
             res.set_status(axum::http::StatusCode::from_u16(err.status()).unwrap_or_default());
         }
     }
+    // Signed out: signing in comes back here (the login page takes only a local path).
+    let here = leptos_router::hooks::use_location();
+    let (path, search) = (here.pathname.get_untracked(), here.search.get_untracked());
+    let back = if search.is_empty() { path } else { format!("{path}?{search}") };
+    let login = format!("/login?next={}", encode_query(&back));
     let hint = match err {
-        AppError::Unauthorized => view! { <p><a href="/login">"登录"</a>" 后继续。"</p> }.into_any(),
+        AppError::Unauthorized => view! { <p><a href=login>"登录"</a>" 后继续。"</p> }.into_any(),
         AppError::PasswordChangeRequired => view! { <p><a href="/account/password">"修改密码"</a></p> }.into_any(),
         _ => view! { <p><a href="/">"返回首页"</a></p> }.into_any(),
     };

@@ -481,4 +481,7 @@ async fn the_office_corrects_a_call_extends_it_but_never_shortens_it_and_withdra
     assert_eq!(app.get(&app.client(), &format!("/api/v1/legislation/calls/{planned}")).await.status(), 404);
     let list: Value = app.get(&app.client(), "/api/v1/legislation/calls").await.json().await.unwrap();
     assert_eq!(list["calls"].as_array().unwrap().len(), 1);
+    // Someone signed out is offered to sign in and come back to the office's page.
+    let page = app.get(&app.client(), &format!("/staff/legislation/{call}?page=1")).await.text().await.unwrap();
+    assert!(page.contains(&format!("/login?next=%2Fstaff%2Flegislation%2F{call}%3Fpage%3D1")), "{page}");
 }
