@@ -14,6 +14,8 @@ pub mod filing;
 pub mod filing_pages;
 #[cfg(feature = "ssr")]
 pub mod filing_reminders;
+#[cfg(feature = "ssr")]
+pub mod history;
 pub mod number;
 #[cfg(feature = "ssr")]
 pub mod objections;
@@ -132,6 +134,26 @@ pub struct DocLink {
     pub id: i64,
     pub number: String,
     pub title: String,
+}
+
+/// One page of a document's versions, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VersionPage {
+    pub versions: Vec<DocVersion>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// One page of a document's status changes, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HistoryPage {
+    pub history: Vec<StatusChange>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
 }
 
 /// A dated change of status, with why.

@@ -1,9 +1,9 @@
 //! Reading the registry: the public list, narrowed and paged, and one document with its
 //! versions, what each amendment changed, its history and the documents it acted on.
+use super::history::Rows as Window;
 use super::number;
 use super::{
-    Amendment, ConsultationLink, DocDetail, DocFilter, DocLink, DocPage, DocStatus, DocSummary, DocVersion,
-    StatusChange, PER_PAGE,
+    Amendment, ConsultationLink, DocDetail, DocFilter, DocLink, DocPage, DocStatus, DocSummary, DocVersion, PER_PAGE,
 };
 use crate::consultations::structure::parse_draft;
 use crate::error::{AppError, AppResult};
@@ -165,10 +165,6 @@ impl BindValue {
 }
 
 /// A linked document, from the columns a join reads (all three or none).
-fn link(id: Option<i64>, number: Option<String>, title: Option<String>) -> Option<DocLink> {
-    Some(DocLink { id: id?, number: number?, title: title? })
-}
-
 /// The agencies that have registered a document, by id (at most 500: a city's bodies).
 pub async fn issuing_agencies(db: &AnyPool) -> AppResult<Vec<(i64, String)>> {
     Ok(sqlx::query_as(
@@ -217,51 +213,8 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<DocDetail> {
             row.map(|(id, title, published)| ConsultationLink { id, title, report_published: published == 1 })
         }
     };
-    // The linked documents come with each row (one join), not one query per version or change.
-    type VersionRow = (i64, String, i64, Option<i64>, Option<String>, Option<String>);
-    let rows: Vec<VersionRow> = sqlx::query_as(
-        "SELECT v.version, v.full_text, v.effective_on, l.id, l.number, l.title FROM document_versions v
-         LEFT JOIN normative_documents l ON l.id = v.amended_by
-         WHERE v.document_id = $1 ORDER BY v.version DESC LIMIT $2",
-    )
-    .bind(id)
-    .bind(VERSIONS_SHOWN)
-    .fetch_all(db)
-    .await?;
-    let versions: Vec<DocVersion> = rows
-        .into_iter()
-        .rev()
-        .map(|(version, full_text, effective_on, l, number, title)| DocVersion {
-            version,
-            full_text,
-            effective_on,
-            amended_by: link(l, number, title),
-        })
-        .collect();
-    type StatusRow = (String, i64, String, Option<i64>, Option<i64>, Option<String>, Option<String>, Option<String>);
-    let rows: Vec<StatusRow> = sqlx::query_as(
-        "SELECT s.status, s.on_date, s.reason, s.recorded_by, l.id, l.number, l.title, o.received_on
-         FROM document_statuses s
-         LEFT JOIN normative_documents l ON l.id = s.related_document
-         LEFT JOIN document_objections o ON o.id = s.objection_id
-         WHERE s.document_id = $1 ORDER BY s.id DESC LIMIT $2",
-    )
-    .bind(id)
-    .bind(HISTORY_SHOWN)
-    .fetch_all(db)
-    .await?;
-    let mut history = Vec::with_capacity(rows.len());
-    for (status, on_date, reason, by, l, number, title, objection) in rows.into_iter().rev() {
-        let status = AppError::stored(DocStatus::parse(&status), "document_statuses.status", &status)?;
-        history.push(StatusChange {
-            status,
-            on_date,
-            reason,
-            related: link(l, number, title),
-            by_clock: by.is_none(),
-            objection_received_on: objection,
-        });
-    }
+    let versions = super::history::versions(db, id, Window::Latest(VERSIONS_SHOWN)).await?;
+    let history = super::history::changes(db, id, Window::Latest(HISTORY_SHOWN)).await?;
     let acted: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT DISTINCT d.id, d.number, d.title FROM document_statuses s JOIN normative_documents d ON d.id = s.document_id
          WHERE s.related_document = $1 ORDER BY d.id LIMIT 200",

@@ -47,6 +47,8 @@ fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::act))
         .routes(routes!(registry::list))
         .routes(routes!(registry::read))
+        .routes(routes!(registry::versions))
+        .routes(routes!(registry::history))
         .routes(routes!(registry::cleanups))
         .routes(routes!(registry::cleanup))
         .routes(routes!(legislation::calls))

@@ -27,8 +27,9 @@ pub async fn list(State(st): State<AppState>, Query(filter): Query<DocFilter>) -
     Ok(Json(read::list_for(&st, &filter).await?))
 }
 
-/// Read a normative document: its number, dates, status, every version, what each amendment
-/// changed, its status history and the consultation it came from
+/// Read a normative document: its number, dates, status, its latest 20 versions, what each
+/// amendment changed, its latest 100 status changes and the consultation it came from (every
+/// version and change: `/versions` and `/history`)
 #[utoipa::path(
     get,
     path = "/api/v1/documents/{id}",
@@ -45,6 +46,54 @@ pub async fn list(State(st): State<AppState>, Query(filter): Query<DocFilter>) -
 )]
 pub async fn read(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<DocDetail>, ApiError> {
     Ok(Json(read::detail(&st.db, id).await?))
+}
+
+/// Page through every version of a normative document, oldest first (5 a page: each is a whole text)
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents/{id}/versions",
+    operation_id = "listDocumentVersions",
+    tag = "registry",
+    params(("id" = i64, Path), Paged),
+    responses(
+        (status = 200, description = "One page of versions", body = app::registry::VersionPage),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
+pub async fn versions(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    Query(p): Query<Paged>,
+) -> Result<Json<app::registry::VersionPage>, ApiError> {
+    Ok(Json(app::registry::history::versions_page(&st.db, id, p.page).await?))
+}
+
+/// Page through every status change of a normative document, oldest first (100 a page)
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents/{id}/history",
+    operation_id = "listDocumentStatusChanges",
+    tag = "registry",
+    params(("id" = i64, Path), Paged),
+    responses(
+        (status = 200, description = "One page of status changes", body = app::registry::HistoryPage),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 422, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
+pub async fn history(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    Query(p): Query<Paged>,
+) -> Result<Json<app::registry::HistoryPage>, ApiError> {
+    Ok(Json(app::registry::history::history_page(&st.db, id, p.page).await?))
 }
 
 /// List published clean-ups of normative documents, newest first

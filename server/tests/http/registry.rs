@@ -237,6 +237,25 @@ async fn an_amendment_keeps_every_version_and_shows_what_it_changed() {
     assert!(page.contains("第1版") && page.contains("已修改"));
     let page = app.get(&app.client(), &format!("/documents/{decision}")).await.text().await.unwrap();
     assert!(page.contains("本文件修改或废止的文件") && page.contains(&format!("/documents/{doc}\"")));
+    // Every version and every change is reachable through the API, oldest first, a page at a time.
+    let json = |path: String| {
+        let c = app.client();
+        let url = app.url(&path);
+        async move { c.get(url).send().await.unwrap() }
+    };
+    let versions: serde_json::Value = json(format!("/api/v1/documents/{doc}/versions")).await.json().await.unwrap();
+    assert_eq!(versions["total"], 2);
+    assert_eq!(versions["versions"][0]["version"], 1);
+    assert_eq!(versions["versions"][1]["amended_by"]["id"], decision);
+    let history: serde_json::Value =
+        json(format!("/api/v1/documents/{doc}/history?page=1")).await.json().await.unwrap();
+    assert_eq!(history["history"][0]["status"], "in_force", "registered first");
+    assert_eq!(history["history"][history["total"].as_i64().unwrap() as usize - 1]["status"], "amended");
+    assert_eq!(json(format!("/api/v1/documents/{doc}/versions?page=0")).await.status(), 422);
+    assert_eq!(json("/api/v1/documents/999999/history".into()).await.status(), 404);
+    let doc_api: serde_json::Value = json("/api/v1/openapi.json".into()).await.json().await.unwrap();
+    assert!(doc_api["paths"]["/api/v1/documents/{id}/versions"]["get"].is_object());
+    assert!(doc_api["paths"]["/api/v1/documents/{id}/history"]["get"].is_object());
 }
 
 #[tokio::test]
