@@ -156,6 +156,18 @@ pub struct Detail {
     /// The normative documents registered as made from this draft, oldest first.
     #[serde(default)]
     pub documents: Vec<ResultingDocument>,
+    /// The item of a published legislative plan this draft carries out, if it is linked to one.
+    #[serde(default)]
+    pub plan_item: Option<PlanItemLink>,
+}
+
+/// The legislative plan item a draft carries out: its call and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PlanItemLink {
+    pub call_id: i64,
+    pub plan_year: i64,
+    pub title: String,
 }
 
 /// A registered normative document made from a consultation's draft.

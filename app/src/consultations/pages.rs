@@ -172,6 +172,12 @@ fn DraftView(d: Detail) -> impl IntoView {
                         " " {format!("{}发布", format_long_date(at))}
                     </p>
                 })}
+                {d.plan_item.clone().map(|p| view! {
+                    <p class="plan-item">
+                        {format!("列入{}年度立法计划：", p.plan_year)}
+                        <a href=format!("/legislation/{}", p.call_id)>{p.title}</a>
+                    </p>
+                })}
                 {(!d.documents.is_empty()).then(|| view! {
                     <p class="resulting-documents">
                         "据此草案制定的规范性文件："

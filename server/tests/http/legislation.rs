@@ -303,6 +303,13 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     assert_eq!(app.post_form(&drafting_staff, "/staff/legislation/link", &pairs).await.status(), 303);
     let public = call_json(&app, call).await;
     assert_eq!(public["plan"][0]["consultations"][0]["consultation_id"], draft);
+    // And back: the draft names the plan item it carries out.
+    let consultation: Value =
+        app.get(&anonymous, &format!("/api/v1/consultations/{draft}")).await.json().await.unwrap();
+    assert_eq!(consultation["plan_item"]["call_id"], call);
+    assert_eq!(consultation["plan_item"]["title"], "某市既有住宅加装电梯条例");
+    let page = app.get(&anonymous, &format!("/consultations/{draft}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("href=\"/legislation/{call}\"")) && page.contains("年度立法计划"));
     let page = app.get(&anonymous, &format!("/legislation/{call}")).await.text().await.unwrap();
     assert!(page.contains(&format!("/consultations/{draft}")) && page.contains("先行开展立法调研"));
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "markup shown as text");
