@@ -64,17 +64,25 @@ pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &Ca
         f.add("opens_on", &format!("本次征集为{year}年度计划征集，开始日期应在{}年或{year}年", year - 1));
     }
     f.finish()?;
-    sqlx::query(
+    // Only from the state the rules were checked against: a call published, or corrected by
+    // someone else, meanwhile is not changed.
+    let changed = sqlx::query(
         "UPDATE proposal_calls SET title = $1, description = $2, opens_at = $3, closes_at = $4
-         WHERE id = $5 AND published_at IS NULL",
+         WHERE id = $5 AND published_at IS NULL AND opens_at = $6 AND closes_at = $7",
     )
     .bind(&title)
     .bind(&description)
     .bind(new_opens)
     .bind(new_closes)
     .bind(call)
+    .bind(opens_at)
+    .bind(closes_at)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if changed != 1 {
+        return Err(AppError::Conflict("征集刚被公布或被他人修改，本次修改未保存；请刷新页面后重试".into()));
+    }
     crate::changes::record_change(&mut tx, "call", call).await?;
     tx.commit().await?;
     tracing::info!(call, "proposal call corrected");

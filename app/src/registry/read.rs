@@ -164,7 +164,6 @@ impl BindValue {
     }
 }
 
-/// A linked document, from the columns a join reads (all three or none).
 /// The agencies that have registered a document, by id (at most 500: a city's bodies).
 pub async fn issuing_agencies(db: &AnyPool) -> AppResult<Vec<(i64, String)>> {
     Ok(sqlx::query_as(

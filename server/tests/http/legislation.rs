@@ -445,7 +445,6 @@ async fn the_office_corrects_a_call_extends_it_but_never_shortens_it_and_withdra
     };
     let post = |c: &Client, f: Vec<(&'static str, String)>| {
         let pairs: Vec<(&str, String)> = f;
-        app.client();
         c.post(app.url(&edit)).form(&pairs).send()
     };
     // A typo fixed and the call extended: the public sees both at once.
@@ -458,7 +457,7 @@ async fn the_office_corrects_a_call_extends_it_but_never_shortens_it_and_withdra
     // Shortening an open call would cut off people still writing: refused, what was typed kept.
     let res = post(&office, form("缩短后的标题", &sooner)).await.unwrap();
     let page = rejected_page(res, 422).await;
-    assert!(page.contains("截止日期只能延后") && page.contains("缩短后的标题"), "refused under the field, kept");
+    assert!(page.contains("不能提前") && page.contains("缩短后的标题"), "refused under the field, kept");
     assert!(page.contains("&lt;b&gt;欢迎&lt;/b&gt;"), "the description shown back as text");
     assert_eq!(call_json(&app, call).await["summary"]["closes_on"], later.as_str());
     let mut moved = form("2027年度立法项目建议征集", &later);

@@ -198,6 +198,8 @@ async fn an_issuing_body_is_reminded_before_its_filing_is_due_and_the_office_bef
         .execute(&app.db)
         .await
         .unwrap();
+    // Due now whatever the server's own hourly turn has done meanwhile.
+    sqlx::query("UPDATE jobs SET next_run = 0 WHERE name = 'document_expiry'").execute(&app.db).await.unwrap();
     server::jobs::document_expiry(&app.db).await;
     let reminded: i64 =
         sqlx::query_scalar("SELECT review_reminded FROM document_filings").fetch_one(&app.db).await.unwrap();
