@@ -2,7 +2,7 @@
 //! its dates before it opens, and once open only extends it (a shorter call would cut off people
 //! still writing); a call that has not opened yet, which nobody could have answered, can be
 //! withdrawn.
-use super::store::{office, MAX_TEXT, MAX_TITLE};
+use super::store::{length_problem, office, opening_problem, MAX_TEXT, MAX_TITLE};
 use crate::accounts::user::CurrentUser;
 use crate::clock;
 use crate::error::{AppError, AppResult};
@@ -39,7 +39,6 @@ pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &Ca
     }
     let (new_opens, new_closes) = (clock::start_of_day(o), clock::start_of_day(c.next_day()));
     let now = clock::now();
-    let today = clock::today();
     let mut f = Fields::default();
     if opens_at <= now {
         if new_opens != opens_at {
@@ -50,15 +49,11 @@ pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &Ca
         } else if new_closes != closes_at && closes_at <= now {
             f.add("closes_on", "征集已经截止，不能再延长");
         }
-    } else if o < today {
-        f.add("opens_on", "开始日期不能早于今天");
-    } else if o.day_number() - today.day_number() > 366 {
-        f.add("opens_on", "开始日期不能晚于一年以后");
+    } else if let Some(problem) = opening_problem(o) {
+        f.add("opens_on", problem);
     }
-    if c < o {
-        f.add("closes_on", "截止日期不能早于开始日期");
-    } else if c.day_number() - o.day_number() > 366 {
-        f.add("closes_on", "征集期限不能超过一年");
+    if let Some(problem) = length_problem(o, c) {
+        f.add("closes_on", problem);
     }
     if year != o.year && year != o.year + 1 {
         f.add("opens_on", &format!("本次征集为{year}年度计划征集，开始日期应在{}年或{year}年", year - 1));

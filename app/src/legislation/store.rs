@@ -28,6 +28,30 @@ pub async fn office(db: impl sqlx::AnyExecutor<'_>, user: &CurrentUser) -> AppRe
     held.map(|_| agency).ok_or(AppError::Forbidden)
 }
 
+/// What is wrong with a call opening on `o`, if anything: a call is opened for the public to see
+/// from its first day (none is recorded after the fact), at most a year ahead.
+pub(super) fn opening_problem(o: clock::Date) -> Option<&'static str> {
+    let today = clock::today();
+    if o < today {
+        Some("开始日期不能早于今天")
+    } else if o.day_number() - today.day_number() > 366 {
+        Some("开始日期不能晚于一年以后")
+    } else {
+        None
+    }
+}
+
+/// What is wrong with a call running from `o` to `c` (its last day), if anything.
+pub(super) fn length_problem(o: clock::Date, c: clock::Date) -> Option<&'static str> {
+    if c < o {
+        Some("截止日期不能早于开始日期")
+    } else if c.day_number() - o.day_number() > 366 {
+        Some("征集期限不能超过一年")
+    } else {
+        None
+    }
+}
+
 /// A call as typed into the office's form.
 #[derive(Debug, Clone, Default)]
 pub struct NewCall {
@@ -49,15 +73,10 @@ pub async fn create_call(db: &AnyPool, user: &CurrentUser, input: &NewCall) -> A
     let opens = f.chosen(clock::parse_date(&input.opens_on), "opens_on", "请填写有效的开始日期（年-月-日）");
     let closes = f.chosen(clock::parse_date(&input.closes_on), "closes_on", "请填写有效的截止日期（年-月-日）");
     if let (Some(o), Some(c)) = (opens, closes) {
-        // A call is opened for the public to see from its first day: none is recorded after the fact.
-        if o < clock::today() {
-            f.add("opens_on", "开始日期不能早于今天");
-        } else if o.day_number() - clock::today().day_number() > 366 {
-            f.add("opens_on", "开始日期不能晚于一年以后");
-        } else if c < o {
-            f.add("closes_on", "截止日期不能早于开始日期");
-        } else if c.day_number() - o.day_number() > 366 {
-            f.add("closes_on", "征集期限不能超过一年");
+        if let Some(problem) = opening_problem(o) {
+            f.add("opens_on", problem);
+        } else if let Some(problem) = length_problem(o, c) {
+            f.add("closes_on", problem);
         }
         if year.is_some_and(|y| y != o.year && y != o.year + 1) {
             f.add("plan_year", "计划年度应为征集开始的当年或次年");

@@ -62,10 +62,10 @@ pub async fn publish(db: &AnyPool, staff: &CurrentUser, title: &str, typed: &[Ty
     .await?;
     for (document, decision, reason) in &decided {
         // The agency's own, still binding: anything else is refused, and nothing is published.
-        let status: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM normative_documents WHERE id = $1 AND agency_id = $2
-               AND status IN ('in_force', 'amended', 'to_clean_up')",
-        )
+        let status: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT status FROM normative_documents WHERE id = $1 AND agency_id = $2 AND status IN {}",
+            super::filing::BINDING
+        ))
         .bind(document)
         .bind(agency)
         .fetch_optional(&mut *tx)
@@ -159,11 +159,11 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<CleanupDetail> {
 /// The staff member's agency's documents under clean-up (at most 500), by number.
 pub async fn candidates(db: &AnyPool, staff: &CurrentUser) -> AppResult<Vec<Candidate>> {
     let agency = staff.staff_agency()?;
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, number, title, status FROM normative_documents
-         WHERE agency_id = $1 AND status IN ('to_clean_up', 'in_force', 'amended')
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
+        "SELECT id, number, title, status FROM normative_documents WHERE agency_id = $1 AND status IN {}
          ORDER BY CASE WHEN status = 'to_clean_up' THEN 0 ELSE 1 END, year, seq, id LIMIT 500",
-    )
+        super::filing::BINDING
+    ))
     .bind(agency)
     .fetch_all(db)
     .await?;
