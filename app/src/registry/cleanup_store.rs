@@ -106,6 +106,7 @@ pub async fn publish(db: &AnyPool, staff: &CurrentUser, title: &str, typed: &[Ty
             }
         }
     }
+    crate::changes::record_change(&mut tx, "cleanup", id).await?;
     tx.commit().await?;
     tracing::info!(cleanup = id, agency, documents = decided.len(), "clean-up published");
     Ok(id)

@@ -217,6 +217,20 @@ pub async fn corrected(
     .bind(key)
     .execute(&mut *conn)
     .await?;
+    searchable_again(conn, "id", key).await
+}
+
+/// The document's search entries are rebuilt with the review's public answer (by `column`:
+/// the review's `id` or its `case_id`).
+async fn searchable_again(conn: &mut AnyConnection, column: &str, value: i64) -> AppResult<()> {
+    let document: Option<i64> =
+        sqlx::query_scalar(&format!("SELECT document_id FROM document_objections WHERE {column} = $1"))
+            .bind(value)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some(document) = document {
+        crate::changes::record_change(conn, "document", document).await?;
+    }
     Ok(())
 }
 
@@ -241,7 +255,7 @@ pub async fn answered(
     .bind(case)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    searchable_again(conn, "case_id", case).await
 }
 
 type Row = (

@@ -212,7 +212,7 @@ fn DocumentView(d: DocDetail, own: bool, reviewer: bool, echo: FormEcho) -> impl
             <section aria-labelledby="versions-title">
                 <h2 id="versions-title">"历次文本"</h2>
                 {earlier.into_iter().map(|v| view! {
-                    <details>
+                    <details id=format!("v{}", v.version)>
                         <summary>{format!("第{}版，{}起施行", v.version, format_long_date(v.effective_on))}</summary>
                         <DocumentText text=v.full_text.clone() anchored=false />
                     </details>
@@ -277,7 +277,7 @@ fn Objections(d: DocDetail, own: bool, echo: FormEcho) -> impl IntoView {
                 view! {
                     <ol class="objections">
                         {d.objections.into_iter().map(|o| view! {
-                            <li>
+                            <li id=format!("o{}", o.key)>
                                 <p class="meta">
                                     {format!("{}收到，应于{}前答复", o.received_on, o.due_on)}
                                     {match (&o.answered_on, &o.ended) {

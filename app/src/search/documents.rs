@@ -24,9 +24,14 @@ pub async fn replacement(db: &AnyPool, f: &Fields, entity: &str, id: i64) -> Res
             docs: consultation(db, f, id).await?,
         })),
         "document" => Ok(Some(Replacement {
-            delete_field: f.key,
+            delete_field: f.owner,
             delete_value: format!("document:{id}"),
-            docs: normative(db, f, id).await?.into_iter().collect(),
+            docs: normative(db, f, id).await?,
+        })),
+        "cleanup" => Ok(Some(Replacement {
+            delete_field: f.key,
+            delete_value: format!("cleanup:{id}"),
+            docs: cleanup(db, f, id).await?.into_iter().collect(),
         })),
         "call" => Ok(Some(Replacement {
             delete_field: f.key,
@@ -239,29 +244,120 @@ pub fn report_name(consultation_title: &str) -> String {
 }
 
 /// A registered normative document: found by its number, title and current text, by anyone
-/// (the registry is public), with its status.
-async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
-    let row: Option<(i64, String, String, String, i64, String)> = sqlx::query_as(
-        "SELECT d.agency_id, d.number, d.title, d.status, d.published_on, v.full_text FROM normative_documents d
-         JOIN document_versions v ON v.document_id = d.id
-         WHERE d.id = $1 ORDER BY v.version DESC LIMIT 1",
+/// (the registry is public), with its status; with it, each earlier version's text and each
+/// published answer to an objection review (never the applicant), all owned by the document.
+async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocument>, sqlx::Error> {
+    let row: Option<(i64, String, String, String, i64)> =
+        sqlx::query_as("SELECT agency_id, number, title, status, published_on FROM normative_documents WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    let Some((agency, number, title, status, published_on)) = row else { return Ok(vec![]) };
+    let owner = format!("document:{id}");
+    let named = format!("{title}（{number}）");
+    // Every version, newest first: the first is the current text.
+    let versions: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT version, effective_on, full_text FROM document_versions WHERE document_id = $1 ORDER BY version DESC",
     )
     .bind(id)
-    .fetch_optional(db)
+    .fetch_all(db)
     .await?;
-    let Some((agency, number, title, status, published_on, text)) = row else { return Ok(None) };
-    let searchable = format!("{number}\n{title}\n{text}");
+    let mut docs = Vec::with_capacity(versions.len());
+    for (i, (version, effective_on, text)) in versions.into_iter().enumerate() {
+        if i == 0 {
+            let searchable = format!("{number}\n{title}\n{text}");
+            docs.push(doc!(
+                f.key => owner.clone(),
+                f.owner => owner.clone(),
+                f.document_id => id as u64,
+                f.kind => "document",
+                f.agency_id => agency as u64,
+                f.public => 1u64,
+                f.status => status.clone(),
+                f.created_at => published_on,
+                f.grams => searchable.clone(),
+                f.words => searchable,
+                f.title => named.clone(),
+                f.text => text,
+            ));
+            continue;
+        }
+        let searchable = format!("{number}\n{title}\n{text}");
+        docs.push(doc!(
+            f.key => format!("version:{id}:{version}"),
+            f.owner => owner.clone(),
+            f.kind => "version",
+            f.anchor => id.to_string(),
+            f.agency_id => agency as u64,
+            f.public => 1u64,
+            f.created_at => effective_on,
+            f.grams => searchable.clone(),
+            f.words => searchable,
+            f.title => format!("{named} 第{version}版"),
+            f.text => text,
+        ));
+    }
+    let answers: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT id, answered_at, COALESCE(decision_label, ''), public_answer FROM document_objections
+         WHERE document_id = $1 AND answered_at IS NOT NULL AND public_answer IS NOT NULL ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    for (key, answered_at, label, answer) in answers {
+        let text = if label.is_empty() { answer } else { format!("{label}\n{answer}") };
+        let searchable = format!("{number}\n{title}\n{text}");
+        docs.push(doc!(
+            f.key => format!("objection:{key}"),
+            f.owner => owner.clone(),
+            f.kind => "objection",
+            f.anchor => id.to_string(),
+            f.agency_id => agency as u64,
+            f.public => 1u64,
+            f.created_at => answered_at,
+            f.grams => searchable.clone(),
+            f.words => searchable,
+            f.title => format!("对{named}的异议审查答复"),
+            f.text => text,
+        ));
+    }
+    Ok(docs)
+}
+
+/// A published clean-up: its title and each decision with the document and the reason.
+async fn cleanup(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
+    let row: Option<(i64, String, i64)> =
+        sqlx::query_as("SELECT agency_id, title, published_at FROM document_cleanups WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    let Some((agency, title, published_at)) = row else { return Ok(None) };
+    // At most 500 decisions a clean-up (cleanup_store::MAX_ITEMS).
+    let items: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT d.number, d.title, i.decision, i.reason FROM document_cleanup_items i
+         JOIN normative_documents d ON d.id = i.document_id WHERE i.cleanup_id = $1 ORDER BY d.number LIMIT 500",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let lines: Vec<String> = items
+        .into_iter()
+        .map(|(number, doc_title, decision, reason)| {
+            let decided = crate::registry::cleanup::Decision::parse(&decision).map_or("", |d| d.label());
+            format!("{doc_title}（{number}）：{decided}。{reason}")
+        })
+        .collect();
+    let text = lines.join("\n");
+    let searchable = format!("{title}\n{text}");
     Ok(Some(doc!(
-        f.key => format!("document:{id}"),
-        f.document_id => id as u64,
-        f.kind => "document",
+        f.key => format!("cleanup:{id}"),
+        f.kind => "cleanup",
         f.agency_id => agency as u64,
         f.public => 1u64,
-        f.status => status,
-        f.created_at => published_on,
+        f.created_at => published_at,
         f.grams => searchable.clone(),
         f.words => searchable,
-        f.title => format!("{title}（{number}）"),
+        f.title => title,
         f.text => text,
     )))
 }
@@ -324,6 +420,7 @@ async fn proposal(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDoc
     )))
 }
 
-/// Calls and published proposals, for a build: (entity, id).
-pub const LEGISLATION_SQL: &str = "SELECT 'call', id FROM proposal_calls
-     UNION ALL SELECT 'proposal', id FROM legislative_proposals WHERE status = 'approved'";
+/// Calls, published proposals and published clean-ups, for a build: (entity, id).
+pub const LISTED_SQL: &str = "SELECT 'call', id FROM proposal_calls
+     UNION ALL SELECT 'proposal', id FROM legislative_proposals WHERE status = 'approved'
+     UNION ALL SELECT 'cleanup', id FROM document_cleanups";

@@ -14,7 +14,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 /// 6: cases, for the staff queues' search, with the terms of who may see them.
 /// 7: a comment's id as a fast column, so narrowing the queue by words reads no stored document.
 /// 8: normative documents, with their id as a fast column likewise.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// The `kind` of a case's document: found only in the staff queues (`search::cases`), never by
 /// the platform's search.

@@ -376,8 +376,8 @@ async fn build(db: &AnyPool, root: &Path, dir: &Path, mut progress: impl FnMut(u
         }
         add(&idx, texts).await?;
     }
-    // Calls and published proposals: a few thousand a year, read one by one.
-    let legislation: Vec<(String, i64)> = sqlx::query_as(documents::LEGISLATION_SQL).fetch_all(db).await?;
+    // Calls, published proposals and clean-ups: a few thousand a year, read one by one.
+    let legislation: Vec<(String, i64)> = sqlx::query_as(documents::LISTED_SQL).fetch_all(db).await?;
     for chunk in legislation.chunks(500) {
         let mut found = Vec::with_capacity(chunk.len());
         for (entity, id) in chunk {

@@ -105,6 +105,9 @@ pub fn kind_label(kind: &str) -> &'static str {
         "document" => "规范性文件",
         "call" => "立法项目建议征集",
         "proposal" => "立法项目建议",
+        "version" => "规范性文件历次文本",
+        "objection" => "异议审查答复",
+        "cleanup" => "规范性文件清理结果",
         _ => "其他",
     }
 }

@@ -384,6 +384,9 @@ fn hit(idx: &SearchIndex, doc: &TantivyDocument, q: &str) -> Hit {
         "document" => format!("/documents/{id}"),
         "call" => format!("/legislation/{id}"),
         "proposal" => format!("/legislation/{anchor}"),
+        "version" => format!("/documents/{anchor}#v{id}"),
+        "objection" => format!("/documents/{anchor}#o{id}"),
+        "cleanup" => format!("/cleanups/{id}"),
         _ => format!("/consultations/{cid}"),
     };
     let body = text(doc, f.text);

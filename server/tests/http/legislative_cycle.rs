@@ -261,4 +261,33 @@ async fn a_citizens_proposal_becomes_a_registered_document_that_is_amended_objec
     assert_eq!(a["summary"]["status"], "expired", "the clean-up took effect");
     let page = public_page(&app, &format!("/documents/{amending}")).await;
     assert!(page.contains("已失效") && page.contains(why));
+
+    // 9. Everything public is found by the platform's search: the text as it was before the
+    // amendment, the answer to the objection and the clean-up, each linking to where it is shown.
+    let public = Client::new();
+    let before = found(&app, &public, "重点管理区内禁止饲养烈性犬", "version").await;
+    assert_eq!(before, vec![format!("/documents/{doc}#v1")]);
+    let answered = found(&app, &public, "不予修改 动物防疫法", "objection").await;
+    assert_eq!(answered.len(), 1);
+    assert!(answered[0].starts_with(&format!("/documents/{doc}#o")), "{answered:?}");
+    let cleaned = found(&app, &public, &title, "cleanup").await;
+    assert_eq!(cleaned, vec![format!("/cleanups/{cleanup}")]);
+}
+
+/// The links of the hits of `kind` the public search finds for `q`, once the indexer has any.
+async fn found(app: &TestApp, c: &Client, q: &str, kind: &str) -> Vec<String> {
+    let started = std::time::Instant::now();
+    loop {
+        let r = crate::search::search(app, c, q).await;
+        let hits = r["hits"].as_array().cloned().unwrap_or_default();
+        let urls: Vec<String> = hits
+            .iter()
+            .filter(|h| h["kind"] == kind)
+            .map(|h| h["url"].as_str().unwrap_or_default().to_string())
+            .collect();
+        if !urls.is_empty() || started.elapsed() > std::time::Duration::from_secs(5) {
+            return urls;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
