@@ -376,10 +376,11 @@ async fn plan_item(db: &AnyPool, id: i64) -> AppResult<Option<super::PlanItemLin
 
 /// The documents registered as made from consultation `id` (a draft is made into a few at most).
 async fn resulting_documents(db: &AnyPool, id: i64) -> AppResult<Vec<super::ResultingDocument>> {
-    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT id, number, title, CASE WHEN status IN ('in_force', 'amended', 'to_clean_up') THEN 1 ELSE 0 END
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT id, number, title, CASE WHEN status IN {} THEN 1 ELSE 0 END
          FROM normative_documents WHERE consultation_id = $1 ORDER BY id LIMIT 20",
-    )
+        crate::registry::DocStatus::BINDING
+    ))
     .bind(id)
     .fetch_all(db)
     .await?;

@@ -33,3 +33,21 @@ pub async fn mark_read(db: &AnyPool, user: &CurrentUser) -> AppResult<u64> {
         .await?
         .rows_affected())
 }
+
+/// The active staff of the agency given as `$1`: who is told of what the agency must do.
+pub const AGENCY_STAFF_SQL: &str =
+    "SELECT id FROM users WHERE agency_id = $1 AND role = 'staff' AND disabled_at IS NULL";
+
+/// Tell every active staff member of `agency` (in the caller's transaction). Returns how many.
+pub async fn tell_agency(conn: &mut sqlx::AnyConnection, agency: i64, title: &str, link: &str) -> AppResult<u64> {
+    Ok(sqlx::query(&format!(
+        "INSERT INTO notifications (user_id, title, link, created_at) SELECT s.id, $2, $3, $4 FROM ({AGENCY_STAFF_SQL}) s"
+    ))
+    .bind(agency)
+    .bind(title)
+    .bind(link)
+    .bind(crate::clock::now())
+    .execute(conn)
+    .await?
+    .rows_affected())
+}

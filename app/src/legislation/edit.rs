@@ -115,21 +115,8 @@ pub async fn change_item(db: &AnyPool, user: &CurrentUser, item: i64, input: &su
     let (kind, agency) = f.done(kind.zip(agency))?;
     let mut tx = crate::db::begin_write(db).await?;
     office(&mut *tx, user).await?;
-    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT i.call_id, c.published_at FROM plan_items i JOIN proposal_calls c ON c.id = i.call_id WHERE i.id = $1",
-    )
-    .bind(item)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (call, published_at) = row.ok_or(AppError::NotFound)?;
-    if published_at.is_some() {
-        return Err(AppError::Conflict("立法计划已公布，不能再修改项目".into()));
-    }
-    let known: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1").bind(agency).fetch_optional(&mut *tx).await?;
-    if known.is_none() {
-        return Err(AppError::field("agency", "请选择起草单位"));
-    }
+    let call = super::store::item_in_unpublished_plan(&mut tx, item, "修改").await?;
+    super::store::drafting_body(&mut tx, agency).await?;
     sqlx::query("UPDATE plan_items SET title = $1, kind = $2, agency_id = $3, note = $4 WHERE id = $5")
         .bind(&title)
         .bind(kind.as_str())

@@ -277,14 +277,8 @@ pub async fn add_item(db: &AnyPool, user: &CurrentUser, call: i64, input: &NewIt
         .bind(call)
         .fetch_optional(&mut *tx)
         .await?;
-    if row.ok_or(AppError::NotFound)?.0.is_some() {
-        return Err(AppError::Conflict("立法计划已公布，不能再增加项目".into()));
-    }
-    let known: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1").bind(agency).fetch_optional(&mut *tx).await?;
-    if known.is_none() {
-        return Err(AppError::field("agency", "请选择起草单位"));
-    }
+    unpublished(row.ok_or(AppError::NotFound)?.0, "增加")?;
+    drafting_body(&mut tx, agency).await?;
     let count: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM plan_items WHERE call_id = $1").bind(call).fetch_one(&mut *tx).await?;
     if count >= MAX_ITEMS {
@@ -311,16 +305,7 @@ pub async fn add_item(db: &AnyPool, user: &CurrentUser, call: i64, input: &NewIt
 pub async fn remove_item(db: &AnyPool, user: &CurrentUser, item: i64) -> AppResult<i64> {
     let mut tx = crate::db::begin_write(db).await?;
     office(&mut *tx, user).await?;
-    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT i.call_id, c.published_at FROM plan_items i JOIN proposal_calls c ON c.id = i.call_id WHERE i.id = $1",
-    )
-    .bind(item)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (call, published_at) = row.ok_or(AppError::NotFound)?;
-    if published_at.is_some() {
-        return Err(AppError::Conflict("立法计划已公布，不能再删除项目".into()));
-    }
+    let call = item_in_unpublished_plan(&mut tx, item, "删除").await?;
     let included: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM legislative_proposals WHERE plan_item_id = $1")
         .bind(item)
         .fetch_one(&mut *tx)
@@ -333,6 +318,38 @@ pub async fn remove_item(db: &AnyPool, user: &CurrentUser, item: i64) -> AppResu
     sqlx::query("DELETE FROM plan_items WHERE id = $1").bind(item).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(call)
+}
+
+/// Refused once the plan is published: what its items are cannot `what` (增加, 删除, 修改) any more.
+fn unpublished(published_at: Option<i64>, what: &str) -> AppResult<()> {
+    match published_at {
+        Some(_) => Err(AppError::Conflict(format!("立法计划已公布，不能再{what}项目"))),
+        None => Ok(()),
+    }
+}
+
+/// The call of plan item `item` while its plan is not yet published (else refused: see
+/// [`unpublished`]).
+pub(super) async fn item_in_unpublished_plan(conn: &mut AnyConnection, item: i64, what: &str) -> AppResult<i64> {
+    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT i.call_id, c.published_at FROM plan_items i JOIN proposal_calls c ON c.id = i.call_id WHERE i.id = $1",
+    )
+    .bind(item)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (call, published_at) = row.ok_or(AppError::NotFound)?;
+    unpublished(published_at, what)?;
+    Ok(call)
+}
+
+/// The drafting body chosen for a plan item is an agency of the platform.
+pub(super) async fn drafting_body(conn: &mut AnyConnection, agency: i64) -> AppResult<()> {
+    let known: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1").bind(agency).fetch_optional(&mut *conn).await?;
+    match known {
+        Some(_) => Ok(()),
+        None => Err(AppError::field("agency", "请选择起草单位")),
+    }
 }
 
 /// Link a published consultation to the plan item it drafts: by the office, or by the drafting

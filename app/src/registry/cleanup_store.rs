@@ -64,7 +64,7 @@ pub async fn publish(db: &AnyPool, staff: &CurrentUser, title: &str, typed: &[Ty
         // The agency's own, still binding: anything else is refused, and nothing is published.
         let status: Option<String> = sqlx::query_scalar(&format!(
             "SELECT status FROM normative_documents WHERE id = $1 AND agency_id = $2 AND status IN {}",
-            super::filing::BINDING
+            super::DocStatus::BINDING
         ))
         .bind(document)
         .bind(agency)
@@ -163,7 +163,7 @@ pub async fn candidates(db: &AnyPool, staff: &CurrentUser) -> AppResult<Vec<Cand
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
         "SELECT id, number, title, status FROM normative_documents WHERE agency_id = $1 AND status IN {}
          ORDER BY CASE WHEN status = 'to_clean_up' THEN 0 ELSE 1 END, year, seq, id LIMIT 500",
-        super::filing::BINDING
+        super::DocStatus::BINDING
     ))
     .bind(agency)
     .fetch_all(db)

@@ -6,6 +6,8 @@ use crate::clock::{self, Date};
 use crate::error::AppResult;
 use sqlx::AnyPool;
 
+const BINDING: &str = super::DocStatus::BINDING;
+
 /// Documents still binding past the last day of their validity expire by themselves, dated the
 /// day after it, a thousand a statement until none is left. Returns how many expired.
 pub async fn expire_due(db: &AnyPool, today: Date) -> AppResult<u64> {
@@ -13,10 +15,10 @@ pub async fn expire_due(db: &AnyPool, today: Date) -> AppResult<u64> {
     let mut expired = 0;
     // Bounded: a hundred thousand a turn; any left are taken at the next turn.
     for _ in 0..100 {
-        let due: Vec<(i64, i64)> = sqlx::query_as(
+        let due: Vec<(i64, i64)> = sqlx::query_as(&format!(
             "SELECT id, valid_until FROM normative_documents
-             WHERE status IN ('in_force', 'amended', 'to_clean_up') AND valid_until < $1 ORDER BY id LIMIT 1000",
-        )
+             WHERE status IN {BINDING} AND valid_until < $1 ORDER BY id LIMIT 1000"
+        ))
         .bind(start)
         .fetch_all(db)
         .await?;
@@ -43,7 +45,7 @@ pub async fn warn_of_expiry(db: &AnyPool, today: Date) -> AppResult<u64> {
     for (days, column) in NOTICES {
         let due: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(&format!(
             "SELECT id, agency_id, number, title, valid_until FROM normative_documents
-             WHERE status IN ('in_force', 'amended', 'to_clean_up') AND valid_until >= $1 AND valid_until < $2
+             WHERE status IN {BINDING} AND valid_until >= $1 AND valid_until < $2
                AND {column} = 0 ORDER BY id LIMIT 1000"
         ))
         .bind(start)
@@ -57,7 +59,7 @@ pub async fn warn_of_expiry(db: &AnyPool, today: Date) -> AppResult<u64> {
             let set = if column == "warned_90" { "warned_90 = 1" } else { "warned_30 = 1, warned_90 = 1" };
             let marked = sqlx::query(&format!(
                 "UPDATE normative_documents SET {set} WHERE id = $1 AND {column} = 0
-                   AND status IN ('in_force', 'amended', 'to_clean_up') AND valid_until >= $2"
+                   AND status IN {BINDING} AND valid_until >= $2"
             ))
             .bind(id)
             .bind(start)
@@ -69,16 +71,7 @@ pub async fn warn_of_expiry(db: &AnyPool, today: Date) -> AppResult<u64> {
                     "规范性文件有效期将于{}届满：{number}《{title}》，请及时评估是否修改、废止或延续",
                     clock::format_long_date(last_day)
                 );
-                sqlx::query(
-                    "INSERT INTO notifications (user_id, title, link, created_at)
-                     SELECT id, $1, $2, $3 FROM users WHERE agency_id = $4 AND role = 'staff' AND disabled_at IS NULL",
-                )
-                .bind(message)
-                .bind(format!("/documents/{id}"))
-                .bind(clock::now())
-                .bind(agency)
-                .execute(&mut *tx)
-                .await?;
+                crate::inbox::store::tell_agency(&mut tx, agency, &message, &format!("/documents/{id}")).await?;
                 told += 1;
             }
             tx.commit().await?;
@@ -95,10 +88,9 @@ async fn expire(db: &AnyPool, due: &[(i64, i64)]) -> AppResult<u64> {
     let mut expired = 0;
     for &(id, last_day) in due {
         let mut tx = crate::db::begin_write(db).await?;
-        let changed = sqlx::query(
-            "UPDATE normative_documents SET status = 'expired'
-             WHERE id = $1 AND status IN ('in_force', 'amended', 'to_clean_up')",
-        )
+        let changed = sqlx::query(&format!(
+            "UPDATE normative_documents SET status = 'expired' WHERE id = $1 AND status IN {BINDING}"
+        ))
         .bind(id)
         .execute(&mut *tx)
         .await?

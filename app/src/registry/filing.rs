@@ -16,7 +16,7 @@ use sqlx::{AnyConnection, AnyPool};
 pub const MAX_TEXT: usize = 2_000;
 
 /// The statuses in which a document binds (and so is filed and reviewed).
-pub(super) const BINDING: &str = "('in_force', 'amended', 'to_clean_up')";
+const BINDING: &str = super::DocStatus::BINDING;
 
 /// Earlier rounds shown on a document's page.
 pub const ROUNDS_SHOWN: i64 = 20;
@@ -168,16 +168,8 @@ pub async fn review(db: &AnyPool, user: &CurrentUser, document: i64, outcome: &s
     if moved != 1 {
         return Err(AppError::Conflict("该文件尚未报送备案，或已审查".into()));
     }
-    sqlx::query(
-        "INSERT INTO notifications (user_id, title, link, created_at)
-         SELECT id, $1, $2, $3 FROM users WHERE agency_id = $4 AND role = 'staff' AND disabled_at IS NULL",
-    )
-    .bind(format!("备案审查结论：{number}《{title}》{}", outcome.label()))
-    .bind(format!("/documents/{document}"))
-    .bind(clock::now())
-    .bind(issuer)
-    .execute(&mut *tx)
-    .await?;
+    let told = format!("备案审查结论：{number}《{title}》{}", outcome.label());
+    crate::inbox::store::tell_agency(&mut tx, issuer, &told, &format!("/documents/{document}")).await?;
     tx.commit().await?;
     tracing::info!(document, outcome = outcome.as_str(), "filing reviewed");
     Ok(())

@@ -22,14 +22,14 @@ pub async fn remind(db: &AnyPool, today: Date) -> AppResult<u64> {
          JOIN normative_documents d ON d.id = f.document_id
          WHERE f.filed_at IS NULL AND f.file_reminded = 0 AND f.file_by <= $1 AND d.status IN {}
          ORDER BY f.file_by, d.id LIMIT {BATCH}",
-        super::filing::BINDING
+        super::DocStatus::BINDING
     ))
     .bind(&horizon)
     .fetch_all(db)
     .await?;
     for (id, agency, number, title, due) in unfiled {
         let message = format!("规范性文件应于{}前报送备案：{number}《{title}》", long(&due));
-        let recipients = "SELECT id FROM users WHERE agency_id = $1 AND role = 'staff' AND disabled_at IS NULL";
+        let recipients = crate::inbox::store::AGENCY_STAFF_SQL;
         told +=
             tell(db, id, "file_reminded = 1", "filed_at IS NULL AND file_reminded = 0", &message, recipients, agency)
                 .await?;
@@ -40,7 +40,7 @@ pub async fn remind(db: &AnyPool, today: Date) -> AppResult<u64> {
          JOIN normative_documents d ON d.id = f.document_id
          WHERE f.filed_at IS NOT NULL AND f.reviewed_at IS NULL AND f.review_reminded = 0 AND f.review_by <= $1
            AND d.status IN {} ORDER BY f.review_by, d.id LIMIT {BATCH}",
-        super::filing::BINDING
+        super::DocStatus::BINDING
     ))
     .bind(&horizon)
     .fetch_all(db)

@@ -83,6 +83,9 @@ impl DocStatus {
         matches!(self, DocStatus::InForce | DocStatus::Amended | DocStatus::ToCleanUp)
     }
 
+    /// The binding statuses as an SQL list, for `status IN {BINDING}`.
+    pub const BINDING: &'static str = "('in_force', 'amended', 'to_clean_up')";
+
     /// Whether a document in this status may be moved to `to`: the one table both the actions
     /// and the buttons offered are derived from. Repealed and expired are final; amending keeps
     /// a document binding; a clean-up ends in keeping (back in force), amending, repealing or
@@ -334,6 +337,13 @@ pub struct Registering {
 #[cfg(test)]
 mod tests {
     use super::DocStatus::{self, *};
+
+    #[test]
+    fn the_sql_list_of_binding_statuses_is_the_binding_statuses() {
+        let listed: Vec<String> =
+            DocStatus::ALL.into_iter().filter(|s| s.binding()).map(|s| format!("'{}'", s.as_str())).collect();
+        assert_eq!(DocStatus::BINDING, format!("({})", listed.join(", ")));
+    }
 
     #[test]
     fn repealed_and_expired_documents_never_change_again() {

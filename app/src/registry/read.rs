@@ -85,7 +85,7 @@ pub async fn list(db: &AnyPool, found: &[i64], f: &DocFilter) -> AppResult<DocPa
     }
     match f.status.as_deref().unwrap_or("") {
         "" => {}
-        "binding" => conds.push("d.status IN ('in_force', 'amended', 'to_clean_up')".into()),
+        "binding" => conds.push(format!("d.status IN {}", DocStatus::BINDING)),
         s => {
             let s = DocStatus::parse(s).ok_or_else(|| AppError::field("status", "请从列表中选择状态"))?;
             binds.push(BindValue::Text(s.as_str().into()));

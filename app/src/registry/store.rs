@@ -167,10 +167,11 @@ pub async fn register(
         return Err(AppError::Conflict("本单位尚未设置发文字号代字，无法编号登记；请联系系统管理员设置".into()));
     };
     if !input.same_title_confirmed {
-        let same: Option<String> = sqlx::query_scalar(
+        let same: Option<String> = sqlx::query_scalar(&format!(
             "SELECT number FROM normative_documents WHERE agency_id = $1 AND title = $2
-               AND status IN ('in_force', 'amended', 'to_clean_up') ORDER BY id LIMIT 1",
-        )
+               AND status IN {} ORDER BY id LIMIT 1",
+            DocStatus::BINDING
+        ))
         .bind(agency)
         .bind(&c.title)
         .fetch_optional(&mut *tx)
