@@ -22,22 +22,24 @@ pub fn ChangeNotes(id: i64, changes: Vec<Change>) -> impl IntoView {
                 ("corrected", _) => format!("{}：起草单位更正了草案。更正说明：{}", format_long_date(c.at), c.note),
                 _ => format!("{}：起草单位撤回本次征求意见。理由：{}", format_long_date(c.at), c.note),
             };
-            let parts = (!c.corrected.is_empty()).then(|| view! { <CorrectedParts id parts=c.corrected /> });
+            let parts = (!c.corrected.is_empty())
+                .then(|| view! { <CorrectedParts page=format!("/consultations/{id}") parts=c.corrected /> });
             view! { <div class="alert alert-warn change" role="note"><p>{text}</p>{parts}</div> }
         })
         .collect_view()
         .into_any()
 }
 
-/// What a correction changed, part by part, removed text struck through and added text marked.
+/// What a correction changed, part by part, removed text struck through and added text marked; an
+/// article's name links to it on `page`.
 #[component]
-fn CorrectedParts(id: i64, parts: Vec<Corrected>) -> impl IntoView {
+pub fn CorrectedParts(page: String, parts: Vec<Corrected>) -> impl IntoView {
     view! {
         <details class="corrected">
             <summary>{format!("更正内容（{}处）", parts.len())}</summary>
             {parts.into_iter().map(|c| {
                 let name = match &c.anchor {
-                    Some(a) => view! { <a href=format!("/consultations/{id}#{a}")>{c.part.clone()}</a> }.into_any(),
+                    Some(a) => view! { <a href=format!("{page}#{a}")>{c.part.clone()}</a> }.into_any(),
                     None => view! { <span>{c.part.clone()}</span> }.into_any(),
                 };
                 view! {

@@ -1,7 +1,7 @@
 //! Correcting a call before its outcome is out: the office fixes its title and description, moves
 //! its dates before it opens, and once open only extends it (a shorter call would cut off people
 //! still writing); a call that has not opened yet, which nobody could have answered, can be
-//! withdrawn.
+//! withdrawn. Every correction is public on the call's page, with what changed and why.
 use super::store::{length_problem, office, opening_problem, MAX_TEXT, MAX_TITLE};
 use crate::accounts::user::CurrentUser;
 use crate::clock;
@@ -16,7 +16,12 @@ pub struct CallChange {
     pub description: String,
     pub opens_on: String,
     pub closes_on: String,
+    /// Why, shown in public with the correction.
+    pub reason: String,
 }
+
+/// Longest reason for a correction (characters).
+pub const MAX_REASON: usize = 500;
 
 /// Correct call `call` (only until its outcome is published).
 pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &CallChange) -> AppResult<()> {
@@ -26,14 +31,17 @@ pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &Ca
     let description = f.published("description", &input.description, "征集说明", MAX_TEXT, true);
     let opens = f.chosen(clock::parse_date(&input.opens_on), "opens_on", "请填写有效的开始日期（年-月-日）");
     let closes = f.chosen(clock::parse_date(&input.closes_on), "closes_on", "请填写有效的截止日期（年-月-日）");
+    let reason = f.published("reason", &input.reason, "修改理由", MAX_REASON, true);
     let (o, c) = f.done(opens.zip(closes))?;
     let mut tx = crate::db::begin_write(db).await?;
-    let row: Option<(i64, i64, i64, Option<i64>)> =
-        sqlx::query_as("SELECT plan_year, opens_at, closes_at, published_at FROM proposal_calls WHERE id = $1")
-            .bind(call)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (year, opens_at, closes_at, published) = row.ok_or(AppError::NotFound)?;
+    type Row = (i64, i64, i64, Option<i64>, String, String);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT plan_year, opens_at, closes_at, published_at, title, description FROM proposal_calls WHERE id = $1",
+    )
+    .bind(call)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (year, opens_at, closes_at, published, old_title, old_description) = row.ok_or(AppError::NotFound)?;
     if published.is_some() {
         return Err(AppError::Conflict("征集结果已公布，不能再修改".into()));
     }
@@ -58,6 +66,14 @@ pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &Ca
     if year != o.year && year != o.year + 1 {
         f.add("opens_on", &format!("本次征集为{year}年度计划征集，开始日期应在{}年或{year}年", year - 1));
     }
+    let changed = |old: &str, new: &str| (old != new).then(|| (old.to_string(), new.to_string()));
+    let titled = changed(&old_title, &title);
+    let described = changed(&old_description, &description);
+    let moved = |old: i64, new: i64| (old != new).then_some((old, new));
+    let (opened, closed) = (moved(opens_at, new_opens), moved(closes_at, new_closes));
+    if titled.is_none() && described.is_none() && opened.is_none() && closed.is_none() {
+        f.add("form", "没有修改任何内容");
+    }
     f.finish()?;
     // Only from the state the rules were checked against: a call published, or corrected by
     // someone else, meanwhile is not changed.
@@ -78,6 +94,29 @@ pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &Ca
     if changed != 1 {
         return Err(AppError::Conflict("征集刚被公布或被他人修改，本次修改未保存；请刷新页面后重试".into()));
     }
+    let (title_was, title_now) = titled.unzip();
+    let (description_was, description_now) = described.unzip();
+    let (opens_was, opens_now) = opened.unzip();
+    let (closes_was, closes_now) = closed.unzip();
+    sqlx::query(
+        "INSERT INTO call_changes (call_id, changed_by, changed_at, reason, old_title, new_title, old_description,
+                                   new_description, old_opens_at, new_opens_at, old_closes_at, new_closes_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(call)
+    .bind(user.id)
+    .bind(now)
+    .bind(&reason)
+    .bind(title_was)
+    .bind(title_now)
+    .bind(description_was)
+    .bind(description_now)
+    .bind(opens_was)
+    .bind(opens_now)
+    .bind(closes_was)
+    .bind(closes_now)
+    .execute(&mut *tx)
+    .await?;
     crate::changes::record_change(&mut tx, "call", call).await?;
     tx.commit().await?;
     tracing::info!(call, "proposal call corrected");
@@ -97,6 +136,7 @@ pub async fn withdraw_call(db: &AnyPool, user: &CurrentUser, call: i64) -> AppRe
         return Err(AppError::Conflict("征集已经开始，不能撤回；可以修改标题、说明，或延长截止日期".into()));
     }
     sqlx::query("DELETE FROM plan_items WHERE call_id = $1").bind(call).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM call_changes WHERE call_id = $1").bind(call).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM proposal_calls WHERE id = $1").bind(call).execute(&mut *tx).await?;
     crate::changes::record_change(&mut tx, "call", call).await?;
     tx.commit().await?;

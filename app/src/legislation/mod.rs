@@ -223,6 +223,19 @@ pub struct CallDetail {
     pub proposals: Vec<Proposal>,
     pub page: u32,
     pub pages: u32,
+    /// Every correction of the call, oldest first: what changed and the office's reason.
+    pub corrections: Vec<CallCorrection>,
+}
+
+/// One correction of a call, as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CallCorrection {
+    /// When (`YYYY-MM-DD`).
+    pub on: String,
+    pub reason: String,
+    /// Each part changed (标题, 征集说明, 开始日期, 截止日期), with its text before and after.
+    pub parts: Vec<crate::consultations::Corrected>,
 }
 
 /// What the call's page shows only its viewer: their own proposals, and whether they manage calls.

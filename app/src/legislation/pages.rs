@@ -127,6 +127,12 @@ fn CallView(d: CallDetail, v: CallViewer, echo: FormEcho) -> impl IntoView {
         {sent}
         {unsent}
         {v.manages.then(|| view! { <p><a href=format!("/staff/legislation/{id}")>"办理本次征集"</a></p> })}
+        {d.corrections.clone().into_iter().map(|c| view! {
+            <div class="alert alert-warn change" role="note">
+                <p>{format!("{}：立法项目建议征集单位修改了本次征集。理由：{}", crate::clock::parse_date(&c.on).map_or(c.on.clone(), crate::clock::long_date), c.reason)}</p>
+                <crate::consultations::change_notes::CorrectedParts page=format!("/legislation/{id}") parts=c.parts />
+            </div>
+        }).collect_view()}
         <p class="prose">{d.description.clone()}</p>
         {d.outcome.clone().map(|o| view! {
             <section aria-labelledby="outcome-title">

@@ -133,7 +133,62 @@ pub async fn call(db: &AnyPool, id: i64, page: Option<u32>) -> AppResult<CallDet
         })
         .collect::<AppResult<Vec<_>>>()?;
     let plan = if out { plan(db, id).await? } else { vec![] };
-    Ok(CallDetail { summary, description, outcome, plan, proposals, page, pages })
+    let corrections = corrections(db, id).await?;
+    Ok(CallDetail { summary, description, outcome, plan, proposals, page, pages, corrections })
+}
+
+/// Most corrections shown of one call (the latest; a call is corrected a few times at most).
+const CORRECTIONS_SHOWN: i64 = 50;
+
+type CorrectionRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// A call's corrections, oldest first, each part with its text before and after.
+async fn corrections(db: &AnyPool, call: i64) -> AppResult<Vec<super::CallCorrection>> {
+    let mut rows: Vec<CorrectionRow> = sqlx::query_as(
+        "SELECT changed_at, reason, old_title, new_title, old_description, new_description, old_opens_at, new_opens_at,
+                old_closes_at, new_closes_at
+         FROM call_changes WHERE call_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(call)
+    .bind(CORRECTIONS_SHOWN)
+    .fetch_all(db)
+    .await?;
+    rows.reverse();
+    let day = |at: i64| clock::format_long_date(at);
+    Ok(rows
+        .into_iter()
+        .map(|(at, reason, t0, t1, d0, d1, o0, o1, c0, c1)| {
+            let texts = [
+                ("标题", t0.zip(t1)),
+                ("征集说明", d0.zip(d1)),
+                ("开始日期", o0.zip(o1).map(|(a, b)| (day(a), day(b)))),
+                // Stored as the start of the day after the last day.
+                ("截止日期", c0.zip(c1).map(|(a, b)| (day(a - 86_400), day(b - 86_400)))),
+            ];
+            let parts = texts
+                .into_iter()
+                .filter_map(|(part, change)| {
+                    change.map(|(old, new)| crate::consultations::Corrected {
+                        part: part.to_string(),
+                        anchor: None,
+                        pieces: crate::feedback::diff::text_diff(&old, &new),
+                    })
+                })
+                .collect();
+            super::CallCorrection { on: clock::format_date(at), reason, parts }
+        })
+        .collect())
 }
 
 /// A proposal looked up by its receipt (`JY-…`), for its author alone: anyone else is told it is

@@ -287,7 +287,7 @@ fn EditCall(s: super::CallSummary, description: String, echo: FormEcho) -> impl 
         <details open=sent>
             <summary>"修改征集（标题、说明、日期）"</summary>
             <PostForm name="edit_call" action=format!("/staff/legislation/{id}/edit") echo=echo.clone() class="stacked narrow" let:echo>
-                <p>"征集开始后不能修改开始日期，截止日期只能延后；结果公布后不能修改。"</p>
+                <p>"征集开始后不能修改开始日期，截止日期只能延后；结果公布后不能修改。每次修改和理由都在征集页面公开。"</p>
                 <label for="call_title">"标题"</label>
                 <input id="call_title" name="title" required maxlength="200" value=title.clone() />
                 <FieldMessage echo=echo.clone() name="title" />
@@ -300,6 +300,9 @@ fn EditCall(s: super::CallSummary, description: String, echo: FormEcho) -> impl 
                 <label for="call_closes_on">"截止日期"</label>
                 <input id="call_closes_on" name="closes_on" type="date" required value=closes.clone() />
                 <FieldMessage echo=echo.clone() name="closes_on" />
+                <label for="call_reason">"修改理由（与修改内容一并在征集页面公开）"</label>
+                <input id="call_reason" name="reason" required maxlength="500" value=echo.value("reason") />
+                <FieldMessage echo=echo.clone() name="reason" />
                 <button type="submit">"保存修改"</button>
             </PostForm>
             {s.upcoming.then(|| view! {

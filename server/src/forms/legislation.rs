@@ -266,6 +266,7 @@ pub struct CallChangeForm {
     description: String,
     opens_on: String,
     closes_on: String,
+    reason: String,
 }
 
 /// POST /staff/legislation/{id}/edit: correct the call before its outcome is published.
@@ -284,6 +285,7 @@ pub async fn change_call(
             description: f.description,
             opens_on: f.opens_on,
             closes_on: f.closes_on,
+            reason: f.reason,
         };
         app::legislation::edit::change_call(&page.st.db, &user, id, &input).await?;
         Ok(see_other(&format!("{back}?changed=1")))

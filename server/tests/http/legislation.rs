@@ -441,6 +441,7 @@ async fn the_office_corrects_a_call_extends_it_but_never_shortens_it_and_withdra
             ("description", "更正后的说明：<b>欢迎</b>提出建议。".to_string()),
             ("opens_on", opens.clone()),
             ("closes_on", closes_on.to_string()),
+            ("reason", "标题年份有误，并延长征集期".to_string()),
         ]
     };
     let post = |c: &Client, f: Vec<(&'static str, String)>| {
@@ -454,6 +455,21 @@ async fn the_office_corrects_a_call_extends_it_but_never_shortens_it_and_withdra
     assert_eq!(public["summary"]["title"], "2027年度立法项目建议征集");
     assert_eq!(public["summary"]["closes_on"], later.as_str());
     assert_eq!(public["description"], "更正后的说明：<b>欢迎</b>提出建议。");
+    // The correction is public: what each part was and became, and why.
+    let fixed = &public["corrections"][0];
+    assert_eq!(fixed["reason"], "标题年份有误，并延长征集期");
+    let parts: Vec<&str> = fixed["parts"].as_array().unwrap().iter().map(|p| p["part"].as_str().unwrap()).collect();
+    assert_eq!(parts, ["标题", "征集说明", "截止日期"], "the opening day did not change");
+    let page = app.get(&app.client(), &format!("/legislation/{call}")).await.text().await.unwrap();
+    assert!(page.contains("理由：标题年份有误，并延长征集期") && page.contains("&lt;b&gt;欢迎"), "shown, as text");
+    // A correction needs its reason, and must change something; what was typed is kept.
+    let mut unexplained = form("2028年度立法项目建议征集", &later);
+    unexplained[4].1 = String::new();
+    let page = rejected_page(post(&office, unexplained).await.unwrap(), 422).await;
+    assert!(page.contains("修改理由") && page.contains("2028年度立法项目建议征集"), "asked for, kept");
+    let page = rejected_page(post(&office, form("2027年度立法项目建议征集", &later)).await.unwrap(), 422).await;
+    assert!(page.contains("没有修改任何内容"));
+    assert_eq!(call_json(&app, call).await["corrections"].as_array().unwrap().len(), 1, "nothing more recorded");
     // Shortening an open call would cut off people still writing: refused, what was typed kept.
     let res = post(&office, form("缩短后的标题", &sooner)).await.unwrap();
     let page = rejected_page(res, 422).await;
