@@ -29,7 +29,7 @@ use tower_http::timeout::TimeoutLayer;
 /// with resource loading suppressed by a process-wide flag; a page render whose resource first
 /// runs while that flag is up waits forever (leptos#4773). Once, before anything is served, no
 /// render can meet it; tests start many servers in one process and share the list too.
-fn page_routes() -> Vec<AxumRouteListing> {
+pub(crate) fn page_routes() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
@@ -132,6 +132,8 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
             move || provide_context(ctx_state.clone()),
             move || app::shell(opts.clone()),
         )
+        // A form's address opened as a page goes to the form's page (after every route above).
+        .method_not_allowed_fallback(crate::forms::form_pages::opened_as_page)
         .fallback(files_then_pages(&cfg.site_root))
         .layer(middleware::from_fn(|req, next| refuse_announced_over(BODY_LIMIT, req, next)))
         .layer(deadline(cfg.http.request_timeout_secs))

@@ -11,6 +11,7 @@ pub mod consultation_files;
 pub mod consultations;
 pub mod feedback;
 pub mod filing;
+pub mod form_pages;
 pub mod inbox;
 pub mod legislation;
 pub mod recovery;

@@ -360,3 +360,30 @@ async fn a_reader_never_sees_a_comment_reversed_or_cut_by_invisible_characters_t
         sqlx::query_as("SELECT matter, facts FROM cases").fetch_one(&app.db).await.unwrap();
     assert_eq!((matter.as_str(), facts.as_str()), ("井盖缺失", "路口井盖缺失，夜间危险。"));
 }
+
+#[tokio::test]
+async fn someone_reopening_a_forms_address_is_sent_to_the_page_the_form_is_on() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.staff("市水务局").await;
+    let id = app.open_consultation(&staff).await;
+    // The address a refused post was answered at, opened again later (a GET): not an empty 405.
+    for (opened, page) in [
+        (format!("/staff/consultations/{id}/moderate"), format!("/staff/consultations/{id}")),
+        (format!("/staff/consultations/{id}/files/1/remove"), format!("/staff/consultations/{id}/files")),
+        ("/staff/documents/7/status".to_string(), "/documents/7".to_string()),
+        ("/staff/legislation/items/3/edit".to_string(), "/staff/legislation".to_string()),
+        ("/admin/staff/disable".to_string(), "/admin".to_string()),
+        ("/logout".to_string(), "/".to_string()),
+    ] {
+        let res = app.get(&staff, &opened).await;
+        assert_eq!(res.status(), 303, "{opened}");
+        assert_eq!(location(&res), page, "{opened}");
+    }
+    // Other methods, and the API, still say the method is not allowed.
+    let res = staff.delete(app.url(&format!("/staff/consultations/{id}/moderate"))).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+    let res = app.get(&staff, "/api/v1/legislation/proposals/receipt").await;
+    assert_eq!(res.status(), 405);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+}
