@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cleanups") view=registry::cleanup_pages::CleanupsPage ssr=SsrMode::Async />
                     <Route path=path!("/legislation") view=legislation::pages::CallsPage ssr=SsrMode::Async />
                     <Route path=path!("/legislation/:id") view=legislation::pages::CallPage ssr=SsrMode::Async />
+                    <Route path=path!("/legislation/items/:id") view=legislation::item_page::PlanItemPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/legislation") view=legislation::staff_pages::StaffCallsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/legislation/:id") view=legislation::staff_pages::CallWorkPage ssr=SsrMode::Async />
                     <Route path=path!("/cleanups/:id") view=registry::cleanup_pages::CleanupPage ssr=SsrMode::Async />

@@ -161,10 +161,13 @@ pub struct Detail {
     pub plan_item: Option<PlanItemLink>,
 }
 
-/// The legislative plan item a draft carries out: its call and its name.
+/// The legislative plan item a draft carries out: the item (its page is
+/// `/legislation/items/{item_id}`), its call and its name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PlanItemLink {
+    #[serde(default)]
+    pub item_id: i64,
     pub call_id: i64,
     pub plan_year: i64,
     pub title: String,

@@ -175,7 +175,7 @@ fn DraftView(d: Detail) -> impl IntoView {
                 {d.plan_item.clone().map(|p| view! {
                     <p class="plan-item">
                         {format!("列入{}年度立法计划：", p.plan_year)}
-                        <a href=format!("/legislation/{}", p.call_id)>{p.title}</a>
+                        <a href=format!("/legislation/items/{}", p.item_id)>{p.title}</a>
                     </p>
                 })}
                 {(!d.documents.is_empty()).then(|| view! {

@@ -364,14 +364,14 @@ async fn full_detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
 
 /// The published legislative plan's item consultation `id` carries out, if linked to one.
 async fn plan_item(db: &AnyPool, id: i64) -> AppResult<Option<super::PlanItemLink>> {
-    let row: Option<(i64, i64, String)> = sqlx::query_as(
-        "SELECT c.id, c.plan_year, i.title FROM plan_item_consultations l JOIN plan_items i ON i.id = l.plan_item_id
+    let row: Option<(i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT i.id, c.id, c.plan_year, i.title FROM plan_item_consultations l JOIN plan_items i ON i.id = l.plan_item_id
          JOIN proposal_calls c ON c.id = i.call_id WHERE l.consultation_id = $1 AND c.published_at IS NOT NULL",
     )
     .bind(id)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(call_id, plan_year, title)| super::PlanItemLink { call_id, plan_year, title }))
+    Ok(row.map(|(item_id, call_id, plan_year, title)| super::PlanItemLink { item_id, call_id, plan_year, title }))
 }
 
 /// The documents registered as made from consultation `id` (a draft is made into a few at most).

@@ -6,6 +6,7 @@
 //! with the plan, and each plan item links forward to the consultations that draft it.
 #[cfg(feature = "ssr")]
 pub mod edit;
+pub mod item_page;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod read;
@@ -178,6 +179,21 @@ pub struct PlanItem {
     pub consultations: Vec<DraftLink>,
 }
 
+/// A plan item's own page: the item, its call, the proposals included in it, the consultations on
+/// its draft and the documents registered from them. Public once the plan is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PlanItemDetail {
+    pub item: PlanItem,
+    pub call_id: i64,
+    pub call_title: String,
+    pub plan_year: i64,
+    /// The published proposals included in this item, with their dispositions (at most 100).
+    pub proposals: Vec<Proposal>,
+    /// The normative documents registered from its consultations (at most 50).
+    pub documents: Vec<crate::consultations::ResultingDocument>,
+}
+
 /// A published proposal, without its author; its disposition once the outcome is published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -297,6 +313,13 @@ pub async fn list_calls(page: Option<u32>) -> Result<CallPage, AppError> {
 pub async fn get_call(id: i64, page: Option<u32>) -> Result<CallDetail, AppError> {
     let st = crate::state::state()?;
     read::call(&st.db, id, page).await
+}
+
+/// A plan item of a published plan, with what came of it.
+#[server(endpoint = "legislation_plan_item")]
+pub async fn get_plan_item(id: i64) -> Result<PlanItemDetail, AppError> {
+    let st = crate::state::state()?;
+    read::plan_item(&st.db, id).await
 }
 
 /// The viewer's own proposals in a call, and what they may do there.

@@ -265,8 +265,8 @@ pub(super) fn PlanTable(
             <thead><tr><th scope="col">"项目"</th><th scope="col">"类别"</th><th scope="col">"起草单位"</th><th scope="col">"征求意见"</th></tr></thead>
             <tbody>
                 {plan.into_iter().map(|i| view! {
-                    <tr>
-                        <td>{i.title}{(!i.note.is_empty()).then(|| view! { <br /><small>{i.note.clone()}</small> })}</td>
+                    <tr id=format!("item{}", i.id)>
+                        <td><a href=format!("/legislation/items/{}", i.id)>{i.title}</a>{(!i.note.is_empty()).then(|| view! { <br /><small>{i.note.clone()}</small> })}</td>
                         <td>{i.kind.label()}</td>
                         <td>{i.agency_name}</td>
                         <td>

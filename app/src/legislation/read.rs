@@ -117,24 +117,68 @@ pub async fn call(db: &AnyPool, id: i64, page: Option<u32>) -> AppResult<CallDet
     .bind(offset)
     .fetch_all(db)
     .await?;
-    let proposals = rows
-        .into_iter()
-        .map(|(pid, _, subject, problem, approach, _, d, reason, item, at)| {
-            Ok(Proposal {
-                id: pid,
-                subject,
-                problem,
-                approach,
-                submitted_on: clock::format_date(at),
-                disposition: if out { disposition(d)? } else { None },
-                disposition_reason: reason.filter(|_| out),
-                plan_item: item.filter(|_| out),
-            })
-        })
-        .collect::<AppResult<Vec<_>>>()?;
+    let proposals = rows.into_iter().map(|r| published(r, out)).collect::<AppResult<Vec<_>>>()?;
     let plan = if out { plan(db, id).await? } else { vec![] };
     let corrections = corrections(db, id).await?;
     Ok(CallDetail { summary, description, outcome, plan, proposals, page, pages, corrections })
+}
+
+/// A published proposal as the public sees it: its disposition only once the outcome is `out`.
+fn published(
+    (id, _, subject, problem, approach, _, d, reason, item, at): ProposalRow,
+    out: bool,
+) -> AppResult<Proposal> {
+    Ok(Proposal {
+        id,
+        subject,
+        problem,
+        approach,
+        submitted_on: clock::format_date(at),
+        disposition: if out { disposition(d)? } else { None },
+        disposition_reason: reason.filter(|_| out),
+        plan_item: item.filter(|_| out),
+    })
+}
+
+/// A plan item of a published plan with the proposals it includes, its consultations and the
+/// documents registered from them; not found before the plan is published.
+pub async fn plan_item(db: &AnyPool, id: i64) -> AppResult<super::PlanItemDetail> {
+    let row: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT c.id, c.title, c.plan_year FROM plan_items i JOIN proposal_calls c ON c.id = i.call_id
+         WHERE i.id = $1 AND c.published_at IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let (call_id, call_title, plan_year) = row.ok_or(AppError::NotFound)?;
+    let item = plan(db, call_id).await?.into_iter().find(|i| i.id == id).ok_or(AppError::NotFound)?;
+    let rows: Vec<ProposalRow> = sqlx::query_as(
+        "SELECT id, receipt, subject, problem, approach, status, disposition, disposition_reason, plan_item_id, created_at
+         FROM legislative_proposals WHERE plan_item_id = $1 AND status = 'approved' ORDER BY id LIMIT 100",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let proposals = rows.into_iter().map(|r| published(r, true)).collect::<AppResult<Vec<_>>>()?;
+    let documents: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT d.id, d.number, d.title, CASE WHEN d.status IN {} THEN 1 ELSE 0 END
+         FROM plan_item_consultations l JOIN normative_documents d ON d.consultation_id = l.consultation_id
+         WHERE l.plan_item_id = $1 ORDER BY d.id LIMIT 50",
+        crate::registry::DocStatus::BINDING
+    ))
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let documents = documents
+        .into_iter()
+        .map(|(id, number, title, binding)| crate::consultations::ResultingDocument {
+            id,
+            number,
+            title,
+            binding: binding == 1,
+        })
+        .collect();
+    Ok(super::PlanItemDetail { item, call_id, call_title, plan_year, proposals, documents })
 }
 
 /// Most corrections shown of one call (the latest; a call is corrected a few times at most).

@@ -5,7 +5,7 @@ use crate::extract::{Json, Limits, Refusal, SignedIn, Viewer};
 use crate::respond::ApiError;
 use app::legislation::read;
 use app::legislation::store::{self, NewProposal};
-use app::legislation::{CallDetail, CallPage, OwnProposal};
+use app::legislation::{CallDetail, CallPage, OwnProposal, PlanItemDetail};
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -57,6 +57,26 @@ pub async fn call(
     Query(p): Query<Paged>,
 ) -> Result<Json<CallDetail>, ApiError> {
     Ok(Json(read::call(&st.db, id, p.page).await?))
+}
+
+/// Read an item of a published legislative plan: the proposals included in it (without their
+/// authors), the consultations on its draft and the normative documents registered from them
+#[utoipa::path(
+    get,
+    path = "/api/v1/legislation/items/{id}",
+    operation_id = "getPlanItem",
+    tag = "legislation",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "Plan item", body = PlanItemDetail),
+        (status = 400, response = crate::api::schema::Refusal),
+        (status = 404, response = crate::api::schema::Refusal),
+        (status = 503, response = crate::api::schema::Refusal),
+        (status = "default", response = crate::api::schema::Refusal),
+    )
+)]
+pub async fn plan_item(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<PlanItemDetail>, ApiError> {
+    Ok(Json(read::plan_item(&st.db, id).await?))
 }
 
 /// A legislative project proposal.

@@ -53,6 +53,7 @@ fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(registry::cleanup))
         .routes(routes!(legislation::calls))
         .routes(routes!(legislation::call))
+        .routes(routes!(legislation::plan_item))
         .routes(routes!(legislation::propose))
         .routes(routes!(legislation::by_receipt))
 }

@@ -85,6 +85,8 @@ async fn a_citizens_proposal_becomes_a_registered_document_that_is_amended_objec
     let item_id: i64 =
         sqlx::query_scalar("SELECT id FROM plan_items WHERE call_id = $1").bind(call).fetch_one(&app.db).await.unwrap();
     let item_id = item_id.to_string();
+    let unpublished = app.get(&app.client(), &format!("/api/v1/legislation/items/{item_id}")).await;
+    assert_eq!(unpublished.status(), 404, "an item is public with its plan, not before");
     let included = [("disposition", "included"), ("reason", ""), ("plan_item", item_id.as_str()), ("call", c.as_str())];
     let dispose = format!("/staff/legislation/proposals/{proposal}/disposition");
     assert_eq!(app.post_form(&office, &dispose, &included).await.status(), 303);
@@ -149,6 +151,21 @@ async fn a_citizens_proposal_becomes_a_registered_document_that_is_amended_objec
     assert!(page.contains(&format!("/consultations/{draft}/report")), "linked to its adoption report");
     let cited = app.get(&app.client(), &format!("/documents/number/{}", app::ui::encode_query(&number))).await;
     assert_eq!(cited.headers()["location"], format!("/documents/{doc}").as_str(), "its number is an address");
+    // The plan item's own page holds the whole chain: the proposal, the draft, the document.
+    let planned = public_json(&app, &format!("/api/v1/legislation/items/{item_id}")).await;
+    assert_eq!(planned["call_id"], call);
+    assert_eq!(planned["proposals"][0]["subject"], subject);
+    assert_eq!(planned["item"]["consultations"][0]["consultation_id"], draft);
+    assert_eq!(planned["documents"][0]["number"], number.as_str());
+    assert_eq!(planned["documents"][0]["binding"], true);
+    let item_page = public_page(&app, &format!("/legislation/items/{item_id}")).await;
+    assert!(item_page.contains(subject) && item_page.contains(&format!("/documents/{doc}\"")));
+    assert!(item_page.contains(&format!("/consultations/{draft}\"")));
+    let draft_page = public_page(&app, &format!("/consultations/{draft}")).await;
+    assert!(draft_page.contains(&format!("/legislation/items/{item_id}\"")), "the draft links back to its item");
+    assert!(public_page(&app, &format!("/legislation/{call}"))
+        .await
+        .contains(&format!("/legislation/items/{item_id}\"")));
 
     // 5. A second document amends it: both versions are kept and the page shows what changed.
     let decision_title = "关于修改《某市养犬管理条例》的决定";
