@@ -45,6 +45,13 @@ test('a citizen proposes a subject for the plan and follows a published plan ite
   const proposal = page.locator('li.card', { hasText: '关于制定既有住宅加装电梯办法的建议' });
   await expect(proposal).toContainText('处理结果：列为调研论证：涉及不动产权利，先行开展立法调研');
   await expect(page.locator('table')).toContainText('正式项目');
-  await page.locator('table').getByRole('link', { name: /电动自行车管理条例/ }).click();
+  // The item's own page: the proposal that led to it and the draft it became.
+  await page.locator('table').getByRole('link', { name: '某市电动自行车管理条例', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('某市电动自行车管理条例');
+  await expect(page.locator('li.card').first()).toContainText('关于制定电动自行车管理条例的建议');
+  await page.getByRole('region', { name: '起草和征求意见' }).getByRole('link').first().click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('电动自行车管理条例');
+  // And back from the draft to its plan item.
+  await page.getByRole('link', { name: '某市电动自行车管理条例', exact: true }).click();
+  await expect(page).toHaveURL(/\/legislation\/items\/\d+$/);
 });
