@@ -309,7 +309,8 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     assert_eq!(consultation["plan_item"]["call_id"], call);
     assert_eq!(consultation["plan_item"]["title"], "某市既有住宅加装电梯条例");
     let page = app.get(&anonymous, &format!("/consultations/{draft}")).await.text().await.unwrap();
-    assert!(page.contains(&format!("href=\"/legislation/{call}\"")) && page.contains("年度立法计划"));
+    let item = consultation["plan_item"]["item_id"].as_i64().unwrap();
+    assert!(page.contains(&format!("href=\"/legislation/items/{item}\"")) && page.contains("年度立法计划"));
     let page = app.get(&anonymous, &format!("/legislation/{call}")).await.text().await.unwrap();
     assert!(page.contains(&format!("/consultations/{draft}")) && page.contains("先行开展立法调研"));
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "markup shown as text");
