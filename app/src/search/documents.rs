@@ -34,9 +34,9 @@ pub async fn replacement(db: &AnyPool, f: &Fields, entity: &str, id: i64) -> Res
             docs: cleanup(db, f, id).await?.into_iter().collect(),
         })),
         "call" => Ok(Some(Replacement {
-            delete_field: f.key,
+            delete_field: f.owner,
             delete_value: format!("call:{id}"),
-            docs: proposal_call(db, f, id).await?.into_iter().collect(),
+            docs: proposal_call(db, f, id).await?,
         })),
         "proposal" => Ok(Some(Replacement {
             delete_field: f.key,
@@ -366,33 +366,61 @@ async fn cleanup(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocu
 pub const DOCUMENTS_SQL: &str = "SELECT id FROM normative_documents";
 
 /// A call for legislative project proposals: its description and, once published, the outcome and
-/// the plan's items.
-async fn proposal_call(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocument>, sqlx::Error> {
-    let row: Option<(String, String, Option<String>, i64)> =
-        sqlx::query_as("SELECT title, description, outcome, opens_at FROM proposal_calls WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
-    let Some((title, description, outcome, opens_at)) = row else { return Ok(None) };
+/// the plan's items; with it, once published, each plan item on its own (its page is
+/// `/legislation/items/{id}`), all owned by the call.
+async fn proposal_call(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocument>, sqlx::Error> {
+    let row: Option<(String, String, Option<String>, i64, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT title, description, outcome, opens_at, published_at, plan_year FROM proposal_calls WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some((title, description, outcome, opens_at, published_at, year)) = row else { return Ok(vec![]) };
+    let owner = format!("call:{id}");
     let mut text = description;
+    let mut docs = Vec::new();
     if let Some(outcome) = outcome {
-        let items: Vec<String> =
-            sqlx::query_scalar("SELECT title FROM plan_items WHERE call_id = $1 ORDER BY id LIMIT 500")
-                .bind(id)
-                .fetch_all(db)
-                .await?;
-        text = format!("{text}\n{outcome}\n{}", items.join("\n"));
+        // At most MAX_ITEMS (500) items a plan.
+        let items: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(
+            "SELECT i.id, i.title, i.kind, i.agency_id, a.name, i.note FROM plan_items i
+             JOIN agencies a ON a.id = i.agency_id WHERE i.call_id = $1 ORDER BY i.id LIMIT 500",
+        )
+        .bind(id)
+        .fetch_all(db)
+        .await?;
+        text = format!("{text}\n{outcome}\n{}", items.iter().map(|i| i.1.as_str()).collect::<Vec<_>>().join("\n"));
+        for (item, item_title, kind, agency, agency_name, note) in items {
+            let kind = crate::legislation::PlanKind::parse(&kind).map_or("", |k| k.label());
+            let about = format!("{year}年度立法计划{kind}，起草单位：{agency_name}\n{note}");
+            docs.push(doc!(
+                f.key => format!("plan_item:{item}"),
+                f.owner => owner.clone(),
+                f.kind => "plan_item",
+                f.agency_id => agency as u64,
+                f.public => 1u64,
+                f.created_at => published_at.unwrap_or(opens_at),
+                f.grams => format!("{item_title}\n{about}"),
+                f.words => format!("{item_title}\n{about}"),
+                f.title => item_title,
+                f.text => about,
+            ));
+        }
     }
-    Ok(Some(doc!(
-        f.key => format!("call:{id}"),
-        f.kind => "call",
-        f.public => 1u64,
-        f.created_at => opens_at,
-        f.grams => format!("{title}\n{text}"),
-        f.words => format!("{title}\n{text}"),
-        f.title => title,
-        f.text => text,
-    )))
+    docs.insert(
+        0,
+        doc!(
+            f.key => owner.clone(),
+            f.owner => owner,
+            f.kind => "call",
+            f.public => 1u64,
+            f.created_at => opens_at,
+            f.grams => format!("{title}\n{text}"),
+            f.words => format!("{title}\n{text}"),
+            f.title => title,
+            f.text => text,
+        ),
+    );
+    Ok(docs)
 }
 
 /// A published legislative project proposal (a pending or rejected one is nobody's to find). Its

@@ -108,6 +108,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "version" => "规范性文件历次文本",
         "objection" => "异议审查答复",
         "cleanup" => "规范性文件清理结果",
+        "plan_item" => "立法计划项目",
         _ => "其他",
     }
 }

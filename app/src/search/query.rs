@@ -387,6 +387,7 @@ fn hit(idx: &SearchIndex, doc: &TantivyDocument, q: &str) -> Hit {
         "version" => format!("/documents/{anchor}#v{id}"),
         "objection" => format!("/documents/{anchor}#o{id}"),
         "cleanup" => format!("/cleanups/{id}"),
+        "plan_item" => format!("/legislation/items/{id}"),
         _ => format!("/consultations/{cid}"),
     };
     let body = text(doc, f.text);

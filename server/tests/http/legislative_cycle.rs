@@ -280,13 +280,16 @@ async fn a_citizens_proposal_becomes_a_registered_document_that_is_amended_objec
     assert!(page.contains("已失效") && page.contains(why));
 
     // 9. Everything public is found by the platform's search: the text as it was before the
-    // amendment, the answer to the objection and the clean-up, each linking to where it is shown.
+    // amendment, the answer to the objection, the plan item and the clean-up, each linking to
+    // where it is shown.
     let public = Client::new();
     let before = found(&app, &public, "重点管理区内禁止饲养烈性犬", "version").await;
     assert_eq!(before, vec![format!("/documents/{doc}#v1")]);
     let answered = found(&app, &public, "不予修改 动物防疫法", "objection").await;
     assert_eq!(answered.len(), 1);
     assert!(answered[0].starts_with(&format!("/documents/{doc}#o")), "{answered:?}");
+    let planned = found(&app, &public, "某市养犬管理条例", "plan_item").await;
+    assert_eq!(planned, vec![format!("/legislation/items/{item_id}")]);
     let cleaned = found(&app, &public, &title, "cleanup").await;
     assert_eq!(cleaned, vec![format!("/cleanups/{cleanup}")]);
 }
