@@ -213,21 +213,21 @@ async fn corrections(db: &AnyPool, call: i64) -> AppResult<Vec<super::CallCorrec
     Ok(rows
         .into_iter()
         .map(|(at, reason, t0, t1, d0, d1, o0, o1, c0, c1)| {
+            use crate::feedback::diff::{text_diff, Piece};
+            // Texts by what changed in them; a date whole, from one to the other (a date diffed by
+            // characters would read as a third date).
+            let whole = |(a, b): (String, String)| vec![Piece::Removed(a), Piece::Same("改为".into()), Piece::Added(b)];
             let texts = [
-                ("标题", t0.zip(t1)),
-                ("征集说明", d0.zip(d1)),
-                ("开始日期", o0.zip(o1).map(|(a, b)| (day(a), day(b)))),
+                ("标题", t0.zip(t1).map(|(a, b)| text_diff(&a, &b))),
+                ("征集说明", d0.zip(d1).map(|(a, b)| text_diff(&a, &b))),
+                ("开始日期", o0.zip(o1).map(|(a, b)| whole((day(a), day(b))))),
                 // Stored as the start of the day after the last day.
-                ("截止日期", c0.zip(c1).map(|(a, b)| (day(a - 86_400), day(b - 86_400)))),
+                ("截止日期", c0.zip(c1).map(|(a, b)| whole((day(a - 86_400), day(b - 86_400))))),
             ];
             let parts = texts
                 .into_iter()
-                .filter_map(|(part, change)| {
-                    change.map(|(old, new)| crate::consultations::Corrected {
-                        part: part.to_string(),
-                        anchor: None,
-                        pieces: crate::feedback::diff::text_diff(&old, &new),
-                    })
+                .filter_map(|(part, pieces)| {
+                    pieces.map(|pieces| crate::consultations::Corrected { part: part.to_string(), anchor: None, pieces })
                 })
                 .collect();
             super::CallCorrection { on: clock::format_date(at), reason, parts }

@@ -461,6 +461,9 @@ async fn the_office_corrects_a_call_extends_it_but_never_shortens_it_and_withdra
     assert_eq!(fixed["reason"], "标题年份有误，并延长征集期");
     let parts: Vec<&str> = fixed["parts"].as_array().unwrap().iter().map(|p| p["part"].as_str().unwrap()).collect();
     assert_eq!(parts, ["标题", "征集说明", "截止日期"], "the opening day did not change");
+    let closing = &fixed["parts"][2]["pieces"];
+    assert_eq!(closing[1]["same"], "改为", "a date is shown whole, from one to the other: {closing}");
+    assert_eq!(closing[2]["added"], app::clock::long_date(today.add_days(30)).as_str());
     let page = app.get(&app.client(), &format!("/legislation/{call}")).await.text().await.unwrap();
     assert!(page.contains("理由：标题年份有误，并延长征集期") && page.contains("&lt;b&gt;欢迎"), "shown, as text");
     // A correction needs its reason, and must change something; what was typed is kept.
