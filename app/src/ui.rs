@@ -71,15 +71,22 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// An error page; on the server it also sets the HTTP status.
-#[component]
-pub fn ErrorView(err: AppError) -> impl IntoView {
+/// On the server, answer the page being rendered with `err`'s HTTP status.
+pub fn answer_status(err: &AppError) {
     #[cfg(feature = "ssr")]
     {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(axum::http::StatusCode::from_u16(err.status()).unwrap_or_default());
         }
     }
+    #[cfg(not(feature = "ssr"))]
+    let _ = err;
+}
+
+/// An error page; on the server it also sets the HTTP status.
+#[component]
+pub fn ErrorView(err: AppError) -> impl IntoView {
+    answer_status(&err);
     // Signed out: signing in comes back here (the login page takes only a local path).
     let here = leptos_router::hooks::use_location();
     let (path, search) = (here.pathname.get_untracked(), here.search.get_untracked());

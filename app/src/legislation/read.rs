@@ -227,7 +227,11 @@ async fn corrections(db: &AnyPool, call: i64) -> AppResult<Vec<super::CallCorrec
             let parts = texts
                 .into_iter()
                 .filter_map(|(part, pieces)| {
-                    pieces.map(|pieces| crate::consultations::Corrected { part: part.to_string(), anchor: None, pieces })
+                    pieces.map(|pieces| crate::consultations::Corrected {
+                        part: part.to_string(),
+                        anchor: None,
+                        pieces,
+                    })
                 })
                 .collect();
             super::CallCorrection { on: clock::format_date(at), reason, parts }

@@ -76,7 +76,12 @@ pub fn SearchPage() -> impl IntoView {
                 let params = params.clone();
                 Suspend::new(async move {
                     match results.await {
-                        Ok(results) => view! { <LiveSearch params results /> }.into_any(),
+                        Ok(results) => view! { <LiveSearch params results=Ok(results) /> }.into_any(),
+                        // Words that cannot be searched (too long): the form again, with them and why.
+                        Err(e @ AppError::Invalid(_)) => {
+                            crate::ui::answer_status(&e);
+                            view! { <LiveSearch params results=Err(e) /> }.into_any()
+                        }
                         Err(e) => view! { <ErrorView err=e /> }.into_any(),
                     }
                 })
@@ -88,9 +93,9 @@ pub fn SearchPage() -> impl IntoView {
 /// The search form and results. Without JavaScript it is a GET form; once the island hydrates,
 /// results follow the words as they are typed.
 #[island]
-fn LiveSearch(params: SearchParams, results: SearchResults) -> impl IntoView {
+fn LiveSearch(params: SearchParams, results: Result<SearchResults, AppError>) -> impl IntoView {
     let by_date = params.sort.as_deref() == Some("date");
-    let shown = RwSignal::new((params.clone(), Ok::<_, AppError>(results)));
+    let shown = RwSignal::new((params.clone(), results));
     let latest = StoredValue::new(0u64);
     let base = params.clone();
     let on_input = move |ev: leptos::ev::Event| {
@@ -120,7 +125,7 @@ fn LiveSearch(params: SearchParams, results: SearchResults) -> impl IntoView {
     ];
     view! {
         <form method="get" action="/search" class="search-form" role="search">
-            <input name="q" type="search" aria-label="搜索词" autocomplete="off"
+            <input name="q" type="search" aria-label="搜索词" autocomplete="off" maxlength="200"
                 placeholder="如：电动自行车 充电、长政发〔2026〕12号" value=params.q.clone() on:input=on_input />
             {hidden.into_iter().filter_map(|(name, v)| v.map(|value| view! { <input type="hidden" name=name value=value /> })).collect_view()}
             <select name="sort" aria-label="排序">

@@ -202,3 +202,23 @@ async fn a_filer_sent_to_the_progress_page_finds_the_case_however_the_number_was
         assert_eq!(res.status(), 200, "{typed}");
     }
 }
+
+#[tokio::test]
+async fn someone_pasting_too_many_words_gets_the_form_back_with_them_and_the_reason() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let long = format!("{}<b>尾</b>", "停车".repeat(100));
+    let res = app.get(&c, &format!("/search?q={}&kind=document", app::ui::encode_query(&long))).await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("搜索词不能超过200字"), "why");
+    assert!(
+        html.contains("role=\"search\"") && html.contains("maxlength=\"200\""),
+        "the form is there to shorten them"
+    );
+    assert!(
+        html.contains(&format!("value=\"{}&lt;b&gt;尾&lt;/b&gt;\"", "停车".repeat(100))),
+        "what was typed, kept as text"
+    );
+    assert!(html.contains("name=\"kind\" value=\"document\""), "the filter chosen rides along");
+}
