@@ -310,9 +310,9 @@ pub async fn list_calls(page: Option<u32>) -> Result<CallPage, AppError> {
 
 /// A call with one page of its published proposals.
 #[server(endpoint = "legislation_call")]
-pub async fn get_call(id: i64, page: Option<u32>) -> Result<CallDetail, AppError> {
+pub async fn get_call(id: i64, page: Option<u32>, proposal: Option<i64>) -> Result<CallDetail, AppError> {
     let st = crate::state::state()?;
-    read::call(&st.db, id, page).await
+    read::call(&st.db, id, page, proposal).await
 }
 
 /// A plan item of a published plan, with what came of it.

@@ -64,13 +64,13 @@ pub fn CallsPage() -> impl IntoView {
 #[component]
 pub fn CallPage() -> impl IntoView {
     let id = crate::consultations::pages::route_id();
-    let page = query("page");
+    let (page, proposal) = (query("page"), query("proposal"));
     let echo = use_echo();
     let detail = Resource::new(
-        move || (id(), crate::paging::from_query(page().as_deref())),
-        |(id, page)| async move {
+        move || (id(), crate::paging::from_query(page().as_deref()), proposal().and_then(|p| p.parse::<i64>().ok())),
+        |(id, page, proposal)| async move {
             match id {
-                Some(id) => Ok((get_call(id, page).await?, viewer_of_call(id).await?)),
+                Some(id) => Ok((get_call(id, page, proposal).await?, viewer_of_call(id).await?)),
                 None => Err(AppError::NotFound),
             }
         },
@@ -161,7 +161,7 @@ fn CallView(d: CallDetail, v: CallViewer, echo: FormEcho) -> impl IntoView {
                         p.disposition_reason.clone().map(|r| format!("：{r}")).unwrap_or_default(),
                     ));
                     view! {
-                        <li class="card">
+                        <li class="card" id=format!("p{}", p.id)>
                             <h3>{p.subject}</h3>
                             <p class="meta">{p.submitted_on}"提出"</p>
                             <p class="prose"><strong>"必要性和要解决的问题："</strong>{p.problem}</p>

@@ -103,8 +103,19 @@ fn disposition(raw: Option<String>) -> AppResult<Option<Disposition>> {
 }
 
 /// A call with one page of its published proposals; dispositions only once the outcome is out.
-pub async fn call(db: &AnyPool, id: i64, page: Option<u32>) -> AppResult<CallDetail> {
-    let requested = crate::paging::check(page)?;
+/// Without a page, `proposal` picks the page that shows that proposal (a search hit's link).
+pub async fn call(db: &AnyPool, id: i64, page: Option<u32>, proposal: Option<i64>) -> AppResult<CallDetail> {
+    let mut requested = crate::paging::check(page)?;
+    if let (None, Some(proposal)) = (page, proposal) {
+        let before: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM legislative_proposals WHERE call_id = $1 AND status = 'approved' AND id < $2",
+        )
+        .bind(id)
+        .bind(proposal)
+        .fetch_one(db)
+        .await?;
+        requested = u32::try_from(before / PER_PAGE + 1).unwrap_or(u32::MAX).min(crate::paging::MAX_PAGE);
+    }
     let (summary, description, outcome) = summary_of(db, id).await?;
     let out = outcome.is_some();
     let (page, pages, offset) = crate::paging::place(summary.proposals, requested, PER_PAGE);

@@ -383,7 +383,7 @@ fn hit(idx: &SearchIndex, doc: &TantivyDocument, q: &str) -> Hit {
         "report" => format!("/consultations/{cid}/report"),
         "document" => format!("/documents/{id}"),
         "call" => format!("/legislation/{id}"),
-        "proposal" => format!("/legislation/{anchor}"),
+        "proposal" => format!("/legislation/{anchor}?proposal={id}#p{id}"),
         "version" => format!("/documents/{anchor}#v{id}"),
         "objection" => format!("/documents/{anchor}#o{id}"),
         "cleanup" => format!("/cleanups/{id}"),

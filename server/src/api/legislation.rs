@@ -56,7 +56,7 @@ pub async fn call(
     Path(id): Path<i64>,
     Query(p): Query<Paged>,
 ) -> Result<Json<CallDetail>, ApiError> {
-    Ok(Json(read::call(&st.db, id, p.page).await?))
+    Ok(Json(read::call(&st.db, id, p.page, None).await?))
 }
 
 /// Read an item of a published legislative plan: the proposals included in it (without their

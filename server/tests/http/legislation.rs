@@ -146,7 +146,8 @@ async fn a_citizens_proposal_is_answered_in_the_published_plan_and_its_item_link
     let found = crate::search::until_hits(&app, &anonymous, "广告牌管理办法", 1).await;
     assert_eq!(found["total"], 1, "{found}");
     assert_eq!(found["hits"][0]["kind"], "proposal");
-    assert_eq!(found["hits"][0]["url"], format!("/legislation/{call}"));
+    let billboard = proposal_id(&app, "关于制定广告牌管理办法的建议").await;
+    assert_eq!(found["hits"][0]["url"], format!("/legislation/{call}?proposal={billboard}#p{billboard}"));
     let found = crate::search::until_hits(&app, &anonymous, "无关内容", 0).await;
     assert_eq!(found["total"], 0, "a rejected proposal is nobody's to find: {found}");
     let mine = app.get(&neighbour, &format!("/legislation/{call}")).await.text().await.unwrap();
@@ -510,4 +511,36 @@ async fn the_office_corrects_a_call_extends_it_but_never_shortens_it_and_withdra
     // Someone signed out is offered to sign in and come back to the office's page.
     let page = app.get(&app.client(), &format!("/staff/legislation/{call}?page=1")).await.text().await.unwrap();
     assert!(page.contains(&format!("/login?next=%2Fstaff%2Flegislation%2F{call}%3Fpage%3D1")), "{page}");
+}
+
+#[tokio::test]
+async fn a_search_hit_for_a_proposal_opens_the_page_of_the_call_that_shows_it() {
+    let app = TestApp::spawn().await;
+    let office = office(&app).await;
+    let call = open_call(&app, &office, 10).await;
+    // Sixty published proposals (written straight in: the stand-in for sixty citizens).
+    for n in 0..60 {
+        sqlx::query(
+            "INSERT INTO legislative_proposals (receipt, call_id, subject, problem, approach, status, created_at)
+             VALUES ($1, $2, $3, '问题', '', 'approved', $4)",
+        )
+        .bind(format!("JY-2026-9{n:05}"))
+        .bind(call)
+        .bind(format!("第{n}条建议"))
+        .bind(app::clock::now())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let (first, last) = (proposal_id(&app, "第0条建议").await, proposal_id(&app, "第59条建议").await);
+    let app = &app;
+    let page = |p: i64| async move {
+        app.get(&app.client(), &format!("/legislation/{call}?proposal={p}")).await.text().await.unwrap()
+    };
+    let shown = page(last).await;
+    assert!(shown.contains(&format!("id=\"p{last}\"")) && shown.contains("第2页"), "the second page holds it");
+    let shown = page(first).await;
+    assert!(shown.contains(&format!("id=\"p{first}\"")) && shown.contains("第1页"));
+    let chosen = app.get(&app.client(), &format!("/legislation/{call}?page=1&proposal={last}")).await;
+    assert!(!chosen.text().await.unwrap().contains(&format!("id=\"p{last}\"")), "a page asked for is the page shown");
 }
