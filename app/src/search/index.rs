@@ -13,7 +13,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 /// on start. 5: reports are found by their name and their reason for comments left unanswered.
 /// 6: cases, for the staff queues' search, with the terms of who may see them.
 /// 7: a comment's id as a fast column, so narrowing the queue by words reads no stored document.
-/// 8: normative documents, with their id as a fast column likewise.
+/// 8: normative documents, with their id as a fast column likewise. 9: a document's earlier
+/// versions and public objection answers, and a call's plan items, owned by it; clean-ups.
 pub const SCHEMA_VERSION: u32 = 9;
 
 /// The `kind` of a case's document: found only in the staff queues (`search::cases`), never by
