@@ -13,6 +13,8 @@ CREATE TABLE call_changes (
     old_opens_at INTEGER,
     new_opens_at INTEGER,
     old_closes_at INTEGER,
-    new_closes_at INTEGER
+    new_closes_at INTEGER,
+    -- the parts as shown: JSON of [{part, anchor, pieces}], worked out once when the correction was made
+    parts TEXT NOT NULL
 );
 CREATE INDEX call_changes_by_call ON call_changes (call_id, id);

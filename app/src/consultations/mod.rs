@@ -166,7 +166,6 @@ pub struct Detail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PlanItemLink {
-    #[serde(default)]
     pub item_id: i64,
     pub call_id: i64,
     pub plan_year: i64,

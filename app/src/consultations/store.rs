@@ -376,12 +376,24 @@ async fn plan_item(db: &AnyPool, id: i64) -> AppResult<Option<super::PlanItemLin
 
 /// The documents registered as made from consultation `id` (a draft is made into a few at most).
 async fn resulting_documents(db: &AnyPool, id: i64) -> AppResult<Vec<super::ResultingDocument>> {
+    made_from(db, "d.consultation_id = $1", id, 20).await
+}
+
+/// The documents `d` registered from consultations, chosen by `condition` on `$1` (`id`), oldest
+/// first, at most `limit`; whether each still binds. The plan item's page uses it too.
+pub(crate) async fn made_from(
+    db: &AnyPool,
+    condition: &str,
+    id: i64,
+    limit: i64,
+) -> AppResult<Vec<super::ResultingDocument>> {
     let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
-        "SELECT id, number, title, CASE WHEN status IN {} THEN 1 ELSE 0 END
-         FROM normative_documents WHERE consultation_id = $1 ORDER BY id LIMIT 20",
+        "SELECT d.id, d.number, d.title, CASE WHEN d.status IN {} THEN 1 ELSE 0 END
+         FROM normative_documents d WHERE {condition} ORDER BY d.id LIMIT $2",
         crate::registry::DocStatus::BINDING
     ))
     .bind(id)
+    .bind(limit)
     .fetch_all(db)
     .await?;
     Ok(rows

@@ -79,7 +79,8 @@ pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &Ca
     // someone else, meanwhile is not changed.
     let changed = sqlx::query(
         "UPDATE proposal_calls SET title = $1, description = $2, opens_at = $3, closes_at = $4
-         WHERE id = $5 AND published_at IS NULL AND opens_at = $6 AND closes_at = $7",
+         WHERE id = $5 AND published_at IS NULL AND opens_at = $6 AND closes_at = $7 AND title = $8
+           AND description = $9",
     )
     .bind(&title)
     .bind(&description)
@@ -88,20 +89,25 @@ pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &Ca
     .bind(call)
     .bind(opens_at)
     .bind(closes_at)
+    .bind(&old_title)
+    .bind(&old_description)
     .execute(&mut *tx)
     .await?
     .rows_affected();
     if changed != 1 {
         return Err(AppError::Conflict("征集刚被公布或被他人修改，本次修改未保存；请刷新页面后重试".into()));
     }
+    // What each part was and became, worked out once here rather than on every view of the call.
+    let parts =
+        serde_json::to_string(&corrected_parts(&titled, &described, opened, closed)).map_err(|_| AppError::Internal)?;
     let (title_was, title_now) = titled.unzip();
     let (description_was, description_now) = described.unzip();
     let (opens_was, opens_now) = opened.unzip();
     let (closes_was, closes_now) = closed.unzip();
     sqlx::query(
         "INSERT INTO call_changes (call_id, changed_by, changed_at, reason, old_title, new_title, old_description,
-                                   new_description, old_opens_at, new_opens_at, old_closes_at, new_closes_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                                   new_description, old_opens_at, new_opens_at, old_closes_at, new_closes_at, parts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(call)
     .bind(user.id)
@@ -115,12 +121,39 @@ pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &Ca
     .bind(opens_now)
     .bind(closes_was)
     .bind(closes_now)
+    .bind(parts)
     .execute(&mut *tx)
     .await?;
     crate::changes::record_change(&mut tx, "call", call).await?;
     tx.commit().await?;
     tracing::info!(call, "proposal call corrected");
     Ok(())
+}
+
+/// Each part a correction changed, with its text before and after: texts by what changed in them,
+/// dates whole, from one to the other (a date diffed by characters would read as a third date).
+fn corrected_parts(
+    title: &Option<(String, String)>,
+    description: &Option<(String, String)>,
+    opens: Option<(i64, i64)>,
+    closes: Option<(i64, i64)>,
+) -> Vec<crate::consultations::Corrected> {
+    use crate::feedback::diff::{text_diff, Piece};
+    let day = clock::format_long_date;
+    let whole = |(a, b): (String, String)| vec![Piece::Removed(a), Piece::Same("改为".into()), Piece::Added(b)];
+    let texts = [
+        ("标题", title.as_ref().map(|(a, b)| text_diff(a, b))),
+        ("征集说明", description.as_ref().map(|(a, b)| text_diff(a, b))),
+        ("开始日期", opens.map(|(a, b)| whole((day(a), day(b))))),
+        // Stored as the start of the day after the last day.
+        ("截止日期", closes.map(|(a, b)| whole((day(a - 86_400), day(b - 86_400))))),
+    ];
+    texts
+        .into_iter()
+        .filter_map(|(part, pieces)| {
+            pieces.map(|pieces| crate::consultations::Corrected { part: part.to_string(), anchor: None, pieces })
+        })
+        .collect()
 }
 
 /// Withdraw call `call`, which has not opened yet (so nobody has proposed anything), with its plan

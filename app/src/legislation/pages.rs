@@ -138,7 +138,7 @@ fn CallView(d: CallDetail, v: CallViewer, echo: FormEcho) -> impl IntoView {
             <section aria-labelledby="outcome-title">
                 <h2 id="outcome-title">"征集情况和立法计划"</h2>
                 <p class="prose">{o}</p>
-                <PlanTable plan=d.plan.clone() linkable=linkable.iter().map(|l| l.0).collect() echo=echo.clone() call=id />
+                <PlanTable plan=d.plan.clone() published=true linkable=linkable.iter().map(|l| l.0).collect() echo=echo.clone() call=id />
                 {(!linkable.is_empty()).then(|| view! { <LinkForm id items=linkable.clone() echo=echo.clone() /> })}
             </section>
         })}
@@ -251,6 +251,8 @@ fn LinkForm(id: i64, items: Vec<(i64, String)>, echo: FormEcho) -> impl IntoView
 #[component]
 pub(super) fn PlanTable(
     plan: Vec<PlanItem>,
+    /// Whether the plan is published: only then has each item a page to link to.
+    published: bool,
     #[prop(optional)] linkable: Vec<i64>,
     #[prop(optional)] echo: Option<FormEcho>,
     /// The call, for the page an undo's error is shown on.
@@ -266,7 +268,13 @@ pub(super) fn PlanTable(
             <tbody>
                 {plan.into_iter().map(|i| view! {
                     <tr id=format!("item{}", i.id)>
-                        <td><a href=format!("/legislation/items/{}", i.id)>{i.title}</a>{(!i.note.is_empty()).then(|| view! { <br /><small>{i.note.clone()}</small> })}</td>
+                        <td>
+                            {if published {
+                                view! { <a href=format!("/legislation/items/{}", i.id)>{i.title}</a> }.into_any()
+                            } else {
+                                view! { <span>{i.title}</span> }.into_any()
+                            }}
+                            {(!i.note.is_empty()).then(|| view! { <br /><small>{i.note.clone()}</small> })}</td>
                         <td>{i.kind.label()}</td>
                         <td>{i.agency_name}</td>
                         <td>

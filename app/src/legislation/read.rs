@@ -171,83 +171,32 @@ pub async fn plan_item(db: &AnyPool, id: i64) -> AppResult<super::PlanItemDetail
     .fetch_all(db)
     .await?;
     let proposals = rows.into_iter().map(|r| published(r, true)).collect::<AppResult<Vec<_>>>()?;
-    let documents: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
-        "SELECT d.id, d.number, d.title, CASE WHEN d.status IN {} THEN 1 ELSE 0 END
-         FROM plan_item_consultations l JOIN normative_documents d ON d.consultation_id = l.consultation_id
-         WHERE l.plan_item_id = $1 ORDER BY d.id LIMIT 50",
-        crate::registry::DocStatus::BINDING
-    ))
-    .bind(id)
-    .fetch_all(db)
-    .await?;
-    let documents = documents
-        .into_iter()
-        .map(|(id, number, title, binding)| crate::consultations::ResultingDocument {
-            id,
-            number,
-            title,
-            binding: binding == 1,
-        })
-        .collect();
+    let from_drafts =
+        "d.consultation_id IN (SELECT consultation_id FROM plan_item_consultations WHERE plan_item_id = $1)";
+    let documents = crate::consultations::store::made_from(db, from_drafts, id, 50).await?;
     Ok(super::PlanItemDetail { item, call_id, call_title, plan_year, proposals, documents })
 }
 
 /// Most corrections shown of one call (the latest; a call is corrected a few times at most).
 const CORRECTIONS_SHOWN: i64 = 50;
 
-type CorrectionRow = (
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-);
-
-/// A call's corrections, oldest first, each part with its text before and after.
+/// A call's corrections, oldest first, each part with its text before and after (worked out when
+/// the correction was made).
 async fn corrections(db: &AnyPool, call: i64) -> AppResult<Vec<super::CallCorrection>> {
-    let mut rows: Vec<CorrectionRow> = sqlx::query_as(
-        "SELECT changed_at, reason, old_title, new_title, old_description, new_description, old_opens_at, new_opens_at,
-                old_closes_at, new_closes_at
-         FROM call_changes WHERE call_id = $1 ORDER BY id DESC LIMIT $2",
+    let mut rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT changed_at, reason, parts FROM call_changes WHERE call_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(call)
     .bind(CORRECTIONS_SHOWN)
     .fetch_all(db)
     .await?;
     rows.reverse();
-    let day = |at: i64| clock::format_long_date(at);
-    Ok(rows
-        .into_iter()
-        .map(|(at, reason, t0, t1, d0, d1, o0, o1, c0, c1)| {
-            use crate::feedback::diff::{text_diff, Piece};
-            // Texts by what changed in them; a date whole, from one to the other (a date diffed by
-            // characters would read as a third date).
-            let whole = |(a, b): (String, String)| vec![Piece::Removed(a), Piece::Same("改为".into()), Piece::Added(b)];
-            let texts = [
-                ("标题", t0.zip(t1).map(|(a, b)| text_diff(&a, &b))),
-                ("征集说明", d0.zip(d1).map(|(a, b)| text_diff(&a, &b))),
-                ("开始日期", o0.zip(o1).map(|(a, b)| whole((day(a), day(b))))),
-                // Stored as the start of the day after the last day.
-                ("截止日期", c0.zip(c1).map(|(a, b)| whole((day(a - 86_400), day(b - 86_400))))),
-            ];
-            let parts = texts
-                .into_iter()
-                .filter_map(|(part, pieces)| {
-                    pieces.map(|pieces| crate::consultations::Corrected {
-                        part: part.to_string(),
-                        anchor: None,
-                        pieces,
-                    })
-                })
-                .collect();
-            super::CallCorrection { on: clock::format_date(at), reason, parts }
+    rows.into_iter()
+        .map(|(at, reason, parts)| {
+            let parts = AppError::stored(serde_json::from_str(&parts).ok(), "call correction parts", &parts)?;
+            Ok(super::CallCorrection { on: clock::format_date(at), reason, parts })
         })
-        .collect())
+        .collect()
 }
 
 /// A proposal looked up by its receipt (`JY-…`), for its author alone: anyone else is told it is

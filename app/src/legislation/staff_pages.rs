@@ -170,7 +170,7 @@ fn Work(w: CallWork, echo: FormEcho) -> impl IntoView {
         </ol>
         {pager(&format!("/staff/legislation/{id}"), w.page, w.pages)}
         <h2>"立法计划"</h2>
-        <PlanTable plan=w.plan.clone() />
+        <PlanTable plan=w.plan.clone() published=out />
         {(!out && !w.plan.is_empty()).then(|| view! {
             <ul class="plain">
                 {w.plan.clone().into_iter().map(|i| {

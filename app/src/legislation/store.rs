@@ -273,11 +273,7 @@ pub async fn add_item(db: &AnyPool, user: &CurrentUser, call: i64, input: &NewIt
     let (kind, agency) = f.done(kind.zip(agency))?;
     let mut tx = crate::db::begin_write(db).await?;
     office(&mut *tx, user).await?;
-    let row: Option<(Option<i64>,)> = sqlx::query_as("SELECT published_at FROM proposal_calls WHERE id = $1")
-        .bind(call)
-        .fetch_optional(&mut *tx)
-        .await?;
-    unpublished(row.ok_or(AppError::NotFound)?.0, "增加")?;
+    plan_unpublished(&mut tx, call, "增加").await?;
     drafting_body(&mut tx, agency).await?;
     let count: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM plan_items WHERE call_id = $1").bind(call).fetch_one(&mut *tx).await?;
@@ -320,25 +316,35 @@ pub async fn remove_item(db: &AnyPool, user: &CurrentUser, item: i64) -> AppResu
     Ok(call)
 }
 
-/// Refused once the plan is published: what its items are cannot `what` (增加, 删除, 修改) any more.
-fn unpublished(published_at: Option<i64>, what: &str) -> AppResult<()> {
-    match published_at {
+/// Call `call`'s plan is not yet published, and stays so until the caller's transaction ends: its
+/// row is written (to itself), so a publication waits for the item change, or the change for it,
+/// on either database. Else refused: its items cannot `what` (增加, 删除, 修改) any more.
+async fn plan_unpublished(conn: &mut AnyConnection, call: i64, what: &str) -> AppResult<()> {
+    let held =
+        sqlx::query("UPDATE proposal_calls SET published_at = published_at WHERE id = $1 AND published_at IS NULL")
+            .bind(call)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if held == 1 {
+        return Ok(());
+    }
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM proposal_calls WHERE id = $1").bind(call).fetch_optional(&mut *conn).await?;
+    match exists {
         Some(_) => Err(AppError::Conflict(format!("立法计划已公布，不能再{what}项目"))),
-        None => Ok(()),
+        None => Err(AppError::NotFound),
     }
 }
 
-/// The call of plan item `item` while its plan is not yet published (else refused: see
-/// [`unpublished`]).
+/// The call of plan item `item` while its plan is not yet published (see [`plan_unpublished`]).
 pub(super) async fn item_in_unpublished_plan(conn: &mut AnyConnection, item: i64, what: &str) -> AppResult<i64> {
-    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT i.call_id, c.published_at FROM plan_items i JOIN proposal_calls c ON c.id = i.call_id WHERE i.id = $1",
-    )
-    .bind(item)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (call, published_at) = row.ok_or(AppError::NotFound)?;
-    unpublished(published_at, what)?;
+    let call: Option<i64> = sqlx::query_scalar("SELECT call_id FROM plan_items WHERE id = $1")
+        .bind(item)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let call = call.ok_or(AppError::NotFound)?;
+    plan_unpublished(conn, call, what).await?;
     Ok(call)
 }
 

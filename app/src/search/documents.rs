@@ -245,7 +245,9 @@ pub fn report_name(consultation_title: &str) -> String {
 
 /// A registered normative document: found by its number, title and current text, by anyone
 /// (the registry is public), with its status; with it, each earlier version's text and each
-/// published answer to an objection review (never the applicant), all owned by the document.
+/// published answer to an objection review (never the applicant), all owned by the document and
+/// found by their own text (a number typed finds the document once). Only those its page shows
+/// (the latest versions, the latest answers), so every hit's link lands on its anchor.
 async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocument>, sqlx::Error> {
     let row: Option<(i64, String, String, String, i64)> =
         sqlx::query_as("SELECT agency_id, number, title, status, published_on FROM normative_documents WHERE id = $1")
@@ -255,11 +257,13 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
     let Some((agency, number, title, status, published_on)) = row else { return Ok(vec![]) };
     let owner = format!("document:{id}");
     let named = format!("{title}（{number}）");
-    // Every version, newest first: the first is the current text.
+    // The versions the page shows, newest first: the first is the current text.
     let versions: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT version, effective_on, full_text FROM document_versions WHERE document_id = $1 ORDER BY version DESC",
+        "SELECT version, effective_on, full_text FROM document_versions WHERE document_id = $1
+         ORDER BY version DESC LIMIT $2",
     )
     .bind(id)
+    .bind(crate::registry::read::VERSIONS_SHOWN)
     .fetch_all(db)
     .await?;
     let mut docs = Vec::with_capacity(versions.len());
@@ -282,7 +286,6 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
             ));
             continue;
         }
-        let searchable = format!("{number}\n{title}\n{text}");
         docs.push(doc!(
             f.key => format!("version:{id}:{version}"),
             f.owner => owner.clone(),
@@ -291,22 +294,22 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
             f.agency_id => agency as u64,
             f.public => 1u64,
             f.created_at => effective_on,
-            f.grams => searchable.clone(),
-            f.words => searchable,
+            f.grams => text.clone(),
+            f.words => text.clone(),
             f.title => format!("{named} 第{version}版"),
             f.text => text,
         ));
     }
     let answers: Vec<(i64, i64, String, String)> = sqlx::query_as(
         "SELECT id, answered_at, COALESCE(decision_label, ''), public_answer FROM document_objections
-         WHERE document_id = $1 AND answered_at IS NOT NULL AND public_answer IS NOT NULL ORDER BY id",
+         WHERE document_id = $1 AND answered_at IS NOT NULL AND public_answer IS NOT NULL ORDER BY id DESC LIMIT $2",
     )
     .bind(id)
+    .bind(crate::registry::objections::SHOWN)
     .fetch_all(db)
     .await?;
     for (key, answered_at, label, answer) in answers {
         let text = if label.is_empty() { answer } else { format!("{label}\n{answer}") };
-        let searchable = format!("{number}\n{title}\n{text}");
         docs.push(doc!(
             f.key => format!("objection:{key}"),
             f.owner => owner.clone(),
@@ -315,8 +318,8 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
             f.agency_id => agency as u64,
             f.public => 1u64,
             f.created_at => answered_at,
-            f.grams => searchable.clone(),
-            f.words => searchable,
+            f.grams => text.clone(),
+            f.words => text.clone(),
             f.title => format!("对{named}的异议审查答复"),
             f.text => text,
         ));
@@ -379,7 +382,8 @@ async fn proposal_call(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyD
     let owner = format!("call:{id}");
     let mut text = description;
     let mut docs = Vec::new();
-    if let Some(outcome) = outcome {
+    // The outcome and the plan, once published (both are written at once).
+    if let (Some(outcome), Some(published_at)) = (outcome, published_at) {
         // At most MAX_ITEMS (500) items a plan.
         let items: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(
             "SELECT i.id, i.title, i.kind, i.agency_id, a.name, i.note FROM plan_items i
@@ -398,7 +402,7 @@ async fn proposal_call(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyD
                 f.kind => "plan_item",
                 f.agency_id => agency as u64,
                 f.public => 1u64,
-                f.created_at => published_at.unwrap_or(opens_at),
+                f.created_at => published_at,
                 f.grams => format!("{item_title}\n{about}"),
                 f.words => format!("{item_title}\n{about}"),
                 f.title => item_title,

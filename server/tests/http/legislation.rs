@@ -450,9 +450,20 @@ async fn the_office_corrects_a_call_extends_it_but_never_shortens_it_and_withdra
         let pairs: Vec<(&str, String)> = f;
         c.post(app.url(&edit)).form(&pairs).send()
     };
+    // An item of the plan still being drawn up is nobody's to find, even once the call is reindexed.
+    let (drafter, drafter_id) = app.staff("市交通运输局").await;
+    drop(drafter);
+    let item =
+        [("title", "尚未公布的计划项目"), ("kind", "project"), ("agency", &drafter_id.to_string()), ("note", "")];
+    assert_eq!(app.post_form(&office, &format!("/staff/legislation/{call}/items"), &item).await.status(), 303);
     // A typo fixed and the call extended: the public sees both at once.
     let res = post(&office, form("2027年度立法项目建议征集", &later)).await.unwrap();
     assert_eq!(res.status(), 303);
+    let anyone = app.client();
+    let found = crate::search::until_hits(&app, &anyone, "更正后的说明", 1).await;
+    assert_eq!(found["hits"][0]["kind"], "call", "the corrected call is reindexed: {found}");
+    let unpublished = crate::search::search(&app, &anyone, "尚未公布的计划项目").await;
+    assert_eq!(unpublished["total"], 0, "{unpublished}");
     let public = call_json(&app, call).await;
     assert_eq!(public["summary"]["title"], "2027年度立法项目建议征集");
     assert_eq!(public["summary"]["closes_on"], later.as_str());
@@ -514,7 +525,7 @@ async fn the_office_corrects_a_call_extends_it_but_never_shortens_it_and_withdra
 }
 
 #[tokio::test]
-async fn a_search_hit_for_a_proposal_opens_the_page_of_the_call_that_shows_it() {
+async fn a_call_opened_at_a_proposal_shows_the_page_of_proposals_that_holds_it() {
     let app = TestApp::spawn().await;
     let office = office(&app).await;
     let call = open_call(&app, &office, 10).await;

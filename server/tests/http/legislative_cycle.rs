@@ -283,28 +283,37 @@ async fn a_citizens_proposal_becomes_a_registered_document_that_is_amended_objec
     // amendment, the answer to the objection, the plan item and the clean-up, each linking to
     // where it is shown.
     let public = Client::new();
+    let cleaned = found(&app, &public, &title, "cleanup").await;
+    assert_eq!(cleaned, vec![format!("/cleanups/{cleanup}")]);
+    // The clean-up was the last change: the index holds everything before it too.
     let before = found(&app, &public, "重点管理区内禁止饲养烈性犬", "version").await;
     assert_eq!(before, vec![format!("/documents/{doc}#v1")]);
+    assert_eq!(found(&app, &public, "全市范围内禁止饲养烈性犬", "document").await, vec![format!("/documents/{doc}")]);
     let answered = found(&app, &public, "不予修改 动物防疫法", "objection").await;
     assert_eq!(answered.len(), 1);
     assert!(answered[0].starts_with(&format!("/documents/{doc}#o")), "{answered:?}");
     let planned = found(&app, &public, "某市养犬管理条例", "plan_item").await;
     assert_eq!(planned, vec![format!("/legislation/items/{item_id}")]);
-    let cleaned = found(&app, &public, &title, "cleanup").await;
-    assert_eq!(cleaned, vec![format!("/cleanups/{cleanup}")]);
+    // The document itself is found by its current text only; nothing of the applicant is found.
+    assert!(found_now(&app, &public, "重点管理区内禁止饲养烈性犬", "document").await.is_empty());
+    for private in ["钱七", "13900007003", "qian7", case_number.as_str()] {
+        assert!(found_now(&app, &public, private, "").await.is_empty(), "{private} is not searchable");
+    }
+}
+
+/// The links of the hits of `kind` (any kind for "") the public search finds for `q` now.
+async fn found_now(app: &TestApp, c: &Client, q: &str, kind: &str) -> Vec<String> {
+    let url = format!("{}/api/v1/search?q={}&kind={kind}", app.base, app::ui::encode_query(q));
+    let r: Value = c.get(url).send().await.unwrap().json().await.unwrap();
+    let hits = r["hits"].as_array().cloned().unwrap_or_default();
+    hits.iter().map(|h| h["url"].as_str().unwrap_or_default().to_string()).collect()
 }
 
 /// The links of the hits of `kind` the public search finds for `q`, once the indexer has any.
 async fn found(app: &TestApp, c: &Client, q: &str, kind: &str) -> Vec<String> {
     let started = std::time::Instant::now();
     loop {
-        let r = crate::search::search(app, c, q).await;
-        let hits = r["hits"].as_array().cloned().unwrap_or_default();
-        let urls: Vec<String> = hits
-            .iter()
-            .filter(|h| h["kind"] == kind)
-            .map(|h| h["url"].as_str().unwrap_or_default().to_string())
-            .collect();
+        let urls = found_now(app, c, q, kind).await;
         if !urls.is_empty() || started.elapsed() > std::time::Duration::from_secs(5) {
             return urls;
         }
