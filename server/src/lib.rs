@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod listen;
 pub mod mail;
 pub mod page_copies;
+pub mod page_routes;
 pub mod private;
 pub mod report_file;
 pub mod respond;

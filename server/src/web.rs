@@ -17,26 +17,17 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use futures_util::future::BoxFuture;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use std::sync::{Arc, OnceLock};
+use leptos_axum::LeptosRoutes;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
-/// The app's page routes, worked out once per process. Leptos works them out by rendering the app
-/// with resource loading suppressed by a process-wide flag; a page render whose resource first
-/// runs while that flag is up waits forever (leptos#4773). Once, before anything is served, no
-/// render can meet it; tests start many servers in one process and share the list too.
-pub(crate) fn page_routes() -> Vec<AxumRouteListing> {
-    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
-}
-
 /// Build the router for a state; tests call this too.
 pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router {
-    let routes = page_routes();
+    let routes = crate::page_routes::page_routes();
     let ctx_state = state.clone();
     let opts = state.leptos_options.clone();
     let trust_forwarded = cfg.trust_forwarded_for;

@@ -390,7 +390,7 @@ pub(crate) async fn made_from(
     let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
         "SELECT d.id, d.number, d.title, CASE WHEN d.status IN {} THEN 1 ELSE 0 END
          FROM normative_documents d WHERE {condition} ORDER BY d.id LIMIT $2",
-        crate::registry::DocStatus::BINDING
+        crate::registry::terms::DocStatus::BINDING
     ))
     .bind(id)
     .bind(limit)

@@ -5,54 +5,7 @@
 //! amendment is registered.
 use serde::{Deserialize, Serialize};
 
-/// What a clean-up decides for one document.
-/// Named `CleanupDecision` in the OpenAPI document: `Decision` is a case's (支持/解释/不支持).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = CleanupDecision))]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Keep,
-    Amend,
-    Repeal,
-    Expire,
-}
-
-impl Decision {
-    pub const ALL: [Decision; 4] = [Decision::Keep, Decision::Amend, Decision::Repeal, Decision::Expire];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Keep => "keep",
-            Decision::Amend => "amend",
-            Decision::Repeal => "repeal",
-            Decision::Expire => "expire",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Decision> {
-        Decision::ALL.into_iter().find(|d| d.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Decision::Keep => "继续有效",
-            Decision::Amend => "修改",
-            Decision::Repeal => "废止",
-            Decision::Expire => "宣布失效",
-        }
-    }
-
-    /// The status the document takes when the clean-up is published (none: it stays under
-    /// clean-up until the amendment is registered).
-    pub fn status(self) -> Option<super::DocStatus> {
-        match self {
-            Decision::Keep => Some(super::DocStatus::InForce),
-            Decision::Amend => None,
-            Decision::Repeal => Some(super::DocStatus::Repealed),
-            Decision::Expire => Some(super::DocStatus::Expired),
-        }
-    }
-}
+pub use super::terms::Decision;
 
 /// A document the agency may decide on in a clean-up: any of its binding documents, with where it
 /// stands (those already put to the clean-up first).

@@ -24,82 +24,16 @@ pub mod pages;
 pub mod read;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod terms;
 pub mod text_view;
 
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+pub use terms::DocStatus;
 
 /// Documents on one page of the registry.
 pub const PER_PAGE: i64 = 20;
-
-/// Where a document stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum DocStatus {
-    /// 现行有效
-    InForce,
-    /// 已修改: in force as amended by a later document.
-    Amended,
-    /// 拟清理: a clean-up is deciding whether to keep, amend, repeal or declare it expired.
-    ToCleanUp,
-    /// 已废止
-    Repealed,
-    /// 已失效: past its validity, or declared expired.
-    Expired,
-}
-
-impl DocStatus {
-    pub const ALL: [DocStatus; 5] =
-        [DocStatus::InForce, DocStatus::Amended, DocStatus::ToCleanUp, DocStatus::Repealed, DocStatus::Expired];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocStatus::InForce => "in_force",
-            DocStatus::Amended => "amended",
-            DocStatus::ToCleanUp => "to_clean_up",
-            DocStatus::Repealed => "repealed",
-            DocStatus::Expired => "expired",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DocStatus> {
-        DocStatus::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            DocStatus::InForce => "现行有效",
-            DocStatus::Amended => "已修改",
-            DocStatus::ToCleanUp => "拟清理",
-            DocStatus::Repealed => "已废止",
-            DocStatus::Expired => "已失效",
-        }
-    }
-
-    /// Still binding: in force, as amended or not, including while a clean-up decides.
-    pub fn binding(self) -> bool {
-        matches!(self, DocStatus::InForce | DocStatus::Amended | DocStatus::ToCleanUp)
-    }
-
-    /// The binding statuses as an SQL list, for `status IN {BINDING}`.
-    pub const BINDING: &'static str = "('in_force', 'amended', 'to_clean_up')";
-
-    /// Whether a document in this status may be moved to `to`: the one table both the actions
-    /// and the buttons offered are derived from. Repealed and expired are final; amending keeps
-    /// a document binding; a clean-up ends in keeping (back in force), amending, repealing or
-    /// declaring it expired.
-    pub fn may_become(self, to: DocStatus) -> bool {
-        use DocStatus::*;
-        matches!(
-            (self, to),
-            (InForce | Amended | ToCleanUp, Amended | Repealed | Expired)
-                | (InForce | Amended, ToCleanUp)
-                | (ToCleanUp, InForce)
-        )
-    }
-}
 
 /// A document in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -332,51 +266,6 @@ pub struct Registering {
     pub consultations: Vec<(i64, String)>,
     /// The configured validity: years by default and at most, and for a provisional document.
     pub validity: (u32, u32),
-}
-
-#[cfg(test)]
-mod tests {
-    use super::DocStatus::{self, *};
-
-    #[test]
-    fn the_sql_list_of_binding_statuses_is_the_binding_statuses() {
-        let listed: Vec<String> =
-            DocStatus::ALL.into_iter().filter(|s| s.binding()).map(|s| format!("'{}'", s.as_str())).collect();
-        assert_eq!(DocStatus::BINDING, format!("({})", listed.join(", ")));
-    }
-
-    #[test]
-    fn repealed_and_expired_documents_never_change_again() {
-        for to in DocStatus::ALL {
-            assert!(!Repealed.may_become(to) && !Expired.may_become(to), "{to:?}");
-        }
-    }
-
-    #[test]
-    fn a_binding_document_can_be_amended_repealed_expired_or_put_to_a_clean_up() {
-        for from in [InForce, Amended] {
-            for to in [Amended, Repealed, Expired, ToCleanUp] {
-                assert!(from.may_become(to), "{from:?} → {to:?}");
-            }
-            assert!(!from.may_become(InForce), "{from:?} is already in force");
-        }
-    }
-
-    #[test]
-    fn a_clean_up_ends_in_keeping_amending_repealing_or_declaring_expired() {
-        for to in [InForce, Amended, Repealed, Expired] {
-            assert!(ToCleanUp.may_become(to), "{to:?}");
-        }
-        assert!(!ToCleanUp.may_become(ToCleanUp));
-    }
-
-    #[test]
-    fn every_status_reads_back_from_its_stored_form() {
-        for s in DocStatus::ALL {
-            assert_eq!(DocStatus::parse(s.as_str()), Some(s));
-        }
-        assert_eq!(DocStatus::parse("valid"), None, "an unknown value is not quietly a status");
-    }
 }
 
 /// The outcome of a filing review.

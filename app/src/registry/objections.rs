@@ -10,8 +10,7 @@ use crate::error::{AppError, AppResult};
 use sqlx::{AnyConnection, AnyPool};
 use unicode_normalization::UnicodeNormalization;
 
-/// Reviews shown on a document's page, newest first.
-pub const SHOWN: i64 = 100;
+pub use super::terms::SHOWN;
 
 /// Longest public answer (characters).
 pub const MAX_ANSWER: usize = 5_000;

@@ -10,8 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::feedback::diff::{self, Change, NewArticle, OldArticle};
 use sqlx::AnyPool;
 
-/// A document's latest versions read for its page (each with the change from the one before).
-pub const VERSIONS_SHOWN: i64 = 20;
+pub use super::terms::VERSIONS_SHOWN;
 /// A document's latest status changes read for its page.
 pub const HISTORY_SHOWN: i64 = 100;
 

@@ -263,7 +263,7 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
          ORDER BY version DESC LIMIT $2",
     )
     .bind(id)
-    .bind(crate::registry::read::VERSIONS_SHOWN)
+    .bind(crate::registry::terms::VERSIONS_SHOWN)
     .fetch_all(db)
     .await?;
     let mut docs = Vec::with_capacity(versions.len());
@@ -305,7 +305,7 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
          WHERE document_id = $1 AND answered_at IS NOT NULL AND public_answer IS NOT NULL ORDER BY id DESC LIMIT $2",
     )
     .bind(id)
-    .bind(crate::registry::objections::SHOWN)
+    .bind(crate::registry::terms::SHOWN)
     .fetch_all(db)
     .await?;
     for (key, answered_at, label, answer) in answers {
@@ -346,7 +346,7 @@ async fn cleanup(db: &AnyPool, f: &Fields, id: i64) -> Result<Option<TantivyDocu
     let lines: Vec<String> = items
         .into_iter()
         .map(|(number, doc_title, decision, reason)| {
-            let decided = crate::registry::cleanup::Decision::parse(&decision).map_or("", |d| d.label());
+            let decided = crate::registry::terms::Decision::parse(&decision).map_or("", |d| d.label());
             format!("{doc_title}（{number}）：{decided}。{reason}")
         })
         .collect();
@@ -394,7 +394,7 @@ async fn proposal_call(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyD
         .await?;
         text = format!("{text}\n{outcome}\n{}", items.iter().map(|i| i.1.as_str()).collect::<Vec<_>>().join("\n"));
         for (item, item_title, kind, agency, agency_name, note) in items {
-            let kind = crate::legislation::PlanKind::parse(&kind).map_or("", |k| k.label());
+            let kind = crate::legislation::terms::PlanKind::parse(&kind).map_or("", |k| k.label());
             let about = format!("{year}年度立法计划{kind}，起草单位：{agency_name}\n{note}");
             docs.push(doc!(
                 f.key => format!("plan_item:{item}"),

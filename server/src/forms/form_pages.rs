@@ -39,7 +39,7 @@ fn matches(pattern: &[String], segments: &[&str]) -> bool {
 fn pages() -> &'static [Vec<String>] {
     static PAGES: OnceLock<Vec<Vec<String>>> = OnceLock::new();
     PAGES.get_or_init(|| {
-        crate::web::page_routes()
+        crate::page_routes::page_routes()
             .iter()
             .map(|r| r.path().split('/').skip(1).filter(|s| !s.is_empty()).map(str::to_string).collect())
             .collect()

@@ -1,4 +1,4 @@
-//! Pages keep answering under load: no render is left hanging (leptos#4773; see `web::page_routes`).
+//! Pages keep answering under load: no render is left hanging (leptos#4773; see `page_routes::page_routes`).
 use crate::harness::TestApp;
 
 /// A thousand page loads one after another, beside the rest of the suite, each answered.
