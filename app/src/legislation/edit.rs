@@ -66,9 +66,9 @@ pub async fn change_call(db: &AnyPool, user: &CurrentUser, call: i64, input: &Ca
     if year != o.year && year != o.year + 1 {
         f.add("opens_on", &format!("本次征集为{year}年度计划征集，开始日期应在{}年或{year}年", year - 1));
     }
-    let changed = |old: &str, new: &str| (old != new).then(|| (old.to_string(), new.to_string()));
-    let titled = changed(&old_title, &title);
-    let described = changed(&old_description, &description);
+    let differs = |old: &str, new: &str| (old != new).then(|| (old.to_string(), new.to_string()));
+    let titled = differs(&old_title, &title);
+    let described = differs(&old_description, &description);
     let moved = |old: i64, new: i64| (old != new).then_some((old, new));
     let (opened, closed) = (moved(opens_at, new_opens), moved(closes_at, new_closes));
     if titled.is_none() && described.is_none() && opened.is_none() && closed.is_none() {

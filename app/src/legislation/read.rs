@@ -63,18 +63,24 @@ async fn summary_of(db: &AnyPool, id: i64) -> AppResult<(CallSummary, String, Op
 
 /// A call's plan items with their consultations, in the order added.
 async fn plan(db: &AnyPool, call: i64) -> AppResult<Vec<PlanItem>> {
-    let rows: Vec<(i64, String, String, String, i64, String)> = sqlx::query_as(
+    plan_items(db, "i.call_id = $1", call).await
+}
+
+/// The plan items `i` chosen by `condition` on `$1` (`id`), with their consultations, in the order
+/// added.
+async fn plan_items(db: &AnyPool, condition: &str, id: i64) -> AppResult<Vec<PlanItem>> {
+    let rows: Vec<(i64, String, String, String, i64, String)> = sqlx::query_as(&format!(
         "SELECT i.id, i.title, i.kind, a.name, a.id, i.note FROM plan_items i JOIN agencies a ON a.id = i.agency_id
-         WHERE i.call_id = $1 ORDER BY i.id",
-    )
-    .bind(call)
+         WHERE {condition} ORDER BY i.id"
+    ))
+    .bind(id)
     .fetch_all(db)
     .await?;
-    let links: Vec<(i64, i64, String)> = sqlx::query_as(
+    let links: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
         "SELECT l.plan_item_id, c.id, c.title FROM plan_item_consultations l JOIN plan_items i ON i.id = l.plan_item_id
-         JOIN consultations c ON c.id = l.consultation_id WHERE i.call_id = $1 ORDER BY l.linked_at, c.id",
-    )
-    .bind(call)
+         JOIN consultations c ON c.id = l.consultation_id WHERE {condition} ORDER BY l.linked_at, c.id"
+    ))
+    .bind(id)
     .fetch_all(db)
     .await?;
     rows.into_iter()
@@ -95,6 +101,11 @@ async fn plan(db: &AnyPool, call: i64) -> AppResult<Vec<PlanItem>> {
         })
         .collect()
 }
+
+/// Published proposals as [`ProposalRow`]s; callers append `AND …`, the order and the limit.
+const PUBLISHED_PROPOSALS: &str =
+    "SELECT id, receipt, subject, problem, approach, status, disposition, disposition_reason, plan_item_id, created_at
+     FROM legislative_proposals WHERE status = 'approved'";
 
 type ProposalRow = (i64, String, String, String, String, String, Option<String>, Option<String>, Option<i64>, i64);
 
@@ -119,15 +130,13 @@ pub async fn call(db: &AnyPool, id: i64, page: Option<u32>, proposal: Option<i64
     let (summary, description, outcome) = summary_of(db, id).await?;
     let out = outcome.is_some();
     let (page, pages, offset) = crate::paging::place(summary.proposals, requested, PER_PAGE);
-    let rows: Vec<ProposalRow> = sqlx::query_as(
-        "SELECT id, receipt, subject, problem, approach, status, disposition, disposition_reason, plan_item_id, created_at
-         FROM legislative_proposals WHERE call_id = $1 AND status = 'approved' ORDER BY id LIMIT $2 OFFSET $3",
-    )
-    .bind(id)
-    .bind(PER_PAGE)
-    .bind(offset)
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<ProposalRow> =
+        sqlx::query_as(&format!("{PUBLISHED_PROPOSALS} AND call_id = $1 ORDER BY id LIMIT $2 OFFSET $3"))
+            .bind(id)
+            .bind(PER_PAGE)
+            .bind(offset)
+            .fetch_all(db)
+            .await?;
     let proposals = rows.into_iter().map(|r| published(r, out)).collect::<AppResult<Vec<_>>>()?;
     let plan = if out { plan(db, id).await? } else { vec![] };
     let corrections = corrections(db, id).await?;
@@ -162,14 +171,12 @@ pub async fn plan_item(db: &AnyPool, id: i64) -> AppResult<super::PlanItemDetail
     .fetch_optional(db)
     .await?;
     let (call_id, call_title, plan_year) = row.ok_or(AppError::NotFound)?;
-    let item = plan(db, call_id).await?.into_iter().find(|i| i.id == id).ok_or(AppError::NotFound)?;
-    let rows: Vec<ProposalRow> = sqlx::query_as(
-        "SELECT id, receipt, subject, problem, approach, status, disposition, disposition_reason, plan_item_id, created_at
-         FROM legislative_proposals WHERE plan_item_id = $1 AND status = 'approved' ORDER BY id LIMIT 100",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await?;
+    let item = plan_items(db, "i.id = $1", id).await?.into_iter().next().ok_or(AppError::NotFound)?;
+    let rows: Vec<ProposalRow> =
+        sqlx::query_as(&format!("{PUBLISHED_PROPOSALS} AND plan_item_id = $1 ORDER BY id LIMIT 100"))
+            .bind(id)
+            .fetch_all(db)
+            .await?;
     let proposals = rows.into_iter().map(|r| published(r, true)).collect::<AppResult<Vec<_>>>()?;
     let from_drafts =
         "d.consultation_id IN (SELECT consultation_id FROM plan_item_consultations WHERE plan_item_id = $1)";

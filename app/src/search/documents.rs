@@ -266,6 +266,23 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
     .bind(crate::registry::terms::VERSIONS_SHOWN)
     .fetch_all(db)
     .await?;
+    // A part of the document's page (an earlier version, an answer), found by its own text and
+    // linking to its anchor there.
+    let part = |key: String, kind: &str, at: i64, heading: String, text: String| {
+        doc!(
+            f.key => key,
+            f.owner => owner.clone(),
+            f.kind => kind,
+            f.anchor => id.to_string(),
+            f.agency_id => agency as u64,
+            f.public => 1u64,
+            f.created_at => at,
+            f.grams => text.clone(),
+            f.words => text.clone(),
+            f.title => heading,
+            f.text => text,
+        )
+    };
     let mut docs = Vec::with_capacity(versions.len());
     for (i, (version, effective_on, text)) in versions.into_iter().enumerate() {
         if i == 0 {
@@ -286,18 +303,12 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
             ));
             continue;
         }
-        docs.push(doc!(
-            f.key => format!("version:{id}:{version}"),
-            f.owner => owner.clone(),
-            f.kind => "version",
-            f.anchor => id.to_string(),
-            f.agency_id => agency as u64,
-            f.public => 1u64,
-            f.created_at => effective_on,
-            f.grams => text.clone(),
-            f.words => text.clone(),
-            f.title => format!("{named} 第{version}版"),
-            f.text => text,
+        docs.push(part(
+            format!("version:{id}:{version}"),
+            "version",
+            effective_on,
+            format!("{named} 第{version}版"),
+            text,
         ));
     }
     let answers: Vec<(i64, i64, String, String)> = sqlx::query_as(
@@ -310,19 +321,7 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
     .await?;
     for (key, answered_at, label, answer) in answers {
         let text = if label.is_empty() { answer } else { format!("{label}\n{answer}") };
-        docs.push(doc!(
-            f.key => format!("objection:{key}"),
-            f.owner => owner.clone(),
-            f.kind => "objection",
-            f.anchor => id.to_string(),
-            f.agency_id => agency as u64,
-            f.public => 1u64,
-            f.created_at => answered_at,
-            f.grams => text.clone(),
-            f.words => text.clone(),
-            f.title => format!("对{named}的异议审查答复"),
-            f.text => text,
-        ));
+        docs.push(part(format!("objection:{key}"), "objection", answered_at, format!("对{named}的异议审查答复"), text));
     }
     Ok(docs)
 }
