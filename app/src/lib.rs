@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod attachments;
 pub mod cases;
 #[cfg(feature = "ssr")]
 pub mod changes;
@@ -109,6 +110,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/documents") view=registry::pages::RegistryPage ssr=SsrMode::Async />
                     <Route path=path!("/documents/:id") view=registry::pages::DocumentPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/documents/new") view=registry::pages::RegisterDocumentPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/documents/:id/files") view=registry::file_pages::DocumentFilesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/documents/cleanup") view=registry::cleanup_pages::StaffCleanupPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/filings") view=registry::filing_pages::FilingQueuePage ssr=SsrMode::Async />
                     <Route path=path!("/cleanups") view=registry::cleanup_pages::CleanupsPage ssr=SsrMode::Async />

@@ -2,8 +2,8 @@
 //! layers every request passes (guards, deadlines, headers, logging).
 use crate::config::Config;
 use crate::forms::{
-    account_page, accounts, admin, bulk, cases, comments, consultation_files, consultations, feedback, filing, inbox,
-    legislation, recovery, registry, upload,
+    account_page, accounts, admin, bulk, cases, comments, consultations, feedback, files, filing, inbox, legislation,
+    recovery, registry, upload,
 };
 use crate::guard::{self, Limiters};
 use crate::{api, health, session};
@@ -41,13 +41,14 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         (DefaultBodyLimit::max(limit), middleware::from_fn(move |req, next| refuse_announced_over(limit, req, next)))
     };
     let (filing_body, filing_announced) = limited(upload::MAX_FILING_BYTES);
-    let (files_body, files_announced) = limited(consultation_files::UPLOAD.body_limit());
+    let (files_body, files_announced) = limited(files::UPLOAD.body_limit());
     let uploads = Router::new()
         .route("/cases/new/{kind}", post(cases::file).layer(filing_body).layer(filing_announced))
         .route(
             "/staff/consultations/{id}/files",
-            post(consultation_files::attach).layer(files_body).layer(files_announced),
+            post(files::attach_to_consultation).layer(files_body.clone()).layer(files_announced.clone()),
         )
+        .route("/staff/documents/{id}/files", post(files::attach_to_document).layer(files_body).layer(files_announced))
         .layer(deadline(cfg.http.upload_timeout_secs));
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -74,8 +75,9 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/staff/consultations/{id}/report", post(feedback::report))
         .route("/staff/consultations/{id}/correct", post(consultations::correct))
         .route("/staff/consultations/{id}/{what}", post(consultations::change_window))
-        .route("/staff/consultations/{id}/files/{file}/remove", post(consultation_files::remove))
-        .route("/consultations/{id}/files/{file}", get(consultation_files::download))
+        .route("/staff/consultations/{id}/files/{file}/remove", post(files::remove_from_consultation))
+        .route("/consultations/{id}/files/{file}", get(files::consultation_file))
+        .route("/documents/{id}/files/{file}", get(files::document_file))
         .route("/consultations/{id}/report.csv", get(crate::report_file::download))
         .route("/inbox/read", post(inbox::read_all))
         .route("/me/cases", post(cases::my_case))

@@ -2,9 +2,6 @@
 #[cfg(feature = "ssr")]
 pub mod amend;
 pub mod attachment_pages;
-pub mod attachments;
-#[cfg(feature = "ssr")]
-pub mod attachments_store;
 pub mod change_notes;
 #[cfg(feature = "ssr")]
 pub mod correct;
@@ -17,6 +14,27 @@ pub mod structure;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+/// Where a consultation's attachments are kept: its agency adds them to a draft or a published
+/// consultation (not a withdrawn one) and removes them only from a draft.
+pub const FILES: crate::attachments::Shelf = crate::attachments::Shelf {
+    table: "consultation_files",
+    owner: "consultation_id",
+    base: "/consultations",
+    staff_base: "/staff/consultations",
+    kinds: &[
+        crate::attachments::AttachmentKind::Explanation,
+        crate::attachments::AttachmentKind::Comparison,
+        crate::attachments::AttachmentKind::Other,
+    ],
+    own_sql:
+        "SELECT CASE WHEN published_at IS NULL THEN 0 ELSE 1 END, CASE WHEN withdrawn_at IS NULL THEN 0 ELSE 1 END,
+              published_at FROM consultations WHERE id = $1 AND agency_id = $2",
+    seen_sql: "SELECT agency_id, CASE WHEN published_at IS NULL THEN 0 ELSE 1 END FROM consultations WHERE id = $1",
+    each: "每项征求意见",
+    closed: "该征求意见已撤回，不能再添加附件",
+    what: "consultation",
+};
 
 /// What is being consulted on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,7 +165,7 @@ pub struct Detail {
     /// Extensions and a withdrawal, oldest first, as the public page shows them.
     pub changes: Vec<Change>,
     /// Files attached by the agency (起草说明, 对照表, other material), oldest first.
-    pub attachments: Vec<attachments::Attachment>,
+    pub attachments: Vec<crate::attachments::Attachment>,
     pub articles: Vec<Article>,
     pub whole_approved: i64,
     pub whole_received: i64,

@@ -1,7 +1,7 @@
 //! Consultation pages: the public list, a draft with its articles, and the staff's own list and form.
-use super::attachment_pages::AttachmentList;
 use super::structure::{is_title_block, BlockKind};
 use super::{agency_consultations, get_consultation, list_consultations, Article, Detail, Kind, Summary};
+use crate::attachments::pages::AttachmentList;
 use crate::clock::format_long_date;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormMessage, PostForm};

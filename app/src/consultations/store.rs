@@ -288,7 +288,7 @@ pub async fn detail_for(db: &AnyPool, id: i64, viewer: Option<&CurrentUser>) -> 
         return Err(AppError::NotFound);
     }
     if own {
-        d.attachments = super::attachments_store::list(db, id, true).await?;
+        d.attachments = super::FILES.list(db, id, true).await?;
     }
     Ok(d)
 }
@@ -352,7 +352,7 @@ async fn full_detail(db: &AnyPool, id: i64) -> AppResult<Detail> {
         allow_anonymous: allow_anonymous != 0,
         published_at: published_at.unwrap_or(opens_at),
         changes: super::amend::changes(db, id).await?,
-        attachments: super::attachments_store::list(db, id, false).await?,
+        attachments: super::FILES.list(db, id, false).await?,
         articles,
         whole_approved,
         whole_received,

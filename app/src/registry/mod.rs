@@ -9,6 +9,7 @@ pub mod cleanup_store;
 pub mod codes;
 #[cfg(feature = "ssr")]
 pub mod expiry;
+pub mod file_pages;
 #[cfg(feature = "ssr")]
 pub mod filing;
 pub mod filing_pages;
@@ -34,6 +35,27 @@ pub use terms::DocStatus;
 
 /// Documents on one page of the registry.
 pub const PER_PAGE: i64 = 20;
+
+/// Where a registered document's files are kept: its issuing body adds them at any time; they are
+/// public from the start (a document is registered when published) and never removed.
+pub const FILES: crate::attachments::Shelf = crate::attachments::Shelf {
+    table: "document_files",
+    owner: "document_id",
+    base: "/documents",
+    staff_base: "/staff/documents",
+    kinds: &[
+        crate::attachments::AttachmentKind::Annex,
+        crate::attachments::AttachmentKind::Interpretation,
+        crate::attachments::AttachmentKind::Explanation,
+        crate::attachments::AttachmentKind::Other,
+    ],
+    // A file added on the day of registration is part of it; one added later says so.
+    own_sql: "SELECT 1, 0, registered_at + 86400 FROM normative_documents WHERE id = $1 AND agency_id = $2",
+    seen_sql: "SELECT agency_id, 1 FROM normative_documents WHERE id = $1",
+    each: "每份文件",
+    closed: "",
+    what: "document",
+};
 
 /// A document in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +177,10 @@ pub struct DocDetail {
     pub objections_waiting: i64,
     /// Its filing for review (备案审查); None for documents registered before filing was kept.
     pub filing: Option<DocFiling>,
+    /// Files its issuing body published with it (annexes, 政策解读, other material), oldest first;
+    /// each downloads at its `url`.
+    #[serde(default)]
+    pub attachments: Vec<crate::attachments::Attachment>,
 }
 
 /// The articles an amendment changed: version `version` against the one before.
@@ -224,6 +250,21 @@ pub async fn document_agencies() -> Result<Vec<(i64, String)>, AppError> {
 pub async fn get_document(id: i64) -> Result<DocDetail, AppError> {
     let st = crate::state::state()?;
     read::detail(&st.db, id).await
+}
+
+/// One document of the signed-in staff member's own agency, with the names its files were
+/// uploaded under: for its page of attachments.
+#[server(endpoint = "own_document")]
+pub async fn own_document(id: i64) -> Result<DocDetail, AppError> {
+    let user = crate::state::require_viewer().await?;
+    let agency = user.staff_agency()?;
+    let st = crate::state::state()?;
+    let mut d = read::detail(&st.db, id).await?;
+    if d.summary.agency_id != agency {
+        return Err(AppError::NotFound);
+    }
+    d.attachments = FILES.list(&st.db, id, true).await?;
+    Ok(d)
 }
 
 /// The signed-in staff member's agency's code and consultations, for the registration form.

@@ -6,6 +6,7 @@ use super::{
     document_agencies, get_document, list_documents, registration_context, DocDetail, DocFilter, DocStatus, DocSummary,
     ObjectionReview,
 };
+use crate::attachments::pages::AttachmentList;
 use crate::clock::format_long_date;
 use crate::error::AppError;
 use crate::forms::{use_echo, FieldMessage, FormEcho, FormMessage, PostForm};
@@ -206,6 +207,10 @@ fn DocumentView(d: DocDetail, own: bool, reviewer: bool, echo: FormEcho) -> impl
                 <h2 id="text-title">{if v.version > 1 { format!("现行文本（第{}版）", v.version) } else { "全文".to_string() }}</h2>
                 <DocumentText text=v.full_text.clone() anchored=true />
             </section>
+        })}
+        <AttachmentList attachments=d.attachments.clone() />
+        {own.then(|| view! {
+            <p><a href=super::FILES.staff_page(s.id)>"添加附件（附件、政策解读等）"</a></p>
         })}
         {(!d.amendments.is_empty()).then(|| view! { <Amendments d=d.clone() /> })}
         {(!earlier.is_empty()).then(|| view! {

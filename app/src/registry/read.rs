@@ -235,6 +235,7 @@ pub async fn detail(db: &AnyPool, id: i64) -> AppResult<DocDetail> {
         objections,
         objections_waiting,
         filing: super::filing::of_document(db, id).await?,
+        attachments: super::FILES.list(db, id, false).await?,
     })
 }
 

@@ -1,8 +1,8 @@
 //! Consultations in the JSON API: the list, one consultation, and its attachments.
 use crate::extract::{Json, Refusal, Viewer};
 use crate::respond::ApiError;
-use app::consultations::attachments::Attachment;
-use app::consultations::{attachments_store, store, Detail, Summary};
+use app::attachments::Attachment;
+use app::consultations::{store, Detail, Summary, FILES};
 use app::state::AppState;
 use axum::extract::{Path, State};
 
@@ -64,5 +64,5 @@ pub async fn attachments(
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Attachment>>, ApiError> {
     let Viewer(viewer) = viewer?;
-    Ok(Json(attachments_store::list_for(&st.db, id, viewer.as_ref()).await?))
+    Ok(Json(FILES.list_for(&st.db, id, viewer.as_ref()).await?))
 }

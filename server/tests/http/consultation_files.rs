@@ -5,7 +5,7 @@ use crate::harness::{form_html, location_id, rejected_page, TestApp, DRAFT};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response};
 
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\n%%EOF\n";
+pub(crate) const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\n%%EOF\n";
 
 /// A draft of `staff`'s agency, saved for preview; its id.
 async fn draft(app: &TestApp, staff: &Client) -> i64 {
@@ -32,19 +32,37 @@ async fn publish(app: &TestApp, staff: &Client, id: i64) {
     assert_eq!(res.status(), 303, "published");
 }
 
-/// Upload through the plain form on the attachments page.
+/// Upload through the plain form on a consultation's attachments page.
 async fn upload(app: &TestApp, c: &Client, id: i64, kind: &str, title: &str, name: &str, bytes: &[u8]) -> Response {
+    upload_to(app, c, &format!("/staff/consultations/{id}/files"), kind, title, name, bytes).await
+}
+
+/// Upload through the plain form on an attachments page (`path`: where it posts).
+pub(crate) async fn upload_to(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+    kind: &str,
+    title: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Response {
     let form = Form::new()
         .text("_form", "attach")
         .text("kind", kind.to_string())
         .text("title", title.to_string())
         .part("file", Part::bytes(bytes.to_vec()).file_name(name.to_string()));
-    c.post(app.url(&format!("/staff/consultations/{id}/files"))).multipart(form).send().await.unwrap()
+    c.post(app.url(path)).multipart(form).send().await.unwrap()
 }
 
 /// The download links on a page: `/consultations/{id}/files/{file}`.
 fn file_links(page: &str, id: i64) -> Vec<String> {
-    let prefix = format!("href=\"/consultations/{id}/files/");
+    links_under(page, &format!("/consultations/{id}/files/"))
+}
+
+/// The links on a page to addresses under `base`.
+pub(crate) fn links_under(page: &str, base: &str) -> Vec<String> {
+    let prefix = format!("href=\"{base}");
     page.match_indices(&prefix)
         .map(|(at, _)| {
             let rest = &page[at + 6..];
@@ -54,7 +72,7 @@ fn file_links(page: &str, id: i64) -> Vec<String> {
 }
 
 /// Every regular file under `dir` (none if it does not exist).
-fn stored_files(app: &TestApp) -> usize {
+pub(crate) fn stored_files(app: &TestApp) -> usize {
     fn walk(dir: &std::path::Path) -> usize {
         let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
         entries.map(|e| e.unwrap().path()).map(|p| if p.is_dir() { walk(&p) } else { 1 }).sum()

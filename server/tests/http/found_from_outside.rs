@@ -499,7 +499,7 @@ fn pdf_of(len: usize) -> Vec<u8> {
 #[tokio::test]
 async fn attachment_sizes_counts_and_who() {
     let (app, staff, id) = police_consultation().await;
-    let limit = app::consultations::attachments::MAX_FILE_BYTES;
+    let limit = app::attachments::MAX_FILE_BYTES;
     let at = upload_file(&app, &staff, id, "恰好20MB", "a.pdf", pdf_of(limit)).await.status();
     let over = upload_file(&app, &staff, id, "超过20MB", "b.pdf", pdf_of(limit + 1)).await.status();
     let empty = upload_file(&app, &staff, id, "空文件", "c.pdf", Vec::new()).await.status();

@@ -30,6 +30,7 @@ mod nodes;
 mod page_copies;
 mod record_role;
 mod registry;
+mod registry_files;
 mod registry_filing;
 mod registry_objections;
 mod report;

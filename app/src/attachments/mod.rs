@@ -1,7 +1,12 @@
-//! A consultation's attachments (起草说明, 对照表, other material): what they are and their limits.
-//! The files are the agency's public documents, published as uploaded (see the README); the kind
-//! of each file is read from its bytes by the same sniffer as case attachments. A leaf: the
-//! consultation, its store and its pages build on it.
+//! Files an agency publishes beside what it publishes: a consultation's 起草说明 and 对照表, a
+//! registered document's annexes and 政策解读. What they are, their limits, and the shelves they sit
+//! on (`Shelf`: which table, whose, at which address). The files are the agency's public documents,
+//! published as uploaded (see the README); the kind of each file is read from its bytes by the same
+//! sniffer as case attachments. A leaf: the consultations and the registry build on it.
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+
 use serde::{Deserialize, Serialize};
 
 /// Largest single file an agency attaches.
@@ -22,12 +27,21 @@ pub enum AttachmentKind {
     Comparison,
     /// 其他材料
     Other,
+    /// 附件 of a registered document (a form, a list, a catalogue it names as part of itself)
+    Annex,
+    /// 政策解读 (the issuing body's reading of a document for the public)
+    Interpretation,
 }
 
 impl AttachmentKind {
     /// All kinds, in the order the form lists them.
-    pub const ALL: [AttachmentKind; 3] =
-        [AttachmentKind::Explanation, AttachmentKind::Comparison, AttachmentKind::Other];
+    pub const ALL: [AttachmentKind; 5] = [
+        AttachmentKind::Explanation,
+        AttachmentKind::Comparison,
+        AttachmentKind::Other,
+        AttachmentKind::Annex,
+        AttachmentKind::Interpretation,
+    ];
 
     /// Stored form.
     pub fn as_str(self) -> &'static str {
@@ -35,6 +49,8 @@ impl AttachmentKind {
             AttachmentKind::Explanation => "explanation",
             AttachmentKind::Comparison => "comparison",
             AttachmentKind::Other => "other",
+            AttachmentKind::Annex => "annex",
+            AttachmentKind::Interpretation => "interpretation",
         }
     }
 
@@ -49,7 +65,47 @@ impl AttachmentKind {
             AttachmentKind::Explanation => "起草说明",
             AttachmentKind::Comparison => "对照表",
             AttachmentKind::Other => "其他材料",
+            AttachmentKind::Annex => "附件",
+            AttachmentKind::Interpretation => "政策解读",
         }
+    }
+}
+
+/// Where files of one kind of owner are kept and how they are shown. The statements are fixed
+/// text (never built from input); `$1` is the owner's id, `$2` the staff member's agency.
+#[derive(Debug)]
+pub struct Shelf {
+    /// The files' table, with the owner's id in column `owner`.
+    pub table: &'static str,
+    pub owner: &'static str,
+    /// The owner's page: a file is downloaded at `{base}/{id}/files/{file}`.
+    pub base: &'static str,
+    /// The owner's page for its agency's staff to add files: `{staff_base}/{id}/files`.
+    pub staff_base: &'static str,
+    /// The kinds offered, in the order the form lists them.
+    pub kinds: &'static [AttachmentKind],
+    /// `published, withdrawn` (1 or 0) of owner `$1` if it is agency `$2`'s, and the moment after
+    /// which a file added is shown as added later (NULL: not yet).
+    pub own_sql: &'static str,
+    /// `agency_id, published` (1 or 0) of owner `$1`: who may see it.
+    pub seen_sql: &'static str,
+    /// What one owner is called in messages ("每项征求意见", "每份文件").
+    pub each: &'static str,
+    /// Why a withdrawn owner takes no more files.
+    pub closed: &'static str,
+    /// For logs.
+    pub what: &'static str,
+}
+
+impl Shelf {
+    /// Where a file of owner `id` is downloaded.
+    pub fn file_url(&self, id: i64, file: &str) -> String {
+        format!("{}/{id}/files/{file}", self.base)
+    }
+
+    /// The page where the owner's agency adds files.
+    pub fn staff_page(&self, id: i64) -> String {
+        format!("{}/{id}/files", self.staff_base)
     }
 }
 
@@ -68,9 +124,9 @@ pub struct Attachment {
     pub size: i64,
     /// When it was attached (UTC seconds).
     pub added_at: i64,
-    /// Attached after the consultation was published: shown as added then.
+    /// Attached after its owner was published: shown as added then.
     pub added_after_publication: bool,
-    /// Where it is downloaded: `/consultations/{id}/files/{file}`.
+    /// Where it is downloaded: `/consultations/{id}/files/{file}`, `/documents/{id}/files/{file}`.
     pub url: String,
     /// The name the file was uploaded under (made safe): for its agency's staff only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
