@@ -46,7 +46,7 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
         .route("/cases/new/{kind}", post(cases::file).layer(filing_body).layer(filing_announced))
         .route(
             "/staff/consultations/{id}/files",
-            post(files::attach_to_consultation).layer(files_body.clone()).layer(files_announced.clone()),
+            post(files::attach_to_consultation).layer(files_body).layer(files_announced.clone()),
         )
         .route("/staff/documents/{id}/files", post(files::attach_to_document).layer(files_body).layer(files_announced))
         .layer(deadline(cfg.http.upload_timeout_secs));
