@@ -56,6 +56,18 @@ test('a number typed with ordinary brackets finds its document', async ({ page }
   const meta = await card.locator('.meta').innerText();
   const number = meta.split(' · ')[0];
   expect(number).toMatch(/^长城管规〔\d{4}〕\d+号$/);
+  const documentPage = staff.url();
+
+  // Its policy interpretation, added by the issuing body and public at once.
+  await staff.getByRole('link', { name: '添加附件（附件、政策解读等）' }).click();
+  await staff.getByLabel('类别').selectOption('interpretation');
+  await staff.getByLabel('标题（公开）').fill(`《${title}》政策解读`);
+  const pdf = Buffer.from('%PDF-1.7\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\n%%EOF\n');
+  await staff.getByLabel('文件', { exact: true }).setInputFiles({ name: '解读.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await staff.getByRole('button', { name: '上传' }).click();
+  await expect(staff.locator('ul.attachments')).toContainText(`《${title}》政策解读`);
+  await expect(staff.locator('ul.attachments')).toContainText('解读.pdf');
+  await staff.goto(documentPage);
   await page.goto('/documents');
   await page.getByLabel('标题、文号或正文字词').fill(number.replace('〔', '[').replace('〕', '] '));
   await page.getByRole('button', { name: '检索' }).click();
@@ -109,6 +121,12 @@ test('an agency registers a document, files it for review, puts it to a clean-up
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
   await expect(page.locator('dl.facts').first()).toContainText('已废止');
   await expect(page.getByText('对本文件提出异议审查申请')).toHaveCount(0);
+  // Its attachment stays on the record, a download for anyone.
+  const file = page.locator('section.attachments').getByRole('link', { name: `《${title}》政策解读` });
+  await expect(file).toHaveAttribute('download', '');
+  const got = await page.request.get((await file.getAttribute('href'))!);
+  expect(got.status()).toBe(200);
+  expect(got.headers()['content-disposition']).toMatch(/^attachment;/);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
 });
@@ -117,6 +135,7 @@ test('a document shows its filing for review and offers an objection review with
   await page.goto('/documents?q=%E5%85%B1%E4%BA%AB%E5%8D%95%E8%BD%A6');
   await page.getByRole('link', { name: '某市共享单车停放管理办法' }).first().click();
   await expect(page.locator('section', { has: page.getByRole('heading', { name: '备案审查' }) })).toContainText('准予备案');
+  await expect(page.locator('section.attachments')).toContainText('附件：共享单车禁停区域目录');
   const number = (await page.locator('dl.facts').first().locator('dd').first().innerText()).trim();
   await page.getByRole('link', { name: '对本文件提出异议审查申请' }).click();
   await expect(page.getByLabel('规范性文件的文号（如：长政发〔2026〕12号）')).toHaveValue(number);

@@ -89,7 +89,8 @@ pub async fn load(db: &AnyPool, cases: &app::cases::config::CaseConfig) -> AppRe
     answer_parking(db, &t, parking, &citizens, c - 5 * 86_400).await?;
     let tracked = demo_cases(db, cases, &officer, &t, &h, &citizens).await?;
     let clock = app::cases::store::filing_clock(db, cases).await?;
-    crate::demo_registry::load(db, &clock, (transport, &t), (housing, &h), &legal_affairs, parking).await?;
+    crate::demo_registry::load(db, &clock, (transport, &t), (housing, &h), &legal_affairs, parking, &cases.attachments)
+        .await?;
     crate::demo_registry::objection(db, cases, &officer, &h, &citizens[0]).await?;
     crate::demo_legislation::load(db, &legal_affairs, (transport, &t), ebike, &citizens).await?;
     println!("已加载演示数据。演示工作人员账号（一次性密码，首次登录须修改）：");

@@ -1,7 +1,8 @@
 //! The demo's registry: a few normative documents of two agencies, one in every status (in force,
 //! amended with its two versions, to be cleaned up, repealed, expired by the clock), a published
-//! clean-up, and a decision registered from the consultation on its draft.
+//! clean-up, a decision registered from the consultation on its draft, and an annex attached.
 use app::accounts::CurrentUser;
+use app::attachments::store::NewAttachment;
 use app::clock;
 use app::error::AppResult;
 use app::registry::filing::{self, FilingClock};
@@ -17,6 +18,9 @@ const STALLS: &str = "第一条　为了规范临时摊点经营，制定本办�
 const FEES: &str = "一、中心城区道路停车泊位白天首小时收费由2元调整为3元。\n二、夜间（20时至次日8时）停车收费标准不变。\n三、本决定自公布之日起施行。\n";
 const WINTER: &str =
     "第一条　为了做好冬季道路除雪工作，制定本办法。\n第二条　各区人民政府负责本辖区道路除雪的组织实施。\n";
+
+/// A small PDF standing for a document's annex.
+const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n";
 
 fn date(days: i64) -> String {
     clock::format_date(clock::start_of_day(clock::today()) + days * 86_400)
@@ -108,6 +112,7 @@ pub async fn load(
     city: (i64, &CurrentUser),
     reviewer: &CurrentUser,
     parking_draft: i64,
+    files: &std::path::Path,
 ) -> AppResult<()> {
     for (agency, code) in [(transport.0, "长交规"), (city.0, "长城管规")] {
         sqlx::query("UPDATE agencies SET document_code = $1 WHERE id = $2").bind(code).bind(agency).execute(db).await?;
@@ -127,6 +132,9 @@ pub async fn load(
     let amended = PARKING.replace("五十元", "一百元");
     change(db, t, parking, "amended", "根据本市停车收费改革调整罚款数额", &decision, &amended).await?;
     let (bikes, _) = register(db, clock, c, "某市共享单车停放管理办法", BIKES, 200, "").await?;
+    let annex = NewAttachment { kind: "annex".into(), title: "附件：共享单车禁停区域目录".into() };
+    let file = ("禁停区域目录.pdf".to_string(), DEMO_PDF.to_vec());
+    app::registry::FILES.attach(db, files, c, bikes, &annex, Some(&file)).await?;
     let (ads, _) = register(db, clock, c, "某市户外广告设置管理暂行规定", ADS, 600, "").await?;
     change(db, c, ads, "to_clean_up", "上位法已修改，列入本年度规范性文件清理", "", "").await?;
     let (digging, _) = register(db, clock, c, "某市城市道路挖掘管理办法", DIGGING, 900, "").await?;

@@ -27,7 +27,7 @@ pub async fn list(State(st): State<AppState>, Query(filter): Query<DocFilter>) -
     Ok(Json(read::list_for(&st, &filter).await?))
 }
 
-/// Read a normative document: its number, dates, status, its latest 20 versions, what each
+/// Read a normative document: its number, dates, status, attachments, its latest 20 versions, what each
 /// amendment changed, its latest 100 status changes and the consultation it came from (every
 /// version and change: `/versions` and `/history`)
 #[utoipa::path(
