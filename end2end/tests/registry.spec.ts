@@ -56,18 +56,6 @@ test('a number typed with ordinary brackets finds its document', async ({ page }
   const meta = await card.locator('.meta').innerText();
   const number = meta.split(' · ')[0];
   expect(number).toMatch(/^长城管规〔\d{4}〕\d+号$/);
-  const documentPage = staff.url();
-
-  // Its policy interpretation, added by the issuing body and public at once.
-  await staff.getByRole('link', { name: '添加附件（附件、政策解读等）' }).click();
-  await staff.getByLabel('类别').selectOption('interpretation');
-  await staff.getByLabel('标题（公开）').fill(`《${title}》政策解读`);
-  const pdf = Buffer.from('%PDF-1.7\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\n%%EOF\n');
-  await staff.getByLabel('文件', { exact: true }).setInputFiles({ name: '解读.pdf', mimeType: 'application/pdf', buffer: pdf });
-  await staff.getByRole('button', { name: '上传' }).click();
-  await expect(staff.locator('ul.attachments')).toContainText(`《${title}》政策解读`);
-  await expect(staff.locator('ul.attachments')).toContainText('解读.pdf');
-  await staff.goto(documentPage);
   await page.goto('/documents');
   await page.getByLabel('标题、文号或正文字词').fill(number.replace('〔', '[').replace('〕', '] '));
   await page.getByRole('button', { name: '检索' }).click();
@@ -90,6 +78,18 @@ test('an agency registers a document, files it for review, puts it to a clean-up
   await expect(staff.getByRole('heading', { level: 1 })).toHaveText(title);
   const number = (await staff.locator('dl.facts').first().locator('dd').first().innerText()).trim();
   expect(number).toMatch(/^长城管规〔\d{4}〕\d+号$/);
+  const documentPage = staff.url();
+
+  // Its policy interpretation, added by the issuing body and public at once.
+  await staff.getByRole('link', { name: '添加附件（附件、政策解读等）' }).click();
+  await staff.getByLabel('类别').selectOption('interpretation');
+  await staff.getByLabel('标题（公开）').fill(`《${title}》政策解读`);
+  const pdf = Buffer.from('%PDF-1.7\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\n%%EOF\n');
+  await staff.getByLabel('文件', { exact: true }).setInputFiles({ name: '解读.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await staff.getByRole('button', { name: '上传' }).click();
+  await expect(staff.locator('ul.attachments')).toContainText(`《${title}》政策解读`);
+  await expect(staff.locator('ul.attachments')).toContainText('解读.pdf');
+  await staff.goto(documentPage);
 
   // Filed for review with its report, within the period from publication.
   await expect(staff.getByRole('heading', { name: '备案审查' })).toBeVisible();
