@@ -93,7 +93,7 @@ pub struct Shelf {
     pub each: &'static str,
     /// Why a withdrawn owner takes no more files.
     pub closed: &'static str,
-    /// For logs.
+    /// For logs, and the search's name of the owner (its attachments' titles are found with it).
     pub what: &'static str,
 }
 

@@ -152,6 +152,7 @@ impl Shelf {
         .bind(i64::from(c.later_after.is_some_and(|t| now >= t)))
         .execute(&mut *tx)
         .await?;
+        crate::changes::record_change(&mut tx, self.what, id).await?;
         tx.commit().await?;
         written.ids.clear();
         tracing::info!(owner = self.what, id, size = stored.size, "attachment added");
@@ -176,6 +177,7 @@ impl Shelf {
         if gone.rows_affected() == 0 {
             return Err(AppError::NotFound);
         }
+        crate::changes::record_change(&mut tx, self.what, id).await?;
         tx.commit().await?;
         // After the commit: a file whose removal fails is unreachable, never a row without its file.
         storage::discard(dir, file);

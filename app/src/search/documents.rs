@@ -140,6 +140,13 @@ pub fn comment_doc(f: &Fields, row: CommentRow) -> TantivyDocument {
     )
 }
 
+/// The titles of an owner's attachments (`sql`: of one owner `$1`), each on a line of its own after
+/// a line break: found with the page they are listed on.
+async fn file_titles(db: &AnyPool, sql: &str, id: i64) -> Result<String, sqlx::Error> {
+    let titles: Vec<String> = sqlx::query_scalar(sql).bind(id).fetch_all(db).await?;
+    Ok(titles.iter().map(|t| format!("\n{t}")).collect())
+}
+
 async fn consultation(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocument>, sqlx::Error> {
     let row: Option<(i64, String, String, i64)> =
         // A draft is nobody's to find: its documents come when it is published.
@@ -151,6 +158,8 @@ async fn consultation(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDo
             .await?;
     let Some((agency, title, explanation, opens_at)) = row else { return Ok(vec![]) };
     let owner = format!("consultation:{id}");
+    let files =
+        file_titles(db, "SELECT title FROM consultation_files WHERE consultation_id = $1 ORDER BY id", id).await?;
     let mut docs = vec![doc!(
         f.key => owner.clone(),
         f.owner => owner.clone(),
@@ -159,8 +168,8 @@ async fn consultation(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDo
         f.consultation_id => id as u64,
         f.public => 1u64,
         f.created_at => opens_at,
-        f.grams => format!("{title}\n{explanation}"),
-        f.words => format!("{title}\n{explanation}"),
+        f.grams => format!("{title}\n{explanation}{files}"),
+        f.words => format!("{title}\n{explanation}{files}"),
         f.title => title.clone(),
         f.text => explanation,
     )];
@@ -257,6 +266,7 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
     let Some((agency, number, title, status, published_on)) = row else { return Ok(vec![]) };
     let owner = format!("document:{id}");
     let named = format!("{title}（{number}）");
+    let files = file_titles(db, "SELECT title FROM document_files WHERE document_id = $1 ORDER BY id", id).await?;
     // The versions the page shows, newest first: the first is the current text.
     let versions: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT version, effective_on, full_text FROM document_versions WHERE document_id = $1
@@ -286,7 +296,7 @@ async fn normative(db: &AnyPool, f: &Fields, id: i64) -> Result<Vec<TantivyDocum
     let mut docs = Vec::with_capacity(versions.len());
     for (i, (version, effective_on, text)) in versions.into_iter().enumerate() {
         if i == 0 {
-            let searchable = format!("{number}\n{title}\n{text}");
+            let searchable = format!("{number}\n{title}\n{text}{files}");
             docs.push(doc!(
                 f.key => owner.clone(),
                 f.owner => owner.clone(),

@@ -14,8 +14,9 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 /// 6: cases, for the staff queues' search, with the terms of who may see them.
 /// 7: a comment's id as a fast column, so narrowing the queue by words reads no stored document.
 /// 8: normative documents, with their id as a fast column likewise. 9: a document's earlier
-/// versions and public objection answers, and a call's plan items, owned by it; clean-ups.
-pub const SCHEMA_VERSION: u32 = 9;
+/// versions and public objection answers, and a call's plan items, owned by it; clean-ups. 10: a
+/// consultation and a document found by their attachments' titles.
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// The `kind` of a case's document: found only in the staff queues (`search::cases`), never by
 /// the platform's search.

@@ -163,6 +163,11 @@ async fn after_publication_anyone_downloads_the_explanation_as_an_inert_download
     // Added after publication: listed as added then.
     let res = upload(&app, &staff, id, "other", "专家论证意见", "论证.pdf", PDF).await;
     assert_eq!(res.status(), 303);
+    // Its title finds the consultation in the search, as the files listed before publication do.
+    for q in ["专家论证意见", "起草说明"] {
+        let found = crate::search::until_hits(&app, &public, q, 1).await;
+        assert_eq!(found["hits"][0]["url"].as_str(), Some(format!("/consultations/{id}").as_str()), "{q}: {found}");
+    }
     let page = app.get(&public, &format!("/consultations/{id}")).await.text().await.unwrap();
     assert!(page.contains("发布后补充"), "{page}");
     // Removing it now is refused: what the public could download stays part of the record.

@@ -346,7 +346,7 @@ async fn hostile_titles_and_texts_stay_text_and_every_list_input_is_bounded() {
 }
 
 /// The registry's list for `q`, asked again until the index has caught up (at most ten seconds).
-async fn listed_until(app: &TestApp, q: &str, expected: usize) -> serde_json::Value {
+pub(crate) async fn listed_until(app: &TestApp, q: &str, expected: usize) -> serde_json::Value {
     let path = format!("/api/v1/documents?q={}", app::ui::encode_query(q));
     for _ in 0..100 {
         let page: serde_json::Value = app.get(&app.client(), &path).await.json().await.unwrap();

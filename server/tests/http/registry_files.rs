@@ -3,7 +3,7 @@
 //! inert downloads, and never removed: a corrected file is added beside, shown with its day.
 use crate::consultation_files::{links_under, stored_files, upload_to, PDF};
 use crate::harness::*;
-use crate::registry::{api_doc, coded_agency, registered, TEXT};
+use crate::registry::{api_doc, coded_agency, listed_until, registered, TEXT};
 
 fn staff_page(id: i64) -> String {
     format!("/staff/documents/{id}/files")
@@ -46,6 +46,11 @@ async fn the_public_reads_a_documents_annex_and_policy_interpretation_from_its_p
     // The agency's page lists the names they were uploaded under.
     let own = app.get(&staff, &staff_page(id)).await.text().await.unwrap();
     assert!(own.contains("附件1.pdf"), "{own}");
+    // Words only in an attachment's title find the document in the registry and the search.
+    let found = listed_until(&app, "停放区域目录", 1).await;
+    assert_eq!(found["documents"][0]["id"], id);
+    let page = app.get(&public, &format!("/search?q={}", app::ui::encode_query("停放区域目录"))).await;
+    assert!(page.text().await.unwrap().contains(&format!("/documents/{id}")), "found in the platform's search");
 }
 
 #[tokio::test]
