@@ -155,9 +155,13 @@ async fn framework_text_in_chinese(res: Response) -> Response {
     res
 }
 
-/// A stored file handed back: always a download (see `app::cases::attachments::download_headers`).
-pub fn download(kind: app::cases::files::FileKind, name: &str, bytes: Vec<u8>) -> Response {
-    let mut res = bytes.into_response();
+/// A stored file handed back: always a download (see `app::cases::attachments::download_headers`),
+/// streamed 64 KB at a time with its length, so a reader who reads slowly or not at all holds a
+/// file handle and one buffer, never the file in memory.
+pub fn download(kind: app::cases::files::FileKind, name: &str, opened: app::cases::storage::Opened) -> Response {
+    let stream = tokio_util::io::ReaderStream::with_capacity(opened.file, 64 * 1024);
+    let mut res = axum::body::Body::from_stream(stream).into_response();
+    res.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(opened.len));
     for (k, v) in app::cases::attachments::download_headers(kind, name) {
         if let Ok(v) = HeaderValue::from_str(&v) {
             res.headers_mut().insert(k, v);

@@ -37,11 +37,16 @@ pub fn router(state: AppState, limiters: Arc<Limiters>, cfg: &Config) -> Router 
     let deadline =
         |secs: u64| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(secs.max(1)));
     // Each upload route refuses a body announced over its own limit before reading any of it.
-    let limited = |limit: usize| {
-        (DefaultBodyLimit::max(limit), middleware::from_fn(move |req, next| refuse_announced_over(limit, req, next)))
+    // An upload too large to read comes back as its form, saying the limits (nothing was read).
+    let upload_limited = |caps: upload::Caps| {
+        let limit = caps.body_limit();
+        let refuse = middleware::from_fn_with_state(state.clone(), move |st: State<AppState>, req, next| {
+            refuse_upload_over(caps, st, req, next)
+        });
+        (DefaultBodyLimit::max(limit), refuse)
     };
-    let (filing_body, filing_announced) = limited(upload::MAX_FILING_BYTES);
-    let (files_body, files_announced) = limited(files::UPLOAD.body_limit());
+    let (filing_body, filing_announced) = upload_limited(upload::FILING);
+    let (files_body, files_announced) = upload_limited(files::UPLOAD);
     let uploads = Router::new()
         .route("/cases/new/{kind}", post(cases::file).layer(filing_body).layer(filing_announced))
         .route(
@@ -172,6 +177,35 @@ async fn refuse_announced_over(
         return crate::respond::error_response(req.headers(), app::error::AppError::TooLarge);
     }
     next.run(req).await
+}
+
+/// [`refuse_announced_over`] for an upload form: a browser gets the form's page back with the
+/// limits said at the file field (413), not a bare line of text; the API client its typed error.
+async fn refuse_upload_over(
+    caps: upload::Caps,
+    State(st): State<AppState>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let announced =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if announced.is_none_or(|n| n <= caps.body_limit() as u64) {
+        return next.run(req).await;
+    }
+    if crate::respond::wants_json(req.headers()) {
+        return crate::respond::error_response(req.headers(), app::error::AppError::TooLarge);
+    }
+    let message = format!(
+        "提交的内容过大，未能接收：每个文件不超过{}MB，合计不超过{}MB。请重新选择文件后再提交。",
+        caps.file >> 20,
+        caps.total >> 20
+    );
+    let path = req.uri().path().to_string();
+    let page = crate::forms::common::Page { st, headers: req.headers().clone(), posted: path.clone() };
+    let err = app::error::AppError::field(caps.field, &message);
+    let mut res = page.rejected(&path, std::collections::HashMap::new(), err).await;
+    *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    res
 }
 
 /// The receipt server function (the page's lookup with JavaScript) counts against the lookup

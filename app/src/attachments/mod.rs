@@ -93,6 +93,8 @@ pub struct Shelf {
     pub each: &'static str,
     /// Why a withdrawn owner takes no more files.
     pub closed: &'static str,
+    /// What the agency's page says once files can no longer be removed.
+    pub kept: &'static str,
     /// For logs, and the search's name of the owner (its attachments' titles are found with it).
     pub what: &'static str,
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// The line describing an attachment: kind, title, type, size, date added.
 fn described(a: &Attachment) -> String {
     let added = if a.added_after_publication {
-        format!("{}发布后补充", format_long_date(a.added_at))
+        format!("发布后于{}补充", format_long_date(a.added_at))
     } else {
         format!("{}添加", format_long_date(a.added_at))
     };
@@ -73,7 +73,7 @@ pub fn ManageFiles(
             }).collect_view()}
         </ul>
         {(!removable).then(|| view! {
-            <p class="hint">"已公开：公开的附件不能删除，如有错误请上传更正后的文件。此后添加的附件将注明“发布后补充”及日期。"</p>
+            <p class="hint">{shelf.kept}</p>
         })}
         {(!withdrawn && !full).then(|| view! { <AddForm shelf id echo /> })}
         {full.then(|| view! { <p class="hint">{format!("{}最多{MAX_FILES}个附件。", shelf.each)}</p> })}
@@ -102,7 +102,7 @@ fn AddForm(shelf: &'static Shelf, id: i64, echo: FormEcho) -> impl IntoView {
             <input id="attachment-title" name="title" required maxlength=MAX_TITLE_CHARS.to_string() value=echo.value("title") />
             <FieldMessage echo=echo.clone() name="title" />
             <label for="attachment-file">"文件"</label>
-            <input id="attachment-file" name="file" type="file" required accept=".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.png,.jpg,.jpeg" />
+            <input id="attachment-file" name="file" type="file" required accept=crate::cases::ACCEPTED_FILES />
             <FieldMessage echo=echo.clone() name="file" />
             <button type="submit">"上传"</button>
         </PostForm>

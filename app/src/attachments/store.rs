@@ -11,7 +11,8 @@ use crate::cases::attachments::check_file;
 use crate::cases::files::FileKind;
 use crate::cases::storage::{self, Uncommitted};
 use crate::clock;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
+use crate::text::Fields;
 use sqlx::{AnyConnection, AnyPool};
 use std::path::Path;
 
@@ -51,30 +52,21 @@ fn check(
     input: &NewAttachment,
     file: Option<&(String, Vec<u8>)>,
 ) -> AppResult<(AttachmentKind, String)> {
-    let mut errors = Vec::new();
+    let mut f = Fields::default();
+    let offered: Vec<&str> = shelf.kinds.iter().map(|k| k.label()).collect();
     let kind = AttachmentKind::parse(&input.kind).filter(|k| shelf.kinds.contains(k));
-    if kind.is_none() {
-        errors.push(FieldError { field: "kind".into(), message: "请选择附件类别".into() });
-    }
-    // One line: a title is shown in a list and saved as a file name.
-    let title = input.title.split_whitespace().collect::<Vec<_>>().join(" ");
-    let len = title.chars().count();
-    if len == 0 || len > MAX_TITLE_CHARS {
-        let message = format!("请填写附件标题（{MAX_TITLE_CHARS}字以内）");
-        errors.push(FieldError { field: "title".into(), message });
-    }
+    let kind = f.chosen(kind, "kind", &format!("请选择附件类别：{}", offered.join("、")));
+    // One line: a title is shown in a list and saved as a file name; invisible characters go, so
+    // a title of nothing but zero-width spaces is no title.
+    let line = input.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = f.published("title", &line, "附件标题", MAX_TITLE_CHARS, true);
     match file {
-        None => errors.push(FieldError { field: FILE_FIELD.into(), message: "请选择要上传的文件".into() }),
+        None => f.add(FILE_FIELD, "请选择要上传的文件"),
         Some((name, bytes)) => {
-            if let Err(e) = check_file(name, bytes, MAX_FILE_BYTES, FILE_FIELD) {
-                errors.extend(e.field_errors());
-            }
+            f.extend(check_file(name, bytes, MAX_FILE_BYTES, FILE_FIELD));
         }
     }
-    match kind {
-        Some(kind) if errors.is_empty() => Ok((kind, title)),
-        _ => Err(AppError::Invalid(errors)),
-    }
+    f.done(kind.map(|k| (k, title)))
 }
 
 impl Shelf {
@@ -216,7 +208,7 @@ impl Shelf {
             .collect()
     }
 
-    /// A file to download: its sniffed kind, the name to save it as, and its bytes. An
+    /// A file to download: its sniffed kind, the name to save it as, and the file opened. An
     /// unpublished owner's files are found only by its own agency's staff (anyone else: not found).
     pub async fn download(
         &self,
@@ -225,7 +217,7 @@ impl Shelf {
         viewer: Option<&CurrentUser>,
         id: i64,
         file: &str,
-    ) -> AppResult<(FileKind, String, Vec<u8>)> {
+    ) -> AppResult<(FileKind, String, storage::Opened)> {
         // Whether the owner may be seen at all: the same rule as its page.
         self.visible(db, id, viewer).await?;
         // File ids are 32 hexadecimal digits; anything else names no file (and goes to no query).
@@ -242,12 +234,12 @@ impl Shelf {
         .await?;
         let (kind, title) = row.ok_or(AppError::NotFound)?;
         let kind = AppError::stored(FileKind::parse(&kind), "attachment file kind", &kind)?;
-        let bytes = storage::read(dir, file).await.map_err(|e| {
+        let opened = storage::open(dir, file).await.map_err(|e| {
             tracing::error!(error = %e, owner = self.what, id, "attachment unreadable");
             AppError::Unavailable
         })?;
         // Saved under its public title, as listed; the uploaded file's own name is the agency's.
-        Ok((kind, title, bytes))
+        Ok((kind, title, opened))
     }
 
     /// The attachments of owner `id` for `viewer`: an unpublished owner's only for its own

@@ -133,7 +133,10 @@ pub fn download_headers(kind: FileKind, name: &str) -> Vec<(&'static str, String
 
 /// The sanitised name, ending in an extension of the sniffed kind so it opens in the right program.
 fn download_name(kind: FileKind, name: &str) -> String {
-    let name = sanitise_name(name);
+    // A title may hold a slash ("2025/2026年度"): its parts kept, joined, not read as folders to
+    // drop; parts that are only dots ("..") name nothing.
+    let parts: Vec<&str> = name.split(['/', '\\']).filter(|p| !p.trim().trim_matches('.').is_empty()).collect();
+    let name = sanitise_name(&parts.join("_"));
     let ext = name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
     if ext.is_some_and(|ext| kind.extensions().contains(&ext.as_str())) {
         name

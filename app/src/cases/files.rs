@@ -101,3 +101,17 @@ pub(crate) fn u16_at(b: &[u8], at: usize) -> Option<u16> {
 pub(crate) fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(slice(b, at, 4)?.try_into().ok()?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_picker_offers_every_kind_that_is_accepted_and_no_other() {
+        let offered: Vec<&str> = crate::cases::ACCEPTED_FILES.split(',').collect();
+        let accepted: Vec<String> =
+            FileKind::ALL.iter().flat_map(|k| k.extensions().iter().map(|e| format!(".{e}"))).collect();
+        assert_eq!(offered.len(), accepted.len(), "{offered:?} against {accepted:?}");
+        assert!(accepted.iter().all(|e| offered.contains(&e.as_str())), "{offered:?} against {accepted:?}");
+    }
+}

@@ -78,6 +78,9 @@ pub use grants::{grant_label, Grant, GRANTS};
 use serde::{Deserialize, Serialize};
 pub use views::{AttachmentInfo, CaseSummary, StaffCase, StaffStep};
 
+/// What a file picker offers: every kind the sniffer accepts (`files::FileKind`), by extension.
+pub const ACCEPTED_FILES: &str = ".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods";
+
 /// An account's own cases shown per page (我的信访).
 pub const MINE_PAGE: i64 = 50;
 

@@ -104,14 +104,14 @@ pub async fn staff_view(db: &AnyPool, user: &CurrentUser, id: i64) -> AppResult<
     })
 }
 
-/// A file of a case, for someone who may see the case: its kind, name and bytes.
+/// A file of a case, for someone who may see the case: its kind, name and the file opened.
 pub async fn attachment(
     db: &AnyPool,
     cfg: &CaseConfig,
     user: &CurrentUser,
     id: i64,
     file: &str,
-) -> AppResult<(super::files::FileKind, String, Vec<u8>)> {
+) -> AppResult<(super::files::FileKind, String, super::storage::Opened)> {
     let mut conn = db.acquire().await?;
     visible(&mut conn, user, id).await?;
     let row: Option<(String, String)> =
@@ -122,11 +122,11 @@ pub async fn attachment(
             .await?;
     let (kind, name) = row.ok_or(AppError::NotFound)?;
     let kind = super::files::FileKind::parse(&kind).ok_or(AppError::Internal)?;
-    let bytes = super::storage::read(&cfg.attachments, file).await.map_err(|e| {
+    let opened = super::storage::open(&cfg.attachments, file).await.map_err(|e| {
         tracing::error!(error = %e, case = id, "attachment unreadable");
         AppError::Internal
     })?;
-    Ok((kind, name, bytes))
+    Ok((kind, name, opened))
 }
 
 /// The petition office's dashboard: per unit, then the cases overdue or due within 3 days.

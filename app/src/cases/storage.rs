@@ -73,12 +73,21 @@ pub fn discard(dir: &Path, id: &str) {
     }
 }
 
-/// Read a stored attachment; ids that are not exactly 32 lowercase hex characters are refused.
-pub async fn read(dir: &Path, id: &str) -> io::Result<Vec<u8>> {
+/// A stored attachment opened for reading, with its length: handed to its reader a piece at a
+/// time, never read whole into memory (a reader who stops reading holds a file handle, not the file).
+pub struct Opened {
+    pub file: tokio::fs::File,
+    pub len: u64,
+}
+
+/// Open a stored attachment; ids that are not exactly 32 lowercase hex characters are refused.
+pub async fn open(dir: &Path, id: &str) -> io::Result<Opened> {
     if !is_id(id) {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "malformed attachment id"));
     }
-    tokio::fs::read(dir.join(&id[..2]).join(id)).await
+    let file = tokio::fs::File::open(dir.join(&id[..2]).join(id)).await?;
+    let len = file.metadata().await?.len();
+    Ok(Opened { file, len })
 }
 
 fn is_id(id: &str) -> bool {
@@ -148,9 +157,9 @@ mod tests {
         for id in
             ["../x", "../../etc/passwd", "", "abc", &"A".repeat(32), &"0".repeat(33), &format!("../{}", "0".repeat(29))]
         {
-            assert_eq!(read(&dir, id).await.unwrap_err().kind(), io::ErrorKind::InvalidInput, "{id}");
+            assert_eq!(open(&dir, id).await.err().map(|e| e.kind()), Some(io::ErrorKind::InvalidInput), "{id}");
         }
-        assert_eq!(read(&dir, &"0".repeat(32)).await.unwrap_err().kind(), io::ErrorKind::NotFound);
+        assert_eq!(open(&dir, &"0".repeat(32)).await.err().map(|e| e.kind()), Some(io::ErrorKind::NotFound));
     }
 
     #[tokio::test]
@@ -161,7 +170,10 @@ mod tests {
         assert!(is_id(&stored.id));
         assert_eq!((stored.kind, stored.size, stored.name.as_str()), (Pdf, bytes.len() as u64, "现场照片说明.pdf"));
         assert_eq!(stored.sha256, to_hex(&Sha256::digest(&bytes)));
-        assert_eq!(read(&dir, &stored.id).await.unwrap(), bytes);
+        let mut opened = open(&dir, &stored.id).await.unwrap();
+        let mut back = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut opened.file, &mut back).await.unwrap();
+        assert_eq!((back, opened.len), (bytes.clone(), bytes.len() as u64));
         let shard = dir.join(&stored.id[..2]);
         let listed: Vec<_> = std::fs::read_dir(&shard).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(listed, vec![std::ffi::OsString::from(&stored.id)], "no temp file left behind");

@@ -33,6 +33,8 @@ pub const FILES: crate::attachments::Shelf = crate::attachments::Shelf {
     seen_sql: "SELECT agency_id, CASE WHEN published_at IS NULL THEN 0 ELSE 1 END FROM consultations WHERE id = $1",
     each: "每项征求意见",
     closed: "该征求意见已撤回，不能再添加附件",
+    kept:
+        "本征求意见已发布：已公开的附件不能删除，如有错误请上传更正后的文件。此后添加的附件将注明“发布后于某日补充”。",
     what: "consultation",
 };
 

@@ -49,11 +49,14 @@ pub const FILES: crate::attachments::Shelf = crate::attachments::Shelf {
         crate::attachments::AttachmentKind::Explanation,
         crate::attachments::AttachmentKind::Other,
     ],
-    // A file added on the day of registration is part of it; one added later says so.
-    own_sql: "SELECT 1, 0, registered_at + 86400 FROM normative_documents WHERE id = $1 AND agency_id = $2",
+    // A file added on the day of registration (China time) is part of it; one added from the next
+    // day on says so.
+    own_sql: "SELECT 1, 0, ((registered_at + 28800) / 86400 + 1) * 86400 - 28800
+              FROM normative_documents WHERE id = $1 AND agency_id = $2",
     seen_sql: "SELECT agency_id, 1 FROM normative_documents WHERE id = $1",
     each: "每份文件",
     closed: "",
+    kept: "文件已登记公布：附件一经公开不能删除，如有错误请上传更正后的文件。登记次日起添加的附件将注明“发布后于某日补充”。",
     what: "document",
 };
 

@@ -355,7 +355,7 @@ pub async fn act(
 /// download, never shown inline.
 pub async fn attachment(page: Page, Path((id, file)): Path<(i64, String)>, SignedIn(user): SignedIn) -> Response {
     match app::cases::store::attachment(&page.st.db, &page.st.cases, &user, id, &file).await {
-        Ok((kind, name, bytes)) => crate::respond::download(kind, &name, bytes),
+        Ok((kind, name, opened)) => crate::respond::download(kind, &name, opened),
         Err(e) => crate::respond::error_response(&page.headers, e),
     }
 }

@@ -80,7 +80,7 @@ async fn download(
     }
     .await;
     match result {
-        Ok((kind, title, bytes)) => crate::respond::download(kind, &title, bytes),
+        Ok((kind, title, opened)) => crate::respond::download(kind, &title, opened),
         Err(e) => crate::respond::error_response(&page.headers, e),
     }
 }

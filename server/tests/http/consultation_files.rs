@@ -169,7 +169,7 @@ async fn after_publication_anyone_downloads_the_explanation_as_an_inert_download
         assert_eq!(found["hits"][0]["url"].as_str(), Some(format!("/consultations/{id}").as_str()), "{q}: {found}");
     }
     let page = app.get(&public, &format!("/consultations/{id}")).await.text().await.unwrap();
-    assert!(page.contains("发布后补充"), "{page}");
+    assert!(page.contains("发布后于"), "{page}");
     // Removing it now is refused: what the public could download stays part of the record.
     let file = links[0].rsplit('/').next().unwrap();
     let res = app.post_form(&staff, &format!("/staff/consultations/{id}/files/{file}/remove"), &[]).await;
@@ -319,4 +319,29 @@ async fn the_server_refuses_an_upload_announced_over_its_limit_before_reading_it
     let n = tokio::time::timeout(wait, raw.read(&mut answer)).await.unwrap().unwrap();
     let answer = String::from_utf8_lossy(&answer[..n]);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_citizen_whose_upload_is_too_large_to_read_gets_the_form_back_saying_the_limits() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    // A browser's post of a complaint with far too large a file: refused before it is read, and
+    // answered with the form and the limits at the attachments, not a line of text.
+    let mut raw = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
+    let head = "POST /cases/new/complaint HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\
+         Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 524288000\r\n\r\n";
+    raw.write_all(head.as_bytes()).await.unwrap();
+    let (mut answer, mut chunk) = (Vec::new(), vec![0u8; 64 * 1024]);
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !String::from_utf8_lossy(&answer).contains("</html>") && std::time::Instant::now() < until {
+        match tokio::time::timeout(std::time::Duration::from_secs(1), raw.read(&mut chunk)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => answer.extend_from_slice(&chunk[..n]),
+            Err(_) => {}
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("text/html"), "a page, not a line of text: {answer}");
+    assert!(answer.contains("每个文件不超过") && answer.contains("<form"), "the form, saying the limits");
 }

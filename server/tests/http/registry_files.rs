@@ -76,7 +76,7 @@ async fn a_published_documents_file_stays_on_record_and_a_correction_is_added_be
     let res = upload_to(&app, &staff, &staff_page(id), "annex", "附件1（更正）", "a2.pdf", PDF).await;
     assert_eq!(res.status(), 303);
     let page = app.get(&app.client(), &format!("/documents/{id}")).await.text().await.unwrap();
-    assert!(page.contains("附件1（更正）") && page.contains("发布后补充"), "{page}");
+    assert!(page.contains("附件1（更正）") && page.contains("发布后于"), "{page}");
     assert_eq!(links_under(&page, &format!("/documents/{id}/files/")).len(), 2);
 }
 
@@ -147,4 +147,39 @@ async fn a_reader_is_safe_from_a_hostile_title_and_file_name_on_a_documents_page
     assert!(res.headers().get("x-injected").is_none(), "no header injected");
     let disposition = res.headers()["content-disposition"].to_str().unwrap().to_string();
     assert!(!disposition.contains(['<', '>', '\r', '\n', '\u{202E}']), "{disposition}");
+}
+
+#[tokio::test]
+async fn a_title_with_slashes_is_saved_whole_and_a_title_of_invisible_characters_is_no_title() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = coded_agency(&app, "市城市管理局", "长城管规").await;
+    let (id, _) = registered(&app, &staff, "某市共享单车停放管理办法", TEXT).await;
+    let res = upload_to(&app, &staff, &staff_page(id), "annex", "\u{200B}\u{200B}\u{FEFF}", "a.pdf", PDF).await;
+    let page = rejected_page(res, 422).await;
+    assert!(form_html(&page, "attach").contains("请填写附件标题"), "{page}");
+    let res = upload_to(&app, &staff, &staff_page(id), "annex", "附件1/2：2025/2026年度收费标准", "a.pdf", PDF).await;
+    assert_eq!(res.status(), 303);
+    let link = api_doc(&app, id).await["attachments"][0]["url"].as_str().unwrap().to_string();
+    let res = app.get(&app.client(), &link).await;
+    assert_eq!(res.headers()["content-length"], PDF.len().to_string().as_str(), "its length said before it streams");
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_string();
+    let name = urlencoding_decode(disposition.split("UTF-8''").nth(1).unwrap());
+    assert_eq!(name, "附件1_2：2025_2026年度收费标准.pdf", "the whole title, no part taken for a folder");
+}
+
+/// A `filename*` value read back (percent-encoded UTF-8).
+fn urlencoding_decode(s: &str) -> String {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
 }

@@ -335,6 +335,8 @@ fn the_download_name_carries_the_extension_of_the_real_kind() {
     assert_eq!(download_name(Jpeg, "photo.jpeg"), "photo.jpeg");
     assert_eq!(download_name(Png, "photo.jpg"), "photo.jpg.png");
     assert_eq!(download_name(Xls, "../"), "附件.xls");
+    assert_eq!(download_name(Pdf, "附件1/2：2025/2026年度"), "附件1_2：2025_2026年度.pdf");
+    assert_eq!(download_name(Pdf, "a\\b..\\..\\c"), "a_b.._c.pdf");
 }
 
 #[test]

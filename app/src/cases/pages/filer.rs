@@ -317,7 +317,7 @@ fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho, signed_in
                 <legend>"附件（选填）"</legend>
                 <label for="attachments">"PDF、图片（JPG、PNG、GIF、WebP）或Office文档，最多5个，每个不超过10MB"</label>
                 <input id="attachments" name="attachments" type="file" multiple
-                    accept=".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods" />
+                    accept=crate::cases::ACCEPTED_FILES />
                 <p class="hint" id="attachments-privacy">
                     "照片中的拍摄位置、时间、设备等信息会在保存前去除（无法确认去除的图片不予接收）。"
                     "PDF和Office文档中的“作者”“单位”“最后修改人”等属性不会被改动，可能暴露您的身份；"
