@@ -124,7 +124,7 @@ pub async fn attachment(
     let kind = super::files::FileKind::parse(&kind).ok_or(AppError::Internal)?;
     let opened = super::storage::open(&cfg.attachments, file).await.map_err(|e| {
         tracing::error!(error = %e, case = id, "attachment unreadable");
-        AppError::Internal
+        AppError::Unavailable
     })?;
     Ok((kind, name, opened))
 }

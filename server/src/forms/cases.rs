@@ -354,8 +354,6 @@ pub async fn act(
 /// GET /staff/cases/{id}/files/{file}: an attachment, for staff who may see the case; always a
 /// download, never shown inline.
 pub async fn attachment(page: Page, Path((id, file)): Path<(i64, String)>, SignedIn(user): SignedIn) -> Response {
-    match app::cases::store::attachment(&page.st.db, &page.st.cases, &user, id, &file).await {
-        Ok((kind, name, opened)) => crate::respond::download(kind, &name, opened),
-        Err(e) => crate::respond::error_response(&page.headers, e),
-    }
+    let result = app::cases::store::attachment(&page.st.db, &page.st.cases, &user, id, &file).await;
+    super::files::answer_download(&page, &format!("/staff/cases/{id}"), result).await
 }

@@ -8,6 +8,7 @@ use crate::extract::{typed, FormPost, Limits, Refusal, StaffWork, Viewer};
 use app::attachments::store::{NewAttachment, FILE_FIELD};
 use app::attachments::{Shelf, MAX_FILE_BYTES};
 use app::error::AppError;
+use app::forms::FormEcho;
 use axum::extract::{Multipart, Path};
 use axum::response::Response;
 use std::collections::HashMap;
@@ -79,9 +80,37 @@ async fn download(
         shelf.download(&page.st.db, &page.st.cases.attachments, viewer.as_ref(), id, &file).await
     }
     .await;
-    match result {
-        Ok((kind, title, opened)) => crate::respond::download(kind, &title, opened),
-        Err(e) => crate::respond::error_response(&page.headers, e),
+    answer_download(&page, &format!("{}/{id}", shelf.base), result).await
+}
+
+/// The answer to a download: the file, streamed; or, to a browser following a link that leads to
+/// no file (or to one that cannot be read now), the owner's page (`owner`) saying so, at the
+/// error's status; to an API client its typed error.
+pub async fn answer_download(
+    page: &Page,
+    owner: &str,
+    result: Result<(app::cases::files::FileKind, String, app::cases::storage::Opened), AppError>,
+) -> Response {
+    let err = match result {
+        Ok((kind, name, opened)) => return crate::respond::download(kind, &name, opened),
+        Err(e) => e,
+    };
+    let message = match err {
+        _ if crate::respond::wants_json(&page.headers) => None,
+        AppError::NotFound => Some("未找到该附件：链接可能有误，请从页面上的附件列表下载。"),
+        AppError::Unavailable => Some("附件暂时无法读取，请稍后再试。"),
+        _ => None,
+    };
+    match message {
+        Some(message) => {
+            let echo = FormEcho {
+                errors: vec![app::error::FieldError::new(FILE_FIELD, message)],
+                form: Some("download".into()),
+                ..Default::default()
+            };
+            page.rerender(owner, echo, crate::respond::status(&err)).await
+        }
+        None => crate::respond::error_response(&page.headers, err),
     }
 }
 

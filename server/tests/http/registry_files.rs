@@ -104,6 +104,17 @@ async fn nobody_but_the_issuing_body_adds_a_file_to_a_document_and_nothing_they_
     for bad in ["..%2F..%2Fcanyu.db", "0123456789abcdef0123456789abcdeg", "x"] {
         assert_eq!(app.get(&app.client(), &format!("/documents/{id}/files/{bad}")).await.status(), 404, "{bad}");
     }
+    // A browser following a dead link lands on the document's page, told so; an API client gets
+    // its typed error.
+    let dead = format!("/documents/{id}/files/{}", "0".repeat(32));
+    let res = app.get(&app.client(), &dead).await;
+    assert_eq!(res.status(), 404);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("未找到该附件") && page.contains("某市共享单车停放管理办法"), "{page}");
+    let res = app.client().get(app.url(&dead)).header("accept", "application/json").send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "not_found", "{err}");
 }
 
 #[tokio::test]
