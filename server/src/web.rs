@@ -195,11 +195,15 @@ async fn refuse_upload_over(
     if crate::respond::wants_json(req.headers()) {
         return crate::respond::error_response(req.headers(), app::error::AppError::TooLarge);
     }
-    let message = format!(
-        "提交的内容过大，未能接收：每个文件不超过{}MB，合计不超过{}MB。请重新选择文件后再提交。",
-        caps.file >> 20,
-        caps.total >> 20
-    );
+    let message = if caps.file == caps.total {
+        format!("提交的内容过大，未能接收：文件不超过{}MB。请重新选择文件后再提交。", caps.file >> 20)
+    } else {
+        format!(
+            "提交的内容过大，未能接收：每个文件不超过{}MB，合计不超过{}MB。请重新选择文件后再提交。",
+            caps.file >> 20,
+            caps.total >> 20
+        )
+    };
     let path = req.uri().path().to_string();
     let page = crate::forms::common::Page { st, headers: req.headers().clone(), posted: path.clone() };
     let err = app::error::AppError::field(caps.field, &message);

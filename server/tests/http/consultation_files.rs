@@ -344,4 +344,5 @@ async fn a_citizen_whose_upload_is_too_large_to_read_gets_the_form_back_saying_t
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("text/html"), "a page, not a line of text: {answer}");
     assert!(answer.contains("每个文件不超过") && answer.contains("<form"), "the form, saying the limits");
+    assert!(!answer.contains("其余内容已保留"), "nothing was read, so nothing is said to be kept");
 }

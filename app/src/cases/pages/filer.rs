@@ -324,7 +324,7 @@ fn FileForm(kind: CaseKind, units: Vec<(i64, String)>, echo: FormEcho, signed_in
                     "匿名举报的，请先在文档属性中删除这些信息，或把内容打印成PDF、截图后再上传。"
                 </p>
                 <FieldMessage echo=echo.clone() name="attachments" />
-                {echo.error("attachments").map(|_| view! { <p class="hint">"其余内容已保留，请重新选择附件后再提交。"</p> })}
+                {echo.error("attachments").filter(|_| !echo.values.is_empty()).map(|_| view! { <p class="hint">"其余内容已保留，请重新选择附件后再提交。"</p> })}
             </fieldset>
             <button type="submit">"提交"</button>
         </form>
