@@ -224,17 +224,17 @@ impl Shelf {
         if file.len() != 32 || !file.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(AppError::NotFound);
         }
-        let row: Option<(String, String)> = sqlx::query_as(&format!(
-            "SELECT file_kind, title FROM {} WHERE file_id = $1 AND {} = $2",
+        let row: Option<(String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT file_kind, title, size FROM {} WHERE file_id = $1 AND {} = $2",
             self.table, self.owner
         ))
         .bind(file)
         .bind(id)
         .fetch_optional(db)
         .await?;
-        let (kind, title) = row.ok_or(AppError::NotFound)?;
+        let (kind, title, size) = row.ok_or(AppError::NotFound)?;
         let kind = AppError::stored(FileKind::parse(&kind), "attachment file kind", &kind)?;
-        let opened = storage::open(dir, file).await.map_err(|e| {
+        let opened = storage::open(dir, file, size as u64).await.map_err(|e| {
             tracing::error!(error = %e, owner = self.what, id, "attachment unreadable");
             AppError::Unavailable
         })?;

@@ -114,15 +114,15 @@ pub async fn attachment(
 ) -> AppResult<(super::files::FileKind, String, super::storage::Opened)> {
     let mut conn = db.acquire().await?;
     visible(&mut conn, user, id).await?;
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT kind, name FROM case_attachments WHERE id = $1 AND case_id = $2")
+    let row: Option<(String, String, i64)> =
+        sqlx::query_as("SELECT kind, name, size FROM case_attachments WHERE id = $1 AND case_id = $2")
             .bind(file)
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
-    let (kind, name) = row.ok_or(AppError::NotFound)?;
+    let (kind, name, size) = row.ok_or(AppError::NotFound)?;
     let kind = super::files::FileKind::parse(&kind).ok_or(AppError::Internal)?;
-    let opened = super::storage::open(&cfg.attachments, file).await.map_err(|e| {
+    let opened = super::storage::open(&cfg.attachments, file, size as u64).await.map_err(|e| {
         tracing::error!(error = %e, case = id, "attachment unreadable");
         AppError::Unavailable
     })?;

@@ -80,13 +80,18 @@ pub struct Opened {
     pub len: u64,
 }
 
-/// Open a stored attachment; ids that are not exactly 32 lowercase hex characters are refused.
-pub async fn open(dir: &Path, id: &str) -> io::Result<Opened> {
+/// Open a stored attachment of `size` bytes (as recorded when it was stored); ids that are not
+/// exactly 32 lowercase hex characters are refused, and so is a file whose length on disk is not
+/// the recorded one: a file cut short is never handed out as if whole.
+pub async fn open(dir: &Path, id: &str, size: u64) -> io::Result<Opened> {
     if !is_id(id) {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "malformed attachment id"));
     }
     let file = tokio::fs::File::open(dir.join(&id[..2]).join(id)).await?;
     let len = file.metadata().await?.len();
+    if len != size {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("{len} bytes on disk, {size} recorded")));
+    }
     Ok(Opened { file, len })
 }
 
@@ -157,9 +162,9 @@ mod tests {
         for id in
             ["../x", "../../etc/passwd", "", "abc", &"A".repeat(32), &"0".repeat(33), &format!("../{}", "0".repeat(29))]
         {
-            assert_eq!(open(&dir, id).await.err().map(|e| e.kind()), Some(io::ErrorKind::InvalidInput), "{id}");
+            assert_eq!(open(&dir, id, 1).await.err().map(|e| e.kind()), Some(io::ErrorKind::InvalidInput), "{id}");
         }
-        assert_eq!(open(&dir, &"0".repeat(32)).await.err().map(|e| e.kind()), Some(io::ErrorKind::NotFound));
+        assert_eq!(open(&dir, &"0".repeat(32), 1).await.err().map(|e| e.kind()), Some(io::ErrorKind::NotFound));
     }
 
     #[tokio::test]
@@ -170,7 +175,9 @@ mod tests {
         assert!(is_id(&stored.id));
         assert_eq!((stored.kind, stored.size, stored.name.as_str()), (Pdf, bytes.len() as u64, "现场照片说明.pdf"));
         assert_eq!(stored.sha256, to_hex(&Sha256::digest(&bytes)));
-        let mut opened = open(&dir, &stored.id).await.unwrap();
+        let short = open(&dir, &stored.id, bytes.len() as u64 + 1).await.err().map(|e| e.kind());
+        assert_eq!(short, Some(io::ErrorKind::InvalidData), "a length other than the recorded one is refused");
+        let mut opened = open(&dir, &stored.id, bytes.len() as u64).await.unwrap();
         let mut back = Vec::new();
         tokio::io::AsyncReadExt::read_to_end(&mut opened.file, &mut back).await.unwrap();
         assert_eq!((back, opened.len), (bytes.clone(), bytes.len() as u64));

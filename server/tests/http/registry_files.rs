@@ -67,6 +67,14 @@ async fn a_published_documents_file_stays_on_record_and_a_correction_is_added_be
     assert!(!res.status().is_success() && !res.status().is_redirection(), "{}", res.status());
     assert_eq!(app.get(&app.client(), &link).await.status(), 200, "still downloadable");
 
+    // A file cut short on disk is refused, never handed out as if whole.
+    let on_disk = app.dir.path().join("attachments").join(&file[..2]).join(file);
+    let whole = std::fs::read(&on_disk).unwrap();
+    std::fs::write(&on_disk, &whole[..whole.len() / 2]).unwrap();
+    assert_eq!(app.get(&app.client(), &link).await.status(), 503, "a short file is not served");
+    std::fs::write(&on_disk, &whole).unwrap();
+    assert_eq!(app.get(&app.client(), &link).await.status(), 200);
+
     // Days later, a corrected annex: listed beside the first, as added after publication.
     sqlx::query("UPDATE normative_documents SET registered_at = registered_at - 3 * 86400 WHERE id = $1")
         .bind(id)
